@@ -1,0 +1,67 @@
+"""The shipped criteria sets (xltools/data/sets/*.yaml) and sets the user keeps in their own files."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .core.criteria import CriteriaError, CriteriaSet, from_dict
+
+SETS_PACKAGE = "xltools.data.sets"
+
+
+class UnknownSetError(LookupError):
+    pass
+
+
+def _load_text(text: str, source: str) -> CriteriaSet:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise CriteriaError(source, [f"không đọc được YAML{where}: {getattr(exc, 'problem', exc)}"]) from exc
+    if not isinstance(data, dict):
+        raise CriteriaError(source, ["tệp phải là một bảng khóa: giá trị (id, level, fields, bands, ...)."])
+    return from_dict(data, source)
+
+
+def load_file(path: str | Path) -> CriteriaSet:
+    path = Path(path)
+    return _load_text(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=None)
+def shipped() -> dict[str, CriteriaSet]:
+    sets = {}
+    for entry in sorted(resources.files(SETS_PACKAGE).iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            cset = _load_text(entry.read_text(encoding="utf-8"), entry.name)
+            sets[cset.id] = cset
+    return sets
+
+
+def get(set_id_or_path: str) -> CriteriaSet:
+    """A shipped set by id, or a set file the user wrote (a path ending in .yaml/.yml)."""
+    if set_id_or_path.endswith((".yaml", ".yml")) and Path(set_id_or_path).exists():
+        return load_file(set_id_or_path)
+    sets = shipped()
+    if set_id_or_path not in sets:
+        raise UnknownSetError(
+            f"Không có bộ tiêu chí '{set_id_or_path}'. Các bộ có sẵn: {', '.join(sets)} "
+            "(xem `xltools sets`), hoặc chỉ đường dẫn tới tệp .yaml của bộ tiêu chí."
+        )
+    return sets[set_id_or_path]
+
+
+def find(province: str | None, level: str | None, year: int | None) -> CriteriaSet | None:
+    """The shipped set for a province, level and year, when exactly one fits."""
+    from .core.names import fold
+
+    fits = [s for s in shipped().values()
+            if (not level or s.level == level)
+            and (year is None or year in s.years)
+            and (not province or fold(province) == fold(s.province))]
+    return fits[0] if len(fits) == 1 else None

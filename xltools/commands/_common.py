@@ -1,0 +1,80 @@
+"""Helpers the commands share: loading FILE with its sets, and printing results as text or JSON."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from ..core.checks import SEVERITY_LABEL
+from ..core.evaluate import Evaluation, evaluate
+from ..core.numbers import format_vn
+from ..importers.registry import load
+
+
+def add_file_and_set(parser, required_file: bool = True) -> None:
+    parser.add_argument("file", metavar="FILE", nargs=None if required_file else "?",
+                        help="tệp dữ liệu (.txt trích từ văn bản, .xlsx, .docx)")
+    parser.add_argument("--set", dest="set_id", metavar="ID",
+                        help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
+
+
+def evaluate_file(path, set_id=None) -> list[Evaluation]:
+    return evaluate(load(path, set_id))
+
+
+def num(value: Decimal | None):
+    return None if value is None else float(value)
+
+
+def rank_rows(e: Evaluation) -> list[dict]:
+    """The `rank --json` contract: stt, name, self_total, appraised_total, survey_total, total, rank, class
+    (+ district, class_after_rule where they apply; + set, table, percent, points_to_next)."""
+    rows = []
+    for r in e.results:
+        row = {"stt": r.stt, "name": r.unit.name, "self_total": num(r.self_total),
+               "appraised_total": num(r.appraised_total), "survey_total": num(r.survey_total),
+               "total": num(r.total), "rank": r.rank, "class": r.class_label}
+        if e.cset.level == "xa" or r.unit.district:
+            row["district"] = r.unit.district
+        if e.cset.district_rule:
+            row["class_after_rule"] = r.class_after_rule
+        row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
+                    "next_class": r.next_class, "set": e.cset.id, "table": e.table.sheet})
+        rows.append(row)
+    return rows
+
+
+def finding_rows(e: Evaluation) -> list[dict]:
+    return [dict(f.as_dict(), set=e.cset.id, table=e.table.sheet) for f in e.findings]
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_ranking(e: Evaluation) -> None:
+    d = e.cset.decimals
+    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label}), {len(e.results)} đơn vị")
+    rule = e.cset.district_rule
+    head = ["STT", "Tên đơn vị", "Tự chấm", "Thẩm định", "ĐT XHH", "Tổng cộng", "Hạng", "Xếp loại"]
+    if rule:
+        head.append("Sau quy tắc xã")
+    lines = [head]
+    for r in e.results:
+        line = [str(r.stt), r.unit.name, format_vn(r.self_total, d), format_vn(r.appraised_total, d),
+                format_vn(r.survey_total, d), format_vn(r.total, d), str(r.rank or ""), r.class_label or ""]
+        if rule:
+            line.append(r.class_after_rule or "")
+        lines.append(line)
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    for row in lines:
+        print("  ".join(cell.ljust(w) if i in (1, 7, 8) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+
+
+def print_findings(e: Evaluation) -> None:
+    counts = {s: sum(1 for f in e.findings if f.severity == s) for s in SEVERITY_LABEL}
+    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
+          f"{counts['info']} ghi chú")
+    for f in e.findings:
+        where = f" ({f.where})" if f.where else ""
+        print(f"  [{SEVERITY_LABEL[f.severity]}] {f.code}: {f.message}{where}")

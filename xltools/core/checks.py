@@ -1,0 +1,256 @@
+"""Findings on a units table: what is wrong or worth a look, in Vietnamese, with what to do.
+
+Each finding has a stable `code` (other tools rely on it), a severity, the unit and the field it
+is about, and `where` (the row or cell in the source) when the reader knew it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, asdict
+from decimal import Decimal
+
+from .criteria import CriteriaSet
+from .names import name_key
+from .numbers import format_vn_short
+from .scoring import Result, UnitsTable, tolerance, criteria_field_scores
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
+KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
+TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
+               "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
+
+
+@dataclass
+class Finding:
+    severity: str
+    code: str
+    unit: str
+    field: str
+    message: str
+    where: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def n(value) -> str:
+    return format_vn_short(value)
+
+
+def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
+                expect_appraised: bool | None = None) -> list[Finding]:
+    """All findings for one table, in the order of the table's rows."""
+    out: list[Finding] = []
+    if not table.units:
+        out.append(Finding(WARNING, "empty-table", "", "",
+                           "Bảng không có đơn vị nào; hãy kiểm tra tệp hoặc vùng dữ liệu đã chọn.", table.sheet))
+        return out
+    by_unit = {id(r.unit): r for r in results}
+    if expect_appraised is None:
+        expect_appraised = any(f.appraised is not None for u in table.units for f in u.fields)
+    _header_maxima(cset, table, out)
+    for position, unit in enumerate(table.units, start=1):
+        result = by_unit[id(unit)]
+        _scores(cset, table, unit, expect_appraised, out)
+        _printed_totals(cset, unit, result, out)
+        _printed_rank_class(cset, unit, result, position, out)
+        if unit.criteria:
+            _detail(cset, unit, out)
+    _order(table, by_unit, out)
+    _duplicates(table, out)
+    _same_survey_rows(cset, table, out)
+    return out
+
+
+def _add(out, severity, code, unit, field, message):
+    out.append(Finding(severity, code, unit.name, field, f"{unit.name} – {field + ': ' if field else ''}{message}",
+                       unit.where))
+
+
+def _scores(cset, table, unit, expect_appraised, out):
+    if not unit.name.strip():
+        out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
+                           "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
+    for f, s in zip(cset.fields, unit.fields):
+        for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
+                                 ("survey", s.survey, f.survey_max)):
+            if value is not None and not (0 <= value <= top):
+                _add(out, ERROR, "score-out-of-range", unit, f.name,
+                     f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(top)} (điểm tối đa); "
+                     "hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.")
+        if expect_appraised and s.appraised is None:
+            _add(out, ERROR, "appraised-missing", unit, f.name,
+                 "chưa có điểm Thẩm định; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào).")
+        if cset.has_survey and f.survey_max and s.survey is None and any(
+                x.survey is not None for u in table.units for x in u.fields):
+            _add(out, WARNING, "survey-missing", unit, f.name,
+                 "chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH).")
+        if s.self is not None and s.appraised is not None and s.appraised != s.self:
+            if table.has_reasons and not (s.reason or "").strip():
+                _add(out, WARNING, "reason-missing", unit, f.name,
+                     f"điểm Thẩm định ({n(s.appraised)}) khác điểm Tự chấm ({n(s.self)}) nhưng chưa ghi lý do; "
+                     "hãy ghi lý do vào cột Ghi chú thẩm định.")
+            if s.appraised > s.self:
+                _add(out, INFO, "appraised-above-self", unit, f.name,
+                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self)}); "
+                     "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
+    for value, top, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
+        if value is not None and top is not None and not (0 <= value <= top):
+            _add(out, ERROR, "score-out-of-range", unit, label,
+                 f"{label} {n(value)} nằm ngoài khoảng 0 đến {n(top)}; hãy nhập lại.")
+
+
+def _printed_totals(cset, unit, result, out):
+    d, p = cset.decimals, unit.printed
+    groups = {"self": [f.self for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
+              "survey": [f.survey for f in unit.fields]}
+    for kind, parts in groups.items():
+        printed = getattr(p, f"{kind}_total")
+        present = [x for x in parts if x is not None]
+        if printed is None or not present:
+            continue
+        exact = sum(present, Decimal(0))
+        if abs(printed - exact) > tolerance(len(present), d):
+            _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL[kind],
+                 f"in là {n(printed)} nhưng cộng các lĩnh vực được {n(exact)} (chênh {n(abs(printed - exact))}, "
+                 f"quá sai số làm tròn {n(tolerance(len(present), d))}); hãy kiểm tra lại điểm từng lĩnh vực hoặc tổng.")
+    if p.total is not None:
+        appraised = p.appraised_total if p.appraised_total is not None else result.appraised_total
+        survey = p.survey_total if p.survey_total is not None else result.survey_total
+        parts = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
+        if appraised is not None:
+            exact = sum(parts, Decimal(0))
+            if abs(p.total - exact) > tolerance(len(parts), d):
+                _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
+                     f"in là {n(p.total)} nhưng Thẩm định + ĐT XHH được {n(exact)}; hãy tính lại Tổng cộng.")
+
+
+def _printed_rank_class(cset, unit, result, position, out):
+    p = unit.printed
+    if p.rank is not None and result.rank is not None and p.rank != result.rank:
+        _add(out, ERROR, "rank-mismatch", unit, "Xếp hạng",
+             f"in hạng {p.rank} nhưng với tổng {n(result.total)} đơn vị đứng hạng {result.rank}; hãy sửa Xếp hạng.")
+    labels = cset.band_labels()
+    for printed, computed, field in ((p.class_label, result.class_label, "Xếp loại"),
+                                     (p.class_after_rule, result.class_after_rule, "Xếp loại sau quy tắc cấp xã")):
+        if not printed:
+            continue
+        if printed not in labels:
+            _add(out, ERROR, "class-unknown", unit, field,
+                 f"xếp loại '{printed}' không có trong bộ tiêu chí {cset.id} (các mức: {', '.join(labels)}); "
+                 f"theo tổng {n(result.total)} đơn vị xếp loại {computed}.")
+        elif computed is not None and printed != computed:
+            _add(out, ERROR, "class-mismatch", unit, field,
+                 f"in xếp loại '{printed}' nhưng với tổng {n(result.total)} đơn vị xếp loại '{computed}'; "
+                 "hãy sửa Xếp loại.")
+    if p.stt is not None and p.stt != position:
+        _add(out, WARNING, "stt-mismatch", unit, "STT",
+             f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
+
+
+def _order(table, by_unit, out):
+    best_so_far = None
+    for unit in table.units:
+        total = by_unit[id(unit)].total
+        if total is None:
+            continue
+        if best_so_far is not None and total > best_so_far[1]:
+            _add(out, WARNING, "order-mismatch", unit, "Thứ tự",
+                 f"tổng {n(total)} cao hơn đơn vị xếp trên ({best_so_far[0]}, {n(best_so_far[1])}); "
+                 "bảng chưa theo thứ tự xếp hạng, hãy sắp xếp lại (Tính lại xếp hạng).")
+        if best_so_far is None or total < best_so_far[1]:
+            best_so_far = (unit.name, total)
+
+
+def _duplicates(table, out):
+    seen: dict[str, str] = {}
+    for unit in table.units:
+        key = name_key(unit.name)
+        if not key:
+            continue
+        if key in seen:
+            _add(out, ERROR, "duplicate-unit", unit, "Tên đơn vị",
+                 f"trùng với đơn vị '{seen[key]}' đã có trong bảng; hãy xóa dòng trùng hoặc sửa tên.")
+        else:
+            seen[key] = unit.name
+
+
+def _same_survey_rows(cset, table, out):
+    if not cset.has_survey:
+        return
+    seen: dict[tuple, str] = {}
+    for unit in table.units:
+        row = tuple(f.survey for f in unit.fields)
+        if sum(1 for x in row if x is not None) < 2 or any(x is None for x in row):
+            continue
+        if row in seen:
+            _add(out, WARNING, "duplicate-survey-row", unit, "ĐT XHH",
+                 f"điểm ĐT XHH của mọi lĩnh vực giống hệt đơn vị '{seen[row]}': có thể đã sao chép nhầm dòng; "
+                 "hãy đối chiếu với kết quả điều tra xã hội học.")
+        else:
+            seen[row] = unit.name
+
+
+def _header_maxima(cset, table, out):
+    for h in table.header_maxima:
+        if h.field_index is None:
+            expected = {"self": cset.self_max, "appraised": cset.self_max, "survey": cset.survey_max,
+                        "total": cset.max_total}[h.kind]
+            field = TOTAL_LABEL[h.kind]
+        else:
+            f = cset.fields[h.field_index]
+            expected = f.survey_max if h.kind == "survey" else f.max
+            field = f.name
+        if h.value != expected:
+            out.append(Finding(WARNING, "header-max-mismatch", "", field,
+                               f"Tiêu đề cột {KIND_LABEL.get(h.kind, h.kind)} của '{field}' ghi tối đa {n(h.value)} "
+                               f"nhưng bộ tiêu chí {cset.id} quy định {n(expected)}; hãy sửa tiêu đề hoặc chọn đúng "
+                               "bộ tiêu chí.", h.where))
+
+
+def _detail(cset, unit, out):
+    nodes = cset.criteria_by_code()
+    for code, score in unit.criteria.items():
+        node = nodes.get(code)
+        if node is None:
+            _add(out, WARNING, "criterion-unknown", unit, code,
+                 f"tiêu chí {code} không có trong bộ tiêu chí {cset.id}; hãy kiểm tra mã tiêu chí.")
+            continue
+        for kind, value in (("self", score.self), ("appraised", score.appraised)):
+            if value is None:
+                continue
+            if not (0 <= value <= node.max):
+                _add(out, ERROR, "score-out-of-range", unit, f"{code} {node.name}",
+                     f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(node.max)}; hãy nhập lại.")
+            if node.survey and not node.children and value != 0:
+                _add(out, WARNING, "survey-criterion-scored", unit, f"{code} {node.name}",
+                     f"tiêu chí đánh giá qua điều tra xã hội học nhưng có điểm {KIND_LABEL[kind]} {n(value)}; "
+                     "điểm tự đánh giá của tiêu chí này phải là 0.")
+            if node.children:
+                kids = [getattr(unit.criteria.get(c.code), kind, None) for c in node.children]
+                if all(k is not None for k in kids) and sum(kids, Decimal(0)) != value:
+                    _add(out, ERROR, "criteria-sum-mismatch", unit, f"{code} {node.name}",
+                         f"điểm {KIND_LABEL[kind]} {n(value)} khác tổng các tiêu chí con {n(sum(kids, Decimal(0)))}; "
+                         "hãy kiểm tra lại.")
+    for kind in ("self", "appraised"):
+        rolled = criteria_field_scores(unit, cset, kind)
+        for f, s, r in zip(cset.fields, unit.fields, rolled):
+            value = getattr(s, kind)
+            if value is not None and r is not None and value != r:
+                _add(out, ERROR, "criteria-sum-mismatch", unit, f.name,
+                     f"điểm {KIND_LABEL[kind]} của lĩnh vực là {n(value)} nhưng tổng các tiêu chí là {n(r)}; "
+                     "hãy kiểm tra lại.")
+
+
+def district_rule_notes(cset: CriteriaSet, districts: list[Result]) -> list[Finding]:
+    """One note listing the districts whose class could not be checked against their communes."""
+    missing = [d.unit.name for d in districts if d.class_after_rule is None]
+    if not cset.district_rule or not missing:
+        return []
+    return [Finding(INFO, "district-rule-unavailable", "", "Xếp loại sau quy tắc cấp xã",
+                    "Chưa có kết quả xếp loại của UBND cấp xã cho: " + ", ".join(missing)
+                    + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp.")]
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)

@@ -1,0 +1,41 @@
+"""Score and check the tables of one file together, so the district rule sees the communes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .checks import Finding, check_table, district_rule_notes
+from .criteria import CriteriaSet
+from .scoring import FieldScores, Result, UnitsTable, apply_district_rule, score_table
+
+
+@dataclass
+class Evaluation:
+    table: UnitsTable
+    cset: CriteriaSet
+    results: list[Result]
+    findings: list[Finding]
+
+
+def fit_fields(table: UnitsTable, cset: CriteriaSet) -> None:
+    """Give every unit one FieldScores per field of the set (tables of totals only have none)."""
+    n = len(cset.fields)
+    for unit in table.units:
+        if len(unit.fields) > n:
+            raise ValueError(f"{unit.where}: bảng có {len(unit.fields)} lĩnh vực nhưng bộ tiêu chí {cset.id} có {n}; "
+                             "hãy chọn đúng bộ tiêu chí (--set).")
+        unit.fields = unit.fields + [FieldScores() for _ in range(n - len(unit.fields))]
+
+
+def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool | None = None) -> list[Evaluation]:
+    evaluations = []
+    for table, cset in pairs:
+        fit_fields(table, cset)
+        evaluations.append(Evaluation(table, cset, score_table(cset, table.units), []))
+    communes = [r for e in evaluations if e.cset.level == "xa" for r in e.results]
+    for e in evaluations:
+        if e.cset.district_rule and e.cset.level == "huyen":
+            apply_district_rule(e.results, communes, e.cset)
+        e.findings = check_table(e.cset, e.table, e.results, expect_appraised)
+        if e.cset.district_rule and e.cset.level == "huyen":
+            e.findings += district_rule_notes(e.cset, e.results)
+    return evaluations

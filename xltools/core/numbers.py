@@ -1,0 +1,117 @@
+"""Vietnamese number text <-> numbers.
+
+Published tables use the decimal comma ("19,5", "9,000" is nine) and prose uses the dot to
+group thousands ("1.055" is 1055). Text that could mean two different numbers is refused with a
+message; it is never guessed.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+
+_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_DIGITS_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
+_DIGITS_DOT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")   # 1.234.567,5
+_EN_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")   # 1,234,567.5
+
+
+class NumberError(ValueError):
+    """Text that is not a number, or could be read as two different numbers."""
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        super().__init__(f"'{text}' {reason}")
+
+
+def clean(text: str) -> str:
+    """Strip markup (<b>, <p>) and non-breaking spaces."""
+    text = _TAGS.sub("", str(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def parse_score(value) -> Decimal | None:
+    """A score as typed in a table cell; None when the cell is blank.
+
+    Accepts numbers, "19,5", "9,000" (nine: the comma is decimal in tables), "<b>8,500</b>",
+    "8.5" (a header written with a dot). Refuses "1.055" and "9.000" (dot followed by exactly
+    three digits: a decimal point or a thousands group?), "1,234.5" and words.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError(str(value), "là giá trị đúng/sai, không phải là điểm số.")
+    if isinstance(value, (int, float, Decimal)):
+        return to_decimal(value)
+    text = clean(value)
+    if text.lower().endswith("điểm"):  # "2,5 điểm"
+        text = text[: -len("điểm")]
+    text = text.replace(" ", "")
+    if text == "":
+        return None
+    if _DIGITS_COMMA.match(text):
+        return Decimal(text.replace(",", "."))
+    if _DIGITS_DOT.match(text):
+        if re.search(r"\.\d{3}$", text):
+            raise NumberError(
+                text,
+                "không rõ là số thập phân hay số có dấu chấm phân cách hàng nghìn; "
+                f"hãy nhập với dấu phẩy thập phân, ví dụ {text.replace('.', ',')}.",
+            )
+        return Decimal(text)
+    if _VN_GROUPED.match(text) or _EN_GROUPED.match(text):
+        raise NumberError(text, "có dấu phân cách hàng nghìn; điểm số không lớn như vậy, hãy kiểm tra lại.")
+    if text.count(",") > 1 or text.count(".") > 1 or ("," in text and "." in text):
+        raise NumberError(text, "có nhiều dấu phân cách, không đọc được; hãy nhập một số như 19,5.")
+    raise NumberError(text, "không phải là số; hãy nhập một số như 19,5 (dấu phẩy thập phân).")
+
+
+def parse_prose_number(text: str) -> Decimal:
+    """A number in running text: the dot groups thousands, the comma is decimal ("1.055", "18,77")."""
+    t = clean(text).replace(" ", "")
+    if _VN_GROUPED.match(t):
+        return Decimal(t.replace(".", "").replace(",", "."))
+    if _DIGITS_COMMA.match(t):
+        return Decimal(t.replace(",", "."))
+    if _DIGITS_DOT.match(t):  # "98.79": no group of three, so a decimal point
+        if re.search(r"\.\d{3}$", t):
+            return Decimal(t.replace(".", ""))
+        return Decimal(t)
+    raise NumberError(text, "không phải là số.")
+
+
+def to_decimal(value) -> Decimal:
+    """A number from Excel/Python as the decimal the user sees (0.1 + 0.2 is 0.3, not 0.30000000000000004)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    try:
+        # 15 significant digits is what Excel shows and stores as the user's number.
+        return Decimal(format(float(value), ".15g"))
+    except (InvalidOperation, ValueError) as exc:
+        raise NumberError(str(value), "không phải là số.") from exc
+
+
+def quantize(value: Decimal, decimals: int) -> Decimal:
+    """Round half away from zero, as Excel's ROUND does."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_vn(value: Decimal | float | None, decimals: int) -> str:
+    """'96,479' for 96.479 at 3 decimals; '' for None. No thousands grouping (scores are < 1000)."""
+    if value is None:
+        return ""
+    q = quantize(to_decimal(value), decimals)
+    return f"{q:.{decimals}f}".replace(".", ",")
+
+
+def format_vn_short(value: Decimal | float | None) -> str:
+    """'19,5' / '9': as a person writes a maximum in a header."""
+    if value is None:
+        return ""
+    d = to_decimal(value).normalize()
+    text = f"{d:f}"
+    return text.replace(".", ",")

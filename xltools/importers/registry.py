@@ -1,0 +1,84 @@
+"""One entry point for every file the toolkit reads: FILE -> units tables paired with their sets.
+
+Readers register by file extension (text here; .xlsx and .docx readers add themselves), so the
+CLI's `rank`, `check`, `template --units` and `publish` accept any format the toolkit reads.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .. import catalog
+from ..core.criteria import LEVELS, CriteriaSet
+from ..core.scoring import UnitsTable
+from .text_tables import ReadError
+
+Reader = Callable[[Path], list[UnitsTable]]
+READERS: dict[str, Reader] = {}
+
+
+def register(extensions: tuple[str, ...], reader: Reader) -> None:
+    for ext in extensions:
+        READERS[ext.lower()] = reader
+
+
+def _read_text(path: Path) -> list[UnitsTable]:
+    from .text_documents import read_document
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"{path.name}: không phải tệp văn bản UTF-8 ({exc.reason}); hãy lưu lại với mã UTF-8.") from exc
+    return read_document(text, path.name)
+
+
+register((".txt", ".md", ".tsv"), _read_text)
+
+
+def _load_optional_readers() -> None:
+    """Readers that live in other modules register themselves on import; a missing one is no error."""
+    import importlib
+
+    for module in ("xltools.importers.office", "xltools.workbook.reader"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+
+
+def read_tables(path: str | Path) -> list[UnitsTable]:
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    _load_optional_readers()
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; các loại đọc được: "
+                        f"{', '.join(sorted(READERS))}.")
+    return reader(path)
+
+
+def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:
+    """Each table with its criteria set: the one named by --set (for tables of its level), or the
+    shipped set for the table's province, level and year."""
+    if set_id:
+        cset = catalog.get(set_id)
+        chosen = [t for t in tables if t.level in (None, cset.level)] if len(tables) > 1 else tables
+        if not chosen:
+            levels = ", ".join(sorted({LEVELS.get(t.level, str(t.level)) for t in tables}))
+            raise ReadError(f"{source}: không có bảng cấp {cset.level_label} cho bộ tiêu chí {cset.id} "
+                            f"(tệp có bảng cấp: {levels}).")
+        return [(t, cset) for t in chosen]
+    pairs = []
+    for t in tables:
+        cset = catalog.find(t.province, t.level, t.year)
+        if cset is None:
+            raise ReadError(f"{source}, {t.sheet}: không tự chọn được bộ tiêu chí (tỉnh {t.province or '?'}, "
+                            f"cấp {LEVELS.get(t.level, t.level or '?')}, năm {t.year or '?'}); "
+                            "hãy chỉ rõ bằng --set (xem `xltools sets`).")
+        pairs.append((t, cset))
+    return pairs
+
+
+def load(path: str | Path, set_id: str | None = None) -> list[tuple[UnitsTable, CriteriaSet]]:
+    return pair_with_sets(read_tables(path), set_id, Path(path).name)
