@@ -35,22 +35,31 @@ def _read_text(path: Path) -> list[UnitsTable]:
 register((".txt", ".md", ".tsv"), _read_text)
 
 
-def _load_optional_readers() -> None:
-    """Readers that live in other modules register themselves on import; a missing one is no error."""
-    import importlib
+def _read_excel(path: Path) -> list[UnitsTable]:
+    """An appraisal workbook made by `xltools template`, else an official table made by hand."""
+    from ..workbook.reader import is_appraisal_workbook, read_workbook
 
-    for module in ("xltools.importers.office", "xltools.workbook.reader"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
+    if is_appraisal_workbook(path):
+        return read_workbook(path)
+    from .office import read_office
+
+    return read_office(path)
+
+
+def _read_word(path: Path) -> list[UnitsTable]:
+    from .office import read_office
+
+    return read_office(path)
+
+
+register((".xlsx", ".xlsm"), _read_excel)
+register((".docx",), _read_word)
 
 
 def read_tables(path: str | Path) -> list[UnitsTable]:
     path = Path(path)
     if not path.exists():
         raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
-    _load_optional_readers()
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; các loại đọc được: "
