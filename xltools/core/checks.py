@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .criteria import CriteriaSet
 from .names import name_key
-from .numbers import format_vn_short
+from .numbers import format_vn, format_vn_short
 from .scoring import Result, UnitsTable, tolerance, criteria_field_scores
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -46,12 +46,14 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "Bảng không có đơn vị nào; hãy kiểm tra tệp hoặc vùng dữ liệu đã chọn.", table.sheet))
         return out
     by_unit = {id(r.unit): r for r in results}
-    if expect_appraised is None:
-        expect_appraised = any(f.appraised is not None for u in table.units for f in u.fields)
     _header_maxima(cset, table, out)
     for position, unit in enumerate(table.units, start=1):
         result = by_unit[id(unit)]
-        _scores(cset, table, unit, expect_appraised, out)
+        # A row of totals only (a result table) expects no field scores; a row with some appraised
+        # fields, or any row of a workbook (expect_appraised=True), expects them all.
+        expects = expect_appraised if expect_appraised is not None else any(
+            f.appraised is not None for f in unit.fields)
+        _scores(cset, table, unit, expects, out)
         _printed_totals(cset, unit, result, out)
         _printed_rank_class(cset, unit, result, position, out)
         if unit.criteria:
@@ -112,7 +114,8 @@ def _printed_totals(cset, unit, result, out):
         exact = sum(present, Decimal(0))
         if abs(printed - exact) > tolerance(len(present), d):
             _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL[kind],
-                 f"in là {n(printed)} nhưng cộng các lĩnh vực được {n(exact)} (chênh {n(abs(printed - exact))}, "
+                 f"in là {format_vn(printed, d)} nhưng cộng các lĩnh vực được {format_vn(exact, d)} "
+                 f"(chênh {n(abs(printed - exact))}, "
                  f"quá sai số làm tròn {n(tolerance(len(present), d))}); hãy kiểm tra lại điểm từng lĩnh vực hoặc tổng.")
     if p.total is not None:
         appraised = p.appraised_total if p.appraised_total is not None else result.appraised_total
@@ -122,7 +125,8 @@ def _printed_totals(cset, unit, result, out):
             exact = sum(parts, Decimal(0))
             if abs(p.total - exact) > tolerance(len(parts), d):
                 _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
-                     f"in là {n(p.total)} nhưng Thẩm định + ĐT XHH được {n(exact)}; hãy tính lại Tổng cộng.")
+                     f"in là {format_vn(p.total, d)} nhưng Thẩm định + ĐT XHH được {format_vn(exact, d)}; "
+                     "hãy tính lại Tổng cộng.")
 
 
 def _printed_rank_class(cset, unit, result, position, out):

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from xltools.cli import main
+
+RANK_KEYS = {"stt", "name", "self_total", "appraised_total", "survey_total", "total", "rank", "class"}
+CHECK_KEYS = {"severity", "code", "unit", "field", "message"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_sets(capsys):
+    code, out, _ = run(capsys, "sets")
+    assert code == 0 and "backan-2024-so" in out and "bacgiang-2023-tinh" in out and "Xuất sắc ≥ 90" in out
+
+
+def test_rank_json_contract(capsys, data_dir):
+    code, out, _ = run(capsys, "rank", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--set", "backan-2024-so",
+                       "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 19 and RANK_KEYS <= set(rows[0])
+    assert rows[0] == {**rows[0], "stt": 1, "name": "Văn phòng UBND tỉnh", "self_total": 86.13,
+                       "appraised_total": 84.03, "survey_total": 12.449, "total": 96.479, "rank": 1, "class": "Tốt"}
+    assert "class_after_rule" not in rows[0]
+
+
+def test_rank_json_districts_and_communes(capsys, data_dir):
+    _, out, _ = run(capsys, "rank", str(data_dir / "bao_cao_118_backan_2023_huyen_xa.txt"), "--json")
+    rows = json.loads(out)
+    tp = next(r for r in rows if r["name"] == "TP Bắc Kạn")
+    assert tp["class_after_rule"] == "Tốt" and tp["total"] == 87.461
+    commune = next(r for r in rows if r["name"] == "UBND xã Dương Quang")
+    assert commune["district"] == "Thành phố Bắc Kạn" and commune["class"] == "Khá"
+
+
+def test_rank_text(capsys, data_dir):
+    code, out, _ = run(capsys, "rank", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"))
+    assert code == 0 and "96,479" in out and "Phụ lục II" in out
+
+
+def test_check_exit_codes_and_json(capsys, data_dir):
+    code, out, _ = run(capsys, "check", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--json")
+    rows = json.loads(out)
+    assert code == 1 and all(CHECK_KEYS <= set(r) for r in rows)
+    assert {r["code"] for r in rows if r["severity"] == "error"} == {"total-mismatch"}
+    code, out, _ = run(capsys, "check", str(data_dir / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"))
+    assert code == 0 and "0 lỗi" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["rank", "khong-co.txt"], "Không tìm thấy tệp"),
+    (["rank", "{data}/phu_luc_backan_2024_so_huyen.txt", "--set", "khong-co"], "Không có bộ tiêu chí"),
+    (["rank", "{data}/phu_luc_backan_2024_so_huyen.txt", "--set", "backan-2023-xa"], "không có bảng cấp"),
+])
+def test_errors_are_messages_not_tracebacks(capsys, data_dir, argv, message):
+    code, out, err = run(capsys, *[a.format(data=data_dir) for a in argv])
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_bad_number_in_a_table_names_the_row(capsys, tmp_path, data_dir):
+    text = (data_dir / "phu_luc_backan_2024_so_huyen.txt").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text.replace("<b>8,030</b>", "<b>8,0a</b>").replace("<b>84,030</b>", "<b>8.4.030</b>"),
+                   encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2 and "bad.txt, Phụ lục I, dòng" in err and "8.4.030" in err

@@ -1,0 +1,114 @@
+from decimal import Decimal as D
+
+from xltools import catalog
+from xltools.core.criteria import from_dict
+from xltools.core.evaluate import evaluate
+from xltools.core.scoring import (FieldScores, Unit, UnitsTable, district_rule_class, points_to_next, ranks,
+                                  score_table)
+from xltools.core.numbers import to_decimal
+
+XA = catalog.get("backan-2023-xa")
+HUYEN = catalog.get("backan-2024-huyen")
+
+
+def unit(name, appraised, survey=None, district=None, n=7):
+    """A unit whose appraised scores are `appraised` spread over the first fields."""
+    fields = [FieldScores(appraised=D(0), survey=None if survey is None else D(0)) for _ in range(n)]
+    for i, value in enumerate(appraised):
+        fields[i].appraised = to_decimal(value)
+    if survey is not None:
+        fields[0].survey = to_decimal(survey)
+    return Unit(name=name, fields=fields, district=district)
+
+
+def test_ties_share_a_rank_and_the_next_skips():
+    assert ranks([D(90), D(85), D(85), D(80), None]) == [1, 2, 2, 4, None]
+    results = score_table(XA, [unit("A", [20]), unit("B", [21]), unit("C", [20]), unit("D", [19])])
+    assert [(r.unit.name, r.rank, r.stt) for r in results] == [("B", 1, 1), ("A", 2, 2), ("C", 2, 3), ("D", 4, 4)]
+
+
+def test_threshold_reached_after_rounding():
+    # 34,3 + 29,9 + 15,8 is 79,99999999999999 in floats: it must be 80 and Tốt
+    so = catalog.get("backan-2024-so")
+    u = Unit("X", [FieldScores(appraised=to_decimal(v)) for v in (9, 8.5, 19.5, 5, 9.5, 14, 0)])
+    u.fields[6].appraised = to_decimal(34.3 + 29.9 + 15.8 - 65.5)  # float noise, as Excel would pass it
+    assert score_table(so, [u])[0].appraised_total == D("80.000")
+
+
+def test_threshold_edges_at_three_decimals():
+    so = catalog.get("backan-2024-so")
+
+    def total_of(value):
+        u = Unit("X", [FieldScores(appraised=D(value))] + [FieldScores(appraised=D(0)) for _ in range(6)])
+        return score_table(so, [u])[0]
+
+    r = total_of("79.9995")  # rounds to 80,000 at 3 decimals: Tốt
+    assert r.total == D("80.000") and r.class_label == "Tốt" and r.points_to_next is None
+    r = total_of("79.9994")  # rounds to 79,999: Khá, 0,001 short
+    assert r.total == D("79.999") and r.class_label == "Khá"
+    assert r.points_to_next == D("0.001") and r.next_class == "Tốt"
+    assert total_of("49.9995").class_label == "Trung bình"
+    assert total_of("0").class_label == "Yếu"
+
+
+def test_float_sum_34_3_29_9_15_8():
+    units = [Unit("X", [FieldScores(appraised=to_decimal(v)) for v in (34.3, 29.9, 15.8, 0, 0, 0, 0)])]
+    assert score_table(XA, units)[0].class_label == "Tốt"
+
+
+def test_total_is_appraised_plus_survey_and_printed_total_within_tolerance_is_kept():
+    u = unit("A", [12.5, 8], survey=2.3456)
+    r = score_table(HUYEN, [u])[0]
+    assert r.appraised_total == D("20.500") and r.survey_total == D("2.346") and r.total == D("22.846")
+
+
+def test_district_rule():
+    assert district_rule_class("Tốt", ["Tốt", "Tốt", "Khá"], HUYEN) == "Tốt"      # 2/3 exactly: keeps
+    assert district_rule_class("Tốt", ["Tốt", "Khá", "Khá"], HUYEN) == "Khá"      # 1/3: one class lower
+    assert district_rule_class("Khá", ["Tốt", "Trung bình", "Yếu"], HUYEN) == "Trung bình"
+    assert district_rule_class("Khá", ["Xuất sắc", "Tốt", "Yếu"], HUYEN) == "Khá"  # higher counts
+    assert district_rule_class("Yếu", ["Yếu"], HUYEN) == "Yếu"                     # nothing lower
+
+
+def test_district_rule_through_evaluate():
+    huyen = UnitsTable([unit("Huyện Ba Bể", [13, 8, 20, 5, 11, 10, 19], survey=2)], level="huyen")
+    xa = UnitsTable([unit(f"Xã {i}", [21.5, 10.5, 25.5, 6.5, 6.5, 8, v], district="Huyện Ba Bể")
+                     for i, v in enumerate([21.5, 0, 0])], level="xa")
+    e_huyen, e_xa = evaluate([(huyen, HUYEN), (xa, XA)])
+    assert [r.class_label for r in e_xa.results] == ["Tốt", "Khá", "Khá"]
+    assert e_huyen.results[0].class_label == "Tốt" and e_huyen.results[0].class_after_rule == "Khá"
+    assert not [f for f in e_huyen.findings if f.code == "district-rule-unavailable"]
+
+
+def test_empty_table():
+    assert score_table(HUYEN, []) == []
+    (e,) = evaluate([(UnitsTable([]), HUYEN)])
+    assert [f.code for f in e.findings] == ["empty-table"]
+
+
+def test_level_without_districts():
+    (e,) = evaluate([(UnitsTable([unit("Sở A", [9, 8.5])]), catalog.get("backan-2024-so"))])
+    assert e.results[0].class_after_rule is None
+    assert not [f for f in e.findings if f.code.startswith("district")]
+
+
+SMALL = from_dict({
+    "id": "tinh-50", "level": "tinh", "decimals": 2, "bands_basis": "percent",
+    "fields": [{"name": "A", "max": 30}, {"name": "B", "max": 15, "survey_max": 5}],
+    "bands": [{"label": "Xuất sắc", "min": 90}, {"label": "Tốt", "min": 80}, {"label": "Yếu", "min": 0}],
+})
+
+
+def test_set_whose_maximum_is_not_100():
+    assert SMALL.max_total == 50
+    u = Unit("X", [FieldScores(appraised=D(30)), FieldScores(appraised=D("9.4"), survey=D(5))])
+    r = score_table(SMALL, [u])[0]
+    assert r.total == D("44.40") and r.percent == D("88.80") and r.class_label == "Tốt"
+    assert r.points_to_next == D("0.60") and r.next_class == "Xuất sắc"  # 45 points is 90 %
+    assert points_to_next(D("45.00"), SMALL) == (None, None)
+
+
+def test_blank_is_not_zero_for_totals():
+    u = Unit("X", [FieldScores(), FieldScores()])
+    r = score_table(SMALL, [u])[0]
+    assert r.total is None and r.rank is None and r.class_label is None

@@ -1,0 +1,39 @@
+"""`xltools demo [-o OUTDIR]`: the main job on the embedded sample (Phụ lục I and II, Bắc Kạn 2024):
+the recomputed ranking, the findings, and the files made from it (workbook, appendix) in OUTDIR."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ._common import evaluate_file, print_findings, print_ranking
+
+SAMPLE = "phu_luc_backan_2024_so_huyen.txt"
+
+
+def sample_path() -> Path:
+    return Path(str(resources.files("xltools.data.samples").joinpath(SAMPLE)))
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="chạy thử trên dữ liệu mẫu (Phụ lục I, II năm 2024 của tỉnh Bắc Kạn)")
+    p.add_argument("-o", "--out", default="out", help="thư mục ghi các tệp kết quả (mặc định: out)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    path = sample_path()
+    print(f"Dữ liệu mẫu: {path.name}")
+    evaluations = evaluate_file(path)
+    for e in evaluations:
+        print_ranking(e)
+    for e in evaluations:
+        print_findings(e)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for step in STEPS:
+        step(path, out)
+    return 0
+
+
+# Later stages (workbook, appendix, report) append themselves here: each takes (sample, outdir).
+STEPS: list = []
