@@ -38,6 +38,7 @@ test_rounding_facts, test_rank_tie_facts and test_function_support_matrix):
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -375,16 +376,25 @@ def test_recalc_file_reports_timings(calc, workbook_path, tmp_path):
     assert (tmp_path / "recalc.xlsx").stat().st_size > 0
 
 
-def test_session_cleans_up_process_and_profile_even_on_error():
+@pytest.mark.skipif(os.name != "posix", reason="simulates a crash with a POSIX signal")
+def test_session_restarts_after_a_crash_and_cleans_up_even_on_error(workbook_path):
     with pytest.raises(ZeroDivisionError):
         with lo.CalcSession() as session:
+            first_root = session._root
+            os.killpg(session._proc.pid, signal.SIGKILL)  # simulate a crash of soffice
+            session._proc.wait(10)
+            with pytest.warns(RuntimeWarning, match="restarting"):
+                document = session.open(workbook_path)
+            assert session.restarts == 1
+            assert not Path(first_root).exists()  # the crashed instance's profile is gone
+            assert document.get(SCORES, "E5") == 88.0
             proc, root = session._proc, session._root
             assert session.running and Path(root).is_dir()
             1 / 0
     assert proc.poll() is not None
     assert not Path(root).exists()
     with pytest.raises(lo.LibreOfficeError, match="chưa được khởi động hoặc đã đóng"):
-        session.open("x.xlsx")
+        session.open(workbook_path)
 
 
 # --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 import weakref
 from pathlib import Path
 from typing import Any, Iterable
@@ -302,9 +303,18 @@ class CalcSession:
     interpreter exit, if ``close()`` was never called).
     """
 
-    def __init__(self, soffice: str | None = None, connect_timeout: float = 60.0):
+    def __init__(
+        self,
+        soffice: str | None = None,
+        connect_timeout: float = 60.0,
+        auto_restart: bool = True,
+    ):
         self.soffice = soffice
         self.connect_timeout = connect_timeout
+        # If soffice died (crash, killed) since the last document, open() starts a new one
+        # and warns, so one crash does not fail every later test of a shared session.
+        self.auto_restart = auto_restart
+        self.restarts = 0
         self.pipe_name: str | None = None
         self.startup_seconds: float | None = None
         self._proc: subprocess.Popen | None = None
@@ -409,9 +419,27 @@ class CalcSession:
 
     # -- documents ---------------------------------------------------------------------
 
+    def restart(self) -> "CalcSession":
+        """Stop soffice (whatever its state) and start a fresh one with a new profile.
+        Documents opened before are lost."""
+        self.close()
+        self.restarts += 1
+        return self.start()
+
     def _require(self):
         if self._desktop is None:
             raise LibreOfficeError("Phiên LibreOffice chưa được khởi động hoặc đã đóng.")
+        if not self.running:
+            if not self.auto_restart:
+                raise LibreOfficeError(
+                    f"LibreOffice (soffice) đã dừng bất thường (mã {self._proc.returncode})."
+                )
+            warnings.warn(
+                f"soffice stopped unexpectedly (exit code {self._proc.returncode}); restarting it",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            self.restart()
         return self._desktop
 
     def open(self, path: str | os.PathLike) -> "CalcDoc":
