@@ -342,6 +342,14 @@ def test_no_lock_files_next_to_opened_documents(calc, workbook_path):
 def test_open_errors_are_in_vietnamese(calc, tmp_path):
     with pytest.raises(lo.LibreOfficeError, match="Không tìm thấy tệp"):
         calc.open(tmp_path / "khong_co.xlsx")
+    document = calc.open(build_workbook(tmp_path / "y.xlsx"))
+    try:
+        with pytest.raises(lo.LibreOfficeError, match="Cần địa chỉ một ô"):
+            document.get(SCORES, "A1:B2")
+        with pytest.raises(lo.LibreOfficeError, match="Địa chỉ ô không hợp lệ"):
+            document.get(SCORES, "XYZ")
+    finally:
+        document.close()
     with pytest.raises(lo.LibreOfficeError, match="Không có trang tính 'Không có'"):
         document = calc.open(build_workbook(tmp_path / "x.xlsx"))
         try:
@@ -360,6 +368,10 @@ def test_convert_to_pdf(workbook_path, tmp_path):
 def test_convert_failure_is_explained(tmp_path):
     with pytest.raises(lo.LibreOfficeError, match="Không tìm thấy tệp cần chuyển đổi"):
         lo.convert(tmp_path / "khong_co.xlsx", "pdf", tmp_path)
+    source = build_workbook(tmp_path / "nguon.xlsx")
+    with pytest.raises(lo.LibreOfficeError, match="trùng với tệp nguồn"):
+        lo.convert(source, "xlsx", tmp_path)
+    assert source.is_file()
     bogus = tmp_path / "hong.xlsx"
     bogus.write_bytes(b"PK\x03\x04 this is not a real workbook")
     with pytest.raises(lo.LibreOfficeError, match="không chuyển đổi được hong.xlsx") as info:

@@ -588,7 +588,10 @@ class CalcDoc:
         except Exception as exc:
             raise LibreOfficeError(f"Địa chỉ ô không hợp lệ: '{ref}' ({type(exc).__name__}).") from exc
 
-    _cell = _range  # a single cell is a 1x1 range with the XCell interface
+    def _cell(self, sheet: str | int, ref: str):
+        if ":" in ref:
+            raise LibreOfficeError(f"Cần địa chỉ một ô (ví dụ C7), không phải vùng '{ref}'.")
+        return self._range(sheet, ref)  # a single cell is a 1x1 range with XCell
 
     # -- writing -------------------------------------------------------------------------
 
@@ -781,9 +784,9 @@ def _cell_value(cell) -> float | str | None:
 def _error_cells(cell_range) -> Iterable[tuple[int, int, int]]:
     """(row, column, error code) of the formula cells in error inside a sheet or range."""
     ranges = cell_range.queryFormulaCells(_FORMULA_RESULT_ERROR)
+    sheet = cell_range.getSpreadsheet()  # a sheet returns itself
     result = []
     for address in ranges.getRangeAddresses():
-        sheet = cell_range.getSpreadsheet() if hasattr(cell_range, "getSpreadsheet") else cell_range
         for row in range(address.StartRow, address.EndRow + 1):
             for col in range(address.StartColumn, address.EndColumn + 1):
                 code = sheet.getCellByPosition(col, row).getError()
@@ -816,6 +819,8 @@ def convert(
     outdir.mkdir(parents=True, exist_ok=True)
     extension = fmt.split(":", 1)[0].lower()
     target = outdir / f"{source.stem}.{extension}"
+    if target.resolve() == source.resolve():
+        raise LibreOfficeError(f"Tệp kết quả trùng với tệp nguồn: {source}. Hãy chọn thư mục khác.")
     exe = _soffice_or_raise(soffice)
     root = tempfile.mkdtemp(prefix="xltools-lo-convert-")
     try:
