@@ -365,6 +365,15 @@ def test_convert_to_pdf(workbook_path, tmp_path):
     assert data.startswith(b"%PDF") and len(data) > 1000
 
 
+def test_convert_docx_to_pdf(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Phụ lục I: Kết quả Chỉ số cải cách hành chính năm 2024")
+    document.save(tmp_path / "phu_luc.docx")
+    pdf = lo.convert(tmp_path / "phu_luc.docx", "pdf", tmp_path)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
 def test_convert_failure_is_explained(tmp_path):
     with pytest.raises(lo.LibreOfficeError, match="Không tìm thấy tệp cần chuyển đổi"):
         lo.convert(tmp_path / "khong_co.xlsx", "pdf", tmp_path)
