@@ -12,16 +12,3 @@ from xltools.engine.libreoffice import (
     recalc_file,
     unavailable_reason,
 )
-
-__all__ = [
-    "ERROR_TEXTS",
-    "CalcDoc",
-    "CalcSession",
-    "LibreOfficeError",
-    "available",
-    "convert",
-    "error_text",
-    "find_soffice",
-    "recalc_file",
-    "unavailable_reason",
-]
