@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,7 +38,7 @@ def document_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _kind_of(table: TextTable) -> str:
+def table_kind(table: TextTable) -> str:
     head = fold(" ".join(" ".join(r) for r in table.header))
     title = fold(" ".join(table.title[-2:]))
     if "diem chuan" in head or "tieu chi thanh phan" in head:
@@ -51,14 +52,22 @@ def _kind_of(table: TextTable) -> str:
 
 def read_document(text: str, source: str, n_fields: int | None = None) -> list[UnitsTable]:
     """Every units table of a document, report tables of one level merged into one."""
+    lines = text.splitlines()
+    return document_tables(read_text(text), text, source, lambda t: "\n".join(lines[: t.line_numbers[0]]),
+                           n_fields)
+
+
+def document_tables(found: list[TextTable], text: str, source: str, before_of: Callable[[TextTable], str],
+                    n_fields: int | None = None) -> list[UnitsTable]:
+    """What each table of a document is, as units tables; `text` is the whole document and
+    `before_of(table)` the text above a table (the district a commune table belongs to is named there)."""
     province = detect_province(text)
     year = document_year(text)
     tables: list[UnitsTable] = []
     pending_survey: dict[str, UnitsTable] = {}
-    lines = text.splitlines()
-    for t in read_text(text):
-        kind = _kind_of(t)
-        before = "\n".join(lines[: t.line_numbers[0]])
+    for t in found:
+        kind = table_kind(t)
+        before = before_of(t)
         if kind == "tree":
             tables.append(self_assessment_table(t, source, province, year))
             continue
