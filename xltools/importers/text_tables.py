@@ -28,7 +28,8 @@ class TextTable:
     line_numbers: list[int]  # 1-based source line of each body row
     index: int = 0
     container: str = ""  # where the table sits when not in running text: "trang tính 'PL1'", "bảng 2"
-    cell_ref: Callable[[int, int], str] | None = None  # (line, column index) -> "F12", when known
+    cell_ref: Callable[[int, int], str] | None = None  # (line, column index) -> "ô F12", when known
+    header_lines: list[int] = dc_field(default_factory=list)
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
@@ -78,6 +79,7 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
             _continue_row(current.rows[-1], cells)
         else:
             current.header.append(cells)
+            current.header_lines.append(number)
     if current is not None and current.rows:
         tables.append(current)
     for i, t in enumerate(tables):
@@ -206,6 +208,13 @@ def _value(cell: str, where: str):
         raise ReadError(f"{where}: {exc}") from exc
 
 
+def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
+    """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
+    cell = cells[index] if index < len(cells) else ""
+    ref = f", {table.cell_ref(line, index)} ({label})" if table.cell_ref else f", cột '{label}'"
+    return _value(cell, f"{where}{ref}")
+
+
 def units_table(table: TextTable, source: str, survey_only: bool = False, district: str | None = None,
                 n_fields: int | None = None) -> UnitsTable:
     """A summary table as units; printed totals, ranks and classes are kept to be checked."""
@@ -237,12 +246,12 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
                 if c.field_index >= count:
                     raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
                 target = fields[c.field_index]
-                setattr(target, c.kind, _value(cell, _cell_where(table, where, line, i, c)))
+                setattr(target, c.kind, cell_value(table, row, where, line, i, c.label))
                 if table.cell_ref:
-                    target.cells[c.kind] = f"{source}, {table.cell_ref(line, i)}"
+                    target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
             elif c.role == "total":
                 setattr(p, "total" if c.kind == "total" else f"{c.kind}_total",
-                        _value(cell, _cell_where(table, where, line, i, c)))
+                        cell_value(table, row, where, line, i, c.label))
             elif c.role == "rank":
                 p.rank = int(text) if text.isdigit() else None
             elif c.role == "class":
@@ -254,11 +263,6 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
     return UnitsTable(units=units, level=detect_level(title), title=title, source=source, sheet=label,
                       year=detect_year(" ".join(table.title[-3:])), province=detect_province(title),
                       header_maxima=header_maxima, field_names=names)
-
-
-def _cell_where(table: TextTable, where: str, line: int, index: int, col: Column) -> str:
-    cell = f"ô {table.cell_ref(line, index)}, " if table.cell_ref else ""
-    return f"{where}, {cell}cột '{col.label}'"
 
 
 def table_label(table: TextTable) -> str:
