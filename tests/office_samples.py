@@ -117,3 +117,20 @@ def write_docx(path: Path, tables: list[TextTable], extra_title=None) -> Path:
         document.add_paragraph("")
     document.save(path)
     return path
+
+
+def write_forms(folder: Path, count: int, seed_text: Path, kinds=("xlsx",)) -> list[Path]:
+    """`count` Biểu tự đánh giá from the seed's criteria tree, one unit each ('Đơn vị: Sở số N')."""
+    tree = next(t for t in seed_tables(seed_text) if "Điểm chuẩn" in " ".join(t.header[0]))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(1, count + 1):
+        kind = kinds[i % len(kinds)]
+        title = [f"Đơn vị: Sở số {i}"]
+        path = folder / f"bieu_{i:04d}.{kind}"
+        if kind == "xlsx":
+            write_xlsx(path, [tree], extra_title=title, as_numbers=bool(i % 2))
+        else:
+            write_docx(path, [tree], extra_title=title)
+        paths.append(path)
+    return paths

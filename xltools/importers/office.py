@@ -10,6 +10,7 @@ cells merged down several body rows.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -73,7 +74,12 @@ def _is_text(path: Path) -> bool:
 
 
 def _broken(path: Path, kind: str, exc: Exception) -> ReadError:
-    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile):
+        reason = "gói ZIP của tệp bị cắt cụt hoặc hỏng"
+    elif isinstance(exc, KeyError):
+        reason = f"thiếu thành phần {exc} trong gói tệp"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
     return ReadError(f"{path.name}: tệp {kind} bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong: "
                      f"{reason}); hãy mở lại bằng {kind} để sửa, hoặc xin lại tệp gốc.")
 
