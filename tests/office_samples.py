@@ -98,10 +98,12 @@ def write_docx(path: Path, tables: list[TextTable], extra_title=None) -> Path:
             document.add_paragraph().add_run(line).bold = True
         width = max(len(r) for r in table.header + table.rows)
         grid = document.add_table(rows=len(table.header) + len(table.rows), cols=width)
-        for r, cells in enumerate(table.header):
+        rows = grid.rows
+        for r, cells in enumerate(table.header + table.rows):
+            row_cells = rows[r].cells  # one call per row: grid.cell() walks the whole table each time
             for c, text in enumerate(cells):
                 if clean(text):
-                    grid.cell(r, c).paragraphs[0].add_run(clean(text)).bold = True
+                    row_cells[c].paragraphs[0].add_run(clean(text)).bold = r < len(table.header) or bool(BOLD.match(text))
         for r0, c0, r1, c1 in header_merges(table):
             text = clean(table.header[r0][c0])
             merged = grid.cell(r0, c0).merge(grid.cell(r1, c1))
@@ -109,11 +111,6 @@ def write_docx(path: Path, tables: list[TextTable], extra_title=None) -> Path:
                 p._p.getparent().remove(p._p)
             merged.paragraphs[0].text = ""
             merged.paragraphs[0].add_run(text).bold = True
-        for r, cells in enumerate(table.rows, start=len(table.header)):
-            for c, text in enumerate(cells):
-                m = BOLD.match(text)
-                if clean(text):
-                    grid.cell(r, c).paragraphs[0].add_run(clean(text)).bold = bool(m)
         document.add_paragraph("")
     document.save(path)
     return path
