@@ -167,7 +167,7 @@ def columns(table: TextTable, survey_only: bool = False) -> list[Column]:
         elif "xep hang" in g or "ket qua" in g or "xep loai" in g or "phan loai" in g:
             position = group_positions.setdefault(group, 0)
             group_positions[group] += 1
-            lf = fold(label)
+            lf = fold(label or group)  # a lone "Xếp loại" column names itself
             if "xep hang" in lf:
                 role = "rank"
             elif "sau" in lf and ("quy tac" in lf or "cap xa" in lf):
