@@ -77,7 +77,7 @@ def bad_files(tmp_path, data_dir):
     cut_docx = tmp_path / "cat_cut.docx"
     whole = write_docx(tmp_path / "whole.docx", seed_tables(seed)[:1])
     cut_docx.write_bytes(whole.read_bytes()[:5000])
-    case("truncated docx", cut_docx, "cat_cut.docx", "tệp Word bị hỏng")
+    case("truncated docx", cut_docx, "cat_cut.docx", "tệp Word bị hỏng", "bị cắt cụt")
     case("no table in workbook", sheet(tmp_path / "ghi_chu.xlsx", [["Danh sách gửi kèm"], ["xem tệp khác"]]),
          "ghi_chu.xlsx", "không tìm thấy bảng điểm nào", "trang tính 'Phụ lục'")
     return cases

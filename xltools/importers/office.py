@@ -56,7 +56,7 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
     if head.startswith(b"PK"):
         return
     if not head:
-        what = "tệp rỗng (0 byte)"
+        what = "tệp rỗng, 0 byte"
     else:
         what = next((w for magic, w in _NOT_PACKAGE if head.lstrip().startswith(magic)), None)
         if what is None:
@@ -74,7 +74,7 @@ def _is_text(path: Path) -> bool:
 
 
 def _broken(path: Path, kind: str, exc: Exception) -> ReadError:
-    if isinstance(exc, zipfile.BadZipFile):
+    if isinstance(exc, zipfile.BadZipFile) or type(exc).__name__ == "PackageNotFoundError":
         reason = "gói ZIP của tệp bị cắt cụt hoặc hỏng"
     elif isinstance(exc, KeyError):
         reason = f"thiếu thành phần {exc} trong gói tệp"
@@ -94,8 +94,8 @@ def _excel_text(cell) -> str:
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
         text = f"{to_decimal(value):f}".replace(".", ",")
-    elif isinstance(value, datetime):
-        text = value.strftime("%d/%m/%Y")
+    elif isinstance(value, datetime):  # often a score Excel took for a date ('9.5' -> 09/05)
+        text = f"{value:%d/%m/%Y}"
     elif isinstance(value, (date, time)):
         text = value.isoformat()
     else:
