@@ -1,0 +1,90 @@
+"""`xltools import FOLDER`: one form per unit into one workbook; bad files listed, the batch goes on."""
+import io
+import json
+import shutil
+
+from openpyxl import load_workbook
+
+from office_samples import seed_tables, write_forms, write_xlsx
+from xltools.cli import main
+from xltools.importers.batch import ProgressBar
+
+SEED = "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"
+SET = "bacgiang-2023-tinh"
+
+
+def folder_with_problems(tmp_path, data_dir):
+    folder = tmp_path / "bieu"
+    write_forms(folder, 4, data_dir / SEED, kinds=("xlsx", "docx"))
+    (folder / "hong.xlsx").write_bytes((folder / "bieu_0002.xlsx").read_bytes()[:3000])
+    (folder / "van_ban.docx").write_text("không phải Word", encoding="utf-8")
+    shutil.copy(folder / "bieu_0001.docx", folder / "bieu_0001_ban_sao.docx")  # the same unit twice
+    write_xlsx(folder / "phu_luc.xlsx", seed_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt"))
+    (folder / "~$bieu_0002.xlsx").write_bytes(b"lock")  # Excel's lock file: not a form
+    (folder / "ghi_chu.txt").write_text("không phải biểu", encoding="utf-8")
+    return folder
+
+
+def test_consolidate_lists_failures_and_writes_workbook(tmp_path, capsys, data_dir):
+    folder, out = folder_with_problems(tmp_path, data_dir), tmp_path / "tong_hop.xlsx"
+    survey = tmp_path / "xhh.csv"
+    survey.write_text("Đơn vị,Lĩnh vực,Điểm\nSở số 1,2,\"3,5\"\nSở số 9,2,1\n", encoding="utf-8")
+    code = main(["import", str(folder), "--set", SET, "-o", str(out), "--survey", str(survey)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Đã đọc 4/8 tệp" in captured.out and "lỗi 4 tệp" in captured.out
+    for text in ("hong.xlsx: tệp Excel bị hỏng", "van_ban.docx: không phải tệp Word",
+                 "bieu_0001_ban_sao.docx: đơn vị 'Sở số 1' trùng với tệp bieu_0001.docx",
+                 "phu_luc.xlsx: không có Biểu tự đánh giá", "Sở số 9 (xhh.csv, dòng 3)"):
+        assert text in captured.out, text
+    assert "Đang đọc 8/8 tệp" in captured.err and "Traceback" not in captured.err
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Tổng hợp", "Chi tiết"]
+    assert wb["Chi tiết"].max_row == 1 + 4 * 133
+    assert main(["rank", str(out), "--set", SET, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == [f"Sở số {i}" for i in range(1, 5)]
+    assert {r["self_total"] for r in rows} == {65.249} and rows[0]["survey_total"] == 3.5
+
+
+def test_second_run_keeps_a_backup(tmp_path, capsys, data_dir):
+    folder, out = tmp_path / "bieu", tmp_path / "th.xlsx"
+    write_forms(folder, 2, data_dir / SEED)
+    assert main(["import", str(folder), "--set", SET, "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(folder), "--set", SET, "-o", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["read"] == 2
+    assert (tmp_path / "th.bak.xlsx").exists() and out.exists()
+
+
+def test_json_summary_and_nothing_read(tmp_path, capsys):
+    folder = tmp_path / "rong"
+    folder.mkdir()
+    (folder / "a.xlsx").write_text("x", encoding="utf-8")
+    code = main(["import", str(folder), "--set", SET, "-o", str(tmp_path / "o.xlsx"), "--json"])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 2 and summary["read"] == 0 and summary["failed"] == 1 and summary["output"] is None
+    assert "chưa ghi bảng tổng hợp" in captured.err and not (tmp_path / "o.xlsx").exists()
+
+
+def test_folder_errors(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "khong_co"), "--set", SET]) == 2
+    assert "Không tìm thấy" in capsys.readouterr().err
+    assert main(["import", str(tmp_path), "--set", SET]) == 2
+    assert "không có tệp biểu nào" in capsys.readouterr().err
+    assert main(["import", str(tmp_path)]) == 2
+    assert "--set" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Tty()
+    bar = ProgressBar(stream, width=10)
+    for i in range(1, 5):
+        bar(i, 4, f"bieu_{i}.xlsx")
+    assert stream.getvalue().endswith("\n") and stream.getvalue().rstrip().endswith("\r[##########] 4/4 bieu_4.xlsx")
+    assert "[#####.....] 2/4" in stream.getvalue()
