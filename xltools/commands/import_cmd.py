@@ -50,9 +50,7 @@ def _folder(args, folder: Path) -> int:
         survey = read_survey(args.survey, cset, [u.name for u in result.table.units])
         apply_survey(result.table, survey)
     read = len(result.table.units)
-    writer = None
-    if read:
-        writer = write_workbook(cset, result.table, output)
+    writer = write_workbook(cset, result.table, output) if read else None
     if args.json:
         print_json({"files": result.files, "read": read, "failed": len(result.failures),
                     "failures": [{"file": f.file, "message": f.message} for f in result.failures],

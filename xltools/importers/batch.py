@@ -1,8 +1,8 @@
 """Many units at once: one Biểu tự đánh giá per unit (.xlsx/.docx) in a folder -> one units table,
 every file's problem listed without stopping; and the consolidated appraisal workbook.
 
-The workbook is built by `xltools.workbook.builder.build_workbook(cset, units_table, path)` when that
-module is present; until then `write_summary_workbook` writes the official layout with openpyxl
+The workbook is built by `xltools.workbook.builder.build_file([SectionInput(cset, units, year)], path)`
+when that module is present; until then `write_summary_workbook` writes the official layout with openpyxl
 (live ROUND/SUM totals, rank and class formulas, a detail sheet of every criterion).
 """
 from __future__ import annotations
@@ -133,13 +133,14 @@ class ProgressBar:
 # ---------------------------------------------------------------- writing the workbook
 
 def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> str:
-    """The consolidated appraisal workbook; returns which writer made it."""
+    """The consolidated appraisal workbook; returns which writer made it ('builder' or 'summary')."""
     try:
-        from ..workbook.builder import build_workbook
-    except ImportError:
+        from ..workbook.builder import SectionInput, build_file
+    except ImportError:  # the live workbook builder is not in this build yet
         write_summary_workbook(cset, table, path)
         return "summary"
-    build_workbook(cset, table, path)
+    _backup(Path(path))
+    build_file([SectionInput(cset, table.units, table.year)], path)
     return "builder"
 
 
@@ -241,9 +242,14 @@ def _save(wb, path: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
-        if path.exists():
-            os.replace(path, path.with_name(f"{path.stem}.bak{path.suffix}"))
+        _backup(path)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _backup(path: Path) -> None:
+    """An existing output is kept as NAME.bak.xlsx (the previous backup is replaced)."""
+    if path.exists():
+        os.replace(path, path.with_name(f"{path.stem}.bak{path.suffix}"))
