@@ -207,16 +207,17 @@ _GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
 _NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
 
 
-def _stt_column(cells: list[str]) -> int | None:
-    for i, c in enumerate(cells[:3]):
-        if fold(clean(c)).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
+def _stt_column(plain: list[str]) -> int | None:
+    """Where the 'STT' header cell is among the first three (cells already cleaned)."""
+    for i, c in enumerate(plain[:3]):
+        if len(c) <= 8 and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
             return i
     return None
 
 
-def _is_column_numbers(cells: list[str]) -> bool:
+def _is_column_numbers(plain: list[str]) -> bool:
     """The row '(1) (2) (3) …' under a header."""
-    values = [clean(c) for c in cells if clean(c)]
+    values = [c for c in plain if c]
     numbers = [int(m.group(1)) for m in map(_COLUMN_NUMBER.match, values) if m]
     return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
@@ -231,12 +232,14 @@ def _has_number(cells: list[str]) -> bool:
     return False
 
 
-def _prepared(grid: Grid) -> list[tuple[int, list[str]]]:
-    """The grid's rows as `read_rows` expects them: title rows as one line, the table from its STT
-    column, column-number rows and group/total/signature rows dropped, merged-down text repeated."""
+def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
+    """The grid's rows as `read_rows` expects them, and the column the table starts in: title rows
+    as one line, the table from its STT column, column-number rows and group/total/signature rows
+    dropped, merged-down text repeated."""
     out, offset, state, held = [], None, "title", []
     for number, raw in grid.rows:
-        stt = _stt_column(raw)
+        plain = [clean(c) for c in raw]
+        stt = _stt_column(plain)
         if stt is not None and state != "header":
             if offset is None:
                 offset = stt
@@ -245,13 +248,13 @@ def _prepared(grid: Grid) -> list[tuple[int, list[str]]]:
             out.append((number, raw[offset:]))
             continue
         if state == "title":
-            out.append((number, [" ".join(clean(c) for c in raw if clean(c))]))
+            out.append((number, [" ".join(c for c in plain if c)]))
             continue
-        cells = raw[offset:]
-        filled = [clean(c) for c in cells if clean(c)]
-        if not filled or _is_column_numbers(cells):
+        cells, plain = raw[offset:], plain[offset:]
+        filled = [c for c in plain if c]
+        if not filled or _is_column_numbers(plain):
             continue
-        first = clean(cells[0])
+        first = plain[0]
         if _NUMBERED.match(first):  # "1." -> "1"
             first = cells[0] = first.rstrip(".")
         if _GROUP.match(first) and len(filled) <= 2:  # "I | KHỐI SỞ, NGÀNH"
@@ -263,12 +266,17 @@ def _prepared(grid: Grid) -> list[tuple[int, list[str]]]:
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        name = fold(clean(cells[1])) if len(cells) > 1 else ""
-        if _ROW_NUMBER.match(first) or (not first and (name.startswith("tong diem") or (
-                _has_number(cells[2:]) and not name.startswith(_NOT_UNIT)))):
+        if _ROW_NUMBER.match(first) or (not first and _unit_without_number(plain)):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
-    return out
+    return out, offset or 0
+
+
+def _unit_without_number(plain: list[str]) -> bool:
+    """A body row with no STT: the form's TỔNG ĐIỂM row, or a unit someone forgot to number
+    (not a Tổng cộng / Trung bình / signature row)."""
+    name = fold(plain[1]) if len(plain) > 1 else ""
+    return name.startswith("tong diem") or (_has_number(plain[2:]) and not name.startswith(_NOT_UNIT))
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:
@@ -309,9 +317,8 @@ def _zip_pad(a: list[str], b: list[str]):
 
 
 def grid_tables(grid: Grid) -> list[TextTable]:
-    prepared = _prepared(grid)
+    prepared, offset = _prepared(grid)
     tables = read_rows(prepared, wrapped=False)
-    offset = next((_stt_column(raw) for _, raw in grid.rows if _stt_column(raw) is not None), 0)
     for t in tables:
         t.container = grid.container
         t.cell_ref = lambda row, col, ref=grid.ref: ref(row, col + offset)
