@@ -4,14 +4,16 @@ one unit each), consolidate them with `xltools import`, print time and peak memo
     python3 benchmarks/bench_import.py [--count 1000] [--keep DIR]
 
 Target on the 2-core build machine: consolidation of 1 000 forms under 60 s and 1 GiB.
-Peak memory is the process's maximum resident set (ru_maxrss), which includes the interpreter and
-the generation step. `--trace` also measures Python allocations with tracemalloc (slower: its time
+Forms are read in worker processes (one per CPU, at most 4). Peak memory is the maximum resident
+set (ru_maxrss) of this process (interpreter, generation step, the units, the workbook being written)
+and of the largest worker; the target counts this process plus two workers. `--trace` also measures Python allocations with tracemalloc (slower: its time
 is not the figure to compare with the target).
 """
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import resource
 import shutil
 import sys
@@ -72,12 +74,14 @@ def main_(argv=None) -> int:
             traced = f", {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB Python allocations (tracemalloc)"
             tracemalloc.stop()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest reader process
         print(summary.getvalue().strip())
         print(f"forms: {args.count} generated in {generated:.1f} s")
         print(f"consolidation: {seconds:.1f} s ({1000 * seconds / args.count:.1f} ms per form), exit code {code}")
-        print(f"peak memory: {rss:.0f} MiB resident (ru_maxrss){traced}")
+        print(f"peak memory: {rss:.0f} MiB resident (ru_maxrss), largest worker process {child:.0f} MiB{traced}")
+        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
         print(f"output: {out.stat().st_size / 2**20:.1f} MiB")
-        ok = seconds < 60 and rss < 1024 and code == 0
+        ok = seconds < 60 and rss + 2 * child < 1024 and code == 0
         print("target (< 60 s, < 1 GiB):", "met" if ok else "NOT met")
         return 0 if ok else 1
     finally:

@@ -23,6 +23,7 @@ from .office import read_office
 from .text_tables import ReadError
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+PARALLEL_FROM = 40  # below this many files, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -68,8 +69,40 @@ def unit_from_form(path: Path, cset: CriteriaSet) -> Unit:
     return unit
 
 
-def consolidate(folder: str | Path, cset: CriteriaSet,
-                progress: Callable[[int, int, str], None] | None = None) -> BatchResult:
+def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
+    """(unit, '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
+    try:
+        return unit_from_form(path, cset), ""
+    except ReadError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 (a strange file must not stop a batch of a thousand)
+        return None, (f"{path.name}: lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
+                      "hãy gửi tệp này cho nhóm phát triển.")
+
+
+def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
+    """(path, (unit, reason)) in file order; in `workers` processes when the batch is large enough."""
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+        except (OSError, NotImplementedError):  # no process support here: read in this process
+            pool = None
+        if pool is not None:
+            with pool:
+                yield from zip(files, pool.map(_read_form, files, [cset] * len(files), chunksize=8))
+            return
+    for path in files:
+        yield path, _read_form(path, cset)
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, int, str], None] | None = None,
+                workers: int | None = None) -> BatchResult:
     """Read every form of a folder; a file that fails is listed with its reason and skipped."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -81,17 +114,11 @@ def consolidate(folder: str | Path, cset: CriteriaSet,
     units: list[Unit] = []
     failures: list[Failure] = []
     first_file: dict[str, str] = {}
-    for i, path in enumerate(files, start=1):
+    for i, (path, (unit, reason)) in enumerate(_read_all(files, cset, workers or default_workers()), start=1):
         if progress:
             progress(i, len(files), path.name)
-        try:
-            unit = unit_from_form(path, cset)
-        except ReadError as exc:
-            failures.append(Failure(path.name, str(exc)))
-            continue
-        except Exception as exc:  # one strange file must not stop a batch of a thousand
-            failures.append(Failure(path.name, f"{path.name}: lỗi không lường trước khi đọc tệp "
-                                               f"({type(exc).__name__}: {exc}); hãy gửi tệp này cho nhóm phát triển."))
+        if unit is None:
+            failures.append(Failure(path.name, reason))
             continue
         key = name_key(unit.name)
         if key in first_file:
