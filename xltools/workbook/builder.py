@@ -61,6 +61,7 @@ class SectionInput:
     cset: CriteriaSet
     units: list[Unit] | None = None
     year: int | None = None
+    blank_rows: int = L.BLANK_ROWS  # numbered empty rows when there are no units
 
 
 def default_year(cset: CriteriaSet) -> int | None:
@@ -583,7 +584,7 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
 
     Units give names, districts, Tự chấm, ĐT XHH and detail; Thẩm định is left for the appraisers
     unless `with_appraised` (demos, tests). A set without units gets BLANK_ROWS blank rows."""
-    unit_lists = {i.cset.level: (i.units if i.units else [None] * L.BLANK_ROWS) for i in inputs}
+    unit_lists = {i.cset.level: (i.units if i.units else [None] * i.blank_rows) for i in inputs}
     layout = L.workbook_layout([(i.cset, len(unit_lists[i.cset.level]) + spare_rows) for i in inputs])
     years = {i.cset.level: i.year or default_year(i.cset) for i in inputs}
     wb = Workbook()
