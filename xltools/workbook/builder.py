@@ -634,6 +634,11 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes worksheets through a temporary file: take its bytes, not its mtime."""
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
+
 
 def save(wb: Workbook, path) -> Path:
     """Write reproducibly (fixed timestamps; openpyxl's save would stamp the current time), to a
