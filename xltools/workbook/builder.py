@@ -53,6 +53,12 @@ CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFF
 CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
 CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
 CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
+# Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
+DETAIL_NAME_WIDTH = 70
+DETAIL_NAME_CHARS = 105
+DETAIL_UNIT_CHARS = 30
+LINE_HEIGHT = 16.5
+
 CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
 
 
@@ -242,7 +248,7 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
              districts: L.Section | None, with_appraised: bool) -> None:
     cset, lay = section.cset, section.summary
     d = cset.decimals
-    _title_block(ws, section, year, decision, lay.visible_last_col)
+    _title_block(ws, section, year, decision, lay.print_last_col)
     _summary_headers(ws, section, communes is not None)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
     total_range = lay.column_range(lay.total)
@@ -323,7 +329,7 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
     for col in lay.helper_cols:
         ws.column_dimensions[L.col_letter(col)].hidden = True
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
-    _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.visible_last_col, lay.last_row, freeze)
+    _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
 
 
 def districts_units(section: L.Section) -> list[Unit]:
@@ -468,6 +474,8 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
         _put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
+        if unit and len(unit.name) > DETAIL_UNIT_CHARS:
+            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // DETAIL_UNIT_CHARS)
         _put(ws, h, lay.code, None, "xl_bold_text")
         _put(ws, h, lay.name, "Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")
         _put(ws, h, lay.max, float(cset.max_total), f"xl_total_{d}")
@@ -487,7 +495,10 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
         for node in lay.nodes:
             row = h + lay.offsets[node.code]
             _put(ws, row, lay.code, node.code, "xl_text")
-            _put(ws, row, lay.name, ("   " * node.depth) + node.name, "xl_text")
+            label = ("   " * node.depth) + node.name
+            _put(ws, row, lay.name, label, "xl_text")
+            if len(label) > DETAIL_NAME_CHARS:  # Excel and Calc do not fit wrapped rows on opening
+                ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(label) // DETAIL_NAME_CHARS)
             _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
             score = scores.get(node.code)
             if node.children:
@@ -520,7 +531,7 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
     appr = f"{_cell(lay.appraised, r1)}:{_cell(lay.appraised, r2)}"
     _cf(ws, appr, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}>{s})", **CF_ABOVE)
     _cf(ws, appr, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}<>{s})", **CF_DIFF)
-    widths = {lay.unit: 22, lay.code: 8, lay.name: 60, lay.max: 9, lay.self: 10, lay.appraised: 10,
+    widths = {lay.unit: DETAIL_UNIT_CHARS, lay.code: 8, lay.name: DETAIL_NAME_WIDTH, lay.max: 9, lay.self: 10, lay.appraised: 10,
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w

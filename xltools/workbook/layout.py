@@ -197,6 +197,11 @@ class SummaryLayout:
         return self.check
 
     @property
+    def print_last_col(self) -> int:
+        """The official appendix ends with Xếp loại (or the class after the district rule)."""
+        return self.class_after_rule or self.class_
+
+    @property
     def helper_cols(self) -> list[int]:
         return [c for c in (self.order, self.detail_row, self.survey_row) if c]
 
