@@ -26,6 +26,14 @@ LEVEL_TITLE = {
     "xa": "UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN",
 }
 
+# How the report's title names them ("… Chỉ số cải cách hành chính các sở, ban, ngành năm 2024").
+LEVEL_PHRASE = {
+    "tinh": "UBND tỉnh",
+    "so": "các sở, ban, ngành",
+    "huyen": "UBND các huyện, thành phố",
+    "xa": "UBND các xã, phường, thị trấn",
+}
+
 DOTS = "……"
 
 # Column kinds: how a value is shown and which Excel number format it gets.
