@@ -72,7 +72,9 @@ def test_sentences_counts_and_chart(seed_report):
             "tăng 0,265 điểm, giữ nguyên hạng." in text)
     assert "Huyện Chợ Đồn: Tổng cộng 74,003 điểm; xếp hạng 8/8; xếp loại Khá; so với năm 2023: " \
            "giảm 8,788 điểm, giảm 4 bậc (hạng 4 năm 2023)." in text
-    assert "- Giảm hạng: 4 đơn vị" in text
+    assert "- Tăng hạng: 3 đơn vị: Huyện Bạch Thông (+2), Huyện Na Rì (+2), Huyện Ba Bể (+2)." in text
+    assert "- Giảm hạng: 3 đơn vị: Huyện Chợ Mới (-1), Huyện Pác Nặm (-1), Huyện Chợ Đồn (-4)." in text
+    assert "- Giữ nguyên hạng: 2 đơn vị: Thành phố Bắc Kạn, Huyện Ngân Sơn." in text
     assert len(doc.inline_shapes) == 2  # one chart per level
     png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert doc.part.related_parts[png].blob[:8] == b"\x89PNG\r\n\x1a\n"

@@ -104,7 +104,7 @@ def changes_section(doc, appendix: Appendix) -> None:
               ("Giảm hạng", [(r, c) for r, c in pairs if c and c.delta_rank is not None and c.delta_rank < 0]),
               ("Giữ nguyên hạng", [(r, c) for r, c in pairs if c and c.delta_rank == 0])]
     for title, members in groups:
-        names = ", ".join(f"{r.unit.name} ({signed(c.delta_rank)})" for r, c in members)
+        names = ", ".join(r.unit.name + (f" ({signed(c.delta_rank)})" if c.delta_rank else "") for r, c in members)
         line(doc, f"- {title}: {len(members)} đơn vị" + (f": {names}." if members else "."))
     missing = [r.unit.name for r, c in pairs if c is None]
     if missing:
