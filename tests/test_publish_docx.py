@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from publish_expect import (COMMUNES_2023, REPORT_2023, SEED_2024, core_texts, docx_rows, evaluations, has_rule)
-from xltools.core.numbers import clean
+from xltools.core.numbers import clean, format_vn
 from xltools.importers.text_tables import read_text
 from xltools.publish.appendix_docx import write_appendix_docx
 from xltools.publish.model import DecisionInfo, appendices
@@ -160,3 +160,29 @@ def test_levels_numbered_in_order_and_district_rule_column(tmp_path):
     e = items[0].evaluation
     for r, row in zip(e.results, rows[2:]):
         assert row == core_texts(r, e.cset, rule=True)
+
+
+def test_bonus_penalty_and_percent_columns(tmp_path):
+    """A set with bonus/penalty and a maximum other than 100 gets those columns, filled from the core."""
+    from decimal import Decimal as D
+
+    from xltools.core.criteria import from_dict
+    from xltools.core.evaluate import evaluate
+    from xltools.core.scoring import FieldScores, Unit, UnitsTable
+
+    cset = from_dict({"id": "thu-thuong-tru", "level": "so", "years": [2025], "decimals": 2,
+                      "fields": [{"name": "Lĩnh vực A", "max": 40, "survey_max": 5},
+                                 {"name": "Lĩnh vực B", "max": 45, "survey_max": 0}],
+                      "bonus_penalty": {"bonus_max": 3, "penalty_max": 2},
+                      "bands": [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 0}]})
+    units = [Unit("Sở A", [FieldScores(D(40), D(38), D("4.5")), FieldScores(D(45), D(40), None)], bonus=D(2)),
+             Unit("Sở B", [FieldScores(D(39), D(39), D(5)), FieldScores(D(44), D(44), None)], penalty=D(1))]
+    evs = evaluate([(UnitsTable(units, level="so", year=2025, province="Hà Nội"), cset)])
+    doc = Document(str(write_appendix_docx(appendices(evs), tmp_path / "b.docx")))
+    rows = docx_rows(doc.tables[0])
+    assert rows[1][-6:] == ["Điểm thưởng (3)", "Điểm trừ (2)", "Tổng cộng (93)", "Tỷ lệ (%)", "Xếp hạng", "Xếp loại"]
+    d = cset.decimals
+    for r, row in zip(evs[0].results, rows[2:]):
+        assert row[-6:] == [format_vn(r.unit.bonus, d), format_vn(r.unit.penalty, d), format_vn(r.total, d),
+                            format_vn(r.percent, d), str(r.rank), r.class_label]
+    assert rows[2][1] == "Sở B" and rows[2][-4] == "87,00"  # 39 + 44 + 5 - 1
