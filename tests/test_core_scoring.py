@@ -112,3 +112,18 @@ def test_blank_is_not_zero_for_totals():
     u = Unit("X", [FieldScores(), FieldScores()])
     r = score_table(SMALL, [u])[0]
     assert r.total is None and r.rank is None and r.class_label is None
+
+
+BONUS = from_dict({
+    "id": "hn-2025", "level": "so", "decimals": 2, "bonus_penalty": {"bonus_max": 3, "penalty_max": 5},
+    "fields": [{"name": "A", "max": 80, "survey_max": 20}],
+    "bands": [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 0}],
+})
+
+
+def test_bonus_and_penalty_enter_the_total():
+    u = Unit("X", [FieldScores(appraised=D(70), survey=D("8.5"))], bonus=D(2), penalty=D("0.5"))
+    r = score_table(BONUS, [u])[0]
+    assert r.total == D("80.00") and r.class_label == "Tốt"
+    (e,) = evaluate([(UnitsTable([Unit("Y", [FieldScores(appraised=D(1), survey=D(1))], bonus=D(4))]), BONUS)])
+    assert [f.code for f in e.findings] == ["score-out-of-range"]  # bonus above its maximum of 3

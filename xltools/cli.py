@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
+    except BrokenPipeError:  # `xltools rank … | head`: the reader left, nothing is wrong
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError, OSError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

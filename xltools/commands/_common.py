@@ -78,3 +78,20 @@ def print_findings(e: Evaluation) -> None:
     for f in e.findings:
         where = f" ({f.where})" if f.where else ""
         print(f"  [{SEVERITY_LABEL[f.severity]}] {f.code}: {f.message}{where}")
+
+
+def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0) -> None:
+    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text."""
+    parser = sub.add_parser(name, help=help_text)
+    add_file_and_set(parser)
+
+    def run(args) -> int:
+        evaluations = evaluate_file(args.file, args.set_id)
+        if args.json:
+            print_json([row for e in evaluations for row in rows(e)])
+        else:
+            for e in evaluations:
+                show(e)
+        return exit_code(evaluations)
+
+    parser.set_defaults(run=run)

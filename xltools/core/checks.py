@@ -64,9 +64,9 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
     return out
 
 
-def _add(out, severity, code, unit, field, message):
+def _add(out, severity, code, unit, field, message, cell=None):
     out.append(Finding(severity, code, unit.name, field, f"{unit.name} – {field + ': ' if field else ''}{message}",
-                       unit.where))
+                       cell or unit.where))
 
 
 def _scores(cset, table, unit, expect_appraised, out):
@@ -79,10 +79,11 @@ def _scores(cset, table, unit, expect_appraised, out):
             if value is not None and not (0 <= value <= top):
                 _add(out, ERROR, "score-out-of-range", unit, f.name,
                      f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(top)} (điểm tối đa); "
-                     "hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.")
+                     "hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.", s.cells.get(kind))
         if expect_appraised and s.appraised is None:
             _add(out, ERROR, "appraised-missing", unit, f.name,
-                 "chưa có điểm Thẩm định; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào).")
+                 "chưa có điểm Thẩm định; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào).",
+                 s.cells.get("appraised"))
         if cset.has_survey and f.survey_max and s.survey is None and any(
                 x.survey is not None for u in table.units for x in u.fields):
             _add(out, WARNING, "survey-missing", unit, f.name,

@@ -21,6 +21,7 @@ class FieldScores:
     appraised: Decimal | None = None
     survey: Decimal | None = None
     reason: str | None = None  # giải trình / ghi chú thẩm định
+    cells: dict[str, str] = dc_field(default_factory=dict)  # kind -> "Sheet!F12", for messages
 
 
 @dataclass
