@@ -94,7 +94,8 @@ def counts_section(doc, appendix: Appendix) -> None:
         line(doc, f"- Xếp loại {label}: {count} đơn vị ({share}%).")
     if rule:
         after = "; ".join(f"{label}: {count}" for label, count in class_counts(appendix.evaluation, after_rule=True))
-        line(doc, f"Sau khi áp dụng quy tắc 2/3 số xã trực thuộc: {after} đơn vị.")
+        line(doc, f"Sau khi áp dụng quy tắc 2/3 số xã trực thuộc: {after} đơn vị "
+                  "(đơn vị chưa có kết quả cấp xã giữ xếp loại theo điểm).")
 
 
 def changes_section(doc, appendix: Appendix) -> None:
@@ -138,7 +139,8 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
         p = paragraph(doc, align=JUSTIFY, space_before=6, space_after=3)
         p.add_run(f"{number}.{index + 1}. {r.unit.name}: ").bold = True
         p.add_run(unit_sentence(appendix, index))
-        field_table(doc, appendix, index)
+        if any(v is not None for f in r.unit.fields for v in (f.self, f.appraised, f.survey)):
+            field_table(doc, appendix, index)  # a table of totals only has no field scores
         lost_section(doc, appendix, index)
 
 
