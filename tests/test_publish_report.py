@@ -109,3 +109,14 @@ def test_lost_points_from_the_criteria_detail(tmp_path):
 def test_no_detail_no_lost_list(seed_report):
     _, doc = seed_report
     assert lost_lines(doc) == [] and "Không có tiêu chí mất điểm." not in [p.text for p in doc.paragraphs]
+
+
+def test_totals_only_rows_and_district_rule(tmp_path):
+    """The 2023 report's tables: one district with field scores (from its prose), the rest totals only."""
+    evs = evaluations(REPORT_2023)
+    doc = Document(str(write_report_docx(appendices(evs), tmp_path / "bc.docx")))
+    assert len(doc.tables) == 3  # huyện ranking, TP Bắc Kạn's fields, xã ranking
+    assert docx_rows(doc.tables[1])[-1][:4] == ["Tổng điểm", "86", "79,380", "75,390"]
+    text = [p.text for p in doc.paragraphs]
+    assert "4.1. TP Bắc Kạn: Tổng cộng 87,461 điểm; xếp hạng 1/8; xếp loại Tốt (sau quy tắc 2/3 số xã: Tốt)." in text
+    assert docx_rows(doc.tables[0])[1][-1] == "Xếp loại sau quy tắc 2/3 số xã"
