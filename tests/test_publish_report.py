@@ -112,11 +112,13 @@ def test_no_detail_no_lost_list(seed_report):
 
 
 def test_totals_only_rows_and_district_rule(tmp_path):
-    """The 2023 report's tables: one district with field scores (from its prose), the rest totals only."""
+    """The 2023 report's tables: districts with survey scores per field (TP Bắc Kạn also self and appraised,
+    from its prose), communes with totals only (no field table)."""
     evs = evaluations(REPORT_2023)
     doc = Document(str(write_report_docx(appendices(evs), tmp_path / "bc.docx")))
-    assert len(doc.tables) == 3  # huyện ranking, TP Bắc Kạn's fields, xã ranking
-    assert docx_rows(doc.tables[1])[-1][:4] == ["Tổng điểm", "86", "79,380", "75,390"]
+    assert len(doc.tables) == 1 + 8 + 1  # huyện ranking, 8 districts' fields, xã ranking
+    assert docx_rows(doc.tables[1])[-1] == ["Tổng điểm", "86", "79,380", "75,390", "14", "12,071"]
+    assert docx_rows(doc.tables[2])[1] == ["1. Công tác chỉ đạo, điều hành CCHC", "14", "", "", "2,5", "2,063"]
     text = [p.text for p in doc.paragraphs]
     assert "4.1. TP Bắc Kạn: Tổng cộng 87,461 điểm; xếp hạng 1/8; xếp loại Tốt (sau quy tắc 2/3 số xã: Tốt)." in text
     assert docx_rows(doc.tables[0])[1][-1] == "Xếp loại sau quy tắc 2/3 số xã"
