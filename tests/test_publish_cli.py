@@ -4,15 +4,13 @@ from docx import Document
 from openpyxl import load_workbook
 
 from publish_expect import REPORT_2023, SEED_2024
-from xltools.cli import main
+from test_cli import run as run_cli
 from xltools.publish import pdf
 from xltools.publish.model import DecisionInfo, decision_date_text, signed
 
 
 def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_cli(capsys, *[str(a) for a in argv])
 
 
 def test_publish_writes_appendix_and_report(capsys, tmp_path):
