@@ -51,7 +51,7 @@ def test_pdf_without_libreoffice_is_a_message(capsys, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("argv, message", [
     (["publish", "khong-co.txt"], "Không tìm thấy tệp"),
-    (["publish", str(SEED_2024), "--previous", "khong-co.txt"], "Không tìm thấy tệp"),
+    (["publish", str(SEED_2024), "--previous", "khong-co.txt"], "Tệp năm trước (--previous): Không tìm thấy tệp"),
     (["publish", str(SEED_2024), "--set", "khong-co"], "Không có bộ tiêu chí"),
 ])
 def test_errors_are_messages(capsys, tmp_path, argv, message):

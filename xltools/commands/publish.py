@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..importers.text_tables import ReadError
 from ..publish.appendix_docx import write_appendix_docx
 from ..publish.appendix_xlsx import write_appendix_xlsx
 from ..publish.model import DecisionInfo, Previous, appendices
@@ -39,10 +40,18 @@ def output_names(source: Path, out: Path) -> dict[str, Path]:
             "report": out / f"{stem}_bao_cao.docx"}
 
 
+def load_previous(path: Path, set_id=None) -> Previous:
+    try:
+        return Previous.from_evaluations(evaluate_file(path, set_id))
+    except ReadError as exc:
+        raise ReadError(f"Tệp năm trước (--previous): {exc} Với tệp năm trước, chọn bộ tiêu chí bằng "
+                        "--previous-set.") from exc
+
+
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
             previous_set=None, report: bool = False, pdf: bool = False) -> list[Path]:
     """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
-    prev = Previous.from_evaluations(evaluate_file(previous, previous_set)) if previous else None
+    prev = load_previous(previous, previous_set) if previous else None
     items = appendices(evaluate_file(source, set_id), info, prev)
     names = output_names(source, out)
     written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
