@@ -36,6 +36,14 @@ def test_existing_output_is_kept_as_backup(capsys, tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
+def test_vietnamese_option_names(capsys, tmp_path):
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path, "--so-quyet-dinh", "7", "--ngay-quyet-dinh",
+                       "1/2/2025", "--co-quan", "UBND tỉnh Bắc Kạn", "--nam-truoc", REPORT_2023)
+    assert code == 0, err
+    line = Document(str(tmp_path / f"{SEED_2024.stem}_phu_luc.docx")).paragraphs[2].text
+    assert line == "(Kèm theo Quyết định số 7/QĐ-UBND ngày 01 tháng 02 năm 2025 của UBND tỉnh Bắc Kạn)"
+
+
 def test_set_option_picks_one_level(capsys, tmp_path):
     assert run(capsys, "publish", SEED_2024, "--set", "backan-2024-huyen", "-o", tmp_path)[0] == 0
     doc = Document(str(tmp_path / f"{SEED_2024.stem}_phu_luc.docx"))

@@ -21,12 +21,12 @@ def register(sub) -> None:
     p.add_argument("--set", dest="set_id", metavar="ID",
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; mặc định tự nhận")
     p.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
-    p.add_argument("--decision-number", metavar="SỐ",
+    p.add_argument("--decision-number", "--so-quyet-dinh", dest="decision_number", metavar="SỐ",
                    help="số Quyết định kèm theo, ví dụ 2345 hoặc 2345/QĐ-UBND (bỏ trống: để dấu chấm)")
-    p.add_argument("--decision-date", metavar="NGÀY", help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
-    p.add_argument("--issuer", metavar="CƠ QUAN",
+    p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY", help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
+    p.add_argument("--issuer", "--co-quan", dest="issuer", metavar="CƠ QUAN",
                    help="cơ quan ban hành, ví dụ \"UBND tỉnh Bắc Kạn\" (mặc định: UBND tỉnh theo bảng)")
-    p.add_argument("--previous", metavar="FILE_NĂM_TRƯỚC",
+    p.add_argument("--previous", "--nam-truoc", dest="previous", metavar="FILE_NĂM_TRƯỚC",
                    help="kết quả năm trước (bất kỳ tệp nào xltools đọc được): thêm tăng/giảm điểm và hạng")
     p.add_argument("--previous-set", metavar="ID", help="bộ tiêu chí của tệp năm trước (mặc định tự nhận)")
     p.add_argument("--report", action="store_true", help="ghi thêm Báo cáo kết quả (.docx)")
