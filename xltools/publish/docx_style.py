@@ -36,6 +36,13 @@ def new_document(size_pt: float = 14) -> Document:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(size_pt)
     set_fonts(normal.element)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f".//{qn('w:rFonts')}") if defaults is not None else None
+    if fonts is not None:  # theme fonts of the default template would win over ours in some Word versions
+        for attr in [a for a in fonts.attrib if a.endswith("Theme")]:
+            del fonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "vi-VN")
     normal.element.get_or_add_rPr().append(lang)
@@ -80,38 +87,48 @@ def run(p, text: str, bold: bool = False, italic: bool = False, size: float | No
 
 # ---------------------------------------------------------------- tables
 
-def _on(parent, tag: str) -> None:
-    element = OxmlElement(tag)
-    element.set(qn("w:val"), "true")
-    parent.append(element)
+# Children of w:trPr and w:tblPr must come in schema order (Word rejects files that break it).
+TR_PR_AFTER = {"w:cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
+               "w:tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden")}
+TBL_PR_AFTER_CELL_MAR = ("w:tblLook", "w:tblCaption", "w:tblDescription")
+TWIPS_PER_MM = 56.7
+
+
+def _row_flag(row, tag: str) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn(tag)) is None:
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.insert_element_before(element, *TR_PR_AFTER[tag])
 
 
 def repeat_header(row) -> None:
     """w:tblHeader: Word and LibreOffice repeat this row at the top of every page."""
-    _on(row._tr.get_or_add_trPr(), "w:tblHeader")
+    _row_flag(row, "w:tblHeader")
 
 
 def keep_row_together(row) -> None:
-    _on(row._tr.get_or_add_trPr(), "w:cantSplit")
+    _row_flag(row, "w:cantSplit")
 
 
 def new_table(container, rows: int, widths_mm: list[float], cell_margin_mm: float = 0.8):
-    """A bordered table of fixed column widths, centred, with narrow cell margins."""
+    """A bordered table of fixed column widths (w:tblLayout fixed), centred, with narrow cell margins."""
     table = container.add_table(rows=rows, cols=len(widths_mm))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(int(mm * TWIPS_PER_MM) for mm in widths_mm)))
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(int(cell_margin_mm * 56.7)))  # twentieths of a point
+        m.set(qn("w:w"), str(int(cell_margin_mm * TWIPS_PER_MM)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    tbl_pr.append(margins)
+    tbl_pr.insert_element_before(margins, *TBL_PR_AFTER_CELL_MAR)
     for column, mm in zip(table.columns, widths_mm):
         column.width = Mm(mm)
     for row in table.rows:
