@@ -39,7 +39,7 @@ def new_document(size_pt: float = 14) -> Document:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     fonts = defaults.find(f".//{qn('w:rFonts')}") if defaults is not None else None
     if fonts is not None:  # theme fonts of the default template would win over ours in some Word versions
-        for attr in [a for a in fonts.attrib if a.endswith("Theme")]:
+        for attr in [a for a in fonts.attrib if a.lower().endswith("theme")]:
             del fonts.attrib[attr]
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(attr), FONT)
