@@ -82,12 +82,17 @@ def test_page_fonts_and_repeated_headers(seed_docx):
         assert s.orientation == WD_ORIENT.LANDSCAPE
         assert (round(s.page_width.mm), round(s.page_height.mm)) == (297, 210)
         assert [round(x.mm) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [20, 20, 30, 15]
-    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert {fonts.get(qn(a)) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:rFonts')}")
+    for fonts in (doc.styles["Normal"].element.rPr.find(qn("w:rFonts")), defaults):
+        assert {fonts.get(qn(a)) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
+        assert not [a for a in fonts.attrib if a.lower().endswith("theme")]
     assert doc.styles["Normal"].font.size.pt == 14
     for table in doc.tables:
         flags = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
         assert flags[:2] == [True, True] and not any(flags[2:])
+        # schema order (Word refuses files that break it): cantSplit before tblHeader; one fixed layout
+        assert [child.tag for child in table.rows[0]._tr.trPr] == [qn("w:cantSplit"), qn("w:tblHeader")]
+        assert [e.get(qn("w:type")) for e in table._tbl.tblPr.findall(qn("w:tblLayout"))] == ["fixed"]
         width = sum(col.width for col in table.columns)
         assert abs(width - Mm(297 - 45)) < Mm(1)  # the table takes the width between the margins
         sizes = {run.font.size.pt for row in table.rows for c in row.cells for p in c.paragraphs for run in p.runs}
