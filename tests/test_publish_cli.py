@@ -84,3 +84,16 @@ def test_signed_changes():
         "+0,265", "-8,788", "0,000"]
     assert [signed(2), signed(-4), signed(0), signed(None)] == ["+2", "-4", "0", ""]
     assert DecisionInfo().number is None
+
+
+def test_unit_missing_last_year_gets_blank_change():
+    from publish_expect import evaluations
+    from xltools.core.names import name_key
+    from xltools.publish.model import Previous, appendices
+
+    previous = Previous.from_evaluations(evaluations(REPORT_2023))
+    del previous.by_level["huyen"][name_key("Huyện Ba Bể")]
+    huyen = appendices(evaluations(SEED_2024), previous=previous)[1]
+    row = next(row for row in huyen.rows if row[1].text == "Huyện Ba Bể")
+    assert [c.text for c in row[-4:]] == ["", "", "", ""]
+    assert sum(c is None for c in huyen.changes) == 1
