@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 
-from .docx_style import (CENTER, LEFT, keep_row_together, new_document, new_table, page, paragraph,
+from .docx_style import (CENTER, LEFT, keep_row_together, new_document, new_table, page, page_numbers, paragraph,
                          repeat_header, usable_width_mm, write_cell)
 from .files import write_safely
 from .model import Appendix, Column, header_spans
@@ -100,6 +100,7 @@ def build(items: list[Appendix]):
     for number, appendix in enumerate(items):
         section = doc.sections[0] if number == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
         page(section, landscape=True)
+        page_numbers(section)
         add_title(doc, appendix)
         add_grid(doc, appendix, appendix.column_indexes(official_only=True), usable_width_mm(landscape=True))
     return doc

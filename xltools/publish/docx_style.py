@@ -60,6 +60,27 @@ def page(section, landscape: bool) -> None:
         setattr(section, f"{side}_margin", Mm(mm))
 
 
+def page_numbers(section, size_pt: float = 13) -> None:
+    """Page number centred in the header from the second page on (Nghị định 30/2020/NĐ-CP)."""
+    section.different_first_page_header_footer = True
+    section.header.is_linked_to_previous = False
+    p = section.header.paragraphs[0]
+    p.alignment = CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size_pt * 2)))
+    rpr.append(sz)
+    r.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "2"
+    r.append(text)
+    field.append(r)
+    p._p.append(field)
+
+
 def usable_width_mm(landscape: bool) -> float:
     return (A4_MM[1] if landscape else A4_MM[0]) - MARGINS_MM["left"] - MARGINS_MM["right"]
 

@@ -11,7 +11,8 @@ from docx.shared import Mm
 from ..core.numbers import format_vn
 from .appendix_docx import add_grid
 from .chart import totals_chart
-from .docx_style import CENTER, JUSTIFY, LEFT, new_document, new_table, paragraph, usable_width_mm, write_cell
+from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
+                         write_cell)
 from .files import write_safely
 from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 
@@ -146,6 +147,7 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
 
 def build(items: list[Appendix]):
     doc = new_document()
+    page_numbers(doc.sections[0])
     years = sorted({a.year for a in items if a.year})
     levels = "; ".join(dict.fromkeys(LEVEL_PHRASE.get(a.cset.level, a.cset.level_label) for a in items))
     paragraph(doc, "BÁO CÁO", bold=True, align=CENTER)
