@@ -82,6 +82,7 @@ def test_page_fonts_and_repeated_headers(seed_docx):
         assert s.orientation == WD_ORIENT.LANDSCAPE
         assert (round(s.page_width.mm), round(s.page_height.mm)) == (297, 210)
         assert [round(x.mm) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [20, 20, 30, 15]
+        assert s.different_first_page_header_footer and 'w:instr="PAGE"' in s.header._element.xml
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:rFonts')}")
     for fonts in (doc.styles["Normal"].element.rPr.find(qn("w:rFonts")), defaults):
         assert {fonts.get(qn(a)) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
