@@ -93,7 +93,7 @@ def _file(args, path: Path) -> int:
         cset = catalog.get(args.set_id) if args.set_id else (catalog.find(t.province, t.level, t.year)
                                                               or catalog.match_maxima(t))
         rows.append({"table": t.sheet, "level": t.level, "year": t.year, "province": t.province,
-                     "units": len(t.units), "fields": len(t.field_names) or len(t.units[0].fields) if t.units else 0,
+                     "units": len(t.units), "fields": len(t.field_names),
                      "set": cset.id if cset else None})
     if args.write_set:
         target = next((t for t, r in zip(tables, rows) if r["set"] is None), tables[0])

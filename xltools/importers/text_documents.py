@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..core.names import fold, name_key, tidy
-from ..core.numbers import NumberError, clean, parse_prose_number, parse_score
+from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 from .text_tables import (ReadError, TextTable, cell_value, detect_district, detect_level, detect_province, read_text,
                           units_table)
