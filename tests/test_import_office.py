@@ -146,3 +146,11 @@ def test_draft_set_written_when_no_set_fits(tmp_path, capsys, data_dir):
     assert cset.self_max == 87.5 and cset.decimals == 3
     code, rows = run_json(capsys, "rank", str(path), "--set", str(draft))
     assert code == 0 and rows[0]["total"] == 96.479
+
+
+def test_import_file_says_what_it_holds(tmp_path, capsys, data_dir):
+    path = write_docx(tmp_path / "pl.docx", seed_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt"))
+    assert main(["import", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Phụ lục I (bảng 1): cấp sở, ban, ngành, năm 2024, 19 đơn vị, 7 lĩnh vực; bộ tiêu chí backan-2024-so.",
+        "Phụ lục II (bảng 2): cấp UBND huyện, thành phố, năm 2024, 8 đơn vị, 7 lĩnh vực; bộ tiêu chí backan-2024-huyen."]
