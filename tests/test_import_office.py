@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from office_samples import header_merges, seed_tables, write_docx, write_xlsx
 from xltools import catalog
@@ -125,9 +125,30 @@ def test_set_found_by_header_maxima_without_title(tmp_path, data_dir):
     table = seed_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt")[0]
     table.title = []  # no level, year or province to go by
     [got] = read_office(write_docx(tmp_path / "no_title.docx", [table]))
-    assert (got.level, got.year, got.province) == (None, None, "")
-    assert catalog.find(got.province, got.level, got.year) is None
+    assert (got.level, got.year, got.province) == ("so", None, "")  # the level from the only set that fits
+    assert catalog.find(got.province, None, got.year) is None
     assert catalog.match_maxima(got).id == "backan-2024-so"
+
+
+def test_two_tables_stacked_in_one_sheet(tmp_path, data_dir):
+    one_per_sheet = load_workbook(write_xlsx(tmp_path / "two.xlsx", seed_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt")))
+    wb = Workbook()
+    ws = wb.active
+    top = 0
+    for sheet in one_per_sheet.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    ws.cell(c.row + top, c.column, c.value)
+        for m in sheet.merged_cells.ranges:
+            ws.merge_cells(start_row=m.min_row + top, start_column=m.min_col, end_row=m.max_row + top,
+                           end_column=m.max_col)
+        top += sheet.max_row + 3
+    wb.save(tmp_path / "stacked.xlsx")
+    got = read_office(tmp_path / "stacked.xlsx")
+    expected = read_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt")
+    assert [t.sheet for t in got] == ["Phụ lục I (trang tính 'Sheet')", "Phụ lục II (trang tính 'Sheet')"]
+    assert [snapshot(t) for t in got] == [snapshot(t) for t in expected]
 
 
 def test_draft_set_written_when_no_set_fits(tmp_path, capsys, data_dir):

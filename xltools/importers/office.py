@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from .. import catalog
 from ..core.names import fold
 from ..core.numbers import NumberError, clean, parse_score, to_decimal
 from ..core.scoring import UnitsTable
@@ -364,6 +365,10 @@ def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
             raise
         raise ReadError(f"{source}, {exc}") from exc
     out[:0] = document_tables(summaries, text, source, lambda t: before[id(t)])
+    for t in out:
+        if t.level is None:  # no title to go by: the level of the one set whose maxima the headers print
+            match = catalog.match_maxima(t)
+            t.level = match.level if match else None
     if not out:
         where = ", ".join(g.container for g in grids)
         raise ReadError(f"{source}: không tìm thấy bảng điểm nào ({where}); cần một bảng có cột STT và TÊN ĐƠN VỊ "
