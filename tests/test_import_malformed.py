@@ -1,5 +1,8 @@
 """A corpus of malformed files: each gives a Vietnamese message naming the file and the sheet, row
 or cell, exit code 2, and never a traceback."""
+import subprocess
+import sys
+
 import docx
 import pytest
 from openpyxl import Workbook
@@ -49,6 +52,9 @@ def bad_files(tmp_path, data_dir):
     case("merged score down two units", small_table(tmp_path / "gop_o.xlsx", [
         [1, "Sở Tư pháp", "9,000", "8,5", "8", "8"], [2, "Sở Y tế", None, "8", "8", "8"]], ["C5:C6"]),
         "gop_o.xlsx", "trang tính 'Phụ lục'", "ô gộp C5:C6", "bỏ gộp ô")
+    case("merged score across two columns", small_table(tmp_path / "gop_ngang.xlsx", [
+        [1, "Sở Tư pháp", 9, None, "8", "8"]], ["C5:D5"]),
+        "gop_ngang.xlsx", "ô gộp C5:D5", "qua nhiều cột", "Hãy bỏ gộp ô")
     case("ambiguous 1.055", small_table(tmp_path / "so_mo_ho.xlsx", [
         [1, "Sở Tư pháp", "9,000", "8,5", "1.055", "8"]]),
         "so_mo_ho.xlsx", "trang tính 'Phụ lục'", "dòng 5", "ô E5", "1.055", "dấu phẩy thập phân")
@@ -88,7 +94,8 @@ def corpus(tmp_path, data_dir):
     return bad_files(tmp_path, data_dir)
 
 
-CASES = ["wrong headers", "no score columns", "merged score down two units", "ambiguous 1.055",
+CASES = ["wrong headers", "no score columns", "merged score down two units", "merged score across two columns",
+         "ambiguous 1.055",
          "words in a score cell", "date in a score cell", "truncated workbook", "text renamed to .xlsx", "empty file",
          "old .xls renamed", "docx without tables", "truncated docx", "no table in workbook"]
 
@@ -142,3 +149,12 @@ def test_word_merged_score_cell_is_an_error(tmp_path):
     d.save(tmp_path / "gop.docx")
     with pytest.raises(ValueError, match=r"gop.docx, bảng 1, ô gộp dòng 3–4, ô thứ 3: một ô điểm \(8\)"):
         read_office(tmp_path / "gop.docx")
+
+
+def test_in_a_real_process(corpus):
+    """The installed command, not only main(): exit 2, the message on stderr, nothing on stdout."""
+    path, expected = corpus["truncated workbook"]
+    done = subprocess.run([sys.executable, "-m", "xltools", "check", str(path)], capture_output=True, text=True,
+                          encoding="utf-8")
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
+    assert all(text in done.stderr for text in expected)

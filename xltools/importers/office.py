@@ -36,8 +36,17 @@ class Grid:
     rows: list[tuple[int, list[str]]]  # (row number, cells)
     ref: Callable[[int, int], str]  # (row number, column index) -> "ô F12"
     before: str = ""  # document text above the grid
-    spans: dict[tuple[int, int], tuple[str, str]] = dc_field(default_factory=dict)
-    # (row, column) covered by a cell merged down from an earlier row -> (range, text of the merged cell)
+    spans: dict[int, list[Span]] = dc_field(default_factory=dict)  # row -> the merged cells covering it
+
+
+@dataclass
+class Span:
+    """A grid cell covered by a merged cell that starts elsewhere."""
+
+    column: int
+    where: str  # "ô gộp C5:C6"
+    text: str  # the merged cell's text
+    down: bool  # covered from the row above (same column), not from the left
 
 
 # ---------------------------------------------------------------- opening files
@@ -125,12 +134,14 @@ def excel_grids(path: Path) -> list[Grid]:
             while texts and not texts[-1]:
                 texts.pop()
             rows.append((number, texts))
-        spans = {}
+        spans: dict[int, list[Span]] = {}
         for rng in ws.merged_cells.ranges:
-            if rng.max_row > rng.min_row and rng.min_col <= width:
-                top = _excel_text(ws.cell(rng.min_row, rng.min_col))
-                for r in range(rng.min_row + 1, rng.max_row + 1):
-                    spans[(r, rng.min_col - 1)] = (f"ô gộp {rng.coord}", top)
+            if rng.min_col > width:
+                continue
+            top = _excel_text(ws.cell(rng.min_row, rng.min_col))
+            for r, c in rng.cells:
+                if (r, c) != (rng.min_row, rng.min_col):
+                    spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
         grids.append(Grid(f"trang tính '{ws.title}'", rows,
                           lambda row, col: f"ô {get_column_letter(col + 1)}{row}", spans=spans))
     wb.close()
@@ -180,14 +191,18 @@ def word_grids(path: Path) -> list[Grid]:
         for number, tr in enumerate(block._tbl.tr_lst, start=1):
             cells = [""] * tr.grid_before
             for tc in tr.tc_lst:
-                col, text = len(cells), _word_text(tc)
+                col, text, width = len(cells), _word_text(tc), tc.grid_span
+                covered = spans.setdefault(number, [])
                 if tc.vMerge == "continue":
-                    top_row, top = open_down.get(col, (number, ""))
-                    spans[(number, col)] = (f"ô gộp dòng {top_row}–{number}, ô thứ {col + 1}", top)
+                    top_row, text = open_down.get(col, (number, ""))
+                    where = f"ô gộp dòng {top_row}–{number}, ô thứ {col + 1}"
+                    covered.append(Span(col, where, text, True))
                     text = ""
                 elif tc.vMerge == "restart":
                     open_down[col] = (number, text)
-                cells.extend([text] + [""] * (tc.grid_span - 1))
+                where = f"ô gộp dòng {number}, ô thứ {col + 1}–{col + width}"
+                covered.extend(Span(c, where, text, False) for c in range(col + 1, col + width))
+                cells.extend([text] + [""] * (width - 1))
             rows.append((number, cells))
         grids.append(Grid(f"bảng {index}", rows, lambda row, col: f"ô thứ {col + 1}",
                           before="\n\n".join(before), spans=spans))
@@ -281,18 +296,22 @@ def _unit_without_number(plain: list[str]) -> bool:
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:
-    """A text merged down several rows (Xếp loại, Giải trình) belongs to each; a score does not."""
+    """A text merged down several rows (Xếp loại, Giải trình) belongs to each row; a score merged
+    over several rows or columns belongs to none of them: an error."""
     cells = list(cells)
-    for i in range(len(cells) + 1):
-        span = grid.spans.get((number, i + offset))
-        if span is None:
+    for span in grid.spans.get(number, ()):
+        i = span.column - offset
+        if i < 0:
             continue
-        where, text = span
-        if _has_number([text]):
-            raise ReadError(f"{grid.container}, {where}: một ô điểm ({clean(text)}) được gộp (merge) qua nhiều dòng "
-                            "đơn vị; mỗi đơn vị phải có điểm riêng. Hãy bỏ gộp ô và nhập điểm cho từng dòng.")
-        cells.extend([""] * (i + 1 - len(cells)))
-        cells[i] = text
+        if _has_number([span.text]):
+            across = ("nhiều dòng đơn vị; mỗi đơn vị phải có điểm riêng. Hãy bỏ gộp ô và nhập điểm cho từng dòng."
+                      if span.down else "nhiều cột; mỗi cột điểm (Tự chấm, Thẩm định, ĐT XHH) cần một ô riêng. "
+                                        "Hãy bỏ gộp ô và nhập điểm vào từng cột.")
+            raise ReadError(f"{grid.container}, {span.where}: một ô điểm ({clean(span.text)}) được gộp (merge) qua "
+                            f"{across}")
+        if span.down:
+            cells.extend([""] * (i + 1 - len(cells)))
+            cells[i] = span.text
     return cells
 
 
