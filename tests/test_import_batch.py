@@ -89,3 +89,20 @@ def test_progress_bar_on_a_terminal():
         bar(i, 4, f"bieu_{i}.xlsx")
     assert stream.getvalue().endswith("\n") and stream.getvalue().rstrip().endswith("\r[##########] 4/4 bieu_4.xlsx")
     assert "[#####.....] 2/4" in stream.getvalue()
+
+
+def test_worker_processes_give_the_same_result(tmp_path, data_dir, monkeypatch):
+    from xltools import catalog
+    from xltools.importers import batch
+
+    folder = folder_with_problems(tmp_path, data_dir)
+    cset = catalog.get(SET)
+    alone = batch.consolidate(folder, cset, workers=1)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    seen = []
+    together = batch.consolidate(folder, cset, progress=lambda i, n, name: seen.append((i, n, name)), workers=2)
+    assert [u.name for u in together.table.units] == [u.name for u in alone.table.units] == \
+        [f"Sở số {i}" for i in range(1, 5)]
+    assert [(u.fields, u.criteria) for u in together.table.units] == [(u.fields, u.criteria) for u in alone.table.units]
+    assert together.failures == alone.failures and len(together.failures) == 4
+    assert [i for i, _, _ in seen] == list(range(1, 9)) and seen[-1][1] == 8
