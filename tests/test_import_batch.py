@@ -49,13 +49,14 @@ def test_consolidate_lists_failures_and_writes_workbook(tmp_path, capsys, data_d
 
 
 def test_second_run_keeps_a_backup(tmp_path, capsys, data_dir):
-    folder, out = tmp_path / "bieu", tmp_path / "th.xlsx"
+    folder = tmp_path / "bieu"
+    out = folder / "th.xlsx"  # kept beside the forms: not read as a form on the next run
     write_forms(folder, 2, data_dir / SEED)
     assert main(["import", str(folder), "--set", SET, "-o", str(out)]) == 0
     capsys.readouterr()
     assert main(["import", str(folder), "--set", SET, "-o", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["read"] == 2
-    assert (tmp_path / "th.bak.xlsx").exists() and out.exists()
+    assert (folder / "th.bak.xlsx").exists() and out.exists()
 
 
 def test_json_summary_and_nothing_read(tmp_path, capsys):

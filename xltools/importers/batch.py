@@ -40,10 +40,13 @@ class BatchResult:
     seconds: float = 0.0
 
 
-def form_files(folder: Path) -> list[Path]:
-    """Forms in a folder (not in sub-folders), skipping Office lock files '~$…'."""
+def form_files(folder: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Forms in a folder (not in sub-folders), skipping Office lock files '~$…' and the files in
+    `skip` (the workbook being written, when it is kept in the same folder, and its backup)."""
+    skipped = {p.resolve() for p in skip}
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in FORM_SUFFIXES and not p.name.startswith(("~$", ".")))
+                  if p.is_file() and p.suffix.lower() in FORM_SUFFIXES and not p.name.startswith(("~$", "."))
+                  and p.resolve() not in skipped)
 
 
 def unit_from_form(path: Path, cset: CriteriaSet) -> Unit:
@@ -102,12 +105,12 @@ def default_workers() -> int:
 
 
 def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, int, str], None] | None = None,
-                workers: int | None = None) -> BatchResult:
+                workers: int | None = None, skip: tuple[Path, ...] = ()) -> BatchResult:
     """Read every form of a folder; a file that fails is listed with its reason and skipped."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ReadError(f"Không tìm thấy thư mục '{folder}'; hãy kiểm tra đường dẫn.")
-    files = form_files(folder)
+    files = form_files(folder, skip)
     if not files:
         raise ReadError(f"{folder}: không có tệp biểu nào (.xlsx, .docx) trong thư mục.")
     started = time.perf_counter()
@@ -276,7 +279,11 @@ def _save(wb, path: Path) -> None:
             os.remove(tmp)
 
 
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
 def _backup(path: Path) -> None:
     """An existing output is kept as NAME.bak.xlsx (the previous backup is replaced)."""
     if path.exists():
-        os.replace(path, path.with_name(f"{path.stem}.bak{path.suffix}"))
+        os.replace(path, backup_path(path))
