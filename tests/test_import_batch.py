@@ -2,12 +2,14 @@
 import io
 import json
 import shutil
+from decimal import Decimal as D
 
-from openpyxl import load_workbook
 
 from office_samples import seed_tables, write_forms, write_xlsx
 from xltools.cli import main
 from xltools.importers.batch import ProgressBar
+from xltools.importers.registry import read_tables
+from xltools.workbook.reader import is_appraisal_workbook
 
 SEED = "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"
 SET = "bacgiang-2023-tinh"
@@ -38,10 +40,12 @@ def test_consolidate_lists_failures_and_writes_workbook(tmp_path, capsys, data_d
                  "phu_luc.xlsx: không có Biểu tự đánh giá", "Sở số 9 (xhh.csv, dòng 3)"):
         assert text in captured.out, text
     assert "Đang đọc 8/8 tệp" in captured.err and "Traceback" not in captured.err
-    if "dạng đơn giản" in captured.out:  # written without the live workbook builder
-        wb = load_workbook(out)
-        assert wb.sheetnames == ["Tổng hợp", "Chi tiết"]
-        assert wb["Chi tiết"].max_row == 1 + 4 * 133
+    assert f"Đã ghi bảng tính thẩm định: {out}" in captured.out
+    assert is_appraisal_workbook(out)
+    [table] = read_tables(out)  # the detail of each form reached the workbook
+    detail = table.units[0].criteria
+    assert (detail["1.3.1"].self, detail["1.3.1"].reason[:42]) == (1, "Năm 2023, Thực hiện Kế hoạch số 41/KH-UBND")
+    assert sum(c.self for c in detail.values()) == D("65.249")  # the survey-scored leaves are 0
     assert main(["rank", str(out), "--set", SET, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == [f"Sở số {i}" for i in range(1, 5)]

@@ -50,11 +50,11 @@ def _folder(args, folder: Path) -> int:
         survey = read_survey(args.survey, cset, [u.name for u in result.table.units])
         apply_survey(result.table, survey)
     read = len(result.table.units)
-    writer = write_workbook(cset, result.table, output) if read else None
+    written = write_workbook(cset, result.table, output) if read else None
     if args.json:
         print_json({"files": result.files, "read": read, "failed": len(result.failures),
                     "failures": [{"file": f.file, "message": f.message} for f in result.failures],
-                    "output": str(output) if writer else None, "seconds": round(result.seconds, 2),
+                    "output": str(written) if written else None, "seconds": round(result.seconds, 2),
                     "survey_unmatched": survey.unmatched if survey else [],
                     "survey_ambiguous": survey.ambiguous if survey else [],
                     "survey_missing": survey.missing if survey else []})
@@ -64,11 +64,9 @@ def _folder(args, folder: Path) -> int:
             print(f"  [LỖI] {f.message}")
         if survey:
             _print_survey(survey)
-        if writer:
-            print(f"Đã ghi bảng tổng hợp: {output} (bộ tiêu chí {cset.id}, {read} đơn vị).")
-            if writer == "summary":
-                print("  (Bảng tổng hợp dạng đơn giản: công thức tổng, xếp hạng, xếp loại; cột Thẩm định để trống "
-                      "cho tổ thẩm định nhập.)")
+        if written:
+            print(f"Đã ghi bảng tính thẩm định: {written} (bộ tiêu chí {cset.id}, {read} đơn vị; cột Thẩm định để "
+                  "trống cho tổ thẩm định nhập).")
     if not read:
         print("Không đọc được tệp nào; chưa ghi bảng tổng hợp.", file=sys.stderr)
         return 2

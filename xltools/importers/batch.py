@@ -1,15 +1,11 @@
 """Many units at once: one Biểu tự đánh giá per unit (.xlsx/.docx) in a folder -> one units table,
-every file's problem listed without stopping; and the consolidated appraisal workbook.
-
-The workbook is built by `xltools.workbook.builder.build_file([SectionInput(cset, units, year)], path)`
-when that module is present; until then `write_summary_workbook` writes the official layout with openpyxl
-(live ROUND/SUM totals, rank and class formulas, a detail sheet of every criterion).
+every file's problem listed without stopping; then the live appraisal workbook for them
+(built by `xltools.workbook.builder`).
 """
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
@@ -17,7 +13,6 @@ from typing import Callable
 
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
-from ..core.numbers import format_vn_short
 from ..core.scoring import Unit, UnitsTable
 from .office import read_office
 from .text_tables import ReadError
@@ -162,121 +157,16 @@ class ProgressBar:
 
 # ---------------------------------------------------------------- writing the workbook
 
-def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> str:
-    """The consolidated appraisal workbook; returns which writer made it ('builder' or 'summary')."""
-    try:
-        from ..workbook.builder import SectionInput, build_file
-    except ImportError:  # the live workbook builder is not in this build yet
-        write_summary_workbook(cset, table, path)
-        return "summary"
-    _backup(Path(path))
-    build_file([SectionInput(cset, table.units, table.year)], path)
-    return "builder"
+def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> Path:
+    """The live appraisal workbook (xltools.workbook.builder) for the consolidated units: Tự chấm,
+    ĐT XHH and the criteria detail filled, Thẩm định left to the appraisers. An existing file is
+    kept as NAME.bak.xlsx first."""
+    from ..workbook.builder import SectionInput, build, save
 
-
-def _class_formula(cell: str, cset: CriteriaSet) -> str:
-    """Nested IF over the set's bands (highest first), on points or on the percentage of the maximum."""
-    value = cell if cset.bands_basis == "points" else f"ROUND({cell}*100/{cset.max_total},{cset.decimals})"
-    formula = f'"{cset.bands[-1].label}"'
-    for band in reversed(cset.bands[:-1]):
-        formula = f'IF({value}>={band.min},"{band.label}",{formula})'
-    return formula
-
-
-def write_summary_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> None:
-    """Sheet 'Tổng hợp' in the official layout (self scores filled, Thẩm định for the appraisers to
-    type, live totals, rank and class) and sheet 'Chi tiết' (every criterion of every unit)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter as col
-
+    workbook = build([SectionInput(cset, table.units, table.year)])
     path = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Tổng hợp")
-    bold, center = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    def styled(value, b=True):
-        c = WriteOnlyCell(ws, value)
-        if b:
-            c.font, c.alignment = bold, center
-        return c
-
-    kinds = [("self", "Tự chấm"), ("appraised", "Thẩm định")] + ([("survey", "ĐT XHH")] if cset.has_survey else [])
-    k = len(kinds)
-    width = 2 + k * len(cset.fields) + k + 1 + 2
-    year = max(cset.years) if cset.years else ""
-    whose = "CẤP" if cset.level == "tinh" else "CÁC"
-    ws.append([styled(f"BẢNG TỔNG HỢP ĐIỂM CHỈ SỐ CCHC {whose} {cset.level_label.upper()} NĂM {year}")])
-    ws.append([styled(f"(Tổng hợp từ {len(table.units)} Biểu tự đánh giá; bộ tiêu chí {cset.id}, tỉnh {cset.province})",
-                      False)])
-    ws.append([])
-    top = ["STT", "TÊN ĐƠN VỊ"]
-    sub = ["", ""]
-    for f in cset.fields:
-        top += [f.name] + [""] * (k - 1)
-        sub += [f"{label} ({format_vn_short(f.survey_max if kind == 'survey' else f.max)})" for kind, label in kinds]
-    top += ["Tổng điểm"] + [""] * k + ["Xếp hạng, phân loại", ""]
-    sub += [f"{label} ({format_vn_short(cset.survey_max if kind == 'survey' else cset.self_max)})"
-            for kind, label in kinds] + [f"Tổng cộng ({format_vn_short(cset.max_total)})", "Xếp hạng", "Xếp loại"]
-    ws.append([styled(v) for v in top])
-    ws.append([styled(v) for v in sub])
-    merges = [f"A1:{col(width)}1", f"A2:{col(width)}2", "A4:A5", "B4:B5"]
-    for i in range(len(cset.fields) + 1):
-        first = 3 + i * k
-        last = first + k - (1 if i < len(cset.fields) else 0)
-        merges.append(f"{col(first)}4:{col(last)}4")
-    merges.append(f"{col(width - 1)}4:{col(width)}4")
-    first_row, last_row = 6, 5 + len(table.units)
-    tot = 3 + k * len(cset.fields)  # first totals column
-    total_col, d = col(tot + k), cset.decimals
-    for n, unit in enumerate(table.units):
-        r = first_row + n
-        row = [n + 1, unit.name]
-        for f in unit.fields:
-            row += [_number(getattr(f, kind)) for kind, _ in kinds]
-        for j, (kind, _) in enumerate(kinds):
-            cells = ",".join(f"{col(3 + i * k + j)}{r}" for i in range(len(cset.fields)))
-            row.append(f'=IF(COUNT({cells})=0,"",ROUND(SUM({cells}),{d}))')
-        survey = f"+N({col(tot + 2)}{r})" if cset.has_survey else ""
-        row.append(f'=IF({col(tot + 1)}{r}="","",ROUND({col(tot + 1)}{r}{survey},{d}))')
-        row.append(f'=IF({total_col}{r}="","",RANK({total_col}{r},${total_col}${first_row}:${total_col}${last_row}))')
-        row.append(f'=IF({total_col}{r}="","",{_class_formula(f"{total_col}{r}", cset)})')
-        ws.append(row)
-    for m in merges:
-        ws.merged_cells.add(m)
-    ws.freeze_panes = "C6"
-    _detail_sheet(wb.create_sheet("Chi tiết"), cset, table)
-    _save(wb, path)
-
-
-def _number(value):
-    return None if value is None else float(value)
-
-
-def _detail_sheet(ws, cset: CriteriaSet, table: UnitsTable) -> None:
-    names = {c.code: c for c in (node for top in cset.criteria for node in top.walk())}
-    ws.append(["Đơn vị", "Mã", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
-               "Giải trình", "Điểm thẩm định", "Ghi chú thẩm định"])
-    for unit in table.units:
-        for code, score in unit.criteria.items():
-            node = names.get(code)
-            ws.append([unit.name, code, node.name if node else "", _number(node.max) if node else None,
-                       _number(score.self), score.reason or None, _number(score.appraised), score.note or None])
-
-
-def _save(wb, path: Path) -> None:
-    """Write beside the target then replace it; an existing file is kept as NAME.bak.xlsx first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        _backup(path)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    _backup(path)
+    return save(workbook, path)
 
 
 def backup_path(path: Path) -> Path:

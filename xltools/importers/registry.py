@@ -37,13 +37,10 @@ register((".txt", ".md", ".tsv"), _read_text)
 
 def _read_excel(path: Path) -> list[UnitsTable]:
     """An appraisal workbook made by `xltools template`, else an official table made by hand."""
-    try:
-        from ..workbook.reader import is_appraisal_workbook, read_workbook
-    except ImportError:  # the workbook reader is not installed in this build
-        pass
-    else:
-        if is_appraisal_workbook(path):
-            return read_workbook(path)
+    from ..workbook.reader import is_appraisal_workbook, read_workbook
+
+    if is_appraisal_workbook(path):
+        return read_workbook(path)
     from .office import read_office
 
     return read_office(path)
