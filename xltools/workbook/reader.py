@@ -296,3 +296,8 @@ class _Reader:
 def _key(name: str) -> str:
     """How MATCH compares names: exact text, case-insensitive."""
     return tidy(name).casefold()
+
+
+# The reader over cell grids (lists of rows of values), for callers that already hold the values,
+# e.g. the macros inside Excel (xltools.excel): GridReader(name, {sheet: rows}).read() / .config().
+GridReader = _Reader
