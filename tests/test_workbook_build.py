@@ -239,3 +239,28 @@ def test_demo_writes_the_workbook(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
     assert is_appraisal_workbook(tmp_path / "bang_tham_dinh_mau.xlsx")
     shutil.rmtree(tmp_path)
+
+
+# ------------------------------------------------------------------ sets that are not shipped
+
+def test_set_data_round_trip():
+    from xltools.workbook import setdata
+
+    for cset in catalog.shipped().values():
+        assert setdata.loads(setdata.dumps(cset), cset.id) == cset
+
+
+def test_a_users_own_set_travels_inside_the_workbook(tmp_path):
+    from workbook_harness import odd_set
+
+    cset = odd_set()
+    path = build_file([SectionInput(cset, None, blank_rows=2)], tmp_path / "own.xlsx")
+    wb = load_workbook(path)
+    wb["Tổng hợp Tỉnh"]["B7"] = "Tỉnh Thử Nghiệm"
+    wb["Tổng hợp Tỉnh"]["D7"] = 30
+    wb.save(tmp_path / "typed.xlsx")
+    [(table, read_set)] = read_workbook_with_sets(tmp_path / "typed.xlsx")
+    assert read_set == cset and table.units[0].fields[0].appraised == 30
+    # shipped sets are found by id: no copy in the file
+    shipped = build([SectionInput(catalog.get("backan-2024-so"))])
+    assert shipped[L.CONFIG_SHEET].cell(5, L.CONFIG_SETS_COLUMNS.index("set_data") + 1).value is None

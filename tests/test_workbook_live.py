@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, read_rows, type_units
+from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
 from xltools import catalog
 from xltools.commands.template import shipped_templates
 from xltools.core.criteria import Band
@@ -282,22 +282,6 @@ def test_no_errors_in_any_shipped_template(calc, tmp_path):
 
 
 # ------------------------------------------------------------------ a set unlike Bắc Kạn's
-
-def odd_set():
-    """5 fields, maximum 150 (not 100), survey on some fields only, bonus and penalty, bands on the
-    percentage with Xuất sắc, 2 decimals: nothing in the workbook may assume Bắc Kạn's shape."""
-    from xltools.core.criteria import from_dict
-
-    return from_dict({
-        "id": "thu-nghiem-2025-tinh", "province": "Thử Nghiệm", "level": "tinh", "years": [2025], "decimals": 2,
-        "fields": [{"name": "Lĩnh vực A", "max": 40, "survey_max": 10}, {"name": "Lĩnh vực B", "max": 25},
-                   {"name": "Lĩnh vực C", "max": 30.5, "survey_max": 4.5}, {"name": "Lĩnh vực D", "max": 20},
-                   {"name": "Lĩnh vực E", "max": 20}],
-        "bands_basis": "percent", "bonus_penalty": {"bonus_max": 5, "penalty_max": 10},
-        "bands": [{"label": "Xuất sắc", "min": 90}, {"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70},
-                  {"label": "Trung bình", "min": 50}, {"label": "Yếu", "min": 0}],
-    }, "thu-nghiem")
-
 
 def test_a_set_with_other_fields_maxima_bonus_and_percent_bands(calc, tmp_path):
     cset = odd_set()

@@ -27,7 +27,9 @@ from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
+from .. import catalog
 from . import formulas as F
+from . import setdata
 from . import layout as L
 
 FONT = "Times New Roman"
@@ -568,7 +570,8 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
                   "bands_basis": "phần trăm" if c.bands_basis == "percent" else "điểm",
                   "max_total": float(c.max_total), "district_rule": "có" if c.district_rule else "không",
                   "detail_sheet": s.detail.sheet if s.detail else None,
-                  "survey_sheet": s.survey.sheet if s.survey else None}
+                  "survey_sheet": s.survey.sheet if s.survey else None,
+                  "set_data": None if catalog.shipped().get(c.id) == c else setdata.dumps(c)}
         for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1):
             _put(ws, s.config_row, i, values[key], "xl_text")
         col = s.bands_col

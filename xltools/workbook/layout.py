@@ -54,9 +54,10 @@ CONFIG_MARKER_CELL = "B2"  # holds LAYOUT_VERSION: how a reader recognises the w
 CONFIG_SETS_HEADER_ROW = 4
 CONFIG_SETS_FIRST_ROW = 5  # one row per section, at most len(LEVEL_ORDER) rows
 CONFIG_SETS_COLUMNS = ("sheet", "set_id", "rows", "province", "level", "years", "decimals", "bands_basis",
-                       "max_total", "district_rule", "detail_sheet", "survey_sheet")
+                       "max_total", "district_rule", "detail_sheet", "survey_sheet", "set_data")
 CONFIG_SETS_HEADERS = ("Trang tổng hợp", "Mã bộ tiêu chí", "Số dòng", "Tỉnh", "Cấp", "Năm", "Số chữ số thập phân",
-                       "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH")
+                       "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH",
+                       "Dữ liệu bộ tiêu chí")  # set_data: JSON of a set that is not shipped (setdata.py)
 CONFIG_BANDS_TITLE_ROW = 11
 CONFIG_BANDS_HEADER_ROW = 12
 CONFIG_BANDS_FIRST_ROW = 13
