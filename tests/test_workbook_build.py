@@ -264,3 +264,19 @@ def test_a_users_own_set_travels_inside_the_workbook(tmp_path):
     # shipped sets are found by id: no copy in the file
     shipped = build([SectionInput(catalog.get("backan-2024-so"))])
     assert shipped[L.CONFIG_SHEET].cell(5, L.CONFIG_SETS_COLUMNS.index("set_data") + 1).value is None
+
+
+def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
+    _, sections = sample_sections()
+    path = build_file(sections, tmp_path / "a.xlsx", with_appraised=True)
+    wb = load_workbook(path)
+    lay = L.workbook_layout([(s.cset, len(s.units) + L.DEFAULT_SPARE_ROWS) for s in sections]).sections[0].summary
+    wb[lay.sheet].cell(7, lay.note).value = "Lĩnh vực 4: thiếu văn bản"
+    wb.save(tmp_path / "noted.xlsx")
+    tables = read_workbook(tmp_path / "noted.xlsx")
+    assert {f.reason for f in tables[0].units[0].fields} == {"Lĩnh vực 4: thiếu văn bản"}
+    again = [SectionInput(s.cset, t.units) for s, t in zip(sections, tables)]
+    kept = load_workbook(build_file(again, tmp_path / "b.xlsx", with_appraised=True))[lay.sheet]
+    blank = load_workbook(build_file(again, tmp_path / "c.xlsx"))[lay.sheet]
+    assert kept.cell(7, lay.note).value == "Lĩnh vực 4: thiếu văn bản" and kept.cell(7, 4).value == 9
+    assert blank.cell(7, lay.note).value is None and blank.cell(7, 4).value is None and blank.cell(7, 3).value == 9

@@ -311,7 +311,9 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
             _put(ws, row, lay.class_after_rule,
                  _f(F.district_rule(name, c(lay.class_), c(lay.order), cl.column_range(cl.district),
                                     cl.column_range(cl.order), names["BandLabel"], cset)), "xl_center")
-        _put(ws, row, lay.note, None, "xl_in_text")
+        reasons = [f.reason for k, f in enumerate(unit.fields) if f.reason and not lay.field_from_detail(k)] \
+            if unit and with_appraised else []
+        _put(ws, row, lay.note, "; ".join(dict.fromkeys(reasons)) or None, "xl_in_text")
         if lay.detail_row:
             _put(ws, row, lay.detail_row, _f(F.match_row(name, section.detail.unit_range())), "xl_center")
         if lay.survey_row:
@@ -454,7 +456,7 @@ def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
 
 # ---------------------------------------------------------------- detail sheet
 
-def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
+def _detail(ws, section: L.Section, units: list[Unit | None], year, with_appraised: bool) -> None:
     cset, lay = section.cset, section.detail
     d = max(cset.decimals, 2)
     _put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
@@ -515,10 +517,11 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
                 _put(ws, row, lay.note, None, "xl_survey_leaf")
             else:
                 _put(ws, row, lay.self, _num(score and score.self), f"xl_in_{d}")
-                _put(ws, row, lay.appraised, _num(score and score.appraised), f"xl_in_{d}")
+                _put(ws, row, lay.appraised, _num(score and score.appraised) if with_appraised else None,
+                     f"xl_in_{d}")
                 # Giải trình / Ghi chú: written only when there is text; the empty ones take the
                 # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-                for col, text in ((lay.reason, score and score.reason), (lay.note, score and score.note)):
+                for col, text in ((lay.reason, score and score.reason), (lay.note, with_appraised and score and score.note)):
                     if text:
                         _put(ws, row, col, text, "xl_in_text")
             # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
@@ -630,7 +633,7 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
         if s.survey:
             _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
-            _detail(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level])
+            _detail(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level], with_appraised)
     _config(wb.create_sheet(L.CONFIG_SHEET), layout, years)
     _defined_names(wb, layout)
     if communes is not None and districts is not None:
