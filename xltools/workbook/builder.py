@@ -211,7 +211,7 @@ def _header(ws, row1: int, col: int, text: str, span: int = 1, sub: list[str] | 
         ws.merge_cells(start_row=row1, start_column=col, end_row=r2, end_column=col)
 
 
-def _summary_headers(ws, section: L.Section, rule_names: bool) -> None:
+def _summary_headers(ws, section: L.Section) -> None:
     cset, lay = section.cset, section.summary
     r = L.HEADER_ROWS[0]
     _header(ws, r, lay.stt, "STT")
@@ -246,17 +246,16 @@ def _summary_headers(ws, section: L.Section, rule_names: bool) -> None:
     ws.row_dimensions[r + 1].height = 45
 
 
-def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
-             districts: L.Section | None, with_appraised: bool) -> None:
+def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
+             district_names: dict[str, str], with_appraised: bool) -> None:
+    """One summary sheet. `district_names` maps name_key -> the district's name as its own sheet
+    writes it, so a commune's district matches it exactly (COUNTIFS compares text)."""
     cset, lay = section.cset, section.summary
     d = cset.decimals
     _title_block(ws, section, year, decision, lay.print_last_col)
-    _summary_headers(ws, section, communes is not None)
+    _summary_headers(ws, section)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
     total_range = lay.column_range(lay.total)
-    district_names = {}
-    if districts is not None:
-        district_names = {name_key(u.name): u.name for u in (districts_units(districts) or [])}
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
         c = lambda col: _cell(col, row)  # noqa: E731
@@ -334,10 +333,6 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
         ws.column_dimensions[L.col_letter(col)].hidden = True
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
-
-
-def districts_units(section: L.Section) -> list[Unit]:
-    return getattr(section, "_units", None) or []
 
 
 def _num(value):
@@ -595,6 +590,9 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
         letter = L.col_letter(i)
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 16)
     ws.row_dimensions[L.CONFIG_SETS_HEADER_ROW].height = 32
+    last_band_row = L.CONFIG_BANDS_FIRST_ROW + max(len(s.cset.bands) for s in layout.sections) - 1
+    _print_setup(ws, f"{L.CONFIG_SETS_HEADER_ROW}:{L.CONFIG_SETS_HEADER_ROW}", len(L.CONFIG_SETS_HEADERS) - 1,
+                 last_band_row, None)
 
 
 def _defined_names(wb, layout: L.WorkbookLayout) -> None:
@@ -623,13 +621,12 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
     _styles(wb, {s.cset.decimals for s in layout.sections} | {max(s.cset.decimals, 2) for s in layout.sections})
     communes = layout.section("xa")
     districts = layout.section("huyen")
-    if districts is not None:
-        districts._units = [u for u in unit_lists["huyen"] if u]
+    district_names = {name_key(u.name): u.name for u in unit_lists.get("huyen", []) if u}
     for s in layout.sections:
         units = unit_lists[s.cset.level]
         ws = wb.create_sheet(s.summary.sheet)
-        _summary(wb, ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
-                 districts if s.cset.level == "xa" else None, with_appraised)
+        _summary(ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
+                 district_names if s.cset.level == "xa" else {}, with_appraised)
         if s.survey:
             _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
