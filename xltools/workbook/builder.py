@@ -256,9 +256,12 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
     _summary_headers(ws, section)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
     total_range = lay.column_range(lay.total)
+    name_width = _name_width(units)
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
         c = lambda col: _cell(col, row)  # noqa: E731
+        if unit and len(unit.name) > name_width:  # wrapped: Excel and Calc keep the default height
+            ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(unit.name) // int(name_width))
         _put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
         _put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
         if lay.district:
@@ -321,7 +324,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
             _put(ws, row, lay.survey_row, _f(F.match_row(name, names_range)), "xl_center")
         _put(ws, row, lay.check, _f(_summary_check(section, row)), "xl_flag")
     _summary_formats(ws, section)
-    widths = {lay.stt: 5, lay.name: _name_width(units), lay.total: 10, lay.rank: 8, lay.class_: 11,
+    widths = {lay.stt: 5, lay.name: name_width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
     if lay.district:
         widths[lay.district] = 18
