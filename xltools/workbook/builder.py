@@ -7,11 +7,11 @@ gives identical bytes.
 from __future__ import annotations
 
 import datetime
-from copy import copy
 import io
 import os
 import tempfile
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +29,8 @@ from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
 from .. import catalog
 from . import formulas as F
-from . import setdata
 from . import layout as L
+from . import setdata
 
 FONT = "Times New Roman"
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
@@ -55,13 +55,13 @@ CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFF
 CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
 CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
 CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
+CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
+
 # Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
 DETAIL_NAME_WIDTH = 70
 DETAIL_NAME_CHARS = 105
 DETAIL_UNIT_CHARS = 30
 LINE_HEIGHT = 16.5
-
-CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
 
 
 @dataclass
