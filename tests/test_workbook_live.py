@@ -297,3 +297,33 @@ def test_a_set_with_other_fields_maxima_bonus_and_percent_bands(calc, tmp_path):
         rows = read_rows(doc, section, 14)
         assert_matches_core(rows, score_table(cset, units), cset)
         assert {r.class_label for r in rows} - {None, ""}  # some classes reached
+
+
+def test_half_way_totals_round_like_the_core(calc, tmp_path):
+    """Sums ending in 5 at the first dropped decimal (61,005 is 61,00499999… in binary) round half
+    away from zero in Calc as in the core; ties at the rounded total share a rank."""
+    from xltools.core.scoring import FieldScores, Unit
+
+    cset = catalog.get("backan-2022-huyen")  # 2 decimals, survey on every field
+
+    def unit(name, appraised, survey):
+        return Unit(name, [FieldScores(self=Decimal(a), appraised=Decimal(a), survey=Decimal(s))
+                           for a, s in zip(appraised, survey)])
+    units = [
+        unit("Huyện A", ["10.005", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.005"]),
+        unit("Huyện B", ["10.006", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.005"]),
+        unit("Huyện C", ["10.014", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.004"]),
+        unit("Huyện D", ["0.125", "0.335", "1.245", "0", "0", "0", "0"], ["0.005", "0.015", "0", "0", "0", "0", "0"]),
+    ]
+    path, layout = blank_template(tmp_path, [(cset, len(units))])
+    with calc.open(path) as doc:
+        type_units(doc, layout.sections[0], units)
+        doc.recalc()
+        rows = read_rows(doc, layout.sections[0], len(units))
+        results = score_table(cset, units)
+        assert_matches_core(rows, results, cset)
+    by_name = {r.unit.name: r for r in results}
+    assert by_name["Huyện A"].appraised_total == Decimal("61.01") and by_name["Huyện D"].appraised_total == Decimal("1.71")
+    # 61,01 + 10,01 for A and B (a tie), 61,01 + 10,00 for C
+    assert [(by_name[n].total, by_name[n].rank) for n in ("Huyện A", "Huyện B", "Huyện C")] == [
+        (Decimal("71.02"), 1), (Decimal("71.02"), 1), (Decimal("71.01"), 3)]
