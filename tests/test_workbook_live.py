@@ -327,3 +327,24 @@ def test_half_way_totals_round_like_the_core(calc, tmp_path):
     # 61,01 + 10,01 for A and B (a tie), 61,01 + 10,00 for C
     assert [(by_name[n].total, by_name[n].rank) for n in ("Huyện A", "Huyện B", "Huyện C")] == [
         (Decimal("71.02"), 1), (Decimal("71.02"), 1), (Decimal("71.01"), 3)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_many_ties_rank_like_the_core(calc, tmp_path, seed):
+    """40 units on a coarse grid (quarters, no survey): many equal totals, each group one rank."""
+    import random
+
+    from xltools.core.scoring import FieldScores, Unit
+
+    cset = catalog.get("backan-2023-xa")
+    rng = random.Random(seed)
+    units = [Unit(f"Xã {i:02d}", [FieldScores(self=f.max, appraised=Decimal(rng.randint(int(f.max * 2) - 4,
+                                                                                             int(f.max * 2))) / 2)
+                                  for f in cset.fields]) for i in range(40)]
+    path, layout = blank_template(tmp_path, [(cset, 40)])
+    with calc.open(path) as doc:
+        type_units(doc, layout.sections[0], units)
+        doc.recalc()
+        results = score_table(cset, units)
+        assert_matches_core(read_rows(doc, layout.sections[0], 40), results, cset)
+    assert len({r.rank for r in results}) < 40  # there were ties
