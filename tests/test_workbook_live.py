@@ -329,7 +329,7 @@ def test_half_way_totals_round_like_the_core(calc, tmp_path):
         (Decimal("71.02"), 1), (Decimal("71.02"), 1), (Decimal("71.01"), 3)]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_many_ties_rank_like_the_core(calc, tmp_path, seed):
     """40 units on a coarse grid (quarters, no survey): many equal totals, each group one rank."""
     import random

@@ -401,6 +401,12 @@ def _summary_formats(ws, section: L.Section) -> None:
     if inputs:
         first = L.col_letter(lay.number_input_cols()[0][0])
         _cf(ws, inputs, f'AND(${L.col_letter(lay.name)}{r1}<>"",ISBLANK({first}{r1}))', **CF_BLANK)
+    # the note is due where Thẩm định differs from Tự chấm (core check "reason-missing")
+    differs = [f"AND(ISNUMBER({_cell(fc.appraised, r1)}),ISNUMBER({_cell(fc.self, r1)}),"
+               f"{_cell(fc.appraised, r1)}<>{_cell(fc.self, r1)})"
+               for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
+    if differs:
+        _cf(ws, col_rng(lay.note), f"AND(ISBLANK({_cell(lay.note, r1)}),OR({','.join(differs)}))", **CF_DIFF)
 
 
 # ---------------------------------------------------------------- survey sheet

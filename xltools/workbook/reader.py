@@ -223,7 +223,8 @@ class _Reader:
             if not lay.field_from_detail(i):
                 s.self = self.number(ws, row, fc.self, f"{name or 'dòng ' + str(row)}, {f.name}, Tự chấm")
                 s.appraised = self.number(ws, row, fc.appraised, f"{name or 'dòng ' + str(row)}, {f.name}, Thẩm định")
-                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row)}
+                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
+                           "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
         bonus = self.number(ws, row, lay.bonus, f"{name}, Điểm thưởng") if lay.bonus else None
         penalty = self.number(ws, row, lay.penalty, f"{name}, Điểm trừ") if lay.penalty else None
