@@ -280,3 +280,23 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
     blank = load_workbook(build_file(again, tmp_path / "c.xlsx"))[lay.sheet]
     assert kept.cell(7, lay.note).value == "Lĩnh vực 4: thiếu văn bản" and kept.cell(7, 4).value == 9
     assert blank.cell(7, lay.note).value is None and blank.cell(7, 4).value is None and blank.cell(7, 3).value == 9
+
+
+# Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
+EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM"}
+
+
+def test_formulas_use_only_functions_every_engine_knows():
+    import re
+
+    used = set()
+    for name, sets in shipped_templates():
+        wb = build([SectionInput(s) for s in sets])
+        for ws in wb.worksheets:
+            texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] == "="]
+            texts += [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
+            for text in texts:
+                used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r"'[^']*'|\"[^\"]*\"", "", text)))
+    assert used <= EXCEL_2007, used - EXCEL_2007
+    assert {"RANK", "SUMPRODUCT", "COUNTIFS", "ROUND"} <= used
