@@ -300,3 +300,15 @@ def test_formulas_use_only_functions_every_engine_knows():
                 used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r"'[^']*'|\"[^\"]*\"", "", text)))
     assert used <= EXCEL_2007, used - EXCEL_2007
     assert {"RANK", "SUMPRODUCT", "COUNTIFS", "ROUND"} <= used
+
+
+def test_unlocked_cells_are_the_layouts_inputs():
+    """SummaryLayout.input_cols (what macros may treat as typed data) is exactly what the sheet unlocks."""
+    for name, sets in shipped_templates():
+        wb = build([SectionInput(s) for s in sets])
+        layout = L.workbook_layout([(s, L.BLANK_ROWS + L.DEFAULT_SPARE_ROWS) for s in sets])
+        for section in layout.sections:
+            lay = section.summary
+            ws = wb[lay.sheet]
+            unlocked = [c for c in range(1, lay.last_col + 1) if not ws.cell(lay.first_row, c).protection.locked]
+            assert unlocked == sorted(lay.input_cols()), (name, lay.sheet)

@@ -285,8 +285,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
             if fc.survey:
                 sl = section.survey
                 pos = _cell(lay.survey_row, row, absolute_col=True)
-                col_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.fields[k])}${sl.first_row}:" \
-                            f"${L.col_letter(sl.fields[k])}${sl.last_row}"
+                col_range = sl.column_range(sl.fields[k])
                 _put(ws, row, fc.survey, _f(F.fetch(pos, col_range)), f"xl_calc_{d}")
         _put(ws, row, lay.self_total, _f(F.rounded_sum([c(fc.self) for fc in lay.fields], cset)), f"xl_total_{d}")
         _put(ws, row, lay.appraised_total, _f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
@@ -320,8 +319,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
             _put(ws, row, lay.detail_row, _f(F.match_row(name, section.detail.unit_range())), "xl_center")
         if lay.survey_row:
             sl = section.survey
-            names_range = f"{L.quote_sheet(sl.sheet)}!$B${sl.first_row}:$B${sl.last_row}"
-            _put(ws, row, lay.survey_row, _f(F.match_row(name, names_range)), "xl_center")
+            _put(ws, row, lay.survey_row, _f(F.match_row(name, sl.column_range(sl.name))), "xl_center")
         _put(ws, row, lay.check, _f(_summary_check(section, row)), "xl_flag")
     _summary_formats(ws, section)
     widths = {lay.stt: 5, lay.name: name_width, lay.total: 10, lay.rank: 8, lay.class_: 11,
@@ -360,8 +358,7 @@ def _summary_check(section: L.Section, row: int) -> str:
     if lay.survey_row:
         sl = section.survey
         pos = _cell(lay.survey_row, row)
-        check_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.check)}${sl.first_row}:" \
-                      f"${L.col_letter(sl.check)}${sl.last_row}"
+        check_range = sl.column_range(sl.check)
         parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {sl.sheet}."))
         parts.append((f'IF({pos}="",FALSE,INDEX({check_range},{pos})<>"")', f"Xem cột Kiểm tra trang {sl.sheet}."))
     if lay.detail_row:

@@ -78,6 +78,12 @@ def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
     return f"{quote_sheet(sheet)}!{cell}"
 
 
+def column_range(sheet: str, col: int, first: int, last: int) -> str:
+    """'Tổng hợp Huyện'!$N$7:$N$40: a column of data rows, for RANK, MATCH, COUNTIFS, defined names."""
+    c = col_letter(col)
+    return f"{quote_sheet(sheet)}!${c}${first}:${c}${last}"
+
+
 def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -210,11 +216,8 @@ class SummaryLayout:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
         return self.cset.fields[index].code in {c.code for c in self.cset.criteria}
 
-    def column_range(self, col: int, absolute: bool = True) -> str:
-        """'Tổng hợp Huyện'!$N$7:$N$40: a whole data column, for RANK, COUNTIFS, defined names."""
-        c = col_letter(col)
-        cells = f"${c}${self.first_row}:${c}${self.last_row}" if absolute else f"{c}{self.first_row}:{c}{self.last_row}"
-        return f"{quote_sheet(self.sheet)}!{cells}"
+    def column_range(self, col: int) -> str:
+        return column_range(self.sheet, col, self.first_row, self.last_row)
 
     def input_cols(self) -> list[int]:
         """Columns the appraiser types into (unlocked): name, district, scores not fed by formulas, notes."""
@@ -272,6 +275,9 @@ class SurveyLayout:
     def rows(self) -> range:
         return range(self.first_row, self.last_row + 1)
 
+    def column_range(self, col: int) -> str:
+        return column_range(self.sheet, col, self.first_row, self.last_row)
+
 
 # ---------------------------------------------------------------- detail sheet
 
@@ -326,12 +332,10 @@ class DetailLayout:
         return self.block_start(self.n_units) - 1
 
     def unit_range(self) -> str:
-        c = col_letter(self.unit)
-        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+        return self.column_range(self.unit)
 
     def column_range(self, col: int) -> str:
-        c = col_letter(col)
-        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+        return column_range(self.sheet, col, DETAIL_FIRST_ROW, self.last_row)
 
 
 # ---------------------------------------------------------------- the workbook
@@ -364,9 +368,8 @@ class Section:
 
     def bands_range(self, offset: int) -> str:
         """'Cấu hình'!$A$13:$A$17: labels (offset 0), minima (1) or order (2) of the bands."""
-        c = col_letter(self.bands_col + offset)
-        last = CONFIG_BANDS_FIRST_ROW + len(self.cset.bands) - 1
-        return f"{quote_sheet(CONFIG_SHEET)}!${c}${CONFIG_BANDS_FIRST_ROW}:${c}${last}"
+        return column_range(CONFIG_SHEET, self.bands_col + offset, CONFIG_BANDS_FIRST_ROW,
+                            CONFIG_BANDS_FIRST_ROW + len(self.cset.bands) - 1)
 
     @property
     def config_row(self) -> int:
