@@ -111,3 +111,29 @@ def test_worker_processes_give_the_same_result(tmp_path, data_dir, monkeypatch):
     assert [(u.fields, u.criteria) for u in together.table.units] == [(u.fields, u.criteria) for u in alone.table.units]
     assert together.failures == alone.failures and len(together.failures) == 4
     assert [i for i, _, _ in seen] == list(range(1, 9)) and seen[-1][1] == 8
+
+
+def test_forms_of_a_set_without_a_criteria_tree(tmp_path, capsys):
+    """Bắc Kạn's sets list fields only: a form of seven field rows is enough."""
+    from openpyxl import Workbook
+
+    from xltools import catalog
+
+    cset = catalog.get("backan-2024-so")
+    folder = tmp_path / "so"
+    folder.mkdir()
+    for i, name in enumerate(["Sở Tư pháp", "SỞ Y TẾ", "Sở Xây dựng"]):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024"])
+        ws.append([f"Đơn vị: {name}"])
+        ws.append(["STT", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình"])
+        for f in cset.fields:
+            ws.append([f.code, f.name, float(f.max), float(f.max) - i * 0.5, ""])
+        wb.save(folder / f"{i}.xlsx")
+    assert main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")]) == 0
+    capsys.readouterr()
+    assert main(["rank", str(tmp_path / "so.xlsx"), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["self_total"], r["set"]) for r in rows] == [
+        ("Sở Tư pháp", 86.5, cset.id), ("SỞ Y TẾ", 83.0, cset.id), ("Sở Xây dựng", 79.5, cset.id)]
