@@ -128,8 +128,27 @@ class FieldColumns:
     survey: int | None  # None where the field has no survey points
 
 
+class _DataRows:
+    """The data rows of a summary or survey sheet (n_rows of them from FIRST_ROW), and their ranges."""
+
+    @property
+    def first_row(self) -> int:
+        return FIRST_ROW
+
+    @property
+    def last_row(self) -> int:
+        return FIRST_ROW + self.n_rows - 1
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.last_row + 1)
+
+    def column_range(self, col: int) -> str:
+        return column_range(self.sheet, col, self.first_row, self.last_row)
+
+
 @dataclass
-class SummaryLayout:
+class SummaryLayout(_DataRows):
     """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows)."""
 
     cset: CriteriaSet
@@ -187,17 +206,6 @@ class SummaryLayout:
             self.survey_row, col = col, col + 1
         self.last_col = col - 1
 
-    @property
-    def first_row(self) -> int:
-        return FIRST_ROW
-
-    @property
-    def last_row(self) -> int:
-        return FIRST_ROW + self.n_rows - 1
-
-    @property
-    def rows(self) -> range:
-        return range(self.first_row, self.last_row + 1)
 
     @property
     def visible_last_col(self) -> int:
@@ -216,8 +224,6 @@ class SummaryLayout:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
         return self.cset.fields[index].code in {c.code for c in self.cset.criteria}
 
-    def column_range(self, col: int) -> str:
-        return column_range(self.sheet, col, self.first_row, self.last_row)
 
     def input_cols(self) -> list[int]:
         """Columns the appraiser types into (unlocked): name, district, scores not fed by formulas, notes."""
@@ -242,7 +248,7 @@ class SummaryLayout:
 # ---------------------------------------------------------------- survey sheet
 
 @dataclass
-class SurveyLayout:
+class SurveyLayout(_DataRows):
     """Survey sheet: STT, Tên đơn vị, one column per field with survey points, total, Kiểm tra."""
 
     cset: CriteriaSet
@@ -263,20 +269,7 @@ class SurveyLayout:
         self.total, self.check = col, col + 1
         self.last_col = self.check
 
-    @property
-    def first_row(self) -> int:
-        return FIRST_ROW
 
-    @property
-    def last_row(self) -> int:
-        return FIRST_ROW + self.n_rows - 1
-
-    @property
-    def rows(self) -> range:
-        return range(self.first_row, self.last_row + 1)
-
-    def column_range(self, col: int) -> str:
-        return column_range(self.sheet, col, self.first_row, self.last_row)
 
 
 # ---------------------------------------------------------------- detail sheet
