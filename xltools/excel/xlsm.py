@@ -1,0 +1,94 @@
+"""A macro-enabled workbook (.xlsm) built on Linux from the standalone quickstart of the pinned xlwings.
+
+The VBA project (the xlwings module with RunPython and ImportPythonUDFs, and the document modules of
+ThisWorkbook, Sheet1, Sheet2) is the quickstart's `xl/vbaProject.bin`, byte for byte: nothing here can
+compile VBA, and nothing needs to. What changes is the worksheets: the appraisal sheets built by
+`xltools template`, and an `xlwings.conf` sheet (keys in column A from A1 down, values in column B)
+that tells the VBA module which Python modules hold the worksheet functions.
+
+openpyxl copies sheets only within one workbook, so instead of copying the appraisal sheets into the
+quickstart workbook, the quickstart's VBA parts are attached to the appraisal workbook: openpyxl then
+writes the macro-enabled content type, the vbaProject relationship and the code names the VBA project
+expects (ThisWorkbook, Sheet1, Sheet2), exactly as if the sheets had been added to the quickstart.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xlwings
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from .book import BookError, save_replacing
+
+QUICKSTART = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+CONF_SHEET = "xlwings.conf"
+UDF_MODULES = "xltools.excel.udfs"
+MACRO_ENABLED = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+HELP = (
+    "Trang cấu hình xlwings cho bảng tính này (khóa ở cột A từ ô A1, giá trị ở cột B, không để dòng trống).",
+    "UDF Modules: mô-đun Python chứa các hàm CCHC_...; sau khi cài đặt, bấm Import Functions (hoặc chạy macro "
+    "ImportPythonUDFs) một lần.",
+    "Interpreter_Win: để trống thì dùng python trong PATH hoặc cấu hình của add-in xlwings; có thể ghi đường dẫn "
+    "đầy đủ, ví dụ C:\\Python312\\pythonw.exe.",
+    "Xem docs/excel.md: các bước cài đặt một lần trên Windows.",
+)
+
+
+def quickstart_keys() -> list[tuple[str, object]]:
+    """The keys and default values of the quickstart's own config sheet, in its order."""
+    qs = load_workbook(QUICKSTART, keep_vba=False)
+    sheet = next(ws for ws in qs.worksheets if ws.title.lstrip("_") == CONF_SHEET)
+    rows = []
+    for key, value in sheet.iter_rows(min_col=1, max_col=2, values_only=True):
+        if key is None:
+            break
+        rows.append((str(key), value))
+    return rows
+
+
+def conf_rows(interpreter_win: str = "", pythonpath: str = "", show_console: bool = False) -> list[tuple[str, object]]:
+    """The xlwings.conf rows: the quickstart's keys, with the values xltools needs."""
+    ours = {"INTERPRETER_WIN": interpreter_win, "INTERPRETER_MAC": "", "PYTHONPATH": pythonpath,
+            "UDF MODULES": UDF_MODULES, "SHOW CONSOLE": show_console}
+    return [(key, ours.get(key.upper(), "" if value in (None, "python") else value)) for key, value in quickstart_keys()]
+
+
+def add_conf_sheet(wb: Workbook, rows: list[tuple[str, object]]) -> None:
+    if CONF_SHEET in wb.sheetnames:
+        del wb[CONF_SHEET]
+    ws = wb.create_sheet(CONF_SHEET)
+    for i, (key, value) in enumerate(rows, start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value)
+    for i, line in enumerate(HELP, start=1):
+        ws.cell(row=i, column=4, value=line).font = Font(italic=True)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 24
+
+
+def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike, interpreter_win: str = "",
+              pythonpath: str = "", show_console: bool = False) -> Path:
+    """The appraisal workbook `source` (a .xlsx path or an openpyxl Workbook) as a macro-enabled
+    workbook at `out_path` (.xlsm) carrying the quickstart's VBA project and an xlwings.conf sheet."""
+    out = Path(out_path)
+    if out.suffix.lower() != ".xlsm":
+        raise BookError(f"Tệp có macro phải có đuôi .xlsm (đang là '{out.name}').")
+    wb = source if isinstance(source, Workbook) else load_workbook(source)
+    quickstart = load_workbook(QUICKSTART, keep_vba=True)
+    wb.vba_archive = quickstart.vba_archive
+    wb.code_name = quickstart.code_name
+    add_conf_sheet(wb, conf_rows(interpreter_win, pythonpath, show_console))
+    # The document modules of the VBA project belong to sheets by code name: the first sheet takes the
+    # quickstart's first, the config sheet its config sheet's.
+    names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
+    wb.worksheets[0].sheet_properties.codeName = names[0]
+    wb[CONF_SHEET].sheet_properties.codeName = names[-1]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        save_replacing(out, wb.save)
+    else:
+        wb.save(out)
+    return out
