@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 
 class BookError(ValueError):
@@ -60,6 +60,9 @@ class Book(ABC):
     def save(self) -> None:
         ...
 
+    def alert(self, message: str) -> None:
+        """Tell the appraiser (a message box inside Excel; the CLI prints what the macro returns)."""
+
     def has_sheet(self, name: str) -> bool:
         return name in self.sheet_names()
 
@@ -67,6 +70,28 @@ class Book(ABC):
         if not self.has_sheet(name):
             raise BookError(f"Tệp {self.name} không có trang '{name}'; hãy dùng bảng tính tạo bằng "
                             "`xltools template` (các trang hiện có: " + ", ".join(self.sheet_names()) + ").")
+
+
+def area(top_left: str, rows: list[list]) -> str:
+    top, left, _, _ = bounds(top_left)
+    width = max((len(r) for r in rows), default=1)
+    return f"{get_column_letter(left)}{top}:{get_column_letter(left + width - 1)}{top + max(len(rows), 1) - 1}"
+
+
+def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
+    """Write every (sheet, top_left, rows); if one write fails, the earlier ones are undone."""
+    done = []
+    try:
+        for sheet, top_left, rows in writes:
+            if not rows:
+                continue
+            before = book.read(sheet, area(top_left, rows))
+            book.write(sheet, top_left, rows)
+            done.append((sheet, top_left, before))
+    except BaseException:
+        for sheet, top_left, before in reversed(done):
+            book.write(sheet, top_left, before)
+        raise
 
 
 class OpenpyxlBook(Book):
