@@ -16,7 +16,6 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 _REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:]+)!)?"
                   r"(?P<c1>\$?[A-Z]{1,3})(?P<r1>\$?)(?P<n1>\d+)"
                   r"(?::(?P<c2>\$?[A-Z]{1,3})(?P<r2>\$?)(?P<n2>\d+))?$")
-_WHERE = re.compile(r"(?P<sheet>'(?:[^']|'')+'|[^\s'!,;:()]+)!(?P<col>\$?[A-Z]{1,3})(?P<n>\d+)")
 
 
 def sheet_name(text: str) -> str:
@@ -56,9 +55,10 @@ def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) ->
 
 
 def moved_where(text: str, target: str, rows: dict[int, int]) -> str:
-    """A message's place ('Tổng hợp!F12') after the move."""
+    """A message's place ('Tổng hợp!F12', quoted or not) after rows of `target` moved."""
+    pattern = re.compile(rf"(?P<sheet>'{re.escape(target)}'|{re.escape(target)})!(?P<col>\$?[A-Z]{{1,3}})(?P<n>\d+)\b")
+
     def one(m):
-        if sheet_name(m["sheet"]) != target or int(m["n"]) not in rows:
-            return m[0]
-        return f"{m['sheet']}!{m['col']}{rows[int(m['n'])]}"
-    return _WHERE.sub(one, text or "")
+        n = int(m["n"])
+        return f"{m['sheet']}!{m['col']}{rows[n]}" if n in rows else m[0]
+    return pattern.sub(one, text or "")

@@ -1,0 +1,83 @@
+"""Every macro through the openpyxl implementation of the workbook interface."""
+from openpyxl import load_workbook
+import pytest
+
+from excel_helpers import SHEET, input_rows, snapshot, summary_workbook
+from xltools.core.evaluate import evaluate
+from xltools.excel import macros
+from xltools.excel.book import OpenpyxlBook
+from xltools.importers.registry import load
+
+SEED = "phu_luc_backan_2024_so_huyen.txt"
+
+
+def recompute(path, table):
+    """Tính lại xếp hạng on a file, as the CLI runs it (table positions given until the layout lands)."""
+    book = OpenpyxlBook(path)
+    return macros._run(lambda b: macros.recompute(b, [table]), book)
+
+
+@pytest.fixture
+def workbook(tmp_path, data_dir):
+    path = tmp_path / "cchc.xlsx"
+    return path, summary_workbook(path, data_dir / SEED)
+
+
+def test_recompute_sorts_numbers_ranks_and_classes_like_the_core(workbook, data_dir):
+    path, table = workbook
+    message = recompute(path, table)
+    expected = evaluate(load(data_dir / SEED)[:1])[0].results
+    ws = load_workbook(path)[SHEET]
+    rows = [[ws.cell(r, c).value for c in (table.stt, table.name, table.klass)]
+            for r in range(table.first, table.first + len(expected))]
+    assert rows == [[r.stt, r.unit.name, r.class_label] for r in expected]
+    assert ws.cell(table.first, table.rank).value.startswith("=IF(B6")  # formulas stay formulas
+    assert [ws.cell(r, table.name).value for r in range(table.first + len(expected), table.last + 1)] == [None, None]
+    assert "19 đơn vị" in message and "Kiểm tra" in load_workbook(path).sheetnames
+
+
+def test_inputs_move_only_as_whole_rows(workbook):
+    path, table = workbook
+    before = input_rows(path, table)
+    recompute(path, table)
+    assert input_rows(path, table) == before
+
+
+def test_formulas_follow_their_unit(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    first_unit = wb[SHEET].cell(table.first, table.name).value
+    recompute(path, table)
+    wb = load_workbook(path)
+    row = next(r for r in range(table.first, table.last + 1) if wb[SHEET].cell(r, table.name).value == first_unit)
+    assert wb["Ghi chú"]["A1"].value == f"='{SHEET}'!B{row}"
+    assert wb["Ghi chú"]["A2"].value == f"=COUNTA('{SHEET}'!B6:B{table.last})"  # a block range stays
+    total = wb[SHEET].cell(row, table.totals["total"]).value
+    assert total.endswith(f"{row},3)")  # its own totals moved with it
+
+
+def test_running_twice_changes_nothing_more(workbook):
+    path, table = workbook
+    recompute(path, table)
+    once = snapshot(path)
+    recompute(path, table)
+    assert snapshot(path) == once
+
+
+def test_a_failing_input_leaves_the_file_unchanged(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    wb[SHEET].cell(table.first + 2, table.fields[2]["appraised"], "mười chín")
+    wb.save(path)
+    before = path.read_bytes()
+    with pytest.raises(macros.MacroError) as failure:
+        recompute(path, table)
+    assert path.read_bytes() == before and not path.with_name("cchc.bak.xlsx").exists()
+    assert "Tổng hợp!J8" in str(failure.value) and "không phải là số" in str(failure.value)
+
+
+def test_backup_is_kept(workbook):
+    path, table = workbook
+    before = path.read_bytes()
+    recompute(path, table)
+    assert path.with_name("cchc.bak.xlsx").read_bytes() == before

@@ -1,0 +1,164 @@
+"""The workbook's button macros, one code path for Excel and for files.
+
+Inside Excel a button runs  RunPython "import xltools.excel.macros as m; m.tinh_lai_xep_hang()"
+(and the add-in's Run main runs `main()`): `book` is then the calling workbook through xlwings.
+The CLI (`xltools macro`) and the tests pass an OpenpyxlBook.
+
+Every macro computes everything first, then writes; a problem found while computing writes nothing
+and says why in Vietnamese. Typed inputs are never edited: the only change to them is moving a
+unit's whole row. Running a macro twice changes nothing more.
+
+Decisions (see docs/excel.md):
+- Rank, class and class-after-rule cells that hold formulas keep them (they compute the same
+  thing, live); cells that hold values get the core's values. STT likewise.
+- Rows move with cut-and-paste semantics (moves.py): a formula tied to a unit follows the unit.
+- Units with equal totals keep their order; spare blank rows go to the end.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
+from ..core.evaluate import Evaluation, evaluate
+from .book import Book, apply, is_formula
+from .moves import moved_formula, moved_where
+from .tables import Rows, Table, find_tables, read_rows, units_table
+
+CHECK_SHEET = "Kiểm tra"
+CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
+
+
+class MacroError(ValueError):
+    """Why a macro wrote nothing, for the appraiser."""
+
+
+# ---------------------------------------------------------------- running, inside Excel or not
+
+def _run(action, book: Book | None, **options) -> str:
+    inside_excel = book is None
+    if inside_excel:
+        from .book_xlwings import XlwingsBook
+
+        book = XlwingsBook()
+    try:
+        writes, sheets, message = action(book, **options)
+        apply(book, writes)
+        for name, rows in sheets.items():
+            book.add_sheet(name)
+            book.write(name, "A1", rows)
+        book.save()
+    except (ValueError, LookupError) as exc:
+        error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
+        if inside_excel:
+            book.alert(f"Lỗi: {error}")
+            return str(error)
+        raise error from exc
+    if inside_excel:
+        book.alert(message)
+    return message
+
+
+def tinh_lai_xep_hang(book: Book | None = None) -> str:
+    """Tính lại xếp hạng: rank order, STT, rank and class, district rule, the Kiểm tra sheet."""
+    return _run(recompute, book)
+
+
+def main() -> None:
+    """The xlwings add-in's Run main button."""
+    tinh_lai_xep_hang()
+
+
+# ---------------------------------------------------------------- Tính lại xếp hạng
+
+def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[Rows], list[Evaluation]]:
+    rows = [read_rows(book, t) for t in (tables if tables is not None else find_tables(book))]
+    if not rows:
+        raise MacroError(f"Không tìm thấy bảng tổng hợp nào trong {book.name}; hãy dùng bảng tính tạo bằng "
+                         "`xltools template`.")
+    return rows, evaluate([(units_table(r), r.table.cset) for r in rows], expect_appraised=True)
+
+
+def rank_order(rows: Rows, e: Evaluation) -> list[int]:
+    """The table's rows (sheet row numbers) in their new order: units by rank, then spare rows."""
+    units = [rows.row_of(r.unit) for r in e.results]
+    spare = [rows.table.first + i for i, u in enumerate(rows.units) if u is None]
+    return units + spare
+
+
+def recompute(book: Book, tables: list[Table] | None = None):
+    rows_list, first = evaluate_book(book, tables)
+    orders = [rank_order(rows, e) for rows, e in zip(rows_list, first)]
+    moves = {rows.table.sheet: {old: rows.table.first + i for i, old in enumerate(order)}
+             for rows, order in zip(rows_list, orders)}
+
+    def moved(formula, home):
+        for target, rows_map in moves.items():
+            formula = moved_formula(formula, home, target, rows_map)
+        return formula
+
+    # The checks see the table as it will be: sorted, renumbered, ranked and classed by the core.
+    pairs = []
+    for rows, e in zip(rows_list, first):
+        units = [r.unit for r in e.results]
+        for u in units:
+            u.where = moved_where(u.where, rows.table.sheet, moves[rows.table.sheet])
+            for f in u.fields:
+                f.cells = {k: moved_where(v, rows.table.sheet, moves[rows.table.sheet]) for k, v in f.cells.items()}
+            u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
+        pairs.append((replace(e.table, units=units), e.cset))
+    second = evaluate(pairs, expect_appraised=True)
+
+    writes = []
+    for rows, order, e in zip(rows_list, orders, second):
+        t = rows.table
+        block = []
+        results = iter(e.results)
+        for old in order:
+            source = rows.contents[old - t.first]
+            new = [moved(c, t.sheet) for c in source]
+            if rows.units[old - t.first] is not None:
+                r = next(results)
+                for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.klass, r.class_label),
+                                      (t.after_rule, r.class_after_rule)):
+                    if column and not is_formula(source[column - 1]):
+                        new[column - 1] = value
+            block.append(new)
+        writes.append((t.sheet, f"A{t.first}", block))
+    writes += formulas_elsewhere(book, rows_list, moved)
+    findings = [(e.table.sheet, f) for e in second for f in e.findings]
+    counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
+    units = sum(len(e.results) for e in second)
+    message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)}). "
+               f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
+               f"(xem trang {CHECK_SHEET}).")
+    return writes, {CHECK_SHEET: check_sheet(findings)}, message
+
+
+def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
+    """Formulas outside the moved blocks that point into a moved row, made to follow it."""
+    blocks = {r.table.sheet: (r.table.first, r.table.last, r.table.width) for r in rows_list}
+    writes = []
+    for sheet in book.sheet_names():
+        if sheet == CHECK_SHEET:
+            continue
+        last_row, last_col = book.extent(sheet)
+        for i, row in enumerate(book.read(sheet, f"A1:{col_letter(last_col)}{last_row}"), start=1):
+            for j, content in enumerate(row, start=1):
+                inside = sheet in blocks and blocks[sheet][0] <= i <= blocks[sheet][1] and j <= blocks[sheet][2]
+                if is_formula(content) and not inside and (new := moved(content, sheet)) != content:
+                    writes.append((sheet, f"{col_letter(j)}{i}", [[new]]))
+    return writes
+
+
+def col_letter(n: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(max(n, 1))
+
+
+def check_sheet(findings) -> list[list]:
+    rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
+    rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
+    if not findings:
+        rows.append(["", "", "", "", "", "Không có lỗi, cảnh báo hay ghi chú nào.", ""])
+    return [row + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]

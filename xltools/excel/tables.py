@@ -1,0 +1,104 @@
+"""Where the units are in a workbook, and the units read from it through the Book interface.
+
+A `Table` names the summary sheet's rows and columns for one criteria set; `read_units` turns its
+rows into the core's Unit objects from the values the cells show (formulas computed by Excel, or by
+the Book's engine for files), so that the macros score exactly what the appraiser sees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from openpyxl.utils.cell import get_column_letter
+
+from ..core.criteria import CriteriaSet
+from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
+from .book import Book, is_formula
+from .cells import CellError, blank, score, text
+
+KINDS = ("self", "appraised", "survey")
+
+
+@dataclass
+class Table:
+    sheet: str
+    cset: CriteriaSet
+    first: int  # first unit row
+    last: int  # last unit row (spare blank rows included)
+    name: int  # columns, 1-based
+    fields: list[dict[str, int]]  # one per field of the set: kind -> column
+    stt: int | None = None
+    district: int | None = None
+    totals: dict[str, int] = dc_field(default_factory=dict)  # self/appraised/survey/total -> column
+    rank: int | None = None
+    klass: int | None = None
+    after_rule: int | None = None
+    width: int = 0  # last column of the table
+
+    @property
+    def block(self) -> str:
+        return f"A{self.first}:{get_column_letter(self.width)}{self.last}"
+
+    def cell(self, row: int, column: int) -> str:
+        return f"{self.sheet}!{get_column_letter(column)}{row}"
+
+
+@dataclass
+class Rows:
+    """A table's rows as read: what the cells hold and what they show, and the unit of each row."""
+
+    table: Table
+    contents: list[list]
+    shown: list[list]
+    units: list[Unit | None]  # None: a spare blank row
+
+    def row_of(self, unit: Unit) -> int:
+        return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
+
+
+def read_rows(book: Book, table: Table) -> Rows:
+    contents = book.read(table.sheet, table.block)
+    shown = book.values(table.sheet, table.block) if any(is_formula(c) for row in contents for c in row) else contents
+    units = [unit_of(table, table.first + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
+    return Rows(table, contents, shown, units)
+
+
+def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
+    def at(column):
+        return values[column - 1] if column else None
+
+    def number(column, label):
+        return score(at(column), f"{table.cell(row, column)} ({label})") if column else None
+
+    def typed_only(column, label):
+        """Printed totals, rank, class: only what a person typed; formulas agree with the rules by design."""
+        return None if not column or is_formula(typed[column - 1]) else number(column, label)
+
+    name = text(at(table.name))
+    fields = []
+    for f, columns in zip(table.cset.fields, table.fields):
+        scores = FieldScores(**{kind: number(col, f"{f.label}, {kind}") for kind, col in columns.items()})
+        scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
+        fields.append(scores)
+    if not name and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
+        return None
+    printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
+    for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):
+        if column and not is_formula(typed[column - 1]) and not blank(at(column)):
+            value = at(column)
+            setattr(printed, attr, int(value) if attr == "rank" and isinstance(value, float) else text(value))
+    if printed.rank is not None and not isinstance(printed.rank, int):
+        raise CellError(f"{table.cell(row, table.rank)}: xếp hạng '{printed.rank}' không phải là số nguyên.")
+    district = text(at(table.district)) or None
+    return Unit(name, fields, district=district, printed=printed, where=table.cell(row, table.name))
+
+
+def units_table(rows: Rows) -> UnitsTable:
+    t = rows.table
+    return UnitsTable([u for u in rows.units if u is not None], level=t.cset.level, sheet=t.sheet)
+
+
+def find_tables(book: Book) -> list[Table]:
+    """The summary tables of a workbook made by `xltools template` (its layout contract)."""
+    from .book import BookError
+
+    raise BookError(f"{book.name}: chưa nhận ra bố cục bảng tính; hãy dùng bảng tính tạo bằng `xltools template`.")
