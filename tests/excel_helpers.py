@@ -6,7 +6,7 @@ import random
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import get_column_letter
 
-from xltools.excel.tables import Table
+from xltools.excel.tables import Table, appendix_table
 from xltools.importers.registry import load
 
 SHEET = "Tổng hợp"
@@ -22,12 +22,10 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     ws = wb.active
     ws.title = SHEET
     ws["A1"] = "PHỤ LỤC I"
-    kinds = ["self", "appraised", "survey"] if cset.has_survey else ["self", "appraised"]
-    fields = [{k: 3 + i * len(kinds) + j for j, k in enumerate(kinds)} for i in range(len(cset.fields))]
-    col = 3 + len(kinds) * len(cset.fields)
-    totals = {k: col + j for j, k in enumerate(kinds + ["total"])}
-    rank, klass = col + len(kinds) + 1, col + len(kinds) + 2
     last = FIRST + len(units) + spare - 1
+    layout = appendix_table(cset, SHEET, FIRST, last)
+    fields, totals, rank = layout.fields, layout.totals, layout.rank
+    kinds = list(fields[0])
     letter = get_column_letter
     for i, unit in enumerate(units):
         r = FIRST + i
@@ -52,8 +50,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     other["A1"] = f"='{SHEET}'!B{FIRST}"  # a formula tied to one unit's row: it must follow the unit
     other["A2"] = f"=COUNTA('{SHEET}'!B{FIRST}:B{last})"
     wb.save(path)
-    return Table(SHEET, cset, FIRST, last, name=2, fields=fields, stt=1, totals=totals, rank=rank, klass=klass,
-                 width=klass)
+    return layout
 
 
 def snapshot(path) -> dict:

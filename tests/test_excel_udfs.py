@@ -8,10 +8,12 @@ import types
 import pytest
 import xlwings
 
+from xltools.core.checks import SEVERITY_LABEL
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import lost_points
 from xltools.importers.registry import load
 from xltools.excel import udfs
+from xltools.excel.functions import NO_FINDINGS
 from xltools.excel.udfs import (CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_MATDIEM, CCHC_XEPHANG, CCHC_XEPLOAI)
 
 SEEDS = ["phu_luc_backan_2024_so_huyen.txt", "bao_cao_118_backan_2023_huyen_xa.txt", "quyet_dinh_backan_2023_xa.txt"]
@@ -140,3 +142,35 @@ def test_excel_import_of_the_functions(windows_udfs):
             assert not arg["doc"].startswith("Positional") and len(arg["doc"]) <= 255
     assert module.CCHC_XEPLOAI.__xlfunc__["args"][0]["options"] == {"ndim": 2}
     assert module.CCHC_XEPLOAI(96.479, "backan-2024-so") == [["Tốt"]]
+
+
+def appendix_row(unit, cset):
+    p = unit.printed
+    row = [p.stt, unit.name]
+    for s in unit.fields:
+        row += [f(s.self), f(s.appraised)] + ([f(s.survey)] if cset.has_survey else [])
+    totals = [p.self_total, p.appraised_total] + ([p.survey_total] if cset.has_survey else []) + [p.total]
+    return row + [f(t) for t in totals] + [None if p.rank is None else float(p.rank), p.class_label]
+
+
+ABOUT_THE_FILE = {"header-max-mismatch", "district-rule-unavailable"}  # headers, other tables: not in the range
+
+
+def test_findings_agree_with_core_on_seeds(data_dir):
+    checked = 0
+    for e in (e for seed in SEEDS for e in evaluate(load(data_dir / seed), expect_appraised=True)):
+        if not any(s.appraised is not None for u in e.table.units for s in u.fields):
+            continue  # a table of totals only: no field columns to hand over
+        lines = udfs.CCHC_KIEMTRA([appendix_row(u, e.cset) for u in e.table.units], e.cset.id)
+        expected = [f"[{SEVERITY_LABEL[x.severity]}] {x.message}" for x in e.findings if x.code not in ABOUT_THE_FILE]
+        assert [line.split(" (dòng ")[0] for line, in lines] == (expected or [NO_FINDINGS])
+        checked += 1
+    assert checked >= 3
+
+
+def test_findings_name_the_row_of_the_range():
+    rows = [[1.0, "Sở A"] + [5.0, 9.9, 1.0] * 7, [2.0, "Sở B"] + [5.0, None, 1.0] * 7]
+    lines = [line for line, in udfs.CCHC_KIEMTRA(rows, "backan-2024-so")]
+    assert any("ngoài khoảng" in x and "dòng 1, cột 7 của vùng" in x for x in lines)  # 9,9 > 8,5 (field 2)
+    assert any("chưa có điểm Thẩm định" in x and "dòng 2, cột 4" in x for x in lines)
+    assert "cần ít nhất" in udfs.CCHC_KIEMTRA([[1.0, "Sở A", 5.0]], "backan-2024-so")[0][0]

@@ -9,13 +9,15 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .. import catalog
-from ..core.checks import SEVERITY_LABEL, check_table
+from ..core.checks import SEVERITY_LABEL
+from ..core.evaluate import evaluate
 from ..core.criteria import Band, CriteriaSet
 from ..core.numbers import format_vn_short, quantize
-from ..core.scoring import CriterionScore, Printed, Result, Unit, lost_points, ranks, score_table
+from ..core.scoring import CriterionScore, Printed, Result, Unit, UnitsTable, lost_points, ranks, score_table
 from .cells import CellError, blank, column, flat, grid, out, score, text
 
 DEFAULT_DECIMALS = 3
+NO_FINDINGS = "Không có lỗi, cảnh báo hay ghi chú nào."
 SET_HINT = ("hãy ghi mã bộ tiêu chí (ví dụ \"backan-2024-so\", xem `xltools sets`) hoặc chọn vùng bảng "
             "xếp loại 2 cột (mức xếp loại, điểm từ).")
 
@@ -165,3 +167,35 @@ def lost_criteria(codes, values, set_id, as_text=False) -> list[list]:
         return [["; ".join(f"{code} {name} (-{format_vn_short(points)})" for code, name, points in lost)
                  or "Không mất điểm"]]
     return [[code, name, out(points)] for code, name, points in lost] or [[None, None, None]]
+
+
+def finding_text(finding) -> str:
+    where = f" ({finding.where})" if finding.where else ""
+    return f"[{SEVERITY_LABEL[finding.severity]}] {finding.message}{where}"
+
+
+def table_findings(rows, set_id) -> list[list]:
+    """The findings for summary rows in the appendix layout (see tables.appendix_table), one per line;
+    the range starts at the STT column and may stop after the field columns."""
+    from .tables import appendix_table, unit_of
+
+    cset = criteria(set_id)
+    cells = grid(rows)
+    layout = appendix_table(cset, "", 1, len(cells))
+    width = max((len(r) for r in cells), default=0)
+    needed = max(c for cols in layout.fields for c in cols.values())
+    if width < needed:
+        raise CellError(f"Vùng có {width} cột nhưng bộ tiêu chí {cset.id} cần ít nhất {needed} cột (STT, Tên đơn vị, "
+                        "rồi từng lĩnh vực); hãy chọn vùng bắt đầu từ cột STT.")
+    padded = [list(r) + [None] * (layout.width - len(r)) for r in cells]
+    for attr in ("totals", "rank", "klass"):  # columns the range does not reach are not read
+        value = getattr(layout, attr)
+        if isinstance(value, dict):
+            setattr(layout, attr, {k: c for k, c in value.items() if c <= width})
+        elif value and value > width:
+            setattr(layout, attr, None)
+    units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(layout, i, r, r)) is not None]
+    (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
+    # one range cannot hold the communes: the note that the district rule could not be applied is noise here
+    findings = [f for f in e.findings if f.code != "district-rule-unavailable"]
+    return column([finding_text(f) for f in findings] or [NO_FINDINGS])

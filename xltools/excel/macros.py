@@ -21,6 +21,7 @@ from dataclasses import replace
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
 from .book import Book, apply, is_formula
+from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .tables import Rows, Table, find_tables, read_rows, units_table
 
@@ -160,5 +161,5 @@ def check_sheet(findings) -> list[list]:
     rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
     rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
     if not findings:
-        rows.append(["", "", "", "", "", "Không có lỗi, cảnh báo hay ghi chú nào.", ""])
+        rows.append(["", "", "", "", "", NO_FINDINGS, ""])
     return [row + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]

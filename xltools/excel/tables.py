@@ -39,7 +39,21 @@ class Table:
         return f"A{self.first}:{get_column_letter(self.width)}{self.last}"
 
     def cell(self, row: int, column: int) -> str:
+        if not self.sheet:  # a range handed to a worksheet function
+            return f"dòng {row}, cột {column} của vùng"
         return f"{self.sheet}!{get_column_letter(column)}{row}"
+
+
+def appendix_table(cset: CriteriaSet, sheet: str, first: int, last: int) -> Table:
+    """The columns of the official appendix, from STT in column A: STT, TÊN ĐƠN VỊ, per field Tự chấm,
+    Thẩm định (, ĐT XHH), then the totals in the same order and Tổng cộng, Xếp hạng, Xếp loại."""
+    kinds = list(KINDS if cset.has_survey else KINDS[:2])
+    fields = [{k: 3 + i * len(kinds) + j for j, k in enumerate(kinds)} for i in range(len(cset.fields))]
+    after = 3 + len(kinds) * len(cset.fields)
+    totals = {k: after + j for j, k in enumerate(kinds + ["total"])}
+    rank = after + len(totals)
+    return Table(sheet, cset, first, last, name=2, fields=fields, stt=1, totals=totals, rank=rank, klass=rank + 1,
+                 width=rank + 1)
 
 
 @dataclass
@@ -84,12 +98,16 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
     printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
     for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):
         if column and not is_formula(typed[column - 1]) and not blank(at(column)):
-            value = at(column)
-            setattr(printed, attr, int(value) if attr == "rank" and isinstance(value, float) else text(value))
-    if printed.rank is not None and not isinstance(printed.rank, int):
-        raise CellError(f"{table.cell(row, table.rank)}: xếp hạng '{printed.rank}' không phải là số nguyên.")
+            setattr(printed, attr, whole(at(column), table.cell(row, column)) if attr == "rank" else text(at(column)))
     district = text(at(table.district)) or None
     return Unit(name, fields, district=district, printed=printed, where=table.cell(row, table.name))
+
+
+def whole(value, where: str) -> int:
+    number = score(value, where)
+    if number != number.to_integral_value():
+        raise CellError(f"{where}: xếp hạng {value} không phải là số nguyên.")
+    return int(number)
 
 
 def units_table(rows: Rows) -> UnitsTable:

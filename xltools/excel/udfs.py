@@ -78,6 +78,17 @@ def CCHC_DIEMCANTHEM(tong, bo_tieu_chi, kem_muc=False):
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("bang", ndim=2, doc="Các dòng đơn vị của bảng tổng hợp, từ cột STT: STT, Tên đơn vị, từng lĩnh vực (Tự chấm, "
+                            "Thẩm định, ĐT XHH), rồi các cột tổng, Xếp hạng, Xếp loại (có thể bỏ bớt các cột cuối).")
+@xw.arg("bo_tieu_chi", doc="Mã bộ tiêu chí của bảng, ví dụ \"backan-2024-so\".")
+@vietnamese_errors
+def CCHC_KIEMTRA(bang, bo_tieu_chi):
+    """Các lỗi, cảnh báo, ghi chú của bảng tổng hợp (điểm ngoài khoảng, thiếu điểm Thẩm định, tổng sai, hạng hoặc
+    xếp loại sai, chưa theo thứ tự, trùng đơn vị...), mỗi dòng một nội dung."""
+    return fn.table_findings(bang, bo_tieu_chi)
+
+
+@xw.func(category=CATEGORY)
 @xw.arg("ma_tieu_chi", ndim=2, doc="Cột mã tiêu chí của biểu chi tiết (1.1, 1.3.1, ...).")
 @xw.arg("diem", ndim=2, doc="Một hoặc hai cột điểm cùng số dòng: Tự chấm, Thẩm định (có điểm Thẩm định thì "
                             "tính theo Thẩm định).")
@@ -90,4 +101,4 @@ def CCHC_MATDIEM(ma_tieu_chi, diem, bo_tieu_chi, dang_van_ban=False):
     return fn.lost_criteria(ma_tieu_chi, diem, bo_tieu_chi, bool(dang_van_ban))
 
 
-UDFS = (CCHC_XEPLOAI, CCHC_XEPHANG, CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_MATDIEM)
+UDFS = (CCHC_XEPLOAI, CCHC_XEPHANG, CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_KIEMTRA, CCHC_MATDIEM)
