@@ -12,7 +12,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..core.criteria import CriteriaSet
 from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
-from .book import Book, is_formula
+from .book import Book, BookError, is_formula
 from .cells import CellError, blank, score, text
 
 KINDS = ("self", "appraised", "survey")
@@ -32,6 +32,8 @@ class Table:
     rank: int | None = None
     klass: int | None = None
     after_rule: int | None = None
+    bonus: int | None = None
+    penalty: int | None = None
     width: int = 0  # last column of the table
 
     @property
@@ -100,7 +102,8 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
         if column and not is_formula(typed[column - 1]) and not blank(at(column)):
             setattr(printed, attr, whole(at(column), table.cell(row, column)) if attr == "rank" else text(at(column)))
     district = text(at(table.district)) or None
-    return Unit(name, fields, district=district, printed=printed, where=table.cell(row, table.name))
+    return Unit(name, fields, district=district, bonus=number(table.bonus, "Điểm thưởng"),
+                penalty=number(table.penalty, "Điểm trừ"), printed=printed, where=table.cell(row, table.name))
 
 
 def whole(value, where: str) -> int:
@@ -116,7 +119,43 @@ def units_table(rows: Rows) -> UnitsTable:
 
 
 def find_tables(book: Book) -> list[Table]:
-    """The summary tables of a workbook made by `xltools template` (its layout contract)."""
-    from .book import BookError
+    """The summary tables of a workbook made by `xltools template`, from its Cấu hình sheet and the
+    layout contract (xltools.workbook.layout)."""
+    try:
+        from ..workbook import layout as L
+    except ImportError as exc:
+        raise BookError("Bản xltools này chưa có phần bảng tính thẩm định (xltools.workbook).") from exc
+    return [table_of(s.summary) for s in workbook_sections(book, L)]
 
-    raise BookError(f"{book.name}: chưa nhận ra bố cục bảng tính; hãy dùng bảng tính tạo bằng `xltools template`.")
+
+def workbook_sections(book: Book, L):
+    """The layout's sections, from the sets listed on Cấu hình (set id and number of rows)."""
+    from .. import catalog
+
+    if not book.has_sheet(L.CONFIG_SHEET) or book.read(L.CONFIG_SHEET, L.CONFIG_MARKER_CELL)[0][0] != L.LAYOUT_VERSION:
+        raise BookError(f"{book.name} không phải bảng tính thẩm định tạo bằng `xltools template` (không có trang "
+                        f"{L.CONFIG_SHEET} với mã {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")
+    first = L.CONFIG_SETS_FIRST_ROW
+    last_col = get_column_letter(len(L.CONFIG_SETS_COLUMNS))
+    rows = book.values(L.CONFIG_SHEET, f"A{first}:{last_col}{first + len(L.LEVEL_ORDER) - 1}")
+    sets = []
+    for i, row in enumerate(rows):
+        entry = dict(zip(L.CONFIG_SETS_COLUMNS, row))
+        if blank(entry.get("set_id")):
+            continue
+        where = f"{L.CONFIG_SHEET}!A{first + i}"
+        sets.append((catalog.get(text(entry["set_id"])), whole(entry["rows"], f"{where} (số dòng)")))
+    if not sets:
+        raise BookError(f"Trang {L.CONFIG_SHEET} của {book.name} không ghi bộ tiêu chí nào.")
+    return L.workbook_layout(sets).sections
+
+
+def table_of(s) -> Table:
+    """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
+    fields = [{k: c for k, c in (("self", f.self), ("appraised", f.appraised), ("survey", f.survey)) if c}
+              for f in s.fields]
+    totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
+                                ("survey", s.survey_total), ("total", s.total)) if c}
+    return Table(s.sheet, s.cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
+                 district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
+                 bonus=s.bonus, penalty=s.penalty, width=s.last_col)
