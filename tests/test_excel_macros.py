@@ -1,5 +1,5 @@
 """Every macro through the openpyxl implementation of the workbook interface."""
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 import pytest
 
 from excel_helpers import SHEET, input_rows, snapshot, summary_workbook
@@ -81,3 +81,69 @@ def test_backup_is_kept(workbook):
     before = path.read_bytes()
     recompute(path, table)
     assert path.with_name("cchc.bak.xlsx").read_bytes() == before
+
+
+def survey_file(path, units, rename=None, extra=(), bad=None):
+    """A survey result as another team sends it: title, header, one row per unit, total at the end."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC NĂM 2024"])
+    ws.append(["STT", "Tên đơn vị", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "LV7", "Tổng"])
+    for i, u in enumerate(units, start=1):
+        scores = [float(f.survey) for f in u.fields]
+        ws.append([i, (rename or {}).get(u.name, u.name), *scores, sum(scores)])
+    for row in extra:
+        ws.append(row)
+    if bad:
+        ws.cell(3, 5, bad)
+    wb.save(path)
+    return path
+
+
+def import_survey(path, table, source):
+    return macros._run(lambda b: macros.import_survey(b, str(source), macros.survey_targets(b, [table])),
+                       OpenpyxlBook(path))
+
+
+@pytest.fixture
+def without_survey(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    for r in range(table.first, table.last + 1):
+        for cols in table.fields:
+            wb[SHEET].cell(r, cols["survey"]).value = None
+    wb.save(path)
+    return path, table
+
+
+def survey_cells(path, table):
+    ws = load_workbook(path)[SHEET]
+    return {ws.cell(r, table.name).value: [ws.cell(r, cols["survey"]).value for cols in table.fields]
+            for r in range(table.first, table.last + 1) if ws.cell(r, table.name).value}
+
+
+def test_survey_import_matches_names_and_lists_the_rest(without_survey, tmp_path, data_dir):
+    path, table = without_survey
+    units = load(data_dir / SEED)[0][0].units
+    source = survey_file(tmp_path / "xhh.xlsx", units[1:], rename={units[2].name: units[2].name.upper()},
+                         extra=[[99, "Sở Không Có", 1, 1, 1, 1, 1, 1, 1, 7]])
+    message = import_survey(path, table, source)
+    cells = survey_cells(path, table)
+    assert all(cells[u.name] == [float(f.survey) for f in u.fields] for u in units[1:])
+    assert cells[units[0].name] == [None] * 7
+    assert "Sở Không Có" in message and units[0].name in message and "18 đơn vị" in message
+    once = snapshot(path)
+    import_survey(path, table, source)
+    assert snapshot(path) == once
+
+
+def test_survey_import_refuses_bad_scores_and_writes_nothing(without_survey, tmp_path, data_dir):
+    path, table = without_survey
+    units = load(data_dir / SEED)[0][0].units
+    before = path.read_bytes()
+    for bad in ("hai", 9.5):  # text, then above the field's survey maximum
+        source = survey_file(tmp_path / "xhh.xlsx", units, bad=bad)
+        with pytest.raises(macros.MacroError) as failure:
+            import_survey(path, table, source)
+        assert path.read_bytes() == before and "Chưa nhập điểm nào" in str(failure.value)
+    assert "ngoài khoảng 0 đến 2" in str(failure.value)

@@ -20,10 +20,13 @@ from dataclasses import replace
 
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
+from ..core.names import name_key
 from .book import Book, apply, is_formula
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
-from .tables import Rows, Table, find_tables, read_rows, units_table
+from .cells import blank, text
+from .survey import SurveyTarget, match, read_survey
+from .tables import Rows, Table, find_tables, read_rows, units_table, workbook_sections
 
 CHECK_SHEET = "Kiểm tra"
 CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
@@ -62,6 +65,11 @@ def _run(action, book: Book | None, **options) -> str:
 def tinh_lai_xep_hang(book: Book | None = None) -> str:
     """Tính lại xếp hạng: rank order, STT, rank and class, district rule, the Kiểm tra sheet."""
     return _run(recompute, book)
+
+
+def nhap_diem_xhh(book: Book | None = None, source: str | None = None) -> str:
+    """Nhập điểm XHH: survey scores per unit and field from another workbook."""
+    return _run(import_survey, book, source=source)
 
 
 def main() -> None:
@@ -163,3 +171,49 @@ def check_sheet(findings) -> list[list]:
     if not findings:
         rows.append(["", "", "", "", "", NO_FINDINGS, ""])
     return [row + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
+
+
+# ---------------------------------------------------------------- Nhập điểm XHH
+
+def survey_targets(book: Book, tables: list[Table] | None = None) -> list[SurveyTarget]:
+    """The survey sheets of a template; or, for tables given directly, their own ĐT XHH columns."""
+    if tables is None:
+        from ..workbook import layout as L
+
+        return [SurveyTarget(s.survey.sheet, s.cset, s.survey.name, s.survey.first_row, s.survey.last_row,
+                             dict(s.survey.fields)) for s in workbook_sections(book, L) if s.survey]
+    return [SurveyTarget(t.sheet, t.cset, t.name, t.first, t.last,
+                         {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
+            for t in tables if any("survey" in cols for cols in t.fields)]
+
+
+def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
+    if not source:
+        raise MacroError("Hãy chọn tệp kết quả điều tra xã hội học (ĐT XHH) để nhập.")
+    targets = survey_targets(book) if targets is None else targets
+    if not targets:
+        raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
+    rows = read_survey(source)
+    writes, problems, used, waiting = [], [], set(), []
+    for target in targets:
+        names = book.values(target.sheet, f"A{target.first}:{col_letter(target.width)}{target.last}")
+        keys = {name_key(text(row[target.name - 1])): target.first + i
+                for i, row in enumerate(names) if not blank(row[target.name - 1])}
+        matched, _ = match(rows, keys)
+        indexes = sorted(target.fields)
+        for r, row in sorted(matched.items()):
+            used.add(id(row))
+            problems += row.problems(target.cset, indexes)
+            for i, value in zip(indexes, row.scores):
+                writes.append((target.sheet, f"{col_letter(target.fields[i])}{r}", [[float(value)]]))
+        waiting += [text(names[r - target.first][target.name - 1]) for r in keys.values() if r not in matched]
+    if problems:
+        raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
+                         + ("\n- …" if len(problems) > 20 else ""))
+    unmatched = [f"{row.name} ({row.where})" for row in rows if id(row) not in used]
+    message = f"Đã nhập điểm ĐT XHH cho {len(rows) - len(unmatched)} đơn vị."
+    if unmatched:
+        message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(unmatched) + "."
+    if waiting:
+        message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
+    return writes, {}, message

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field as dc_field
 
 from openpyxl.utils.cell import get_column_letter
 
+from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
 from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
 from .book import Book, BookError, is_formula
@@ -92,7 +93,7 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
     name = text(at(table.name))
     fields = []
     for f, columns in zip(table.cset.fields, table.fields):
-        scores = FieldScores(**{kind: number(col, f"{f.label}, {kind}") for kind, col in columns.items()})
+        scores = FieldScores(**{kind: number(col, f"{f.label}, {KIND_LABEL[kind]}") for kind, col in columns.items()})
         scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
         fields.append(scores)
     if not name and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
@@ -109,7 +110,7 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
 def whole(value, where: str) -> int:
     number = score(value, where)
     if number != number.to_integral_value():
-        raise CellError(f"{where}: xếp hạng {value} không phải là số nguyên.")
+        raise CellError(f"{where}: {value} không phải là số nguyên.")
     return int(number)
 
 
