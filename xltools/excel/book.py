@@ -98,9 +98,8 @@ class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
     to it, keeps the previous version as NAME.bak.EXT and moves the new one into place."""
 
-    def __init__(self, path: str | os.PathLike, engine=None):
+    def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.engine = engine  # a LibreOffice CalcSession to reuse, else one is started when needed
         self.name = self.path.name
         if not self.path.is_file():
             raise BookError(f"Không tìm thấy tệp '{self.path}'; hãy kiểm tra đường dẫn.")
@@ -111,7 +110,6 @@ class OpenpyxlBook(Book):
             raise BookError(f"Không mở được {self.name} như một bảng tính Excel ({exc}); "
                             "hãy lưu lại tệp ở dạng .xlsx hoặc .xlsm.") from exc
         self._cached = None
-        self._recalculated = False
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -125,36 +123,13 @@ class OpenpyxlBook(Book):
         return [[plain(c.value) for c in row] for row in self._cells(self.wb[sheet], ref)]
 
     def values(self, sheet, ref):
-        """Formulas give the values saved with the file by the program that last computed it; a file
-        saved without them (openpyxl keeps none) is computed by LibreOffice first, as Excel would."""
+        """Formulas give the values the program that last computed the file saved with it (None where
+        it was saved without them: openpyxl keeps none)."""
         typed = self.read(sheet, ref)
-        while True:
-            cached = self._computed(sheet, ref) or [[None] * len(r) for r in typed]
-            unknown = any(is_formula(t) and c is None for trow, crow in zip(typed, cached) for t, c in zip(trow, crow))
-            if not unknown or self._recalculated:
-                break
-            self._recalculate()
-        return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
-
-    def _computed(self, sheet, ref):
         if self._cached is None:
             self._cached = load_workbook(self.path, data_only=True, keep_vba=False)
-        if sheet not in self._cached.sheetnames:
-            return None
-        return [[plain(c.value) for c in row] for row in self._cells(self._cached[sheet], ref)]
-
-    def _recalculate(self) -> None:
-        from ..engine import libreoffice
-
-        self._recalculated = True
-        if not libreoffice.available():
-            raise BookError(f"{self.name} chưa được tính (tệp lưu bằng chương trình không tính công thức). Hãy mở "
-                            "tệp bằng Excel hoặc LibreOffice, lưu lại rồi chạy lại; hoặc cài LibreOffice "
-                            f"({libreoffice.unavailable_reason()}).")
-        with tempfile.TemporaryDirectory(prefix="xltools-") as tmp:
-            out = Path(tmp) / f"tinh{self.path.suffix}"
-            libreoffice.recalc_file(self.path, out, session=self.engine)
-            self._cached = load_workbook(out, data_only=True, keep_vba=False)
+        cached = [[plain(c.value) for c in row] for row in self._cells(self._cached[sheet], ref)]
+        return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
 
     def write(self, sheet, top_left, rows):
         self.require(sheet)

@@ -26,7 +26,7 @@ from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .cells import blank, text
 from .survey import SurveyTarget, match, read_survey
-from .tables import Rows, Table, find_tables, read_rows, units_table, workbook_sections
+from .tables import Rows, Table, read_rows, template, template_rows, units_table
 
 CHECK_SHEET = "Kiểm tra"
 CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
@@ -80,7 +80,8 @@ def main() -> None:
 # ---------------------------------------------------------------- Tính lại xếp hạng
 
 def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[Rows], list[Evaluation]]:
-    rows = [read_rows(book, t) for t in (tables if tables is not None else find_tables(book))]
+    """Each table's rows and the core's evaluation of them (all tables together: the district rule)."""
+    rows = template_rows(book) if tables is None else [read_rows(book, t) for t in tables]
     if not rows:
         raise MacroError(f"Không tìm thấy bảng tổng hợp nào trong {book.name}; hãy dùng bảng tính tạo bằng "
                          "`xltools template`.")
@@ -178,10 +179,8 @@ def check_sheet(findings) -> list[list]:
 def survey_targets(book: Book, tables: list[Table] | None = None) -> list[SurveyTarget]:
     """The survey sheets of a template; or, for tables given directly, their own ĐT XHH columns."""
     if tables is None:
-        from ..workbook import layout as L
-
-        return [SurveyTarget(s.survey.sheet, s.cset, s.survey.name, s.survey.first_row, s.survey.last_row,
-                             dict(s.survey.fields)) for s in workbook_sections(book, L) if s.survey]
+        return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
+                             dict(s.survey.fields)) for s, (_, cset) in zip(*template(book)) if s.survey]
     return [SurveyTarget(t.sheet, t.cset, t.name, t.first, t.last,
                          {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
             for t in tables if any("survey" in cols for cols in t.fields)]

@@ -6,6 +6,7 @@ the Book's engine for files), so that the macros score exactly what the appraise
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 
 from openpyxl.utils.cell import get_column_letter
@@ -61,11 +62,10 @@ def appendix_table(cset: CriteriaSet, sheet: str, first: int, last: int) -> Tabl
 
 @dataclass
 class Rows:
-    """A table's rows as read: what the cells hold and what they show, and the unit of each row."""
+    """A table's rows: what the cells hold (formulas as text), and the unit of each row."""
 
     table: Table
     contents: list[list]
-    shown: list[list]
     units: list[Unit | None]  # None: a spare blank row
 
     def row_of(self, unit: Unit) -> int:
@@ -73,10 +73,11 @@ class Rows:
 
 
 def read_rows(book: Book, table: Table) -> Rows:
+    """A table whose rows hold all its inputs (an appendix-like sheet), read row by row."""
     contents = book.read(table.sheet, table.block)
-    shown = book.values(table.sheet, table.block) if any(is_formula(c) for row in contents for c in row) else contents
+    shown = book.values(table.sheet, table.block)
     units = [unit_of(table, table.first + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
-    return Rows(table, contents, shown, units)
+    return Rows(table, contents, units)
 
 
 def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
@@ -119,44 +120,48 @@ def units_table(rows: Rows) -> UnitsTable:
     return UnitsTable([u for u in rows.units if u is not None], level=t.cset.level, sheet=t.sheet)
 
 
-def find_tables(book: Book) -> list[Table]:
-    """The summary tables of a workbook made by `xltools template`, from its Cấu hình sheet and the
-    layout contract (xltools.workbook.layout)."""
+# ---------------------------------------------------------------- workbooks made by `xltools template`
+
+def template(book: Book):
+    """The layout contract's sections of a template and the reader's (UnitsTable, set) for each,
+    read from what the Book's cells show (so inside Excel too)."""
     try:
         from ..workbook import layout as L
+        from ..workbook.reader import _Reader  # the reader over cell grids: files and Excel alike
     except ImportError as exc:
         raise BookError("Bản xltools này chưa có phần bảng tính thẩm định (xltools.workbook).") from exc
-    return [table_of(s.summary) for s in workbook_sections(book, L)]
-
-
-def workbook_sections(book: Book, L):
-    """The layout's sections, from the sets listed on Cấu hình (set id and number of rows)."""
-    from .. import catalog
-
     if not book.has_sheet(L.CONFIG_SHEET) or book.read(L.CONFIG_SHEET, L.CONFIG_MARKER_CELL)[0][0] != L.LAYOUT_VERSION:
         raise BookError(f"{book.name} không phải bảng tính thẩm định tạo bằng `xltools template` (không có trang "
-                        f"{L.CONFIG_SHEET} với mã {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")
-    first = L.CONFIG_SETS_FIRST_ROW
-    last_col = get_column_letter(len(L.CONFIG_SETS_COLUMNS))
-    rows = book.values(L.CONFIG_SHEET, f"A{first}:{last_col}{first + len(L.LEVEL_ORDER) - 1}")
-    sets = []
-    for i, row in enumerate(rows):
-        entry = dict(zip(L.CONFIG_SETS_COLUMNS, row))
-        if blank(entry.get("set_id")):
-            continue
-        where = f"{L.CONFIG_SHEET}!A{first + i}"
-        sets.append((catalog.get(text(entry["set_id"])), whole(entry["rows"], f"{where} (số dòng)")))
-    if not sets:
-        raise BookError(f"Trang {L.CONFIG_SHEET} của {book.name} không ghi bộ tiêu chí nào.")
-    return L.workbook_layout(sets).sections
+                        f"{L.CONFIG_SHEET} ghi {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")
+    grids = {}
+    for name in book.sheet_names():
+        last_row, last_col = book.extent(name)
+        grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
+    config = _Reader(book.name, grids).config()
+    sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
+    return sections, _Reader(book.name, grids).read()
 
 
-def table_of(s) -> Table:
+def template_rows(book: Book) -> list[Rows]:
+    sections, pairs = template(book)
+    out = []
+    for section, (table, cset) in zip(sections, pairs):
+        t = table_of(section.summary, cset)
+        units: list[Unit | None] = [None] * (t.last - t.first + 1)
+        for unit in table.units:
+            row = int(re.search(r"(\d+)$", unit.where)[1])
+            if t.first <= row <= t.last:
+                units[row - t.first] = unit
+        out.append(Rows(t, book.read(t.sheet, t.block), units))
+    return out
+
+
+def table_of(s, cset: CriteriaSet) -> Table:
     """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
     fields = [{k: c for k, c in (("self", f.self), ("appraised", f.appraised), ("survey", f.survey)) if c}
               for f in s.fields]
     totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
                                 ("survey", s.survey_total), ("total", s.total)) if c}
-    return Table(s.sheet, s.cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
+    return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
                  district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
                  bonus=s.bonus, penalty=s.penalty, width=s.last_col)
