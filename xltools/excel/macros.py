@@ -17,6 +17,7 @@ Decisions (see docs/excel.md):
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
@@ -70,6 +71,11 @@ def tinh_lai_xep_hang(book: Book | None = None) -> str:
 def nhap_diem_xhh(book: Book | None = None, source: str | None = None) -> str:
     """Nhập điểm XHH: survey scores per unit and field from another workbook."""
     return _run(import_survey, book, source=source)
+
+
+def xuat_phu_luc(book: Book | None = None, outdir: str | None = None) -> str:
+    """Xuất phụ lục: the official appendix (.docx and .xlsx) next to the workbook, or in `outdir`."""
+    return _run(export_appendix, book, outdir=outdir)
 
 
 def main() -> None:
@@ -216,3 +222,23 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     if waiting:
         message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
     return writes, {}, message
+
+
+# ---------------------------------------------------------------- Xuất phụ lục
+
+def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] | None = None):
+    """Writes the appendix files itself (they are new files, never the workbook): nothing for _run to write."""
+    try:
+        from ..publish.appendix_docx import write_appendix_docx
+        from ..publish.appendix_xlsx import write_appendix_xlsx
+        from ..publish.model import appendices
+    except ImportError as exc:
+        raise MacroError("Chức năng Xuất phụ lục chưa có trong bản xltools này (cần phần xuất văn bản "
+                         "xltools.publish); hãy nâng cấp xltools, hoặc dùng lệnh `xltools publish` khi đã có.") from exc
+    _, evaluations = evaluate_book(book, tables)
+    folder = Path(outdir) if outdir else book.path.parent
+    stem = book.path.stem
+    items = appendices(evaluations)
+    written = [write_appendix_docx(items, folder / f"{stem}_phu_luc.docx"),
+               write_appendix_xlsx(items, folder / f"{stem}_phu_luc.xlsx")]
+    return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."

@@ -91,4 +91,16 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
         save_replacing(out, wb.save)
     else:
         wb.save(out)
+    if out.stem.isidentifier():
+        write_run_main(out.with_suffix(".py"))
     return out
+
+
+RUN_MAIN = ('"""Nút Run main của add-in xlwings chạy main() trong tệp .py cùng tên với bảng tính: '
+            'Tính lại xếp hạng."""\nfrom xltools.excel.macros import main  # noqa: F401\n')
+
+
+def write_run_main(path: Path) -> None:
+    """The module the add-in's Run main imports (named like the workbook); never overwrites another file."""
+    if not path.exists() or path.read_text(encoding="utf-8") == RUN_MAIN:
+        path.write_text(RUN_MAIN, encoding="utf-8")

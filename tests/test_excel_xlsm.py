@@ -1,0 +1,70 @@
+"""The macro-enabled workbook: the xlwings VBA project intact, macro-enabled, configured."""
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+import pytest
+
+from xltools.excel.book import BookError
+from xltools.excel.xlsm import CONF_SHEET, MACRO_ENABLED, QUICKSTART, RUN_MAIN, make_xlsm
+
+KEYS = ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "UDF Modules", "Debug UDFs",
+        "Use UDF Server", "Show Console"]
+
+
+def appraisal_workbook(path):
+    wb = Workbook()
+    wb.active.title = "Tổng hợp Sở"
+    wb.active["B7"] = "Sở Tư pháp"
+    wb.active["N7"] = "=ROUND(SUM(C7:M7),3)"
+    wb.create_sheet("Cấu hình")["B2"] = "xltools-appraisal/1"
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def xlsm(tmp_path):
+    return make_xlsm(appraisal_workbook(tmp_path / "mau.xlsx"), tmp_path / "cchc_2024.xlsm")
+
+
+def test_vba_project_is_the_xlwings_one_byte_for_byte(xlsm):
+    with zipfile.ZipFile(QUICKSTART) as template, zipfile.ZipFile(xlsm) as made:
+        assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
+        assert MACRO_ENABLED in made.read("[Content_Types].xml").decode()
+        assert "vbaProject" in made.read("xl/_rels/workbook.xml.rels").decode()
+        assert 'codeName="ThisWorkbook"' in made.read("xl/workbook.xml").decode()
+
+
+def test_config_sheet_and_sheets(xlsm):
+    wb = load_workbook(xlsm, keep_vba=True)
+    assert wb.sheetnames == ["Tổng hợp Sở", "Cấu hình", CONF_SHEET]
+    conf = {row[0]: row[1] for row in wb[CONF_SHEET].iter_rows(min_col=1, max_col=2, values_only=True) if row[0]}
+    assert list(conf) == KEYS  # keys from A1 down, no gap: xlwings stops at the first blank
+    assert conf["UDF Modules"] == "xltools.excel.udfs" and conf["Show Console"] is False
+    assert not conf["Interpreter_Win"]  # blank: python on PATH, or the add-in's setting
+    assert wb["Tổng hợp Sở"]["N7"].value == "=ROUND(SUM(C7:M7),3)"
+    assert [ws.sheet_properties.codeName for ws in wb.worksheets][::2] == ["Sheet1", "Sheet2"]
+
+
+def test_run_main_module_next_to_the_workbook(xlsm, tmp_path):
+    assert (tmp_path / "cchc_2024.py").read_text(encoding="utf-8") == RUN_MAIN
+    compile(RUN_MAIN, "cchc_2024.py", "exec")
+
+
+def test_rebuild_keeps_a_backup_and_refuses_other_suffixes(xlsm, tmp_path):
+    make_xlsm(appraisal_workbook(tmp_path / "mau.xlsx"), xlsm, interpreter_win=r"C:\Python312\pythonw.exe")
+    assert (tmp_path / "cchc_2024.bak.xlsm").exists()
+    conf = load_workbook(xlsm)[CONF_SHEET]
+    assert conf["B1"].value == r"C:\Python312\pythonw.exe"
+    with pytest.raises(BookError):
+        make_xlsm(appraisal_workbook(tmp_path / "mau.xlsx"), tmp_path / "x.xlsx")
+
+
+def test_libreoffice_opens_it_and_computes(xlsm, tmp_path):
+    import os
+    from xltools.engine import libreoffice as lo
+
+    if not lo.available() and os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") != "1":
+        pytest.skip(lo.unavailable_reason())
+    timings = lo.recalc_file(xlsm, tmp_path / "tinh.xlsx")
+    assert timings["errors"] == 0
+    assert load_workbook(tmp_path / "tinh.xlsx", data_only=True)["Tổng hợp Sở"]["N7"].value == 0
