@@ -1,0 +1,99 @@
+"""`xltools publish`: options, output files, backups, errors as messages; the model's small rules."""
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from publish_expect import REPORT_2023, SEED_2024
+from test_cli import run as run_cli
+from xltools.publish import pdf
+from xltools.publish.model import DecisionInfo, decision_date_text, signed
+
+
+def run(capsys, *argv):
+    return run_cli(capsys, *[str(a) for a in argv])
+
+
+def test_publish_writes_appendix_and_report(capsys, tmp_path):
+    code, out, err = run(capsys, "publish", SEED_2024, "-o", tmp_path, "--report", "--decision-number", "12/QĐ-UBND",
+                         "--decision-date", "2024-12-31", "--issuer", "UBND tỉnh Bắc Kạn", "--previous", REPORT_2023)
+    assert code == 0, err
+    stem = SEED_2024.stem
+    names = [f"{stem}_phu_luc.docx", f"{stem}_phu_luc.xlsx", f"{stem}_bao_cao.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert all(f"Đã ghi {tmp_path / n}" in out for n in names)
+    doc = Document(str(tmp_path / names[0]))
+    assert doc.paragraphs[2].text == "(Kèm theo Quyết định số 12/QĐ-UBND ngày 31 tháng 12 năm 2024 của UBND tỉnh Bắc Kạn)"
+    ws = load_workbook(tmp_path / names[1])["Phụ lục II"]
+    assert "So với năm 2023" in [c.value for c in ws[5]]
+
+
+def test_existing_output_is_kept_as_backup(capsys, tmp_path):
+    target = tmp_path / f"{SEED_2024.stem}_phu_luc.docx"
+    target.write_bytes(b"ban cua nguoi dung")
+    assert run(capsys, "publish", SEED_2024, "-o", tmp_path)[0] == 0
+    assert (tmp_path / f"{SEED_2024.stem}_phu_luc.bak.docx").read_bytes() == b"ban cua nguoi dung"
+    assert Document(str(target)).paragraphs[0].text == "PHỤ LỤC I"
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+
+
+def test_vietnamese_option_names(capsys, tmp_path):
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path, "--so-quyet-dinh", "7", "--ngay-quyet-dinh",
+                       "1/2/2025", "--co-quan", "UBND tỉnh Bắc Kạn", "--nam-truoc", REPORT_2023)
+    assert code == 0, err
+    line = Document(str(tmp_path / f"{SEED_2024.stem}_phu_luc.docx")).paragraphs[2].text
+    assert line == "(Kèm theo Quyết định số 7/QĐ-UBND ngày 01 tháng 02 năm 2025 của UBND tỉnh Bắc Kạn)"
+
+
+def test_set_option_picks_one_level(capsys, tmp_path):
+    assert run(capsys, "publish", SEED_2024, "--set", "backan-2024-huyen", "-o", tmp_path)[0] == 0
+    doc = Document(str(tmp_path / f"{SEED_2024.stem}_phu_luc.docx"))
+    assert len(doc.tables) == 1 and doc.paragraphs[1].text.endswith("CÁC HUYỆN, THÀNH PHỐ NĂM 2024")
+
+
+def test_pdf_without_libreoffice_is_a_message(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "available", lambda: False)
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path, "--pdf")
+    assert code == 2 and "LibreOffice" in err and "Traceback" not in err
+    assert (tmp_path / f"{SEED_2024.stem}_phu_luc.docx").exists()  # the other files are written
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["publish", "khong-co.txt"], "Không tìm thấy tệp"),
+    (["publish", str(SEED_2024), "--previous", "khong-co.txt"], "Tệp năm trước (--previous): Không tìm thấy tệp"),
+    (["publish", str(SEED_2024), "--set", "khong-co"], "Không có bộ tiêu chí"),
+])
+def test_errors_are_messages(capsys, tmp_path, argv, message):
+    code, _, err = run(capsys, *argv, "-o", tmp_path)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("given, text", [
+    (None, "…… tháng …… năm ……"),
+    ("5/1/2025", "05 tháng 01 năm 2025"),
+    ("15/3/2025", "15 tháng 3 năm 2025"),
+    ("2024-12-20", "20 tháng 12 năm 2024"),
+    ("cuối tháng 12", "cuối tháng 12"),
+])
+def test_decision_dates(given, text):
+    assert decision_date_text(given) == text
+
+
+def test_signed_changes():
+    from decimal import Decimal
+    assert [signed(Decimal("0.265"), 3), signed(Decimal("-8.788"), 3), signed(Decimal(0), 3)] == [
+        "+0,265", "-8,788", "0,000"]
+    assert [signed(2), signed(-4), signed(0), signed(None)] == ["+2", "-4", "0", ""]
+    assert DecisionInfo().number is None
+
+
+def test_unit_missing_last_year_gets_blank_change():
+    from publish_expect import evaluations
+    from xltools.core.names import name_key
+    from xltools.publish.model import Previous, appendices
+
+    previous = Previous.from_evaluations(evaluations(REPORT_2023))
+    del previous.by_level["huyen"][name_key("Huyện Ba Bể")]
+    huyen = appendices(evaluations(SEED_2024), previous=previous)[1]
+    row = next(row for row in huyen.rows if row[1].text == "Huyện Ba Bể")
+    assert [c.text for c in row[-4:]] == ["", "", "", ""]
+    assert sum(c is None for c in huyen.changes) == 1

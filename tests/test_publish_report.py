@@ -1,0 +1,124 @@
+"""The report re-read with python-docx: per unit and field the core's scores, the criteria where the unit
+lost points (core lost_points), the count per class, the chart, and the change since last year."""
+import re
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from publish_expect import REPORT_2023, SEED_2024, SELF_ASSESSMENT, docx_rows, evaluations
+from xltools.core.numbers import format_vn, format_vn_short
+from xltools.core.scoring import lost_points
+from xltools.publish.model import Previous, appendices
+from xltools.publish.report_docx import write_report_docx
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory):
+    evs = evaluations(SEED_2024)
+    previous = Previous.from_evaluations(evaluations(REPORT_2023))
+    path = write_report_docx(appendices(evs, previous=previous), tmp_path_factory.mktemp("report") / "bao_cao.docx")
+    return evs, Document(str(path))
+
+
+def test_per_unit_field_scores_are_the_core(seed_report):
+    evs, doc = seed_report
+    tables = iter(doc.tables)
+    for e in evs:
+        next(tables)  # the ranking table of the level
+        d = e.cset.decimals
+        for r in e.results:
+            rows = docx_rows(next(tables))
+            assert rows[0] == ["Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định", "Tối đa ĐT XHH", "ĐT XHH"]
+            for f, s, row in zip(e.cset.fields, r.unit.fields, rows[1:]):
+                assert row == [f"{f.code}. {f.name}", format_vn_short(f.max), format_vn(s.self, d),
+                               format_vn(s.appraised, d), format_vn_short(f.survey_max), format_vn(s.survey, d)]
+            assert rows[-1] == ["Tổng điểm", format_vn_short(e.cset.self_max), format_vn(r.self_total, d),
+                                format_vn(r.appraised_total, d), format_vn_short(e.cset.survey_max),
+                                format_vn(r.survey_total, d)]
+    assert next(tables, None) is None
+
+
+def test_ranking_table_with_year_over_year(seed_report):
+    evs, doc = seed_report
+    so = docx_rows(doc.tables[0])
+    assert so[1][2:] == ["Tự chấm (86,5)", "Thẩm định (86,5)", "ĐT XHH (13,5)", "Tổng cộng (100)", "Xếp hạng",
+                         "Xếp loại"]  # no sở table last year: no change columns
+    for r, row in zip(evs[0].results, so[2:]):
+        d = evs[0].cset.decimals
+        assert row == [str(r.stt), r.unit.name] + [format_vn(v, d) for v in (
+            r.self_total, r.appraised_total, r.survey_total, r.total)] + [str(r.rank), r.class_label]
+    huyen = docx_rows(doc.tables[1 + len(evs[0].results)])
+    assert huyen[0][-1] == "So với năm 2023"
+    assert huyen[2][1:] == ["Thành phố Bắc Kạn", "78,684", "74,897", "12,829", "87,726", "1", "Tốt", "87,461",
+                            "+0,265", "1", "0"]
+    assert huyen[-1][1:] == ["Huyện Chợ Đồn", "66,986", "61,647", "12,356", "74,003", "8", "Khá", "82,791",
+                             "-8,788", "4", "-4"]
+
+
+def test_sentences_counts_and_chart(seed_report):
+    evs, doc = seed_report
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert doc.paragraphs[0].text == "BÁO CÁO"
+    assert "Kết quả xếp hạng và phân loại Chỉ số cải cách hành chính các sở, ban, ngành; UBND các huyện" in text
+    for e in evs:
+        for band in e.cset.bands:
+            count = sum(1 for r in e.results if r.class_label == band.label)
+            share = format_vn(Decimal(100 * count) / len(e.results), 1)
+            assert f"- Xếp loại {band.label}: {count} đơn vị ({share}%)." in text
+    assert "- Xếp loại Tốt: 17 đơn vị (89,5%)." in text and "- Xếp loại Khá: 4 đơn vị (50,0%)." in text
+    assert ("4.1. Văn phòng UBND tỉnh: Tổng cộng 96,479 điểm; xếp hạng 1/19; xếp loại Tốt." in text)
+    assert ("Thành phố Bắc Kạn: Tổng cộng 87,726 điểm; xếp hạng 1/8; xếp loại Tốt; so với năm 2023: "
+            "tăng 0,265 điểm, giữ nguyên hạng." in text)
+    assert "Huyện Chợ Đồn: Tổng cộng 74,003 điểm; xếp hạng 8/8; xếp loại Khá; so với năm 2023: " \
+           "giảm 8,788 điểm, giảm 4 bậc (hạng 4 năm 2023)." in text
+    assert "- Tăng hạng: 3 đơn vị: Huyện Bạch Thông (+2), Huyện Na Rì (+2), Huyện Ba Bể (+2)." in text
+    assert "- Giảm hạng: 3 đơn vị: Huyện Chợ Mới (-1), Huyện Pác Nặm (-1), Huyện Chợ Đồn (-4)." in text
+    assert "- Giữ nguyên hạng: 2 đơn vị: Thành phố Bắc Kạn, Huyện Ngân Sơn." in text
+    assert len(doc.inline_shapes) == 2  # one chart per level
+    png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert doc.part.related_parts[png].blob[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def lost_lines(doc) -> list[tuple[str, str, str]]:
+    found = []
+    for p in doc.paragraphs:
+        m = re.fullmatch(r"- ([\d.]+)\. (.*): -([\d,]+) điểm", p.text)
+        if m:
+            found.append(m.groups())
+    return found
+
+
+def test_lost_points_from_the_criteria_detail(tmp_path):
+    evs = evaluations(SELF_ASSESSMENT)
+    unit, cset = evs[0].results[0].unit, evs[0].cset
+    leaf = next(c for c in cset.leaves() if not c.survey and unit.criteria[c.code].self == c.max)
+    unit.criteria[leaf.code].appraised = leaf.max - Decimal("0.75")  # the appraisers cut one criterion
+    doc = Document(str(write_report_docx(appendices(evs), tmp_path / "bc.docx")))
+    expected = [(code, name, format_vn_short(lost)) for code, name, lost in lost_points(unit, cset)]
+    assert lost_lines(doc) == expected and (leaf.code, leaf.name, "0,75") in expected
+    text = [p.text for p in doc.paragraphs]
+    for f in cset.fields:
+        mine = [lost for code, _, lost in lost_points(unit, cset) if code.split(".")[0] == f.code]
+        if mine:
+            total = format_vn_short(sum(mine, Decimal(0)))
+            assert f"Lĩnh vực {f.code}. {f.name} – các tiêu chí mất điểm ({total} điểm):" in text
+    assert "Chưa có tổng điểm để vẽ biểu đồ." in text  # a self-assessment has no Tổng cộng yet
+
+
+def test_no_detail_no_lost_list(seed_report):
+    _, doc = seed_report
+    assert lost_lines(doc) == [] and "Không có tiêu chí mất điểm." not in [p.text for p in doc.paragraphs]
+
+
+def test_totals_only_rows_and_district_rule(tmp_path):
+    """The 2023 report's tables: districts with survey scores per field (TP Bắc Kạn also self and appraised,
+    from its prose), communes with totals only (no field table)."""
+    evs = evaluations(REPORT_2023)
+    doc = Document(str(write_report_docx(appendices(evs), tmp_path / "bc.docx")))
+    assert len(doc.tables) == 1 + 8 + 1  # huyện ranking, 8 districts' fields, xã ranking
+    assert docx_rows(doc.tables[1])[-1] == ["Tổng điểm", "86", "79,380", "75,390", "14", "12,071"]
+    assert docx_rows(doc.tables[2])[1] == ["1. Công tác chỉ đạo, điều hành CCHC", "14", "", "", "2,5", "2,063"]
+    text = [p.text for p in doc.paragraphs]
+    assert "4.1. TP Bắc Kạn: Tổng cộng 87,461 điểm; xếp hạng 1/8; xếp loại Tốt (sau quy tắc 2/3 số xã: Tốt)." in text
+    assert docx_rows(doc.tables[0])[1][-1] == "Xếp loại sau quy tắc 2/3 số xã"

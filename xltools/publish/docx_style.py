@@ -1,0 +1,168 @@
+"""python-docx helpers shared by the appendix and the report: page, fonts, paragraphs, table cells.
+
+Conventions of Nghị định 30/2020/NĐ-CP: A4, Times New Roman (set for every script, w:eastAsia
+included, so Word never falls back to another face), margins top/bottom 20 mm, left 30 mm, right 15 mm.
+"""
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FONT = "Times New Roman"
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+A4_MM = (210, 297)
+CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
+                                WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+
+def set_fonts(rpr_parent, name: str = FONT) -> None:
+    """w:rFonts with ascii, hAnsi, eastAsia and cs all set (python-docx's font.name sets only two)."""
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def new_document(size_pt: float = 14) -> Document:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(size_pt)
+    set_fonts(normal.element)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f".//{qn('w:rFonts')}") if defaults is not None else None
+    if fonts is not None:  # theme fonts of the default template would win over ours in some Word versions
+        for attr in [a for a in fonts.attrib if a.lower().endswith("theme")]:
+            del fonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    normal.element.get_or_add_rPr().append(lang)
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
+    page(doc.sections[0], landscape=False)
+    return doc
+
+
+def page(section, landscape: bool) -> None:
+    short, long = Mm(A4_MM[0]), Mm(A4_MM[1])
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+
+
+def page_numbers(section, size_pt: float = 13) -> None:
+    """Page number centred in the header from the second page on (Nghị định 30/2020/NĐ-CP)."""
+    section.different_first_page_header_footer = True
+    section.header.is_linked_to_previous = False
+    p = section.header.paragraphs[0]
+    p.alignment = CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size_pt * 2)))
+    rpr.append(sz)
+    r.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "2"
+    r.append(text)
+    field.append(r)
+    p._p.append(field)
+
+
+def usable_width_mm(landscape: bool) -> float:
+    return (A4_MM[1] if landscape else A4_MM[0]) - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+
+def paragraph(container, text: str = "", bold: bool = False, italic: bool = False, size: float | None = None,
+              align=None, space_after: float = 0, space_before: float = 0):
+    p = container.add_paragraph()
+    if text:
+        run(p, text, bold=bold, italic=italic, size=size)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(space_before)
+    return p
+
+
+def run(p, text: str, bold: bool = False, italic: bool = False, size: float | None = None):
+    r = p.add_run(text)
+    r.bold = bold or None
+    r.italic = italic or None
+    if size:
+        r.font.size = Pt(size)
+    return r
+
+
+# ---------------------------------------------------------------- tables
+
+# Children of w:trPr and w:tblPr must come in schema order (Word rejects files that break it).
+TR_PR_AFTER = {"w:cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
+               "w:tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden")}
+TBL_PR_AFTER_CELL_MAR = ("w:tblLook", "w:tblCaption", "w:tblDescription")
+TWIPS_PER_MM = 56.7
+
+
+def _row_flag(row, tag: str) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn(tag)) is None:
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.insert_element_before(element, *TR_PR_AFTER[tag])
+
+
+def repeat_header(row) -> None:
+    """w:tblHeader: Word and LibreOffice repeat this row at the top of every page."""
+    _row_flag(row, "w:tblHeader")
+
+
+def keep_row_together(row) -> None:
+    _row_flag(row, "w:cantSplit")
+
+
+def new_table(container, rows: int, widths_mm: list[float], cell_margin_mm: float = 0.8):
+    """A bordered table of fixed column widths (w:tblLayout fixed), centred, with narrow cell margins."""
+    table = container.add_table(rows=rows, cols=len(widths_mm))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(int(mm * TWIPS_PER_MM) for mm in widths_mm)))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(int(cell_margin_mm * TWIPS_PER_MM)))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.insert_element_before(margins, *TBL_PR_AFTER_CELL_MAR)
+    for column, mm in zip(table.columns, widths_mm):
+        column.width = Mm(mm)
+    for row in table.rows:
+        for c, mm in zip(row.cells, widths_mm):
+            c.width = Mm(mm)
+    return table
+
+
+def write_cell(c, text: str, bold: bool = False, size: float | None = None, align=CENTER, italic: bool = False):
+    """Replace a cell's text with one run; centred vertically."""
+    p = c.paragraphs[0]
+    for r in list(p.runs):
+        r._r.getparent().remove(r._r)
+    run(p, text, bold=bold, italic=italic, size=size)
+    p.alignment = align
+    c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -1,0 +1,27 @@
+"""Writing output files safely: to a temporary file first, then os.replace; an existing file is kept
+as a backup (name.bak.ext) so nothing a user edited is lost."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def write_safely(path: str | Path, save: Callable[[Path], None]) -> Path:
+    """`save(tmp)` writes the content; the result replaces `path`, whose old version becomes the backup."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    try:
+        save(tmp)
+        if path.exists():
+            os.replace(path, backup_path(path))
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
