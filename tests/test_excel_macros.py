@@ -156,3 +156,13 @@ def test_appendix_says_plainly_when_publishing_is_missing(workbook, tmp_path, mo
     with pytest.raises(macros.MacroError) as failure:
         macros._run(lambda b: macros.export_appendix(b, str(tmp_path), [table]), OpenpyxlBook(path))
     assert "chưa có" in str(failure.value) and path.read_bytes() == before
+
+
+def test_appendix_from_the_workbook(workbook, tmp_path):
+    path, table = workbook
+    message = macros._run(lambda b: macros.export_appendix(b, str(tmp_path / "pl"), [table]), OpenpyxlBook(path))
+    written = sorted(p.name for p in (tmp_path / "pl").iterdir())
+    assert written == ["cchc_phu_luc.docx", "cchc_phu_luc.xlsx"] and "Đã ghi phụ lục" in message
+    ws = load_workbook(tmp_path / "pl" / "cchc_phu_luc.xlsx").active
+    names = [c.value for c in ws["B"] if isinstance(c.value, str)]
+    assert "Văn phòng UBND tỉnh" in names

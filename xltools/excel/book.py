@@ -8,13 +8,13 @@ text; a formula is its text starting with "=".
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from ..publish.files import write_safely
 
 
 class BookError(ValueError):
@@ -96,7 +96,7 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
 
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
-    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place."""
+    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place (write_safely)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -154,21 +154,7 @@ class OpenpyxlBook(Book):
             self.wb.create_sheet(name)
 
     def save(self):
-        save_replacing(self.path, self.wb.save)
-
-
-def save_replacing(path: Path, write) -> None:
-    """`write(tmp)` makes the new file; the old one is kept as NAME.bak.EXT, then replaced atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        shutil.copy2(path, path.with_name(f"{path.stem}.bak{path.suffix}"))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
 
 
 def is_formula(value) -> bool:

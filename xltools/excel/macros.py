@@ -235,10 +235,10 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     except ImportError as exc:
         raise MacroError("Chức năng Xuất phụ lục chưa có trong bản xltools này (cần phần xuất văn bản "
                          "xltools.publish); hãy nâng cấp xltools, hoặc dùng lệnh `xltools publish` khi đã có.") from exc
+    from ..commands.publish import output_names
+
     _, evaluations = evaluate_book(book, tables)
-    folder = Path(outdir) if outdir else book.path.parent
-    stem = book.path.stem
     items = appendices(evaluations)
-    written = [write_appendix_docx(items, folder / f"{stem}_phu_luc.docx"),
-               write_appendix_xlsx(items, folder / f"{stem}_phu_luc.xlsx")]
+    names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
+    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
     return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."

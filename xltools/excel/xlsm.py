@@ -20,7 +20,8 @@ import xlwings
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from .book import BookError, save_replacing
+from ..publish.files import write_safely
+from .book import BookError
 
 QUICKSTART = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONF_SHEET = "xlwings.conf"
@@ -86,11 +87,7 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
     names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
     wb.worksheets[0].sheet_properties.codeName = names[0]
     wb[CONF_SHEET].sheet_properties.codeName = names[-1]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists():
-        save_replacing(out, wb.save)
-    else:
-        wb.save(out)
+    write_safely(out, lambda tmp: wb.save(str(tmp)))
     if out.stem.isidentifier():
         write_run_main(out.with_suffix(".py"))
     return out
