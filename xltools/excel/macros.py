@@ -129,6 +129,7 @@ def recompute(book: Book, tables: list[Table] | None = None):
         t = rows.table
         block = []
         results = iter(e.results)
+        next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
         for old in order:
             source = rows.contents[old - t.first]
             new = [moved(c, t.sheet) for c in source]
@@ -138,6 +139,8 @@ def recompute(book: Book, tables: list[Table] | None = None):
                                       (t.after_rule, r.class_after_rule)):
                     if column and not is_formula(source[column - 1]):
                         new[column - 1] = value
+            elif t.stt and not blank(source[t.stt - 1]) and not is_formula(source[t.stt - 1]):
+                new[t.stt - 1], next_stt = next_stt, next_stt + 1
             block.append(new)
         writes.append((t.sheet, f"A{t.first}", block))
     writes += formulas_elsewhere(book, rows_list, moved)
