@@ -166,3 +166,34 @@ def test_appendix_from_the_workbook(workbook, tmp_path):
     ws = load_workbook(tmp_path / "pl" / "cchc_phu_luc.xlsx").active
     names = [c.value for c in ws["B"] if isinstance(c.value, str)]
     assert "Văn phòng UBND tỉnh" in names
+
+
+def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
+    import shutil
+
+    import fake_xlwings
+    from xltools.excel.book_xlwings import XlwingsBook
+
+    path, table = workbook
+    twin = tmp_path / "twin.xlsx"
+    shutil.copy(path, twin)
+    recompute(path, table)
+    fake = fake_xlwings.Book(load_workbook(twin), twin)
+    macros._run(lambda b: macros.recompute(b, [table]), XlwingsBook(fake))
+    fake.wb.save(twin)
+    assert snapshot(twin) == snapshot(path)
+
+
+def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
+    import xlwings
+
+    import fake_xlwings
+
+    path, _ = workbook
+    fake = fake_xlwings.Book(load_workbook(path), path)
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: fake))
+    before = snapshot(path)
+    message = macros.tinh_lai_xep_hang()  # as RunPython calls it: no book, the caller's workbook
+    assert fake.alerts == [f"Lỗi: {message}"] and "xltools template" in message or "chưa có" in message
+    fake.wb.save(path)
+    assert snapshot(path) == before

@@ -184,3 +184,18 @@ def test_a_blank_template_being_filled(tmp_path):
     ws = load_workbook(path)[lay.sheet]
     assert column(ws, lay.name, lay.rows)[:3] == ["Huyện Pác Nặm", "Huyện Ba Bể", None]
     assert column(ws, lay.stt, lay.rows) == list(range(1, L.BLANK_ROWS + 1)) + [None] * L.DEFAULT_SPARE_ROWS
+
+
+def test_inside_excel_the_same_macro_gives_the_same_workbook(so, tmp_path):
+    import shutil
+
+    import fake_xlwings
+    from xltools.excel.book_xlwings import XlwingsBook
+
+    twin = tmp_path / "twin.xlsx"
+    shutil.copy(so, twin)
+    macros.tinh_lai_xep_hang(OpenpyxlBook(so))
+    fake = fake_xlwings.Book(load_workbook(twin), twin)
+    macros.tinh_lai_xep_hang(XlwingsBook(fake))
+    fake.wb.save(twin)
+    assert snapshot(twin) == snapshot(so)
