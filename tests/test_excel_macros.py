@@ -197,3 +197,24 @@ def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
     assert fake.alerts == [f"Lỗi: {message}"] and "xltools template" in message or "chưa có" in message
     fake.wb.save(path)
     assert snapshot(path) == before
+
+
+def test_protected_sheets_are_lifted_for_the_write_and_protected_again(workbook):
+    from types import SimpleNamespace
+
+    from xltools.excel.book import BookError
+    from xltools.excel.book_xlwings import unprotected
+
+    calls = []
+    sheet = SimpleNamespace(name=SHEET, api=SimpleNamespace(ProtectContents=True, Unprotect=lambda: calls.append("u"),
+                                                            Protect=lambda **kw: calls.append(kw)))
+    with unprotected(sheet):
+        calls.append("write")
+    assert calls[:2] == ["u", "write"] and calls[2]["Contents"] and calls[2]["AllowFiltering"]
+
+    def refuse():
+        raise RuntimeError("password")
+    sheet.api.Unprotect = refuse
+    with pytest.raises(BookError, match="mật khẩu"):
+        with unprotected(sheet):
+            pass

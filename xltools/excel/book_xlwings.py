@@ -6,11 +6,12 @@ back exactly as it came. The workbook is not saved: the appraiser sees the resul
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import xlwings as xw
 
-from .book import Book, bounds, plain
+from .book import Book, BookError, bounds, plain
 
 
 def _two_d(value, rows: int, cols: int) -> list[list]:
@@ -21,6 +22,26 @@ def _two_d(value, rows: int, cols: int) -> list[list]:
     if value and not isinstance(value[0], (list, tuple)):
         return [list(value)] if rows == 1 else [[v] for v in value]
     return [list(row) for row in value]
+
+
+@contextmanager
+def unprotected(sheet):
+    """Template sheets are protected, without a password unless one was chosen: lift the protection for
+    the write and put it back as `xltools template` sets it (resize, filter allowed; locked cells kept)."""
+    api = sheet.api
+    if not api.ProtectContents:
+        yield
+        return
+    try:
+        api.Unprotect()
+    except Exception as exc:  # pywintypes.com_error: a password is set
+        raise BookError(f"Trang {sheet.name} được bảo vệ bằng mật khẩu: hãy bỏ bảo vệ (Review > Unprotect Sheet), "
+                        "chạy lại macro rồi bảo vệ lại trang.") from exc
+    try:
+        yield
+    finally:
+        api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, AllowFormattingColumns=True,
+                    AllowFormattingRows=True, AllowFiltering=True)
 
 
 class XlwingsBook(Book):
@@ -51,7 +72,8 @@ class XlwingsBook(Book):
         if not rows:
             return
         rng = self._range(sheet, top_left).resize(len(rows), len(rows[0]))
-        rng.formula = [["" if v is None else v for v in row] for row in rows]
+        with unprotected(self.book.sheets[sheet]):
+            rng.formula = [["" if v is None else v for v in row] for row in rows]
 
     def extent(self, sheet):
         self.require(sheet)
