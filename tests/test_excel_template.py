@@ -199,3 +199,20 @@ def test_inside_excel_the_same_macro_gives_the_same_workbook(so, tmp_path):
     macros.tinh_lai_xep_hang(XlwingsBook(fake))
     fake.wb.save(twin)
     assert snapshot(twin) == snapshot(so)
+
+
+def test_survey_import_adds_a_unit_missing_from_the_survey_sheet(tmp_path, data_dir):
+    pairs = load(data_dir / SEED)[:1]
+    path = make(tmp_path / "so.xlsx", pairs, blank_survey=True)
+    lay = L.workbook_layout([(pairs[0][1], 24)]).sections[0].survey
+    wb = load_workbook(path)
+    ws = wb[lay.sheet]
+    gone = ws.cell(lay.first_row, lay.name).value
+    ws.cell(lay.first_row, lay.name).value = None  # typed on the summary, never on the survey sheet
+    wb.save(path)
+    units = [u for u in load(data_dir / SEED)[0][0].units if u.name == gone]
+    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(survey_file(tmp_path / "x.xlsx", units)))
+    ws = load_workbook(path)[lay.sheet]
+    assert ws.cell(lay.first_row, lay.name).value == gone
+    assert [ws.cell(lay.first_row, c).value for c in lay.fields.values()] == [float(f.survey) for f in units[0].fields]
+    assert "1 đơn vị" in message and "chưa có điểm ĐT XHH" in message

@@ -68,3 +68,18 @@ def test_libreoffice_opens_it_and_computes(xlsm, tmp_path):
     timings = lo.recalc_file(xlsm, tmp_path / "tinh.xlsx")
     assert timings["errors"] == 0
     assert load_workbook(tmp_path / "tinh.xlsx", data_only=True)["Tổng hợp Sở"]["N7"].value == 0
+
+
+def test_xlsm_of_a_template_is_reproducible(tmp_path):
+    builder = pytest.importorskip("xltools.workbook.builder")
+    from xltools import catalog
+
+    def build():
+        return builder.build([builder.SectionInput(catalog.get("backan-2024-so"))])
+    first = make_xlsm(build(), tmp_path / "a" / "mau.xlsm")
+    second = make_xlsm(build(), tmp_path / "b" / "mau.xlsm")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as made, zipfile.ZipFile(QUICKSTART) as template:
+        assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
+    wb = load_workbook(first, keep_vba=True)
+    assert wb.sheetnames[-1] == CONF_SHEET and "Tổng hợp Sở" in wb.sheetnames and "Cấu hình" in wb.sheetnames

@@ -189,7 +189,8 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
     """The survey sheets of a template; or, for tables given directly, their own ĐT XHH columns."""
     if tables is None:
         return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
-                             dict(s.survey.fields)) for s, (_, cset) in zip(*template(book)) if s.survey]
+                             dict(s.survey.fields), [u.name for u in table.units if u.name])
+                for s, (table, cset) in zip(*template(book)) if s.survey]
     return [SurveyTarget(t.sheet, t.cset, t.name, t.first, t.last,
                          {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
             for t in tables if any("survey" in cols for cols in t.fields)]
@@ -207,14 +208,23 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         names = book.values(target.sheet, f"A{target.first}:{col_letter(target.width)}{target.last}")
         keys = {name_key(text(row[target.name - 1])): target.first + i
                 for i, row in enumerate(names) if not blank(row[target.name - 1])}
-        matched, _ = match(rows, keys)
+        # a unit typed on the summary but not yet on the survey sheet takes the first blank row there
+        free = iter(target.first + i for i, row in enumerate(names) if blank(row[target.name - 1]))
+        wanted = {name_key(row.name) for row in rows}
+        for unit in target.units:
+            if name_key(unit) in wanted and name_key(unit) not in keys and (r := next(free, None)):
+                keys[name_key(unit)] = r
+                writes.append((target.sheet, f"{col_letter(target.name)}{r}", [[unit]]))
+        matched, twice = match(rows, keys)
+        problems += twice
         indexes = sorted(target.fields)
         for r, row in sorted(matched.items()):
             used.add(id(row))
             problems += row.problems(target.cset, indexes)
             for i, value in zip(indexes, row.scores):
                 writes.append((target.sheet, f"{col_letter(target.fields[i])}{r}", [[float(value)]]))
-        waiting += [text(names[r - target.first][target.name - 1]) for r in keys.values() if r not in matched]
+        listed = target.units or [text(row[target.name - 1]) for row in names if not blank(row[target.name - 1])]
+        waiting += [n for n in listed if keys.get(name_key(n)) not in matched]
     if problems:
         raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
                          + ("\n- …" if len(problems) > 20 else ""))

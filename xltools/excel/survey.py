@@ -7,7 +7,7 @@ with name_key, so "UBND huyện Ba Bể" meets "Huyện Ba Bể".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class SurveyTarget:
     first: int
     last: int
     fields: dict[int, int]  # field index -> column
+    units: list[str] = dc_field(default_factory=list)  # names on the summary, for rows still missing here
 
     @property
     def width(self) -> int:
@@ -102,13 +103,14 @@ def _is_number_text(text: str) -> bool:
         return False
 
 
-def match(rows: list[SurveyRow], names: dict[str, int]) -> tuple[dict[int, SurveyRow], list[SurveyRow]]:
-    """Survey rows by the target row of the unit they name (name_key), and the rows that name none."""
-    matched, unmatched = {}, []
+def match(rows: list[SurveyRow], names: dict[str, int]) -> tuple[dict[int, SurveyRow], list[str]]:
+    """Survey rows by the target row of the unit they name (name_key), and the units named twice."""
+    matched, twice = {}, []
     for row in rows:
         target = names.get(name_key(row.name))
-        if target is None:
-            unmatched.append(row)
-        else:
+        if target is not None:
+            if target in matched:
+                twice.append(f"{row.where}: đơn vị {row.name} có hai dòng trong tệp ĐT XHH "
+                             f"({matched[target].where}); hãy giữ một dòng.")
             matched[target] = row
-    return matched, unmatched
+    return matched, twice

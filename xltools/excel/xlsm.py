@@ -87,10 +87,20 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
     names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
     wb.worksheets[0].sheet_properties.codeName = names[0]
     wb[CONF_SHEET].sheet_properties.codeName = names[-1]
-    write_safely(out, lambda tmp: wb.save(str(tmp)))
+    write_safely(out, lambda tmp: reproducible_save(wb, tmp))
     if out.stem.isidentifier():
         write_run_main(out.with_suffix(".py"))
     return out
+
+
+def reproducible_save(wb: Workbook, path) -> None:
+    """The template builder's save (fixed timestamps: the same workbook gives the same bytes) when present."""
+    try:
+        from ..workbook.builder import save
+    except ImportError:
+        wb.save(str(path))
+    else:
+        save(wb, path)
 
 
 RUN_MAIN = ('"""Nút Run main của add-in xlwings chạy main() trong tệp .py cùng tên với bảng tính: '
