@@ -51,7 +51,7 @@ def test_class_rank_points_agree_with_core_on_seeds(data_dir):
         assert CCHC_XEPHANG(totals, totals, e.cset.id) == column([r.rank for r in results])
         assert CCHC_DIEMCANTHEM(totals, e.cset.id) == column([f(r.points_to_next) for r in results])
         assert CCHC_DIEMCANTHEM(totals, e.cset.id, True) == [[f(r.points_to_next), r.next_class] for r in results]
-        bands = [[b.label, float(b.min)] for b in e.cset.bands]
+        bands = [[b.label, float(b.min), float(i)] for i, b in enumerate(e.cset.bands, start=1)]  # as on Cấu hình
         assert CCHC_XEPLOAI(totals, [["Xếp loại", "Điểm từ"]] + bands) == column([r.class_label for r in results])
         seen += len(results)
     assert seen > 40

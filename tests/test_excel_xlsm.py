@@ -83,3 +83,19 @@ def test_xlsm_of_a_template_is_reproducible(tmp_path):
         assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
     wb = load_workbook(first, keep_vba=True)
     assert wb.sheetnames[-1] == CONF_SHEET and "Tổng hợp Sở" in wb.sheetnames and "Cấu hình" in wb.sheetnames
+
+
+def test_macros_keep_the_vba_project(tmp_path):
+    builder = pytest.importorskip("xltools.workbook.builder")
+    from xltools import catalog
+    from xltools.excel import macros
+    from xltools.excel.book import OpenpyxlBook
+    from xltools.excel.xlsm import build_xlsm
+
+    path = build_xlsm([builder.SectionInput(catalog.get("backan-2024-huyen"))], tmp_path / "cchc.xlsx")
+    assert path.suffix == ".xlsm"
+    macros.tinh_lai_xep_hang(OpenpyxlBook(path))
+    with zipfile.ZipFile(QUICKSTART) as template, zipfile.ZipFile(path) as made:
+        assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
+        assert MACRO_ENABLED in made.read("[Content_Types].xml").decode()
+    assert macros.CHECK_SHEET in load_workbook(path, keep_vba=True).sheetnames

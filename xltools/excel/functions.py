@@ -25,7 +25,8 @@ SET_HINT = ("hãy ghi mã bộ tiêu chí (ví dụ \"backan-2024-so\", xem `xlt
 # ---------------------------------------------------------------- criteria set or bands range
 
 def criteria(spec, decimals=None) -> CriteriaSet:
-    """A set id, or a 2-column bands range (label, lower bound; either order, header row allowed)."""
+    """A set id, or a bands range: label and lower bound (either order; a header row and an order
+    column after the bound, as on Cấu hình, are allowed)."""
     if isinstance(spec, str) and spec.strip():
         cset = catalog.get(spec.strip())
     elif isinstance(spec, (list, tuple)):
@@ -46,10 +47,10 @@ def bands_set(rows: list[list]) -> CriteriaSet:
             continue
         numbers = [c for c in cells if isinstance(c, (int, float))]
         labels = [text(c) for c in cells if isinstance(c, str)]
-        if len(numbers) != 1 or len(labels) != 1:
+        if not numbers or len(labels) != 1:  # the first number is the lower bound (an order column may follow)
             if not bands and not numbers:  # a header row
                 continue
-            raise CellError(f"Bảng xếp loại, dòng {i}: cần đúng một tên mức và một số điểm từ; " + SET_HINT)
+            raise CellError(f"Bảng xếp loại, dòng {i}: cần một tên mức và số điểm từ; " + SET_HINT)
         bands.append(Band(labels[0], score(numbers[0], f"bảng xếp loại, dòng {i}")))
     if not bands:
         raise CellError("Bảng xếp loại trống: " + SET_HINT)

@@ -111,3 +111,10 @@ def write_run_main(path: Path) -> None:
     """The module the add-in's Run main imports (named like the workbook); never overwrites another file."""
     if not path.exists() or path.read_text(encoding="utf-8") == RUN_MAIN:
         path.write_text(RUN_MAIN, encoding="utf-8")
+
+
+def build_xlsm(sections, out: str | os.PathLike, **options) -> Path:
+    """`xltools template --xlsm`: the appraisal workbook (workbook.builder.build) made macro-enabled."""
+    from ..workbook.builder import build
+
+    return make_xlsm(build(sections, **options), Path(out).with_suffix(".xlsm"))
