@@ -14,6 +14,7 @@ from xltools.core.scoring import lost_points
 from xltools.importers.registry import load
 from xltools.excel import udfs
 from xltools.excel.functions import NO_FINDINGS
+from xltools.excel.tables import summary_columns
 from xltools.excel.udfs import (CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_MATDIEM, CCHC_XEPHANG, CCHC_XEPLOAI)
 
 SEEDS = ["phu_luc_backan_2024_so_huyen.txt", "bao_cao_118_backan_2023_huyen_xa.txt", "quyet_dinh_backan_2023_xa.txt"]
@@ -144,13 +145,21 @@ def test_excel_import_of_the_functions(windows_udfs):
     assert module.CCHC_XEPLOAI(96.479, "backan-2024-so") == [["Tốt"]]
 
 
-def appendix_row(unit, cset):
+def summary_row(unit, cset, n):
+    """A unit as a row of the summary sheet (the positions KIEMTRA reads), values as Excel hands them."""
+    t = summary_columns(cset, n)
     p = unit.printed
-    row = [p.stt, unit.name]
-    for s in unit.fields:
-        row += [f(s.self), f(s.appraised)] + ([f(s.survey)] if cset.has_survey else [])
-    totals = [p.self_total, p.appraised_total] + ([p.survey_total] if cset.has_survey else []) + [p.total]
-    return row + [f(t) for t in totals] + [None if p.rank is None else float(p.rank), p.class_label]
+    row = [None] * t.width
+    for column, value in ((t.stt, p.stt), (t.name, unit.name), (t.district, unit.district), (t.rank, p.rank),
+                          (t.klass, p.class_label)):
+        if column:
+            row[column - 1] = float(value) if isinstance(value, int) else value
+    for s, cols in zip(unit.fields, t.fields):
+        for kind, column in cols.items():
+            row[column - 1] = f(getattr(s, kind))
+    for kind, column in t.totals.items():
+        row[column - 1] = f(getattr(p, "total" if kind == "total" else f"{kind}_total"))
+    return row
 
 
 ABOUT_THE_FILE = {"header-max-mismatch", "district-rule-unavailable"}  # headers, other tables: not in the range
@@ -161,7 +170,8 @@ def test_findings_agree_with_core_on_seeds(data_dir):
     for e in (e for seed in SEEDS for e in evaluate(load(data_dir / seed), expect_appraised=True)):
         if not any(s.appraised is not None for u in e.table.units for s in u.fields):
             continue  # a table of totals only: no field columns to hand over
-        lines = udfs.CCHC_KIEMTRA([appendix_row(u, e.cset) for u in e.table.units], e.cset.id)
+        n = len(e.table.units)
+        lines = udfs.CCHC_KIEMTRA([summary_row(u, e.cset, n) for u in e.table.units], e.cset.id)
         expected = [f"[{SEVERITY_LABEL[x.severity]}] {x.message}" for x in e.findings if x.code not in ABOUT_THE_FILE]
         assert [line.split(" (dòng ")[0] for line, in lines] == (expected or [NO_FINDINGS])
         checked += 1

@@ -176,13 +176,13 @@ def finding_text(finding) -> str:
 
 
 def table_findings(rows, set_id) -> list[list]:
-    """The findings for summary rows in the appendix layout (see tables.appendix_table), one per line;
-    the range starts at the STT column and may stop after the field columns."""
-    from .tables import appendix_table, unit_of
+    """The findings for rows of a summary sheet as `xltools template` lays it out, one per line; the
+    range starts at the STT column and may stop after the field columns."""
+    from .tables import summary_columns, unit_of
 
     cset = criteria(set_id)
     cells = grid(rows)
-    layout = appendix_table(cset, "", 1, len(cells))
+    layout = summary_columns(cset, len(cells))
     width = max((len(r) for r in cells), default=0)
     needed = max(c for cols in layout.fields for c in cols.values())
     if width < needed:

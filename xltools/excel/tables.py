@@ -7,7 +7,7 @@ the Book's engine for files), so that the macros score exactly what the appraise
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 
 from openpyxl.utils.cell import get_column_letter
 
@@ -58,6 +58,17 @@ def appendix_table(cset: CriteriaSet, sheet: str, first: int, last: int) -> Tabl
     rank = after + len(totals)
     return Table(sheet, cset, first, last, name=2, fields=fields, stt=1, totals=totals, rank=rank, klass=rank + 1,
                  width=rank + 1)
+
+
+def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
+    """The columns of a summary sheet of `xltools template` for the set (rows 1..n_rows: a range handed
+    to a worksheet function); the plain appendix layout where the workbook package is absent."""
+    try:
+        from ..workbook.layout import SummaryLayout
+    except ImportError:
+        return appendix_table(cset, "", 1, n_rows)
+    table = table_of(SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
+    return replace(table, sheet="", first=1, last=n_rows)
 
 
 @dataclass
