@@ -69,3 +69,21 @@ def input_rows(path, table: Table) -> dict[str, tuple]:
         if name:
             out[name] = tuple(ws.cell(r, c).value for cols in table.fields for c in cols.values())
     return out
+
+
+def survey_file(path, units, rename=None, extra=(), bad=None):
+    """A survey result as another team sends it: title, header, one row per unit (`rename`: name as
+    they wrote it), total at the end; `extra` rows; `bad` typed over the first unit's third score."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC NĂM 2024"])
+    ws.append(["STT", "Tên đơn vị", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "LV7", "Tổng"])
+    for i, u in enumerate(units, start=1):
+        scores = [float(f.survey) for f in u.fields]
+        ws.append([i, (rename or {}).get(u.name, u.name), *scores, sum(scores)])
+    for row in extra:
+        ws.append(row)
+    if bad:
+        ws.cell(3, 5, bad)
+    wb.save(path)
+    return path

@@ -1,8 +1,8 @@
 """Every macro through the openpyxl implementation of the workbook interface."""
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 import pytest
 
-from excel_helpers import SHEET, input_rows, snapshot, summary_workbook
+from excel_helpers import SHEET, input_rows, snapshot, summary_workbook, survey_file
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
@@ -81,23 +81,6 @@ def test_backup_is_kept(workbook):
     before = path.read_bytes()
     recompute(path, table)
     assert path.with_name("cchc.bak.xlsx").read_bytes() == before
-
-
-def survey_file(path, units, rename=None, extra=(), bad=None):
-    """A survey result as another team sends it: title, header, one row per unit, total at the end."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC NĂM 2024"])
-    ws.append(["STT", "Tên đơn vị", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "LV7", "Tổng"])
-    for i, u in enumerate(units, start=1):
-        scores = [float(f.survey) for f in u.fields]
-        ws.append([i, (rename or {}).get(u.name, u.name), *scores, sum(scores)])
-    for row in extra:
-        ws.append(row)
-    if bad:
-        ws.cell(3, 5, bad)
-    wb.save(path)
-    return path
 
 
 def import_survey(path, table, source):

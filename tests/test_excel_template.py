@@ -3,9 +3,9 @@ import os
 import random
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from excel_helpers import snapshot
+from excel_helpers import snapshot, survey_file
 from xltools.cli import main
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
@@ -133,23 +133,11 @@ def test_districts_and_communes_in_one_workbook(tmp_path, data_dir):
     assert snapshot(path) == once
 
 
-def survey_file(path, units):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC"])
-    ws.append(["STT", "Tên đơn vị"] + [f"Lĩnh vực {i}" for i in range(1, 8)] + ["Tổng"])
-    for i, u in enumerate(units, start=1):
-        scores = [float(f.survey) for f in u.fields]
-        ws.append([i, f"  {u.name.upper()} ", *scores, round(sum(scores), 3)])
-    wb.save(path)
-    return path
-
-
 def test_survey_import_into_the_survey_sheet(tmp_path, data_dir):
     pairs = load(data_dir / SEED)[:1]
     path = make(tmp_path / "so.xlsx", pairs, blank_survey=True)
     units = load(data_dir / SEED)[0][0].units
-    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(survey_file(tmp_path / "xhh.xlsx", units)))
+    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(survey_file(tmp_path / "xhh.xlsx", units, rename={u.name: f"  {u.name.upper()} " for u in units})))
     lay = L.workbook_layout([(pairs[0][1], 24)]).sections[0].survey
     ws = load_workbook(path)[lay.sheet]
     got = {ws.cell(r, lay.name).value: [ws.cell(r, c).value for c in lay.fields.values()] for r in lay.rows

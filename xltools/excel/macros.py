@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from openpyxl.utils.cell import get_column_letter
+
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
@@ -161,18 +163,12 @@ def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
         if sheet == CHECK_SHEET:
             continue
         last_row, last_col = book.extent(sheet)
-        for i, row in enumerate(book.read(sheet, f"A1:{col_letter(last_col)}{last_row}"), start=1):
+        for i, row in enumerate(book.read(sheet, f"A1:{get_column_letter(last_col)}{last_row}"), start=1):
             for j, content in enumerate(row, start=1):
                 inside = sheet in blocks and blocks[sheet][0] <= i <= blocks[sheet][1] and j <= blocks[sheet][2]
                 if is_formula(content) and not inside and (new := moved(content, sheet)) != content:
-                    writes.append((sheet, f"{col_letter(j)}{i}", [[new]]))
+                    writes.append((sheet, f"{get_column_letter(j)}{i}", [[new]]))
     return writes
-
-
-def col_letter(n: int) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return get_column_letter(max(n, 1))
 
 
 def check_sheet(findings) -> list[list]:
@@ -205,7 +201,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     rows = read_survey(source)
     writes, problems, used, waiting = [], [], set(), []
     for target in targets:
-        names = book.values(target.sheet, f"A{target.first}:{col_letter(target.width)}{target.last}")
+        names = book.values(target.sheet, f"A{target.first}:{get_column_letter(target.width)}{target.last}")
         keys = {name_key(text(row[target.name - 1])): target.first + i
                 for i, row in enumerate(names) if not blank(row[target.name - 1])}
         # a unit typed on the summary but not yet on the survey sheet takes the first blank row there
@@ -214,7 +210,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         for unit in target.units:
             if name_key(unit) in wanted and name_key(unit) not in keys and (r := next(free, None)):
                 keys[name_key(unit)] = r
-                writes.append((target.sheet, f"{col_letter(target.name)}{r}", [[unit]]))
+                writes.append((target.sheet, f"{get_column_letter(target.name)}{r}", [[unit]]))
         matched, twice = match(rows, keys)
         problems += twice
         indexes = sorted(target.fields)
@@ -222,7 +218,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
             used.add(id(row))
             problems += row.problems(target.cset, indexes)
             for i, value in zip(indexes, row.scores):
-                writes.append((target.sheet, f"{col_letter(target.fields[i])}{r}", [[float(value)]]))
+                writes.append((target.sheet, f"{get_column_letter(target.fields[i])}{r}", [[float(value)]]))
         listed = target.units or [text(row[target.name - 1]) for row in names if not blank(row[target.name - 1])]
         waiting += [n for n in listed if keys.get(name_key(n)) not in matched]
     if problems:
