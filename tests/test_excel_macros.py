@@ -201,3 +201,15 @@ def test_protected_sheets_are_lifted_for_the_write_and_protected_again(workbook)
     with pytest.raises(BookError, match="mật khẩu"):
         with unprotected(sheet):
             pass
+
+
+def test_a_file_open_elsewhere_is_reported(workbook, monkeypatch):
+    import xltools.excel.book as book_module
+
+    path, table = workbook
+
+    def locked(path, save):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(book_module, "write_safely", locked)
+    with pytest.raises(macros.MacroError, match="đang mở trong Excel"):
+        recompute(path, table)

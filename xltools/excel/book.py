@@ -154,7 +154,11 @@ class OpenpyxlBook(Book):
             self.wb.create_sheet(name)
 
     def save(self):
-        write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
+        try:
+            write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
+        except PermissionError as exc:
+            raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
+                            "rồi chạy lại.") from exc
 
 
 def is_formula(value) -> bool:
