@@ -114,37 +114,9 @@ def recompute(book: Book, tables: list[Table] | None = None):
             formula = moved_formula(formula, home, target, rows_map)
         return formula
 
-    # The checks see the table as it will be: sorted, renumbered, ranked and classed by the core.
-    pairs = []
-    for rows, e in zip(rows_list, first):
-        units = [r.unit for r in e.results]
-        for u in units:
-            u.where = moved_where(u.where, rows.table.sheet, moves[rows.table.sheet])
-            for f in u.fields:
-                f.cells = {k: moved_where(v, rows.table.sheet, moves[rows.table.sheet]) for k, v in f.cells.items()}
-            u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
-        pairs.append((replace(e.table, units=units), e.cset))
-    second = evaluate(pairs, expect_appraised=True)
-
-    writes = []
-    for rows, order, e in zip(rows_list, orders, second):
-        t = rows.table
-        block = []
-        results = iter(e.results)
-        next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
-        for old in order:
-            source = rows.contents[old - t.first]
-            new = [moved(c, t.sheet) for c in source]
-            if rows.units[old - t.first] is not None:
-                r = next(results)
-                for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.klass, r.class_label),
-                                      (t.after_rule, r.class_after_rule)):
-                    if column and not is_formula(source[column - 1]):
-                        new[column - 1] = value
-            elif t.stt and not blank(source[t.stt - 1]) and not is_formula(source[t.stt - 1]):
-                new[t.stt - 1], next_stt = next_stt, next_stt + 1
-            block.append(new)
-        writes.append((t.sheet, f"A{t.first}", block))
+    second = as_sorted(rows_list, first, moves)
+    writes = [(rows.table.sheet, f"A{rows.table.first}", sorted_block(rows, order, e, moved))
+              for rows, order, e in zip(rows_list, orders, second)]
     writes += formulas_elsewhere(book, rows_list, moved)
     findings = [(e.table.sheet, f) for e in second for f in e.findings]
     counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
@@ -153,6 +125,43 @@ def recompute(book: Book, tables: list[Table] | None = None):
                f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
                f"(xem trang {CHECK_SHEET}).")
     return writes, {CHECK_SHEET: check_sheet(findings)}, message
+
+
+def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> list[Evaluation]:
+    """The evaluation of the tables as they will be: sorted, renumbered, ranked and classed by the core,
+    so that the checks cite the cells where things will be."""
+    pairs = []
+    for rows, e in zip(rows_list, first):
+        rows_map = moves[rows.table.sheet]
+        units = [r.unit for r in e.results]
+        for u in units:
+            u.where = moved_where(u.where, rows.table.sheet, rows_map)
+            for f in u.fields:
+                f.cells = {k: moved_where(v, rows.table.sheet, rows_map) for k, v in f.cells.items()}
+            u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
+        pairs.append((replace(e.table, units=units), e.cset))
+    return evaluate(pairs, expect_appraised=True)
+
+
+def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[list]:
+    """The table's rows in rank order: whole rows moved; STT, rank, class written where they are values."""
+    t = rows.table
+    block = []
+    results = iter(e.results)
+    next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
+    for old in order:
+        source = rows.contents[old - t.first]
+        new = [moved(c, t.sheet) for c in source]
+        if rows.units[old - t.first] is not None:
+            r = next(results)
+            for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.klass, r.class_label),
+                                  (t.after_rule, r.class_after_rule)):
+                if column and not is_formula(source[column - 1]):
+                    new[column - 1] = value
+        elif t.stt and not blank(source[t.stt - 1]) and not is_formula(source[t.stt - 1]):
+            new[t.stt - 1], next_stt = next_stt, next_stt + 1
+        block.append(new)
+    return block
 
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
