@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError, OSError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a defect of ours: say so plainly; the traceback only when asked for
+        if os.environ.get("XLTOOLS_DEBUG"):
+            raise
+        print(f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Dữ liệu của bạn không bị thay đổi. "
+              "Hãy chạy lại với biến môi trường XLTOOLS_DEBUG=1 và gửi nội dung lỗi cho bộ phận CNTT.",
+              file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

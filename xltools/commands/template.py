@@ -1,0 +1,108 @@
+"""`xltools template --set ID [--set ID2] [--units FILE] [-o OUT.xlsx] [--password P]`: the live
+appraisal workbook; `xltools template --all -o templates/` regenerates every shipped template."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import catalog
+from ..core.criteria import CriteriaSet
+from ..core.names import fold
+from ..core.scoring import UnitsTable
+from ..importers.registry import read_tables
+from ..workbook.builder import SectionInput, build_file
+from . import demo
+
+
+def register(sub) -> None:
+    p = sub.add_parser("template", help="tạo bảng tính thẩm định (công thức tự tính tổng, xếp hạng, xếp loại)")
+    p.add_argument("--set", dest="set_ids", metavar="ID", action="append",
+                   help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; lặp lại để có nhiều cấp trong một tệp "
+                        "(ví dụ cấp huyện và cấp xã: quy tắc 2/3 tính trực tiếp)")
+    p.add_argument("--units", metavar="FILE",
+                   help="danh sách đơn vị (.txt, .xlsx, .docx): lấy tên, huyện, điểm tự chấm, ĐT XHH; mặc định "
+                        "dùng dữ liệu mẫu nếu có, không thì để trống các dòng")
+    p.add_argument("-o", "--out", help="tệp .xlsx kết quả (với --all: thư mục)")
+    p.add_argument("--password", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
+    p.add_argument("--year", type=int, help="năm đánh giá in trên tiêu đề")
+    p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
+    p.add_argument("--with-appraised", action="store_true",
+                   help="chép cả điểm Thẩm định từ FILE (để xem thử; mặc định để trống cho tổ thẩm định nhập)")
+    p.add_argument("--all", action="store_true", help="tạo lại mẫu cho mọi bộ tiêu chí có sẵn vào thư mục -o")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    if args.all:
+        outdir = Path(args.out or "templates")
+        for name, sets in shipped_templates():
+            path = build_file(sections_for(sets, None), outdir / f"{name}.xlsx", password=args.password)
+            print(f"Đã tạo {path}")
+        return 0
+    if not args.set_ids:
+        raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
+    sets = [catalog.get(s) for s in args.set_ids]
+    out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
+    sections = sections_for(sets, args.units, args.year)
+    path = build_file(sections, out, password=args.password, decision=args.decision,
+                      with_appraised=args.with_appraised)
+    for s in sections:
+        count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
+        print(f"{s.cset.id}: {count}")
+    print(f"Đã tạo {path}")
+    return 0
+
+
+def shipped_templates() -> list[tuple[str, list[CriteriaSet]]]:
+    """One template per shipped set, plus district + commune sets of a province and year in one
+    workbook (the 2/3 rule computed live)."""
+    sets = list(catalog.shipped().values())
+    out = [(s.id, [s]) for s in sets]
+    for district in sets:
+        if district.level != "huyen" or not district.district_rule:
+            continue
+        for commune in sets:
+            if (commune.level == "xa" and fold(commune.province) == fold(district.province)
+                    and set(commune.years) & set(district.years)):
+                out.append((f"{district.id}+xa", [district, commune]))
+    return out
+
+
+def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None) -> list[SectionInput]:
+    """Each set with its units: the table of its level in FILE, else the embedded sample's, else none."""
+    if units_file:
+        tables = read_tables(units_file)
+        sections = []
+        for cset in sets:
+            table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
+            if table is None:
+                raise ValueError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
+            sections.append(SectionInput(cset, table.units, year or _year(cset, table)))
+        return sections
+    sample = read_tables(demo.sample_path())
+    sections = []
+    for cset in sets:
+        table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)
+        sections.append(SectionInput(cset, table.units if table else None, year or _year(cset, table)))
+    return sections
+
+
+def _table_for(cset: CriteriaSet, tables: list[UnitsTable], strict: bool) -> UnitsTable | None:
+    same = [t for t in tables if t.level == cset.level]
+    if same:
+        return same[0]
+    return None if strict else (tables[0] if tables else None)
+
+
+def _year(cset: CriteriaSet, table: UnitsTable | None) -> int | None:
+    if table is not None and table.year in cset.years:
+        return table.year
+    return cset.years[-1] if cset.years else None
+
+
+def _demo_step(sample: Path, outdir: Path) -> None:
+    sets = [catalog.get("backan-2024-so"), catalog.get("backan-2024-huyen")]
+    path = build_file(sections_for(sets, str(sample)), outdir / "bang_tham_dinh_mau.xlsx", with_appraised=True)
+    print(f"\nBảng tính thẩm định (công thức sống): {path}")
+
+
+demo.STEPS.append(_demo_step)

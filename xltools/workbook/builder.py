@@ -1,0 +1,696 @@
+"""Build the live appraisal workbook (openpyxl): the official appendix layout with formulas.
+
+Positions come from layout.py, formulas from formulas.py; this module only places and styles them.
+Files are reproducible: fixed document timestamps and fixed zip entry dates, so building twice
+gives identical bytes.
+"""
+from __future__ import annotations
+
+import datetime
+from copy import copy
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from ..core.criteria import CriteriaSet, class_rank
+from ..core.names import name_key
+from ..core.numbers import format_vn_short
+from ..core.scoring import Unit
+from . import formulas as F
+from . import layout as L
+
+FONT = "Times New Roman"
+FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+SUBJECT = {
+    "tinh": "TỈNH {province}",
+    "so": "CÁC SỞ, BAN, NGÀNH",
+    "huyen": "CÁC HUYỆN, THÀNH PHỐ",
+    "xa": "CỦA UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN",
+}
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+BLOCK_FILL = PatternFill("solid", fgColor="DDEBF7")
+SURVEY_FILL = PatternFill("solid", fgColor="EDEDED")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+# Conditional formats: what the appraiser must look at.
+CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFFFFF", bold=True))
+CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
+CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
+CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
+# Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
+DETAIL_NAME_WIDTH = 70
+DETAIL_NAME_CHARS = 105
+DETAIL_UNIT_CHARS = 30
+LINE_HEIGHT = 16.5
+
+CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
+
+
+@dataclass
+class SectionInput:
+    """What a section is built from: the set, its units (None: blank rows) and the year shown."""
+
+    cset: CriteriaSet
+    units: list[Unit] | None = None
+    year: int | None = None
+    blank_rows: int = L.BLANK_ROWS  # numbered empty rows when there are no units
+
+
+def default_year(cset: CriteriaSet) -> int | None:
+    return cset.years[-1] if cset.years else None
+
+
+# ---------------------------------------------------------------- styles
+
+def _styles(wb: Workbook, decimals: set[int]) -> None:
+    def add(name, **kw):
+        kw.setdefault("font", Font(name=FONT, size=12))
+        kw.setdefault("border", BORDER)
+        wb.add_named_style(NamedStyle(name=name, **kw))
+
+    unlocked, locked = Protection(locked=False), Protection(locked=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    add("xl_header", font=Font(name=FONT, size=11, bold=True), fill=HEADER_FILL, alignment=center, protection=locked)
+    add("xl_in_text", fill=INPUT_FILL, alignment=left, protection=unlocked)
+    add("xl_text", alignment=left, protection=locked)
+    add("xl_center", alignment=center, protection=locked)
+    add("xl_bold_text", font=Font(name=FONT, size=12, bold=True), alignment=left, protection=locked, fill=BLOCK_FILL)
+    add("xl_flag", font=Font(name=FONT, size=11, color="C00000"), alignment=left, protection=locked)
+    add("xl_survey_leaf", font=Font(name=FONT, size=11, italic=True), fill=SURVEY_FILL, alignment=left,
+        protection=locked)
+    for d in sorted(decimals):
+        fmt = "0" if d == 0 else "0." + "0" * d
+        right = Alignment(horizontal="right", vertical="center")
+        add(f"xl_in_{d}", fill=INPUT_FILL, number_format=fmt, alignment=right, protection=unlocked)
+        add(f"xl_calc_{d}", number_format=fmt, alignment=right, protection=locked)
+        add(f"xl_total_{d}", font=Font(name=FONT, size=12, bold=True), number_format=fmt, alignment=right,
+            protection=locked)
+    for name, kw in (("xl_title", dict(size=14, bold=True)), ("xl_subtitle", dict(size=13, italic=True)),
+                     ("xl_legend", dict(size=11, italic=True, color="595959"))):
+        wb.add_named_style(NamedStyle(name=name, font=Font(name=FONT, **kw),
+                                      alignment=Alignment(horizontal="center" if name != "xl_legend" else "left",
+                                                          vertical="center", wrap_text=name != "xl_legend")))
+
+
+def _put(ws, row: int, col: int, value, style: str):
+    """Write a cell with a named style. The style's StyleArray is resolved once per workbook and
+    copied: assigning `cell.style = name` looks the name up on every call, which dominated the
+    build time of a 200-unit detail sheet."""
+    cache = ws.parent.__dict__.setdefault("_xltools_styles", {})
+    array = cache.get(style)
+    if array is None:
+        probe = ws.cell(row=row, column=col)
+        probe.style = style
+        array = cache[style] = copy(probe._style)
+    cell = Cell(ws, row=row, column=col, value=value, style_array=copy(array))
+    ws._cells[(row, col)] = cell
+    return cell
+
+
+def _f(formula: str) -> str:
+    return "=" + formula
+
+
+def _cell(col: int, row: int, absolute_col: bool = False) -> str:
+    c = L.col_letter(col)
+    return f"${c}{row}" if absolute_col else f"{c}{row}"
+
+
+def _dv(ws, sqref: str, maximum, what: str) -> None:
+    """Decimal between 0 and the maximum (a number, or a relative cell reference like $D6)."""
+    if isinstance(maximum, str):
+        bound, m = maximum, "điểm tối đa"
+    else:
+        bound, m = F.num(maximum), format_vn_short(maximum)
+    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=bound, allow_blank=True,
+                        showErrorMessage=True, errorStyle="stop", errorTitle="Điểm không hợp lệ",
+                        error=f"{what}: hãy nhập một số từ 0 đến {m}. Không nhập chữ; dấu thập phân theo cài đặt "
+                              "của Excel trên máy (ví dụ 19,5 hoặc 19.5).")
+    for part in sqref.split():
+        dv.add(part)
+    ws.add_data_validation(dv)
+
+
+def _protect(ws, password: str | None) -> None:
+    ws.protection.sheet = True
+    if password:
+        ws.protection.password = password
+    # Let people resize, filter and select; everything else on locked cells stays refused.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = title_rows
+    ws.print_area = f"A1:{L.col_letter(last_col)}{last_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.freeze_panes = freeze
+    ws.sheet_view.zoomScale = 90
+
+
+# ---------------------------------------------------------------- summary sheet
+
+def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int) -> None:
+    cset = section.cset
+    subject = SUBJECT.get(cset.level, cset.level_label.upper()).format(province=cset.province.upper())
+    year_text = f" NĂM {year}" if year else ""
+    authority = "UBND huyện ………" if cset.level == "xa" else f"UBND tỉnh {cset.province}"
+    kem_theo = decision or f"(Kèm theo Quyết định số: ……/QĐ-UBND ngày …… tháng …… năm {year or '……'} của {authority})"
+    for row, text, style in ((1, section.appendix, "xl_title"),
+                             (2, f"XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC {subject}{year_text}", "xl_title"),
+                             (3, kem_theo, "xl_subtitle")):
+        _put(ws, row, 1, text, style)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    _put(ws, L.LEGEND_ROW, 1, "Ô nền vàng: nhập điểm (Thẩm định, Tự chấm, tên đơn vị, ghi chú). Các ô khác tự tính "
+                              "bằng công thức. Cột Kiểm tra báo ô nhập chữ thay cho số, điểm ngoài khoảng, tên không "
+                              f"khớp. Bộ tiêu chí: {cset.id}.", "xl_legend")
+    ws.row_dimensions[2].height = 20
+    ws.row_dimensions[3].height = 18
+
+
+def _header(ws, row1: int, col: int, text: str, span: int = 1, sub: list[str] | None = None) -> None:
+    """A header over `span` columns: merged over both header rows when there is no second row."""
+    r2 = row1 + 1
+    if sub:
+        _put(ws, row1, col, text, "xl_header")
+        for i in range(1, span):
+            _put(ws, row1, col + i, None, "xl_header")
+        if span > 1:
+            ws.merge_cells(start_row=row1, start_column=col, end_row=row1, end_column=col + span - 1)
+        for i, s in enumerate(sub):
+            _put(ws, r2, col + i, s, "xl_header")
+    else:
+        _put(ws, row1, col, text, "xl_header")
+        _put(ws, r2, col, None, "xl_header")
+        ws.merge_cells(start_row=row1, start_column=col, end_row=r2, end_column=col)
+
+
+def _summary_headers(ws, section: L.Section, rule_names: bool) -> None:
+    cset, lay = section.cset, section.summary
+    r = L.HEADER_ROWS[0]
+    _header(ws, r, lay.stt, "STT")
+    _header(ws, r, lay.name, "TÊN ĐƠN VỊ")
+    if lay.district:
+        _header(ws, r, lay.district, "Thuộc huyện, thành phố")
+    for f, fc in zip(cset.fields, lay.fields):
+        sub = [f"Tự chấm ({format_vn_short(f.max)})", f"Thẩm định ({format_vn_short(f.max)})"]
+        if fc.survey:
+            sub.append(f"ĐT XHH ({format_vn_short(f.survey_max)})")
+        _header(ws, r, fc.self, f.name, len(sub), sub)
+    sub = [f"Tự chấm ({format_vn_short(cset.self_max)})", f"Thẩm định ({format_vn_short(cset.self_max)})"]
+    if lay.survey_total:
+        sub.append(f"ĐT XHH ({format_vn_short(cset.survey_max)})")
+    if lay.bonus:
+        sub += [f"Điểm thưởng ({format_vn_short(cset.bonus_max or 0)})",
+                f"Điểm trừ ({format_vn_short(cset.penalty_max or 0)})"]
+    _header(ws, r, lay.self_total, "Tổng điểm", len(sub), sub)
+    _header(ws, r, lay.total, f"Tổng cộng ({format_vn_short(cset.max_total)})")
+    if lay.percent:
+        _header(ws, r, lay.percent, "Tỷ lệ (%)")
+    sub = ["Xếp hạng", "Xếp loại"] + (["Xếp loại sau quy tắc 2/3 cấp xã"] if lay.class_after_rule else [])
+    _header(ws, r, lay.rank, "Xếp hạng, phân loại", len(sub), sub)
+    _header(ws, r, lay.note, "Ghi chú thẩm định")
+    _header(ws, r, lay.check, "Kiểm tra")
+    _header(ws, r, lay.order, "Thứ bậc xếp loại")
+    if lay.detail_row:
+        _header(ws, r, lay.detail_row, "Dòng chi tiết")
+    if lay.survey_row:
+        _header(ws, r, lay.survey_row, "Dòng ĐT XHH")
+    ws.row_dimensions[r].height = 60
+    ws.row_dimensions[r + 1].height = 45
+
+
+def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
+             districts: L.Section | None, with_appraised: bool) -> None:
+    cset, lay = section.cset, section.summary
+    d = cset.decimals
+    _title_block(ws, section, year, decision, lay.print_last_col)
+    _summary_headers(ws, section, communes is not None)
+    names = {s: section.defined_name(s) for s in L.BAND_NAMES}
+    total_range = lay.column_range(lay.total)
+    district_names = {}
+    if districts is not None:
+        district_names = {name_key(u.name): u.name for u in (districts_units(districts) or [])}
+    for i, row in enumerate(lay.rows):
+        unit = units[i] if i < len(units) else None
+        c = lambda col: _cell(col, row)  # noqa: E731
+        _put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
+        _put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
+        if lay.district:
+            district = unit.district if unit else None
+            if district and district_names:
+                district = district_names.get(name_key(district), district)
+            _put(ws, row, lay.district, district, "xl_in_text")
+        name = _cell(lay.name, row, absolute_col=True)
+        for k, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+            scores = unit.fields[k] if unit and k < len(unit.fields) else None
+            if lay.field_from_detail(k):
+                dl = section.detail
+                pos = _cell(lay.detail_row, row, absolute_col=True)
+                _put(ws, row, fc.self, _f(F.fetch(pos, dl.column_range(dl.self), dl.offsets[f.code])), f"xl_calc_{d}")
+                _put(ws, row, fc.appraised, _f(F.fetch(pos, dl.column_range(dl.appraised), dl.offsets[f.code])),
+                     f"xl_calc_{d}")
+            else:
+                _put(ws, row, fc.self, _num(scores and scores.self), f"xl_in_{d}")
+                _put(ws, row, fc.appraised, _num(scores and scores.appraised) if with_appraised else None,
+                     f"xl_in_{d}")
+            if fc.survey:
+                sl = section.survey
+                pos = _cell(lay.survey_row, row, absolute_col=True)
+                col_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.fields[k])}${sl.first_row}:" \
+                            f"${L.col_letter(sl.fields[k])}${sl.last_row}"
+                _put(ws, row, fc.survey, _f(F.fetch(pos, col_range)), f"xl_calc_{d}")
+        _put(ws, row, lay.self_total, _f(F.rounded_sum([c(fc.self) for fc in lay.fields], cset)), f"xl_total_{d}")
+        _put(ws, row, lay.appraised_total, _f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
+             f"xl_total_{d}")
+        if lay.survey_total:
+            _put(ws, row, lay.survey_total,
+                 _f(F.rounded_sum([c(fc.survey) for fc in lay.fields if fc.survey], cset)), f"xl_total_{d}")
+        if lay.bonus:
+            _put(ws, row, lay.bonus, _num(unit and unit.bonus), f"xl_in_{d}")
+            _put(ws, row, lay.penalty, _num(unit and unit.penalty), f"xl_in_{d}")
+        _put(ws, row, lay.total, _f(F.grand_total(c(lay.appraised_total), lay.survey_total and c(lay.survey_total),
+                                                  lay.bonus and c(lay.bonus), lay.penalty and c(lay.penalty), cset)),
+             f"xl_total_{d}")
+        basis = c(lay.total)
+        if lay.percent:
+            _put(ws, row, lay.percent, _f(F.percent(c(lay.total), cset)), f"xl_total_{d}")
+            if cset.bands_basis == "percent":
+                basis = c(lay.percent)
+        _put(ws, row, lay.rank, _f(F.rank(c(lay.total), total_range)), "xl_center")
+        _put(ws, row, lay.class_, _f(F.class_of(basis, names["BandLabel"], names["BandMin"])), "xl_center")
+        _put(ws, row, lay.order, _f(F.class_order(c(lay.class_), names["BandLabel"], names["BandOrder"])), "xl_center")
+        if lay.class_after_rule:
+            cl = communes.summary
+            _put(ws, row, lay.class_after_rule,
+                 _f(F.district_rule(name, c(lay.class_), c(lay.order), cl.column_range(cl.district),
+                                    cl.column_range(cl.order), names["BandLabel"], cset)), "xl_center")
+        _put(ws, row, lay.note, None, "xl_in_text")
+        if lay.detail_row:
+            _put(ws, row, lay.detail_row, _f(F.match_row(name, section.detail.unit_range())), "xl_center")
+        if lay.survey_row:
+            sl = section.survey
+            names_range = f"{L.quote_sheet(sl.sheet)}!$B${sl.first_row}:$B${sl.last_row}"
+            _put(ws, row, lay.survey_row, _f(F.match_row(name, names_range)), "xl_center")
+        _put(ws, row, lay.check, _f(_summary_check(section, row)), "xl_flag")
+    _summary_formats(ws, section)
+    widths = {lay.stt: 5, lay.name: _name_width(units), lay.total: 10, lay.rank: 8, lay.class_: 11,
+              lay.note: 30, lay.check: 30}
+    if lay.district:
+        widths[lay.district] = 18
+    if lay.class_after_rule:
+        widths[lay.class_after_rule] = 13
+    for col in range(1, lay.last_col + 1):
+        ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 9.5)
+    for col in lay.helper_cols:
+        ws.column_dimensions[L.col_letter(col)].hidden = True
+    freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
+    _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
+
+
+def districts_units(section: L.Section) -> list[Unit]:
+    return getattr(section, "_units", None) or []
+
+
+def _num(value):
+    if value is None:
+        return None
+    return float(value) if not isinstance(value, int) else value
+
+
+def _name_width(units) -> float:
+    longest = max((len(u.name) for u in units if u), default=20)
+    return min(max(24, longest * 1.05 + 2), 48)
+
+
+def _summary_check(section: L.Section, row: int) -> str:
+    cset, lay = section.cset, section.summary
+    cells = [(_cell(col, row), maximum) for col, maximum in lay.number_input_cols()]
+    parts = []
+    if cells:
+        parts.append((f"{F.text_count([c for c, _ in cells])}>0", "Có ô điểm nhập chữ thay cho số."))
+        parts.append((f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa."))
+    name = _cell(lay.name, row)
+    if lay.survey_row:
+        sl = section.survey
+        pos = _cell(lay.survey_row, row)
+        check_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.check)}${sl.first_row}:" \
+                      f"${L.col_letter(sl.check)}${sl.last_row}"
+        parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {sl.sheet}."))
+        parts.append((f'IF({pos}="",FALSE,INDEX({check_range},{pos})<>"")', f"Xem cột Kiểm tra trang {sl.sheet}."))
+    if lay.detail_row:
+        dl = section.detail
+        pos = _cell(lay.detail_row, row)
+        parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {dl.sheet}."))
+        parts.append((f'IF({pos}="",FALSE,INDEX({dl.column_range(dl.check)},{pos})<>"")',
+                      f"Xem cột Kiểm tra trang {dl.sheet}."))
+    return f"TRIM({F.messages(parts)})"
+
+
+def _cf(ws, sqref: str, formula: str, stop: bool = True, **style) -> None:
+    ws.conditional_formatting.add(sqref, FormulaRule(formula=[formula], stopIfTrue=stop, **style))
+
+
+def _summary_formats(ws, section: L.Section) -> None:
+    """Validation per field maximum; highlights: text, out of range, appraised above/≠ self, blanks."""
+    cset, lay = section.cset, section.summary
+    r1, r2 = lay.first_row, lay.last_row
+    col_rng = lambda col: f"{L.col_letter(col)}{r1}:{L.col_letter(col)}{r2}"  # noqa: E731
+    for k, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+        if lay.field_from_detail(k):
+            continue
+        sqref = f"{col_rng(fc.self)} {col_rng(fc.appraised)}"
+        _dv(ws, sqref, f.max, f"{f.name} (tối đa {format_vn_short(f.max)} điểm)")
+        first = _cell(fc.self, r1)
+        _cf(ws, sqref, f"ISTEXT({first})", **CF_TEXT)
+        _cf(ws, sqref, f"AND(ISNUMBER({first}),OR({first}<0,{first}>{F.num(f.max)}))", **CF_RANGE)
+    for col, top, what in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
+        if col and top is not None:
+            _dv(ws, col_rng(col), top, what)
+    appraised = " ".join(col_rng(fc.appraised) for fc in lay.fields)
+    a, s = _cell(lay.fields[0].appraised, r1), _cell(lay.fields[0].self, r1)
+    _cf(ws, appraised, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}>{s})", **CF_ABOVE)
+    _cf(ws, appraised, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}<>{s})", **CF_DIFF)
+    inputs = " ".join(col_rng(col) for col, _ in lay.number_input_cols())
+    if inputs:
+        first = L.col_letter(lay.number_input_cols()[0][0])
+        _cf(ws, inputs, f'AND(${L.col_letter(lay.name)}{r1}<>"",ISBLANK({first}{r1}))', **CF_BLANK)
+
+
+# ---------------------------------------------------------------- survey sheet
+
+def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
+    cset, lay = section.cset, section.survey
+    d = cset.decimals
+    last = lay.last_col
+    _put(ws, 1, 1, f"ĐIỂM ĐIỀU TRA XÃ HỘI HỌC – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
+         "xl_title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    _put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    _put(ws, L.LEGEND_ROW, 1, "Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống "
+                              f"hệt cột TÊN ĐƠN VỊ trên trang {section.summary.sheet}; thứ tự dòng không quan trọng.",
+         "xl_legend")
+    r = L.HEADER_ROWS[0]
+    _header(ws, r, lay.stt, "STT")
+    _header(ws, r, lay.name, "TÊN ĐƠN VỊ")
+    for k, col in lay.fields.items():
+        f = cset.fields[k]
+        _header(ws, r, col, f.name, 1, [f"ĐT XHH ({format_vn_short(f.survey_max)})"])
+    _header(ws, r, lay.total, "Tổng", 1, [f"ĐT XHH ({format_vn_short(cset.survey_max)})"])
+    _header(ws, r, lay.check, "Kiểm tra")
+    ws.row_dimensions[r].height = 60
+    for i, row in enumerate(lay.rows):
+        unit = units[i] if i < len(units) else None
+        _put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
+        _put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
+        cells = []
+        for k, col in lay.fields.items():
+            scores = unit.fields[k] if unit and k < len(unit.fields) else None
+            _put(ws, row, col, _num(scores and scores.survey), f"xl_in_{d}")
+            cells.append((_cell(col, row), cset.fields[k].survey_max))
+        _put(ws, row, lay.total, _f(F.rounded_sum([c for c, _ in cells], cset)), f"xl_total_{d}")
+        parts = [(f"{F.text_count([c for c, _ in cells])}>0", "Có ô điểm nhập chữ thay cho số."),
+                 (f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa.")]
+        _put(ws, row, lay.check, _f(f"TRIM({F.messages(parts)})"), "xl_flag")
+    for k, col in lay.fields.items():
+        f = cset.fields[k]
+        sqref = f"{L.col_letter(col)}{lay.first_row}:{L.col_letter(col)}{lay.last_row}"
+        _dv(ws, sqref, f.survey_max, f"ĐT XHH – {f.name} (tối đa {format_vn_short(f.survey_max)} điểm)")
+        first = _cell(col, lay.first_row)
+        _cf(ws, sqref, f"ISTEXT({first})", **CF_TEXT)
+        _cf(ws, sqref, f"AND(ISNUMBER({first}),OR({first}<0,{first}>{F.num(f.survey_max)}))", **CF_RANGE)
+    widths = {lay.stt: 5, lay.name: _name_width(units), lay.check: 30}
+    for col in range(1, last + 1):
+        ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)
+    _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", last, lay.last_row, _cell(3, lay.first_row))
+
+
+# ---------------------------------------------------------------- detail sheet
+
+def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
+    cset, lay = section.cset, section.detail
+    d = max(cset.decimals, 2)
+    _put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
+         "xl_title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    _put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    _put(ws, 3, 1, "Mỗi đơn vị một khối: gõ tên đơn vị ở dòng đầu khối (cột A, giống hệt trang "
+                   f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
+                   "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
+    headers = {lay.unit: "Đơn vị", lay.code: "Mã", lay.name: "Tiêu chí", lay.max: "Điểm tối đa",
+               lay.self: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
+               lay.note: "Ghi chú thẩm định", lay.check: "Kiểm tra"}
+    for col, text in headers.items():
+        _put(ws, L.DETAIL_HEADER_ROW, col, text, "xl_header")
+    ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
+    tops = [lay.offsets[t.code] for t in cset.criteria]
+    for k in range(lay.n_units):
+        unit = units[k] if k < len(units) else None
+        h = lay.block_start(k)
+        _put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
+        if unit and len(unit.name) > DETAIL_UNIT_CHARS:
+            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // DETAIL_UNIT_CHARS)
+        _put(ws, h, lay.code, None, "xl_bold_text")
+        _put(ws, h, lay.name, "Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")
+        _put(ws, h, lay.max, float(cset.max_total), f"xl_total_{d}")
+        for col in (lay.self, lay.appraised):
+            _put(ws, h, col, _f(F.sum_children([_cell(col, h + o) for o in tops])), f"xl_total_{d}")
+        _put(ws, h, lay.reason, None, "xl_bold_text")
+        _put(ws, h, lay.note, None, "xl_bold_text")
+        first, last = h + 1, h + len(lay.nodes)
+        block = f"{_cell(lay.self, first)}:{_cell(lay.appraised, last)}"
+        self_rng, appr_rng, max_rng = (f"{_cell(c, first)}:{_cell(c, last)}" for c in (lay.self, lay.appraised, lay.max))
+        parts = [(f'SUMPRODUCT(ISTEXT({block})*({block}<>""))>0', "Có ô điểm nhập chữ thay cho số."),
+                 (f"SUMPRODUCT(ISNUMBER({self_rng})*(({self_rng}>{max_rng})+({self_rng}<0)))"
+                  f"+SUMPRODUCT(ISNUMBER({appr_rng})*(({appr_rng}>{max_rng})+({appr_rng}<0)))>0",
+                  "Có điểm ngoài khoảng 0 đến điểm tối đa.")]
+        _put(ws, h, lay.check, _f(f"TRIM({F.messages(parts)})"), "xl_flag")
+        scores = unit.criteria if unit else {}
+        for node in lay.nodes:
+            row = h + lay.offsets[node.code]
+            _put(ws, row, lay.code, node.code, "xl_text")
+            label = ("   " * node.depth) + node.name
+            _put(ws, row, lay.name, label, "xl_text")
+            if len(label) > DETAIL_NAME_CHARS:  # Excel and Calc do not fit wrapped rows on opening
+                ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(label) // DETAIL_NAME_CHARS)
+            _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
+            score = scores.get(node.code)
+            if node.children:
+                kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
+                for col in (lay.self, lay.appraised):
+                    _put(ws, row, col, _f(F.sum_children([_cell(col, r) for r in kids])) if kids else None,
+                         f"xl_total_{d}")
+            elif node.survey:
+                for col in (lay.self, lay.appraised):
+                    _put(ws, row, col, None, "xl_survey_leaf")
+                _put(ws, row, lay.reason, "Đánh giá qua điều tra xã hội học", "xl_survey_leaf")
+                _put(ws, row, lay.note, None, "xl_survey_leaf")
+            else:
+                _put(ws, row, lay.self, _num(score and score.self), f"xl_in_{d}")
+                _put(ws, row, lay.appraised, _num(score and score.appraised), f"xl_in_{d}")
+                # Giải trình / Ghi chú: written only when there is text; the empty ones take the
+                # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
+                for col, text in ((lay.reason, score and score.reason), (lay.note, score and score.note)):
+                    if text:
+                        _put(ws, row, col, text, "xl_in_text")
+            # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
+    r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
+    sqref = f"{_cell(lay.self, r1)}:{_cell(lay.appraised, r2)}"
+    _dv(ws, sqref, f"${L.col_letter(lay.max)}{r1}", "Điểm tiêu chí (tối đa ở cột Điểm tối đa)")
+    first = _cell(lay.self, r1)
+    _cf(ws, sqref, f'AND(ISTEXT({first}),{first}<>"")', **CF_TEXT)
+    mx = f"${L.col_letter(lay.max)}{r1}"
+    _cf(ws, sqref, f"AND(ISNUMBER({first}),OR({first}<0,{first}>{mx}))", **CF_RANGE)
+    a, s = _cell(lay.appraised, r1), _cell(lay.self, r1)
+    appr = f"{_cell(lay.appraised, r1)}:{_cell(lay.appraised, r2)}"
+    _cf(ws, appr, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}>{s})", **CF_ABOVE)
+    _cf(ws, appr, f"AND(ISNUMBER({a}),ISNUMBER({s}),{a}<>{s})", **CF_DIFF)
+    widths = {lay.unit: DETAIL_UNIT_CHARS, lay.code: 8, lay.name: DETAIL_NAME_WIDTH, lay.max: 9, lay.self: 10, lay.appraised: 10,
+              lay.reason: 30, lay.note: 30, lay.check: 28}
+    for col, w in widths.items():
+        ws.column_dimensions[L.col_letter(col)].width = w
+    for col in (lay.reason, lay.note):
+        dim = ws.column_dimensions[L.col_letter(col)]
+        dim.fill, dim.border, dim.protection = INPUT_FILL, BORDER, Protection(locked=False)
+        dim.font, dim.alignment = Font(name=FONT, size=12), Alignment(horizontal="left", vertical="center",
+                                                                      wrap_text=True)
+    _print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2,
+                 _cell(lay.max, L.DETAIL_FIRST_ROW))
+
+
+def _scored(node) -> bool:
+    """A criterion with at least one self-assessed leaf (survey-only branches add nothing)."""
+    return any(not n.children and not n.survey for n in node.walk())
+
+
+# ---------------------------------------------------------------- config sheet
+
+def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
+    _put(ws, 1, 1, "CẤU HÌNH BẢNG THẨM ĐỊNH CHỈ SỐ CCHC", "xl_title")
+    ws.merge_cells("A1:H1")
+    _put(ws, 2, 1, "Định dạng", "xl_text")
+    _put(ws, 2, 2, L.LAYOUT_VERSION, "xl_text")
+    _put(ws, 3, 1, "Không sửa bảng bộ tiêu chí dưới đây (xltools đọc nó). Có thể sửa mức điểm xếp loại ở các ô "
+                   "nền vàng: mọi trang tổng hợp xếp loại lại ngay. Các mức phải xếp từ cao xuống thấp, mức thấp "
+                   "nhất từ 0.", "xl_legend")
+    for i, text in enumerate(L.CONFIG_SETS_HEADERS, start=1):
+        _put(ws, L.CONFIG_SETS_HEADER_ROW, i, text, "xl_header")
+    for s in layout.sections:
+        c = s.cset
+        values = {"sheet": s.summary.sheet, "set_id": c.id, "rows": s.summary.n_rows, "province": c.province,
+                  "level": c.level, "years": years.get(c.level), "decimals": c.decimals,
+                  "bands_basis": "phần trăm" if c.bands_basis == "percent" else "điểm",
+                  "max_total": float(c.max_total), "district_rule": "có" if c.district_rule else "không",
+                  "detail_sheet": s.detail.sheet if s.detail else None,
+                  "survey_sheet": s.survey.sheet if s.survey else None}
+        for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1):
+            _put(ws, s.config_row, i, values[key], "xl_text")
+        col = s.bands_col
+        _put(ws, L.CONFIG_BANDS_TITLE_ROW, col, f"Xếp loại – {s.summary.sheet}", "xl_bold_text")
+        ws.merge_cells(start_row=L.CONFIG_BANDS_TITLE_ROW, start_column=col,
+                       end_row=L.CONFIG_BANDS_TITLE_ROW, end_column=col + 2)
+        unit = "Từ (%)" if c.bands_basis == "percent" else "Từ (điểm)"
+        for j, text in enumerate(("Mức", unit, "Thứ bậc")):
+            _put(ws, L.CONFIG_BANDS_HEADER_ROW, col + j, text, "xl_header")
+        for j, band in enumerate(c.bands):
+            row = L.CONFIG_BANDS_FIRST_ROW + j
+            _put(ws, row, col, band.label, "xl_in_text")
+            _put(ws, row, col + 1, _num(band.min), f"xl_in_{c.decimals}")
+            _put(ws, row, col + 2, class_rank(band.label, c), "xl_center")
+        for j in range(3):
+            ws.column_dimensions[L.col_letter(col + j)].width = (14, 11, 9)[j]
+    for i in range(1, len(L.CONFIG_SETS_HEADERS) + 1):
+        letter = L.col_letter(i)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 16)
+    ws.row_dimensions[L.CONFIG_SETS_HEADER_ROW].height = 32
+
+
+def _defined_names(wb, layout: L.WorkbookLayout) -> None:
+    for s in layout.sections:
+        for offset, what in enumerate(L.BAND_NAMES):
+            name = s.defined_name(what)
+            wb.defined_names[name] = DefinedName(name, attr_text=s.bands_range(offset))
+        for what, attr in L.COLUMN_NAMES.items():
+            name = s.defined_name(what)
+            wb.defined_names[name] = DefinedName(name, attr_text=s.summary.column_range(getattr(s.summary, attr)))
+
+
+# ---------------------------------------------------------------- the workbook
+
+def build(inputs: list[SectionInput], password: str | None = None, spare_rows: int = L.DEFAULT_SPARE_ROWS,
+          decision: str = "", with_appraised: bool = False) -> Workbook:
+    """The openpyxl Workbook for the given sets (one per level) and their units.
+
+    Units give names, districts, Tự chấm, ĐT XHH and detail; Thẩm định is left for the appraisers
+    unless `with_appraised` (demos, tests). A set without units gets BLANK_ROWS blank rows."""
+    unit_lists = {i.cset.level: (i.units if i.units else [None] * i.blank_rows) for i in inputs}
+    layout = L.workbook_layout([(i.cset, len(unit_lists[i.cset.level]) + spare_rows) for i in inputs])
+    years = {i.cset.level: i.year or default_year(i.cset) for i in inputs}
+    wb = Workbook()
+    wb.remove(wb.active)
+    _styles(wb, {s.cset.decimals for s in layout.sections} | {max(s.cset.decimals, 2) for s in layout.sections})
+    communes = layout.section("xa")
+    districts = layout.section("huyen")
+    if districts is not None:
+        districts._units = [u for u in unit_lists["huyen"] if u]
+    for s in layout.sections:
+        units = unit_lists[s.cset.level]
+        ws = wb.create_sheet(s.summary.sheet)
+        _summary(wb, ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
+                 districts if s.cset.level == "xa" else None, with_appraised)
+        if s.survey:
+            _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
+        if s.detail:
+            _detail(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level])
+    _config(wb.create_sheet(L.CONFIG_SHEET), layout, years)
+    _defined_names(wb, layout)
+    if communes is not None and districts is not None:
+        cl = communes.summary
+        dv = DataValidation(type="list", formula1=districts.defined_name("Units"), allow_blank=True,
+                            showErrorMessage=True, errorStyle="warning", errorTitle="Tên huyện",
+                            error=f"Tên huyện nên chọn từ danh sách trên trang {districts.summary.sheet} để áp dụng "
+                                  "quy tắc 2/3 cấp xã.")
+        dv.add(f"{L.col_letter(cl.district)}{cl.first_row}:{L.col_letter(cl.district)}{cl.last_row}")
+        wb[cl.sheet].add_data_validation(dv)
+    for ws in wb.worksheets:
+        _protect(ws, password)
+    wb.properties.creator = "xltools"
+    wb.properties.lastModifiedBy = "xltools"
+    wb.properties.title = "Bảng thẩm định Chỉ số CCHC"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.calculation.fullCalcOnLoad = True  # no cached results: Excel computes on opening
+    return wb
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """Zip entries dated 1980-01-01, so the same workbook gives the same bytes."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type,
+                         self.compresslevel if compresslevel is None else compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes worksheets through a temporary file: take its bytes, not its mtime."""
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
+
+
+def save(wb: Workbook, path) -> Path:
+    """Write reproducibly (fixed timestamps; openpyxl's save would stamp the current time), to a
+    temporary file first, then replace the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    # compresslevel 1: a third of the time of the default for a few percent more bytes
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
+    wb.properties.modified = wb.properties.modified or FIXED_TIME
+    ExcelWriter(wb, archive).save()
+    fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(buffer.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a template is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def build_file(inputs: list[SectionInput], path, **options) -> Path:
+    return save(build(inputs, **options), path)
+

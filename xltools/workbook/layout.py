@@ -1,0 +1,414 @@
+"""The layout contract of the appraisal workbook: which sheet, row and column holds what.
+
+Everything that reads or writes a workbook made by `xltools template` (the builder, the reader,
+the macros of issue 4, the publisher of issue 5) asks this module instead of hard-coding cells.
+Every position is a function of the criteria set: the number of fields, survey columns, detail,
+bonus/penalty and the district rule all vary by set.
+
+Workbook = one *section* per criteria set (at most one set per level), in level order
+(tỉnh, sở, huyện, xã), plus one config sheet:
+
+    "Tổng hợp <Cấp>"   summary in the official appendix layout (PHỤ LỤC I, II, ... in section order)
+    "Chi tiết <Cấp>"   criteria detail, one long sheet, only for sets with a criteria tree
+    "ĐT XHH <Cấp>"     survey scores to paste, only for sets with survey points
+    "Cấu hình"         layout version, one row per section (sheet, set id, ...), the class bands
+    "Kiểm tra"         findings sheet, written by the macros (issue 4), not by the builder
+
+Table sheets (summary and survey) share rows: title block rows 1-3, legend row 4, header rows 5-6,
+data from row 7. Units are matched across sheets by their name (TÊN ĐƠN VỊ, exact text): the
+summary finds a unit's survey row and detail block with one MATCH each (hidden helper columns), so
+sorting the summary by whole rows never detaches a unit from its survey scores or detail.
+
+Columns are 1-based integers; `col_letter` turns them into letters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from functools import cached_property
+
+from openpyxl.utils import get_column_letter
+
+from ..core.criteria import LEVELS, CriteriaSet, Criterion
+
+LAYOUT_VERSION = "xltools-appraisal/1"
+
+LEVEL_ORDER = ("tinh", "so", "huyen", "xa")
+LEVEL_SHORT = {"tinh": "Tỉnh", "so": "Sở", "huyen": "Huyện", "xa": "Xã"}
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+
+CONFIG_SHEET = "Cấu hình"
+CHECKS_SHEET = "Kiểm tra"  # written by macros (issue 4)
+
+# Rows shared by the summary and survey sheets.
+TITLE_ROWS = (1, 2, 3)  # PHỤ LỤC …, XẾP HẠNG VÀ PHÂN LOẠI …, (Kèm theo Quyết định số …)
+LEGEND_ROW = 4
+HEADER_ROWS = (5, 6)  # merged field headers, then "Tự chấm (max) / Thẩm định (max) / ĐT XHH (max)"
+FIRST_ROW = 7
+
+# Detail sheet rows.
+DETAIL_HEADER_ROW = 5
+DETAIL_FIRST_ROW = 6
+
+# Config sheet ("Cấu hình").
+CONFIG_MARKER_CELL = "B2"  # holds LAYOUT_VERSION: how a reader recognises the workbook
+CONFIG_SETS_HEADER_ROW = 4
+CONFIG_SETS_FIRST_ROW = 5  # one row per section, at most len(LEVEL_ORDER) rows
+CONFIG_SETS_COLUMNS = ("sheet", "set_id", "rows", "province", "level", "years", "decimals", "bands_basis",
+                       "max_total", "district_rule", "detail_sheet", "survey_sheet")
+CONFIG_SETS_HEADERS = ("Trang tổng hợp", "Mã bộ tiêu chí", "Số dòng", "Tỉnh", "Cấp", "Năm", "Số chữ số thập phân",
+                       "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH")
+CONFIG_BANDS_TITLE_ROW = 11
+CONFIG_BANDS_HEADER_ROW = 12
+CONFIG_BANDS_FIRST_ROW = 13
+CONFIG_BANDS_WIDTH = 4  # label, min, order, blank spacer: one block per section, side by side
+
+DEFAULT_SPARE_ROWS = 5
+BLANK_ROWS = 10  # units in a template made without a list of units
+
+
+def col_letter(col: int) -> str:
+    return get_column_letter(col)
+
+
+def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
+    """'Tổng hợp Huyện'!E7 (quoted sheet name, as formulas and messages write it)."""
+    c = col_letter(col)
+    cell = f"${c}${row}" if absolute else f"{c}{row}"
+    return f"{quote_sheet(sheet)}!{cell}"
+
+
+def quote_sheet(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def where(sheet: str, col: int, row: int) -> str:
+    """How messages cite a cell: Tổng hợp Huyện!E7 (no quotes: people read it)."""
+    return f"{sheet}!{col_letter(col)}{row}"
+
+
+def level_short(level: str) -> str:
+    return LEVEL_SHORT.get(level, LEVELS.get(level, level).capitalize())
+
+
+def summary_sheet(cset: CriteriaSet) -> str:
+    return f"Tổng hợp {level_short(cset.level)}"
+
+
+def detail_sheet(cset: CriteriaSet) -> str | None:
+    return f"Chi tiết {level_short(cset.level)}" if cset.criteria else None
+
+
+def survey_sheet(cset: CriteriaSet) -> str | None:
+    return f"ĐT XHH {level_short(cset.level)}" if cset.has_survey else None
+
+
+def name_suffix(cset: CriteriaSet) -> str:
+    """Suffix of the defined names of a section: BandLabel_huyen, Total_huyen, ..."""
+    return cset.level
+
+
+def shows_percent(cset: CriteriaSet) -> bool:
+    """The index as a percentage of the maximum: shown where the maximum is not 100, or bands use it."""
+    return cset.bands_basis == "percent" or cset.max_total != 100
+
+
+# ---------------------------------------------------------------- summary sheet
+
+@dataclass(frozen=True)
+class FieldColumns:
+    self: int
+    appraised: int
+    survey: int | None  # None where the field has no survey points
+
+
+@dataclass
+class SummaryLayout:
+    """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows)."""
+
+    cset: CriteriaSet
+    n_rows: int
+    district_col: bool  # communes: the district they belong to
+    rule_live: bool  # districts with the commune sheet in the same workbook: class after the 2/3 rule
+    sheet: str = ""
+    stt: int = 1
+    name: int = 2
+    district: int | None = None
+    fields: list[FieldColumns] = dc_field(default_factory=list)
+    self_total: int = 0
+    appraised_total: int = 0
+    survey_total: int | None = None
+    bonus: int | None = None
+    penalty: int | None = None
+    total: int = 0
+    percent: int | None = None
+    rank: int = 0
+    class_: int = 0
+    class_after_rule: int | None = None
+    note: int = 0  # Ghi chú thẩm định (input)
+    check: int = 0  # Kiểm tra: visible flag for text in number cells, out-of-range values, unknown names
+    # hidden helper columns
+    order: int = 0  # Thứ bậc of the class (CLASS_ORDER position), read by the district rule
+    detail_row: int | None = None  # first row of the unit's block on the detail sheet
+    survey_row: int | None = None  # the unit's row on the survey sheet
+
+    def __post_init__(self):
+        cset = self.cset
+        self.sheet = summary_sheet(cset)
+        col = 3
+        if self.district_col:
+            self.district, col = col, col + 1
+        for f in cset.fields:
+            survey = col + 2 if f.survey_max > 0 else None
+            self.fields.append(FieldColumns(col, col + 1, survey))
+            col += 3 if survey else 2
+        self.self_total, self.appraised_total, col = col, col + 1, col + 2
+        if cset.has_survey:
+            self.survey_total, col = col, col + 1
+        if cset.has_bonus:
+            self.bonus, self.penalty, col = col, col + 1, col + 2
+        self.total, col = col, col + 1
+        if shows_percent(cset):
+            self.percent, col = col, col + 1
+        self.rank, self.class_, col = col, col + 1, col + 2
+        if self.rule_live:
+            self.class_after_rule, col = col, col + 1
+        self.note, self.check, col = col, col + 1, col + 2
+        self.order, col = col, col + 1
+        if cset.criteria:
+            self.detail_row, col = col, col + 1
+        if cset.has_survey:
+            self.survey_row, col = col, col + 1
+        self.last_col = col - 1
+
+    @property
+    def first_row(self) -> int:
+        return FIRST_ROW
+
+    @property
+    def last_row(self) -> int:
+        return FIRST_ROW + self.n_rows - 1
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.last_row + 1)
+
+    @property
+    def visible_last_col(self) -> int:
+        return self.check
+
+    @property
+    def print_last_col(self) -> int:
+        """The official appendix ends with Xếp loại (or the class after the district rule)."""
+        return self.class_after_rule or self.class_
+
+    @property
+    def helper_cols(self) -> list[int]:
+        return [c for c in (self.order, self.detail_row, self.survey_row) if c]
+
+    def field_from_detail(self, index: int) -> bool:
+        """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
+        return self.cset.fields[index].code in {c.code for c in self.cset.criteria}
+
+    def column_range(self, col: int, absolute: bool = True) -> str:
+        """'Tổng hợp Huyện'!$N$7:$N$40: a whole data column, for RANK, COUNTIFS, defined names."""
+        c = col_letter(col)
+        cells = f"${c}${self.first_row}:${c}${self.last_row}" if absolute else f"{c}{self.first_row}:{c}{self.last_row}"
+        return f"{quote_sheet(self.sheet)}!{cells}"
+
+    def input_cols(self) -> list[int]:
+        """Columns the appraiser types into (unlocked): name, district, scores not fed by formulas, notes."""
+        cols = [self.name] + ([self.district] if self.district else [])
+        for i, fc in enumerate(self.fields):
+            if not self.field_from_detail(i):
+                cols += [fc.self, fc.appraised]
+        cols += [c for c in (self.bonus, self.penalty) if c]
+        return cols + [self.note]
+
+    def number_input_cols(self) -> list[tuple[int, object]]:
+        """(column, maximum) of the number cells typed on this sheet, for validation and checks."""
+        out = []
+        for i, (f, fc) in enumerate(zip(self.cset.fields, self.fields)):
+            if not self.field_from_detail(i):
+                out += [(fc.self, f.max), (fc.appraised, f.max)]
+        if self.bonus:
+            out += [(self.bonus, self.cset.bonus_max), (self.penalty, self.cset.penalty_max)]
+        return out
+
+
+# ---------------------------------------------------------------- survey sheet
+
+@dataclass
+class SurveyLayout:
+    """Survey sheet: STT, Tên đơn vị, one column per field with survey points, total, Kiểm tra."""
+
+    cset: CriteriaSet
+    n_rows: int
+    sheet: str = ""
+    stt: int = 1
+    name: int = 2
+    fields: dict[int, int] = dc_field(default_factory=dict)  # field index -> column
+    total: int = 0
+    check: int = 0
+
+    def __post_init__(self):
+        self.sheet = survey_sheet(self.cset)
+        col = 3
+        for i, f in enumerate(self.cset.fields):
+            if f.survey_max > 0:
+                self.fields[i], col = col, col + 1
+        self.total, self.check = col, col + 1
+        self.last_col = self.check
+
+    @property
+    def first_row(self) -> int:
+        return FIRST_ROW
+
+    @property
+    def last_row(self) -> int:
+        return FIRST_ROW + self.n_rows - 1
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.last_row + 1)
+
+
+# ---------------------------------------------------------------- detail sheet
+
+@dataclass
+class DetailLayout:
+    """One long detail sheet: a block per unit, each a header row then every criterion in tree order.
+
+    Why one long sheet and not a sheet per unit: 200 units would make 200 sheets (Excel caps a
+    sheet name at 31 characters, unit names are longer), and every summary row would need its own
+    cross-sheet references. One sheet prints as one document, and a summary row finds its block
+    with a single MATCH on the unit name in column A of the block's header row, so sorting the
+    summary never mixes up units. Only the header row carries the name: repeating it on each of
+    the ~27 000 criterion rows of a 200-unit workbook cost a third of the build time.
+    """
+
+    cset: CriteriaSet
+    n_units: int
+    sheet: str = ""
+    unit: int = 1  # A: unit name, typed in the block's header row only
+    code: int = 2
+    name: int = 3
+    max: int = 4
+    self: int = 5
+    appraised: int = 6
+    reason: int = 7  # Giải trình (of the unit)
+    note: int = 8  # Ghi chú thẩm định
+    check: int = 9
+    last_col: int = 9
+
+    def __post_init__(self):
+        self.sheet = detail_sheet(self.cset)
+
+    @cached_property
+    def nodes(self) -> list[Criterion]:
+        return [node for top in self.cset.criteria for node in top.walk()]
+
+    @cached_property
+    def offsets(self) -> dict[str, int]:
+        """Row offset of each criterion code from its block's header row."""
+        return {node.code: i for i, node in enumerate(self.nodes, start=1)}
+
+    @property
+    def block_size(self) -> int:
+        return 1 + len(self.nodes)
+
+    def block_start(self, k: int) -> int:
+        """Header row of the k-th (0-based) unit block."""
+        return DETAIL_FIRST_ROW + k * self.block_size
+
+    @property
+    def last_row(self) -> int:
+        return self.block_start(self.n_units) - 1
+
+    def unit_range(self) -> str:
+        c = col_letter(self.unit)
+        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+
+    def column_range(self, col: int) -> str:
+        c = col_letter(col)
+        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+
+
+# ---------------------------------------------------------------- the workbook
+
+@dataclass
+class Section:
+    """One criteria set in the workbook: its summary, and its detail and survey sheets when it has them."""
+
+    index: int  # 0-based position: PHỤ LỤC I, II, ...
+    cset: CriteriaSet
+    summary: SummaryLayout
+    detail: DetailLayout | None
+    survey: SurveyLayout | None
+
+    @property
+    def appendix(self) -> str:
+        return f"PHỤ LỤC {ROMAN[self.index]}"
+
+    @property
+    def suffix(self) -> str:
+        return name_suffix(self.cset)
+
+    # Defined names (workbook scope) of this section: the bands on Cấu hình, the summary columns.
+    def defined_name(self, what: str) -> str:
+        return f"{what}_{self.suffix}"
+
+    @property
+    def bands_col(self) -> int:
+        return 1 + self.index * CONFIG_BANDS_WIDTH
+
+    def bands_range(self, offset: int) -> str:
+        """'Cấu hình'!$A$13:$A$17: labels (offset 0), minima (1) or order (2) of the bands."""
+        c = col_letter(self.bands_col + offset)
+        last = CONFIG_BANDS_FIRST_ROW + len(self.cset.bands) - 1
+        return f"{quote_sheet(CONFIG_SHEET)}!${c}${CONFIG_BANDS_FIRST_ROW}:${c}${last}"
+
+    @property
+    def config_row(self) -> int:
+        return CONFIG_SETS_FIRST_ROW + self.index
+
+    def sheets(self) -> list[str]:
+        return [s for s in (self.summary.sheet, self.survey and self.survey.sheet,
+                            self.detail and self.detail.sheet) if s]
+
+
+# Names each section defines: the bands (Cấu hình) and the summary's data columns (for UDFs, macros).
+BAND_NAMES = ("BandLabel", "BandMin", "BandOrder")
+COLUMN_NAMES = {"Units": "name", "Total": "total", "Rank": "rank", "Class": "class_"}
+
+
+@dataclass
+class WorkbookLayout:
+    sections: list[Section]
+
+    def section(self, level: str) -> Section | None:
+        return next((s for s in self.sections if s.cset.level == level), None)
+
+    def sheet_order(self) -> list[str]:
+        return [name for s in self.sections for name in s.sheets()] + [CONFIG_SHEET]
+
+
+def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout:
+    """Layout for sets with their number of data rows (the builder gives units + spare rows; the
+    reader gives the count stored on Cấu hình).
+
+    One set per level; sections follow LEVEL_ORDER. The district rule is live when a district set
+    with the rule and a commune set are in the same workbook."""
+    levels = [c.level for c, _ in csets_rows]
+    if len(set(levels)) != len(levels):
+        raise ValueError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
+    ordered = sorted(csets_rows, key=lambda cu: LEVEL_ORDER.index(cu[0].level)
+                     if cu[0].level in LEVEL_ORDER else len(LEVEL_ORDER))
+    has_communes = "xa" in levels
+    sections = []
+    for index, (cset, n_rows) in enumerate(ordered):
+        summary = SummaryLayout(cset, n_rows, district_col=cset.level == "xa",
+                                rule_live=cset.district_rule and cset.level == "huyen" and has_communes)
+        detail = DetailLayout(cset, n_rows) if cset.criteria else None
+        survey = SurveyLayout(cset, n_rows) if cset.has_survey else None
+        sections.append(Section(index, cset, summary, detail, survey))
+    return WorkbookLayout(sections)

@@ -1,0 +1,298 @@
+"""Read an appraisal workbook made by `xltools template` back into core UnitsTables.
+
+Only the INPUT cells are read (names, districts, Tự chấm, Thẩm định, ĐT XHH, bonus/penalty,
+notes, the detail's leaf criteria): totals, ranks and classes are formulas and the core
+recomputes them. The criteria set of each summary sheet is the one named on "Cấu hình", with the
+class bands as they are on that sheet now (an appraiser may have edited them).
+"""
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from .. import catalog
+from ..core.criteria import Band, CriteriaSet
+from ..core.names import tidy
+from ..core.numbers import NumberError, parse_score, to_decimal
+from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
+from ..importers.text_tables import ReadError
+from . import layout as L
+
+MAX_REPORTED = 20
+
+
+def is_appraisal_workbook(path) -> bool:
+    """True when the file has our config sheet with the layout marker."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        return False
+    try:
+        if L.CONFIG_SHEET not in wb.sheetnames:
+            return False
+        value = wb[L.CONFIG_SHEET][L.CONFIG_MARKER_CELL].value
+        return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
+    finally:
+        wb.close()
+
+
+def read_workbook(path) -> list[UnitsTable]:
+    return [table for table, _ in read_workbook_with_sets(path)]
+
+
+def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
+    path = Path(path)
+    try:
+        # data_only: input cells are constants either way; a formula an appraiser typed into an
+        # input cell reads as the value Excel/LibreOffice last computed for it.
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
+    try:
+        grids = {name: _grid(wb[name]) for name in wb.sheetnames}
+    finally:
+        wb.close()
+    return _Reader(path.name, grids).read()
+
+
+def _grid(ws) -> list[list]:
+    """The sheet's values as rows of cells (1-based access through _Sheet)."""
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+class _Sheet:
+    def __init__(self, name: str, rows: list[list]):
+        self.name = name
+        self.rows = rows
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, col: int):
+        if row > len(self.rows) or col > len(self.rows[row - 1]):
+            return None
+        return self.rows[row - 1][col - 1]
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+class _Reader:
+    def __init__(self, source: str, grids: dict[str, list[list]]):
+        self.source = source
+        self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
+        self.problems: list[str] = []
+
+    def sheet(self, name: str) -> _Sheet:
+        if name not in self.sheets:
+            raise ReadError(f"{self.source}: thiếu trang '{name}' mà trang {L.CONFIG_SHEET} nhắc tới; "
+                            "hãy dùng lại tệp mẫu do xltools tạo.")
+        return self.sheets[name]
+
+    # -------------------------------------------------------- numbers and text
+
+    def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
+        value = sheet.value(row, col)
+        if value is None or _is_formula(value):
+            return None
+        if isinstance(value, bool):
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): giá trị đúng/sai, không phải điểm số.")
+            return None
+        if isinstance(value, (int, float, Decimal)):
+            return to_decimal(value)
+        text = str(value).strip()
+        if text == "":
+            return None
+        try:
+            parse_score(text)
+            hint = f"đây là chữ '{text}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
+        except NumberError:
+            hint = f"'{text}' không phải là số"
+        self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
+                             "ô có số đúng sẽ căn phải.")
+        return None
+
+    @staticmethod
+    def text(sheet: _Sheet, row: int, col: int | None) -> str:
+        if col is None:
+            return ""
+        value = sheet.value(row, col)
+        if value is None or _is_formula(value):
+            return ""
+        return tidy(str(value))
+
+    # -------------------------------------------------------- config
+
+    def config(self) -> list[tuple[str, CriteriaSet, int, int | None]]:
+        """(summary sheet, set with the bands on the sheet, data rows, year) per section."""
+        cfg = self.sheet(L.CONFIG_SHEET)
+        col = {key: i for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1)}
+        out = []
+        row = L.CONFIG_SETS_FIRST_ROW
+        while cfg.value(row, col["sheet"]):
+            index = row - L.CONFIG_SETS_FIRST_ROW
+            sheet = str(cfg.value(row, col["sheet"]))
+            set_id = str(cfg.value(row, col["set_id"]) or "")
+            try:
+                cset = catalog.get(set_id)
+            except LookupError as exc:
+                raise ReadError(f"{self.source}, {L.CONFIG_SHEET}!{L.col_letter(col['set_id'])}{row}: {exc}") from exc
+            cset = self.bands(cfg, index, cset)
+            rows = cfg.value(row, col["rows"])
+            year = cfg.value(row, col["years"])
+            out.append((sheet, cset, int(rows) if isinstance(rows, (int, float)) else 0,
+                        int(year) if isinstance(year, (int, float)) else None))
+            row += 1
+        if not out:
+            raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} không ghi bộ tiêu chí nào.")
+        return out
+
+    def bands(self, cfg: _Sheet, index: int, cset: CriteriaSet) -> CriteriaSet:
+        """The set with the bands typed on Cấu hình (the formulas class by them)."""
+        col = 1 + index * L.CONFIG_BANDS_WIDTH
+        bands = []
+        for i in range(len(cset.bands)):
+            row = L.CONFIG_BANDS_FIRST_ROW + i
+            label = self.text(cfg, row, col)
+            minimum = self.number(cfg, row, col + 1, "mức điểm xếp loại")
+            if not label or minimum is None:
+                return cset
+            bands.append(Band(label, minimum))
+        if any(not a.min > b.min for a, b in zip(bands, bands[1:])):
+            self.problems.append(f"{L.CONFIG_SHEET}: các mức xếp loại của {cset.id} phải xếp từ cao xuống thấp.")
+            return cset
+        return dataclasses.replace(cset, bands=tuple(bands))
+
+    # -------------------------------------------------------- sections
+
+    def read(self) -> list[tuple[UnitsTable, CriteriaSet]]:
+        config = self.config()
+        lay = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config])
+        out = []
+        for section, (sheet, cset, _, year) in zip(lay.sections, config):
+            if section.summary.sheet != sheet:
+                raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} ghi trang '{sheet}' nhưng bộ {cset.id} "
+                                f"dùng trang '{section.summary.sheet}'; hãy dùng lại tệp mẫu do xltools tạo.")
+            out.append((self.section(section, year), cset))
+        if self.problems:
+            shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
+            more = len(self.problems) - MAX_REPORTED
+            tail = f"\n  … và {more} ô khác." if more > 0 else ""
+            raise ReadError(f"{self.source}: có ô điểm không phải là số:\n{shown}{tail}")
+        return out
+
+    def section(self, section: L.Section, year: int | None) -> UnitsTable:
+        cset, lay = section.cset, section.summary
+        ws = self.sheet(lay.sheet)
+        survey = self.survey_rows(section.survey) if section.survey else {}
+        detail = self.detail_blocks(section.detail) if section.detail else {}
+        units = []
+        for row in range(lay.first_row, ws.max_row + 1):
+            unit = self.unit(section, ws, row, survey, detail)
+            if unit is not None:
+                units.append(unit)
+        title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
+        return UnitsTable(units=units, level=cset.level, title=title, source=self.source, sheet=lay.sheet,
+                          year=year if year is not None else (cset.years[0] if cset.years else None),
+                          province=cset.province, has_reasons=True,
+                          field_names=[f.name for f in cset.fields])
+
+    def unit(self, section, ws, row, survey, detail) -> Unit | None:
+        cset, lay = section.cset, section.summary
+        name = self.text(ws, row, lay.name)
+        fields = []
+        for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+            s = FieldScores()
+            if not lay.field_from_detail(i):
+                s.self = self.number(ws, row, fc.self, f"{name or 'dòng ' + str(row)}, {f.name}, Tự chấm")
+                s.appraised = self.number(ws, row, fc.appraised, f"{name or 'dòng ' + str(row)}, {f.name}, Thẩm định")
+                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row)}
+            fields.append(s)
+        bonus = self.number(ws, row, lay.bonus, f"{name}, Điểm thưởng") if lay.bonus else None
+        penalty = self.number(ws, row, lay.penalty, f"{name}, Điểm trừ") if lay.penalty else None
+        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
+        if not name and not has_scores:
+            return None
+        note = self.text(ws, row, lay.note)
+        unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
+                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row))
+        for i, s in enumerate(fields):
+            if not lay.field_from_detail(i):
+                s.reason = note or None
+        key = _key(name)
+        if section.survey and key in survey:
+            for i, (value, cell) in survey[key].items():
+                fields[i].survey = value
+                fields[i].cells["survey"] = cell
+        if section.detail and key in detail:
+            self.fill_from_detail(section, unit, *detail[key])
+        return unit
+
+    # -------------------------------------------------------- survey and detail
+
+    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, dict[int, tuple]]:
+        ws = self.sheet(lay.sheet)
+        out = {}
+        for row in range(lay.first_row, ws.max_row + 1):
+            name = self.text(ws, row, lay.name)
+            if not name or _key(name) in out:  # MATCH in the summary takes the first row too
+                continue
+            out[_key(name)] = {i: (self.number(ws, row, col, f"{name}, {lay.cset.fields[i].name}, ĐT XHH"),
+                                   L.where(lay.sheet, col, row)) for i, col in lay.fields.items()}
+        return out
+
+    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple[int, dict]]:
+        ws = self.sheet(lay.sheet)
+        out = {}
+        k = 0
+        while lay.block_start(k) <= ws.max_row:
+            start = lay.block_start(k)
+            k += 1
+            name = self.text(ws, start, lay.unit)
+            if not name or _key(name) in out:
+                continue
+            criteria = {}
+            for node in lay.nodes:
+                row = start + lay.offsets[node.code]
+                code = ws.value(row, lay.code)
+                if str(code).strip() != node.code:
+                    raise ReadError(f"{self.source}, {L.where(lay.sheet, lay.code, row)}: cần mã tiêu chí {node.code} "
+                                    f"nhưng ô ghi '{code}'; các khối tiêu chí đã bị chèn hoặc xóa dòng, "
+                                    "hãy dùng lại tệp mẫu do xltools tạo.")
+                if node.children or node.survey:
+                    continue
+                what = f"{name}, tiêu chí {node.code}"
+                criteria[node.code] = CriterionScore(
+                    self=self.number(ws, row, lay.self, f"{what}, Tự chấm"),
+                    appraised=self.number(ws, row, lay.appraised, f"{what}, Thẩm định"),
+                    reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
+            out[_key(name)] = (start, criteria)
+        return out
+
+    def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
+        cset, lay, dl = section.cset, section.summary, section.detail
+        unit.criteria = {code: score for code, score in criteria.items()
+                         if score.self is not None or score.appraised is not None or score.reason or score.note}
+        selfs = criteria_field_scores(unit, cset, "self")
+        appraised = criteria_field_scores(unit, cset, "appraised")
+        by_code = cset.criteria_by_code()
+        for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
+            if not lay.field_from_detail(i):
+                continue
+            s.self, s.appraised = selfs[i], appraised[i]
+            row = start + dl.offsets[f.code]
+            s.cells = {"self": L.where(dl.sheet, dl.self, row), "appraised": L.where(dl.sheet, dl.appraised, row),
+                       **{k: v for k, v in s.cells.items() if k == "survey"}}
+            notes = [f"{code}: {c.note}" for code, c in criteria.items()
+                     if c.note and code.split(".")[0] == f.code and code in by_code]
+            s.reason = "; ".join(notes) or None
+
+
+def _key(name: str) -> str:
+    """How MATCH compares names: exact text, case-insensitive."""
+    return tidy(name).casefold()
