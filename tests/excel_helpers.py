@@ -1,12 +1,14 @@
-"""Workbooks for the macro tests: a summary sheet in the appendix layout filled from a seed table."""
+"""Workbooks for the macro tests: a hand-made summary sheet (the template's columns, typed classes, no
+Cấu hình) filled from a seed table, read through an explicit Table."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import get_column_letter
 
-from xltools.excel.tables import Table, appendix_table
+from xltools.excel.tables import Table, summary_columns
 from xltools.importers.registry import load
 
 SHEET = "Tổng hợp"
@@ -23,7 +25,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     ws.title = SHEET
     ws["A1"] = "PHỤ LỤC I"
     last = FIRST + len(units) + spare - 1
-    layout = appendix_table(cset, SHEET, FIRST, last)
+    layout = replace(summary_columns(cset, last - FIRST + 1), sheet=SHEET, first=FIRST, last=last)
     fields, totals, rank = layout.fields, layout.totals, layout.rank
     kinds = list(fields[0])
     letter = get_column_letter

@@ -12,8 +12,8 @@ from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
 from xltools.importers.registry import load
 
-builder = pytest.importorskip("xltools.workbook.builder")
-L = pytest.importorskip("xltools.workbook.layout")
+from xltools.workbook import builder
+from xltools.workbook import layout as L
 
 SEED = "phu_luc_backan_2024_so_huyen.txt"
 DISTRICTS = "bao_cao_118_backan_2023_huyen_xa.txt"

@@ -5,6 +5,7 @@ from openpyxl import Workbook, load_workbook
 import pytest
 
 from xltools.excel.book import BookError
+from xltools.workbook import builder
 from xltools.excel.xlsm import CONF_SHEET, MACRO_ENABLED, QUICKSTART, RUN_MAIN, make_xlsm
 
 KEYS = ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "UDF Modules", "Debug UDFs",
@@ -71,7 +72,6 @@ def test_libreoffice_opens_it_and_computes(xlsm, tmp_path):
 
 
 def test_xlsm_of_a_template_is_reproducible(tmp_path):
-    builder = pytest.importorskip("xltools.workbook.builder")
     from xltools import catalog
 
     def build():
@@ -86,7 +86,6 @@ def test_xlsm_of_a_template_is_reproducible(tmp_path):
 
 
 def test_macros_keep_the_vba_project(tmp_path):
-    builder = pytest.importorskip("xltools.workbook.builder")
     from xltools import catalog
     from xltools.excel import macros
     from xltools.excel.book import OpenpyxlBook
@@ -99,3 +98,13 @@ def test_macros_keep_the_vba_project(tmp_path):
         assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
         assert MACRO_ENABLED in made.read("[Content_Types].xml").decode()
     assert macros.CHECK_SHEET in load_workbook(path, keep_vba=True).sheetnames
+
+
+def test_template_command_makes_the_xlsm(tmp_path, capsys):
+    from xltools.cli import main
+
+    assert main(["template", "--set", "backan-2024-so", "--xlsm", "-o", str(tmp_path / "cchc_2024.xlsx")]) == 0
+    assert "cchc_2024.xlsm" in capsys.readouterr().out
+    with zipfile.ZipFile(tmp_path / "cchc_2024.xlsm") as made, zipfile.ZipFile(QUICKSTART) as template:
+        assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
+    assert (tmp_path / "cchc_2024.py").exists()

@@ -14,11 +14,10 @@ from openpyxl.utils.cell import get_column_letter
 from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
 from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
+from ..workbook import layout as L
+from ..workbook.reader import _Reader  # the reader over cell grids: files and Excel alike
 from .book import Book, BookError, is_formula
 from .cells import CellError, blank, score, text
-
-KINDS = ("self", "appraised", "survey")
-
 
 @dataclass
 class Table:
@@ -48,26 +47,10 @@ class Table:
         return f"{self.sheet}!{get_column_letter(column)}{row}"
 
 
-def appendix_table(cset: CriteriaSet, sheet: str, first: int, last: int) -> Table:
-    """The columns of the official appendix, from STT in column A: STT, TÊN ĐƠN VỊ, per field Tự chấm,
-    Thẩm định (, ĐT XHH), then the totals in the same order and Tổng cộng, Xếp hạng, Xếp loại."""
-    kinds = list(KINDS if cset.has_survey else KINDS[:2])
-    fields = [{k: 3 + i * len(kinds) + j for j, k in enumerate(kinds)} for i in range(len(cset.fields))]
-    after = 3 + len(kinds) * len(cset.fields)
-    totals = {k: after + j for j, k in enumerate(kinds + ["total"])}
-    rank = after + len(totals)
-    return Table(sheet, cset, first, last, name=2, fields=fields, stt=1, totals=totals, rank=rank, klass=rank + 1,
-                 width=rank + 1)
-
-
 def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
-    """The columns of a summary sheet of `xltools template` for the set (rows 1..n_rows: a range handed
-    to a worksheet function); the plain appendix layout where the workbook package is absent."""
-    try:
-        from ..workbook.layout import SummaryLayout
-    except ImportError:
-        return appendix_table(cset, "", 1, n_rows)
-    table = table_of(SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
+    """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
+    to a worksheet function)."""
+    table = table_of(L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
     return replace(table, sheet="", first=1, last=n_rows)
 
 
@@ -136,11 +119,6 @@ def units_table(rows: Rows) -> UnitsTable:
 def template(book: Book):
     """The layout contract's sections of a template and the reader's (UnitsTable, set) for each,
     read from what the Book's cells show (so inside Excel too)."""
-    try:
-        from ..workbook import layout as L
-        from ..workbook.reader import _Reader  # the reader over cell grids: files and Excel alike
-    except ImportError as exc:
-        raise BookError("Bản xltools này chưa có phần bảng tính thẩm định (xltools.workbook).") from exc
     if not book.has_sheet(L.CONFIG_SHEET) or book.read(L.CONFIG_SHEET, L.CONFIG_MARKER_CELL)[0][0] != L.LAYOUT_VERSION:
         raise BookError(f"{book.name} không phải bảng tính thẩm định tạo bằng `xltools template` (không có trang "
                         f"{L.CONFIG_SHEET} ghi {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")

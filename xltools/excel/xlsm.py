@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from ..publish.files import write_safely
+from ..workbook import builder
 from .book import BookError
 
 QUICKSTART = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
@@ -87,20 +88,10 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
     names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
     wb.worksheets[0].sheet_properties.codeName = names[0]
     wb[CONF_SHEET].sheet_properties.codeName = names[-1]
-    write_safely(out, lambda tmp: reproducible_save(wb, tmp))
+    write_safely(out, lambda tmp: builder.save(wb, tmp))  # fixed timestamps: same workbook, same bytes
     if out.stem.isidentifier():
         write_run_main(out.with_suffix(".py"))
     return out
-
-
-def reproducible_save(wb: Workbook, path) -> None:
-    """The template builder's save (fixed timestamps: the same workbook gives the same bytes) when present."""
-    try:
-        from ..workbook.builder import save
-    except ImportError:
-        wb.save(str(path))
-    else:
-        save(wb, path)
 
 
 RUN_MAIN = ('"""Nút Run main của add-in xlwings chạy main() trong tệp .py cùng tên với bảng tính: '
@@ -115,6 +106,4 @@ def write_run_main(path: Path) -> None:
 
 def build_xlsm(sections, out: str | os.PathLike, **options) -> Path:
     """`xltools template --xlsm`: the appraisal workbook (workbook.builder.build) made macro-enabled."""
-    from ..workbook.builder import build
-
-    return make_xlsm(build(sections, **options), Path(out).with_suffix(".xlsm"))
+    return make_xlsm(builder.build(sections, **options), Path(out).with_suffix(".xlsm"))
