@@ -204,3 +204,17 @@ def test_survey_import_adds_a_unit_missing_from_the_survey_sheet(tmp_path, data_
     assert ws.cell(lay.first_row, lay.name).value == gone
     assert [ws.cell(lay.first_row, c).value for c in lay.fields.values()] == [float(f.survey) for f in units[0].fields]
     assert "1 đơn vị" in message and "chưa có điểm ĐT XHH" in message
+
+
+def test_appendix_leaves_the_workbook_alone_and_refuses_bad_input(so, tmp_path):
+    before = so.read_bytes()
+    message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl"))
+    assert so.read_bytes() == before and "so_phu_luc.docx" in message
+    wb = load_workbook(so)
+    lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
+    wb[lay.sheet].cell(L.FIRST_ROW, lay.fields[0].self, "chín")
+    wb.save(so)
+    before = so.read_bytes()
+    with pytest.raises(macros.MacroError, match="không phải là số"):
+        macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
+    assert so.read_bytes() == before and not (tmp_path / "pl2").exists()

@@ -49,11 +49,12 @@ def _run(action, book: Book | None, **options) -> str:
         book = XlwingsBook()
     try:
         writes, sheets, message = action(book, **options)
-        apply(book, writes)
-        for name, rows in sheets.items():
-            book.add_sheet(name)
-            book.write(name, "A1", rows)
-        book.save()
+        if writes or sheets:  # Xuất phụ lục writes other files: the workbook is not even re-saved
+            apply(book, writes)
+            for name, rows in sheets.items():
+                book.add_sheet(name)
+                book.write(name, "A1", rows)
+            book.save()
     except (ValueError, LookupError) as exc:
         error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
         if inside_excel:
