@@ -6,7 +6,8 @@ The CLI (`xltools macro`) and the tests pass an OpenpyxlBook.
 
 Every macro computes everything first, then writes; a problem found while computing writes nothing
 and says why in Vietnamese. Typed inputs are never edited: the only change to them is moving a
-unit's whole row. Running a macro twice changes nothing more.
+unit's whole row. Running a macro twice changes nothing more: only cells that differ are written,
+and a file with nothing new is not saved again.
 
 Decisions (see docs/excel.md):
 - Rank, class and class-after-rule cells that hold formulas keep them (they compute the same
@@ -24,7 +25,7 @@ from openpyxl.utils.cell import get_column_letter
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
-from .book import Book, apply, is_formula
+from .book import Book, apply, area, is_formula
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .cells import blank, text
@@ -49,7 +50,9 @@ def _run(action, book: Book | None, **options) -> str:
         book = XlwingsBook()
     try:
         writes, sheets, message = action(book, **options)
-        if writes or sheets:  # Xuất phụ lục writes other files: the workbook is not even re-saved
+        writes = [w for w in writes if book.read(w[0], area(w[1], w[2])) != w[2]]
+        sheets = {name: rows for name, rows in sheets.items() if not holds(book, name, rows)}
+        if writes or sheets:  # nothing new (a second run, Xuất phụ lục): the file is not even re-saved
             apply(book, writes)
             for name, rows in sheets.items():
                 book.add_sheet(name)
@@ -64,6 +67,17 @@ def _run(action, book: Book | None, **options) -> str:
     if inside_excel:
         book.alert(message)
     return message
+
+
+def holds(book: Book, name: str, rows: list[list]) -> bool:
+    """The sheet exists and holds exactly `rows` from A1 (nothing else)."""
+    if not book.has_sheet(name):
+        return False
+    last_row, last_col = book.extent(name)
+    width = max(len(r) for r in rows)
+    if last_row > len(rows) or last_col > width:
+        return False
+    return book.read(name, area("A1", rows)) == [r + [None] * (width - len(r)) for r in rows]
 
 
 def tinh_lai_xep_hang(book: Book | None = None) -> str:
