@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from excel_helpers import snapshot, survey_file
+from xltools.catalog import get as load_set
 from xltools.cli import main
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
 from xltools.importers.registry import load
-
 from xltools.workbook import builder
 from xltools.workbook import layout as L
 
@@ -45,10 +45,6 @@ def so(tmp_path, data_dir):
 
 def column(ws, col, rows):
     return [ws.cell(r, col).value for r in rows]
-
-
-def summary(pairs_index=0, n_rows=24):
-    return L.workbook_layout([(p, n_rows) for p in pairs_index])
 
 
 def inputs_by_unit(path):
@@ -97,12 +93,6 @@ def test_text_in_a_score_cell_changes_nothing(so):
     with pytest.raises(macros.MacroError) as failure:
         macros.tinh_lai_xep_hang(OpenpyxlBook(so))
     assert so.read_bytes() == before and f"{L.col_letter(lay.fields[1].appraised)}{L.FIRST_ROW + 3}" in str(failure.value)
-
-
-def load_set(set_id):
-    from xltools import catalog
-
-    return catalog.get(set_id)
 
 
 def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_path):
