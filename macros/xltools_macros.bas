@@ -1,6 +1,6 @@
 Attribute VB_Name = "xltools_macros"
 ' Nut bam cua bang tinh CCHC: moi nut goi mot macro Python cua xltools qua RunPython (xlwings).
-' Nhap mo-dun nay vao bang tinh .xlsm tao bang `xltools template --xlsm`:
+' `xltools template --xlsm` ghi tep nay canh bang tinh .xlsm. Nhap mo-dun vao bang tinh:
 '   Alt+F11 > File > Import File... > chon tep nay; roi gan macro cho nut (chuot phai > Assign Macro).
 ' RunPython nam trong mo-dun xlwings cua chinh bang tinh (ban standalone) hoac trong add-in xlwings.
 Option Explicit
@@ -13,7 +13,7 @@ End Sub
 ' Nhap diem XHH: hoi tep ket qua dieu tra xa hoi hoc, ghi diem DT XHH cua tung don vi.
 Sub NhapDiemXHH()
     Dim path As Variant
-    path = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm;*.xls),*.xlsx;*.xlsm;*.xls", , "Chon tep diem DT XHH")
+    path = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , "Chon tep diem DT XHH")
     If path = False Then Exit Sub
     RunPython "import xltools.excel.macros as m; m.nhap_diem_xhh(source=r""" & path & """)"
 End Sub

@@ -108,3 +108,16 @@ def test_template_command_makes_the_xlsm(tmp_path, capsys):
     with zipfile.ZipFile(tmp_path / "cchc_2024.xlsm") as made, zipfile.ZipFile(QUICKSTART) as template:
         assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
     assert (tmp_path / "cchc_2024.py").exists()
+
+
+def test_button_module_is_written_next_to_it_and_matches_macros_dir(xlsm, tmp_path):
+    from pathlib import Path
+
+    from xltools.excel.xlsm import VBA_BUTTONS, VBA_FILE
+
+    shipped = Path(__file__).parents[1] / "macros" / VBA_FILE
+    assert (tmp_path / VBA_FILE).read_bytes() == shipped.read_bytes() == VBA_BUTTONS.replace("\n", "\r\n").encode()
+    for command in ("m.tinh_lai_xep_hang()", "m.nhap_diem_xhh(source=", "m.xuat_phu_luc()"):
+        assert f'RunPython "import xltools.excel.macros as m; {command}' in VBA_BUTTONS
+    from xltools.excel import macros
+    assert all(callable(getattr(macros, name)) for name in ("tinh_lai_xep_hang", "nhap_diem_xhh", "xuat_phu_luc", "main"))
