@@ -270,6 +270,9 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
                          "xltools.publish); hãy nâng cấp xltools, hoặc dùng lệnh `xltools publish` khi đã có.") from exc
     from ..commands.publish import output_names
 
+    if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
+        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
+                         "cạnh bảng tính).")
     _, evaluations = evaluate_book(book, tables)
     items = appendices(evaluations)
     names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
