@@ -69,3 +69,22 @@ def test_bad_number_in_a_table_names_the_row(capsys, tmp_path, data_dir):
                    encoding="utf-8")
     code, _, err = run(capsys, "check", str(bad))
     assert code == 2 and "bad.txt, Phụ lục I, dòng" in err and "8.4.030" in err
+
+
+def test_rank_of_a_workbook_uses_its_own_edited_bands(capsys, tmp_path, data_dir):
+    """`rank BOOK.xlsx` without --set classes with the bands on the workbook's Cấu hình sheet."""
+    from openpyxl import load_workbook
+
+    book = tmp_path / "bang.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "--units", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"),
+                 "--with-appraised", "-o", str(book)]) == 0
+    wb = load_workbook(book)
+    ws = wb["Cấu hình"]
+    assert ws["A13"].value == "Tốt" and ws["B13"].value == 80
+    ws["B13"] = 95  # Tốt from 95: only the first unit keeps it
+    wb.save(book)
+    capsys.readouterr()
+    rows = json.loads(run(capsys, "rank", str(book), "--json")[1])
+    assert [r["class"] for r in rows[:3]] == ["Tốt", "Khá", "Khá"]
+    rows = json.loads(run(capsys, "rank", str(book), "--set", "backan-2024-so", "--json")[1])
+    assert [r["class"] for r in rows[:3]] == ["Tốt", "Tốt", "Tốt"]  # --set names the shipped bands

@@ -239,3 +239,76 @@ def test_demo_writes_the_workbook(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
     assert is_appraisal_workbook(tmp_path / "bang_tham_dinh_mau.xlsx")
     shutil.rmtree(tmp_path)
+
+
+# ------------------------------------------------------------------ sets that are not shipped
+
+def test_set_data_round_trip():
+    from xltools.workbook import setdata
+
+    for cset in catalog.shipped().values():
+        assert setdata.loads(setdata.dumps(cset), cset.id) == cset
+
+
+def test_a_users_own_set_travels_inside_the_workbook(tmp_path):
+    from workbook_harness import odd_set
+
+    cset = odd_set()
+    path = build_file([SectionInput(cset, None, blank_rows=2)], tmp_path / "own.xlsx")
+    wb = load_workbook(path)
+    wb["Tổng hợp Tỉnh"]["B7"] = "Tỉnh Thử Nghiệm"
+    wb["Tổng hợp Tỉnh"]["D7"] = 30
+    wb.save(tmp_path / "typed.xlsx")
+    [(table, read_set)] = read_workbook_with_sets(tmp_path / "typed.xlsx")
+    assert read_set == cset and table.units[0].fields[0].appraised == 30
+    # shipped sets are found by id: no copy in the file
+    shipped = build([SectionInput(catalog.get("backan-2024-so"))])
+    assert shipped[L.CONFIG_SHEET].cell(5, L.CONFIG_SETS_COLUMNS.index("set_data") + 1).value is None
+
+
+def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
+    _, sections = sample_sections()
+    path = build_file(sections, tmp_path / "a.xlsx", with_appraised=True)
+    wb = load_workbook(path)
+    lay = L.workbook_layout([(s.cset, len(s.units) + L.DEFAULT_SPARE_ROWS) for s in sections]).sections[0].summary
+    wb[lay.sheet].cell(7, lay.note).value = "Lĩnh vực 4: thiếu văn bản"
+    wb.save(tmp_path / "noted.xlsx")
+    tables = read_workbook(tmp_path / "noted.xlsx")
+    assert {f.reason for f in tables[0].units[0].fields} == {"Lĩnh vực 4: thiếu văn bản"}
+    again = [SectionInput(s.cset, t.units) for s, t in zip(sections, tables)]
+    kept = load_workbook(build_file(again, tmp_path / "b.xlsx", with_appraised=True))[lay.sheet]
+    blank = load_workbook(build_file(again, tmp_path / "c.xlsx"))[lay.sheet]
+    assert kept.cell(7, lay.note).value == "Lĩnh vực 4: thiếu văn bản" and kept.cell(7, 4).value == 9
+    assert blank.cell(7, lay.note).value is None and blank.cell(7, 4).value is None and blank.cell(7, 3).value == 9
+
+
+# Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
+EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM"}
+
+
+def test_formulas_use_only_functions_every_engine_knows():
+    import re
+
+    used = set()
+    for name, sets in shipped_templates():
+        wb = build([SectionInput(s) for s in sets])
+        for ws in wb.worksheets:
+            texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] == "="]
+            texts += [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
+            for text in texts:
+                used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r"'[^']*'|\"[^\"]*\"", "", text)))
+    assert used <= EXCEL_2007, used - EXCEL_2007
+    assert {"RANK", "SUMPRODUCT", "COUNTIFS", "ROUND"} <= used
+
+
+def test_unlocked_cells_are_the_layouts_inputs():
+    """SummaryLayout.input_cols (what macros may treat as typed data) is exactly what the sheet unlocks."""
+    for name, sets in shipped_templates():
+        wb = build([SectionInput(s) for s in sets])
+        layout = L.workbook_layout([(s, L.BLANK_ROWS + L.DEFAULT_SPARE_ROWS) for s in sets])
+        for section in layout.sections:
+            lay = section.summary
+            ws = wb[lay.sheet]
+            unlocked = [c for c in range(1, lay.last_col + 1) if not ws.cell(lay.first_row, c).protection.locked]
+            assert unlocked == sorted(lay.input_cols()), (name, lay.sheet)

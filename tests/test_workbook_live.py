@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, read_rows, type_units
+from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
 from xltools import catalog
 from xltools.commands.template import shipped_templates
 from xltools.core.criteria import Band
@@ -283,22 +283,6 @@ def test_no_errors_in_any_shipped_template(calc, tmp_path):
 
 # ------------------------------------------------------------------ a set unlike Bắc Kạn's
 
-def odd_set():
-    """5 fields, maximum 150 (not 100), survey on some fields only, bonus and penalty, bands on the
-    percentage with Xuất sắc, 2 decimals: nothing in the workbook may assume Bắc Kạn's shape."""
-    from xltools.core.criteria import from_dict
-
-    return from_dict({
-        "id": "thu-nghiem-2025-tinh", "province": "Thử Nghiệm", "level": "tinh", "years": [2025], "decimals": 2,
-        "fields": [{"name": "Lĩnh vực A", "max": 40, "survey_max": 10}, {"name": "Lĩnh vực B", "max": 25},
-                   {"name": "Lĩnh vực C", "max": 30.5, "survey_max": 4.5}, {"name": "Lĩnh vực D", "max": 20},
-                   {"name": "Lĩnh vực E", "max": 20}],
-        "bands_basis": "percent", "bonus_penalty": {"bonus_max": 5, "penalty_max": 10},
-        "bands": [{"label": "Xuất sắc", "min": 90}, {"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70},
-                  {"label": "Trung bình", "min": 50}, {"label": "Yếu", "min": 0}],
-    }, "thu-nghiem")
-
-
 def test_a_set_with_other_fields_maxima_bonus_and_percent_bands(calc, tmp_path):
     cset = odd_set()
     assert cset.max_total == 155 and len(cset.fields) == 5
@@ -313,3 +297,54 @@ def test_a_set_with_other_fields_maxima_bonus_and_percent_bands(calc, tmp_path):
         rows = read_rows(doc, section, 14)
         assert_matches_core(rows, score_table(cset, units), cset)
         assert {r.class_label for r in rows} - {None, ""}  # some classes reached
+
+
+def test_half_way_totals_round_like_the_core(calc, tmp_path):
+    """Sums ending in 5 at the first dropped decimal (61,005 is 61,00499999… in binary) round half
+    away from zero in Calc as in the core; ties at the rounded total share a rank."""
+    from xltools.core.scoring import FieldScores, Unit
+
+    cset = catalog.get("backan-2022-huyen")  # 2 decimals, survey on every field
+
+    def unit(name, appraised, survey):
+        return Unit(name, [FieldScores(self=Decimal(a), appraised=Decimal(a), survey=Decimal(s))
+                           for a, s in zip(appraised, survey)])
+    units = [
+        unit("Huyện A", ["10.005", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.005"]),
+        unit("Huyện B", ["10.006", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.005"]),
+        unit("Huyện C", ["10.014", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.004"]),
+        unit("Huyện D", ["0.125", "0.335", "1.245", "0", "0", "0", "0"], ["0.005", "0.015", "0", "0", "0", "0", "0"]),
+    ]
+    path, layout = blank_template(tmp_path, [(cset, len(units))])
+    with calc.open(path) as doc:
+        type_units(doc, layout.sections[0], units)
+        doc.recalc()
+        rows = read_rows(doc, layout.sections[0], len(units))
+        results = score_table(cset, units)
+        assert_matches_core(rows, results, cset)
+    by_name = {r.unit.name: r for r in results}
+    assert by_name["Huyện A"].appraised_total == Decimal("61.01") and by_name["Huyện D"].appraised_total == Decimal("1.71")
+    # 61,01 + 10,01 for A and B (a tie), 61,01 + 10,00 for C
+    assert [(by_name[n].total, by_name[n].rank) for n in ("Huyện A", "Huyện B", "Huyện C")] == [
+        (Decimal("71.02"), 1), (Decimal("71.02"), 1), (Decimal("71.01"), 3)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_many_ties_rank_like_the_core(calc, tmp_path, seed):
+    """40 units on a coarse grid (quarters, no survey): many equal totals, each group one rank."""
+    import random
+
+    from xltools.core.scoring import FieldScores, Unit
+
+    cset = catalog.get("backan-2023-xa")
+    rng = random.Random(seed)
+    units = [Unit(f"Xã {i:02d}", [FieldScores(self=f.max, appraised=Decimal(rng.randint(int(f.max * 2) - 4,
+                                                                                             int(f.max * 2))) / 2)
+                                  for f in cset.fields]) for i in range(40)]
+    path, layout = blank_template(tmp_path, [(cset, 40)])
+    with calc.open(path) as doc:
+        type_units(doc, layout.sections[0], units)
+        doc.recalc()
+        results = score_table(cset, units)
+        assert_matches_core(read_rows(doc, layout.sections[0], 40), results, cset)
+    assert len({r.rank for r in results}) < 40  # there were ties

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xltools.core.criteria import CriteriaSet
+from xltools.core.criteria import CriteriaSet, from_dict
 from xltools.core.numbers import quantize, to_decimal
 from xltools.core.scoring import CriterionScore, FieldScores, Unit, criteria_field_scores
 from xltools.workbook import layout as L
@@ -152,3 +152,17 @@ def as_rank(value) -> int | None:
 
 def as_label(value) -> str | None:
     return value or None
+
+
+def odd_set():
+    """5 fields, maximum 155 with the bonus (not 100), survey on some fields only, bonus and penalty, bands on the
+    percentage with Xuất sắc, 2 decimals: nothing in the workbook may assume Bắc Kạn's shape."""
+    return from_dict({
+        "id": "thu-nghiem-2025-tinh", "province": "Thử Nghiệm", "level": "tinh", "years": [2025], "decimals": 2,
+        "fields": [{"name": "Lĩnh vực A", "max": 40, "survey_max": 10}, {"name": "Lĩnh vực B", "max": 25},
+                   {"name": "Lĩnh vực C", "max": 30.5, "survey_max": 4.5}, {"name": "Lĩnh vực D", "max": 20},
+                   {"name": "Lĩnh vực E", "max": 20}],
+        "bands_basis": "percent", "bonus_penalty": {"bonus_max": 5, "penalty_max": 10},
+        "bands": [{"label": "Xuất sắc", "min": 90}, {"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70},
+                  {"label": "Trung bình", "min": 50}, {"label": "Yếu", "min": 0}],
+    }, "thu-nghiem")

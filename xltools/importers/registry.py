@@ -90,4 +90,12 @@ def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) ->
 
 
 def load(path: str | Path, set_id: str | None = None) -> list[tuple[UnitsTable, CriteriaSet]]:
-    return pair_with_sets(read_tables(path), set_id, Path(path).name)
+    """Tables with their sets. An appraisal workbook carries its own sets (bands edited on Cấu hình,
+    a province's own .yaml set), so they win unless --set names another."""
+    path = Path(path)
+    if set_id is None and path.suffix.lower() in (".xlsx", ".xlsm") and path.exists():
+        from ..workbook.reader import is_appraisal_workbook, read_workbook_with_sets
+
+        if is_appraisal_workbook(path):
+            return read_workbook_with_sets(path)
+    return pair_with_sets(read_tables(path), set_id, path.name)

@@ -7,11 +7,11 @@ gives identical bytes.
 from __future__ import annotations
 
 import datetime
-from copy import copy
 import io
 import os
 import tempfile
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,10 @@ from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
+from .. import catalog
 from . import formulas as F
 from . import layout as L
+from . import setdata
 
 FONT = "Times New Roman"
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
@@ -53,13 +55,13 @@ CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFF
 CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
 CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
 CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
+CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
+
 # Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
 DETAIL_NAME_WIDTH = 70
 DETAIL_NAME_CHARS = 105
 DETAIL_UNIT_CHARS = 30
 LINE_HEIGHT = 16.5
-
-CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
 
 
 @dataclass
@@ -209,7 +211,7 @@ def _header(ws, row1: int, col: int, text: str, span: int = 1, sub: list[str] | 
         ws.merge_cells(start_row=row1, start_column=col, end_row=r2, end_column=col)
 
 
-def _summary_headers(ws, section: L.Section, rule_names: bool) -> None:
+def _summary_headers(ws, section: L.Section) -> None:
     cset, lay = section.cset, section.summary
     r = L.HEADER_ROWS[0]
     _header(ws, r, lay.stt, "STT")
@@ -244,20 +246,22 @@ def _summary_headers(ws, section: L.Section, rule_names: bool) -> None:
     ws.row_dimensions[r + 1].height = 45
 
 
-def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
-             districts: L.Section | None, with_appraised: bool) -> None:
+def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
+             district_names: dict[str, str], with_appraised: bool) -> None:
+    """One summary sheet. `district_names` maps name_key -> the district's name as its own sheet
+    writes it, so a commune's district matches it exactly (COUNTIFS compares text)."""
     cset, lay = section.cset, section.summary
     d = cset.decimals
     _title_block(ws, section, year, decision, lay.print_last_col)
-    _summary_headers(ws, section, communes is not None)
+    _summary_headers(ws, section)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
     total_range = lay.column_range(lay.total)
-    district_names = {}
-    if districts is not None:
-        district_names = {name_key(u.name): u.name for u in (districts_units(districts) or [])}
+    name_width = _name_width(units)
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
         c = lambda col: _cell(col, row)  # noqa: E731
+        if unit and len(unit.name) > name_width:  # wrapped: Excel and Calc keep the default height
+            ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(unit.name) // int(name_width))
         _put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
         _put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
         if lay.district:
@@ -281,8 +285,7 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
             if fc.survey:
                 sl = section.survey
                 pos = _cell(lay.survey_row, row, absolute_col=True)
-                col_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.fields[k])}${sl.first_row}:" \
-                            f"${L.col_letter(sl.fields[k])}${sl.last_row}"
+                col_range = sl.column_range(sl.fields[k])
                 _put(ws, row, fc.survey, _f(F.fetch(pos, col_range)), f"xl_calc_{d}")
         _put(ws, row, lay.self_total, _f(F.rounded_sum([c(fc.self) for fc in lay.fields], cset)), f"xl_total_{d}")
         _put(ws, row, lay.appraised_total, _f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
@@ -309,16 +312,17 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
             _put(ws, row, lay.class_after_rule,
                  _f(F.district_rule(name, c(lay.class_), c(lay.order), cl.column_range(cl.district),
                                     cl.column_range(cl.order), names["BandLabel"], cset)), "xl_center")
-        _put(ws, row, lay.note, None, "xl_in_text")
+        reasons = [f.reason for k, f in enumerate(unit.fields) if f.reason and not lay.field_from_detail(k)] \
+            if unit and with_appraised else []
+        _put(ws, row, lay.note, "; ".join(dict.fromkeys(reasons)) or None, "xl_in_text")
         if lay.detail_row:
             _put(ws, row, lay.detail_row, _f(F.match_row(name, section.detail.unit_range())), "xl_center")
         if lay.survey_row:
             sl = section.survey
-            names_range = f"{L.quote_sheet(sl.sheet)}!$B${sl.first_row}:$B${sl.last_row}"
-            _put(ws, row, lay.survey_row, _f(F.match_row(name, names_range)), "xl_center")
+            _put(ws, row, lay.survey_row, _f(F.match_row(name, sl.column_range(sl.name))), "xl_center")
         _put(ws, row, lay.check, _f(_summary_check(section, row)), "xl_flag")
     _summary_formats(ws, section)
-    widths = {lay.stt: 5, lay.name: _name_width(units), lay.total: 10, lay.rank: 8, lay.class_: 11,
+    widths = {lay.stt: 5, lay.name: name_width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
     if lay.district:
         widths[lay.district] = 18
@@ -330,10 +334,6 @@ def _summary(wb, ws, section: L.Section, units: list[Unit | None], year, decisio
         ws.column_dimensions[L.col_letter(col)].hidden = True
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
-
-
-def districts_units(section: L.Section) -> list[Unit]:
-    return getattr(section, "_units", None) or []
 
 
 def _num(value):
@@ -358,8 +358,7 @@ def _summary_check(section: L.Section, row: int) -> str:
     if lay.survey_row:
         sl = section.survey
         pos = _cell(lay.survey_row, row)
-        check_range = f"{L.quote_sheet(sl.sheet)}!${L.col_letter(sl.check)}${sl.first_row}:" \
-                      f"${L.col_letter(sl.check)}${sl.last_row}"
+        check_range = sl.column_range(sl.check)
         parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {sl.sheet}."))
         parts.append((f'IF({pos}="",FALSE,INDEX({check_range},{pos})<>"")', f"Xem cột Kiểm tra trang {sl.sheet}."))
     if lay.detail_row:
@@ -399,6 +398,12 @@ def _summary_formats(ws, section: L.Section) -> None:
     if inputs:
         first = L.col_letter(lay.number_input_cols()[0][0])
         _cf(ws, inputs, f'AND(${L.col_letter(lay.name)}{r1}<>"",ISBLANK({first}{r1}))', **CF_BLANK)
+    # the note is due where Thẩm định differs from Tự chấm (core check "reason-missing")
+    differs = [f"AND(ISNUMBER({_cell(fc.appraised, r1)}),ISNUMBER({_cell(fc.self, r1)}),"
+               f"{_cell(fc.appraised, r1)}<>{_cell(fc.self, r1)})"
+               for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
+    if differs:
+        _cf(ws, col_rng(lay.note), f"AND(ISBLANK({_cell(lay.note, r1)}),OR({','.join(differs)}))", **CF_DIFF)
 
 
 # ---------------------------------------------------------------- survey sheet
@@ -452,7 +457,7 @@ def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
 
 # ---------------------------------------------------------------- detail sheet
 
-def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
+def _detail(ws, section: L.Section, units: list[Unit | None], year, with_appraised: bool) -> None:
     cset, lay = section.cset, section.detail
     d = max(cset.decimals, 2)
     _put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
@@ -513,10 +518,11 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year) -> None:
                 _put(ws, row, lay.note, None, "xl_survey_leaf")
             else:
                 _put(ws, row, lay.self, _num(score and score.self), f"xl_in_{d}")
-                _put(ws, row, lay.appraised, _num(score and score.appraised), f"xl_in_{d}")
+                _put(ws, row, lay.appraised, _num(score and score.appraised) if with_appraised else None,
+                     f"xl_in_{d}")
                 # Giải trình / Ghi chú: written only when there is text; the empty ones take the
                 # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-                for col, text in ((lay.reason, score and score.reason), (lay.note, score and score.note)):
+                for col, text in ((lay.reason, score and score.reason), (lay.note, with_appraised and score and score.note)):
                     if text:
                         _put(ws, row, col, text, "xl_in_text")
             # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
@@ -568,7 +574,8 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
                   "bands_basis": "phần trăm" if c.bands_basis == "percent" else "điểm",
                   "max_total": float(c.max_total), "district_rule": "có" if c.district_rule else "không",
                   "detail_sheet": s.detail.sheet if s.detail else None,
-                  "survey_sheet": s.survey.sheet if s.survey else None}
+                  "survey_sheet": s.survey.sheet if s.survey else None,
+                  "set_data": None if catalog.shipped().get(c.id) == c else setdata.dumps(c)}
         for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1):
             _put(ws, s.config_row, i, values[key], "xl_text")
         col = s.bands_col
@@ -589,6 +596,9 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
         letter = L.col_letter(i)
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 16)
     ws.row_dimensions[L.CONFIG_SETS_HEADER_ROW].height = 32
+    last_band_row = L.CONFIG_BANDS_FIRST_ROW + max(len(s.cset.bands) for s in layout.sections) - 1
+    _print_setup(ws, f"{L.CONFIG_SETS_HEADER_ROW}:{L.CONFIG_SETS_HEADER_ROW}", len(L.CONFIG_SETS_HEADERS) - 1,
+                 last_band_row, None)
 
 
 def _defined_names(wb, layout: L.WorkbookLayout) -> None:
@@ -617,17 +627,16 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
     _styles(wb, {s.cset.decimals for s in layout.sections} | {max(s.cset.decimals, 2) for s in layout.sections})
     communes = layout.section("xa")
     districts = layout.section("huyen")
-    if districts is not None:
-        districts._units = [u for u in unit_lists["huyen"] if u]
+    district_names = {name_key(u.name): u.name for u in unit_lists.get("huyen", []) if u}
     for s in layout.sections:
         units = unit_lists[s.cset.level]
         ws = wb.create_sheet(s.summary.sheet)
-        _summary(wb, ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
-                 districts if s.cset.level == "xa" else None, with_appraised)
+        _summary(ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
+                 district_names if s.cset.level == "xa" else {}, with_appraised)
         if s.survey:
             _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
-            _detail(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level])
+            _detail(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level], with_appraised)
     _config(wb.create_sheet(L.CONFIG_SHEET), layout, years)
     _defined_names(wb, layout)
     if communes is not None and districts is not None:

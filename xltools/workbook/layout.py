@@ -54,9 +54,10 @@ CONFIG_MARKER_CELL = "B2"  # holds LAYOUT_VERSION: how a reader recognises the w
 CONFIG_SETS_HEADER_ROW = 4
 CONFIG_SETS_FIRST_ROW = 5  # one row per section, at most len(LEVEL_ORDER) rows
 CONFIG_SETS_COLUMNS = ("sheet", "set_id", "rows", "province", "level", "years", "decimals", "bands_basis",
-                       "max_total", "district_rule", "detail_sheet", "survey_sheet")
+                       "max_total", "district_rule", "detail_sheet", "survey_sheet", "set_data")
 CONFIG_SETS_HEADERS = ("Trang tổng hợp", "Mã bộ tiêu chí", "Số dòng", "Tỉnh", "Cấp", "Năm", "Số chữ số thập phân",
-                       "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH")
+                       "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH",
+                       "Dữ liệu bộ tiêu chí")  # set_data: JSON of a set that is not shipped (setdata.py)
 CONFIG_BANDS_TITLE_ROW = 11
 CONFIG_BANDS_HEADER_ROW = 12
 CONFIG_BANDS_FIRST_ROW = 13
@@ -75,6 +76,12 @@ def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
     c = col_letter(col)
     cell = f"${c}${row}" if absolute else f"{c}{row}"
     return f"{quote_sheet(sheet)}!{cell}"
+
+
+def column_range(sheet: str, col: int, first: int, last: int) -> str:
+    """'Tổng hợp Huyện'!$N$7:$N$40: a column of data rows, for RANK, MATCH, COUNTIFS, defined names."""
+    c = col_letter(col)
+    return f"{quote_sheet(sheet)}!${c}${first}:${c}${last}"
 
 
 def quote_sheet(sheet: str) -> str:
@@ -209,11 +216,8 @@ class SummaryLayout:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
         return self.cset.fields[index].code in {c.code for c in self.cset.criteria}
 
-    def column_range(self, col: int, absolute: bool = True) -> str:
-        """'Tổng hợp Huyện'!$N$7:$N$40: a whole data column, for RANK, COUNTIFS, defined names."""
-        c = col_letter(col)
-        cells = f"${c}${self.first_row}:${c}${self.last_row}" if absolute else f"{c}{self.first_row}:{c}{self.last_row}"
-        return f"{quote_sheet(self.sheet)}!{cells}"
+    def column_range(self, col: int) -> str:
+        return column_range(self.sheet, col, self.first_row, self.last_row)
 
     def input_cols(self) -> list[int]:
         """Columns the appraiser types into (unlocked): name, district, scores not fed by formulas, notes."""
@@ -271,6 +275,9 @@ class SurveyLayout:
     def rows(self) -> range:
         return range(self.first_row, self.last_row + 1)
 
+    def column_range(self, col: int) -> str:
+        return column_range(self.sheet, col, self.first_row, self.last_row)
+
 
 # ---------------------------------------------------------------- detail sheet
 
@@ -325,12 +332,10 @@ class DetailLayout:
         return self.block_start(self.n_units) - 1
 
     def unit_range(self) -> str:
-        c = col_letter(self.unit)
-        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+        return self.column_range(self.unit)
 
     def column_range(self, col: int) -> str:
-        c = col_letter(col)
-        return f"{quote_sheet(self.sheet)}!${c}${DETAIL_FIRST_ROW}:${c}${self.last_row}"
+        return column_range(self.sheet, col, DETAIL_FIRST_ROW, self.last_row)
 
 
 # ---------------------------------------------------------------- the workbook
@@ -363,9 +368,8 @@ class Section:
 
     def bands_range(self, offset: int) -> str:
         """'Cấu hình'!$A$13:$A$17: labels (offset 0), minima (1) or order (2) of the bands."""
-        c = col_letter(self.bands_col + offset)
-        last = CONFIG_BANDS_FIRST_ROW + len(self.cset.bands) - 1
-        return f"{quote_sheet(CONFIG_SHEET)}!${c}${CONFIG_BANDS_FIRST_ROW}:${c}${last}"
+        return column_range(CONFIG_SHEET, self.bands_col + offset, CONFIG_BANDS_FIRST_ROW,
+                            CONFIG_BANDS_FIRST_ROW + len(self.cset.bands) - 1)
 
     @property
     def config_row(self) -> int:

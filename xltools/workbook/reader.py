@@ -20,6 +20,7 @@ from ..core.numbers import NumberError, parse_score, to_decimal
 from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
 from ..importers.text_tables import ReadError
 from . import layout as L
+from . import setdata
 
 MAX_REPORTED = 20
 
@@ -138,10 +139,7 @@ class _Reader:
             index = row - L.CONFIG_SETS_FIRST_ROW
             sheet = str(cfg.value(row, col["sheet"]))
             set_id = str(cfg.value(row, col["set_id"]) or "")
-            try:
-                cset = catalog.get(set_id)
-            except LookupError as exc:
-                raise ReadError(f"{self.source}, {L.CONFIG_SHEET}!{L.col_letter(col['set_id'])}{row}: {exc}") from exc
+            cset = self.criteria_set(set_id, cfg.value(row, col["set_data"]), row, col)
             cset = self.bands(cfg, index, cset)
             rows = cfg.value(row, col["rows"])
             year = cfg.value(row, col["years"])
@@ -151,6 +149,20 @@ class _Reader:
         if not out:
             raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} không ghi bộ tiêu chí nào.")
         return out
+
+    def criteria_set(self, set_id: str, data, row: int, col: dict) -> CriteriaSet:
+        """The set's own data saved in the workbook (written only for sets that are not shipped as
+        they are), else the shipped set with that id."""
+        if isinstance(data, str) and data.strip():
+            where = f"{self.source}, {L.CONFIG_SHEET}!{L.col_letter(col['set_data'])}{row}"
+            try:
+                return setdata.loads(data, where)
+            except ValueError as exc:  # bad JSON, or a set that does not hold together
+                raise ReadError(f"{where}: dữ liệu bộ tiêu chí {set_id} bị hỏng ({exc}).") from exc
+        try:
+            return catalog.get(set_id)
+        except LookupError as exc:
+            raise ReadError(f"{self.source}, {L.CONFIG_SHEET}!{L.col_letter(col['set_id'])}{row}: {exc}") from exc
 
     def bands(self, cfg: _Sheet, index: int, cset: CriteriaSet) -> CriteriaSet:
         """The set with the bands typed on Cấu hình (the formulas class by them)."""
@@ -211,7 +223,8 @@ class _Reader:
             if not lay.field_from_detail(i):
                 s.self = self.number(ws, row, fc.self, f"{name or 'dòng ' + str(row)}, {f.name}, Tự chấm")
                 s.appraised = self.number(ws, row, fc.appraised, f"{name or 'dòng ' + str(row)}, {f.name}, Thẩm định")
-                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row)}
+                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
+                           "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
         bonus = self.number(ws, row, lay.bonus, f"{name}, Điểm thưởng") if lay.bonus else None
         penalty = self.number(ws, row, lay.penalty, f"{name}, Điểm trừ") if lay.penalty else None
@@ -296,3 +309,8 @@ class _Reader:
 def _key(name: str) -> str:
     """How MATCH compares names: exact text, case-insensitive."""
     return tidy(name).casefold()
+
+
+# The reader over cell grids (lists of rows of values), for callers that already hold the values,
+# e.g. the macros inside Excel (xltools.excel): GridReader(name, {sheet: rows}).read() / .config().
+GridReader = _Reader
