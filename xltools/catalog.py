@@ -65,3 +65,20 @@ def find(province: str | None, level: str | None, year: int | None) -> CriteriaS
             and (year is None or year in s.years)
             and (not province or fold(province) == fold(s.province))]
     return fits[0] if len(fits) == 1 else None
+
+
+def match_maxima(table) -> CriteriaSet | None:
+    """The one shipped set whose maxima agree with every maximum the table's headers print, among
+    the sets that fit what else the table says (level, province, year, number of fields)."""
+    from .core.checks import header_max_expected
+    from .core.names import fold
+
+    if not table.header_maxima:
+        return None
+    fits = [s for s in shipped().values()
+            if (not table.level or s.level == table.level)
+            and (not table.province or fold(table.province) == fold(s.province))
+            and (table.year is None or table.year in s.years)
+            and (not table.field_names or len(table.field_names) == len(s.fields))
+            and all(header_max_expected(s, h) == h.value for h in table.header_maxima)]
+    return fits[0] if len(fits) == 1 else None

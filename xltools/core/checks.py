@@ -196,16 +196,21 @@ def _same_survey_rows(cset, table, out):
             seen[row] = unit.name
 
 
+def header_max_expected(cset, h) -> Decimal | None:
+    """The maximum the set gives for what a header cell states (None: the set has no such field)."""
+    if h.field_index is None:
+        return {"self": cset.self_max, "appraised": cset.self_max, "survey": cset.survey_max,
+                "total": cset.max_total}[h.kind]
+    if h.field_index >= len(cset.fields):
+        return None
+    f = cset.fields[h.field_index]
+    return f.survey_max if h.kind == "survey" else f.max
+
+
 def _header_maxima(cset, table, out):
     for h in table.header_maxima:
-        if h.field_index is None:
-            expected = {"self": cset.self_max, "appraised": cset.self_max, "survey": cset.survey_max,
-                        "total": cset.max_total}[h.kind]
-            field = TOTAL_LABEL[h.kind]
-        else:
-            f = cset.fields[h.field_index]
-            expected = f.survey_max if h.kind == "survey" else f.max
-            field = f.name
+        expected = header_max_expected(cset, h)
+        field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
         if h.value != expected:
             out.append(Finding(WARNING, "header-max-mismatch", "", field,
                                f"Tiêu đề cột {KIND_LABEL.get(h.kind, h.kind)} của '{field}' ghi tối đa {n(h.value)} "

@@ -80,11 +80,12 @@ def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) ->
         return [(t, cset) for t in chosen]
     pairs = []
     for t in tables:
-        cset = catalog.find(t.province, t.level, t.year)
+        cset = catalog.find(t.province, t.level, t.year) or catalog.match_maxima(t)
         if cset is None:
             raise ReadError(f"{source}, {t.sheet}: không tự chọn được bộ tiêu chí (tỉnh {t.province or '?'}, "
                             f"cấp {LEVELS.get(t.level, t.level or '?')}, năm {t.year or '?'}); "
-                            "hãy chỉ rõ bằng --set (xem `xltools sets`).")
+                            "hãy chỉ rõ bằng --set (xem `xltools sets`), hoặc tạo bộ tiêu chí mới từ tiêu đề bảng: "
+                            f"`xltools import {source} --write-set bo-tieu-chi.yaml`.")
         pairs.append((t, cset))
     return pairs
 

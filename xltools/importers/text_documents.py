@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..core.names import fold, name_key, tidy
-from ..core.numbers import NumberError, clean, parse_prose_number, parse_score
+from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
-from .text_tables import (ReadError, TextTable, detect_district, detect_level, detect_province, read_text,
+from .text_tables import (ReadError, TextTable, cell_value, detect_district, detect_level, detect_province, read_text,
                           units_table)
 
 
@@ -37,7 +38,7 @@ def document_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _kind_of(table: TextTable) -> str:
+def table_kind(table: TextTable) -> str:
     head = fold(" ".join(" ".join(r) for r in table.header))
     title = fold(" ".join(table.title[-2:]))
     if "diem chuan" in head or "tieu chi thanh phan" in head:
@@ -51,14 +52,22 @@ def _kind_of(table: TextTable) -> str:
 
 def read_document(text: str, source: str, n_fields: int | None = None) -> list[UnitsTable]:
     """Every units table of a document, report tables of one level merged into one."""
+    lines = text.splitlines()
+    return document_tables(read_text(text), text, source, lambda t: "\n".join(lines[: t.line_numbers[0]]),
+                           n_fields)
+
+
+def document_tables(found: list[TextTable], text: str, source: str, before_of: Callable[[TextTable], str],
+                    n_fields: int | None = None) -> list[UnitsTable]:
+    """What each table of a document is, as units tables; `text` is the whole document and
+    `before_of(table)` the text above a table (the district a commune table belongs to is named there)."""
     province = detect_province(text)
     year = document_year(text)
     tables: list[UnitsTable] = []
     pending_survey: dict[str, UnitsTable] = {}
-    lines = text.splitlines()
-    for t in read_text(text):
-        kind = _kind_of(t)
-        before = "\n".join(lines[: t.line_numbers[0]])
+    for t in found:
+        kind = table_kind(t)
+        before = before_of(t)
         if kind == "tree":
             tables.append(self_assessment_table(t, source, province, year))
             continue
@@ -131,16 +140,16 @@ def _merge_prose_detail(text: str, table: UnitsTable, source: str) -> None:
 
 # ---------------------------------------------------------------- Biểu tự đánh giá
 
+TREE_VALUE_COLUMNS = ((2, "Điểm chuẩn"), (3, "Điểm tự đánh giá"))
+
+
 def tree_rows(table: TextTable, source: str) -> tuple[list[TreeRow], TreeRow | None]:
     rows, total = [], None
     for cells, line in zip(table.rows, table.line_numbers):
         cells = cells + [""] * (5 - len(cells))
         code = clean(cells[0])
-        where = f"{source}, dòng {line}"
-        try:
-            mx, sc = parse_score(cells[2]), parse_score(cells[3])
-        except NumberError as exc:
-            raise ReadError(f"{where}: {exc}") from exc
+        where = ", ".join(x for x in (source, table.container, f"dòng {line}") if x)
+        mx, sc = (cell_value(table, cells, where, line, i, label) for i, label in TREE_VALUE_COLUMNS)
         row = TreeRow(code, tidy(clean(cells[1])), mx, sc, tidy(clean(cells[4])), line)
         if code == "":
             total = row
@@ -155,7 +164,7 @@ def self_assessment_table(table: TextTable, source: str, province: str, year: in
     tops = [r for r in rows if "." not in r.code]
     unit = Unit(name=f"UBND tỉnh {province}" if province else "Đơn vị tự đánh giá",
                 fields=[FieldScores(self=r.self) for r in tops],
-                where=f"{source}, dòng {table.line_numbers[0]}",
+                where=", ".join(x for x in (source, table.container, f"dòng {table.line_numbers[0]}") if x),
                 criteria={r.code: CriterionScore(self=r.self, reason=r.reason) for r in rows})
     if total is not None:
         unit.printed = Printed(self_total=total.self)

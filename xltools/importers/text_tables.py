@@ -7,6 +7,7 @@ as empty cells), then body rows. `read_text` finds the tables; `units_table` tur
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
@@ -26,6 +27,9 @@ class TextTable:
     rows: list[list[str]]  # body cells with markup kept
     line_numbers: list[int]  # 1-based source line of each body row
     index: int = 0
+    container: str = ""  # where the table sits when not in running text: "trang tính 'PL1'", "bảng 2"
+    cell_ref: Callable[[int, int], str] | None = None  # (line, column index) -> "ô F12", when known
+    header_lines: list[int] = dc_field(default_factory=list)
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
@@ -39,32 +43,43 @@ def _cells(line: str) -> list[str]:
 def read_text(text: str) -> list[TextTable]:
     """Split a document into tables. Lines starting with a tab continue the previous row
     (a cell that wrapped across a page); separator lines ('--\\t---') are skipped."""
+    def numbered():
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.rstrip()
+            yield number, (_cells(line) if "\t" in line else [line])
+    return read_rows(numbered())
+
+
+def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> list[TextTable]:
+    """Tables from numbered rows of cells; a row of fewer than two cells is a title line.
+    `wrapped`: a row with an empty first cell continues the previous row (text cut at a page end)."""
     tables: list[TextTable] = []
     title: list[str] = []
     current: TextTable | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip()
-        if "\t" not in line:
-            if line.strip() and current is not None and current.rows:
+    for number, cells in rows:
+        if len(cells) < 2:
+            line = cells[0].strip() if cells else ""
+            if line and current is not None and current.rows:
                 tables.append(current)
                 current = None
                 title = []
-            if line.strip():
+            if line:
                 title.append(_TITLE_MARK.sub("", line).strip())
             continue
-        cells = _cells(line)
+        cells = [c.strip() for c in cells]
         if all(re.fullmatch(r"-*", c) for c in cells):
             continue
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
-        if _ROW_START.match(cells[0]) or (first == "" and current.rows and _is_total_row(cells)):
+        if _ROW_START.match(cells[0]) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped)):
             current.rows.append(cells)
             current.line_numbers.append(number)
         elif first == "" and current.rows:
             _continue_row(current.rows[-1], cells)
         else:
             current.header.append(cells)
+            current.header_lines.append(number)
     if current is not None and current.rows:
         tables.append(current)
     for i, t in enumerate(tables):
@@ -152,7 +167,7 @@ def columns(table: TextTable, survey_only: bool = False) -> list[Column]:
         elif "xep hang" in g or "ket qua" in g or "xep loai" in g or "phan loai" in g:
             position = group_positions.setdefault(group, 0)
             group_positions[group] += 1
-            lf = fold(label)
+            lf = fold(label or group)  # a lone "Xếp loại" column names itself
             if "xep hang" in lf:
                 role = "rank"
             elif "sau" in lf and ("quy tac" in lf or "cap xa" in lf):
@@ -193,6 +208,13 @@ def _value(cell: str, where: str):
         raise ReadError(f"{where}: {exc}") from exc
 
 
+def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
+    """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
+    cell = cells[index] if index < len(cells) else ""
+    ref = f", {table.cell_ref(line, index)} ({label})" if table.cell_ref else f", cột '{label}'"
+    return _value(cell, f"{where}{ref}")
+
+
 def units_table(table: TextTable, source: str, survey_only: bool = False, district: str | None = None,
                 n_fields: int | None = None) -> UnitsTable:
     """A summary table as units; printed totals, ranks and classes are kept to be checked."""
@@ -223,9 +245,13 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
             elif c.role == "field" and c.kind:
                 if c.field_index >= count:
                     raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
-                setattr(fields[c.field_index], c.kind, _value(cell, f"{where}, cột '{c.label}'"))
+                target = fields[c.field_index]
+                setattr(target, c.kind, cell_value(table, row, where, line, i, c.label))
+                if table.cell_ref:
+                    target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
             elif c.role == "total":
-                setattr(p, "total" if c.kind == "total" else f"{c.kind}_total", _value(cell, f"{where}, cột '{c.label}'"))
+                setattr(p, "total" if c.kind == "total" else f"{c.kind}_total",
+                        cell_value(table, row, where, line, i, c.label))
             elif c.role == "rank":
                 p.rank = int(text) if text.isdigit() else None
             elif c.role == "class":
@@ -240,11 +266,13 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
 
 
 def table_label(table: TextTable) -> str:
+    """'Phụ lục I', with the sheet or Word table it sits in when there is one."""
     for line in reversed(table.title):
         m = re.search(r"PHỤ LỤC\s+[IVX]+", line, re.IGNORECASE)
         if m:
-            return m.group(0).upper().replace("PHỤ LỤC", "Phụ lục")
-    return f"bảng {table.index + 1}"
+            label = m.group(0).upper().replace("PHỤ LỤC", "Phụ lục")
+            return f"{label} ({table.container})" if table.container else label
+    return table.container or f"bảng {table.index + 1}"
 
 
 # ---------------------------------------------------------------- what a title says

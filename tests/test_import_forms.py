@@ -1,0 +1,83 @@
+"""Biểu tự đánh giá from .xlsx/.docx: criteria detail, field scores, unit name, appraised column."""
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import Workbook
+
+from office_samples import seed_tables, write_docx, write_xlsx
+from xltools.core.names import tidy
+from xltools.core.numbers import clean
+from xltools.importers.forms import unit_name
+from xltools.importers.office import read_office
+from xltools.importers.registry import read_tables
+
+SEED = "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_docx])
+def test_form_detail_matches_text_seed(tmp_path, data_dir, writer):
+    path = writer(tmp_path / f"bieu.{writer.__name__[-4:]}", seed_tables(data_dir / SEED))
+    [form] = read_office(path)
+    [expected] = read_tables(data_dir / SEED)
+    unit, want = form.units[0], expected.units[0]
+    assert unit.name == "UBND tỉnh Bắc Giang" and form.level == "tinh" and form.has_reasons
+    assert len(unit.criteria) == len(want.criteria) == 133
+    assert {c: (s.self, tidy(s.reason)) for c, s in unit.criteria.items()} == \
+        {c: (s.self, tidy(s.reason)) for c, s in want.criteria.items()}
+    assert [f.self for f in unit.fields] == [D("9.5"), D("6"), D("12.9829"), D("6.4384"), D("5"), D("7.7493"),
+                                             D("11.9673"), D("5.6111")] == [f.self for f in want.fields]
+    assert unit.printed.self_total == D("65.249")
+
+
+def test_other_column_order_with_appraised_and_evidence(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu"
+    rows = [["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024"], ["Đơn vị:", "Sở  Tư pháp"], [],
+            ["TT", "Nội dung tiêu chí", "Điểm", None, "Tài liệu kiểm chứng", "Giải trình", "Điểm thẩm định"],
+            [None, None, "Tối đa", "Tự chấm", None, None, None],
+            ["1.", "Công tác chỉ đạo", 2, 1.5, "KH số 1", None, 1.25],
+            ["1.1", "Kế hoạch CCHC", 1, "1,0", "KH số 1", "Đủ", 1],
+            ["1.2", "Báo cáo", 1, "0,5", None, "Thiếu 1 báo cáo", "0,25"],
+            ["2", "Cải cách thể chế", 1, 1, None, None, 1],
+            [None, "Tổng điểm", 3, "2,5", None, None, "2,25"]]
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+    ws.merge_cells("C4:D4")
+    wb.save(tmp_path / "stp.xlsx")
+    [form] = read_office(tmp_path / "stp.xlsx")
+    unit = form.units[0]
+    assert unit.name == "Sở Tư pháp"
+    assert [(f.self, f.appraised) for f in unit.fields] == [(D("1.5"), D("1.25")), (D(1), D(1))]
+    assert {c: (s.self, s.appraised, s.reason) for c, s in unit.criteria.items()} == {
+        "1": (D("1.5"), D("1.25"), ""), "1.1": (D("1.0"), D(1), "Đủ"), "1.2": (D("0.5"), D("0.25"), "Thiếu 1 báo cáo"),
+        "2": (D(1), D(1), "")}
+    assert (unit.printed.self_total, unit.printed.appraised_total) == (D("2.5"), D("2.25"))
+
+
+def test_form_score_error_names_the_cell(tmp_path, data_dir):
+    [tree] = seed_tables(data_dir / SEED)
+    tree.rows[3][3] = "1.055"
+    path = write_xlsx(tmp_path / "bieu.xlsx", [tree], as_numbers=False)
+    with pytest.raises(ValueError) as err:
+        read_office(path)
+    row = len(tree.title) + 1 + len(tree.header) + 4
+    assert f"bieu.xlsx, trang tính 'Bảng 1', dòng {row}, ô D{row} (Điểm tự đánh giá): '1.055'" in str(err.value)
+
+
+@pytest.mark.parametrize("title, name", [
+    (["BIỂU TỰ ĐÁNH GIÁ", "Tên đơn vị: UBND huyện Ba Bể"], "UBND huyện Ba Bể"),
+    (["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CỦA SỞ TƯ PHÁP NĂM 2024"], "SỞ TƯ PHÁP"),
+    (["BIỂU TỰ ĐÁNH GIÁ", "(Kèm theo Báo cáo số 12/BC-UBND của UBND tỉnh Bắc Kạn)"], None),
+])
+def test_unit_name_from_title(title, name):
+    assert unit_name(title) == name
+
+
+def test_form_without_a_name_takes_the_file_name(tmp_path, data_dir):
+    [tree] = seed_tables(data_dir / SEED)
+    tree.title = ["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2023"]
+    [form] = read_office(write_xlsx(tmp_path / "So Xay dung.xlsx", [tree]))
+    assert form.units[0].name == "So Xay dung" and clean(form.sheet) == "Biểu tự đánh giá"

@@ -1,0 +1,80 @@
+"""Survey scores from .csv/.xlsx, long and wide, matched by name; unmatched names listed, not guessed."""
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import Workbook
+
+from xltools import catalog
+from xltools.core.scoring import FieldScores, Unit, UnitsTable
+from xltools.importers.survey import apply_survey, field_index, read_survey
+
+UNITS = ["Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Y tế", "UBND huyện Ba Bể", "Thành phố Bắc Kạn"]
+
+
+@pytest.fixture
+def cset():
+    return catalog.get("backan-2024-so")
+
+
+def test_long_csv_semicolons_and_name_variants(tmp_path, cset):
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;Lĩnh vực;Điểm\n"
+                    "SỞ TƯ PHÁP;1;1,928\n"
+                    "so tu phap;Cải cách thể chế;1,870\n"
+                    "Sở  Y tế ;LV3;2,414\n"
+                    "huyện Ba Bể;Lĩnh vực 7;1,742\n"
+                    "Sở Tài chính;1;1,864\n"
+                    "UBND thành phố Bắc Kạn;Thủ tục hành chính;2,402\n", encoding="utf-8-sig")
+    result = read_survey(path, cset, UNITS)
+    assert result.scores["Sở Tư pháp"][:2] == [D("1.928"), D("1.870")]
+    assert result.scores["Sở Y tế"][2] == D("2.414")
+    assert result.scores["UBND huyện Ba Bể"][6] == D("1.742")
+    assert result.scores["Thành phố Bắc Kạn"][2] == D("2.402")
+    assert result.unmatched == ["Sở Tài chính (xhh.csv, dòng 6)"]
+    assert result.missing == ["Văn phòng UBND tỉnh"]
+
+
+def test_wide_xlsx_by_field_names_and_codes(tmp_path, cset):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Điểm điều tra xã hội học năm 2024"])
+    ws.append(["STT", "Tên đơn vị", "1", "Thể chế", "Cải cách thủ tục hành chính", "4", "5", "6", "7", "Tổng"])
+    ws.append([1, "Văn phòng UBND tỉnh", 1.884, 1.825, 2.286, 0.908, 2.323, 1.355, 1.868, 12.449])
+    ws.append([2, "VP UBND", 1, 1, 1, 1, 1, 1, 1, 7])
+    wb.save(tmp_path / "xhh.xlsx")
+    result = read_survey(tmp_path / "xhh.xlsx", cset, UNITS)
+    assert result.scores["Văn phòng UBND tỉnh"] == [D("1.884"), D("1.825"), D("2.286"), D("0.908"), D("2.323"),
+                                                    D("1.355"), D("1.868")]
+    assert result.unmatched == ["VP UBND (xhh.xlsx, trang tính 'Sheet', dòng 4)"]
+    table = UnitsTable(units=[Unit(n, [FieldScores(self=D(1)) for _ in cset.fields]) for n in UNITS])
+    assert apply_survey(table, result) == 1
+    assert table.units[0].fields[6].survey == D("1.868") and table.units[1].fields[0].survey is None
+
+
+def test_ambiguous_names_are_listed(tmp_path, cset):
+    path = tmp_path / "xhh.csv"
+    path.write_text("unit,field,score\nBa Bể,1,\"2,1\"\n", encoding="utf-8")
+    result = read_survey(path, cset, ["UBND huyện Ba Bể", "Huyện Ba Bể"])
+    assert result.ambiguous == ["Ba Bể (xhh.csv, dòng 2: trùng với UBND huyện Ba Bể, Huyện Ba Bể)"]
+    assert result.scores == {}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("Đơn vị;Lĩnh vực;Điểm\nSở Tư pháp;1;1.055\n", "xhh.csv, dòng 2, cột 'Điểm': '1.055' không rõ"),
+    ("Đơn vị;Lĩnh vực;Điểm\nSở Tư pháp;9;1\n", "dòng 2: lĩnh vực '9' không có trong bộ tiêu chí backan-2024-so"),
+    ("Đơn vị;Lĩnh vực;Điểm\nSở Tư pháp;1;1\nSở Tư pháp;1;2\n", "dòng 3: Sở Tư pháp đã có điểm lĩnh vực 1 ở dòng 2"),
+    ("Đơn vị;Thể chế;Môi trường\nSở Tư pháp;1;2\n", "xhh.csv, dòng 1: không nhận ra lĩnh vực của cột 'Môi trường'"),
+    ("Tên;Điểm\n", "không nhận ra lĩnh vực"),
+    ("a;b\n1;2\n", "không thấy dòng tiêu đề có cột 'Đơn vị'"),
+])
+def test_errors_name_file_row_and_column(tmp_path, cset, content, message):
+    path = tmp_path / "xhh.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        read_survey(path, cset, UNITS)
+    assert message in str(err.value)
+
+
+def test_field_index(cset):
+    assert [field_index(x, cset) for x in ("1", "LV 2", "Lĩnh vực 3", "cai cach the che", "CQĐT, CQS",
+                                           "Cải cách tài chính công (1,5)", "Khác")] == [0, 1, 2, 1, 6, 5, None]

@@ -1,0 +1,179 @@
+"""Many units at once: one Biểu tự đánh giá per unit (.xlsx/.docx) in a folder -> one units table,
+every file's problem listed without stopping; then the live appraisal workbook for them
+(built by `xltools.workbook.builder`).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+from typing import Callable
+
+from ..core.criteria import CriteriaSet
+from ..core.names import name_key
+from ..core.scoring import Unit, UnitsTable
+from .office import read_office
+from .text_tables import ReadError
+
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+PARALLEL_FROM = 40  # below this many files, starting worker processes costs more than it saves
+
+
+@dataclass
+class Failure:
+    file: str
+    message: str
+
+
+@dataclass
+class BatchResult:
+    table: UnitsTable
+    files: int
+    failures: list[Failure] = dc_field(default_factory=list)
+    seconds: float = 0.0
+
+
+def form_files(folder: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Forms in a folder (not in sub-folders), skipping Office lock files '~$…' and the files in
+    `skip` (the workbook being written, when it is kept in the same folder, and its backup)."""
+    skipped = {p.resolve() for p in skip}
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in FORM_SUFFIXES and not p.name.startswith(("~$", "."))
+                  and p.resolve() not in skipped)
+
+
+def unit_from_form(path: Path, cset: CriteriaSet) -> Unit:
+    """The one unit of a form file, checked against the set (fields, criteria codes)."""
+    forms = [t for t in read_office(path) if any(u.criteria for u in t.units)]
+    if not forms:
+        raise ReadError(f"{path.name}: không có Biểu tự đánh giá (bảng có cột STT, tiêu chí, Điểm chuẩn, "
+                        "Điểm tự đánh giá).")
+    if len(forms) > 1:
+        raise ReadError(f"{path.name}: có {len(forms)} Biểu tự đánh giá ({', '.join(t.sheet for t in forms)}); "
+                        "mỗi tệp chỉ chứa biểu của một đơn vị.")
+    unit = forms[0].units[0]
+    if len(unit.fields) != len(cset.fields):
+        raise ReadError(f"{path.name}: biểu có {len(unit.fields)} lĩnh vực nhưng bộ tiêu chí {cset.id} có "
+                        f"{len(cset.fields)}; hãy kiểm tra biểu hoặc chọn đúng bộ tiêu chí (--set).")
+    if cset.criteria:
+        known = cset.criteria_by_code()
+        unknown = [code for code in unit.criteria if code not in known]
+        if unknown:
+            shown = ", ".join(unknown[:8]) + (" …" if len(unknown) > 8 else "")
+            raise ReadError(f"{path.name}: các mã tiêu chí {shown} không có trong bộ tiêu chí {cset.id}; "
+                            "biểu này có thể theo bộ tiêu chí khác.")
+    return unit
+
+
+def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
+    """(unit, '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
+    try:
+        return unit_from_form(path, cset), ""
+    except ReadError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 (a strange file must not stop a batch of a thousand)
+        return None, (f"{path.name}: lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
+                      "hãy gửi tệp này cho nhóm phát triển.")
+
+
+def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
+    """(path, (unit, reason)) in file order; in `workers` processes when the batch is large enough."""
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+        except (OSError, NotImplementedError):  # no process support here: read in this process
+            pool = None
+        if pool is not None:
+            with pool:
+                yield from zip(files, pool.map(_read_form, files, [cset] * len(files), chunksize=8))
+            return
+    for path in files:
+        yield path, _read_form(path, cset)
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, int, str], None] | None = None,
+                workers: int | None = None, skip: tuple[Path, ...] = ()) -> BatchResult:
+    """Read every form of a folder; a file that fails is listed with its reason and skipped."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReadError(f"Không tìm thấy thư mục '{folder}'; hãy kiểm tra đường dẫn.")
+    files = form_files(folder, skip)
+    if not files:
+        raise ReadError(f"{folder}: không có tệp biểu nào (.xlsx, .docx) trong thư mục.")
+    started = time.perf_counter()
+    units: list[Unit] = []
+    failures: list[Failure] = []
+    first_file: dict[str, str] = {}
+    for i, (path, (unit, reason)) in enumerate(_read_all(files, cset, workers or default_workers()), start=1):
+        if progress:
+            progress(i, len(files), path.name)
+        if unit is None:
+            failures.append(Failure(path.name, reason))
+            continue
+        key = name_key(unit.name)
+        if key in first_file:
+            failures.append(Failure(path.name, f"{path.name}: đơn vị '{unit.name}' trùng với tệp {first_file[key]}; "
+                                               "mỗi đơn vị chỉ một biểu."))
+            continue
+        first_file[key] = path.name
+        unit.where = path.name
+        units.append(unit)
+    table = UnitsTable(units=units, level=cset.level, title=cset.title, source=str(folder), sheet="Tổng hợp",
+                       year=max(cset.years) if cset.years else None, province=cset.province, has_reasons=True,
+                       field_names=[f.name for f in cset.fields])
+    return BatchResult(table, len(files), failures, time.perf_counter() - started)
+
+
+class ProgressBar:
+    """A one-line bar on stderr when it is a terminal; a line every 10% otherwise (logs, CI)."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.last_decile = -1
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.tty:
+            filled = self.width * done // total
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name[:40]:40}")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        decile = 10 * done // total
+        if decile != self.last_decile:
+            self.last_decile = decile
+            self.stream.write(f"Đang đọc {done}/{total} tệp…\n")
+
+
+# ---------------------------------------------------------------- writing the workbook
+
+def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> Path:
+    """The live appraisal workbook (xltools.workbook.builder) for the consolidated units: Tự chấm,
+    ĐT XHH and the criteria detail filled, Thẩm định left to the appraisers. An existing file is
+    kept as NAME.bak.xlsx first."""
+    from ..workbook.builder import SectionInput, build, save
+
+    workbook = build([SectionInput(cset, table.units, table.year)])
+    path = Path(path)
+    _backup(path)
+    return save(workbook, path)
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def _backup(path: Path) -> None:
+    """An existing output is kept as NAME.bak.xlsx (the previous backup is replaced)."""
+    if path.exists():
+        os.replace(path, backup_path(path))

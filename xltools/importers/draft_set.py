@@ -1,0 +1,62 @@
+"""A criteria set drafted from a table's headers, for the user to review when no shipped set fits:
+field names and maxima as the headers print them, default class bands, marked for review."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from ..core.criteria import CriteriaError, from_dict
+from ..core.names import fold
+from ..core.scoring import UnitsTable
+
+DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},
+                 {"label": "Yếu", "min": 0}]
+
+
+def _plain(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _decimals(table: UnitsTable) -> int:
+    exponents = [-v.as_tuple().exponent for u in table.units for f in u.fields
+                 for v in (f.self, f.appraised, f.survey) if v is not None]
+    return max(exponents, default=3) or 3
+
+
+def draft(table: UnitsTable) -> dict:
+    maxima = {(h.field_index, h.kind): h.value for h in table.header_maxima}
+    fields = []
+    for i, name in enumerate(table.field_names):
+        top = maxima.get((i, "self")) or maxima.get((i, "appraised"))
+        fields.append({"code": str(i + 1), "name": name, "max": _plain(top),
+                       "survey_max": _plain(maxima.get((i, "survey"), Decimal(0)))})
+    slug = "-".join(x for x in (re.sub(r"[^a-z0-9]+", "", fold(table.province)), str(table.year or ""),
+                                table.level or "") if x) or "bo-tieu-chi-moi"
+    data = {"id": slug, "province": table.province, "level": table.level, "years": [table.year] if table.year else [],
+            "decision": "", "title": table.title[:200], "decimals": _decimals(table),
+            "district_rule": table.level == "huyen", "fields": fields}
+    if all(f["max"] is not None for f in fields):
+        data["total"] = _plain(sum((Decimal(str(f["max"])) + Decimal(str(f["survey_max"])) for f in fields),
+                                   Decimal(0)))
+    data.update({"bands_basis": "points", "bands": DEFAULT_BANDS})
+    return data
+
+
+def write_draft(table: UnitsTable, path: str | Path) -> list[str]:
+    """Write the draft set; returns what the user must still fill in or check (empty when it validates)."""
+    data = draft(table)
+    text = ("# Bộ tiêu chí NHÁP, lập tự động từ tiêu đề bảng của " f"{table.source} ({table.sheet}).\n"
+            "# HÃY XEM LẠI trước khi dùng: tên và điểm tối đa từng lĩnh vực, level (so/huyen/xa/tinh), years,\n"
+            "# decision (quyết định ban hành bộ tiêu chí), decimals, district_rule và các mức xếp loại (bands).\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
+    Path(path).write_text(text, encoding="utf-8")
+    try:
+        from_dict(data, str(path))
+    except CriteriaError as exc:
+        return exc.problems
+    return []

@@ -1,0 +1,116 @@
+"""Biểu tự đánh giá (self-assessment forms) in .xlsx/.docx: STT / criterion / maximum / self score /
+giải trình, and a Thẩm định column where the form has one, as a one-unit UnitsTable whose `criteria`
+holds a CriterionScore per code (the text reader's `self_assessment_table` does the rest).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.names import fold, tidy
+from ..core.numbers import clean
+from ..core.scoring import UnitsTable
+from .text_documents import document_year, self_assessment_table
+from .text_tables import TextTable, cell_value, detect_level, detect_province
+
+CANONICAL = ("stt", "name", "max", "self", "reason")
+CANONICAL_HEADER = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm chuẩn", "Điểm tự đánh giá", "Giải trình"]
+
+# (role, marks in the folded, space-free header label), first match wins
+_ROLES = (
+    ("stt", ("stt", "sott")),
+    ("reason", ("giaitrinh",)),
+    ("evidence", ("kiemchung",)),
+    ("appraised", ("thamdinh",)),
+    ("self", ("tudanhgia", "tucham", "diemdatduoc")),
+    ("max", ("diemchuan", "toida", "diemtoida")),
+    ("name", ("tieuchi", "linhvuc", "noidung")),
+)
+
+
+def _role(label: str) -> str | None:
+    f = fold(clean(label)).replace(" ", "")
+    if f in ("tt", "stt"):
+        return "stt"
+    return next((role for role, marks in _ROLES if any(m in f for m in marks)), None)
+
+
+def form_columns(table: TextTable) -> dict[str, int]:
+    """Role -> column index, from one or two header rows ('Điểm' over 'Chuẩn', 'Tự đánh giá' counts too)."""
+    top = table.header[0] if table.header else []
+    sub = table.header[1] if len(table.header) > 1 else []
+    width = max((len(r) for r in table.header + table.rows), default=0)
+    roles: dict[str, int] = {}
+    group = ""
+    for i in range(width):
+        own = clean(top[i]) if i < len(top) else ""
+        group = own or group
+        below = clean(sub[i]) if i < len(sub) else ""
+        role = (_role(below) or _role(f"{group} {below}")) if below else _role(own)
+        if role and role not in roles:
+            roles[role] = i
+    return roles
+
+
+def is_form(table: TextTable) -> bool:
+    header = fold(" ".join(clean(c) for row in table.header for c in row))
+    return "ten don vi" not in header and {"stt", "name", "max", "self"} <= set(form_columns(table))
+
+
+_UNIT_LINE = re.compile(r"^(?:tên\s+)?(?:đơn vị|cơ quan|địa phương)[^:]{0,20}:\s*(.+)$", re.IGNORECASE)
+_UNIT_OF = re.compile(r"\b(?:của|CỦA)\s+((?:UBND|ỦY BAN NHÂN DÂN|Ủy ban nhân dân|SỞ|Sở|BAN|Ban|THANH TRA|Thanh tra|"
+                      r"VĂN PHÒNG|Văn phòng)\b.+?)(?:\s+(?:năm|NĂM)\s+20\d\d|\)|$)")
+
+
+def unit_name(title: list[str]) -> str | None:
+    """'Đơn vị: Sở Tư pháp', or 'BIỂU TỰ ĐÁNH GIÁ … CỦA SỞ TƯ PHÁP' (not the 'Kèm theo … của' line)."""
+    for line in title:
+        m = _UNIT_LINE.match(line.strip())
+        if m:
+            return tidy(m.group(1))
+    for line in title:
+        if "kèm theo" in line.lower():
+            continue
+        m = _UNIT_OF.search(line)
+        if m:
+            return tidy(m.group(1))
+    return None
+
+
+def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
+    """One unit: the field self scores (top rows), the criteria detail, and appraised scores if present."""
+    roles = form_columns(table)
+    index = [roles.get(r) for r in CANONICAL]
+    rows = [[row[i] if i is not None and i < len(row) else "" for i in index] for row in table.rows]
+    ref = table.cell_ref
+    canon = replace(table, header=[CANONICAL_HEADER], rows=rows,
+                    cell_ref=(lambda line, i: ref(line, index[i])) if ref else None)
+    title = " ".join(table.title)
+    ut = self_assessment_table(canon, source, detect_province(title) or detect_province(text),
+                               document_year(text))
+    unit = ut.units[0]
+    named = unit_name(table.title)
+    if named:
+        unit.name = named
+    elif detect_level(title) not in (None, "tinh") or not ut.province:
+        unit.name = Path(source).stem
+    ut.level = detect_level(title)
+    if "appraised" in roles:
+        _appraised(table, roles, source, ut)
+    return ut
+
+
+def _appraised(table: TextTable, roles: dict[str, int], source: str, ut: UnitsTable) -> None:
+    unit = ut.units[0]
+    tops = iter(unit.fields)
+    for row, line in zip(table.rows, table.line_numbers):
+        code = clean(row[roles["stt"]]) if roles["stt"] < len(row) else ""
+        where = ", ".join(x for x in (source, table.container, f"dòng {line}") if x)
+        value = cell_value(table, row, where, line, roles["appraised"], "Điểm thẩm định")
+        if code in unit.criteria:
+            unit.criteria[code].appraised = value
+            if "." not in code:
+                next(tops).appraised = value
+        elif not code:
+            unit.printed.appraised_total = value

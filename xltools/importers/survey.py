@@ -1,0 +1,163 @@
+"""Survey scores (ĐT XHH) per unit and field from .csv or .xlsx, matched to the units by name.
+
+Two layouts: long (one row per unit and field: đơn vị, lĩnh vực, điểm) and wide (one row per unit,
+one column per field). Names meet through `name_key` (UBND, Sở, case, spacing, diacritics); a name
+that matches no unit, or several, is listed for the user, never guessed.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.criteria import CriteriaSet
+from ..core.names import fold, name_key, tidy
+from ..core.numbers import NumberError, clean, parse_score
+from ..core.scoring import UnitsTable
+from .text_tables import ReadError
+
+_UNIT = ("don vi", "ten don vi", "unit", "co quan", "ten co quan", "dia phuong", "ten")
+_FIELD = ("linh vuc", "field", "ma linh vuc", "ten linh vuc")
+_SCORE = ("diem", "score", "diem xhh", "dt xhh", "diem dt xhh", "diem dieu tra")
+_SKIP = ("stt", "tt", "tong", "tong cong", "tong diem", "ghi chu", "tong diem xhh")
+
+
+@dataclass
+class SurveyImport:
+    scores: dict[str, list[Decimal | None]]  # unit name as the table writes it -> survey score per field
+    unmatched: list[str] = dc_field(default_factory=list)  # survey names no unit has, with their row
+    ambiguous: list[str] = dc_field(default_factory=list)  # survey names several units share
+    missing: list[str] = dc_field(default_factory=list)  # units the survey file has no row for
+
+
+def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
+    """(row number, cell texts) and how a row is named in messages."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from .office import excel_grids
+
+        grid = excel_grids(path)[0]
+        return grid.rows, grid.container
+    if suffix in (".csv", ".txt", ".tsv"):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ReadError(f"{path.name}: không phải tệp CSV mã UTF-8; trong Excel hãy lưu bằng "
+                            "'CSV UTF-8 (Comma delimited)'.") from None
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)], ""
+    raise ReadError(f"{path.name}: điểm điều tra XHH đọc được từ tệp .csv hoặc .xlsx, không đọc được '{path.suffix}'.")
+
+
+def field_index(label: str, cset: CriteriaSet) -> int | None:
+    """'1', 'LV1', 'Lĩnh vực 1', 'Cải cách thể chế', 'Thể chế' -> the field's index."""
+    f = fold(re.sub(r"\(.*?\)", "", clean(label))).strip()
+    code = re.sub(r"^(linh vuc|lv|field)\s*", "", f).strip(" .")
+    by_code = [i for i, x in enumerate(cset.fields) if x.code == code]
+    if by_code:
+        return by_code[0]
+    named = [i for i, x in enumerate(cset.fields) if f in (fold(x.name), fold(x.short))]
+    if not named and len(f) >= 6:
+        named = [i for i, x in enumerate(cset.fields) if f in fold(x.name)]
+    return named[0] if len(named) == 1 else None
+
+
+def _header(rows, source) -> tuple[int, list[str]]:
+    for i, (number, cells) in enumerate(rows):
+        if any(fold(clean(c)) in _UNIT for c in cells):
+            return i, [fold(clean(c)) for c in cells]
+    raise ReadError(f"{source}: không thấy dòng tiêu đề có cột 'Đơn vị' (hoặc 'Tên đơn vị'); tệp điểm điều tra XHH "
+                    "cần các cột: Đơn vị, Lĩnh vực, Điểm — hoặc Đơn vị và một cột cho mỗi lĩnh vực.")
+
+
+def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> SurveyImport:
+    """Survey scores for the named units; raises ReadError listing every unreadable cell."""
+    path = Path(path)
+    rows, container = _rows(path)
+    source = ", ".join(x for x in (path.name, container) if x)
+    start, head = _header(rows, source)
+    unit_col = next(i for i, h in enumerate(head) if h in _UNIT)
+    field_col = next((i for i, h in enumerate(head) if h in _FIELD), None)
+    score_col = next((i for i, h in enumerate(head) if h in _SCORE), None)
+    header_cells = rows[start][1]
+    if field_col is not None and score_col is not None:
+        columns = None
+    else:
+        columns = {}
+        unknown = []
+        for i, label in enumerate(header_cells):
+            if i == unit_col or not clean(label) or fold(clean(label)) in _SKIP:
+                continue
+            index = field_index(label, cset)
+            if index is None:
+                unknown.append(f"'{clean(label)}'")
+            else:
+                columns[i] = index
+        if unknown or not columns:
+            names = ", ".join(f"{f.code}. {f.name}" for f in cset.fields)
+            raise ReadError(f"{source}, dòng {rows[start][0]}: không nhận ra lĩnh vực của cột {', '.join(unknown) or '(không có cột điểm)'}; "
+                            f"hãy đặt tên cột là mã hoặc tên lĩnh vực của bộ tiêu chí {cset.id} ({names}), "
+                            "hoặc dùng ba cột Đơn vị, Lĩnh vực, Điểm.")
+    by_key: dict[str, list[str]] = {}
+    for name in unit_names:
+        by_key.setdefault(name_key(name), []).append(name)
+    result = SurveyImport(scores={})
+    problems: list[str] = []
+    seen: dict[tuple[str, int], int] = {}
+    for number, cells in rows[start + 1:]:
+        cells = cells + [""] * (len(header_cells) - len(cells))
+        name = tidy(clean(cells[unit_col])) if unit_col < len(cells) else ""
+        if not name or fold(name).startswith(("tong", "trung binh")):
+            continue
+        where = f"{source}, dòng {number}"
+        matches = by_key.get(name_key(name), [])
+        if len(matches) != 1:
+            (result.ambiguous if matches else result.unmatched).append(
+                f"{name} ({where}{': trùng với ' + ', '.join(matches) if matches else ''})")
+            continue
+        unit = matches[0]
+        if columns is None:
+            index = field_index(cells[field_col], cset)
+            if index is None:
+                problems.append(f"{where}: lĩnh vực '{clean(cells[field_col])}' không có trong bộ tiêu chí {cset.id}.")
+                continue
+            pairs = [(index, score_col)]
+        else:
+            pairs = [(index, col) for col, index in columns.items()]
+        scores = result.scores.setdefault(unit, [None] * len(cset.fields))
+        for index, col in pairs:
+            try:
+                value = parse_score(cells[col])
+            except NumberError as exc:
+                problems.append(f"{where}, cột '{clean(header_cells[col])}': {exc}")
+                continue
+            if (unit, index) in seen and value is not None:
+                problems.append(f"{where}: {unit} đã có điểm lĩnh vực {cset.fields[index].code} ở dòng "
+                                f"{seen[(unit, index)]}; hãy giữ một dòng.")
+                continue
+            seen[(unit, index)] = number
+            scores[index] = value
+    if problems:
+        raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
+                        + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))
+    result.missing = [n for n in unit_names if n not in result.scores]
+    return result
+
+
+def apply_survey(table: UnitsTable, survey: SurveyImport) -> int:
+    """Put the survey scores into the table's units; returns how many units received scores."""
+    count = 0
+    for unit in table.units:
+        scores = survey.scores.get(unit.name)
+        if scores is None:
+            continue
+        for f, value in zip(unit.fields, scores):
+            if value is not None:
+                f.survey = value
+        count += 1
+    return count
