@@ -13,7 +13,7 @@ End Sub
 ' Nhap diem XHH: hoi tep ket qua dieu tra xa hoi hoc, ghi diem DT XHH cua tung don vi.
 Sub NhapDiemXHH()
     Dim path As Variant
-    path = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , "Chon tep diem DT XHH")
+    path = Application.GetOpenFilename("Excel, CSV (*.xlsx;*.xlsm;*.csv),*.xlsx;*.xlsm;*.csv", , "Chon tep diem DT XHH")
     If path = False Then Exit Sub
     RunPython "import xltools.excel.macros as m; m.nhap_diem_xhh(source=r""" & path & """)"
 End Sub

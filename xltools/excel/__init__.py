@@ -6,7 +6,6 @@ book.py        the workbook interface the macros use, and OpenpyxlBook (files, C
 book_xlwings.py  XlwingsBook (inside Excel; imported only there)
 tables.py      where the units are (the template's layout) and how their rows are read
 moves.py       moving whole rows the way Excel's cut and paste does, in formula text
-survey.py      survey scores from another workbook
 xlsm.py        the macro-enabled workbook (.xlsm) from the standalone quickstart of the pinned xlwings
 See docs/excel.md.
 """

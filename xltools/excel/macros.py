@@ -25,12 +25,13 @@ from openpyxl.utils.cell import get_column_letter
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
+from ..core.numbers import format_vn_short
+from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
 from .book import Book, apply, area, is_formula
+from .cells import blank, text
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
-from .cells import blank, text
-from .survey import SurveyTarget, match, read_survey
-from .tables import Rows, Table, read_rows, template, template_rows, units_table
+from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
 CHECK_SHEET = "Kiểm tra"
 CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
@@ -222,39 +223,44 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     targets = survey_targets(book) if targets is None else targets
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
-    rows = read_survey(source)
-    writes, problems, used, waiting = [], [], set(), []
+    writes, problems, imported, waiting, unmatched = [], [], 0, [], None
     for target in targets:
-        names = book.values(target.sheet, f"A{target.first}:{get_column_letter(target.width)}{target.last}")
-        keys = {name_key(text(row[target.name - 1])): target.first + i
-                for i, row in enumerate(names) if not blank(row[target.name - 1])}
-        # a unit typed on the summary but not yet on the survey sheet takes the first blank row there
-        free = iter(target.first + i for i, row in enumerate(names) if blank(row[target.name - 1]))
-        wanted = {name_key(row.name) for row in rows}
-        for unit in target.units:
-            if name_key(unit) in wanted and name_key(unit) not in keys and (r := next(free, None)):
-                keys[name_key(unit)] = r
-                writes.append((target.sheet, f"{get_column_letter(target.name)}{r}", [[unit]]))
-        matched, twice = match(rows, keys)
-        problems += twice
-        indexes = sorted(target.fields)
-        for r, row in sorted(matched.items()):
-            used.add(id(row))
-            problems += row.problems(target.cset, indexes)
-            for i, value in zip(indexes, row.scores):
-                writes.append((target.sheet, f"{get_column_letter(target.fields[i])}{r}", [[float(value)]]))
-        listed = target.units or [text(row[target.name - 1]) for row in names if not blank(row[target.name - 1])]
-        waiting += [n for n in listed if keys.get(name_key(n)) not in matched]
+        cells = book.values(target.sheet, f"A{target.first}:{get_column_letter(target.width)}{target.last}")
+        rows = {text(row[target.name - 1]): target.first + i for i, row in enumerate(cells)
+                if not blank(row[target.name - 1])}
+        free = iter(target.first + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
+        on_sheet = {name_key(n) for n in rows}
+        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if name_key(u) not in on_sheet])
+        for name, scores in survey.scores.items():
+            row = rows.get(name)
+            if row is None:  # typed on the summary, not yet on the survey sheet: the first blank row
+                row = next(free, None)
+                if row is None:
+                    problems.append(f"Trang {target.sheet} không còn dòng trống cho {name}.")
+                    continue
+                writes.append((target.sheet, f"{get_column_letter(target.name)}{row}", [[name]]))
+            problems += out_of_range(target.cset, name, scores)
+            writes += [(target.sheet, f"{get_column_letter(col)}{row}", [[float(scores[i])]])
+                       for i, col in target.fields.items() if scores[i] is not None]
+        imported += len(survey.scores)
+        waiting += survey.missing
+        theirs = set(survey.unmatched + survey.ambiguous)
+        unmatched = theirs if unmatched is None else unmatched & theirs  # matched by no sheet at all
     if problems:
         raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
                          + ("\n- …" if len(problems) > 20 else ""))
-    unmatched = [f"{row.name} ({row.where})" for row in rows if id(row) not in used]
-    message = f"Đã nhập điểm ĐT XHH cho {len(rows) - len(unmatched)} đơn vị."
+    message = f"Đã nhập điểm ĐT XHH cho {imported} đơn vị."
     if unmatched:
-        message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(unmatched) + "."
+        message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
     if waiting:
         message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
     return writes, {}, message
+
+
+def out_of_range(cset, name: str, scores: list) -> list[str]:
+    """The survey importer reads numbers; the range is the set's (0 to each field's survey maximum)."""
+    return [f"{name}, {f.label}: điểm ĐT XHH {format_vn_short(v)} nằm ngoài khoảng 0 đến {format_vn_short(f.survey_max)}."
+            for f, v in zip(cset.fields, scores) if v is not None and not 0 <= v <= f.survey_max]
 
 
 # ---------------------------------------------------------------- Xuất phụ lục

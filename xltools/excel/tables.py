@@ -154,3 +154,20 @@ def table_of(s, cset: CriteriaSet) -> Table:
     return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
                  district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
                  bonus=s.bonus, penalty=s.penalty, width=s.last_col)
+
+
+@dataclass
+class SurveyTarget:
+    """Where a workbook keeps the survey scores it counts: one row per unit, a column per field."""
+
+    sheet: str
+    cset: CriteriaSet
+    name: int
+    first: int
+    last: int
+    fields: dict[int, int]  # field index -> column
+    units: list[str] = dc_field(default_factory=list)  # names on the summary, for rows still missing here
+
+    @property
+    def width(self) -> int:
+        return max([self.name, *self.fields.values()])
