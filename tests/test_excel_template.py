@@ -208,3 +208,18 @@ def test_appendix_leaves_the_workbook_alone_and_refuses_bad_input(so, tmp_path):
     with pytest.raises(macros.MacroError, match="không phải là số"):
         macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
     assert so.read_bytes() == before and not (tmp_path / "pl2").exists()
+
+
+def test_survey_import_from_a_long_csv(tmp_path, data_dir):
+    pairs = load(data_dir / SEED)[:1]
+    path = make(tmp_path / "so.xlsx", pairs, blank_survey=True)
+    unit = load(data_dir / SEED)[0][0].units[0]
+    lines = ["Đơn vị;Lĩnh vực;Điểm"] + [f"UBND {unit.name};{i};{str(f.survey).replace('.', ',')}"
+                                        for i, f in enumerate(unit.fields, start=1)]
+    (tmp_path / "xhh.csv").write_text("\n".join(lines), encoding="utf-8")
+    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(tmp_path / "xhh.csv"))
+    lay = L.workbook_layout([(pairs[0][1], 24)]).sections[0].survey
+    ws = load_workbook(path)[lay.sheet]
+    row = next(r for r in lay.rows if ws.cell(r, lay.name).value == unit.name)
+    assert [ws.cell(row, c).value for c in lay.fields.values()] == [float(f.survey) for f in unit.fields]
+    assert "1 đơn vị" in message
