@@ -8,6 +8,7 @@ from .. import catalog
 from ..core.criteria import CriteriaSet
 from ..core.names import fold
 from ..core.scoring import UnitsTable
+from ..excel.xlsm import build_xlsm
 from ..importers.registry import read_tables
 from ..workbook.builder import SectionInput, build_file
 from . import demo
@@ -27,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
     p.add_argument("--with-appraised", action="store_true",
                    help="chép cả điểm Thẩm định từ FILE (để xem thử; mặc định để trống cho tổ thẩm định nhập)")
+    p.add_argument("--xlsm", action="store_true",  # issue 4: xltools.excel.xlsm
+                   help="tạo tệp có macro (.xlsm) cho Excel trên Windows: hàm CCHC_ và nút macro (xem docs/excel.md)")
     p.add_argument("--all", action="store_true", help="tạo lại mẫu cho mọi bộ tiêu chí có sẵn vào thư mục -o")
     p.set_defaults(run=run)
 
@@ -43,8 +46,8 @@ def run(args) -> int:
     sets = [catalog.get(s) for s in args.set_ids]
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
     sections = sections_for(sets, args.units, args.year)
-    path = build_file(sections, out, password=args.password, decision=args.decision,
-                      with_appraised=args.with_appraised)
+    make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
+    path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")

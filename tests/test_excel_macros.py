@@ -1,0 +1,216 @@
+"""Every macro through the openpyxl implementation of the workbook interface."""
+from openpyxl import load_workbook
+import pytest
+
+from excel_helpers import SHEET, input_rows, snapshot, summary_workbook, survey_file
+from xltools.core.evaluate import evaluate
+from xltools.excel import macros
+from xltools.excel.book import OpenpyxlBook
+from xltools.importers.registry import load
+
+SEED = "phu_luc_backan_2024_so_huyen.txt"
+
+
+def recompute(path, table):
+    """Tính lại xếp hạng on a file, as the CLI runs it (table positions given until the layout lands)."""
+    book = OpenpyxlBook(path)
+    return macros._run(lambda b: macros.recompute(b, [table]), book)
+
+
+@pytest.fixture
+def workbook(tmp_path, data_dir):
+    path = tmp_path / "cchc.xlsx"
+    return path, summary_workbook(path, data_dir / SEED)
+
+
+def test_recompute_sorts_numbers_ranks_and_classes_like_the_core(workbook, data_dir):
+    path, table = workbook
+    message = recompute(path, table)
+    expected = evaluate(load(data_dir / SEED)[:1])[0].results
+    ws = load_workbook(path)[SHEET]
+    rows = [[ws.cell(r, c).value for c in (table.stt, table.name, table.klass)]
+            for r in range(table.first, table.first + len(expected))]
+    assert rows == [[r.stt, r.unit.name, r.class_label] for r in expected]
+    assert ws.cell(table.first, table.rank).value.startswith("=IF(B6")  # formulas stay formulas
+    assert [ws.cell(r, table.name).value for r in range(table.first + len(expected), table.last + 1)] == [None, None]
+    assert "19 đơn vị" in message and "Kiểm tra" in load_workbook(path).sheetnames
+
+
+def test_inputs_move_only_as_whole_rows(workbook):
+    path, table = workbook
+    before = input_rows(path, table)
+    recompute(path, table)
+    assert input_rows(path, table) == before
+
+
+def test_formulas_follow_their_unit(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    first_unit = wb[SHEET].cell(table.first, table.name).value
+    recompute(path, table)
+    wb = load_workbook(path)
+    row = next(r for r in range(table.first, table.last + 1) if wb[SHEET].cell(r, table.name).value == first_unit)
+    assert wb["Ghi chú"]["A1"].value == f"='{SHEET}'!B{row}"
+    assert wb["Ghi chú"]["A2"].value == f"=COUNTA('{SHEET}'!B6:B{table.last})"  # a block range stays
+    total = wb[SHEET].cell(row, table.totals["total"]).value
+    assert total.endswith(f"{row},3)")  # its own totals moved with it
+
+
+def test_running_twice_changes_nothing_more(workbook):
+    path, table = workbook
+    recompute(path, table)
+    once = snapshot(path)
+    recompute(path, table)
+    assert snapshot(path) == once
+
+
+def test_a_failing_input_leaves_the_file_unchanged(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    wb[SHEET].cell(table.first + 2, table.fields[2]["appraised"], "mười chín")
+    wb.save(path)
+    before = path.read_bytes()
+    with pytest.raises(macros.MacroError) as failure:
+        recompute(path, table)
+    assert path.read_bytes() == before and not path.with_name("cchc.bak.xlsx").exists()
+    assert "Tổng hợp!J8" in str(failure.value) and "không phải là số" in str(failure.value)
+
+
+def test_backup_is_kept(workbook):
+    path, table = workbook
+    before = path.read_bytes()
+    recompute(path, table)
+    assert path.with_name("cchc.bak.xlsx").read_bytes() == before
+
+
+def import_survey(path, table, source):
+    return macros._run(lambda b: macros.import_survey(b, str(source), macros.survey_targets(b, [table])),
+                       OpenpyxlBook(path))
+
+
+@pytest.fixture
+def without_survey(workbook):
+    path, table = workbook
+    wb = load_workbook(path)
+    for r in range(table.first, table.last + 1):
+        for cols in table.fields:
+            wb[SHEET].cell(r, cols["survey"]).value = None
+    wb.save(path)
+    return path, table
+
+
+def survey_cells(path, table):
+    ws = load_workbook(path)[SHEET]
+    return {ws.cell(r, table.name).value: [ws.cell(r, cols["survey"]).value for cols in table.fields]
+            for r in range(table.first, table.last + 1) if ws.cell(r, table.name).value}
+
+
+def test_survey_import_matches_names_and_lists_the_rest(without_survey, tmp_path, data_dir):
+    path, table = without_survey
+    units = load(data_dir / SEED)[0][0].units
+    source = survey_file(tmp_path / "xhh.xlsx", units[1:], rename={units[2].name: units[2].name.upper()},
+                         extra=[[99, "Sở Không Có", 1, 1, 1, 1, 1, 1, 1, 7]])
+    message = import_survey(path, table, source)
+    cells = survey_cells(path, table)
+    assert all(cells[u.name] == [float(f.survey) for f in u.fields] for u in units[1:])
+    assert cells[units[0].name] == [None] * 7
+    assert "Sở Không Có" in message and units[0].name in message and "18 đơn vị" in message
+    once = snapshot(path)
+    import_survey(path, table, source)
+    assert snapshot(path) == once
+
+
+def test_survey_import_refuses_bad_scores_and_writes_nothing(without_survey, tmp_path, data_dir):
+    path, table = without_survey
+    units = load(data_dir / SEED)[0][0].units
+    before = path.read_bytes()
+    for bad in ("hai", 9.5):  # text, then above the field's survey maximum
+        source = survey_file(tmp_path / "xhh.xlsx", units, bad=bad)
+        with pytest.raises(macros.MacroError) as failure:
+            import_survey(path, table, source)
+        assert path.read_bytes() == before
+        assert str(failure.value).startswith(("Chưa nhập điểm nào", "Chưa ghi gì"))
+    assert "ngoài khoảng 0 đến 2" in str(failure.value)
+
+
+def test_appendix_says_plainly_when_publishing_is_missing(workbook, tmp_path, monkeypatch):
+    path, table = workbook
+    monkeypatch.setitem(__import__("sys").modules, "xltools.publish.model", None)  # as in a build without it
+    before = path.read_bytes()
+    with pytest.raises(macros.MacroError) as failure:
+        macros._run(lambda b: macros.export_appendix(b, str(tmp_path), [table]), OpenpyxlBook(path))
+    assert "chưa có" in str(failure.value) and path.read_bytes() == before
+
+
+def test_appendix_from_the_workbook(workbook, tmp_path):
+    path, table = workbook
+    message = macros._run(lambda b: macros.export_appendix(b, str(tmp_path / "pl"), [table]), OpenpyxlBook(path))
+    written = sorted(p.name for p in (tmp_path / "pl").iterdir())
+    assert written == ["cchc_phu_luc.docx", "cchc_phu_luc.xlsx"] and "Đã ghi phụ lục" in message
+    ws = load_workbook(tmp_path / "pl" / "cchc_phu_luc.xlsx").active
+    names = [c.value for c in ws["B"] if isinstance(c.value, str)]
+    assert "Văn phòng UBND tỉnh" in names
+
+
+def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
+    import shutil
+
+    import fake_xlwings
+    from xltools.excel.book_xlwings import XlwingsBook
+
+    path, table = workbook
+    twin = tmp_path / "twin.xlsx"
+    shutil.copy(path, twin)
+    recompute(path, table)
+    fake = fake_xlwings.Book(load_workbook(twin), twin)
+    macros._run(lambda b: macros.recompute(b, [table]), XlwingsBook(fake))
+    fake.wb.save(twin)
+    assert snapshot(twin) == snapshot(path)
+
+
+def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
+    import xlwings
+
+    import fake_xlwings
+
+    path, _ = workbook
+    fake = fake_xlwings.Book(load_workbook(path), path)
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: fake))
+    before = snapshot(path)
+    message = macros.tinh_lai_xep_hang()  # as RunPython calls it: no book, the caller's workbook
+    assert fake.alerts == [f"Lỗi: {message}"] and "xltools template" in message or "chưa có" in message
+    fake.wb.save(path)
+    assert snapshot(path) == before
+
+
+def test_protected_sheets_are_lifted_for_the_write_and_protected_again(workbook):
+    from types import SimpleNamespace
+
+    from xltools.excel.book import BookError
+    from xltools.excel.book_xlwings import unprotected
+
+    calls = []
+    sheet = SimpleNamespace(name=SHEET, api=SimpleNamespace(ProtectContents=True, Unprotect=lambda: calls.append("u"),
+                                                            Protect=lambda **kw: calls.append(kw)))
+    with unprotected(sheet):
+        calls.append("write")
+    assert calls[:2] == ["u", "write"] and calls[2]["Contents"] and calls[2]["AllowFiltering"]
+
+    def refuse():
+        raise RuntimeError("password")
+    sheet.api.Unprotect = refuse
+    with pytest.raises(BookError, match="mật khẩu"):
+        with unprotected(sheet):
+            pass
+
+
+def test_a_file_open_elsewhere_is_reported(workbook, monkeypatch):
+    import xltools.excel.book as book_module
+
+    path, table = workbook
+
+    def locked(path, save):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(book_module, "write_safely", locked)
+    with pytest.raises(macros.MacroError, match="đang mở trong Excel"):
+        recompute(path, table)

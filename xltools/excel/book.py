@@ -1,0 +1,176 @@
+"""The small workbook interface the macros are written against, and its openpyxl implementation.
+
+Two implementations, one macro code path: `OpenpyxlBook` (files: CLI, tests) here, `XlwingsBook`
+(inside Excel, book_xlwings.py). Cells are addressed by sheet name and an A1 range; values go in
+and out as 2-D lists the way xlwings passes them: None for a blank, float for a number, str for
+text; a formula is its text starting with "=".
+"""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from ..publish.files import write_safely
+
+
+class BookError(ValueError):
+    """A workbook the macro cannot work on; the message says why in Vietnamese."""
+
+
+def bounds(ref: str) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right), 1-based, of 'B3:F9' or 'B3'."""
+    left, top, right, bottom = range_boundaries(ref)
+    return top, left, bottom, right
+
+
+class Book(ABC):
+    """What a macro may do to a workbook."""
+
+    name: str = ""
+
+    @abstractmethod
+    def sheet_names(self) -> list[str]:
+        ...
+
+    @abstractmethod
+    def read(self, sheet: str, ref: str) -> list[list]:
+        """What the cells hold: typed values, and formulas as their text ("=ROUND(...)")."""
+
+    @abstractmethod
+    def values(self, sheet: str, ref: str) -> list[list]:
+        """What the cells show: formulas as their computed values (None where none is known)."""
+
+    @abstractmethod
+    def write(self, sheet: str, top_left: str, rows: list[list]) -> None:
+        """Values and formulas from `top_left` on; every row the same length."""
+
+    @abstractmethod
+    def extent(self, sheet: str) -> tuple[int, int]:
+        """(last used row, last used column)."""
+
+    @abstractmethod
+    def add_sheet(self, name: str) -> None:
+        """A new empty sheet at the end (an existing sheet of that name is cleared instead)."""
+
+    @abstractmethod
+    def save(self) -> None:
+        ...
+
+    def alert(self, message: str) -> None:
+        """Tell the appraiser (a message box inside Excel; the CLI prints what the macro returns)."""
+
+    def has_sheet(self, name: str) -> bool:
+        return name in self.sheet_names()
+
+    def require(self, name: str) -> None:
+        if not self.has_sheet(name):
+            raise BookError(f"Tệp {self.name} không có trang '{name}'; hãy dùng bảng tính tạo bằng "
+                            "`xltools template` (các trang hiện có: " + ", ".join(self.sheet_names()) + ").")
+
+
+def area(top_left: str, rows: list[list]) -> str:
+    top, left, _, _ = bounds(top_left)
+    width = max((len(r) for r in rows), default=1)
+    return f"{get_column_letter(left)}{top}:{get_column_letter(left + width - 1)}{top + max(len(rows), 1) - 1}"
+
+
+def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
+    """Write every (sheet, top_left, rows); if one write fails, the earlier ones are undone."""
+    done = []
+    try:
+        for sheet, top_left, rows in writes:
+            if not rows:
+                continue
+            before = book.read(sheet, area(top_left, rows))
+            book.write(sheet, top_left, rows)
+            done.append((sheet, top_left, before))
+    except BaseException:
+        for sheet, top_left, before in reversed(done):
+            book.write(sheet, top_left, before)
+        raise
+
+
+class OpenpyxlBook(Book):
+    """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
+    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place (write_safely)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.name = self.path.name
+        if not self.path.is_file():
+            raise BookError(f"Không tìm thấy tệp '{self.path}'; hãy kiểm tra đường dẫn.")
+        self.keep_vba = self.path.suffix.lower() == ".xlsm"
+        try:
+            self.wb = load_workbook(self.path, keep_vba=self.keep_vba)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+            raise BookError(f"Không mở được {self.name} như một bảng tính Excel ({exc}); "
+                            "hãy lưu lại tệp ở dạng .xlsx hoặc .xlsm.") from exc
+        self._cached = None
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def _cells(self, ws, ref):
+        top, left, bottom, right = bounds(ref)
+        return ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right)
+
+    def read(self, sheet, ref):
+        self.require(sheet)
+        return [[plain(c.value) for c in row] for row in self._cells(self.wb[sheet], ref)]
+
+    def values(self, sheet, ref):
+        """Formulas give the values the program that last computed the file saved with it (None where
+        it was saved without them: openpyxl keeps none)."""
+        typed = self.read(sheet, ref)
+        if self._cached is None:
+            self._cached = load_workbook(self.path, data_only=True, keep_vba=False)
+        cached = [[plain(c.value) for c in row] for row in self._cells(self._cached[sheet], ref)]
+        return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
+
+    def write(self, sheet, top_left, rows):
+        self.require(sheet)
+        ws = self.wb[sheet]
+        top, left, _, _ = bounds(top_left)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                ws.cell(row=top + i, column=left + j).value = value
+
+    def extent(self, sheet):
+        self.require(sheet)
+        ws = self.wb[sheet]
+        return ws.max_row, ws.max_column
+
+    def add_sheet(self, name):
+        if name in self.wb.sheetnames:
+            ws = self.wb[name]
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value = None
+        else:
+            self.wb.create_sheet(name)
+
+    def save(self):
+        try:
+            write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
+        except PermissionError as exc:
+            raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
+                            "rồi chạy lại.") from exc
+
+
+def is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def plain(value):
+    """openpyxl's cell value as xlwings would give it: numbers as float (bool stays bool)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if hasattr(value, "text"):  # ArrayFormula / DataTableFormula
+        return getattr(value, "text", None)
+    return value

@@ -1,0 +1,93 @@
+"""The workbook interface inside Excel (xlwings, Windows or macOS with Excel): imported lazily by the
+macros when they run from a button (RunPython) or from the add-in's Run main.
+
+Formulas are read and written through Range.formula (Excel's own A1 text), so a moved formula goes
+back exactly as it came. The workbook is not saved: the appraiser sees the result and saves it.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import xlwings as xw
+
+from .book import Book, BookError, bounds, plain
+
+
+def _two_d(value, rows: int, cols: int) -> list[list]:
+    if rows == 1 and cols == 1:
+        return [[value]]
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if value and not isinstance(value[0], (list, tuple)):
+        return [list(value)] if rows == 1 else [[v] for v in value]
+    return [list(row) for row in value]
+
+
+@contextmanager
+def unprotected(sheet):
+    """Template sheets are protected, without a password unless one was chosen: lift the protection for
+    the write and put it back as `xltools template` sets it (resize, filter allowed; locked cells kept)."""
+    api = sheet.api
+    if not api.ProtectContents:
+        yield
+        return
+    try:
+        api.Unprotect()
+    except Exception as exc:  # pywintypes.com_error: a password is set
+        raise BookError(f"Trang {sheet.name} được bảo vệ bằng mật khẩu: hãy bỏ bảo vệ (Review > Unprotect Sheet), "
+                        "chạy lại macro rồi bảo vệ lại trang.") from exc
+    try:
+        yield
+    finally:
+        api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, AllowFormattingColumns=True,
+                    AllowFormattingRows=True, AllowFiltering=True)
+
+
+class XlwingsBook(Book):
+    def __init__(self, book: "xw.Book | None" = None):
+        self.book = book or xw.Book.caller()
+        self.name = self.book.name
+        self.path = Path(self.book.fullname)
+
+    def sheet_names(self):
+        return [s.name for s in self.book.sheets]
+
+    def _range(self, sheet, ref):
+        self.require(sheet)
+        return self.book.sheets[sheet].range(ref)
+
+    def read(self, sheet, ref):
+        top, left, bottom, right = bounds(ref)
+        rng = self._range(sheet, ref)
+        formulas = _two_d(rng.formula, bottom - top + 1, right - left + 1)
+        values = rng.options(ndim=2).value
+        return [[f if isinstance(f, str) and f.startswith("=") else plain(v) for f, v in zip(frow, vrow)]
+                for frow, vrow in zip(formulas, values)]
+
+    def values(self, sheet, ref):
+        return [[plain(v) for v in row] for row in self._range(sheet, ref).options(ndim=2).value]
+
+    def write(self, sheet, top_left, rows):
+        if not rows:
+            return
+        rng = self._range(sheet, top_left).resize(len(rows), len(rows[0]))
+        with unprotected(self.book.sheets[sheet]):
+            rng.formula = [["" if v is None else v for v in row] for row in rows]
+
+    def extent(self, sheet):
+        self.require(sheet)
+        last = self.book.sheets[sheet].used_range.last_cell
+        return last.row, last.column
+
+    def add_sheet(self, name):
+        if self.has_sheet(name):
+            self.book.sheets[name].clear_contents()
+        else:
+            self.book.sheets.add(name, after=self.book.sheets[-1])
+
+    def save(self):
+        """Inside Excel the appraiser saves; nothing is written to disk behind their back."""
+
+    def alert(self, message: str) -> None:
+        self.book.app.alert(message, title="xltools")

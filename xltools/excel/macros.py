@@ -1,0 +1,288 @@
+"""The workbook's button macros, one code path for Excel and for files.
+
+Inside Excel a button runs  RunPython "import xltools.excel.macros as m; m.tinh_lai_xep_hang()"
+(and the add-in's Run main runs `main()`): `book` is then the calling workbook through xlwings.
+The CLI (`xltools macro`) and the tests pass an OpenpyxlBook.
+
+Every macro computes everything first, then writes; a problem found while computing writes nothing
+and says why in Vietnamese. Typed inputs are never edited: the only change to them is moving a
+unit's whole row. Running a macro twice changes nothing more: only cells that differ are written,
+and a file with nothing new is not saved again.
+
+Decisions (see docs/excel.md):
+- Rank, class and class-after-rule cells that hold formulas keep them (they compute the same
+  thing, live); cells that hold values get the core's values. STT likewise.
+- Rows move with cut-and-paste semantics (moves.py): a formula tied to a unit follows the unit.
+- Units with equal totals keep their order; spare blank rows go to the end.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from openpyxl.utils.cell import get_column_letter
+
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
+from ..core.evaluate import Evaluation, evaluate
+from ..core.names import name_key
+from ..core.numbers import format_vn_short
+from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
+from .book import Book, apply, area, is_formula
+from .cells import blank, text
+from .functions import NO_FINDINGS
+from .moves import moved_formula, moved_where
+from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
+
+CHECK_SHEET = "Kiểm tra"
+CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
+
+
+class MacroError(ValueError):
+    """Why a macro wrote nothing, for the appraiser."""
+
+
+# ---------------------------------------------------------------- running, inside Excel or not
+
+def _run(action, book: Book | None, **options) -> str:
+    inside_excel = book is None
+    if inside_excel:
+        from .book_xlwings import XlwingsBook
+
+        book = XlwingsBook()
+    try:
+        writes, sheets, message = action(book, **options)
+        writes = [w for w in writes if book.read(w[0], area(w[1], w[2])) != w[2]]
+        sheets = {name: rows for name, rows in sheets.items() if not holds(book, name, rows)}
+        if writes or sheets:  # nothing new (a second run, Xuất phụ lục): the file is not even re-saved
+            apply(book, writes)
+            for name, rows in sheets.items():
+                book.add_sheet(name)
+                book.write(name, "A1", rows)
+            book.save()
+    except (ValueError, LookupError) as exc:
+        error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
+        if inside_excel:
+            book.alert(f"Lỗi: {error}")
+            return str(error)
+        raise error from exc
+    if inside_excel:
+        book.alert(message)
+    return message
+
+
+def holds(book: Book, name: str, rows: list[list]) -> bool:
+    """The sheet exists and holds exactly `rows` from A1 (nothing else)."""
+    if not book.has_sheet(name):
+        return False
+    last_row, last_col = book.extent(name)
+    width = max(len(r) for r in rows)
+    if last_row > len(rows) or last_col > width:
+        return False
+    return book.read(name, area("A1", rows)) == [r + [None] * (width - len(r)) for r in rows]
+
+
+def tinh_lai_xep_hang(book: Book | None = None) -> str:
+    """Tính lại xếp hạng: rank order, STT, rank and class, district rule, the Kiểm tra sheet."""
+    return _run(recompute, book)
+
+
+def nhap_diem_xhh(book: Book | None = None, source: str | None = None) -> str:
+    """Nhập điểm XHH: survey scores per unit and field from another workbook."""
+    return _run(import_survey, book, source=source)
+
+
+def xuat_phu_luc(book: Book | None = None, outdir: str | None = None) -> str:
+    """Xuất phụ lục: the official appendix (.docx and .xlsx) next to the workbook, or in `outdir`."""
+    return _run(export_appendix, book, outdir=outdir)
+
+
+def main() -> None:
+    """The xlwings add-in's Run main button."""
+    tinh_lai_xep_hang()
+
+
+# ---------------------------------------------------------------- Tính lại xếp hạng
+
+def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[Rows], list[Evaluation]]:
+    """Each table's rows and the core's evaluation of them (all tables together: the district rule)."""
+    rows = template_rows(book) if tables is None else [read_rows(book, t) for t in tables]
+    if not rows:
+        raise MacroError(f"Không tìm thấy bảng tổng hợp nào trong {book.name}; hãy dùng bảng tính tạo bằng "
+                         "`xltools template`.")
+    return rows, evaluate([(units_table(r), r.table.cset) for r in rows], expect_appraised=True)
+
+
+def rank_order(rows: Rows, e: Evaluation) -> list[int]:
+    """The table's rows (sheet row numbers) in their new order: units by rank, then spare rows."""
+    units = [rows.row_of(r.unit) for r in e.results]
+    spare = [rows.table.first + i for i, u in enumerate(rows.units) if u is None]
+    return units + spare
+
+
+def recompute(book: Book, tables: list[Table] | None = None):
+    rows_list, first = evaluate_book(book, tables)
+    orders = [rank_order(rows, e) for rows, e in zip(rows_list, first)]
+    moves = {rows.table.sheet: {old: rows.table.first + i for i, old in enumerate(order)}
+             for rows, order in zip(rows_list, orders)}
+
+    def moved(formula, home):
+        for target, rows_map in moves.items():
+            formula = moved_formula(formula, home, target, rows_map)
+        return formula
+
+    second = as_sorted(rows_list, first, moves)
+    writes = [(rows.table.sheet, f"A{rows.table.first}", sorted_block(rows, order, e, moved))
+              for rows, order, e in zip(rows_list, orders, second)]
+    writes += formulas_elsewhere(book, rows_list, moved)
+    findings = [(e.table.sheet, f) for e in second for f in e.findings]
+    counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
+    units = sum(len(e.results) for e in second)
+    message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)}). "
+               f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
+               f"(xem trang {CHECK_SHEET}).")
+    return writes, {CHECK_SHEET: check_sheet(findings)}, message
+
+
+def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> list[Evaluation]:
+    """The evaluation of the tables as they will be: sorted, renumbered, ranked and classed by the core,
+    so that the checks cite the cells where things will be."""
+    pairs = []
+    for rows, e in zip(rows_list, first):
+        rows_map = moves[rows.table.sheet]
+        units = [r.unit for r in e.results]
+        for u in units:
+            u.where = moved_where(u.where, rows.table.sheet, rows_map)
+            for f in u.fields:
+                f.cells = {k: moved_where(v, rows.table.sheet, rows_map) for k, v in f.cells.items()}
+            u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
+        pairs.append((replace(e.table, units=units), e.cset))
+    return evaluate(pairs, expect_appraised=True)
+
+
+def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[list]:
+    """The table's rows in rank order: whole rows moved; STT, rank, class written where they are values."""
+    t = rows.table
+    block = []
+    results = iter(e.results)
+    next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
+    for old in order:
+        source = rows.contents[old - t.first]
+        new = [moved(c, t.sheet) for c in source]
+        if rows.units[old - t.first] is not None:
+            r = next(results)
+            for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.klass, r.class_label),
+                                  (t.after_rule, r.class_after_rule)):
+                if column and not is_formula(source[column - 1]):
+                    new[column - 1] = value
+        elif t.stt and not blank(source[t.stt - 1]) and not is_formula(source[t.stt - 1]):
+            new[t.stt - 1], next_stt = next_stt, next_stt + 1
+        block.append(new)
+    return block
+
+
+def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
+    """Formulas outside the moved blocks that point into a moved row, made to follow it."""
+    blocks = {r.table.sheet: (r.table.first, r.table.last, r.table.width) for r in rows_list}
+    writes = []
+    for sheet in book.sheet_names():
+        if sheet == CHECK_SHEET:
+            continue
+        last_row, last_col = book.extent(sheet)
+        for i, row in enumerate(book.read(sheet, f"A1:{get_column_letter(last_col)}{last_row}"), start=1):
+            for j, content in enumerate(row, start=1):
+                inside = sheet in blocks and blocks[sheet][0] <= i <= blocks[sheet][1] and j <= blocks[sheet][2]
+                if is_formula(content) and not inside and (new := moved(content, sheet)) != content:
+                    writes.append((sheet, f"{get_column_letter(j)}{i}", [[new]]))
+    return writes
+
+
+def check_sheet(findings) -> list[list]:
+    rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
+    rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
+    if not findings:
+        rows.append(["", "", "", "", "", NO_FINDINGS, ""])
+    return [row + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
+
+
+# ---------------------------------------------------------------- Nhập điểm XHH
+
+def survey_targets(book: Book, tables: list[Table] | None = None) -> list[SurveyTarget]:
+    """The survey sheets of a template; or, for tables given directly, their own ĐT XHH columns."""
+    if tables is None:
+        return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
+                             dict(s.survey.fields), [u.name for u in table.units if u.name])
+                for s, (table, cset) in zip(*template(book)) if s.survey]
+    return [SurveyTarget(t.sheet, t.cset, t.name, t.first, t.last,
+                         {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
+            for t in tables if any("survey" in cols for cols in t.fields)]
+
+
+def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
+    if not source:
+        raise MacroError("Hãy chọn tệp kết quả điều tra xã hội học (ĐT XHH) để nhập.")
+    if not Path(source).is_file():
+        raise MacroError(f"Không tìm thấy tệp điểm ĐT XHH '{source}'; hãy kiểm tra đường dẫn.")
+    targets = survey_targets(book) if targets is None else targets
+    if not targets:
+        raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
+    writes, problems, imported, waiting, unmatched = [], [], 0, [], None
+    for target in targets:
+        cells = book.values(target.sheet, f"A{target.first}:{get_column_letter(target.width)}{target.last}")
+        rows = {text(row[target.name - 1]): target.first + i for i, row in enumerate(cells)
+                if not blank(row[target.name - 1])}
+        free = iter(target.first + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
+        on_sheet = {name_key(n) for n in rows}
+        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if name_key(u) not in on_sheet])
+        for name, scores in survey.scores.items():
+            row = rows.get(name)
+            if row is None:  # typed on the summary, not yet on the survey sheet: the first blank row
+                row = next(free, None)
+                if row is None:
+                    problems.append(f"Trang {target.sheet} không còn dòng trống cho {name}.")
+                    continue
+                writes.append((target.sheet, f"{get_column_letter(target.name)}{row}", [[name]]))
+            problems += out_of_range(target.cset, name, scores)
+            writes += [(target.sheet, f"{get_column_letter(col)}{row}", [[float(scores[i])]])
+                       for i, col in target.fields.items() if scores[i] is not None]
+        imported += len(survey.scores)
+        waiting += survey.missing
+        theirs = set(survey.unmatched + survey.ambiguous)
+        unmatched = theirs if unmatched is None else unmatched & theirs  # matched by no sheet at all
+    if problems:
+        raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
+                         + ("\n- …" if len(problems) > 20 else ""))
+    message = f"Đã nhập điểm ĐT XHH cho {imported} đơn vị."
+    if unmatched:
+        message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
+    if waiting:
+        message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
+    return writes, {}, message
+
+
+def out_of_range(cset, name: str, scores: list) -> list[str]:
+    """The survey importer reads numbers; the range is the set's (0 to each field's survey maximum)."""
+    return [f"{name}, {f.label}: điểm ĐT XHH {format_vn_short(v)} nằm ngoài khoảng 0 đến {format_vn_short(f.survey_max)}."
+            for f, v in zip(cset.fields, scores) if v is not None and not 0 <= v <= f.survey_max]
+
+
+# ---------------------------------------------------------------- Xuất phụ lục
+
+def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] | None = None):
+    """Writes the appendix files itself (they are new files, never the workbook): nothing for _run to write."""
+    try:
+        from ..publish.appendix_docx import write_appendix_docx
+        from ..publish.appendix_xlsx import write_appendix_xlsx
+        from ..publish.model import appendices
+    except ImportError as exc:
+        raise MacroError("Chức năng Xuất phụ lục chưa có trong bản xltools này (cần phần xuất văn bản "
+                         "xltools.publish); hãy nâng cấp xltools, hoặc dùng lệnh `xltools publish` khi đã có.") from exc
+    from ..commands.publish import output_names
+
+    if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
+        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
+                         "cạnh bảng tính).")
+    _, evaluations = evaluate_book(book, tables)
+    items = appendices(evaluations)
+    names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
+    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
+    return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."

@@ -1,0 +1,173 @@
+"""Where the units are in a workbook, and the units read from it through the Book interface.
+
+A `Table` names the summary sheet's rows and columns for one criteria set; `read_units` turns its
+rows into the core's Unit objects from the values the cells show (formulas computed by Excel, or by
+the Book's engine for files), so that the macros score exactly what the appraiser sees.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field, replace
+
+from openpyxl.utils.cell import get_column_letter
+
+from ..core.checks import KIND_LABEL
+from ..core.criteria import CriteriaSet
+from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
+from ..workbook import layout as L
+from ..workbook.reader import _Reader  # the reader over cell grids: files and Excel alike
+from .book import Book, BookError, is_formula
+from .cells import CellError, blank, score, text
+
+@dataclass
+class Table:
+    sheet: str
+    cset: CriteriaSet
+    first: int  # first unit row
+    last: int  # last unit row (spare blank rows included)
+    name: int  # columns, 1-based
+    fields: list[dict[str, int]]  # one per field of the set: kind -> column
+    stt: int | None = None
+    district: int | None = None
+    totals: dict[str, int] = dc_field(default_factory=dict)  # self/appraised/survey/total -> column
+    rank: int | None = None
+    klass: int | None = None
+    after_rule: int | None = None
+    bonus: int | None = None
+    penalty: int | None = None
+    width: int = 0  # last column of the table
+
+    @property
+    def block(self) -> str:
+        return f"A{self.first}:{get_column_letter(self.width)}{self.last}"
+
+    def cell(self, row: int, column: int) -> str:
+        if not self.sheet:  # a range handed to a worksheet function
+            return f"dòng {row}, cột {column} của vùng"
+        return f"{self.sheet}!{get_column_letter(column)}{row}"
+
+
+def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
+    """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
+    to a worksheet function)."""
+    table = table_of(L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
+    return replace(table, sheet="", first=1, last=n_rows)
+
+
+@dataclass
+class Rows:
+    """A table's rows: what the cells hold (formulas as text), and the unit of each row."""
+
+    table: Table
+    contents: list[list]
+    units: list[Unit | None]  # None: a spare blank row
+
+    def row_of(self, unit: Unit) -> int:
+        return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
+
+
+def read_rows(book: Book, table: Table) -> Rows:
+    """A table whose rows hold all its inputs (an appendix-like sheet), read row by row."""
+    contents = book.read(table.sheet, table.block)
+    shown = book.values(table.sheet, table.block)
+    units = [unit_of(table, table.first + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
+    return Rows(table, contents, units)
+
+
+def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
+    def at(column):
+        return values[column - 1] if column else None
+
+    def number(column, label):
+        return score(at(column), f"{table.cell(row, column)} ({label})") if column else None
+
+    def typed_only(column, label):
+        """Printed totals, rank, class: only what a person typed; formulas agree with the rules by design."""
+        return None if not column or is_formula(typed[column - 1]) else number(column, label)
+
+    name = text(at(table.name))
+    fields = []
+    for f, columns in zip(table.cset.fields, table.fields):
+        scores = FieldScores(**{kind: number(col, f"{f.label}, {KIND_LABEL[kind]}") for kind, col in columns.items()})
+        scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
+        fields.append(scores)
+    if not name and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
+        return None
+    printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
+    for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):
+        if column and not is_formula(typed[column - 1]) and not blank(at(column)):
+            setattr(printed, attr, whole(at(column), table.cell(row, column)) if attr == "rank" else text(at(column)))
+    district = text(at(table.district)) or None
+    return Unit(name, fields, district=district, bonus=number(table.bonus, "Điểm thưởng"),
+                penalty=number(table.penalty, "Điểm trừ"), printed=printed, where=table.cell(row, table.name))
+
+
+def whole(value, where: str) -> int:
+    number = score(value, where)
+    if number != number.to_integral_value():
+        raise CellError(f"{where}: {value} không phải là số nguyên.")
+    return int(number)
+
+
+def units_table(rows: Rows) -> UnitsTable:
+    t = rows.table
+    return UnitsTable([u for u in rows.units if u is not None], level=t.cset.level, sheet=t.sheet)
+
+
+# ---------------------------------------------------------------- workbooks made by `xltools template`
+
+def template(book: Book):
+    """The layout contract's sections of a template and the reader's (UnitsTable, set) for each,
+    read from what the Book's cells show (so inside Excel too)."""
+    if not book.has_sheet(L.CONFIG_SHEET) or book.read(L.CONFIG_SHEET, L.CONFIG_MARKER_CELL)[0][0] != L.LAYOUT_VERSION:
+        raise BookError(f"{book.name} không phải bảng tính thẩm định tạo bằng `xltools template` (không có trang "
+                        f"{L.CONFIG_SHEET} ghi {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")
+    grids = {}
+    for name in book.sheet_names():
+        last_row, last_col = book.extent(name)
+        grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
+    config = _Reader(book.name, grids).config()
+    sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
+    return sections, _Reader(book.name, grids).read()
+
+
+def template_rows(book: Book) -> list[Rows]:
+    sections, pairs = template(book)
+    out = []
+    for section, (table, cset) in zip(sections, pairs):
+        t = table_of(section.summary, cset)
+        units: list[Unit | None] = [None] * (t.last - t.first + 1)
+        for unit in table.units:
+            row = int(re.search(r"(\d+)$", unit.where)[1])
+            if t.first <= row <= t.last:
+                units[row - t.first] = unit
+        out.append(Rows(t, book.read(t.sheet, t.block), units))
+    return out
+
+
+def table_of(s, cset: CriteriaSet) -> Table:
+    """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
+    fields = [{k: c for k, c in (("self", f.self), ("appraised", f.appraised), ("survey", f.survey)) if c}
+              for f in s.fields]
+    totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
+                                ("survey", s.survey_total), ("total", s.total)) if c}
+    return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
+                 district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
+                 bonus=s.bonus, penalty=s.penalty, width=s.last_col)
+
+
+@dataclass
+class SurveyTarget:
+    """Where a workbook keeps the survey scores it counts: one row per unit, a column per field."""
+
+    sheet: str
+    cset: CriteriaSet
+    name: int
+    first: int
+    last: int
+    fields: dict[int, int]  # field index -> column
+    units: list[str] = dc_field(default_factory=list)  # names on the summary, for rows still missing here
+
+    @property
+    def width(self) -> int:
+        return max([self.name, *self.fields.values()])
