@@ -15,7 +15,7 @@ from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
 from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
 from ..workbook import layout as L
-from ..workbook.reader import _Reader  # the reader over cell grids: files and Excel alike
+from ..workbook.reader import GridReader  # the reader over cell grids: files and Excel alike
 from .book import Book, BookError, is_formula
 from .cells import CellError, blank, score, text
 
@@ -126,9 +126,9 @@ def template(book: Book):
     for name in book.sheet_names():
         last_row, last_col = book.extent(name)
         grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
-    config = _Reader(book.name, grids).config()
+    config = GridReader(book.name, grids).config()
     sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
-    return sections, _Reader(book.name, grids).read()
+    return sections, GridReader(book.name, grids).read()
 
 
 def template_rows(book: Book) -> list[Rows]:

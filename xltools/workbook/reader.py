@@ -56,7 +56,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         grids = {name: _grid(wb[name]) for name in wb.sheetnames}
     finally:
         wb.close()
-    return _Reader(path.name, grids).read()
+    return GridReader(path.name, grids).read()
 
 
 def _grid(ws) -> list[list]:
@@ -83,7 +83,9 @@ def _is_formula(value) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-class _Reader:
+class GridReader:
+    """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
+    the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
     def __init__(self, source: str, grids: dict[str, list[list]]):
         self.source = source
         self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
@@ -310,7 +312,3 @@ def _key(name: str) -> str:
     """How MATCH compares names: exact text, case-insensitive."""
     return tidy(name).casefold()
 
-
-# The reader over cell grids (lists of rows of values), for callers that already hold the values,
-# e.g. the macros inside Excel (xltools.excel): GridReader(name, {sheet: rows}).read() / .config().
-GridReader = _Reader
