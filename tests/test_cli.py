@@ -88,3 +88,17 @@ def test_rank_of_a_workbook_uses_its_own_edited_bands(capsys, tmp_path, data_dir
     assert [r["class"] for r in rows[:3]] == ["Tốt", "Khá", "Khá"]
     rows = json.loads(run(capsys, "rank", str(book), "--set", "backan-2024-so", "--json")[1])
     assert [r["class"] for r in rows[:3]] == ["Tốt", "Tốt", "Tốt"]  # --set names the shipped bands
+
+
+def test_demo_main_job(capsys, tmp_path):
+    """The README's main job: ranking, findings, the live workbook, the appendix and the report."""
+    code, out, _ = run(capsys, "demo", "-o", str(tmp_path))
+    assert code == 0 and "96,479" in out and "total-mismatch" in out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["bang_tham_dinh_mau.xlsx", "phu_luc_backan_2024_so_huyen_bao_cao.docx",
+                     "phu_luc_backan_2024_so_huyen_phu_luc.docx", "phu_luc_backan_2024_so_huyen_phu_luc.xlsx"]
+    # what the demo wrote reads back to the same ranking
+    rows = json.loads(run(capsys, "rank", str(tmp_path / "phu_luc_backan_2024_so_huyen_phu_luc.xlsx"), "--json")[1])
+    assert rows[0]["name"] == "Văn phòng UBND tỉnh" and rows[0]["total"] == 96.479
+    rows = json.loads(run(capsys, "rank", str(tmp_path / "bang_tham_dinh_mau.xlsx"), "--json")[1])
+    assert [r["rank"] for r in rows[:19]] == list(range(1, 20))

@@ -30,10 +30,8 @@ def run(args) -> int:
         print_findings(e)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for step in STEPS:
-        step(path, out)
+    from . import publish, template
+
+    template.demo_step(path, out)   # the live appraisal workbook
+    publish.demo_step(path, out)    # the official appendix (.docx, .xlsx) and the report
     return 0
-
-
-# Later stages (workbook, appendix, report) append themselves here: each takes (sample, outdir).
-STEPS: list = []

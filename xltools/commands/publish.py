@@ -11,7 +11,6 @@ from ..publish.appendix_xlsx import write_appendix_xlsx
 from ..publish.model import DecisionInfo, Previous, appendices
 from ..publish.pdf import PdfUnavailable, to_pdf
 from ..publish.report_docx import write_report_docx
-from . import demo
 from ._common import evaluate_file
 
 
@@ -81,5 +80,3 @@ def demo_step(sample: Path, out: Path) -> None:
     for path in publish(sample, out, report=True):
         print(f"Đã ghi {path}")
 
-
-demo.STEPS.append(demo_step)

@@ -102,10 +102,9 @@ def _year(cset: CriteriaSet, table: UnitsTable | None) -> int | None:
     return cset.years[-1] if cset.years else None
 
 
-def _demo_step(sample: Path, outdir: Path) -> None:
+def demo_step(sample: Path, outdir: Path) -> None:
+    """`xltools demo`: the live workbook of the sample (sở and huyện sheets, appraised scores filled)."""
     sets = [catalog.get("backan-2024-so"), catalog.get("backan-2024-huyen")]
     path = build_file(sections_for(sets, str(sample)), outdir / "bang_tham_dinh_mau.xlsx", with_appraised=True)
     print(f"\nBảng tính thẩm định (công thức sống): {path}")
 
-
-demo.STEPS.append(_demo_step)
