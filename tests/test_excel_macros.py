@@ -3,6 +3,7 @@ from openpyxl import load_workbook
 import pytest
 
 from excel_helpers import SHEET, input_rows, snapshot, summary_workbook, survey_file
+from xltools.core.checks import INFO, Finding
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
@@ -62,6 +63,25 @@ def test_running_twice_changes_nothing_more(workbook):
     once = snapshot(path)
     recompute(path, table)
     assert snapshot(path) == once
+
+
+def test_second_run_does_not_save_again_when_a_finding_has_no_unit_or_cell(tmp_path, data_dir):
+    """A finding without a unit or a cell (district-rule-unavailable: "" in those columns) used to make the
+    Kiểm tra sheet differ from what the macro meant to write ("" read back as None), so every run saved the
+    file again (new bytes, a new backup) although nothing had changed."""
+    path = tmp_path / "cchc.xlsx"
+    summary_workbook(path, data_dir / SEED)
+    book = OpenpyxlBook(path)
+    for findings in ([("Tổng hợp", Finding(INFO, "district-rule-unavailable", "", "Xếp loại", "Chưa có cấp xã."))], []):
+        rows = macros.check_sheet(findings)
+        assert "" not in {v for row in rows for v in row}
+        book.add_sheet(macros.CHECK_SHEET)
+        book.write(macros.CHECK_SHEET, "A1", rows)
+        book.save()
+        assert macros.holds(OpenpyxlBook(path), macros.CHECK_SHEET, rows)
+    before = path.read_bytes()
+    assert macros._run(lambda b: ([], {macros.CHECK_SHEET: rows}, "ok"), OpenpyxlBook(path)) == "ok"
+    assert path.read_bytes() == before
 
 
 def test_a_failing_input_leaves_the_file_unchanged(workbook):

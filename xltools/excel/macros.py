@@ -197,11 +197,13 @@ def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
 
 
 def check_sheet(findings) -> list[list]:
+    """The Kiểm tra sheet's cells. An empty text is None: a cell cannot hold "" apart from empty (openpyxl
+    and Excel read it back as None), and `holds` must find the sheet unchanged on a second run."""
     rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
     rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
     if not findings:
-        rows.append(["", "", "", "", "", NO_FINDINGS, ""])
-    return [row + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
+        rows.append([None, None, None, None, None, NO_FINDINGS, None])
+    return [[None if v == "" else v for v in row] + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
 
 
 # ---------------------------------------------------------------- Nhập điểm XHH
