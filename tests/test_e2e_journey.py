@@ -208,6 +208,19 @@ def calc_results(doc, lay: L.WorkbookLayout) -> dict:
     return out
 
 
+def calc_subtotals(doc, lay: L.WorkbookLayout) -> dict:
+    """{unit: (Tự chấm, Thẩm định, ĐT XHH totals)} as LibreOffice computed them."""
+    out = {}
+    for section in lay.sections:
+        s, d = section.summary, section.cset.decimals
+        for row in s.rows:
+            name = doc.get(s.sheet, f"B{row}")
+            if name:
+                out[name] = tuple(as_dec(doc.get(s.sheet, f"{L.col_letter(col)}{row}"), d) if col else None
+                                  for col in (s.self_total, s.appraised_total, s.survey_total))
+    return out
+
+
 def core_results(evaluations) -> dict:
     return {r.unit.name: (r.total, r.rank, r.class_label, r.class_after_rule)
             for e in evaluations for r in e.results}
@@ -242,6 +255,7 @@ def test_backan_districts_and_communes_journey(calc, tmp_path, capsys, monkeypat
         doc.recalc()
         assert doc.errors() == []
         computed = calc_results(doc, lay)
+        subtotals = calc_subtotals(doc, lay)
         checks = {doc.get(s.sheet, f"{L.col_letter(s.check)}{r}") for s in (hs, xs) for r in s.rows}
         doc.save_as(book)
     assert checks <= {"", None}, checks  # the Kiểm tra column sees nothing wrong
@@ -255,6 +269,10 @@ def test_backan_districts_and_communes_journey(calc, tmp_path, capsys, monkeypat
     ranked = json.loads(out)
     assert json_results(ranked) == expected
     assert computed == expected
+    core_subtotals = {r.unit.name: (r.self_total, r.appraised_total, r.survey_total) for e in evs for r in e.results}
+    assert subtotals == core_subtotals == {
+        row["name"]: tuple(as_dec(row[k], catalog.get(row["set"]).decimals)
+                           for k in ("self_total", "appraised_total", "survey_total")) for row in ranked}
     # the figures the values were chosen for
     assert expected["TP Bắc Kạn"] == (D("87.461"), 1, "Tốt", "Khá")  # 5 of 8 communes Tốt: drops a class
     assert expected["Huyện Ngân Sơn"] == (D("86.000"), 2, "Tốt", "Tốt")  # 2 of 3: keeps it

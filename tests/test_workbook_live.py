@@ -121,6 +121,24 @@ def test_district_rule_drops_a_class_live(calc, tmp_path):
 
 # ------------------------------------------------------------------ bands on Cấu hình
 
+def test_a_commune_whose_district_is_typed_differently_is_flagged(calc, tmp_path):
+    """The live 2/3 rule counts a commune by its district's exact text (COUNTIFS) while the core matches names
+    loosely (name_key): "Ngân Sơn" typed for "Huyện Ngân Sơn" silently left the commune out of the live rule
+    (Khá in the workbook, Tốt from `xltools rank`) with nothing in Kiểm tra. Now the commune's Kiểm tra says so."""
+    huyen, xa = catalog.get("backan-2023-huyen"), catalog.get("backan-2023-xa")
+    path, layout = blank_template(tmp_path, [(huyen, 1), (xa, 2)])
+    lay, dl = layout.section("xa").summary, layout.section("huyen").summary
+    with calc.open(path) as doc:
+        doc.set_value(dl.sheet, cell(dl.name, dl.first_row), "Huyện Ngân Sơn")
+        for i, (name, district) in enumerate([("Xã Vân Tùng", "huyện ngân sơn"), ("Xã Cốc Đán", "Ngân Sơn")]):
+            doc.set_value(lay.sheet, cell(lay.name, lay.first_row + i), name)
+            doc.set_value(lay.sheet, cell(lay.district, lay.first_row + i), district)
+        doc.recalc()
+        flags = [doc.get(lay.sheet, cell(lay.check, lay.first_row + i)) for i in range(3)]
+    assert flags[0] == "" and flags[2] == ""  # same text but for case: COUNTIFS finds it; a blank row
+    assert flags[1] == "Tên huyện không có trên trang Tổng hợp Huyện: hãy gõ đúng như trang đó."
+
+
 def test_editing_a_band_reclasses_everyone(calc, tmp_path):
     cset = catalog.get("backan-2024-huyen")
     path, layout = blank_template(tmp_path, [(cset, 12)])

@@ -247,9 +247,11 @@ def _summary_headers(ws, section: L.Section) -> None:
 
 
 def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
-             district_names: dict[str, str], with_appraised: bool) -> None:
+             district_names: dict[str, str], with_appraised: bool, districts: L.Section | None = None) -> None:
     """One summary sheet. `district_names` maps name_key -> the district's name as its own sheet
-    writes it, so a commune's district matches it exactly (COUNTIFS compares text)."""
+    writes it, so a commune's district matches it exactly (COUNTIFS compares text). `districts`: on the
+    commune sheet of a workbook where the district rule is live, the district sheet, so the Kiểm tra column
+    flags a district typed differently from its own sheet (the rule would silently leave the commune out)."""
     cset, lay = section.cset, section.summary
     d = cset.decimals
     _title_block(ws, section, year, decision, lay.print_last_col)
@@ -320,7 +322,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
         if lay.survey_row:
             sl = section.survey
             _put(ws, row, lay.survey_row, _f(F.match_row(name, sl.column_range(sl.name))), "xl_center")
-        _put(ws, row, lay.check, _f(_summary_check(section, row)), "xl_flag")
+        _put(ws, row, lay.check, _f(_summary_check(section, row, districts)), "xl_flag")
     _summary_formats(ws, section)
     widths = {lay.stt: 5, lay.name: name_width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
@@ -347,13 +349,17 @@ def _name_width(units) -> float:
     return min(max(24, longest * 1.05 + 2), 48)
 
 
-def _summary_check(section: L.Section, row: int) -> str:
+def _summary_check(section: L.Section, row: int, districts: L.Section | None = None) -> str:
     cset, lay = section.cset, section.summary
     cells = [(_cell(col, row), maximum) for col, maximum in lay.number_input_cols()]
     parts = []
     if cells:
         parts.append((f"{F.text_count([c for c, _ in cells])}>0", "Có ô điểm nhập chữ thay cho số."))
         parts.append((f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa."))
+    if lay.district and districts:
+        district, dl = _cell(lay.district, row), districts.summary
+        parts.append((f'AND({district}<>"",COUNTIF({dl.column_range(dl.name)},{district})=0)',
+                      f"Tên huyện không có trên trang {dl.sheet}: hãy gõ đúng như trang đó."))
     name = _cell(lay.name, row)
     if lay.survey_row:
         sl = section.survey
@@ -631,8 +637,10 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
     for s in layout.sections:
         units = unit_lists[s.cset.level]
         ws = wb.create_sheet(s.summary.sheet)
+        rule_live = districts is not None and districts.summary.rule_live
         _summary(ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
-                 district_names if s.cset.level == "xa" else {}, with_appraised)
+                 district_names if s.cset.level == "xa" else {}, with_appraised,
+                 districts if s.cset.level == "xa" and rule_live else None)
         if s.survey:
             _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
