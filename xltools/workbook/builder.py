@@ -358,7 +358,7 @@ def _summary_check(section: L.Section, row: int, districts: L.Section | None = N
         parts.append((f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa."))
     if lay.district and districts:
         district, dl = _cell(lay.district, row), districts.summary
-        parts.append((f'AND({district}<>"",COUNTIF({dl.column_range(dl.name)},{district})=0)',
+        parts.append((f'AND({district}<>"",COUNTIFS({dl.column_range(dl.name)},{district})=0)',
                       f"Tên huyện không có trên trang {dl.sheet}: hãy gõ đúng như trang đó."))
     name = _cell(lay.name, row)
     if lay.survey_row:
