@@ -127,3 +127,26 @@ def test_bonus_and_penalty_enter_the_total():
     assert r.total == D("80.00") and r.class_label == "Tốt"
     (e,) = evaluate([(UnitsTable([Unit("Y", [FieldScores(appraised=D(1), survey=D(1))], bonus=D(4))]), BONUS)])
     assert [f.code for f in e.findings] == ["score-out-of-range"]  # bonus above its maximum of 3
+
+
+def test_district_names_match_loosely_in_documents_and_exactly_in_workbooks():
+    """A report writes 'TP Bắc Kạn' for the district of 'Thành phố Bắc Kạn' communes: the same unit.
+    A workbook's formulas count communes by the exact district text (any case), so the core does too
+    there, and says which communes the rule leaves out."""
+    full_marks = [21.5, 10.5, 25.5, 6.5, 6.5, 8, 21.5]
+
+    def tables(exact):
+        huyen = UnitsTable([unit("Huyện Ngân Sơn", [13, 8, 20, 5, 11, 10, 19], survey=2)], level="huyen",
+                           exact_names=exact)
+        xa = UnitsTable([unit("Xã A", full_marks, district="huyện ngân sơn"),
+                         unit("Xã B", full_marks, district="Ngân Sơn"),
+                         unit("Xã C", [0], district="Huyện Ngân Sơn")], level="xa", exact_names=exact)
+        return evaluate([(huyen, HUYEN), (xa, XA)])
+
+    e_huyen, e_xa = tables(exact=False)  # 2 of 3 communes Tốt: keeps Tốt
+    assert e_huyen.results[0].class_after_rule == "Tốt"
+    assert not [f for f in e_xa.findings if f.code == "district-unknown"]
+    e_huyen, e_xa = tables(exact=True)   # 'Ngân Sơn' is not counted, as in the workbook: 1 of 2, Khá
+    assert e_huyen.results[0].class_after_rule == "Khá"
+    (f,) = [f for f in e_xa.findings if f.code == "district-unknown"]
+    assert f.unit == "Xã B" and f.severity == "warning" and "Huyện Ngân Sơn" in f.message

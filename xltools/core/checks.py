@@ -262,5 +262,18 @@ def district_rule_notes(cset: CriteriaSet, districts: list[Result]) -> list[Find
                     + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp.")]
 
 
+def unknown_districts(communes: list[Result], district_names: list[str], key) -> list[Finding]:
+    """Communes whose district is none of the districts scored with them: left out of the 2/3 rule."""
+    known = {key(name) for name in district_names}
+    out: list[Finding] = []
+    for c in communes:
+        if c.unit.district and key(c.unit.district) not in known:
+            _add(out, WARNING, "district-unknown", c.unit, "Huyện",
+                 f"huyện '{c.unit.district}' không khớp đơn vị nào của bảng cấp huyện "
+                 f"({', '.join(district_names)}), nên xã này chưa được tính vào quy tắc 2/3; "
+                 "hãy gõ tên huyện đúng như trên bảng cấp huyện.")
+    return out
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)

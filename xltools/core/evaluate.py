@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import Finding, check_table, district_rule_notes
+from .checks import Finding, check_table, district_rule_notes, unknown_districts
 from .criteria import CriteriaSet
+from .names import exact_key, name_key
 from .scoring import FieldScores, Result, UnitsTable, apply_district_rule, score_table
 
 
@@ -31,11 +32,16 @@ def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool
     for table, cset in pairs:
         fit_fields(table, cset)
         evaluations.append(Evaluation(table, cset, score_table(cset, table.units), []))
+    # A workbook's formulas match a commune's district by exact text; the core must count the same way.
+    key = exact_key if any(table.exact_names for table, _ in pairs) else name_key
     communes = [r for e in evaluations if e.cset.level == "xa" for r in e.results]
+    districts = [r for e in evaluations if e.cset.level == "huyen" and e.cset.district_rule for r in e.results]
     for e in evaluations:
         if e.cset.district_rule and e.cset.level == "huyen":
-            apply_district_rule(e.results, communes, e.cset)
+            apply_district_rule(e.results, communes, e.cset, key)
         e.findings = check_table(e.cset, e.table, e.results, expect_appraised)
         if e.cset.district_rule and e.cset.level == "huyen":
             e.findings += district_rule_notes(e.cset, e.results)
+        if e.cset.level == "xa" and districts:
+            e.findings += unknown_districts(e.results, [d.unit.name for d in districts], key)
     return evaluations

@@ -38,6 +38,11 @@ def name_key(name: str) -> str:
     return re.sub(r"[^0-9a-z ]", "", text).strip()
 
 
+def exact_key(name: str) -> str:
+    """How Excel's MATCH and COUNTIFS compare names: the same text in any case."""
+    return tidy(name).casefold()
+
+
 def tidy(name: str) -> str:
     """Display form: NFC, single spaces (keeps the writer's own words and diacritics)."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(name))).strip()

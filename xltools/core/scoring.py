@@ -82,6 +82,7 @@ class UnitsTable:
     has_reasons: bool = False
     header_maxima: list[HeaderMax] = dc_field(default_factory=list)
     field_names: list[str] = dc_field(default_factory=list)  # as the document wrote them
+    exact_names: bool = False  # a workbook: its formulas match names as exact text (names.exact_key)
 
 
 @dataclass
@@ -211,14 +212,16 @@ def district_rule_class(district_class: str, commune_classes: list[str], cset: C
     return labels[min(index + 1, len(labels) - 1)]
 
 
-def apply_district_rule(districts: list[Result], communes: list[Result], cset: CriteriaSet) -> list[Result]:
-    """Fill class_after_rule for each district that has communes in `communes` (matched by name)."""
+def apply_district_rule(districts: list[Result], communes: list[Result], cset: CriteriaSet,
+                        key=name_key) -> list[Result]:
+    """Fill class_after_rule for each district that has communes in `communes`, matching a commune's
+    district to a district's name by `key` (name_key for documents, exact_key for a workbook)."""
     by_district: dict[str, list[str]] = {}
     for c in communes:
         if c.unit.district and c.class_label:
-            by_district.setdefault(name_key(c.unit.district), []).append(c.class_label)
+            by_district.setdefault(key(c.unit.district), []).append(c.class_label)
     for d in districts:
-        classes = by_district.get(name_key(d.unit.name))
+        classes = by_district.get(key(d.unit.name))
         d.class_after_rule = (district_rule_class(d.class_label, classes, cset)
                               if classes and d.class_label else None)
     return districts

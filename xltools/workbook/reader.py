@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
-from ..core.names import tidy
+from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, parse_score, to_decimal
 from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
 from ..importers.text_tables import ReadError
@@ -211,7 +211,7 @@ class GridReader:
             if unit is not None:
                 units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
-        return UnitsTable(units=units, level=cset.level, title=title, source=self.source, sheet=lay.sheet,
+        return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
                           field_names=[f.name for f in cset.fields])
@@ -308,7 +308,5 @@ class GridReader:
             s.reason = "; ".join(notes) or None
 
 
-def _key(name: str) -> str:
-    """How MATCH compares names: exact text, case-insensitive."""
-    return tidy(name).casefold()
+_key = exact_key  # how the workbook's MATCH formulas compare names
 
