@@ -37,10 +37,11 @@ register((".txt", ".md", ".tsv"), _read_text)
 
 def _read_excel(path: Path) -> list[UnitsTable]:
     """An appraisal workbook made by `xltools template`, else an official table made by hand."""
-    from ..workbook.reader import is_appraisal_workbook, read_workbook
+    from ..workbook.reader import check_not_orphaned, is_appraisal_workbook, read_workbook
 
     if is_appraisal_workbook(path):
         return read_workbook(path)
+    check_not_orphaned(path)
     from .office import read_office
 
     return read_office(path)
@@ -64,7 +65,11 @@ def read_tables(path: str | Path) -> list[UnitsTable]:
     if reader is None:
         raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; các loại đọc được: "
                         f"{', '.join(sorted(READERS))}.")
-    return reader(path)
+    tables = reader(path)
+    if not tables:
+        raise ReadError(f"{path.name}: không tìm thấy bảng điểm nào trong tệp (cần một bảng có cột STT, TÊN ĐƠN VỊ "
+                        "và các cột điểm theo lĩnh vực); hãy kiểm tra đã chọn đúng tệp.")
+    return tables
 
 
 def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:

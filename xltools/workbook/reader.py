@@ -8,6 +8,7 @@ class bands as they are on that sheet now (an appraiser may have edited them).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +37,31 @@ def is_appraisal_workbook(path) -> bool:
             return False
         value = wb[L.CONFIG_SHEET][L.CONFIG_MARKER_CELL].value
         return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
+    finally:
+        wb.close()
+
+
+LEGEND_MARK = "Ô nền vàng:"  # the legend the builder puts on every summary sheet, ending "Bộ tiêu chí: ID."
+
+
+def check_not_orphaned(path) -> None:
+    """A workbook of ours whose Cấu hình sheet was deleted (or its marker edited) still carries the legend
+    on its summary sheets: say so, rather than reading it as a hand-made table and failing on its columns."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return
+    try:
+        for ws in wb.worksheets:
+            legend = next(ws.iter_rows(min_row=L.LEGEND_ROW, max_row=L.LEGEND_ROW, max_col=1, values_only=True),
+                          (None,))[0]
+            if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
+                set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
+                raise ReadError(
+                    f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
+                    f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
+                    f"hãy lấy lại bản sao lưu (.bak.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                    f"`xltools template --set {set_id}`.")
     finally:
         wb.close()
 
@@ -93,8 +119,9 @@ class GridReader:
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
-            raise ReadError(f"{self.source}: thiếu trang '{name}' mà trang {L.CONFIG_SHEET} nhắc tới; "
-                            "hãy dùng lại tệp mẫu do xltools tạo.")
+            raise ReadError(f"{self.source}: thiếu trang '{name}' mà trang {L.CONFIG_SHEET} nhắc tới (các trang hiện "
+                            f"có: {', '.join(self.sheets)}); nếu đã đổi tên trang, hãy đổi lại đúng tên '{name}', "
+                            "hoặc dùng lại tệp mẫu do xltools tạo.")
         return self.sheets[name]
 
     # -------------------------------------------------------- numbers and text
@@ -108,6 +135,11 @@ class GridReader:
             return None
         if isinstance(value, (int, float, Decimal)):
             return to_decimal(value)
+        if isinstance(value, (datetime.date, datetime.time)):
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): Excel đã hiểu điểm gõ vào thành ngày/giờ "
+                                 f"({value:%d/%m/%Y}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô là Số (Number) rồi nhập lại "
+                                 "điểm.")
+            return None
         text = str(value).strip()
         if text == "":
             return None
