@@ -193,3 +193,55 @@ def test_date_score_says_what_excel_did(tmp_path, workbook, capsys):
     path = edited(workbook, tmp_path, _date_score)
     _, _, err = cli(capsys, "check", path)
     assert "09/05/2024" in err and "Số (Number)" in err
+
+
+def test_an_identical_rewrite_keeps_the_older_backup(tmp_path, capsys):
+    """Writing the same workbook twice must not replace the backup of the appraiser's edited file by a
+    copy of the new one."""
+    out = tmp_path / "bang.xlsx"
+    out.write_bytes(b"edited by hand")
+    for _ in range(2):
+        assert cli(capsys, "template", "--set", SET, "-o", out)[0] == 0
+    assert (tmp_path / "bang.bak.xlsx").read_bytes() == b"edited by hand"
+
+
+def _overwrite_total(wb):
+    from xltools import catalog
+    from xltools.workbook import layout as L
+
+    lay = L.workbook_layout([(catalog.get(SET), 24)]).sections[0].summary
+    wb[SUMMARY].cell(row=7, column=lay.total).value = 99
+
+
+def test_number_typed_over_a_total_formula_is_named(tmp_path, workbook, capsys):
+    path = edited(workbook, tmp_path, _overwrite_total)
+    before = digest(path)
+    for command in (["rank"], ["check"], ["publish", "-o", tmp_path / "ra"]):
+        code, _, err = cli(capsys, *command, path)
+        assert code == 2 and "Tổng hợp Sở!" in err and "Tổng cộng" in err and "gõ đè bằng '99'" in err, err
+    assert digest(path) == before
+
+
+def test_negative_maximum_in_a_set_file_is_named(tmp_path, workbook, capsys):
+    from importlib import resources
+
+    import yaml
+
+    from xltools.catalog import SETS_PACKAGE
+
+    data = yaml.safe_load(resources.files(SETS_PACKAGE).joinpath(f"{SET}.yaml").read_text(encoding="utf-8"))
+    data["fields"][1]["max"] = -5
+    path = tmp_path / "bo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, _, err = cli(capsys, "rank", workbook, "--set", path)
+    assert code == 2 and "bo.yaml" in err and "fields[2]" in err and "số âm" in err
+
+
+def test_publish_warns_when_the_table_still_has_errors(tmp_path, workbook, capsys):
+    def over(wb):
+        wb[SUMMARY]["D10"] = 50
+
+    path = edited(workbook, tmp_path, over)
+    code, out, err = cli(capsys, "publish", path, "-o", tmp_path / "ra")
+    assert code == 0 and "Đã ghi" in out
+    assert "còn 1 lỗi" in err and "xltools check" in err

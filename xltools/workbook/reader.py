@@ -82,7 +82,13 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         grids = {name: _grid(wb[name]) for name in wb.sheetnames}
     finally:
         wb.close()
-    return GridReader(path.name, grids).read()
+    # the cells as typed, to tell a formula cell from a number typed over it
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        typed = {name: _grid(wb[name]) for name in wb.sheetnames}
+    finally:
+        wb.close()
+    return GridReader(path.name, grids, typed).read()
 
 
 def _grid(ws) -> list[list]:
@@ -112,9 +118,12 @@ def _is_formula(value) -> bool:
 class GridReader:
     """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
     the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
-    def __init__(self, source: str, grids: dict[str, list[list]]):
+    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None):
         self.source = source
         self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
+        # the same cells with formulas as their text, when the caller has them: a number typed over a
+        # formula cell (a total, the rank) is then reported
+        self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
 
     def sheet(self, name: str) -> _Sheet:
@@ -229,7 +238,8 @@ class GridReader:
             shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
             more = len(self.problems) - MAX_REPORTED
             tail = f"\n  … và {more} ô khác." if more > 0 else ""
-            raise ReadError(f"{self.source}: có ô điểm không phải là số:\n{shown}{tail}")
+            raise ReadError(f"{self.source}: có ô cần sửa (ô điểm không phải là số, hoặc công thức bị gõ đè):"
+                            f"\n{shown}{tail}")
         return out
 
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
@@ -265,6 +275,7 @@ class GridReader:
         has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
         if not name and not has_scores:
             return None
+        self.check_formulas(lay, row, name)
         note = self.text(ws, row, lay.note)
         unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
                     bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row))
@@ -279,6 +290,26 @@ class GridReader:
         if section.detail and key in detail:
             self.fill_from_detail(section, unit, *detail[key])
         return unit
+
+    def check_formulas(self, lay: L.SummaryLayout, row: int, name: str) -> None:
+        """The computed cells of a unit's row still hold their formulas: a number typed over one shows in
+        Excel instead of what the formula computes, and no longer follows the scores."""
+        typed = self.typed.get(lay.sheet)
+        if typed is None:
+            return
+        computed = [(fc.survey, "ĐT XHH") for fc in lay.fields if fc.survey] + [
+            (lay.self_total, "Tổng tự chấm"), (lay.appraised_total, "Tổng thẩm định"),
+            (lay.survey_total, "Tổng ĐT XHH"), (lay.total, "Tổng cộng"), (lay.rank, "Xếp hạng"),
+            (lay.class_, "Xếp loại"), (lay.class_after_rule, "Xếp loại sau quy tắc xã")]
+        for col, label in computed:
+            value = typed.value(row, col) if col else None
+            if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
+                    or (isinstance(value, str) and not value.strip()):
+                continue  # a formula (text or openpyxl's array formula object), or blank
+            self.problems.append(
+                f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
+                f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
+                "(hoặc lấy lại từ bản .bak.xlsx).")
 
     # -------------------------------------------------------- survey and detail
 
