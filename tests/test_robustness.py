@@ -245,3 +245,28 @@ def test_publish_warns_when_the_table_still_has_errors(tmp_path, workbook, capsy
     code, out, err = cli(capsys, "publish", path, "-o", tmp_path / "ra")
     assert code == 0 and "Đã ghi" in out
     assert "còn 1 lỗi" in err and "xltools check" in err
+
+
+def test_set_of_another_level_on_a_workbook_is_refused(workbook, capsys):
+    code, _, err = cli(capsys, "rank", workbook, "--set", "backan-2024-huyen")
+    assert code == 2 and "không có trang cấp UBND huyện" in err and "'Tổng hợp Sở'" in err
+
+
+def test_write_set_keeps_an_existing_set_file(tmp_path, capsys, data_dir):
+    target = tmp_path / "bo-tieu-chi.yaml"
+    target.write_text("# bộ tiêu chí đang sửa\n", encoding="utf-8")
+    cli(capsys, "import", data_dir / "phu_luc_backan_2024_so_huyen.txt", "--write-set", target)
+    assert (tmp_path / "bo-tieu-chi.bak.yaml").read_text(encoding="utf-8") == "# bộ tiêu chí đang sửa\n"
+
+
+def test_read_only_file_is_not_replaced(tmp_path, workbook, capsys):
+    import os
+    import stat
+
+    path = tmp_path / "bang.xlsx"
+    shutil.copy(workbook, path)
+    os.chmod(path, stat.S_IREAD)
+    before = digest(path)
+    code, _, err = cli(capsys, "macro", "tinh-lai", path)
+    assert code == 2 and "chỉ cho đọc" in err
+    assert digest(path) == before and not (tmp_path / "bang.bak.xlsx").exists()
