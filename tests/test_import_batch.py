@@ -58,9 +58,15 @@ def test_second_run_keeps_a_backup(tmp_path, capsys, data_dir):
     write_forms(folder, 2, data_dir / SEED)
     assert main(["import", str(folder), "--set", SET, "-o", str(out)]) == 0
     capsys.readouterr()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)  # the appraisers type into the consolidated workbook
+    wb.worksheets[0]["B7"] = "Đã sửa tay"
+    wb.save(out)
+    typed = out.read_bytes()
     assert main(["import", str(folder), "--set", SET, "-o", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["read"] == 2
-    assert (folder / "th.bak.xlsx").exists() and out.exists()
+    assert (folder / "th.bak.xlsx").read_bytes() == typed and out.exists()
 
 
 def test_json_summary_and_nothing_read(tmp_path, capsys):

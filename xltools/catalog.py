@@ -30,7 +30,13 @@ def _load_text(text: str, source: str) -> CriteriaSet:
 
 def load_file(path: str | Path) -> CriteriaSet:
     path = Path(path)
-    return _load_text(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CriteriaError(str(path), [f"không phải tệp văn bản UTF-8 ({exc.reason}); hãy lưu lại tệp với mã UTF-8."]) from exc
+    except OSError as exc:
+        raise CriteriaError(str(path), [f"không đọc được tệp ({exc.strerror}); hãy kiểm tra đường dẫn."]) from exc
+    return _load_text(text, str(path))
 
 
 @lru_cache(maxsize=None)
@@ -45,7 +51,10 @@ def shipped() -> dict[str, CriteriaSet]:
 
 def get(set_id_or_path: str) -> CriteriaSet:
     """A shipped set by id, or a set file the user wrote (a path ending in .yaml/.yml)."""
-    if set_id_or_path.endswith((".yaml", ".yml")) and Path(set_id_or_path).exists():
+    if set_id_or_path.endswith((".yaml", ".yml")):
+        if not Path(set_id_or_path).exists():
+            raise UnknownSetError(f"Không tìm thấy tệp bộ tiêu chí '{set_id_or_path}'; hãy kiểm tra đường dẫn "
+                                  "(hoặc dùng mã một bộ có sẵn, xem `xltools sets`).")
         return load_file(set_id_or_path)
     sets = shipped()
     if set_id_or_path not in sets:

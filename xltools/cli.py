@@ -3,6 +3,7 @@ xltools/commands/ with `register(subparsers)`; this file only finds and runs the
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
@@ -28,6 +29,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_OS_REASONS = (
+    (PermissionError, "không có quyền đọc hoặc ghi (tệp đang mở trong Excel, tệp chỉ cho đọc, hoặc thư mục không "
+                      "cho ghi); hãy đóng tệp, hoặc chọn thư mục khác, rồi chạy lại"),
+    (IsADirectoryError, "đây là một thư mục, không phải tệp; hãy ghi đường dẫn tới một tệp"),
+    (NotADirectoryError, "một phần của đường dẫn là tệp chứ không phải thư mục; hãy chọn thư mục khác"),
+    (FileExistsError, "đã có một tệp cùng tên ở chỗ cần tạo thư mục; hãy chọn thư mục khác"),
+    (FileNotFoundError, "không tìm thấy tệp hoặc thư mục (hoặc không tạo được thư mục ở đó); hãy kiểm tra đường dẫn"),
+)
+_ERRNO_REASONS = {errno.ENOSPC: "ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại",
+                  errno.EROFS: "ổ đĩa chỉ cho đọc; hãy chọn thư mục khác"}
+
+
+def os_error_message(exc: OSError) -> str:
+    """An error of the file system in Vietnamese: which path, what happened, what to do."""
+    reason = _ERRNO_REASONS.get(exc.errno) or next((text for kind, text in _OS_REASONS if isinstance(exc, kind)), None)
+    if reason is None:
+        reason = f"lỗi đọc/ghi tệp ({exc.strerror or exc}); hãy kiểm tra đường dẫn và quyền ghi"
+    path = exc.filename2 or exc.filename
+    return f"'{path}': {reason}." if path else f"{reason[0].upper()}{reason[1:]}."
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -39,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `xltools rank … | head`: the reader left, nothing is wrong
         sys.stdout = open(os.devnull, "w")
         return 0
-    except (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError, OSError) as exc:
+    except OSError as exc:
+        print(f"Lỗi: {os_error_message(exc)}", file=sys.stderr)
+        return 2
+    except (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a defect of ours: say so plainly; the traceback only when asked for

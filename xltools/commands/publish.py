@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..core.checks import ERROR
 from ..importers.text_tables import ReadError
 from ..publish.appendix_docx import write_appendix_docx
 from ..publish.appendix_xlsx import write_appendix_xlsx
@@ -51,7 +52,13 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
             previous_set=None, report: bool = False, pdf: bool = False) -> list[Path]:
     """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
     prev = load_previous(previous, previous_set) if previous else None
-    items = appendices(evaluate_file(source, set_id), info, prev)
+    evaluations = evaluate_file(source, set_id)
+    errors = sum(1 for e in evaluations for f in e.findings if f.severity == ERROR)
+    if errors:  # published tables keep their own errors (the seeds do); the appraiser is told, not stopped
+        print(f"Lưu ý: {source.name} còn {errors} lỗi (điểm ngoài khoảng, thiếu tên đơn vị, tổng sai…); phụ lục vẫn "
+              f"được ghi theo điểm hiện có. Xem và sửa bằng `xltools check {source.name}` trước khi trình ký.",
+              file=sys.stderr)
+    items = appendices(evaluations, info, prev)
     names = output_names(source, out)
     written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
     if report:

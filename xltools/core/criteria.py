@@ -146,6 +146,8 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
         if result is None:
             problems.append(f"{where}: thiếu giá trị.")
             return Decimal(0)
+        if result < 0:  # maxima, totals and band minima are all points from 0 up
+            problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
         return result
 
     def required(key: str):

@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
+from ..importers.text_tables import ReadError
 from ..publish.files import write_safely
 
 
@@ -101,14 +102,20 @@ class OpenpyxlBook(Book):
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.name = self.path.name
+        if self.path.is_dir():
+            raise BookError(f"'{self.path}' là một thư mục; hãy chỉ tới tệp bảng tính (.xlsx hoặc .xlsm).")
         if not self.path.is_file():
             raise BookError(f"Không tìm thấy tệp '{self.path}'; hãy kiểm tra đường dẫn.")
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise BookError(f"{self.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
+                            "`xltools template`.")
         self.keep_vba = self.path.suffix.lower() == ".xlsm"
+        from ..importers.office import open_excel
+
         try:
-            self.wb = load_workbook(self.path, keep_vba=self.keep_vba)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise BookError(f"Không mở được {self.name} như một bảng tính Excel ({exc}); "
-                            "hãy lưu lại tệp ở dạng .xlsx hoặc .xlsm.") from exc
+            self.wb = open_excel(self.path, keep_vba=self.keep_vba)
+        except ReadError as exc:
+            raise BookError(str(exc)) from exc
         self._cached = None
 
     def sheet_names(self) -> list[str]:

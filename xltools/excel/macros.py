@@ -222,6 +222,8 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
 def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
     if not source:
         raise MacroError("Hãy chọn tệp kết quả điều tra xã hội học (ĐT XHH) để nhập.")
+    if Path(source).is_dir():
+        raise MacroError(f"'{source}' là một thư mục; hãy chọn tệp điểm ĐT XHH (.xlsx hoặc .csv).")
     if not Path(source).is_file():
         raise MacroError(f"Không tìm thấy tệp điểm ĐT XHH '{source}'; hãy kiểm tra đường dẫn.")
     targets = survey_targets(book) if targets is None else targets

@@ -14,6 +14,7 @@ from typing import Callable
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
 from ..core.scoring import Unit, UnitsTable
+from ..publish.files import backup_path  # noqa: F401  (the import command skips it in the folder)
 from .office import read_office
 from .text_tables import ReadError
 
@@ -161,19 +162,6 @@ def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> Pa
     """The live appraisal workbook (xltools.workbook.builder) for the consolidated units: Tự chấm,
     ĐT XHH and the criteria detail filled, Thẩm định left to the appraisers. An existing file is
     kept as NAME.bak.xlsx first."""
-    from ..workbook.builder import SectionInput, build, save
+    from ..workbook.builder import SectionInput, build_file
 
-    workbook = build([SectionInput(cset, table.units, table.year)])
-    path = Path(path)
-    _backup(path)
-    return save(workbook, path)
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
-
-
-def _backup(path: Path) -> None:
-    """An existing output is kept as NAME.bak.xlsx (the previous backup is replaced)."""
-    if path.exists():
-        os.replace(path, backup_path(path))
+    return build_file([SectionInput(cset, table.units, table.year)], path)

@@ -10,6 +10,7 @@ import yaml
 
 from ..core.criteria import CriteriaError, from_dict
 from ..core.names import fold
+from ..publish.files import write_safely
 from ..core.scoring import UnitsTable
 
 DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},
@@ -54,7 +55,7 @@ def write_draft(table: UnitsTable, path: str | Path) -> list[str]:
             "# HÃY XEM LẠI trước khi dùng: tên và điểm tối đa từng lĩnh vực, level (so/huyen/xa/tinh), years,\n"
             "# decision (quyết định ban hành bộ tiêu chí), decimals, district_rule và các mức xếp loại (bands).\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
-    Path(path).write_text(text, encoding="utf-8")
+    write_safely(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))  # a set being edited is kept as .bak
     try:
         from_dict(data, str(path))
     except CriteriaError as exc:

@@ -114,15 +114,23 @@ def _excel_text(cell) -> str:
     return f"<b>{text}</b>" if font is not None and font.b and text else text
 
 
+def open_excel(path: Path, **options):
+    """openpyxl's workbook of `path`; a file that is not one, or a damaged one, is a ReadError saying
+    what the file is and what to do."""
+    import openpyxl
+
+    _check_package(path, "Excel", ".xlsx (Excel Workbook)")
+    try:
+        return openpyxl.load_workbook(path, **options)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
+        raise _broken(path, "Excel", exc) from exc
+
+
 def excel_grids(path: Path) -> list[Grid]:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    _check_package(path, "Excel", ".xlsx (Excel Workbook)")
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
-        raise _broken(path, "Excel", exc) from exc
+    wb = open_excel(path, data_only=True)
     grids = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":

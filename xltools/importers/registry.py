@@ -37,10 +37,11 @@ register((".txt", ".md", ".tsv"), _read_text)
 
 def _read_excel(path: Path) -> list[UnitsTable]:
     """An appraisal workbook made by `xltools template`, else an official table made by hand."""
-    from ..workbook.reader import is_appraisal_workbook, read_workbook
+    from ..workbook.reader import check_not_orphaned, is_appraisal_workbook, read_workbook
 
     if is_appraisal_workbook(path):
         return read_workbook(path)
+    check_not_orphaned(path)
     from .office import read_office
 
     return read_office(path)
@@ -64,7 +65,11 @@ def read_tables(path: str | Path) -> list[UnitsTable]:
     if reader is None:
         raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; các loại đọc được: "
                         f"{', '.join(sorted(READERS))}.")
-    return reader(path)
+    tables = reader(path)
+    if not tables:
+        raise ReadError(f"{path.name}: không tìm thấy bảng điểm nào trong tệp (cần một bảng có cột STT, TÊN ĐƠN VỊ "
+                        "và các cột điểm theo lĩnh vực); hãy kiểm tra đã chọn đúng tệp.")
+    return tables
 
 
 def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:
@@ -94,9 +99,20 @@ def load(path: str | Path, set_id: str | None = None) -> list[tuple[UnitsTable, 
     """Tables with their sets. An appraisal workbook carries its own sets (bands edited on Cấu hình,
     a province's own .yaml set), so they win unless --set names another."""
     path = Path(path)
-    if set_id is None and path.suffix.lower() in (".xlsx", ".xlsm") and path.exists():
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         from ..workbook.reader import is_appraisal_workbook, read_workbook_with_sets
 
         if is_appraisal_workbook(path):
-            return read_workbook_with_sets(path)
+            pairs = read_workbook_with_sets(path)
+            return pairs if set_id is None else _same_level(pairs, catalog.get(set_id), path.name)
     return pair_with_sets(read_tables(path), set_id, path.name)
+
+
+def _same_level(pairs, cset: CriteriaSet, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:
+    """--set on an appraisal workbook: its sheets of the set's level (their level is known for sure)."""
+    chosen = [(t, cset) for t, _ in pairs if t.level == cset.level]
+    if not chosen:
+        sheets = ", ".join(f"'{t.sheet}' ({LEVELS.get(t.level, t.level)}, bộ {own.id})" for t, own in pairs)
+        raise ReadError(f"{source}: không có trang cấp {cset.level_label} cho bộ tiêu chí {cset.id} (bảng tính có: "
+                        f"{sheets}); hãy bỏ --set (bảng tính đã mang bộ tiêu chí của nó) hoặc chọn bộ cùng cấp.")
+    return chosen

@@ -2,6 +2,8 @@
 as a backup (name.bak.ext) so nothing a user edited is lost."""
 from __future__ import annotations
 
+import errno
+import filecmp
 import os
 from pathlib import Path
 from typing import Callable
@@ -12,13 +14,18 @@ def backup_path(path: Path) -> Path:
 
 
 def write_safely(path: str | Path, save: Callable[[Path], None]) -> Path:
-    """`save(tmp)` writes the content; the result replaces `path`, whose old version becomes the backup."""
+    """`save(tmp)` writes the content; the result replaces `path`, whose old version becomes the backup
+    (none is made when the old version has the very same bytes: nothing would be lost)."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if path.exists() and not path.stat().st_mode & 0o222:  # marked read-only: os.replace would not ask
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     try:
         save(tmp)
-        if path.exists():
+        if path.exists() and not filecmp.cmp(path, tmp, shallow=False):
             os.replace(path, backup_path(path))
         os.replace(tmp, path)
     finally:

@@ -27,6 +27,7 @@ from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
+from ..publish.files import write_safely
 from .. import catalog
 from . import formulas as F
 from . import layout as L
@@ -709,5 +710,11 @@ def save(wb: Workbook, path) -> Path:
 
 
 def build_file(inputs: list[SectionInput], path, **options) -> Path:
-    return save(build(inputs, **options), path)
+    """The workbook written to `path`; an existing file there (an appraiser's typed scores, perhaps)
+    is kept as NAME.bak.xlsx (write_safely)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        raise ValueError(f"Bảng tính thẩm định phải có đuôi .xlsx (đang là '{Path(path).name}'); hãy ghi -o TÊN.xlsx "
+                         "(bảng có macro: --xlsm -o TÊN.xlsm).")
+    workbook = build(inputs, **options)
+    return write_safely(path, lambda tmp: save(workbook, tmp))
 

@@ -8,6 +8,7 @@ class bands as they are on that sheet now (an appraiser may have edited them).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +41,31 @@ def is_appraisal_workbook(path) -> bool:
         wb.close()
 
 
+LEGEND_MARK = "Ô nền vàng:"  # the legend the builder puts on every summary sheet, ending "Bộ tiêu chí: ID."
+
+
+def check_not_orphaned(path) -> None:
+    """A workbook of ours whose Cấu hình sheet was deleted (or its marker edited) still carries the legend
+    on its summary sheets: say so, rather than reading it as a hand-made table and failing on its columns."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return
+    try:
+        for ws in wb.worksheets:
+            legend = next(ws.iter_rows(min_row=L.LEGEND_ROW, max_row=L.LEGEND_ROW, max_col=1, values_only=True),
+                          (None,))[0]
+            if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
+                set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
+                raise ReadError(
+                    f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
+                    f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
+                    f"hãy lấy lại bản sao lưu (.bak.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                    f"`xltools template --set {set_id}`.")
+    finally:
+        wb.close()
+
+
 def read_workbook(path) -> list[UnitsTable]:
     return [table for table, _ in read_workbook_with_sets(path)]
 
@@ -56,7 +82,13 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         grids = {name: _grid(wb[name]) for name in wb.sheetnames}
     finally:
         wb.close()
-    return GridReader(path.name, grids).read()
+    # the cells as typed, to tell a formula cell from a number typed over it
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        typed = {name: _grid(wb[name]) for name in wb.sheetnames}
+    finally:
+        wb.close()
+    return GridReader(path.name, grids, typed).read()
 
 
 def _grid(ws) -> list[list]:
@@ -86,15 +118,19 @@ def _is_formula(value) -> bool:
 class GridReader:
     """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
     the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
-    def __init__(self, source: str, grids: dict[str, list[list]]):
+    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None):
         self.source = source
         self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
+        # the same cells with formulas as their text, when the caller has them: a number typed over a
+        # formula cell (a total, the rank) is then reported
+        self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
-            raise ReadError(f"{self.source}: thiếu trang '{name}' mà trang {L.CONFIG_SHEET} nhắc tới; "
-                            "hãy dùng lại tệp mẫu do xltools tạo.")
+            raise ReadError(f"{self.source}: thiếu trang '{name}' mà trang {L.CONFIG_SHEET} nhắc tới (các trang hiện "
+                            f"có: {', '.join(self.sheets)}); nếu đã đổi tên trang, hãy đổi lại đúng tên '{name}', "
+                            "hoặc dùng lại tệp mẫu do xltools tạo.")
         return self.sheets[name]
 
     # -------------------------------------------------------- numbers and text
@@ -108,6 +144,11 @@ class GridReader:
             return None
         if isinstance(value, (int, float, Decimal)):
             return to_decimal(value)
+        if isinstance(value, (datetime.date, datetime.time)):
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): Excel đã hiểu điểm gõ vào thành ngày/giờ "
+                                 f"({value:%d/%m/%Y}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô là Số (Number) rồi nhập lại "
+                                 "điểm.")
+            return None
         text = str(value).strip()
         if text == "":
             return None
@@ -197,7 +238,8 @@ class GridReader:
             shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
             more = len(self.problems) - MAX_REPORTED
             tail = f"\n  … và {more} ô khác." if more > 0 else ""
-            raise ReadError(f"{self.source}: có ô điểm không phải là số:\n{shown}{tail}")
+            raise ReadError(f"{self.source}: có ô cần sửa (ô điểm không phải là số, hoặc công thức bị gõ đè):"
+                            f"\n{shown}{tail}")
         return out
 
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
@@ -233,6 +275,7 @@ class GridReader:
         has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
         if not name and not has_scores:
             return None
+        self.check_formulas(lay, row, name)
         note = self.text(ws, row, lay.note)
         unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
                     bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row))
@@ -247,6 +290,26 @@ class GridReader:
         if section.detail and key in detail:
             self.fill_from_detail(section, unit, *detail[key])
         return unit
+
+    def check_formulas(self, lay: L.SummaryLayout, row: int, name: str) -> None:
+        """The computed cells of a unit's row still hold their formulas: a number typed over one shows in
+        Excel instead of what the formula computes, and no longer follows the scores."""
+        typed = self.typed.get(lay.sheet)
+        if typed is None:
+            return
+        computed = [(fc.survey, "ĐT XHH") for fc in lay.fields if fc.survey] + [
+            (lay.self_total, "Tổng tự chấm"), (lay.appraised_total, "Tổng thẩm định"),
+            (lay.survey_total, "Tổng ĐT XHH"), (lay.total, "Tổng cộng"), (lay.rank, "Xếp hạng"),
+            (lay.class_, "Xếp loại"), (lay.class_after_rule, "Xếp loại sau quy tắc xã")]
+        for col, label in computed:
+            value = typed.value(row, col) if col else None
+            if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
+                    or (isinstance(value, str) and not value.strip()):
+                continue  # a formula (text or openpyxl's array formula object), or blank
+            self.problems.append(
+                f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
+                f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
+                "(hoặc lấy lại từ bản .bak.xlsx).")
 
     # -------------------------------------------------------- survey and detail
 
