@@ -273,14 +273,10 @@ def out_of_range(cset, name: str, scores: list) -> list[str]:
 
 def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] | None = None):
     """Writes the appendix files itself (they are new files, never the workbook): nothing for _run to write."""
-    try:
-        from ..publish.appendix_docx import write_appendix_docx
-        from ..publish.appendix_xlsx import write_appendix_xlsx
-        from ..publish.model import appendices
-    except ImportError as exc:
-        raise MacroError("Chức năng Xuất phụ lục chưa có trong bản xltools này (cần phần xuất văn bản "
-                         "xltools.publish); hãy nâng cấp xltools, hoặc dùng lệnh `xltools publish` khi đã có.") from exc
     from ..commands.publish import output_names
+    from ..publish.appendix_docx import write_appendix_docx
+    from ..publish.appendix_xlsx import write_appendix_xlsx
+    from ..publish.model import appendices
 
     if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
