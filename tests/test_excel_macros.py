@@ -153,15 +153,6 @@ def test_survey_import_refuses_bad_scores_and_writes_nothing(without_survey, tmp
     assert "ngoài khoảng 0 đến 2" in str(failure.value)
 
 
-def test_appendix_says_plainly_when_publishing_is_missing(workbook, tmp_path, monkeypatch):
-    path, table = workbook
-    monkeypatch.setitem(__import__("sys").modules, "xltools.publish.model", None)  # as in a build without it
-    before = path.read_bytes()
-    with pytest.raises(macros.MacroError) as failure:
-        macros._run(lambda b: macros.export_appendix(b, str(tmp_path), [table]), OpenpyxlBook(path))
-    assert "chưa có" in str(failure.value) and path.read_bytes() == before
-
-
 def test_appendix_from_the_workbook(workbook, tmp_path):
     path, table = workbook
     message = macros._run(lambda b: macros.export_appendix(b, str(tmp_path / "pl"), [table]), OpenpyxlBook(path))
