@@ -189,36 +189,32 @@ def core_backan(typed: dict, lay: L.WorkbookLayout):
                      (UnitsTable(communes, level="xa", sheet=xs.sheet), xa.cset)], expect_appraised=True)
 
 
-def calc_results(doc, lay: L.WorkbookLayout) -> dict:
-    """{unit: (total, rank, class, class after rule)} as LibreOffice computed them in the formula cells."""
-    out = {}
-    for section in lay.sections:
-        s, d = section.summary, section.cset.decimals
-        for row in s.rows:
-            name = doc.get(s.sheet, f"B{row}")
-            if not name:
-                continue
-
-            def at(col):
-                return doc.get(s.sheet, f"{L.col_letter(col)}{row}") if col else None
-
-            rank = at(s.rank)
-            out[name] = (as_dec(at(s.total), d), int(rank) if rank not in (None, "") else None,
-                         at(s.class_) or None, at(s.class_after_rule) or None)
-    return out
-
-
-def calc_subtotals(doc, lay: L.WorkbookLayout) -> dict:
-    """{unit: (Tự chấm, Thẩm định, ĐT XHH totals)} as LibreOffice computed them."""
+def calc_rows(doc, lay: L.WorkbookLayout, convert) -> dict:
+    """{unit: convert(summary, decimals, at)} for every named row, `at(col)` reading what LibreOffice
+    computed in that row's cell (None for a column the layout does not have)."""
     out = {}
     for section in lay.sections:
         s, d = section.summary, section.cset.decimals
         for row in s.rows:
             name = doc.get(s.sheet, f"B{row}")
             if name:
-                out[name] = tuple(as_dec(doc.get(s.sheet, f"{L.col_letter(col)}{row}"), d) if col else None
-                                  for col in (s.self_total, s.appraised_total, s.survey_total))
+                out[name] = convert(s, d, lambda col: doc.get(s.sheet, f"{L.col_letter(col)}{row}") if col else None)
     return out
+
+
+def calc_results(doc, lay: L.WorkbookLayout) -> dict:
+    """{unit: (total, rank, class, class after rule)} as LibreOffice computed them in the formula cells."""
+    def convert(s, d, at):
+        rank = at(s.rank)
+        return (as_dec(at(s.total), d), int(rank) if rank not in (None, "") else None,
+                at(s.class_) or None, at(s.class_after_rule) or None)
+    return calc_rows(doc, lay, convert)
+
+
+def calc_subtotals(doc, lay: L.WorkbookLayout) -> dict:
+    """{unit: (Tự chấm, Thẩm định, ĐT XHH totals)} as LibreOffice computed them."""
+    return calc_rows(doc, lay, lambda s, d, at: tuple(
+        as_dec(at(col), d) if col else None for col in (s.self_total, s.appraised_total, s.survey_total)))
 
 
 def core_results(evaluations) -> dict:

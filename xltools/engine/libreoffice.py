@@ -240,23 +240,16 @@ def _make_profile(root: Path) -> Path:
 
 
 def _kill_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
-    """Stop a process we started (and its children: soffice is a wrapper around soffice.bin)."""
-    if proc.poll() is not None:
-        return
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGTERM)
-        else:
-            proc.terminate()
-        proc.wait(grace)
-    except (ProcessLookupError, subprocess.TimeoutExpired, PermissionError):
-        pass
-    if proc.poll() is None:
+    """Stop a process we started (and its children: soffice is a wrapper around soffice.bin):
+    politely first, then by force."""
+    for sig, fallback in ((signal.SIGTERM, proc.terminate), (getattr(signal, "SIGKILL", None), proc.kill)):
+        if proc.poll() is not None:
+            return
         try:
             if os.name == "posix":
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, sig)
             else:
-                proc.kill()
+                fallback()
             proc.wait(grace)
         except (ProcessLookupError, subprocess.TimeoutExpired, PermissionError):
             pass
