@@ -73,7 +73,8 @@ def test_recompute_a_template(so, data_dir):
     assert inputs_by_unit(so) == before  # inputs moved with their unit, never edited
     assert "19 đơn vị" in message
     checks = load_workbook(so)[macros.CHECK_SHEET]
-    assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["C"])
+    assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["H"])
+    assert any(c.value == "ĐT XHH giống hệt đơn vị khác" for c in checks["C"])  # the label, in Vietnamese
     assert macros.CHECK_SHEET == L.CHECKS_SHEET
 
 
@@ -84,15 +85,24 @@ def test_recompute_twice_is_recompute_once(so):
     assert so.read_bytes() == once  # nothing new to write: the file is not even saved again
 
 
-def test_text_in_a_score_cell_changes_nothing(so):
+def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
+    """Issue 9: the macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
+    its unit is not ranked (the others are, among themselves)."""
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
-    wb[lay.sheet].cell(L.FIRST_ROW + 3, lay.fields[1].appraised, "tám")
+    row = L.FIRST_ROW + 3
+    name = wb[lay.sheet].cell(row, lay.name).value
+    wb[lay.sheet].cell(row, lay.fields[1].appraised, "tám")
     wb.save(so)
-    before = so.read_bytes()
-    with pytest.raises(macros.MacroError) as failure:
-        macros.tinh_lai_xep_hang(OpenpyxlBook(so))
-    assert so.read_bytes() == before and f"{L.col_letter(lay.fields[1].appraised)}{L.FIRST_ROW + 3}" in str(failure.value)
+    macros.tinh_lai_xep_hang(OpenpyxlBook(so))
+    wb = load_workbook(so)
+    ws = wb[lay.sheet]
+    rows = {ws.cell(r, lay.name).value: r for r in range(L.FIRST_ROW, L.FIRST_ROW + 19)}
+    assert ws.cell(rows[name], lay.fields[1].appraised).value == "tám"   # never edited
+    assert rows[name] == L.FIRST_ROW + 18                                  # unranked: after the ranked ones
+    cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{rows[name]}"
+    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if r[6] == cell]
+    assert len(about) == 1 and about[0][2] == "Ô điểm không phải số" and "'tám'" in about[0][5]
 
 
 def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_path):

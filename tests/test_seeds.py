@@ -170,7 +170,10 @@ def test_bacgiang_self_assessment(data_dir):
     assert len(r.unit.criteria) == 133
     assert r.unit.criteria["3.4.1"].self == D("1.4981")
     assert "99,9%" in r.unit.criteria["3.4.1"].reason
-    assert e.findings == []  # every parent is the sum of its children; survey criteria are scored 0
+    # every parent is the sum of its children; survey criteria are scored 0; a self-assessment is not appraised:
+    # one note, and no rank or class (nothing appraised, and the 32 survey points are missing)
+    assert [(f.severity, f.code) for f in e.findings] == [("info", "unit-not-appraised")]
+    assert r.rank is None and r.class_label is None and r.missing
 
 
 @pytest.mark.parametrize("name", ["phu_luc_backan_2024_so_huyen.txt", "quyet_dinh_backan_2023_xa.txt",

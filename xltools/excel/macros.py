@@ -34,7 +34,9 @@ from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
 CHECK_SHEET = "Kiểm tra"
-CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
+CELL_CODES = ("score-not-number", "formula-overwritten")  # cells that hold no score: no appendix from them
+# The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
+CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
 
 class MacroError(ValueError):
@@ -154,6 +156,7 @@ def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> li
             u.where = moved_where(u.where, rows.table.sheet, rows_map)
             for f in u.fields:
                 f.cells = {k: moved_where(v, rows.table.sheet, rows_map) for k, v in f.cells.items()}
+            u.problems = [replace(p, cell=moved_where(p.cell, rows.table.sheet, rows_map)) for p in u.problems]
             u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
         pairs.append((replace(e.table, units=units), e.cset))
     return evaluate(pairs, expect_appraised=True)
@@ -200,9 +203,10 @@ def check_sheet(findings) -> list[list]:
     """The Kiểm tra sheet's cells. An empty text is None: a cell cannot hold "" apart from empty (openpyxl
     and Excel read it back as None), and `holds` must find the sheet unchanged on a second run."""
     rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
-    rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
+    rows += [[sheet, SEVERITY_LABEL[f.severity], f.label, f.unit, f.field, f.message, f.where, f.code]
+             for sheet, f in findings]
     if not findings:
-        rows.append([None, None, None, None, None, NO_FINDINGS, None])
+        rows.append([None, None, None, None, None, NO_FINDINGS, None, None])
     return [[None if v == "" else v for v in row] + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
 
 
@@ -282,6 +286,10 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
                          "cạnh bảng tính).")
     _, evaluations = evaluate_book(book, tables)
+    unreadable = [f for e in evaluations for f in e.findings if f.code in CELL_CODES]
+    if unreadable:  # cells that hold no score never reach an appendix
+        raise MacroError("Chưa xuất phụ lục, vì có ô cần sửa:\n- " + "\n- ".join(
+            f"{f.message} ({f.where})" for f in unreadable[:20]) + ("\n- …" if len(unreadable) > 20 else ""))
     items = appendices(evaluations)
     names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
     written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]

@@ -2,7 +2,9 @@
 
 Only the INPUT cells are read (names, districts, Tự chấm, Thẩm định, ĐT XHH, bonus/penalty,
 notes, the detail's leaf criteria): totals, ranks and classes are formulas and the core
-recomputes them. The criteria set of each summary sheet is the one named on "Cấu hình", with the
+recomputes them. A score cell that holds text or a date, and a formula cell typed over, become
+the unit's CellProblems (the core's findings, the unit incomplete), never an abort: the whole
+table is read. Survey rows and detail blocks whose name matches no unit are the table's strays. The criteria set of each summary sheet is the one named on "Cấu hình", with the
 class bands as they are on that sheet now (an appraiser may have edited them).
 """
 from __future__ import annotations
@@ -18,7 +20,8 @@ from .. import catalog
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, parse_score, to_decimal
-from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
+from ..core.scoring import (BOOL, DATE, OVER_FORMULA, TEXT, CellProblem, CriterionScore, FieldScores, StrayRow, Unit,
+                            UnitsTable, criteria_field_scores)
 from ..importers.text_tables import ReadError
 from . import layout as L
 from . import setdata
@@ -135,31 +138,39 @@ class GridReader:
 
     # -------------------------------------------------------- numbers and text
 
-    def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
+    @staticmethod
+    def read_score(sheet: _Sheet, row: int, col: int) -> tuple[Decimal | None, tuple[str, str] | None]:
+        """(score, None), or (None, (kind, what the cell holds)) for a cell that holds no score."""
         value = sheet.value(row, col)
         if value is None or _is_formula(value):
-            return None
+            return None, None
         if isinstance(value, bool):
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): giá trị đúng/sai, không phải điểm số.")
-            return None
+            return None, (BOOL, "TRUE" if value else "FALSE")
         if isinstance(value, (int, float, Decimal)):
-            return to_decimal(value)
+            return to_decimal(value), None
         if isinstance(value, (datetime.date, datetime.time)):
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): Excel đã hiểu điểm gõ vào thành ngày/giờ "
-                                 f"({value:%d/%m/%Y}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô là Số (Number) rồi nhập lại "
-                                 "điểm.")
-            return None
+            shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else f"{value:%H:%M}"
+            return None, (DATE, shown)
         text = str(value).strip()
         if text == "":
-            return None
-        try:
-            parse_score(text)
-            hint = f"đây là chữ '{text}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
-        except NumberError:
-            hint = f"'{text}' không phải là số"
-        self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
-                             "ô có số đúng sẽ căn phải.")
-        return None
+            return None, None
+        return None, (TEXT, text)
+
+    def score(self, problems: list[CellProblem], sheet: _Sheet, row: int, col: int, kind: str,
+              field: int | None = None, criterion: str = "") -> Decimal | None:
+        """A unit's score cell; what it holds when it is no score goes to `problems` (the unit's)."""
+        value, bad = self.read_score(sheet, row, col)
+        if bad:
+            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion))
+        return value
+
+    def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
+        """A number outside the units (the bands on Cấu hình): a problem there stops the reading."""
+        value, bad = self.read_score(sheet, row, col)
+        if bad:
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): '{bad[1]}' không phải là số; hãy nhập "
+                                 "lại bằng số.")
+        return value
 
     @staticmethod
     def text(sheet: _Sheet, row: int, col: int | None) -> str:
@@ -238,8 +249,7 @@ class GridReader:
             shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
             more = len(self.problems) - MAX_REPORTED
             tail = f"\n  … và {more} ô khác." if more > 0 else ""
-            raise ReadError(f"{self.source}: có ô cần sửa (ô điểm không phải là số, hoặc công thức bị gõ đè):"
-                            f"\n{shown}{tail}")
+            raise ReadError(f"{self.source}: có ô cần sửa trên trang {L.CONFIG_SHEET}:\n{shown}{tail}")
         return out
 
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
@@ -253,78 +263,89 @@ class GridReader:
             if unit is not None:
                 units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
+        keys = {_key(u.name) for u in units if u.name}
+        strays = [StrayRow(name, sheet, where) for rows in (survey, detail)
+                  for key, (name, sheet, where, *_) in rows.items() if key not in keys]
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
-                          field_names=[f.name for f in cset.fields])
+                          field_names=[f.name for f in cset.fields], strays=strays)
 
     def unit(self, section, ws, row, survey, detail) -> Unit | None:
         cset, lay = section.cset, section.summary
         name = self.text(ws, row, lay.name)
+        problems: list[CellProblem] = []
         fields = []
         for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
             s = FieldScores()
             if not lay.field_from_detail(i):
-                s.self = self.number(ws, row, fc.self, f"{name or 'dòng ' + str(row)}, {f.name}, Tự chấm")
-                s.appraised = self.number(ws, row, fc.appraised, f"{name or 'dòng ' + str(row)}, {f.name}, Thẩm định")
+                s.self = self.score(problems, ws, row, fc.self, "self", i)
+                s.appraised = self.score(problems, ws, row, fc.appraised, "appraised", i)
                 s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
                            "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
-        bonus = self.number(ws, row, lay.bonus, f"{name}, Điểm thưởng") if lay.bonus else None
-        penalty = self.number(ws, row, lay.penalty, f"{name}, Điểm trừ") if lay.penalty else None
-        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
+        bonus = self.score(problems, ws, row, lay.bonus, "bonus") if lay.bonus else None
+        penalty = self.score(problems, ws, row, lay.penalty, "penalty") if lay.penalty else None
+        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty or problems
         if not name and not has_scores:
             return None
-        self.check_formulas(lay, row, name)
+        problems += self.check_formulas(lay, row)
         note = self.text(ws, row, lay.note)
         unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
-                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row))
+                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row), problems=problems)
         for i, s in enumerate(fields):
             if not lay.field_from_detail(i):
                 s.reason = note or None
         key = _key(name)
         if section.survey and key in survey:
-            for i, (value, cell) in survey[key].items():
+            _, _, _, scores, survey_problems = survey[key]
+            for i, (value, cell) in scores.items():
                 fields[i].survey = value
                 fields[i].cells["survey"] = cell
+            unit.problems += survey_problems
         if section.detail and key in detail:
-            self.fill_from_detail(section, unit, *detail[key])
+            _, _, _, start, criteria, detail_problems = detail[key]
+            self.fill_from_detail(section, unit, start, criteria)
+            unit.problems += detail_problems
         return unit
 
-    def check_formulas(self, lay: L.SummaryLayout, row: int, name: str) -> None:
+    def check_formulas(self, lay: L.SummaryLayout, row: int) -> list[CellProblem]:
         """The computed cells of a unit's row still hold their formulas: a number typed over one shows in
         Excel instead of what the formula computes, and no longer follows the scores."""
         typed = self.typed.get(lay.sheet)
         if typed is None:
-            return
-        computed = [(fc.survey, "ĐT XHH") for fc in lay.fields if fc.survey] + [
-            (lay.self_total, "Tổng tự chấm"), (lay.appraised_total, "Tổng thẩm định"),
-            (lay.survey_total, "Tổng ĐT XHH"), (lay.total, "Tổng cộng"), (lay.rank, "Xếp hạng"),
-            (lay.class_, "Xếp loại"), (lay.class_after_rule, "Xếp loại sau quy tắc xã")]
-        for col, label in computed:
+            return []
+        computed = [(fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
+            (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
+            (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
+            (lay.class_, "Xếp loại", None), (lay.class_after_rule, "Xếp loại sau quy tắc xã", None)]
+        out = []
+        for col, label, field in computed:
             value = typed.value(row, col) if col else None
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
-            self.problems.append(
-                f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
-                f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
-                "(hoặc lấy lại từ bản .bak.xlsx).")
+            out.append(CellProblem(OVER_FORMULA, label, str(value), L.where(lay.sheet, col, row), field))
+        return out
 
     # -------------------------------------------------------- survey and detail
 
-    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, dict[int, tuple]]:
+    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple]:
+        """key -> (name, sheet, cell of the name, {field: (score, cell)}, cell problems), first row of a name."""
         ws = self.sheet(lay.sheet)
         out = {}
         for row in range(lay.first_row, ws.max_row + 1):
             name = self.text(ws, row, lay.name)
             if not name or _key(name) in out:  # MATCH in the summary takes the first row too
                 continue
-            out[_key(name)] = {i: (self.number(ws, row, col, f"{name}, {lay.cset.fields[i].name}, ĐT XHH"),
-                                   L.where(lay.sheet, col, row)) for i, col in lay.fields.items()}
+            problems: list[CellProblem] = []
+            scores = {i: (self.score(problems, ws, row, col, "survey", i), L.where(lay.sheet, col, row))
+                      for i, col in lay.fields.items()}
+            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.name, row), scores, problems)
         return out
 
-    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple[int, dict]]:
+    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple]:
+        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems)."""
         ws = self.sheet(lay.sheet)
         out = {}
         k = 0
@@ -335,6 +356,8 @@ class GridReader:
             if not name or _key(name) in out:
                 continue
             criteria = {}
+            problems: list[CellProblem] = []
+            tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
                 row = start + lay.offsets[node.code]
                 code = ws.value(row, lay.code)
@@ -344,12 +367,12 @@ class GridReader:
                                     "hãy dùng lại tệp mẫu do xltools tạo.")
                 if node.children or node.survey:
                     continue
-                what = f"{name}, tiêu chí {node.code}"
+                field = tops.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self=self.number(ws, row, lay.self, f"{what}, Tự chấm"),
-                    appraised=self.number(ws, row, lay.appraised, f"{what}, Thẩm định"),
+                    self=self.score(problems, ws, row, lay.self, "self", field, node.code),
+                    appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[_key(name)] = (start, criteria)
+            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
         return out
 
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
