@@ -89,7 +89,11 @@ def test_summary_sheet_in_the_official_layout(tmp_path):
     assert ws["AA5"].value == "Tổng cộng (100)" and ws["AB6"].value == "Xếp hạng"
     assert ws["B7"].value == "Văn phòng UBND tỉnh" and ws["D7"].value == 9 and ws["F7"].value == 8.5
     assert ws["AA7"].value == '=IF(COUNT(Y7)=0,"",ROUND(SUM(Y7,Z7),3))'
-    assert ws["AB7"].value == "=IF(ISNUMBER(AA7),RANK(AA7,'Tổng hợp Sở'!$AA$7:$AA$30,0),\"\")"
+    # the rank ranks the hidden "ranked total" (AJ: Tổng cộng of a complete unit, else ""); an incomplete unit
+    # shows the marker, never a number (issue 9)
+    assert ws["AJ7"].value == '=IF(AND(ISNUMBER(AA7),AI7=""),AA7,"")'
+    assert ws["AB7"].value.startswith("=IF(ISNUMBER(AJ7),RANK(AJ7,'Tổng hợp Sở'!$AJ$7:$AJ$30,0),IF(OR(B7<>\"\",")
+    assert ws["AB7"].value.endswith(',"chưa đủ điểm",""))')
     assert "BandLabel_so" in ws["AC7"].value and "SUMPRODUCT" in ws["AC7"].value
     assert "_xlfn" not in "".join(str(c.value) for row in ws.iter_rows() for c in row)
     # inputs unlocked and styled, formulas locked, the sheet protected without a password
@@ -285,7 +289,8 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
 EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
-              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM"}
+              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
+              "SUBSTITUTE"}
 
 
 def test_formulas_use_only_functions_every_engine_knows():
