@@ -3,6 +3,7 @@ import each other in one direction only, and the core stays free of the Office l
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import xltools
@@ -16,6 +17,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
 def imports() -> dict[str, set[str]]:
     """Module -> the absolute names it imports (relative imports resolved), anywhere in the file,
     including imports inside functions (a lazy import is still a dependency)."""
@@ -93,8 +95,9 @@ def test_packages_import_one_way():
 
 def test_commands_package_has_no_inner_cycle():
     """Commands are siblings: one command module must not need another (shared code goes lower)."""
-    graph = {m: {n for n in names if n.startswith("xltools.commands.") and n in imports()}
-             for m, names in imports().items() if m.startswith("xltools.commands.")}
+    modules = imports()
+    graph = {m: {n for n in names if n.startswith("xltools.commands.") and n in modules}
+             for m, names in modules.items() if m.startswith("xltools.commands.")}
     cycle = find_cycle({m: deps & graph.keys() for m, deps in graph.items()})
     assert cycle is None, "import cycle between commands: " + " -> ".join(cycle)
 
