@@ -3,9 +3,8 @@ from decimal import Decimal as D
 from xltools import catalog
 from xltools.core.criteria import from_dict
 from xltools.core.evaluate import evaluate
-from xltools.core.scoring import (FieldScores, Unit, UnitsTable, district_rule_class, points_to_next, ranks,
-                                  score_table)
 from xltools.core.numbers import to_decimal
+from xltools.core.scoring import FieldScores, Unit, UnitsTable, district_rule_class, points_to_next, ranks, score_table
 
 XA = catalog.get("backan-2023-xa")
 HUYEN = catalog.get("backan-2024-huyen")
@@ -188,7 +187,7 @@ def test_survey_scores_are_part_of_complete():
 
 
 def test_a_cell_that_holds_text_makes_the_unit_incomplete():
-    from xltools.core.scoring import CellProblem, TEXT
+    from xltools.core.scoring import TEXT, CellProblem
 
     a, b = so_unit("A"), so_unit("B", 6)
     b.fields[2].appraised = None

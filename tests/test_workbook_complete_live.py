@@ -15,8 +15,8 @@ import os
 import re
 
 import pytest
-
 from workbook_harness import as_label, as_rank, cell, read_rows, type_units
+
 from xltools import catalog
 from xltools.core.checks import LABELS
 from xltools.core.evaluate import evaluate
@@ -152,9 +152,9 @@ def test_a_trailing_space_on_the_survey_sheet_still_counts(calc, tmp_path, publi
 
 # ------------------------------------------------------------------ the live Kiểm tra is a part of check
 
-SUMMARY_ITEM = re.compile(r"(?=(?:%s): |Xem cột Kiểm tra trang )" % "|".join(
-    re.escape(LABELS[c]) for c in ("score-not-number", "score-out-of-range", "appraised-missing", "survey-missing",
-                                    "district-unknown", "name-unmatched")))
+ITEM_LABELS = "|".join(re.escape(LABELS[c]) for c in ("score-not-number", "score-out-of-range", "appraised-missing",
+                                                      "survey-missing", "district-unknown", "name-unmatched"))
+SUMMARY_ITEM = re.compile(rf"(?=(?:{ITEM_LABELS}): |Xem cột Kiểm tra trang )")
 CODE_OF = {LABELS[c]: c for c in LABELS}
 
 

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-
 from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
-from xltools.workbook.formulas import INCOMPLETE
+
 from xltools import catalog
 from xltools.commands.template import shipped_templates
 from xltools.core.criteria import Band
@@ -23,6 +22,7 @@ from xltools.engine import libreoffice as lo
 from xltools.importers.registry import read_tables
 from xltools.workbook import layout as L
 from xltools.workbook.builder import SectionInput, build_file
+from xltools.workbook.formulas import INCOMPLETE
 from xltools.workbook.reader import read_workbook_with_sets
 
 REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"

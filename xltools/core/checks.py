@@ -5,14 +5,31 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from .criteria import CriteriaSet
 from .names import name_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
-from .scoring import (BOOL, DATE, INVALID, MISSING_APPRAISED, MISSING_SURVEY, NO_TOTAL, OVER_FORMULA, CellProblem, Result, UnitsTable,
-                      communes_of, criteria_field_scores, in_range, tolerance)
+from .scoring import (
+    BOOL,
+    DATE,
+    INVALID,
+    MISSING_APPRAISED,
+    MISSING_SURVEY,
+    NO_TOTAL,
+    OVER_FORMULA,
+    CellProblem,
+    HeaderMax,
+    Result,
+    Unit,
+    UnitsTable,
+    communes_of,
+    criteria_field_scores,
+    in_range,
+    tolerance,
+)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
@@ -62,10 +79,10 @@ class Finding:
     where: str = ""
     label: str = ""  # Vietnamese label of the code (LABELS): what a user reads first
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.label = self.label or LABELS.get(self.code, self.code)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
     @property
@@ -74,7 +91,7 @@ class Finding:
         return f"{self.label}: {self.message}"
 
 
-def n(value) -> str:
+def n(value: Decimal | float | None) -> str:
     return format_vn_short(value)
 
 
@@ -106,12 +123,14 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
     return out
 
 
-def _add(out, severity, code, unit, field, message, cell=None):
+def _add(out: list[Finding], severity: str, code: str, unit: Unit, field: str, message: str,
+         cell: str | None = None) -> None:
     out.append(Finding(severity, code, unit.name, field, f"{unit.name} – {field + ': ' if field else ''}{message}",
                        cell or unit.where))
 
 
-def _scores(cset, table, unit, result, expect_appraised, out):
+def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, expect_appraised: bool,
+            out: list[Finding]) -> None:
     """One finding per cell: a cell that holds no score, a score outside 0..max, a blank Thẩm định or
     ĐT XHH that keeps the unit from being ranked (Result.missing); never two for the same cell."""
     if not unit.name.strip():
@@ -134,16 +153,17 @@ def _scores(cset, table, unit, result, expect_appraised, out):
                 _add(out, INFO, "appraised-above-self", unit, f.name,
                      f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self)}); "
                      "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
-    for value, top, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
-        if value is not None and top is not None and not in_range(value, top):
-            _out_of_range(unit, label, label, value, top, out)
+    for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
+        if value is not None and limit is not None and not in_range(value, limit):
+            _out_of_range(unit, label, label, value, limit, out)
     _missing(cset, table, unit, result, expect_appraised, out)
 
 
 UNRANKED = "đơn vị chưa được xếp hạng, xếp loại cho đến khi đủ điểm"
 
 
-def _missing(cset, table, unit, result, expect_appraised, out):
+def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, expect_appraised: bool,
+             out: list[Finding]) -> None:
     """The blank scores of an incomplete unit: a Thẩm định per field, the ĐT XHH per field (one finding
     when the unit has none at all). A document row with nothing appraised yet (a self-assessment)
     gets one note instead."""
@@ -164,7 +184,7 @@ def _missing(cset, table, unit, result, expect_appraised, out):
              f"{UNRANKED}.", g.cell or None)
     survey_fields = [f for f in cset.fields if f.survey_max > 0]
     if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
-        sheet = f" (không thấy tên đơn vị trên trang ĐT XHH, hoặc dòng của đơn vị còn trống)" if table.exact_names else ""
+        sheet = " (không thấy tên đơn vị trên trang ĐT XHH, hoặc dòng của đơn vị còn trống)" if table.exact_names else ""
         _add(out, ERROR, "survey-missing", unit, "ĐT XHH",
              f"chưa có điểm ĐT XHH nào{sheet}; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.")
         return
@@ -173,12 +193,13 @@ def _missing(cset, table, unit, result, expect_appraised, out):
              f"chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.", g.cell or None)
 
 
-def _from_detail(cset, unit, field_name) -> bool:
+def _from_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> bool:
     f = next((f for f in cset.fields if f.name == field_name), None)
     return bool(unit.criteria) and f is not None and any(c.code == f.code for c in cset.criteria)
 
 
-def _out_of_range(unit, field, kind_label, value, top, out, cell=None):
+def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
+                  out: list[Finding], cell: str | None = None) -> None:
     what = f"điểm {kind_label} {n(value)}"
     why = "là số âm" if value < 0 else f"vượt điểm tối đa {n(top)}"
     _add(out, ERROR, "score-out-of-range", unit, field,
@@ -186,7 +207,7 @@ def _out_of_range(unit, field, kind_label, value, top, out, cell=None):
          cell)
 
 
-def _cell_problem(cset, unit, p: CellProblem, out):
+def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Finding]) -> None:
     """One finding for a cell that holds no usable score: what it holds and how to retype it."""
     if p.criterion:
         node = cset.criteria_by_code().get(p.criterion)
@@ -221,7 +242,7 @@ def _cell_problem(cset, unit, p: CellProblem, out):
     _add(out, ERROR, "score-not-number", unit, field, f"điểm {kind}: {why}; {UNRANKED}.", p.cell or None)
 
 
-def _printed_totals(cset, unit, result, out):
+def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Finding]) -> None:
     d, p = cset.decimals, unit.printed
     groups = {"self": [f.self for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
               "survey": [f.survey for f in unit.fields]}
@@ -239,21 +260,21 @@ def _printed_totals(cset, unit, result, out):
     if p.total is not None:
         appraised = p.appraised_total if p.appraised_total is not None else result.appraised_total
         survey = p.survey_total if p.survey_total is not None else result.survey_total
-        parts = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
+        terms = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
         if appraised is not None:
-            exact = sum(parts, Decimal(0))
-            if abs(p.total - exact) > tolerance(len(parts), d):
+            exact = sum(terms, Decimal(0))
+            if abs(p.total - exact) > tolerance(len(terms), d):
                 _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
                      f"in là {format_vn(p.total, d)} nhưng Thẩm định + ĐT XHH được {format_vn(exact, d)}; "
                      "hãy tính lại Tổng cộng.")
 
 
-def _printed_rank_class(cset, unit, result, position, out):
+def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position: int, out: list[Finding]) -> None:
     p = unit.printed
     if (p.rank is not None or p.class_label) and not result.complete:
-        printed = ", ".join(x for x in (f"hạng {p.rank}" if p.rank is not None else "", p.class_label or "") if x)
+        shown = ", ".join(x for x in (f"hạng {p.rank}" if p.rank is not None else "", p.class_label or "") if x)
         _add(out, WARNING, "ranked-incomplete", unit, "Xếp hạng",
-             f"bảng ghi {printed} nhưng đơn vị chưa đủ điểm ({describe_gaps(result)}), nên chưa thể xếp hạng, xếp "
+             f"bảng ghi {shown} nhưng đơn vị chưa đủ điểm ({describe_gaps(result)}), nên chưa thể xếp hạng, xếp "
              "loại; hãy nhập đủ điểm rồi tính lại.")
     if p.rank is not None and result.rank is not None and p.rank != result.rank:
         _add(out, ERROR, "rank-mismatch", unit, "Xếp hạng",
@@ -276,7 +297,7 @@ def _printed_rank_class(cset, unit, result, position, out):
              f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
 
 
-def _order(table, by_unit, out):
+def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) -> None:
     best_so_far = None
     for unit in table.units:
         total = by_unit[id(unit)].total
@@ -290,7 +311,7 @@ def _order(table, by_unit, out):
             best_so_far = (unit.name, total)
 
 
-def _strays(table, out):
+def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
         out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                            f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang "
@@ -299,7 +320,7 @@ def _strays(table, out):
                            "quan trọng).", stray.where))
 
 
-def _duplicates(table, out):
+def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
     seen: dict[str, str] = {}
     for unit in table.units:
         key = name_key(unit.name)
@@ -312,10 +333,10 @@ def _duplicates(table, out):
             seen[key] = unit.name
 
 
-def _same_survey_rows(cset, table, out):
+def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     if not cset.has_survey:
         return
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[Decimal | None, ...], str] = {}
     for unit in table.units:
         row = tuple(f.survey for f in unit.fields)
         if sum(1 for x in row if x is not None) < 2 or any(x is None for x in row):
@@ -328,7 +349,7 @@ def _same_survey_rows(cset, table, out):
             seen[row] = unit.name
 
 
-def header_max_expected(cset, h) -> Decimal | None:
+def header_max_expected(cset: CriteriaSet, h: HeaderMax) -> Decimal | None:
     """The maximum the set gives for what a header cell states (None: the set has no such field)."""
     if h.field_index is None:
         return {"self": cset.self_max, "appraised": cset.self_max, "survey": cset.survey_max,
@@ -339,7 +360,7 @@ def header_max_expected(cset, h) -> Decimal | None:
     return f.survey_max if h.kind == "survey" else f.max
 
 
-def _header_maxima(cset, table, out):
+def _header_maxima(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     for h in table.header_maxima:
         expected = header_max_expected(cset, h)
         field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
@@ -350,7 +371,7 @@ def _header_maxima(cset, table, out):
                                "bộ tiêu chí.", h.where))
 
 
-def _detail(cset, unit, out):
+def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
     nodes = cset.criteria_by_code()
     for code, score in unit.criteria.items():
         node = nodes.get(code)
@@ -370,9 +391,10 @@ def _detail(cset, unit, out):
                      "điểm tự đánh giá của tiêu chí này phải là 0.")
             if node.children:
                 kids = [getattr(unit.criteria.get(c.code), kind, None) for c in node.children]
-                if all(k is not None for k in kids) and sum(kids, Decimal(0)) != value:
+                present = [k for k in kids if k is not None]
+                if len(present) == len(kids) and sum(present, Decimal(0)) != value:
                     _add(out, ERROR, "criteria-sum-mismatch", unit, f"{code} {node.name}",
-                         f"điểm {KIND_LABEL[kind]} {n(value)} khác tổng các tiêu chí con {n(sum(kids, Decimal(0)))}; "
+                         f"điểm {KIND_LABEL[kind]} {n(value)} khác tổng các tiêu chí con {n(sum(present, Decimal(0)))}; "
                          "hãy kiểm tra lại.")
     for kind in ("self", "appraised"):
         rolled = criteria_field_scores(unit, cset, kind)
@@ -385,7 +407,7 @@ def _detail(cset, unit, out):
 
 
 def district_rule_notes(cset: CriteriaSet, districts: list[Result], communes: list[Result] | None = None,
-                        key=name_key) -> list[Finding]:
+                        key: Callable[[str], str] = name_key) -> list[Finding]:
     """Districts whose class could not be checked against their communes: one warning per district
     whose rule waits for incomplete communes (naming them), one note listing the districts without
     communes. An incomplete district has its own findings and no class to check."""
@@ -426,7 +448,7 @@ def describe_gaps(result: Result) -> str:
     return "; ".join(GAP_WORDS[kind] + (": " + ", ".join(names) if names else "") for kind, names in groups.items())
 
 
-def unknown_districts(communes: list[Result], district_names: list[str], key) -> list[Finding]:
+def unknown_districts(communes: list[Result], district_names: list[str], key: Callable[[str], str]) -> list[Finding]:
     """Communes whose district is none of the districts scored with them: left out of the 2/3 rule."""
     known = {key(name) for name in district_names}
     out: list[Finding] = []

@@ -4,8 +4,9 @@ Only the INPUT cells are read (names, districts, Tự chấm, Thẩm định, Đ
 notes, the detail's leaf criteria): totals, ranks and classes are formulas and the core
 recomputes them. A score cell that holds text or a date, and a formula cell typed over, become
 the unit's CellProblems (the core's findings, the unit incomplete), never an abort: the whole
-table is read. Survey rows and detail blocks whose name matches no unit are the table's strays. The criteria set of each summary sheet is the one named on "Cấu hình", with the
-class bands as they are on that sheet now (an appraiser may have edited them).
+table is read. Survey rows and detail blocks whose name matches no unit are the table's strays.
+The criteria set of each summary sheet is the one named on "Cấu hình", with the class bands as
+they are on that sheet now (an appraiser may have edited them).
 """
 from __future__ import annotations
 
@@ -19,12 +20,22 @@ from openpyxl import load_workbook
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
-from ..core.numbers import NumberError, parse_score, to_decimal
-from ..core.scoring import (BOOL, DATE, OVER_FORMULA, TEXT, CellProblem, CriterionScore, FieldScores, StrayRow, Unit,
-                            UnitsTable, criteria_field_scores)
-from ..importers.text_tables import ReadError
-from . import layout as L
-from . import setdata
+from ..core.numbers import to_decimal
+from ..core.scoring import (
+    BOOL,
+    DATE,
+    OVER_FORMULA,
+    TEXT,
+    CellProblem,
+    CriterionScore,
+    FieldScores,
+    StrayRow,
+    Unit,
+    UnitsTable,
+    criteria_field_scores,
+)
+from ..errors import ReadError
+from . import layout as L, setdata
 
 MAX_REPORTED = 20
 
@@ -272,11 +283,11 @@ class GridReader:
                           field_names=[f.name for f in cset.fields], strays=strays)
 
     def unit(self, section, ws, row, survey, detail) -> Unit | None:
-        cset, lay = section.cset, section.summary
+        lay = section.summary
         name = self.text(ws, row, lay.name)
         problems: list[CellProblem] = []
         fields = []
-        for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+        for i, fc in enumerate(lay.fields):
             s = FieldScores()
             if not lay.field_from_detail(i):
                 s.self = self.score(problems, ws, row, fc.self, "self", i)
