@@ -69,17 +69,24 @@ def assert_others_keep_published_ranks(rows, units, out: str):
         assert (as_rank(rows[u.name].rank), as_label(rows[u.name].class_label)) == (want, u.printed.class_label), u.name
 
 
-def test_one_blank_appraised_score_unranks_only_that_unit(calc, tmp_path, published):
-    out = "Sở Y tế"  # printed rank 8
-    path, section = template(tmp_path, published)
+def typed_but_one_cell(calc, tmp_path, units, out: str, value):
+    """Every unit typed (the survey sheet in reverse order), then `value` in the Thẩm định of FIELD of the
+    unit `out` (None: left blank); recalculated, saved. The rows by name, the saved file, the cell."""
+    path, section = template(tmp_path, units)
     lay = section.summary
     with calc.open(path) as doc:
-        type_units(doc, section, published)  # every unit typed (the survey sheet in reverse order)
-        row = lay.first_row + [u.name for u in published].index(out)
-        doc.set_value(lay.sheet, cell(lay.fields[FIELD].appraised, row), None)
+        type_units(doc, section, units)
+        row = lay.first_row + [u.name for u in units].index(out)
+        where = f"{lay.sheet}!{cell(lay.fields[FIELD].appraised, row)}"
+        doc.set_value(lay.sheet, cell(lay.fields[FIELD].appraised, row), value)
         doc.recalc()
         assert doc.errors() == []
-        rows = rows_by_name(doc, section, len(published))
+        return rows_by_name(doc, section, len(units)), doc.save_as(tmp_path / "typed.xlsx"), where
+
+
+def test_one_blank_appraised_score_unranks_only_that_unit(calc, tmp_path, published):
+    out = "Sở Y tế"  # printed rank 8
+    rows, _, _ = typed_but_one_cell(calc, tmp_path, published, out, None)
     unit = rows[out]
     assert unit.rank == INCOMPLETE and not isinstance(unit.rank, float) and unit.class_label == ""
     assert unit.check == f"{LABELS['appraised-missing']}: Cải cách thể chế."
@@ -90,16 +97,7 @@ def test_one_blank_appraised_score_unranks_only_that_unit(calc, tmp_path, publis
 
 def test_text_8_5_is_one_message_and_unranks_the_unit(calc, tmp_path, published):
     out = "Sở Tư pháp"  # printed rank 2
-    path, section = template(tmp_path, published)
-    lay = section.summary
-    with calc.open(path) as doc:
-        type_units(doc, section, published)  # every unit typed (the survey sheet in reverse order)
-        row = lay.first_row + [u.name for u in published].index(out)
-        doc.set_value(lay.sheet, cell(lay.fields[FIELD].appraised, row), "8,5")
-        doc.recalc()
-        assert doc.errors() == []
-        rows = rows_by_name(doc, section, len(published))
-        saved = doc.save_as(tmp_path / "text.xlsx")
+    rows, saved, where = typed_but_one_cell(calc, tmp_path, published, out, "8,5")
     unit = rows[out]
     assert unit.rank == INCOMPLETE and unit.class_label == ""
     assert unit.check == f"{LABELS['score-not-number']}: Thể chế – Thẩm định ghi '8,5', hãy gõ lại bằng số."
@@ -108,7 +106,7 @@ def test_text_8_5_is_one_message_and_unranks_the_unit(calc, tmp_path, published)
     # the core, on the saved file: one finding for the cell, the unit unranked, the same ranks
     (e,) = evaluate(read_workbook_with_sets(saved))
     about = [f for f in e.findings if f.unit == out and f.severity == "error"]
-    assert [(f.code, f.where) for f in about] == [("score-not-number", f"{lay.sheet}!{cell(lay.fields[FIELD].appraised, row)}")]
+    assert [(f.code, f.where) for f in about] == [("score-not-number", where)]
     assert "gõ lại 8,5" in about[0].message
     assert {r.unit.name: r.rank for r in e.results} == {name: as_rank(r.rank) for name, r in rows.items()}
 
