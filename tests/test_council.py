@@ -358,3 +358,67 @@ def test_a_part_typed_in_libreoffice(master, single, parts, tmp_path):
     who = provenance(out)
     assert who[("Văn phòng UBND tỉnh", "Cải cách thủ tục hành chính")] == "Nội vụ"
     assert who[("Văn phòng UBND tỉnh", "Cải cách thể chế")] == "Tư pháp"
+
+
+# ------------------------------------------------------------------ diff
+
+def _set(path: Path, unit: str, number: int, value) -> None:
+    sheet, row, col = read_file(path).cells[Slot("so", unit, str(number), APPRAISED)]
+    wb = load_workbook(path)
+    wb[sheet].cell(row=row, column=col).value = value
+    wb.save(path)
+
+
+@pytest.fixture
+def versions(master, parts, tmp_path):
+    """v1: the council's merged workbook; v2: after a re-examination, Nội vụ's part merged again (Sở Y tế,
+    field 3: 19 -> 19,5) and one score typed by hand in the master (Sở Xây dựng, field 7: 15,12 -> 14,12)."""
+    fill_all(parts, appraised_of(seed_units()))
+    v1 = tmp_path / "v1.xlsx"
+    merge_files(master, [parts], v1)
+    again = tmp_path / "again"
+    main(["split", str(v1), "--assign", ASSIGN, "-o", str(again)])
+    _set(again / "noi_vu.xlsx", "Sở Y tế", 3, 19.5)
+    v2 = tmp_path / "v2.xlsx"
+    merge_files(v1, [again / "noi_vu.xlsx"], v2)
+    _set(v2, "Sở Xây dựng", 7, 14.12)
+    return v1, v2
+
+
+def test_diff_names_every_changed_cell_and_every_movement(versions, tmp_path, capsys):
+    v1, v2 = versions
+    assert main(["diff", str(v1), str(v2), "--json"]) == 0
+    import json
+    data = json.loads(capsys.readouterr().out)
+    changes = {(c["unit"], c["field"], c["old"], c["new"], c["who"]) for c in data["changes"]}
+    assert changes == {("Sở Y tế", "Cải cách thủ tục hành chính", 19.0, 19.5, "Nội vụ"),
+                       ("Sở Xây dựng", "Xây dựng và phát triển chính quyền điện tử, chính quyền số", 15.12, 14.12, "")}
+    moves = {m["unit"]: (m["old_total"], m["new_total"], m["old_rank"], m["new_rank"], m["old_class"], m["new_class"])
+             for m in data["movements"]}
+    assert moves == {"Sở Y tế": (88.265, 88.765, 8, 7, "Tốt", "Tốt"),
+                     "Thanh tra tỉnh": (88.609, 88.609, 7, 8, "Tốt", "Tốt"),
+                     "Sở Xây dựng": (80.657, 79.657, 17, 17, "Tốt", "Khá")}  # the core sums the fields (the seed prints 80,681)
+    where = {c["where"] for c in data["changes"]}
+    for report in ("r.docx", "r.xlsx"):
+        assert main(["diff", str(v1), str(v2), "-o", str(tmp_path / report)]) == 0
+        text = _document_text(tmp_path / report)
+        for needle in [*where, "Sở Y tế", "Thanh tra tỉnh", "Sở Xây dựng", "8 → 7", "7 → 8", "Tốt → Khá",
+                       "88,265 → 88,765", "19,5", "Nội vụ"]:
+            assert needle in text, (report, needle)
+
+
+def _document_text(path: Path) -> str:
+    if path.suffix == ".docx":
+        from docx import Document
+        doc = Document(str(path))
+        return "\n".join([p.text for p in doc.paragraphs]
+                         + [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows])
+    wb = load_workbook(path)
+    return "\n".join(" | ".join(str(v) for v in row if v is not None) for ws in wb for row in ws.iter_rows(values_only=True))
+
+
+def test_diff_of_two_different_sets_is_refused(master, tmp_path, capsys):
+    other = tmp_path / "huyen.xlsx"
+    main(["template", "--set", "backan-2024-huyen", "-o", str(other)])
+    assert main(["diff", str(master), str(other)]) == 2
+    assert "không có bảng cùng cấp" in capsys.readouterr().err
