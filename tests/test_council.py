@@ -422,3 +422,31 @@ def test_diff_of_two_different_sets_is_refused(master, tmp_path, capsys):
     main(["template", "--set", "backan-2024-huyen", "-o", str(other)])
     assert main(["diff", str(master), str(other)]) == 2
     assert "không có bảng cùng cấp" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the same code as workbook macros
+
+def test_macros_split_merge_and_compare_like_the_commands(master, single, tmp_path, capsys):
+    wb = load_workbook(master)  # the office types the assignment on a "Phân công" sheet of the workbook
+    ws = wb.create_sheet(SHEET)
+    for row in (["Thành viên", "Được giao"], ["Tư pháp", 2], ["Tài chính", "Cải cách tài chính công"],
+                ["Nội vụ", "1,3-5,7"]):
+        ws.append(row)
+    wb.save(master)
+    assert main(["macro", "chia-phan", str(master)]) == 0
+    folder = master.parent / "master_phan_cong"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*MEMBERS, MANIFEST_FILE])
+    fill_all(folder, appraised_of(seed_units()))
+    v1 = tmp_path / "v1.xlsx"
+    shutil.copy(master, v1)
+    assert main(["macro", "hop-nhat", str(master)]) == 0  # into the workbook itself, the old one kept
+    assert master.with_name("master.bak.xlsx").exists()
+    assert outcome(master) == outcome(single)
+    assert provenance(master)[("Sở Y tế", "Cải cách tài chính công")] == "Tài chính"
+    merged = master.read_bytes()
+    assert main(["macro", "hop-nhat", str(master)]) == 0 and master.read_bytes() == merged  # nothing new
+    capsys.readouterr()
+    assert main(["macro", "so-sanh", str(master), "--old", str(v1)]) == 0
+    assert "19 đơn vị thay đổi" in capsys.readouterr().out
+    rows = [r for r in load_workbook(master)["So sánh"].iter_rows(values_only=True)]
+    assert any(r[1] == "Sở Y tế" and r[6] == "Tài chính" for r in rows if r[1])

@@ -146,6 +146,21 @@ def slug(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", fold(name)).strip("_") or "thanh_vien"
 
 
+def assignment_from_sheet(grids: dict[str, list[list]]) -> str | None:
+    """The assignment the office typed on the workbook's own "Phân công" sheet (column A the member, column
+    B the fields or units), as --assign text; None without such a sheet."""
+    rows = grids.get(SHEET)
+    if rows is None:
+        return None
+    pairs = [(str(r[0]).strip(), str(r[1]).strip()) for r in rows if len(r) > 1 and r[0] and r[1] is not None]
+    return "; ".join(f"{a}={_listing(b)}" for a, b in pairs if a.casefold() not in ("thành viên", "phần của"))
+
+
+def _listing(value: str) -> str:
+    """A number typed in Excel reads back as 2.0; a list of fields is text ('1, 3-5')."""
+    return value[:-2] if value.endswith(".0") and value[:-2].isdigit() else value
+
+
 def parse_assignment(text: str, by: str, book: BookCells) -> list[Member]:
     """'Tư pháp=2; Tài chính=Cải cách tài chính công; Nội vụ=1,3-5,7' (fields by number or name), or by
     unit 'Tổ 1=Sở Y tế, Sở Tài chính; Tổ 2=…' (names as on the summary sheet)."""

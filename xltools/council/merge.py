@@ -35,6 +35,7 @@ PROVENANCE_SHEET = "Nguồn điểm"
 MERGE_HEADER = ["Mức độ", "Mã", "Thành viên", "Tệp", "Đơn vị", "Lĩnh vực", "Ô", "Nội dung"]
 PROVENANCE_HEADER = ["Trang", "Ô", "Đơn vị", "Lĩnh vực", "Mã", "Loại", "Giá trị", "Người nhập", "Tệp"]
 NO_CONFLICT = "Không có xung đột: mọi ô được lấy từ thành viên được giao."
+CONFLICTS = "xung đột cần xử lý"
 
 
 @dataclass
@@ -71,7 +72,7 @@ class MergePlan:
         text = (f"Đã hợp nhất {names} vào {out}: {len(self.writes)} ô được ghi, {self.entered} ô do thành viên nhập "
                 f"(trang {PROVENANCE_SHEET}).")
         if self.findings:
-            text += f" Có {len(self.findings)} xung đột cần xử lý (trang {MERGE_SHEET}):"
+            text += f" Có {len(self.findings)} {CONFLICTS} (trang {MERGE_SHEET}):"
             text += "".join(f"\n  - {f.message}" for f in self.findings)
         else:
             text += " " + NO_CONFLICT

@@ -20,8 +20,8 @@ from ..workbook import builder
 from ..workbook import layout as L
 from ..workbook.reader import LEGEND_MARK
 from .cells import BookCells, read_file
-from .manifest import (BY_LABEL, DATA_SHEET, MANIFEST_FILE, SHEET, Manifest, Member, chunks, fingerprint,
-                       parse_assignment)
+from .manifest import (BY_LABEL, DATA_SHEET, MANIFEST_FILE, SHEET, AssignmentError, Manifest, Member,
+                       assignment_from_sheet, chunks, fingerprint, parse_assignment)
 
 LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")  # grey: another member's cell, or not the council's
 
@@ -34,11 +34,17 @@ class SplitResult:
     unassigned: list[str]  # fields (or units) nobody was given
 
 
-def split(master, by: str, assign: str, outdir) -> SplitResult:
+def split(master, by: str, assign: str | None, outdir) -> SplitResult:
+    """`assign` None: the assignment typed on the master's own "Phân công" sheet."""
     master, outdir = Path(master), Path(outdir)
     if by not in BY_LABEL:
         raise ValueError(f"--by phải là field (theo lĩnh vực) hoặc unit (theo đơn vị), không phải '{by}'.")
     book = read_file(master)
+    if assign is None:
+        assign = assignment_from_sheet(book.grids)
+        if assign is None:
+            raise AssignmentError(f"{master.name} không có trang '{SHEET}': hãy ghi phân công (--assign \"TÊN=lĩnh vực; "
+                                  f"…\"), hoặc tạo trang '{SHEET}' với cột A tên thành viên, cột B lĩnh vực được giao.")
     members = parse_assignment(assign, by, book)
     base = book.values
     manifest = Manifest(by, members, fingerprint(book, master.name), base)
@@ -85,6 +91,8 @@ def _restyle(wb, book: BookCells, manifest: Manifest, member: Member) -> None:
 
 
 def _assignment_sheet(wb, manifest: Manifest, member: Member) -> None:
+    if SHEET in wb.sheetnames:  # the office's own assignment sheet in the master: each part shows its own
+        del wb[SHEET]
     ws = wb.create_sheet(SHEET)
     fp = manifest.fingerprint
     rows = [["PHÂN CÔNG THẨM ĐỊNH"],
