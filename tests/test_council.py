@@ -157,6 +157,14 @@ def test_split_by_unit_reads_names_with_commas(master, tmp_path):
     wb = load_workbook(folder / "to_1.xlsx")
     open_units = {slot.unit for slot, (s, r, c) in cells.items() if not wb[s].cell(row=r, column=c).protection.locked}
     assert open_units == {"Văn phòng UBND tỉnh", "Sở Văn hóa, Thể thao và Du lịch"}
+    values = appraised_of(seed_units())
+    for file, units in (("to_1.xlsx", open_units), ("to_2.xlsx", {"Sở Tư pháp"})):
+        fill(folder / file, list(range(1, 8)), {k: v for k, v in values.items() if k[0] in units})
+    out = tmp_path / "o.xlsx"
+    assert main(["merge", str(master), str(folder), "-o", str(out)]) == 0
+    who = provenance(out)
+    assert len(who) == 21 and who[("Sở Tư pháp", "Cải cách thể chế")] == "Tổ 2"
+    assert who[("Sở Văn hóa, Thể thao và Du lịch", "Cải cách tài chính công")] == "Tổ 1"
 
 
 # ------------------------------------------------------------------ merge
@@ -268,6 +276,11 @@ def test_missing_part(master, parts, tmp_path, capsys):
     code, text = conflict_run(master, parts, tmp_path / "o.xlsx", capsys)
     found = merged_findings(tmp_path / "o.xlsx")
     assert code == 1 and [c for c, _ in found] == ["part-missing"]
+    assert main(["merge", str(master), str(parts), "-o", str(tmp_path / "o.xlsx"), "--json"]) == 1
+    import json
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["member"], f["file"]) for f in data["findings"]] == [("part-missing", "Tài chính",
+                                                                              "tai_chinh.xlsx")]
     assert "Tài chính" in found[0][1] and "tai_chinh.xlsx" in found[0][1]
     assert cell_of(tmp_path / "o.xlsx", UNIT, 6) is None and cell_of(tmp_path / "o.xlsx", UNIT, 2) == values[(UNIT, 2)]
 
@@ -450,3 +463,40 @@ def test_macros_split_merge_and_compare_like_the_commands(master, single, tmp_pa
     assert "19 đơn vị thay đổi" in capsys.readouterr().out
     rows = [r for r in load_workbook(master)["So sánh"].iter_rows(values_only=True)]
     assert any(r[1] == "Sở Y tế" and r[6] == "Tài chính" for r in rows if r[1])
+
+
+# ------------------------------------------------------------------ a workbook with a criteria tree (detail sheet)
+
+def test_a_criteria_tree_workbook_split_by_field(tmp_path):
+    """Bắc Giang's set: the members type criteria on the detail sheet; the merged workbook equals the same
+    criteria typed into one copy of the master."""
+    master, single = tmp_path / "bg.xlsx", tmp_path / "one.xlsx"
+    form = Path(__file__).parent / "data" / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"
+    assert main(["template", "--set", "bacgiang-2023-tinh", "--units", str(form), "-o", str(master)]) == 0
+    assert main(["split", str(master), "--assign", "A=1-4; B=5-8", "-o", str(tmp_path / "p")]) == 0
+    shutil.copy(master, single)
+    book = read_file(master)
+    cset = book.sections[0].cset
+    leaves = {leaf.code: leaf.max for leaf in cset.leaves() if not leaf.survey}
+    values = {slot: (leaves[slot.item] / 2 if slot.kind == APPRAISED else f"ghi chú {slot.item}")
+              for slot in book.cells if slot.item in leaves and slot.kind in (APPRAISED, NOTE)}
+    from xltools.council.cells import field_index
+    for path, fields in ((tmp_path / "p" / "a.xlsx", {0, 1, 2, 3}), (tmp_path / "p" / "b.xlsx", {4, 5, 6, 7}),
+                         (single, set(range(8)))):
+        wb = load_workbook(path)
+        for slot, value in values.items():
+            if field_index(slot, cset) in fields:
+                sheet, row, col = book.cells[slot]
+                assert path == single or not wb[sheet].cell(row=row, column=col).protection.locked
+                wb[sheet].cell(row=row, column=col).value = float(value) if slot.kind == APPRAISED else value
+        wb.save(path)
+    out = tmp_path / "out.xlsx"
+    assert main(["merge", str(master), str(tmp_path / "p"), "-o", str(out)]) == 0
+    assert outcome(out) == outcome(single) and outcome(out)[0][0][2] == 1
+    assert read_file(out).values == read_file(single).values
+    rows = list(load_workbook(out)[PROVENANCE_SHEET].iter_rows(min_row=3, values_only=True))
+    who = {(r[4], r[5]): r[7] for r in rows}
+    for slot in values:
+        member = "A" if field_index(slot, cset) < 4 else "B"
+        assert who[(slot.item, "Thẩm định" if slot.kind == APPRAISED else "Ghi chú thẩm định")] == member
+    assert len(rows) == len(values)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.cell.cell import MergedCell
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
 from ..importers.office import open_excel
@@ -67,12 +68,15 @@ def _restyle(wb, book: BookCells, manifest: Manifest, member: Member) -> None:
     mine = {cell for slot, cell in book.cells.items() if manifest.owns(member, slot, book)}
     locked = Protection(locked=True)
     for ws in wb.worksheets:
+        greyed = []
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell, MergedCell) or cell.protection.locked:
                     continue
                 if (ws.title, cell.row, cell.column) not in mine:
                     cell.protection, cell.fill = locked, LOCKED_FILL
+                    greyed.append((cell.column, cell.row))
+        _grey_first(ws, greyed)
         for dim in ws.column_dimensions.values():  # Giải trình / Ghi chú columns are open by column style
             if dim.protection is not None and not dim.protection.locked:
                 dim.protection, dim.fill = locked, LOCKED_FILL
@@ -88,6 +92,26 @@ def _restyle(wb, book: BookCells, manifest: Manifest, member: Member) -> None:
         ws.cell(row=L.LEGEND_ROW, column=1).value = (
             f"{LEGEND_MARK} phần của {member.name} ({member.assignment(manifest.by)}): chỉ nhập ở ô nền vàng; ô nền "
             f"xám là phần của thành viên khác, đã khóa. Gửi lại tệp này cho bộ phận tổng hợp. Bộ tiêu chí: {s.cset.id}.")
+
+
+def _grey_first(ws, cells: list[tuple[int, int]]) -> None:
+    """The template's highlights (a blank score of a named unit is green) would colour another member's cells:
+    a first rule, stopping the others, keeps them grey."""
+    if not cells:
+        return
+    runs, cells = [], sorted(cells)
+    start = prev = cells[0]
+    for col, row in cells[1:] + [(0, 0)]:
+        if (col, row) != (prev[0], prev[1] + 1):
+            runs.append(f"{L.col_letter(start[0])}{start[1]}:{L.col_letter(prev[0])}{prev[1]}")
+            start = (col, row)
+        prev = (col, row)
+    for rules in ws.conditional_formatting._cf_rules.values():
+        for rule in rules:
+            rule.priority = (rule.priority or 0) + 1
+    rule = FormulaRule(formula=["TRUE"], stopIfTrue=True, fill=PatternFill("solid", bgColor=LOCKED_FILL.fgColor.rgb))
+    rule.priority = 1
+    ws.conditional_formatting.add(" ".join(runs), rule)
 
 
 def _assignment_sheet(wb, manifest: Manifest, member: Member) -> None:
