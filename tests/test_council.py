@@ -23,6 +23,7 @@ from xltools.council.manifest import DATA_SHEET, MANIFEST_FILE, SHEET
 from xltools.council.merge import MERGE_SHEET, PROVENANCE_SHEET, merge_files
 from xltools.engine import libreoffice as lo
 from xltools.importers.registry import read_tables
+from xltools.workbook import layout as L
 from xltools.workbook.builder import build_file
 from xltools.workbook.reader import read_workbook_with_sets
 
@@ -118,23 +119,25 @@ def merged_findings(out) -> list[tuple[str, str]]:
 
 def test_split_opens_only_the_members_cells(master, parts):
     assert sorted(p.name for p in parts.iterdir()) == sorted([*MEMBERS, MANIFEST_FILE])
-    cells = read_file(master).cells
+    book = read_file(master)
+    cells, lay = book.cells, book.sections[0].section.summary
     for file, (member, fields) in MEMBERS.items():
         wb = load_workbook(parts / file)
         assert SHEET in wb.sheetnames and wb[DATA_SHEET].sheet_state == "veryHidden"
-        ws = wb["Tổng hợp Sở"]
+        ws = wb[lay.sheet]
         assert ws.protection.sheet
-        assert f"phần của {member}" in ws["A4"].value and ws["A4"].value.startswith("Ô nền vàng:")
+        legend = ws.cell(row=L.LEGEND_ROW, column=1).value
+        assert f"phần của {member}" in legend and legend.startswith("Ô nền vàng:")
         for slot, (sheet, row, col) in cells.items():
             cell = wb[sheet].cell(row=row, column=col)
             mine = slot.kind == NOTE or int(slot.item) in fields
             assert cell.protection.locked is not mine, (file, slot)
         # everything else that was typed in the master (names, Tự chấm) is locked and grey
-        name = ws.cell(row=7, column=2)
+        name = ws.cell(row=lay.first_row, column=lay.name)
         assert name.protection.locked and name.fill.fgColor.rgb.endswith("D9D9D9")
-        assert ws.cell(row=7, column=3).protection.locked  # Tự chấm of field 1
+        assert ws.cell(row=lay.first_row, column=lay.fields[0].self).protection.locked
     # same layout and formulas as the master
-    m, p = load_workbook(master)["Tổng hợp Sở"], load_workbook(parts / "noi_vu.xlsx")["Tổng hợp Sở"]
+    m, p = load_workbook(master)[lay.sheet], load_workbook(parts / "noi_vu.xlsx")[lay.sheet]
     formulas = [(c.coordinate, c.value) for row in m.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith("=")]
     assert formulas and all(p[ref].value == value for ref, value in formulas)
@@ -353,18 +356,24 @@ def test_a_part_typed_in_libreoffice(master, single, parts, tmp_path):
     values = appraised_of(seed_units())
     fill_all(parts, values, skip=("noi_vu.xlsx",))
     part = parts / "noi_vu.xlsx"
-    cells = read_file(part).cells
+    book = read_file(part)
+    cells, lay = book.cells, book.sections[0].section.summary
     with lo.CalcSession() as calc, calc.open(part) as doc:
-        sheet = "Tổng hợp Sở"
-        assert doc.is_protected(sheet)
+        assert doc.is_protected(lay.sheet)
         for (unit, number), value in values.items():
             _, row, col = cells[Slot("so", unit, str(number), APPRAISED)]
-            ref = f"{chr(64 + col) if col <= 26 else 'A' + chr(64 + col - 26)}{row}"
-            assert doc.cell_locked(sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
+            ref = f"{L.col_letter(col)}{row}"
+            assert doc.cell_locked(lay.sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
             if number in MEMBERS["noi_vu.xlsx"][1]:
-                doc.set_value(sheet, ref, float(value))
+                doc.set_value(lay.sheet, ref, float(value))
         doc.recalc()
+        shown = {doc.get(lay.sheet, f"{L.col_letter(lay.name)}{row}"): doc.get(lay.sheet, f"{L.col_letter(lay.total)}{row}")
+                 for row in lay.rows}
         doc.save_as(part)
+    # the part computes live: its totals (Nội vụ's fields only, so far) are the core's
+    (e,) = evaluate(read_workbook_with_sets(part))
+    assert {r.unit.name: Decimal(str(shown[r.unit.name])).quantize(r.total) for r in e.results} == \
+        {r.unit.name: r.total for r in e.results}
     out = tmp_path / "merged.xlsx"
     assert main(["merge", str(master), str(parts), "-o", str(out)]) == 0
     assert outcome(out) == outcome(single)
@@ -393,7 +402,13 @@ def versions(master, parts, tmp_path):
     main(["split", str(v1), "--assign", ASSIGN, "-o", str(again)])
     _set(again / "noi_vu.xlsx", "Sở Y tế", 3, 19.5)
     v2 = tmp_path / "v2.xlsx"
-    merge_files(v1, [again / "noi_vu.xlsx"], v2)
+    plan, _ = merge_files(v1, [again / "noi_vu.xlsx"], v2)
+    # a score that was there at split time and is replaced is listed (not a conflict); the others are missing
+    where = read_file(v1).where(Slot("so", "Sở Y tế", "3", APPRAISED))
+    assert [r[:5] for r in plan.replaced] == [[where, "Sở Y tế", "Cải cách thủ tục hành chính, Thẩm định",
+                                               "19", "19,5"]]
+    assert [f.code for f in plan.findings] == ["part-missing", "part-missing"]
+    assert merge_files(v2, [again / "noi_vu.xlsx"], v2)[1] is None  # listed again, nothing changes
     _set(v2, "Sở Xây dựng", 7, 14.12)
     return v1, v2
 

@@ -66,6 +66,7 @@ class MergePlan:
     findings: list[CouncilFinding]
     merged: list[Part]
     entered: int  # cells the members typed (and that were taken)
+    replaced: list[list] = dc_field(default_factory=list)  # cells that had a value at split time, now the member's
 
     def message(self, out: str) -> str:
         names = ", ".join(f"{p.name} ({p.path.name})" for p in self.merged) or "không phần nào"
@@ -76,6 +77,10 @@ class MergePlan:
             text += "".join(f"\n  - {f.message}" for f in self.findings)
         else:
             text += " " + NO_CONFLICT
+        if self.replaced:
+            text += (f"\nCác ô đã có điểm lúc chia, nay lấy điểm thành viên sửa ({len(self.replaced)}, xem trang "
+                     f"{MERGE_SHEET}):" + "".join(f"\n  - {r[0]} ({r[1]}, {r[2]}): {r[3]} → {r[4]} ({r[5]})"
+                                                 for r in self.replaced))
         return text
 
 
@@ -110,7 +115,7 @@ def load_part(path: Path) -> Part:
         raise ReadError(f"{path}: không tìm thấy tệp phần; hãy kiểm tra đường dẫn.")
     grids, typed = load_grids(path)
     manifest = part_manifest(grids, path.name)
-    if manifest is None or manifest.member is None:
+    if manifest is None or manifest.member_named(manifest.member) is None:
         raise ReadError(f"{path.name}: không phải phần do `xltools split` tạo (không có trang dữ liệu phân công); "
                         "hãy gửi lại đúng tệp đã nhận.")
     try:
@@ -168,7 +173,7 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
                                          f"{part.name} đã nhập {part.cells.where(slot)} ({slot.unit}, {field}, {what}) "
                                          f"= {_shown(value)}, ngoài phần được giao ({part.member.assignment(reference.by)});"
                                          " không lấy giá trị này.", slot, part.cells.where(slot)))
-    writes, provenance = [], {}
+    writes, provenance, replaced = [], {}, []
     order = {slot: i for i, slot in enumerate(master.cells)}
     gone: set[tuple[str, str]] = set()
     for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
@@ -197,6 +202,9 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
             continue
         if now != value:
             writes.append((*master.cells[slot], cell_value(value)))
+        if before is not None:  # listed on every merge of these parts, so a second merge changes nothing
+            replaced.append([where, slot.unit, f"{field}, {what}" if field else what, _shown(before), _shown(value),
+                             ", ".join(p.name for p, _ in entries)])
         provenance[slot] = ([p.name for p, _ in entries], [p.path.name for p, _ in entries], value)
     for slot in sorted(notes, key=lambda s: order.get(s, len(order))):
         entries = notes[slot]
@@ -212,9 +220,9 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
         if text != now:
             writes.append((*master.cells[slot], text))
         provenance[slot] = ([p.name for p, _ in entries], [p.path.name for p, _ in entries], text)
-    sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance),
+    sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance, replaced),
               PROVENANCE_SHEET: _provenance_sheet(master, provenance)}
-    return MergePlan(writes, sheets, findings, accepted, len(provenance))
+    return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced)
 
 
 def _entries(part: Part, reference: Manifest, skip: set[str]):
@@ -291,7 +299,7 @@ def _shown(value) -> str:
 
 # ---------------------------------------------------------------- the two sheets
 
-def _merge_sheet(findings: list[CouncilFinding], merged: list[Part], provenance: dict) -> list[list]:
+def _merge_sheet(findings: list[CouncilFinding], merged: list[Part], provenance: dict, replaced: list) -> list[list]:
     rows = [["KẾT QUẢ HỢP NHẤT CÁC PHẦN THẨM ĐỊNH"], MERGE_HEADER]
     rows += [[SEVERITY_LABEL[f.severity], f.code, f.member, f.file, f.unit, f.field, f.where, f.message]
              for f in findings]
@@ -301,6 +309,9 @@ def _merge_sheet(findings: list[CouncilFinding], merged: list[Part], provenance:
     for part in merged:
         count = sum(1 for names, _, _ in provenance.values() if part.name in names)
         rows.append([None, None, part.name, part.path.name, count])
+    if replaced:
+        rows += [[], ["Ô đã có điểm lúc chia, nay lấy điểm thành viên sửa"],
+                 ["Ô", "Đơn vị", "Nội dung", "Lúc chia", "Thành viên ghi", "Thành viên"], *replaced]
     return _tidy(rows, len(MERGE_HEADER))
 
 
