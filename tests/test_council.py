@@ -320,8 +320,9 @@ def test_master_changed_after_the_split(master, parts, tmp_path, capsys):
 
 # ------------------------------------------------------------------ bad parts: refused, nothing written
 
-def _formula_typed_over(part: Path) -> None:
-    lay = read_file(part).sections[0].section.summary
+def _formula_typed_over(part: Path, sheet: str) -> None:
+    section = read_file(part).sections[0].section
+    lay = section.summary if sheet == "summary" else section.survey
     wb = load_workbook(part)
     ws = wb[lay.sheet]
     ws.protection.sheet = False
@@ -330,7 +331,7 @@ def _formula_typed_over(part: Path) -> None:
     wb.save(part)
 
 
-@pytest.mark.parametrize("damage", ["damaged", "not-a-part", "formula-typed-over"])
+@pytest.mark.parametrize("damage", ["damaged", "not-a-part", "formula-typed-over", "survey-formula-typed-over"])
 def test_bad_parts_are_refused(master, parts, tmp_path, capsys, damage):
     part = parts / "tu_phap.xlsx"
     if damage == "damaged":
@@ -338,7 +339,7 @@ def test_bad_parts_are_refused(master, parts, tmp_path, capsys, damage):
     elif damage == "not-a-part":
         shutil.copy(master, part)
     else:
-        _formula_typed_over(part)
+        _formula_typed_over(part, "survey" if damage.startswith("survey") else "summary")
     before = master.read_bytes()
     out = tmp_path / "o.xlsx"
     assert main(["merge", str(master), str(parts), "-o", str(out)]) == 2

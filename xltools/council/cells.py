@@ -54,6 +54,7 @@ class BookCells:
     sections: list[SectionCells]
     tables: list[tuple[UnitsTable, CriteriaSet]]  # what the reader read (scores for the core)
     grids: dict[str, list[list]]
+    typed: dict[str, list[list]] = dc_field(default_factory=dict)  # the cells as typed (formulas as text)
 
     def section(self, level: str) -> SectionCells | None:
         return next((s for s in self.sections if s.cset.level == level), None)
@@ -85,7 +86,25 @@ def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells
     sections = []
     for section, (_, _, _, year) in zip(layout.sections, config):
         sections.append(_section_cells(reader, section, year))
-    return BookCells(source, sections, tables, grids)
+    return BookCells(source, sections, tables, grids, typed or {})
+
+
+def formulas_lost(master: BookCells, other: BookCells) -> list[str]:
+    """Cells that hold a formula in the master and something else in `other` (a number typed over a total or a
+    rank once the protection was removed): every data row has the same formulas, so re-sorting the master does
+    not matter."""
+    lost = []
+    for name, rows in master.typed.items():
+        theirs = other.typed.get(name)
+        if theirs is None:
+            continue
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    mine = theirs[r - 1][c - 1] if r <= len(theirs) and c <= len(theirs[r - 1]) else None
+                    if not (isinstance(mine, str) and mine.startswith("=")) and not hasattr(mine, "text"):
+                        lost.append(f"{L.where(name, c, r)} ({'trống' if mine is None else repr(mine)})")
+    return lost
 
 
 def _section_cells(reader: GridReader, section: L.Section, year) -> SectionCells:

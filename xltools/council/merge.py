@@ -26,7 +26,7 @@ from ..core.names import exact_key
 from ..importers.text_tables import ReadError
 from ..workbook import layout as L
 from ..workbook.reader import load_grids
-from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, read_cells
+from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
 from .manifest import (MANIFEST_FILE, Manifest, Member, describe_template, fingerprint, part_manifest,
                        read_manifest_file, template_of)
 
@@ -128,6 +128,14 @@ def load_part(path: Path) -> Part:
 # ---------------------------------------------------------------- the merge
 
 def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] = ()) -> MergePlan:
+    typed_over = [(part, formulas_lost(master, part.cells)) for part in parts]
+    if any(lost for _, lost in typed_over):
+        raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần bị gõ đè lên công thức (đã bỏ bảo vệ "
+                        "trang tính):\n" + "\n".join(
+                            f"  - {part.path.name} (phần của {part.name}): {', '.join(lost[:10])}"
+                            + (f" và {len(lost) - 10} ô khác" if len(lost) > 10 else "")
+                            + "; hãy yêu cầu thành viên lấy lại tệp đã nhận và nhập lại điểm." for part, lost in typed_over
+                            if lost))
     findings: list[CouncilFinding] = []
     mine = template_of(fingerprint(master, master.source))
     reference = expected
