@@ -27,7 +27,7 @@ from ..importers.text_tables import ReadError
 from ..workbook import layout as L
 from ..workbook.reader import load_grids
 from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
-from .manifest import (MANIFEST_FILE, Manifest, Member, describe_template, fingerprint, part_manifest,
+from .manifest import (Manifest, Member, describe_template, fingerprint, part_manifest,
                        read_manifest_file, template_of)
 
 MERGE_SHEET = "Hợp nhất"
