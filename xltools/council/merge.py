@@ -72,6 +72,8 @@ class MergePlan:
         names = ", ".join(f"{p.name} ({p.path.name})" for p in self.merged) or "không phần nào"
         text = (f"Đã hợp nhất {names} vào {out}: {len(self.writes)} ô được ghi, {self.entered} ô do thành viên nhập "
                 f"(trang {PROVENANCE_SHEET}).")
+        if not self.entered:
+            text += " Lưu ý: các phần chưa có ô nào được nhập (còn như lúc chia)."
         if self.findings:
             text += f" Có {len(self.findings)} {CONFLICTS} (trang {MERGE_SHEET}):"
             text += "".join(f"\n  - {f.message}" for f in self.findings)
