@@ -260,16 +260,22 @@ def test_entry_outside_the_assignment(master, parts, tmp_path, capsys):
                          ids=["another-set", "another-year"])
 def test_part_of_another_template_or_year(master, parts, tmp_path, capsys, other):
     foreign = tmp_path / "foreign.xlsx"
-    main(["template", *other, "-o", str(foreign)])
+    main(["template", *other, "--units", str(DATA), "-o", str(foreign)])
     main(["split", str(foreign), "--assign", "Tư pháp=2; X=1,3-7", "-o", str(tmp_path / "fp")])
-    fill_all(parts, appraised_of(seed_units()))
-    code, _ = conflict_run(master, parts, tmp_path / "o.xlsx", capsys, parts / "noi_vu.xlsx",
-                           parts / "tai_chinh.xlsx", tmp_path / "fp" / "tu_phap.xlsx")
+    stray = tmp_path / "fp" / "tu_phap.xlsx"
+    unit = read_file(foreign).sections[0].units[0]
+    sheet, row, col = read_file(stray).cells[Slot(read_file(stray).sections[0].cset.level, unit, "2", APPRAISED)]
+    wb = load_workbook(stray)
+    wb[sheet].cell(row=row, column=col).value = 5
+    wb.save(stray)
+    fill_all(parts, {k: v for k, v in appraised_of(seed_units()).items() if k[0] != unit})
+    code, _ = conflict_run(master, parts, tmp_path / "o.xlsx", capsys, *sorted(parts.glob("*.xlsx")), stray)
     found = merged_findings(tmp_path / "o.xlsx")
-    # the foreign Tư pháp part is refused, so the Tư pháp part of this split is missing: named once each
-    assert code == 1 and sorted(c for c, _ in found) == ["part-foreign", "part-missing"]
-    assert "foreign.xlsx" in next(m for c, m in found if c == "part-foreign") or "tu_phap.xlsx" in found[0][1]
-    assert cell_of(tmp_path / "o.xlsx", UNIT, 2) is None and cell_of(tmp_path / "o.xlsx", UNIT, 6) is not None
+    assert code == 1 and [c for c, _ in found] == ["part-foreign"]
+    assert "tu_phap.xlsx" in found[0][1] and ("2023" in found[0][1] or "backan-2024-huyen" in found[0][1])
+    if unit in read_file(master).sections[0].units:
+        assert cell_of(tmp_path / "o.xlsx", unit, 2) is None  # the master keeps its (empty) value
+    assert cell_of(tmp_path / "o.xlsx", "Sở Y tế", 6) is not None  # the parts of this split are merged
 
 
 def test_missing_part(master, parts, tmp_path, capsys):
