@@ -14,9 +14,9 @@ from ..core.evaluate import evaluate
 from ..core.names import exact_key
 from ..core.numbers import format_vn, format_vn_short, to_decimal
 from ..core.scoring import Unit
-from ..importers.text_tables import ReadError
+from ..errors import ReadError, UserError
 from ..workbook import layout as L
-from .cells import KIND_LABEL as CELL_KIND, APPRAISED, BookCells, Slot, read_file
+from .cells import APPRAISED, KIND_LABEL as CELL_KIND, BookCells, Slot, read_file
 from .merge import PROVENANCE_SHEET
 
 KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "bonus": "Điểm thưởng",
@@ -137,9 +137,9 @@ def _unit_changes(old: Unit, new: Unit, cset, sheet: str, section, book: BookCel
         field_of = {node.code: f.name for top in cset.criteria for f in cset.fields if f.code == top.code
                     for node in top.walk()}
         for leaf in cset.leaves():
-            a, b = old.criteria.get(leaf.code), new.criteria.get(leaf.code)
+            was, now = old.criteria.get(leaf.code), new.criteria.get(leaf.code)
             for kind in ("self", "appraised"):
-                before, after = getattr(a, kind, None), getattr(b, kind, None)
+                before, after = getattr(was, kind, None), getattr(now, kind, None)
                 if before != after:
                     out.append(ScoreChange(sheet, new.name, field_of.get(leaf.code, ""), leaf.code, kind, before, after,
                                            _detail_where(book, cset.level, new.name, leaf.code, kind),
@@ -226,7 +226,7 @@ def write_report(d: Diff, path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".docx", ".xlsx"):
-        raise ValueError(f"Báo cáo so sánh ghi ra .docx hoặc .xlsx (đang là '{path.name}').")
+        raise UserError(f"Báo cáo so sánh ghi ra .docx hoặc .xlsx (đang là '{path.name}').")
     save = _save_docx if suffix == ".docx" else _save_xlsx
     return write_safely(path, lambda tmp: save(d, tmp))
 

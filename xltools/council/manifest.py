@@ -14,9 +14,9 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
 from ..core.names import exact_key, fold, name_key
-from ..importers.text_tables import ReadError
+from ..errors import ReadError, UserError
 from ..workbook import layout as L
-from .cells import BookCells, Slot, as_text, field_index, from_text, NOTE
+from .cells import NOTE, BookCells, Slot, as_text, field_index, from_text
 
 FORMAT = "xltools-council/1"
 SHEET = "Phân công"  # visible: who this part belongs to, and the whole assignment
@@ -26,7 +26,7 @@ CHUNK = 8000  # characters per cell (Excel's limit is 32 767)
 BY_LABEL = {"field": "lĩnh vực", "unit": "đơn vị"}
 
 
-class AssignmentError(ValueError):
+class AssignmentError(UserError, ValueError):
     """The --assign text cannot be understood (Vietnamese message)."""
 
 
@@ -89,7 +89,7 @@ class Manifest:
         return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str, source: str) -> "Manifest":
+    def from_json(cls, text: str, source: str) -> Manifest:
         try:
             data = json.loads(text)
             if data.get("format") != FORMAT:

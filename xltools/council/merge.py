@@ -23,12 +23,11 @@ from pathlib import Path
 
 from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
 from ..core.names import exact_key
-from ..importers.text_tables import ReadError
+from ..errors import ReadError, UserError
 from ..workbook import layout as L
 from ..workbook.reader import load_grids
 from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
-from .manifest import (Manifest, Member, describe_template, fingerprint, part_manifest,
-                       read_manifest_file, template_of)
+from .manifest import Manifest, Member, describe_template, fingerprint, part_manifest, read_manifest_file, template_of
 
 MERGE_SHEET = "Hợp nhất"
 PROVENANCE_SHEET = "Nguồn điểm"
@@ -129,7 +128,7 @@ def load_part(path: Path) -> Part:
 
 # ---------------------------------------------------------------- the merge
 
-def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] = ()) -> MergePlan:
+def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] | None = None) -> MergePlan:
     typed_over = [(part, formulas_lost(master, part.cells)) for part in parts]
     if any(lost for _, lost in typed_over):
         raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần bị gõ đè lên công thức (đã bỏ bảo vệ "
@@ -162,12 +161,13 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
             continue
         accepted.append(part)
     if reference is not None:
-        for m in reference.members:
-            if not any(p.name == m.name for p in accepted):
-                why = "không có trong thư mục" if m.file in absent else "chưa được đưa vào lệnh hợp nhất"
+        for member in reference.members:
+            if not any(p.name == member.name for p in accepted):
+                why = "không có trong thư mục" if member.file in (absent or []) else "chưa được đưa vào lệnh hợp nhất"
                 findings.append(CouncilFinding(WARNING, "part-missing", "", "",
-                                               f"Thiếu phần của {m.name} ({m.file}, {m.assignment(reference.by)}): tệp "
-                                               f"{why}; các ô này giữ giá trị của bảng tổng hợp.", "", m.name, m.file))
+                                               f"Thiếu phần của {member.name} ({member.file}, "
+                                               f"{member.assignment(reference.by)}): tệp {why}; các ô này giữ giá trị "
+                                               "của bảng tổng hợp.", "", member.name, member.file))
     candidates: dict[Slot, list[tuple[Part, object]]] = defaultdict(list)
     notes: dict[Slot, list[tuple[Part, str]]] = defaultdict(list)
     for part in accepted:
@@ -217,19 +217,19 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
                              ", ".join(p.name for p, _ in entries)])
         provenance[slot] = ([p.name for p, _ in entries], [p.path.name for p, _ in entries], value)
     for slot in sorted(notes, key=lambda s: order.get(s, len(order))):
-        entries = notes[slot]
+        noted = notes[slot]
         if slot not in master.cells:
-            _unit_gone(slot, entries[0][0], master, gone, findings)
+            _unit_gone(slot, noted[0][0], master, gone, findings)
             continue
-        now = master.values.get(slot) or ""
-        text = now
-        for part, note in entries:
+        now = str(master.values.get(slot) or "")
+        text: str = now
+        for part, note in noted:
             piece = f"{part.name}: {note}"
             if piece not in text:
                 text = f"{text}; {piece}" if text else piece
         if text != now:
             writes.append((*master.cells[slot], text))
-        provenance[slot] = ([p.name for p, _ in entries], [p.path.name for p, _ in entries], text)
+        provenance[slot] = ([p.name for p, _ in noted], [p.path.name for p, _ in noted], text)
     sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance, replaced),
               PROVENANCE_SHEET: _provenance_sheet(master, provenance)}
     return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced)
@@ -310,7 +310,7 @@ def _shown(value) -> str:
 # ---------------------------------------------------------------- the two sheets
 
 def _merge_sheet(findings: list[CouncilFinding], merged: list[Part], provenance: dict, replaced: list) -> list[list]:
-    rows = [["KẾT QUẢ HỢP NHẤT CÁC PHẦN THẨM ĐỊNH"], MERGE_HEADER]
+    rows: list[list] = [["KẾT QUẢ HỢP NHẤT CÁC PHẦN THẨM ĐỊNH"], MERGE_HEADER]
     rows += [[SEVERITY_LABEL[f.severity], f.code, f.member, f.file, f.unit, f.field, f.where, f.message]
              for f in findings]
     if not findings:
@@ -387,7 +387,7 @@ def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
 
     master, out = Path(master), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ValueError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
+        raise UserError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
     book = read_file(master)
     loaded, expected, absent = load_parts(parts)
     plan = merge(book, loaded, expected, absent)

@@ -15,14 +15,25 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
+from ..errors import UserError
 from ..importers.office import open_excel
 from ..publish.files import write_safely
-from ..workbook import builder
-from ..workbook import layout as L
+from ..workbook import builder, layout as L
 from ..workbook.reader import LEGEND_MARK
 from .cells import BookCells, read_file
-from .manifest import (BY_LABEL, DATA_SHEET, MANIFEST_FILE, SHEET, AssignmentError, Manifest, Member,
-                       assignment_from_sheet, chunks, fingerprint, parse_assignment)
+from .manifest import (
+    BY_LABEL,
+    DATA_SHEET,
+    MANIFEST_FILE,
+    SHEET,
+    AssignmentError,
+    Manifest,
+    Member,
+    assignment_from_sheet,
+    chunks,
+    fingerprint,
+    parse_assignment,
+)
 
 LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")  # grey: another member's cell, or not the council's
 
@@ -39,7 +50,7 @@ def split(master, by: str, assign: str | None, outdir) -> SplitResult:
     """`assign` None: the assignment typed on the master's own "Phân công" sheet."""
     master, outdir = Path(master), Path(outdir)
     if by not in BY_LABEL:
-        raise ValueError(f"--by phải là field (theo lĩnh vực) hoặc unit (theo đơn vị), không phải '{by}'.")
+        raise UserError(f"--by phải là field (theo lĩnh vực) hoặc unit (theo đơn vị), không phải '{by}'.")
     book = read_file(master)
     if assign is None:
         assign = assignment_from_sheet(book.grids)
@@ -57,10 +68,14 @@ def split(master, by: str, assign: str | None, outdir) -> SplitResult:
         mine = Manifest(by, members, manifest.fingerprint, base, member.name)
         _restyle(wb, book, mine, member)
         _assignment_sheet(wb, mine, member)
-        parts.append(write_safely(outdir / member.file, lambda tmp, wb=wb: builder.save(wb, tmp)))
+        parts.append(write_safely(outdir / member.file, _saver(wb)))
     manifest_file = write_safely(outdir / MANIFEST_FILE,
                                  lambda tmp: tmp.write_text(manifest.to_json() + "\n", encoding="utf-8"))
     return SplitResult(manifest, parts, manifest_file, _unassigned(book, manifest))
+
+
+def _saver(wb):
+    return lambda tmp: builder.save(wb, tmp)
 
 
 def _restyle(wb, book: BookCells, manifest: Manifest, member: Member) -> None:
@@ -146,8 +161,8 @@ def _assignment_sheet(wb, manifest: Manifest, member: Member) -> None:
 
 def _unassigned(book: BookCells, manifest: Manifest) -> list[str]:
     if manifest.by == "unit":
-        given = {u for m in manifest.members for u in m.units}
-        return [u for s in book.sections for u in s.units if u not in given]
+        units = {u for m in manifest.members for u in m.units}
+        return [u for s in book.sections for u in s.units if u not in units]
     given = {n for m in manifest.members for n in m.fields}
     count = max(len(s.cset.fields) for s in book.sections)
     fields = book.sections[0].cset.fields

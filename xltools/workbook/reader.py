@@ -73,7 +73,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
     return grid_reader(path).read()
 
 
-def grid_reader(path) -> "GridReader":
+def grid_reader(path) -> GridReader:
     """The reader over a file's cells: what they show and what they hold (formulas as text)."""
     path = Path(path)
     return GridReader(path.name, *load_grids(path))
