@@ -136,8 +136,7 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     if not unit.name.strip():
         out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
-    for problem in unit.problems:
-        _cell_problem(cset, unit, problem, out)
+    out += [cell_problem_finding(cset, unit, problem) for problem in unit.problems]
     bad = {(p.field, p.what) for p in unit.problems}
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
@@ -207,8 +206,14 @@ def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: 
          cell)
 
 
+def cell_problem_finding(cset: CriteriaSet, unit: Unit, p: CellProblem) -> Finding:
+    """The one finding for a cell that holds no usable score: what it holds and how to retype it."""
+    out: list[Finding] = []
+    _cell_problem(cset, unit, p, out)
+    return out[0]
+
+
 def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Finding]) -> None:
-    """One finding for a cell that holds no usable score: what it holds and how to retype it."""
     if p.criterion:
         node = cset.criteria_by_code().get(p.criterion)
         field = f"{p.criterion} {node.name}" if node else p.criterion

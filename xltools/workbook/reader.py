@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .. import catalog
+from ..core.checks import cell_problem_finding
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import to_decimal
@@ -80,11 +81,29 @@ def check_not_orphaned(path) -> None:
         wb.close()
 
 
+def cell_problems(pairs: list[tuple[UnitsTable, CriteriaSet]]) -> list[str]:
+    """Every cell of the tables read that holds no score (Unit.problems), one line each ('cell: message'),
+    for a caller that cannot go on with such a cell (the council's merge refuses a part with one)."""
+    return [f"{f.where}: {f.message}" for table, cset in pairs for unit in table.units for p in unit.problems
+            for f in [cell_problem_finding(cset, unit, p)]]
+
+
 def read_workbook(path) -> list[UnitsTable]:
     return [table for table, _ in read_workbook_with_sets(path)]
 
 
 def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
+    return grid_reader(path).read()
+
+
+def grid_reader(path) -> GridReader:
+    """The reader over a file's cells: what they show and what they hold (formulas as text)."""
+    path = Path(path)
+    return GridReader(path.name, *load_grids(path))
+
+
+def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
     path = Path(path)
     try:
         # data_only: input cells are constants either way; a formula an appraiser typed into an
@@ -102,7 +121,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         typed = {name: _grid(wb[name]) for name in wb.sheetnames}
     finally:
         wb.close()
-    return GridReader(path.name, grids, typed).read()
+    return grids, typed
 
 
 def _grid(ws) -> list[list]:
