@@ -184,3 +184,14 @@ def test_findings_name_the_row_of_the_range():
     assert any("ngoài khoảng" in x and "dòng 1, cột 7 của vùng" in x for x in lines)  # 9,9 > 8,5 (field 2)
     assert any("chưa có điểm Thẩm định" in x and "dòng 2, cột 4" in x for x in lines)
     assert "cần ít nhất" in udfs.CCHC_KIEMTRA([[1.0, "Sở A", 5.0]], "backan-2024-so")[0][0]
+
+
+def test_findings_of_a_text_cell_are_one_line_like_the_live_column():
+    """Issue 9: "8,5" typed as text in a range handed to CCHC_KIEMTRA is one finding (the label first, the cell,
+    how to retype), never also "missing" or "out of range"; the unit is then not complete."""
+    rows = [[1.0, "Sở A"] + [5.0, 5.0, 1.0] * 7, [2.0, "Sở B"] + [5.0, 5.0, 1.0] * 7]
+    rows[0][3] = "8,5"  # field 1, Thẩm định
+    lines = [line for line, in udfs.CCHC_KIEMTRA(rows, "backan-2024-so")]
+    about = [x for x in lines if "dòng 1, cột 4 của vùng" in x]
+    assert len(about) == 1 and about[0].startswith("[LỖI] Ô điểm không phải số: Sở A") and "gõ lại 8,5" in about[0]
+    assert not any("Sở A" in x and ("ngoài khoảng" in x or "Thiếu Thẩm định" in x) for x in lines)

@@ -6,7 +6,7 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field as dc_field
 from decimal import Decimal
 
 from .criteria import CriteriaSet
@@ -77,7 +77,9 @@ class Finding:
     field: str
     message: str
     where: str = ""
-    label: str = ""  # Vietnamese label of the code (LABELS): what a user reads first
+    # Vietnamese label of the code (LABELS): what a user reads first. Keyword-only, so that subclasses
+    # (council findings) keep adding their own fields after `where`.
+    label: str = dc_field(default="", kw_only=True)
 
     def __post_init__(self) -> None:
         self.label = self.label or LABELS.get(self.code, self.code)
