@@ -370,29 +370,40 @@ def test_a_part_typed_in_libreoffice(master, single, parts, tmp_path):
     part = parts / "noi_vu.xlsx"
     book = read_file(part)
     cells, lay = book.cells, book.sections[0].section.summary
-    with lo.CalcSession() as calc, calc.open(part) as doc:
-        assert doc.is_protected(lay.sheet)
-        for (unit, number), value in values.items():
-            _, row, col = cells[Slot("so", unit, str(number), APPRAISED)]
-            ref = f"{L.col_letter(col)}{row}"
-            assert doc.cell_locked(lay.sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
-            if number in MEMBERS["noi_vu.xlsx"][1]:
-                doc.set_value(lay.sheet, ref, float(value))
-        doc.recalc()
-        shown = {doc.get(lay.sheet, f"{L.col_letter(lay.name)}{row}"): doc.get(lay.sheet, f"{L.col_letter(lay.total)}{row}")
-                 for row in lay.rows}
-        doc.save_as(part)
-    # the part computes live: its totals (Nội vụ's fields only, so far) are the core's
-    (e,) = evaluate(read_workbook_with_sets(part))
-    assert {r.unit.name: Decimal(str(shown[r.unit.name])).quantize(r.total) for r in e.results} == \
-        {r.unit.name: r.total for r in e.results}
-    out = tmp_path / "merged.xlsx"
-    assert main(["merge", str(master), str(parts), "-o", str(out)]) == 0
-    assert outcome(out) == outcome(single)
+    with lo.CalcSession() as calc:
+        with calc.open(part) as doc:
+            assert doc.is_protected(lay.sheet)
+            for (unit, number), value in values.items():
+                _, row, col = cells[Slot("so", unit, str(number), APPRAISED)]
+                ref = f"{L.col_letter(col)}{row}"
+                assert doc.cell_locked(lay.sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
+                if number in MEMBERS["noi_vu.xlsx"][1]:
+                    doc.set_value(lay.sheet, ref, float(value))
+            doc.recalc()
+            shown = _computed(doc, lay)
+            doc.save_as(part)
+        # the part computes live: its totals (Nội vụ's fields only, so far) are the core's
+        (e,) = evaluate(read_workbook_with_sets(part))
+        assert {r.unit.name: Decimal(str(shown[r.unit.name][0])).quantize(r.total) for r in e.results} == \
+            {r.unit.name: r.total for r in e.results}
+        out = tmp_path / "merged.xlsx"
+        assert main(["merge", str(master), str(parts), "-o", str(out)]) == 0
+        assert outcome(out) == outcome(single)
+        with calc.open(out) as doc:  # and the merged workbook's own formulas rank and class as the core does
+            doc.recalc()
+            shown = _computed(doc, lay)
+        assert {name: (rank, klass) for name, (_, rank, klass) in shown.items() if name} == \
+            {name: (float(rank), klass) for name, _, rank, klass in outcome(out)[0]}
     who = provenance(out)
     assert who[("Văn phòng UBND tỉnh", "Cải cách thủ tục hành chính")] == "Nội vụ"
     assert who[("Văn phòng UBND tỉnh", "Cải cách thể chế")] == "Tư pháp"
 
+
+def _computed(doc, lay) -> dict:
+    """Unit name -> (total, rank, class) as LibreOffice computed them on the summary sheet."""
+    def at(col, row):
+        return doc.get(lay.sheet, f"{L.col_letter(col)}{row}")
+    return {at(lay.name, row): (at(lay.total, row), at(lay.rank, row), at(lay.class_, row)) for row in lay.rows}
 
 # ------------------------------------------------------------------ diff
 
