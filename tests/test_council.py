@@ -316,6 +316,21 @@ def test_renamed_unit(master, parts, tmp_path, capsys):
     assert out.values[Slot("so", "Sở Tư pháp", "2", APPRAISED)] == 8  # the rest of the part is
 
 
+def test_added_unit(master, parts, tmp_path, capsys):
+    lay = read_file(master).sections[0].section.summary
+    row = lay.first_row + len(seed_units())  # the first spare row
+    wb = load_workbook(parts / "tu_phap.xlsx")
+    ws = wb[lay.sheet]
+    ws.protection.sheet = False
+    ws.cell(row=row, column=lay.name).value = "Sở Ngoại vụ"
+    ws.cell(row=row, column=lay.fields[1].appraised).value = 7
+    wb.save(parts / "tu_phap.xlsx")
+    code, _ = conflict_run(master, parts, tmp_path / "o.xlsx", capsys)
+    found = merged_findings(tmp_path / "o.xlsx")
+    assert code == 1 and [c for c, _ in found] == ["unit-added"] and "Sở Ngoại vụ" in found[0][1]
+    assert "Sở Ngoại vụ" not in read_file(tmp_path / "o.xlsx").sections[0].units
+
+
 def test_master_changed_after_the_split(master, parts, tmp_path, capsys):
     cells = read_file(master).cells
     sheet, row, col = cells[Slot("so", UNIT, "2", APPRAISED)]
