@@ -553,3 +553,23 @@ def test_a_criteria_tree_workbook_split_by_field(tmp_path):
         member = "A" if field_index(slot, cset) < 4 else "B"
         assert who[(slot.item, "Thẩm định" if slot.kind == APPRAISED else "Ghi chú thẩm định")] == member
     assert len(rows) == len(values)
+
+
+def test_merge_finds_units_the_master_moved_after_the_split(single, tmp_path, capsys):
+    """Tính lại xếp hạng re-sorts the master between the split and the merge: cells are found by unit."""
+    master = Path(shutil.copy(single, tmp_path / "master.xlsx"))
+    assert main(["split", str(master), "--assign", ASSIGN, "-o", str(tmp_path / "p")]) == 0
+    unit = "Sở Tài nguyên và Môi trường"
+    before = read_file(master).where(Slot("so", unit, "3", APPRAISED))
+    _set(master, unit, 7, 21)  # the office raises field 7: the unit overtakes Sở Văn hóa, Thể thao và Du lịch
+    assert main(["macro", "tinh-lai", str(master)]) == 0
+    after = read_file(master).where(Slot("so", unit, "3", APPRAISED))
+    assert after != before  # its row moved
+    _set(tmp_path / "p" / "noi_vu.xlsx", unit, 3, 12)
+    capsys.readouterr()
+    out = tmp_path / "o.xlsx"
+    assert main(["merge", str(master), str(tmp_path / "p"), "-o", str(out)]) == 0, capsys.readouterr().out
+    merged = read_file(out)
+    assert merged.values[Slot("so", unit, "3", APPRAISED)] == 12 and merged.values[Slot("so", unit, "7", APPRAISED)] == 21
+    rows = list(load_workbook(out)[PROVENANCE_SHEET].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[2], r[7]) for r in rows] == [(after, unit, "Nội vụ")]
