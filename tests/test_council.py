@@ -6,7 +6,6 @@ cell. Conflicts are injected one at a time and must each give exactly one findin
 """
 from __future__ import annotations
 
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,6 @@ from xltools.core.evaluate import evaluate
 from xltools.council.cells import APPRAISED, NOTE, Slot, read_file
 from xltools.council.manifest import DATA_SHEET, MANIFEST_FILE, SHEET
 from xltools.council.merge import MERGE_SHEET, PROVENANCE_SHEET, merge_files
-from xltools.engine import libreoffice as lo
 from xltools.importers.registry import read_tables
 from xltools.workbook import layout as L
 from xltools.workbook.builder import build_file
@@ -32,7 +30,6 @@ SET = "backan-2024-so"
 ASSIGN = "Tư pháp=2; Tài chính=Cải cách tài chính công; Nội vụ=1,3-5,7"
 MEMBERS = {"tu_phap.xlsx": ("Tư pháp", [2]), "tai_chinh.xlsx": ("Tài chính", [6]),
            "noi_vu.xlsx": ("Nội vụ", [1, 3, 4, 5, 7])}
-REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
 
 
 def seed_units():
@@ -378,37 +375,35 @@ def test_bad_parts_are_refused(master, parts, tmp_path, capsys, damage):
 
 # ------------------------------------------------------------------ one part typed in LibreOffice
 
-@pytest.mark.skipif(not lo.available() and not REQUIRED, reason=f"LibreOffice không có sẵn: {lo.unavailable_reason()}")
-def test_a_part_typed_in_libreoffice(master, single, parts, tmp_path):
+def test_a_part_typed_in_libreoffice(calc, master, single, parts, tmp_path):
     values = appraised_of(seed_units())
     fill_all(parts, values, skip=("noi_vu.xlsx",))
     part = parts / "noi_vu.xlsx"
     book = read_file(part)
     cells, lay = book.cells, book.sections[0].section.summary
-    with lo.CalcSession() as calc:
-        with calc.open(part) as doc:
-            assert doc.is_protected(lay.sheet)
-            for (unit, number), value in values.items():
-                _, row, col = cells[Slot("so", unit, str(number), APPRAISED)]
-                ref = f"{L.col_letter(col)}{row}"
-                assert doc.cell_locked(lay.sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
-                if number in MEMBERS["noi_vu.xlsx"][1]:
-                    doc.set_value(lay.sheet, ref, float(value))
-            doc.recalc()
-            shown = _computed(doc, lay)
-            doc.save_as(part)
-        # the part computes live: its totals (Nội vụ's fields only, so far) are the core's
-        (e,) = evaluate(read_workbook_with_sets(part))
-        assert {r.unit.name: Decimal(str(shown[r.unit.name][0])).quantize(r.total) for r in e.results} == \
-            {r.unit.name: r.total for r in e.results}
-        out = tmp_path / "merged.xlsx"
-        assert main(["merge", str(master), str(parts), "-o", str(out)]) == 0
-        assert outcome(out) == outcome(single)
-        with calc.open(out) as doc:  # and the merged workbook's own formulas rank and class as the core does
-            doc.recalc()
-            shown = _computed(doc, lay)
-        assert {name: (rank, klass) for name, (_, rank, klass) in shown.items() if name} == \
-            {name: (float(rank), klass) for name, _, rank, klass in outcome(out)[0]}
+    with calc.open(part) as doc:
+        assert doc.is_protected(lay.sheet)
+        for (unit, number), value in values.items():
+            _, row, col = cells[Slot("so", unit, str(number), APPRAISED)]
+            ref = f"{L.col_letter(col)}{row}"
+            assert doc.cell_locked(lay.sheet, ref) is (number not in MEMBERS["noi_vu.xlsx"][1])
+            if number in MEMBERS["noi_vu.xlsx"][1]:
+                doc.set_value(lay.sheet, ref, float(value))
+        doc.recalc()
+        shown = _computed(doc, lay)
+        doc.save_as(part)
+    # the part computes live: its totals (Nội vụ's fields only, so far) are the core's
+    (e,) = evaluate(read_workbook_with_sets(part))
+    assert {r.unit.name: Decimal(str(shown[r.unit.name][0])).quantize(r.total) for r in e.results} == \
+        {r.unit.name: r.total for r in e.results}
+    out = tmp_path / "merged.xlsx"
+    assert main(["merge", str(master), str(parts), "-o", str(out)]) == 0
+    assert outcome(out) == outcome(single)
+    with calc.open(out) as doc:  # and the merged workbook's own formulas rank and class as the core does
+        doc.recalc()
+        shown = _computed(doc, lay)
+    assert {name: (rank, klass) for name, (_, rank, klass) in shown.items() if name} == \
+        {name: (float(rank), klass) for name, _, rank, klass in outcome(out)[0]}
     who = provenance(out)
     assert who[("Văn phòng UBND tỉnh", "Cải cách thủ tục hành chính")] == "Nội vụ"
     assert who[("Văn phòng UBND tỉnh", "Cải cách thể chế")] == "Tư pháp"
