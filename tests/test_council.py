@@ -354,13 +354,16 @@ def _formula_typed_over(part: Path, sheet: str) -> None:
     wb.save(part)
 
 
-@pytest.mark.parametrize("damage", ["damaged", "not-a-part", "formula-typed-over", "survey-formula-typed-over"])
+@pytest.mark.parametrize("damage", ["damaged", "not-a-part", "formula-typed-over", "survey-formula-typed-over",
+                                    "text-in-a-score"])
 def test_bad_parts_are_refused(master, parts, tmp_path, capsys, damage):
     part = parts / "tu_phap.xlsx"
     if damage == "damaged":
         part.write_bytes(part.read_bytes()[:2000])
     elif damage == "not-a-part":
         shutil.copy(master, part)
+    elif damage == "text-in-a-score":  # '7,5' typed where Excel expects 7.5: text, not the score meant
+        _set(part, "Sở Y tế", 2, "7,5")
     else:
         _formula_typed_over(part, "survey" if damage.startswith("survey") else "summary")
     before = master.read_bytes()
