@@ -35,12 +35,6 @@ SO = catalog.get("backan-2024-so")
 FIELD = 1  # Cải cách thể chế
 
 
-@pytest.fixture(scope="module")
-def calc():
-    with lo.CalcSession() as session:
-        yield session
-
-
 @pytest.fixture
 def published(data_dir):
     table = read_tables(data_dir / "phu_luc_backan_2024_so_huyen.txt")[0]

@@ -16,7 +16,7 @@ from ..core.names import exact_key
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from ..workbook import layout as L
-from ..workbook.reader import GridReader, cell_problems, load_grids
+from ..workbook.reader import GridReader, load_grids
 
 APPRAISED, NOTE, REASON = "appraised", "note", "reason"
 KIND_LABEL = {APPRAISED: "Thẩm định", NOTE: "Ghi chú thẩm định", REASON: "Giải trình"}
@@ -87,11 +87,10 @@ def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells
     sections = []
     for section, (_, _, _, year) in zip(layout.sections, config):
         sections.append(_section_cells(reader, section, year))
-    problems = cell_problems(tables)
-    problems += [p for p in reader.problems if not any(p.startswith(q.split(":")[0] + " ") for q in problems)]
-    if problems:
-        raise ReadError(f"{source}: có ô cần sửa (ô điểm không phải là số, hoặc công thức bị gõ đè):\n"
-                        + "\n".join(f"  - {p}" for p in problems[:20]) + ("\n  - …" if len(problems) > 20 else ""))
+    if reader.problems:  # a score cell holding text or a date: the council cannot tell what was meant
+        shown = "\n".join(f"  - {p}" for p in reader.problems[:20])
+        more = f"\n  … và {len(reader.problems) - 20} ô khác." if len(reader.problems) > 20 else ""
+        raise ReadError(f"{source}: có ô điểm không phải là số, hãy nhập lại bằng số:\n{shown}{more}")
     return BookCells(source, sections, tables, grids, typed or {})
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .. import catalog
-from ..core.checks import cell_problem_finding
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import to_decimal
@@ -79,13 +78,6 @@ def check_not_orphaned(path) -> None:
                     f"`xltools template --set {set_id}`.")
     finally:
         wb.close()
-
-
-def cell_problems(pairs: list[tuple[UnitsTable, CriteriaSet]]) -> list[str]:
-    """Every cell of the tables read that holds no score (Unit.problems), one line each ('cell: message'),
-    for a caller that cannot go on with such a cell (the council's merge refuses a part with one)."""
-    return [f"{f.where}: {f.message}" for table, cset in pairs for unit in table.units for p in unit.problems
-            for f in [cell_problem_finding(cset, unit, p)]]
 
 
 def read_workbook(path) -> list[UnitsTable]:
