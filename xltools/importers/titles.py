@@ -99,3 +99,15 @@ def detect_district(text: str) -> str | None:
         if found:
             return f"{m.group(1).capitalize()} {' '.join(found)}"
     return None
+
+
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d\d)\s*[-–—]\s*(20\d\d)(?!\d)")
+
+
+def detect_years(text: str) -> list[int]:
+    """The years a criteria set applies to: 'giai đoạn 2023-2025' -> [2023, 2024, 2025], else the year found."""
+    m = _YEAR_RANGE.search(_DATE.sub(" ", text))
+    if m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(1)) + 10:
+        return list(range(int(m.group(1)), int(m.group(2)) + 1))
+    year = detect_year(text)
+    return [year] if year else []
