@@ -99,6 +99,18 @@ def test_bands_classify_and_check_printed_classes(tmp_path, capsys, fmt):
     assert code == 1 and codes == [("class-mismatch", "Thanh tra tỉnh"), ("rank-mismatch", "Sở Xây dựng")]
 
 
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_totals_with_a_decimal_point(tmp_path, capsys, fmt):
+    t = Table(["XẾP HẠNG CÁC SỞ, NGÀNH NĂM 2024"], [["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm ĐT XHH", "Tổng cộng"]],
+              [[1, "Sở A", "84.030", "12.449", "96.479"], [2, "Sở B", "77.836", "12.925", "90.761"],
+               [3, "Sở C", "78.5", "9", "87.5"]])
+    path = (write_txt if fmt == "txt" else write_docx)(tmp_path / f"t.{fmt}", t)
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert code == 0, err
+    assert [(r["total"], r["appraised_total"], r["rank"]) for r in json.loads(out)] == [
+        (96.479, 84.03, 1), (90.761, 77.836, 2), (87.5, 78.5, 3)]
+
+
 def test_ties_at_the_printed_precision_or_decimals(tmp_path, capsys):
     t = Table(["XẾP HẠNG CÁC SỞ, NGÀNH NĂM 2024"], [["STT", "Đơn vị", "Tổng điểm"]],
               [[1, "Sở A", "90,004"], [2, "Sở B", "90,001"], [3, "Sở C", "89,5"]])

@@ -271,6 +271,22 @@ def check_columns(table: TextTable, cols: list[Column], where: str) -> None:
                         "(riêng, hoặc dưới tên từng lĩnh vực). Xem danh mục tiêu đề ở docs/headers.md.")
 
 
+_DOTTED_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
+def decimal_point_columns(table: TextTable, cols: list[Column]) -> set[int]:
+    """Score columns printed with a decimal point (89.95, 96.479): every number with a separator uses a
+    dot, none a comma. Scores are below 1000, so there a dot never groups thousands."""
+    out = set()
+    for i, c in enumerate(cols):
+        if not c.kind or c.role not in ("field", "total"):
+            continue
+        texts = [clean(row[i]) for row in table.rows if i < len(row)]
+        if any(_DOTTED_NUMBER.match(t) for t in texts) and not any("," in t for t in texts):
+            out.add(i)
+    return out
+
+
 def field_names(cols: list[Column]) -> list[str]:
     names: list[str] = []
     for c in cols:
@@ -311,7 +327,9 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
         if c.max is not None and c.kind:
             header_maxima.append(HeaderMax(c.field_index if c.role == "field" else None,
                                            c.kind, c.max, f"{source}, {label}, tiêu đề cột '{c.label}'"))
+    dotted = decimal_point_columns(table, cols)
     for row, line in zip(table.rows, table.line_numbers):
+        row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
         fields = [FieldScores() for _ in range(count)]
         unit = Unit(name="", fields=fields, district=district, where=where)
