@@ -147,17 +147,7 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
     problems: list[str] = []
 
     def num(value, where: str) -> Decimal:
-        try:
-            result = parse_score(value)
-        except NumberError as exc:
-            problems.append(f"{where}: {exc}")
-            return Decimal(0)
-        if result is None:
-            problems.append(f"{where}: thiếu giá trị.")
-            return Decimal(0)
-        if result < 0:  # maxima, totals and band minima are all points from 0 up
-            problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
-        return result
+        return _points(value, where, problems)
 
     def required(key: str):
         if key not in data or data[key] in (None, ""):
@@ -239,6 +229,21 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
     )
 
 
+def _points(value, where: str, problems: list[str]) -> Decimal:
+    """A maximum, total or band minimum: points from 0 up; a problem is listed, 0 stands in."""
+    try:
+        result = parse_score(value)
+    except NumberError as exc:
+        problems.append(f"{where}: {exc}")
+        return Decimal(0)
+    if result is None:
+        problems.append(f"{where}: thiếu giá trị.")
+        return Decimal(0)
+    if result < 0:
+        problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
+    return result
+
+
 def _bands(items, num, problems) -> tuple[Band, ...]:
     """Class bands, highest first, each above the next, the lowest from 0, labels distinct."""
     bands = []
@@ -274,18 +279,7 @@ def parse_bands(text: str) -> tuple[Band, ...]:
             continue
         items.append({"label": label.strip(), "min": low.strip()})
 
-    def num(value, where):
-        try:
-            result = parse_score(value)
-        except NumberError as exc:
-            problems.append(f"{where}: {exc}")
-            return Decimal(0)
-        if result is None:
-            problems.append(f"{where}: thiếu điểm thấp nhất.")
-            return Decimal(0)
-        return result
-
-    bands = _bands(items, num, problems)
+    bands = _bands(items, lambda value, where: _points(value, where, problems), problems)
     if not bands and not problems:
         problems.append("không có mức nào; ví dụ --bands \"Tốt:80;Khá:70;Trung bình:50;Yếu:0\".")
     if problems:
