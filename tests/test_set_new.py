@@ -127,6 +127,8 @@ def test_totals_only_set(tmp_path, capsys):
     assert code == 0, err
     s = catalog.load_file(out)
     assert s.fields == () and s.max_total == 100
+    code, _, err = run(["template", "--set", out, "-o", tmp_path / "x.xlsx"], capsys)
+    assert code == 2 and "chỉ có tổng điểm" in err
     table = Table(["XẾP HẠNG CÁC SỞ, NGÀNH TỈNH CÀ MAU NĂM 2024"], [["STT", "Tên cơ quan, đơn vị", "Điểm", "Xếp loại"]],
                   [[1, "Sở Tư pháp", "88.5", "Tốt"], [2, "Sở Y tế", "71", "Khá"], [3, "Sở Xây dựng", "69.99", "Khá"]])
     path = write_txt(tmp_path / "cm.txt", table)

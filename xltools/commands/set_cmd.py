@@ -65,7 +65,8 @@ def run_new(args) -> int:
         print(f"Hãy sửa tệp {out} (hoặc chạy lại với các tùy chọn trên), rồi kiểm tra: xltools set check {out}",
               file=sys.stderr)
         return 2
-    print(f"Dùng: xltools template --set {out} -o bang.xlsx; xltools rank BẢNG --set {out}")
+    template = "" if args.totals_only else f"xltools template --set {out} -o bang.xlsx; "
+    print(f"Dùng: {template}xltools rank BẢNG --set {out}; xltools check BẢNG --set {out}")
     return 0
 
 

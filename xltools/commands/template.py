@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import catalog
-from ..core.criteria import CriteriaSet
+from ..core.criteria import CriteriaError, CriteriaSet
 from ..core.names import fold
 from ..core.scoring import UnitsTable
 from ..excel.xlsm import build_xlsm
@@ -44,6 +44,11 @@ def run(args) -> int:
     if not args.set_ids:
         raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
+    for s in sets:
+        if s.totals_only:
+            raise CriteriaError(s.source or s.id, ["bộ tiêu chí chỉ có tổng điểm (không có lĩnh vực) không lập được bảng "
+                                                   "tính thẩm định; dùng nó với `xltools rank`/`check`, hoặc lập bộ tiêu "
+                                                   "chí đủ lĩnh vực bằng `xltools set new BẢNG_TIÊU_CHÍ`."])
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
     sections = sections_for(sets, args.units, args.year)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
