@@ -4,7 +4,6 @@ shipped set's tree."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
