@@ -160,7 +160,9 @@ def load(path: str | Path, set_id: str | None = None, options: Options | None = 
 
         if is_appraisal_workbook(path):
             pairs = read_workbook_with_sets(path)
-            return pairs if set_id is None else _same_level(pairs, catalog.get(set_id), path.name)
+            pairs = pairs if set_id is None else _same_level(pairs, catalog.get(set_id), path.name)
+            bands = parse_bands(options.bands) if options.bands else None
+            return [(t, _adjusted(cset, bands, options.decimals)) for t, cset in pairs]
     return pair_with_sets(read_tables(path), set_id, path.name, options)
 
 
