@@ -153,6 +153,16 @@ def test_blank_totals_never_exit_0(tmp_path, capsys):
         assert code == 2 and "không đọc được tổng điểm của đơn vị nào" in err
 
 
+def test_some_blank_totals_are_errors(tmp_path, capsys):
+    t = Table(["XẾP HẠNG CÁC SỞ NĂM 2024"], [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+              [[1, "Sở A", "90,5", 1], [2, "Sở B", "", 2], [3, "Sở C", "80", 2]])
+    path = write_txt(tmp_path / "thieu.txt", t)
+    code, out, err = run(["check", path, "--json"], capsys)
+    assert code == 1 and [f["unit"] for f in json.loads(out) if f["code"] == "total-missing"] == ["Sở B"]
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert [r["rank"] for r in json.loads(out)] == [1, 2, None] and "Sở B" in err
+
+
 def test_a_set_with_another_number_of_fields_is_refused(capsys, data_dir):
     # the Bắc Giang provincial set has 8 fields; the Bắc Kạn commune table has 7
     code, _, err = run(["rank", data_dir / "quyet_dinh_backan_2023_xa.txt", "--set", "bacgiang-2023-tinh"], capsys)

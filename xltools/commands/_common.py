@@ -115,6 +115,11 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
         if name == "rank":  # check lists them among its findings
             for note in (n for e in evaluations for n in e.table.notes):
                 print(f"Ghi chú: {note}", file=sys.stderr)
+            for e in evaluations:
+                blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
+                if blank:
+                    print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
+                          f"{', '.join(blank)}.", file=sys.stderr)
         if args.json:
             print_json([row for e in evaluations for row in rows(e)])
         else:

@@ -54,6 +54,9 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
         expects = expect_appraised if expect_appraised is not None else any(
             f.appraised is not None for f in unit.fields)
         _scores(cset, table, unit, expects, out)
+        if cset.totals_only and result.total is None:
+            _add(out, ERROR, "total-missing", unit, "Tổng điểm",
+                 "không có tổng điểm nên không xếp hạng được; hãy nhập tổng điểm của đơn vị.")
         _printed_totals(cset, unit, result, out)
         _printed_rank_class(cset, unit, result, position, out)
         if unit.criteria:
