@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from table_files import Table, write_all, write_docx, write_txt, write_xlsx
+
 from xltools.cli import main
 from xltools.importers.vocabulary import markdown_table, role_of
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 import yaml
-
 from table_files import Table, write_all, write_txt
+
 from xltools import catalog
 from xltools.cli import main
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from ..core.checks import SEVERITY_LABEL
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
+from ..errors import ReadError
 from ..importers.registry import Options, load
-from ..importers.text_tables import ReadError
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import catalog
 from ..core.criteria import LEVELS
 from ..core.numbers import format_vn_short, parse_score
+from ..errors import UserError
 from ..importers.criteria_table import read_criteria
 from ..importers.new_set import Answers, parse_years, set_from_table, totals_only, write_new_set
 
@@ -51,7 +52,7 @@ def run_new(args) -> int:
         data, review = set_from_table(table, answers)
         source = Path(args.file).name
     else:
-        raise ValueError("Hãy chỉ bảng tiêu chí (.docx, .xlsx, .txt), hoặc --totals-only cho bảng chỉ có tổng điểm.")
+        raise UserError("Hãy chỉ bảng tiêu chí (.docx, .xlsx, .txt), hoặc --totals-only cho bảng chỉ có tổng điểm.")
     problems = write_new_set(data, review, out, source)
     fields = data["fields"]
     leaves = sum(1 for _ in _leaves(data.get("criteria") or []))
@@ -82,9 +83,10 @@ def run_check(args) -> int:
     s = catalog.load_file(args.file)
     fields = "; ".join(f"{f.code}. {f.name} {format_vn_short(f.max)}"
                        + (f" (+ XHH {format_vn_short(f.survey_max)})" if f.survey_max else "") for f in s.fields)
-    years = (f"{s.years[0]}–{s.years[-1]}" if len(s.years) > 1 and list(s.years) == list(range(s.years[0], s.years[-1] + 1))
-             else ", ".join(map(str, s.years)) or "?")
-    print(f"Bộ tiêu chí {s.id} hợp lệ: tỉnh {s.province or '?'}, cấp {s.level_label}, năm {years}, tối đa {format_vn_short(s.max_total)}, {s.decimals} chữ số thập phân.")
+    contiguous = len(s.years) > 1 and list(s.years) == list(range(s.years[0], s.years[-1] + 1))
+    years = f"{s.years[0]}–{s.years[-1]}" if contiguous else ", ".join(map(str, s.years)) or "?"
+    print(f"Bộ tiêu chí {s.id} hợp lệ: tỉnh {s.province or '?'}, cấp {s.level_label}, năm {years}, "
+          f"tối đa {format_vn_short(s.max_total)}, {s.decimals} chữ số thập phân.")
     print(f"  Lĩnh vực: {fields or 'không có (bảng chỉ có tổng điểm)'}")
     if s.criteria:
         print(f"  {len(s.leaves())} tiêu chí thành phần, {sum(1 for c in s.leaves() if c.survey)} chấm qua điều tra XHH.")

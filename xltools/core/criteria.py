@@ -5,9 +5,12 @@ a province's new set is a new data file and a mistake in it is reported with the
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
+from typing import Any
 
+from ..errors import UserError
 from .numbers import NumberError, parse_score
 
 LEVELS = {
@@ -22,7 +25,7 @@ LEVELS = {
 CLASS_ORDER = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
 
 
-class CriteriaError(ValueError):
+class CriteriaError(UserError, ValueError):
     """A criteria set that does not hold together; `problems` lists each place and what is wrong."""
 
     def __init__(self, source: str, problems: list[str]):
@@ -53,9 +56,9 @@ class Criterion:
     name: str
     max: Decimal
     survey: bool = False
-    children: tuple["Criterion", ...] = ()
+    children: tuple[Criterion, ...] = ()
 
-    def walk(self):
+    def walk(self) -> Iterator[Criterion]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -142,14 +145,14 @@ def class_rank(label: str, cset: CriteriaSet | None = None) -> int:
 
 # ---------------------------------------------------------------- loading from plain data
 
-def from_dict(data: dict, source: str = "") -> CriteriaSet:
+def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
     """Build and validate a set; raises CriteriaError naming the file and every problem found."""
     problems: list[str] = []
 
-    def num(value, where: str) -> Decimal:
+    def num(value: Any, where: str) -> Decimal:
         return _points(value, where, problems)
 
-    def required(key: str):
+    def required(key: str) -> Any:
         if key not in data or data[key] in (None, ""):
             problems.append(f"thiếu khóa '{key}'.")
             return None
@@ -229,7 +232,7 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
     )
 
 
-def _points(value, where: str, problems: list[str]) -> Decimal:
+def _points(value: Any, where: str, problems: list[str]) -> Decimal:
     """A maximum, total or band minimum: points from 0 up; a problem is listed, 0 stands in."""
     try:
         result = parse_score(value)
@@ -244,9 +247,9 @@ def _points(value, where: str, problems: list[str]) -> Decimal:
     return result
 
 
-def _bands(items, num, problems) -> tuple[Band, ...]:
+def _bands(items: list[Any], num: Callable[[Any, str], Decimal], problems: list[str]) -> tuple[Band, ...]:
     """Class bands, highest first, each above the next, the lowest from 0, labels distinct."""
-    bands = []
+    bands: list[Band] = []
     for i, b in enumerate(items, start=1):
         if not isinstance(b, dict) or "label" not in b or "min" not in b:
             problems.append(f"bands[{i}]: cần có 'label' và 'min'.")
@@ -269,7 +272,7 @@ def _bands(items, num, problems) -> tuple[Band, ...]:
 def parse_bands(text: str) -> tuple[Band, ...]:
     """'Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;Yếu:0' (label:lower bound, highest first) as bands."""
     problems: list[str] = []
-    items = []
+    items: list[Any] = []
     for part in (p.strip() for p in text.split(";")):
         if not part:
             continue
@@ -295,7 +298,7 @@ def totals_only_set(decimals: int, bands: tuple[Band, ...] = (), province: str =
                        decimals=decimals)
 
 
-def _criterion(data, where, num, problems) -> Criterion:
+def _criterion(data: Any, where: str, num: Callable[[Any, str], Decimal], problems: list[str]) -> Criterion:
     if not isinstance(data, dict) or "code" not in data or "name" not in data:
         problems.append(f"{where}: cần có 'code', 'name' và 'max'.")
         return Criterion("?", "?", Decimal(0))
@@ -306,7 +309,7 @@ def _criterion(data, where, num, problems) -> Criterion:
                      survey=bool(data.get("survey", False)), children=children)
 
 
-def _check_tree(criteria, fields, problems) -> None:
+def _check_tree(criteria: Iterable[Criterion], fields: list[Field], problems: list[str]) -> None:
     seen = set()
     for top in criteria:
         for node in top.walk():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from .text_tables import ReadError
+from ..errors import ReadError
 from .vocabulary import accepted, role_of
 
 _ROMAN = re.compile(r"^([IVXLC]+)[.)]?$")
@@ -35,7 +35,7 @@ class Node:
     max: Decimal | None
     survey: bool
     where: str
-    children: list["Node"] = dc_field(default_factory=list)
+    children: list[Node] = dc_field(default_factory=list)
 
     def leaves(self):
         if not self.children:
@@ -110,7 +110,7 @@ def read_criteria(path: str | Path) -> CriteriaTable:
     path = Path(path)
     if not path.exists():
         raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
-    for container, rows in raw_tables(path):
+    for _container, rows in raw_tables(path):
         found = _header(rows)
         if found is None:
             continue

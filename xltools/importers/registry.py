@@ -5,14 +5,14 @@ CLI's `rank`, `check`, `template --units` and `publish` accept any format the to
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from .. import catalog
 from ..core.criteria import LEVELS, CriteriaSet, parse_bands, totals_only_set
 from ..core.scoring import UnitsTable
-from .text_tables import ReadError
+from ..errors import ReadError
 
 Reader = Callable[[Path], list[UnitsTable]]
 READERS: dict[str, Reader] = {}
@@ -148,7 +148,8 @@ def printed_decimals(t: UnitsTable) -> int:
     """The precision the table prints its totals at (89,95 -> 2); 3 when it prints none."""
     values = [v for u in t.units for v in (u.printed.total, u.printed.appraised_total, u.printed.survey_total)
               if v is not None]
-    return max((max(-v.as_tuple().exponent, 0) for v in values), default=3)
+    exponents = [v.as_tuple().exponent for v in values]
+    return max((-e if isinstance(e, int) and e < 0 else 0 for e in exponents), default=3)
 
 
 def load(path: str | Path, set_id: str | None = None, options: Options | None = None

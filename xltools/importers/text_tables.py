@@ -14,12 +14,9 @@ from decimal import Decimal
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..core.scoring import FieldScores, HeaderMax, Unit, UnitsTable
-from .titles import detect_district, detect_level, detect_province, detect_year  # noqa: F401 (re-exported)
+from ..errors import ReadError
+from .titles import detect_level, detect_province, detect_year
 from .vocabulary import accepted, role_of
-
-
-class ReadError(ValueError):
-    """A table that cannot be read; the message names the file, the table and the row."""
 
 
 @dataclass
@@ -190,11 +187,11 @@ def columns(table: TextTable, survey_fields: bool = False) -> list[Column]:
                       label=name)
 
     for group, label in _header_cells(table):
-        g, l = role_of(group), role_of(label)
+        g, sub = role_of(group), role_of(label)
         own = label or group
         if not own:
             cols.append(Column("ignore"))
-        elif g in ("stt", "name", "district") and l in (None, g):
+        elif g in ("stt", "name", "district") and sub in (None, g):
             cols.append(Column(g, label=group))
         elif not label:  # a one-level column
             if g in SCORE_KINDS:
@@ -208,26 +205,26 @@ def columns(table: TextTable, survey_fields: bool = False) -> list[Column]:
         elif g == "rank_class":  # sub-headers other than rank/class/total are copies from the left
             position = positions.setdefault(group, 0)
             positions[group] += 1
-            if l in RANK_CLASS:
-                cols.append(Column(l, label=own))
-            elif l == "total":
+            if sub in RANK_CLASS:
+                cols.append(Column(sub, label=own))
+            elif sub == "total":
                 cols.append(Column("total", kind="total", max=_header_max(label), label=own))
             else:
                 cols.append(Column(("rank", "class")[min(position, 1)], label=own))
-        elif g in ("self", "appraised", "survey") and l not in SCORE_KINDS + RANK_CLASS:
+        elif g in ("self", "appraised", "survey") and sub not in SCORE_KINDS + RANK_CLASS:
             cols.append(field(label, g, label))  # a score kind over the fields' columns
         elif g in ("total", "block", "self", "appraised", "survey", "rank", "class"):
-            if l in SCORE_KINDS:
-                kind = g if l == "total" and g in ("self", "appraised", "survey") else l
+            if sub in SCORE_KINDS:
+                kind = g if sub == "total" and g in ("self", "appraised", "survey") else sub
                 cols.append(Column("total", kind=kind, max=_header_max(label) or _header_max(group), label=own))
-            elif l in RANK_CLASS:
-                cols.append(Column(l, label=own))
+            elif sub in RANK_CLASS:
+                cols.append(Column(sub, label=own))
             else:
                 cols.append(Column("ignore", label=f"{group} / {label}", note=UNKNOWN))
-        elif l in ("self", "appraised", "survey"):  # a field's name over its score columns
-            cols.append(field(group, l, label))
-        elif l in RANK_CLASS:
-            cols.append(Column(l, label=own))
+        elif sub in ("self", "appraised", "survey"):  # a field's name over its score columns
+            cols.append(field(group, sub, label))
+        elif sub in RANK_CLASS:
+            cols.append(Column(sub, label=own))
         else:
             cols.append(Column("ignore", label=f"{group} / {label}", note=UNKNOWN))
     return _settle(cols, survey_fields)
@@ -261,7 +258,7 @@ def has_unlabelled_fields(table: TextTable) -> bool:
 
 def check_columns(table: TextTable, cols: list[Column], where: str) -> None:
     """A table is read only when it has a unit-name column and at least one score column."""
-    seen = ", ".join(f"'{g}{' / ' + l if l else ''}'" for g, l in _header_cells(table) if g or l) or "không có"
+    seen = ", ".join(f"'{g}{' / ' + sub if sub else ''}'" for g, sub in _header_cells(table) if g or sub) or "không có"
     if not any(c.role == "name" for c in cols):
         raise ReadError(f"{where}: tiêu đề bảng không có cột 'TÊN ĐƠN VỊ' (các tiêu đề: {seen}); "
                         f"tiêu đề cột tên đơn vị được chấp nhận: {accepted(('name',))}.")

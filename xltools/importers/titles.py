@@ -5,7 +5,7 @@ Titles only choose a criteria set and label a table; they never decide how its c
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -20,7 +20,7 @@ def words(text: str) -> str:
     return f" {_NOT_ALNUM.sub(' ', fold(text)).strip()} "
 
 
-@lru_cache(maxsize=None)
+@cache
 def places() -> dict:
     text = resources.files("xltools.data").joinpath("places.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
@@ -32,7 +32,7 @@ def province_names() -> list[str]:
     return list(dict.fromkeys(data["current"] + data["former"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _province_spellings() -> list[tuple[str, str]]:
     """(folded spelling, display name), longest spelling first."""
     data = places()

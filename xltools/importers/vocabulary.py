@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -45,7 +45,7 @@ class Role:
         return any(all(key(part) in k for part in w.split(" + ")) for w in self.contains)
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(section: str) -> tuple[Role, ...]:
     """The roles of one section of headers.yaml ('summary' or 'criteria'), in file order."""
     text = resources.files("xltools.data").joinpath("headers.yaml").read_text(encoding="utf-8")
