@@ -52,7 +52,7 @@ def printed(t: Table) -> list[tuple[str, int, str | None]]:
     head = t.header[-1] if len(t.header) > 1 else t.header[0]
     top = t.header[0]
     cols = {label: i for i, label in enumerate(top) if label} | {label: i for i, label in enumerate(head) if label}
-    name = next(i for label, i in cols.items() if label.startswith(("Tên", "Các bộ")))
+    name = next(i for label, i in cols.items() if label.startswith(("Tên", "Các bộ", "Đơn vị")))
     rank = next(i for label, i in cols.items() if label in ("Thứ hạng", "Vị thứ", "Xếp hạng"))
     klass = next((i for label, i in cols.items() if label in ("Phân loại", "Xếp loại")), None)
     return [(r[name], r[rank], r[klass] if klass is not None else None) for r in t.rows]
@@ -72,6 +72,20 @@ def test_each_format_ranks_back_to_the_printed_ranks(tmp_path, capsys, table):
         assert code == 0 and not [f for f in findings if f["severity"] == "error"], (path.name, findings)
         if any(c for _, _, c in expected):
             assert any(f["code"] == "class-not-checked" for f in findings), path.name
+
+
+# The rank first, then the name; no STT; a total with its maximum in the header.
+RANK_FIRST = Table(
+    ["XẾP HẠNG CHỈ SỐ CCHC CÁC HUYỆN, THỊ XÃ, THÀNH PHỐ TỈNH NGHỆ AN NĂM 2022"],
+    [["Xếp hạng", "Đơn vị", "Tổng điểm (100)", "Xếp loại"]],
+    [[1, "Thị xã Cửa Lò", "88,12", "Tốt"], [2, "Huyện Nghi Lộc", "85,40", "Tốt"], [3, "Thành phố Vinh", "79,99", "Khá"]])
+
+
+def test_rank_first_without_stt(tmp_path, capsys):
+    for path in write_all(tmp_path, "hang", RANK_FIRST):
+        code, out, err = run(["rank", path, "--json", "--bands", BANDS], capsys)
+        assert code == 0, (path.name, err)
+        assert [(r["name"], r["rank"], r["class"]) for r in json.loads(out)] == printed(RANK_FIRST), path.name
 
 
 def test_no_class_column_gives_null_class(tmp_path, capsys):

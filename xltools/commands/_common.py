@@ -9,7 +9,7 @@ from ..core.checks import SEVERITY_LABEL
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..errors import ReadError
-from ..importers.registry import Options, load
+from ..importers.registry import Options, describe, load
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
@@ -112,6 +112,12 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
 
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        for e in evaluations:
+            if not e.cset.id:  # no criteria set: say what was assumed and which flags change it
+                bands = "xếp loại theo --bands" if e.cset.bands else "chưa xếp loại (thêm --bands \"Tốt:80;Khá:70;…\")"
+                print(f"Ghi chú: {e.table.sheet}: không có bộ tiêu chí phù hợp (tiêu đề cho biết: {describe(e.table)}); "
+                      f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
+                      f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
         if name == "rank":  # check lists them among its findings
             for note in (n for e in evaluations for n in e.table.notes):
                 print(f"Ghi chú: {note}", file=sys.stderr)

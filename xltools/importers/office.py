@@ -240,7 +240,7 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
             return i, True
     for i, c in enumerate(plain[:3]):
         if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):
-            return i, False
+            return next(j for j in range(i + 1) if role_of(plain[j])), False  # 'Xếp hạng' may come first
     return None
 
 
