@@ -117,7 +117,7 @@ def test_bands_classify_and_check_printed_classes(tmp_path, capsys, fmt):
 def test_totals_with_a_decimal_point(tmp_path, capsys, fmt):
     t = Table(["XẾP HẠNG CÁC SỞ, NGÀNH NĂM 2024"], [["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm ĐT XHH", "Tổng cộng"]],
               [[1, "Sở A", "84.030", "12.449", "96.479"], [2, "Sở B", "77.836", "12.925", "90.761"],
-               [3, "Sở C", "78.5", "9", "87.5"]])
+               [3, "Sở C", "78.5", "9.0", "87.5"]])
     path = (write_txt if fmt == "txt" else write_docx)(tmp_path / f"t.{fmt}", t)
     code, out, err = run(["rank", path, "--json"], capsys)
     assert code == 0, err

@@ -268,18 +268,19 @@ def check_columns(table: TextTable, cols: list[Column], where: str) -> None:
                         "(riêng, hoặc dưới tên từng lĩnh vực). Xem danh mục tiêu đề ở docs/headers.md.")
 
 
-_DOTTED_NUMBER = re.compile(r"^\d+\.\d+$")
+_DECIMAL_POINT = re.compile(r"^\d+\.(\d{1,2}|\d{4,})$")  # 89.95, 8.5: a dot that cannot group thousands
 
 
 def decimal_point_columns(table: TextTable, cols: list[Column]) -> set[int]:
-    """Score columns printed with a decimal point (89.95, 96.479): every number with a separator uses a
-    dot, none a comma. Scores are below 1000, so there a dot never groups thousands."""
+    """Score columns printed with a decimal point: no number uses a comma and at least one shows the dot is
+    decimal (89.95); then 96.479 in the same column is 96,479 too. A column whose only dotted numbers have
+    three decimals (1.055) stays ambiguous and is refused cell by cell."""
     out = set()
     for i, c in enumerate(cols):
         if not c.kind or c.role not in ("field", "total"):
             continue
         texts = [clean(row[i]) for row in table.rows if i < len(row)]
-        if any(_DOTTED_NUMBER.match(t) for t in texts) and not any("," in t for t in texts):
+        if any(_DECIMAL_POINT.match(t) for t in texts) and not any("," in t for t in texts):
             out.add(i)
     return out
 
