@@ -14,7 +14,8 @@ from .chart import totals_chart
 from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
                          write_cell)
 from .files import write_safely
-from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
+from .. import wording as W
+from .model import Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
                 "percent", "rank", "class", "class_after_rule", "previous_total", "delta_total", "previous_rank",
@@ -114,8 +115,7 @@ def changes_section(doc, appendix: Appendix) -> None:
 
 
 def level_part(doc, appendix: Appendix, roman: str) -> None:
-    level = LEVEL_TITLE.get(appendix.cset.level, appendix.cset.level_label.upper())
-    heading(doc, f"{roman}. KẾT QUẢ CHỈ SỐ CCHC {level} NĂM {appendix.year or '…'}", space_before=12)
+    heading(doc, W.level_heading(roman, appendix.cset, appendix.year), space_before=12)
     number = 1
     heading(doc, f"{number}. Kết quả xếp hạng và phân loại")
     add_grid(doc, appendix, appendix.column_indexes(keys=SUMMARY_KEYS), usable_width_mm(landscape=False))
@@ -149,10 +149,9 @@ def build(items: list[Appendix]):
     doc = new_document()
     page_numbers(doc.sections[0])
     years = sorted({a.year for a in items if a.year})
-    levels = "; ".join(dict.fromkeys(LEVEL_PHRASE.get(a.cset.level, a.cset.level_label) for a in items))
     paragraph(doc, "BÁO CÁO", bold=True, align=CENTER)
-    paragraph(doc, f"Kết quả xếp hạng và phân loại Chỉ số cải cách hành chính {levels} "
-                   f"năm {', '.join(map(str, years)) or '…'}", bold=True, align=CENTER, space_after=12)
+    paragraph(doc, W.report_title([W.level_phrase(a.cset) for a in items], years), bold=True, align=CENTER,
+              space_after=12)
     decisions = dict.fromkeys(a.cset.decision for a in items if a.cset.decision)
     for decision in decisions:
         line(doc, f"Bộ tiêu chí xác định Chỉ số CCHC: {decision}.")
