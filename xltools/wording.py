@@ -8,6 +8,7 @@ headers. Plain data in, strings out: no openpyxl, no python-docx.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -205,3 +206,42 @@ def report_title(phrases: list[str], years: list[int]) -> str:
 
 def level_heading(numeral_text: str, cset: CriteriaSet, year: int | None) -> str:
     return f"{numeral_text}. KẾT QUẢ CHỈ SỐ CCHC {subject(cset)} NĂM {year or DOTS}"
+
+
+# ---------------------------------------------------------------- the report's thể thức (Nghị định 30/2020)
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+REPORT = "BÁO CÁO"
+SIGNER_DOTS = "…………………"
+
+
+def default_agency(levels: list[str]) -> str:
+    """Who appraises and reports: the province's Sở Nội vụ, for communes alone the district's Phòng Nội vụ."""
+    return "PHÒNG NỘI VỤ" if levels and set(levels) == {"xa"} else "SỞ NỘI VỤ"
+
+
+def agency_code(agency: str) -> str:
+    """'SỞ NỘI VỤ' -> 'SNV' (the part of the số và ký hiệu after 'BC-')."""
+    letters = [unicodedata.normalize("NFD", w[0])[0] for w in agency.replace(",", " ").split() if w[0].isalpha()]
+    return "".join(letters).upper() or DOTS
+
+
+def default_position(agency: str) -> str:
+    return "TRƯỞNG PHÒNG" if agency.upper().startswith("PHÒNG") else "GIÁM ĐỐC"
+
+
+def report_number(number: str | None, agency: str) -> str:
+    """'Số: ……/BC-SNV'; a given number without '/' gets the ký hiệu of the agency."""
+    number = (number or "").strip() or DOTS
+    if "/" not in number:
+        number = f"{number}/BC-{agency_code(agency)}"
+    return f"Số: {number}"
+
+
+def place_date(place: str | None, date: str | None) -> str:
+    """'Bắc Kạn, ngày …… tháng …… năm ……' (the địa danh and ngày tháng năm)."""
+    return f"{(place or '').strip() or DOTS}, ngày {date_text(date)}"
+
+
+DEFAULT_RECIPIENTS = ("UBND tỉnh (b/c)", "Các đơn vị được đánh giá", "Lưu: VT")

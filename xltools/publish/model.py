@@ -47,6 +47,41 @@ class DecisionInfo:
     issuer: str | None = None
 
 
+@dataclass
+class ReportInfo:
+    """The report's thể thức (Nghị định 30/2020/NĐ-CP): who issues and signs it. What is not given stays as
+    dots in the draft, or takes the usual value (wording: Sở Nội vụ, Giám đốc, the province's name)."""
+
+    parent: str | None = None  # cơ quan chủ quản: "UBND TỈNH BẮC KẠN"
+    agency: str | None = None  # cơ quan ban hành: "SỞ NỘI VỤ"
+    number: str | None = None  # "125" or "125/BC-SNV"
+    place: str | None = None  # địa danh: "Bắc Kạn"
+    date: str | None = None  # "20/12/2024"
+    position: str | None = None  # quyền hạn, chức vụ: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer: str | None = None  # "Nguyễn Văn A"
+    recipients: list[str] = dc_field(default_factory=list)  # Nơi nhận
+
+    FIELDS = ("parent", "agency", "number", "place", "date", "position", "signer", "recipients")
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> "ReportInfo":
+        unknown = sorted(set(data) - set(cls.FIELDS))
+        if unknown:
+            raise ValueError(f"Tệp cấu hình báo cáo có khóa không biết: {', '.join(unknown)}; các khóa dùng được: "
+                             f"{', '.join(cls.FIELDS)}.")
+        values = {k: data[k] for k in cls.FIELDS if data.get(k) not in (None, "")}
+        recipients = values.pop("recipients", [])
+        if isinstance(recipients, str):
+            recipients = [r for r in recipients.split(";")]
+        return cls(**{k: str(v) for k, v in values.items()}, recipients=[str(r).strip() for r in recipients
+                                                                          if str(r).strip()])
+
+    def merged(self, other: "ReportInfo") -> "ReportInfo":
+        """Fields of `other` where given, else ours (the command line over the config file)."""
+        out = ReportInfo(**{k: getattr(other, k) or getattr(self, k) for k in self.FIELDS})
+        return out
+
+
 @dataclass(frozen=True)
 class Change:
     """Year over year for one unit; delta_rank > 0 means the unit moved up."""
