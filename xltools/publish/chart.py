@@ -22,6 +22,7 @@ CLASS_COLOURS = {"Xuất sắc": "#1b7837", "Tốt": "#4393c3", "Khá": "#f4a582
                  "Yếu": "#762a83"}
 OTHER_COLOUR = "#999999"
 DPI = 150
+MAX_HEIGHT_IN = 8.5  # with the heading above, the picture stays on one portrait A4 page (257 mm usable)
 
 
 @functools.lru_cache(maxsize=None)
@@ -76,7 +77,7 @@ def totals_chart(appendix: Appendix, width_in: float = 6.3) -> bytes | None:
     cset = appendix.cset
     names = [r.unit.name for r in results]
     totals = [float(r.total) for r in results]
-    height = max(2.5, 0.26 * len(results) + 1.2)
+    height = min(max(2.5, 0.26 * len(results) + 1.2), MAX_HEIGHT_IN)  # a long list still fits one A4 page
     with plt.rc_context({"font.family": chart_font(), "font.size": 8}):
         fig, ax = plt.subplots(figsize=(width_in, height), dpi=DPI)
         colours = [CLASS_COLOURS.get(r.class_label or "", OTHER_COLOUR) for r in results]

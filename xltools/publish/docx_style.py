@@ -176,8 +176,26 @@ def write_cell(c, text: str, bold: bool = False, size: float | None = None, alig
     for r in list(p.runs):
         r._r.getparent().remove(r._r)
     run(p, text, bold=bold, italic=italic, size=size)
+    if size:
+        mark_size(p, size)
     p.alignment = align
     c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def mark_size(p, size: float) -> None:
+    """The paragraph mark's font size: an empty cell is as tall as a line of the table's text, not of the
+    document's 14 pt (blank cells made the appendix rows two to three times taller)."""
+    p_pr = p._p.get_or_add_pPr()
+    rpr = p_pr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        p_pr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), str(int(round(size * 2))))
 
 
 def keep_with_next(p, keep: bool = True):
