@@ -54,6 +54,7 @@ CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
 # Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
 DETAIL_NAME_WIDTH = 70
 DETAIL_NAME_CHARS = 105
+DETAIL_TEXT_CHARS = 36  # Giải trình and Ghi chú columns (width 30)
 DETAIL_UNIT_CHARS = 30
 LINE_HEIGHT = 16.5
 
@@ -152,6 +153,7 @@ def _protect(ws, password: str | None) -> None:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
+    ws.protection.sort = False  # sorting the unlocked input cells (names, scores) stays possible
 
 
 def _print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str) -> None:
@@ -164,6 +166,10 @@ def _print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str)
     ws.print_area = f"A1:{L.col_letter(last_col)}{last_row}"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_setup.blackAndWhite = True  # Excel prints no input fills or highlights: a clean official table
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 10
+    ws.oddFooter.center.font = FONT
     ws.freeze_panes = freeze
     ws.sheet_view.zoomScale = 90
 
@@ -331,6 +337,8 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
         ws.column_dimensions[L.col_letter(col)].hidden = True
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
+    # filter buttons on the second header row (by class, by district…); allowed under protection
+    ws.auto_filter.ref = f"A{L.HEADER_ROWS[1]}:{L.col_letter(lay.visible_last_col)}{lay.last_row}"
 
 
 def _num(value):
@@ -503,10 +511,14 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
             _put(ws, row, lay.code, node.code, "xl_text")
             label = ("   " * node.depth) + node.name
             _put(ws, row, lay.name, label, "xl_text")
-            if len(label) > DETAIL_NAME_CHARS:  # Excel and Calc do not fit wrapped rows on opening
-                ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(label) // DETAIL_NAME_CHARS)
-            _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
             score = scores.get(node.code)
+            # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+            lines = max(-(-len(label) // DETAIL_NAME_CHARS),
+                        -(-len((score and score.reason) or "") // DETAIL_TEXT_CHARS),
+                        -(-len((with_appraised and score and score.note) or "") // DETAIL_TEXT_CHARS))
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+            _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
             if node.children:
                 kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
                 for col in (lay.self, lay.appraised):
@@ -574,6 +586,9 @@ def _ranking(ws, section: L.Section, year) -> None:
     _put(ws, 2, 1, f"Tự sắp xếp theo thứ hạng mỗi khi nhập điểm trên trang {s.sheet} (không cần macro); bằng điểm "
                    f"thì cùng hạng. Đơn vị chưa đủ điểm thẩm định xếp cuối bảng, ghi \"{wording.INCOMPLETE}\". "
                    "Không nhập vào trang này.", "xl_legend")
+    ws.cell(2, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    ws.row_dimensions[2].height = 30
     labels = [lab for lab in wording.table_labels(cset, class_after_rule=bool(s.class_after_rule))
               if lab.key in cols]
     top = L.RANKING_HEADER_ROWS[0]
