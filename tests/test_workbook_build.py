@@ -285,7 +285,7 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
-EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
               "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM"}
 
 

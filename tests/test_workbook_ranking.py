@@ -3,26 +3,14 @@ order with the core's totals and classes, ties together in the summary's order, 
 marked; it follows an edit after a recalculation. No macro involved."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
+from test_workbook_live import calc, pytestmark  # noqa: F401  (one Calc per module; skipped without it)
 from workbook_harness import as_decimal, cell, make_units, odd_set, type_units
 from xltools import catalog, wording
 from xltools.core.scoring import apply_district_rule, score_table
-from xltools.engine import libreoffice as lo
 from xltools.workbook import layout as L
 from xltools.workbook.builder import SectionInput, build_file
-
-REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
-pytestmark = pytest.mark.skipif(not lo.available() and not REQUIRED,
-                                reason=f"LibreOffice không có sẵn: {lo.unavailable_reason()}")
-
-
-@pytest.fixture(scope="module")
-def calc():
-    with lo.CalcSession() as session:
-        yield session
 
 
 def expected_lines(results, units):

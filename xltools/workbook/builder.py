@@ -556,9 +556,13 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
         ws.column_dimensions[L.col_letter(col)].width = w
     for col in (lay.reason, lay.note):
         dim = ws.column_dimensions[L.col_letter(col)]
-        dim.fill, dim.border, dim.protection = INPUT_FILL, BORDER, Protection(locked=False)
+        dim.border, dim.protection = BORDER, Protection(locked=False)
         dim.font, dim.alignment = Font(name=FONT, size=12), Alignment(horizontal="left", vertical="center",
                                                                       wrap_text=True)
+    # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
+    text_cols = f"{_cell(lay.reason, r1)}:{_cell(lay.note, r2)}"
+    _cf(ws, text_cols, f'CELL("protect",${L.col_letter(lay.self)}{r1})=0', stop=False,
+        fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb))
     _print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2,
                  _cell(lay.max, L.DETAIL_FIRST_ROW))
 

@@ -135,7 +135,7 @@ class _DataRows:
 
     @property
     def last_row(self) -> int:
-        return FIRST_ROW + self.n_rows - 1
+        return self.first_row + self.n_rows - 1
 
     @property
     def rows(self) -> range:
@@ -341,7 +341,7 @@ def ranking_sheet(cset: CriteriaSet) -> str:
 
 
 @dataclass
-class RankingLayout:
+class RankingLayout(_DataRows):
     """The live ranking: the summary's units already in rank order, by formulas (no macro).
 
     Hidden helper columns: `key` holds, for the summary's i-th data row, its rank plus i/(n+1) (ties
@@ -373,17 +373,6 @@ class RankingLayout:
     @property
     def first_row(self) -> int:
         return RANKING_FIRST_ROW
-
-    @property
-    def last_row(self) -> int:
-        return RANKING_FIRST_ROW + self.n_rows - 1
-
-    @property
-    def rows(self) -> range:
-        return range(self.first_row, self.last_row + 1)
-
-    def column_range(self, col: int) -> str:
-        return column_range(self.sheet, col, self.first_row, self.last_row)
 
 
 # ---------------------------------------------------------------- the workbook
