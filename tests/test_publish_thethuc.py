@@ -11,9 +11,9 @@ import copy
 import re
 
 import pytest
-
 from publish_expect import ARTIFACTS, SEED_2024, evaluations, read_docx, synthetic
 from test_publish_render import page_text, pages, poppler, require_tools
+
 from xltools import wording
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import UnitsTable
@@ -144,3 +144,25 @@ def test_appendix_rows_are_compact_with_blank_cells(tmp_path):
     gaps = [b - a for a, b in zip(rows, rows[1:]) if b - a > 2]
     assert gaps and max(gaps) < 1.5 * min(gaps), gaps  # no row two or three times taller than another
     keep_pngs(path, "phu_luc_o_trong", (1,))
+
+
+def test_report_config_file_and_options(tmp_path):
+    """The issuer's names from a YAML file, the command line over it; an unknown key is named."""
+    from xltools.cli import main
+
+    config = tmp_path / "the_thuc.yaml"
+    config.write_text("agency: Sở Nội vụ\nnumber: 77\nplace: Bắc Kạn\nsigner: Trần Thị Bình\n"
+                      "recipients: [Bộ Nội vụ (b/c), 'Lưu: VT']\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["publish", str(SEED_2024), "-o", str(out), "--report", "--report-config", str(config),
+                 "--signer", "Nguyễn Văn An", "--report-date", "5/1/2025"]) == 0
+    doc = read_docx(out / f"{SEED_2024.stem}_bao_cao.docx")
+    header, signature = doc.tables[0], doc.tables[-1]
+    left, right = (c.text for c in header.rows[0].cells)
+    assert left.split("\n") == ["UBND TỈNH BẮC KẠN", "SỞ NỘI VỤ", "", "Số: 77/BC-SNV"]
+    assert right.split("\n") == [wording.NATION, wording.MOTTO, "", "Bắc Kạn, ngày 05 tháng 01 năm 2025"]
+    names, signs = (c.text.split("\n") for c in signature.rows[0].cells)
+    assert names == ["Nơi nhận:", "- Bộ Nội vụ (b/c);", "- Lưu: VT."]
+    assert signs[0] == "GIÁM ĐỐC" and signs[-1] == "Nguyễn Văn An"
+    config.write_text("signer_name: X\n", encoding="utf-8")
+    assert main(["publish", str(SEED_2024), "-o", str(out), "--report", "--report-config", str(config)]) == 2

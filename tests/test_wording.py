@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-
 from workbook_harness import make_units
+
 from xltools import catalog, wording
 from xltools.commands.publish import publish
 from xltools.commands.template import shipped_templates

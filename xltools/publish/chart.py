@@ -25,7 +25,7 @@ DPI = 150
 MAX_HEIGHT_IN = 8.5  # with the heading above, the picture stays on one portrait A4 page (257 mm usable)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chart_font() -> str:
     """The first candidate with an installed regular face that has every Vietnamese letter. Every file of
     the family is looked at: Debian installs Liberation 1.x (no Vietnamese) beside Liberation 2, and

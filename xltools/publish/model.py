@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
+from .. import wording as W
 from ..core.criteria import LEVELS, CriteriaSet
 from ..core.evaluate import Evaluation
 from ..core.names import name_key
 from ..core.numbers import format_vn, format_vn_short, quantize
 from ..core.scoring import Result, lost_points
-from .. import wording as W
+from ..errors import ReadError
 
 DOTS = W.DOTS
 
@@ -64,10 +65,10 @@ class ReportInfo:
     FIELDS = ("parent", "agency", "number", "place", "date", "position", "signer", "recipients")
 
     @classmethod
-    def from_mapping(cls, data: dict) -> "ReportInfo":
+    def from_mapping(cls, data: dict, source: str = "") -> ReportInfo:
         unknown = sorted(set(data) - set(cls.FIELDS))
         if unknown:
-            raise ValueError(f"Tệp cấu hình báo cáo có khóa không biết: {', '.join(unknown)}; các khóa dùng được: "
+            raise ReadError(f"{source}: tệp thể thức báo cáo có khóa không biết: {', '.join(unknown)}; các khóa dùng được: "
                              f"{', '.join(cls.FIELDS)}.")
         values = {k: data[k] for k in cls.FIELDS if data.get(k) not in (None, "")}
         recipients = values.pop("recipients", [])
@@ -76,7 +77,7 @@ class ReportInfo:
         return cls(**{k: str(v) for k, v in values.items()}, recipients=[str(r).strip() for r in recipients
                                                                           if str(r).strip()])
 
-    def merged(self, other: "ReportInfo") -> "ReportInfo":
+    def merged(self, other: ReportInfo) -> ReportInfo:
         """Fields of `other` where given, else ours (the command line over the config file)."""
         out = ReportInfo(**{k: getattr(other, k) or getattr(self, k) for k in self.FIELDS})
         return out
@@ -205,7 +206,7 @@ class Previous:
     by_level: dict[str, dict[str, Result]]
 
     @classmethod
-    def from_evaluations(cls, evaluations: list[Evaluation]) -> "Previous":
+    def from_evaluations(cls, evaluations: list[Evaluation]) -> Previous:
         by_level: dict[str, dict[str, Result]] = {}
         years = [table_year(e) for e in evaluations if table_year(e)]
         for e in evaluations:
@@ -251,7 +252,8 @@ def appendices(evaluations: list[Evaluation], info: DecisionInfo | None = None,
             change = changes[i] if changes else None
             rows.append([cell(value_of(c.key, r, change), c.kind, e.cset.decimals) for c in cols])
         year = table_year(e)
-        out.append(Appendix(numeral, W.appendix_heading(number), W.appendix_title(e.cset, year), decision_line(info, e), year, e, cols, rows,
+        out.append(Appendix(numeral, W.appendix_heading(number), W.appendix_title(e.cset, year),
+                            decision_line(info, e), year, e, cols, rows,
                             changes, prev_year))
     return out
 

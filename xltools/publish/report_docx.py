@@ -10,14 +10,29 @@ from pathlib import Path
 
 from docx.shared import Mm
 
+from .. import wording as W
 from ..core.numbers import format_vn
 from .appendix_docx import add_grid
 from .chart import totals_chart
-from .docx_style import (CENTER, JUSTIFY, LEFT, cell_paragraph, run, keep_table_together, keep_with_next, new_document,
-                         new_table, page_numbers, paragraph, repeat_header, rule, usable_width_mm, write_cell)
+from .docx_style import (
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    cell_paragraph,
+    keep_table_together,
+    keep_with_next,
+    new_document,
+    new_table,
+    page_numbers,
+    paragraph,
+    repeat_header,
+    rule,
+    run,
+    usable_width_mm,
+    write_cell,
+)
 from .files import write_safely
-from .. import wording as W
-from .model import Appendix, ReportInfo, Change, class_counts, field_lines, lost_by_field, points, signed
+from .model import Appendix, Change, ReportInfo, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
                 "percent", "rank", "class", "class_after_rule", "previous_total", "delta_total", "previous_rank",
