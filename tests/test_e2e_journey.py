@@ -486,7 +486,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
     appendix = Document(str(tmp_path / "out" / "bg_phu_luc.docx"))
     cells = [c.text for c in appendix.tables[0].rows[2].cells]
     appraised_cells, col = [], 2
-    for _ in cset.fields:
+    for f in cset.fields:
         appraised_cells.append(cells[col + 1])
         col += 3 if f.survey_max > 0 else 2  # Tự chấm, Thẩm định (+ ĐT XHH where the field has survey points)
     assert appraised_cells == [vn(v, 4) for v in rolled]
