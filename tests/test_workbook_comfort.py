@@ -16,7 +16,7 @@ def test_summary_filters_and_prints_cleanly():
     wb = build([SectionInput(cset)])
     lay = L.workbook_layout([(cset, L.BLANK_ROWS + L.DEFAULT_SPARE_ROWS)]).sections[0]
     ws = wb[lay.summary.sheet]
-    assert ws.auto_filter.ref == f"A6:{L.col_letter(lay.summary.visible_last_col)}{lay.summary.last_row}"
+    assert ws.auto_filter.ref == f"A6:{L.col_letter(lay.summary.check)}{lay.summary.last_row}"
     assert ws.protection.sheet and ws.protection.autoFilter is False and ws.protection.sort is False
     for sheet in wb.worksheets:
         assert sheet.oddFooter.center.text == "Trang &P/&N", sheet.title

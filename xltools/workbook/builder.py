@@ -337,7 +337,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
     # filter buttons on the second header row (by class, by district…); allowed under protection
-    ws.auto_filter.ref = f"A{L.HEADER_ROWS[1]}:{L.col_letter(lay.visible_last_col)}{lay.last_row}"
+    ws.auto_filter.ref = f"A{L.HEADER_ROWS[1]}:{L.col_letter(lay.check)}{lay.last_row}"
 
 
 def _num(value):
