@@ -4,7 +4,6 @@ marked; it follows an edit after a recalculation. No macro involved."""
 from __future__ import annotations
 
 import pytest
-from test_workbook_live import calc, pytestmark  # noqa: F401  (one Calc per module; skipped without it)
 from workbook_harness import as_decimal, cell, make_units, odd_set, type_units
 
 from xltools import catalog, wording
@@ -51,7 +50,7 @@ CASES = {"so-2024": ["backan-2024-so"], "huyen+xa-2023": ["backan-2023-huyen", "
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_ranking_sheet_follows_the_typing(calc, tmp_path, case):  # noqa: F811 (the imported fixture)
+def test_ranking_sheet_follows_the_typing(calc, tmp_path, case):
     sets = [odd_set()] if CASES[case] is None else [catalog.get(s) for s in CASES[case]]
     n = 9
     path = build_file([SectionInput(c, None, blank_rows=n) for c in sets], tmp_path / "t.xlsx")
