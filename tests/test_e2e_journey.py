@@ -25,6 +25,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from xltools.files import backups
 from xltools import catalog
 from xltools.cli import main
 from xltools.core.evaluate import evaluate
@@ -303,7 +304,7 @@ def test_backan_districts_and_communes_journey(calc, tmp_path, capsys, monkeypat
     typed_file = book.read_bytes()
     code, out = cli(capsys, "macro", "tinh-lai", book)
     assert code == 0, out
-    backup = tmp_path / "book.bak.xlsx"
+    [backup] = backups(book)
     assert backup.read_bytes() == typed_file  # the file as LibreOffice saved it
     first = book.read_bytes()
     wb = load_workbook(book)

@@ -5,7 +5,8 @@
     xltools macro xuat-phu-luc FILE -o OUTDIR         the official appendix file
 
 The same functions run inside Excel from the buttons (xltools.excel.macros); FILE is saved with the
-previous version kept as FILE.bak.xlsx(m).
+previous version kept as a backup FILE.bak-TIME.xlsx(m). The file is locked from reading to saving,
+so a second command on it waits (xltools.files).
 """
 from __future__ import annotations
 
@@ -29,13 +30,16 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
+    from ..files import locked
 
-    book = OpenpyxlBook(args.file)
-    if args.macro == "tinh-lai":
-        message = macros.tinh_lai_xep_hang(book)
-    elif args.macro == "nhap-xhh":
-        message = macros.nhap_diem_xhh(book, source=args.source)
+    if args.macro == "xuat-phu-luc":  # reads the workbook only
+        message = macros.xuat_phu_luc(OpenpyxlBook(args.file), outdir=args.out)
     else:
-        message = macros.xuat_phu_luc(book, outdir=args.out)
+        with locked(args.file):  # from reading the workbook to replacing it: no other command in between
+            book = OpenpyxlBook(args.file)
+            if args.macro == "tinh-lai":
+                message = macros.tinh_lai_xep_hang(book)
+            else:
+                message = macros.nhap_diem_xhh(book, source=args.source)
     print(message)
     return 0

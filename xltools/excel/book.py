@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from ..importers.text_tables import ReadError
-from ..publish.files import write_safely
+from ..files import write_safely
 
 
 class BookError(ValueError):
@@ -97,7 +97,7 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
 
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
-    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place (write_safely)."""
+    to it, keeps the previous version as a backup NAME.bak-TIME.EXT and moves the new one into place (xltools.files)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)

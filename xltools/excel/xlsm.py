@@ -20,7 +20,6 @@ import xlwings
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from ..publish.files import write_safely
 from ..workbook import builder
 from .book import BookError
 
@@ -88,7 +87,7 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
     names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
     wb.worksheets[0].sheet_properties.codeName = names[0]
     wb[CONF_SHEET].sheet_properties.codeName = names[-1]
-    write_safely(out, lambda tmp: builder.save(wb, tmp))  # fixed timestamps: same workbook, same bytes
+    builder.save(wb, out)  # fixed timestamps: same workbook, same bytes
     if out.stem.isidentifier():
         write_run_main(out.with_suffix(".py"))
     out.with_name(VBA_FILE).write_bytes(VBA_BUTTONS.replace("\n", "\r\n").encode("ascii"))

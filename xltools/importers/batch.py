@@ -14,7 +14,6 @@ from typing import Callable
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
 from ..core.scoring import Unit, UnitsTable
-from ..publish.files import backup_path  # noqa: F401  (the import command skips it in the folder)
 from .office import read_office
 from .text_tables import ReadError
 
@@ -161,7 +160,7 @@ class ProgressBar:
 def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> Path:
     """The live appraisal workbook (xltools.workbook.builder) for the consolidated units: Tự chấm,
     ĐT XHH and the criteria detail filled, Thẩm định left to the appraisers. An existing file is
-    kept as NAME.bak.xlsx first."""
+    kept as a backup NAME.bak-TIME.xlsx first (xltools.files)."""
     from ..workbook.builder import SectionInput, build_file
 
     return build_file([SectionInput(cset, table.units, table.year)], path)

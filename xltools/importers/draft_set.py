@@ -10,7 +10,7 @@ import yaml
 
 from ..core.criteria import CriteriaError, from_dict
 from ..core.names import fold
-from ..publish.files import write_safely
+from ..files import write_safely
 from ..core.scoring import UnitsTable
 
 DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .docx_style import FONT, MARGINS_MM
-from .files import write_safely
+from ..files import write_safely
 from .model import DELTA_INT, DELTA_SCORE, INT, SCORE, Appendix, header_spans
 
 TITLE_ROWS = 3  # PHỤ LỤC I / title / Kèm theo …

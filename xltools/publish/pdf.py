@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .files import write_safely
+from ..files import write_safely
 
 
 class PdfUnavailable(RuntimeError):

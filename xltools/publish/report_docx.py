@@ -13,7 +13,7 @@ from .appendix_docx import add_grid
 from .chart import totals_chart
 from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
                          write_cell)
-from .files import write_safely
+from ..files import write_safely
 from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
