@@ -3,7 +3,8 @@
 Two implementations, one macro code path: `OpenpyxlBook` (files: CLI, tests) here, `XlwingsBook`
 (inside Excel, book_xlwings.py). Cells are addressed by sheet name and an A1 range; values go in
 and out as 2-D lists the way xlwings passes them: None for a blank, float for a number, str for
-text; a formula is its text starting with "=".
+text; a formula is a `Formula` (a str starting with "="): any other str is written as text, even
+one starting with "=" (a unit named "=HYPERLINK(…)" stays a name).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from ..importers.text_tables import ReadError
+from ..celltext import Formula, is_formula, put
 from ..files import write_safely
 
 
@@ -39,7 +41,7 @@ class Book(ABC):
 
     @abstractmethod
     def read(self, sheet: str, ref: str) -> list[list]:
-        """What the cells hold: typed values, and formulas as their text ("=ROUND(...)")."""
+        """What the cells hold: typed values, and formulas as Formula ("=ROUND(...)")."""
 
     @abstractmethod
     def values(self, sheet: str, ref: str) -> list[list]:
@@ -127,7 +129,8 @@ class OpenpyxlBook(Book):
 
     def read(self, sheet, ref):
         self.require(sheet)
-        return [[plain(c.value) for c in row] for row in self._cells(self.wb[sheet], ref)]
+        return [[Formula(c.value) if c.data_type == "f" and isinstance(c.value, str) else plain(c.value) for c in row]
+                for row in self._cells(self.wb[sheet], ref)]
 
     def values(self, sheet, ref):
         """Formulas give the values the program that last computed the file saved with it (None where
@@ -144,7 +147,7 @@ class OpenpyxlBook(Book):
         top, left, _, _ = bounds(top_left)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
-                ws.cell(row=top + i, column=left + j).value = value
+                put(ws.cell(row=top + i, column=left + j), value)
 
     def extent(self, sheet):
         self.require(sheet)
@@ -168,10 +171,6 @@ class OpenpyxlBook(Book):
                             "rồi chạy lại.") from exc
 
 
-def is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
 def plain(value):
     """openpyxl's cell value as xlwings would give it: numbers as float (bool stays bool)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -179,5 +178,5 @@ def plain(value):
     if isinstance(value, (int, float)):
         return float(value)
     if hasattr(value, "text"):  # ArrayFormula / DataTableFormula
-        return getattr(value, "text", None)
+        return Formula(value.text) if isinstance(value.text, str) else None
     return value

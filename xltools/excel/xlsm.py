@@ -20,6 +20,7 @@ import xlwings
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from ..celltext import put
 from ..workbook import builder
 from .book import BookError
 
@@ -62,10 +63,10 @@ def add_conf_sheet(wb: Workbook, rows: list[tuple[str, object]]) -> None:
         del wb[CONF_SHEET]
     ws = wb.create_sheet(CONF_SHEET)
     for i, (key, value) in enumerate(rows, start=1):
-        ws.cell(row=i, column=1, value=key)
-        ws.cell(row=i, column=2, value=value)
+        put(ws.cell(row=i, column=1), key)
+        put(ws.cell(row=i, column=2), value)
     for i, line in enumerate(HELP, start=1):
-        ws.cell(row=i, column=4, value=line).font = Font(italic=True)
+        put(ws.cell(row=i, column=4), line).font = Font(italic=True)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 24
 

@@ -26,6 +26,7 @@ from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
+from ..celltext import Formula, put
 from ..files import write_bytes
 from .. import catalog
 from . import formulas as F
@@ -121,13 +122,13 @@ def _put(ws, row: int, col: int, value, style: str):
         probe = ws.cell(row=row, column=col)
         probe.style = style
         array = cache[style] = copy(probe._style)
-    cell = Cell(ws, row=row, column=col, value=value, style_array=copy(array))
+    cell = put(Cell(ws, row=row, column=col, style_array=copy(array)), value)  # a str that is not _f(…) is text
     ws._cells[(row, col)] = cell
     return cell
 
 
-def _f(formula: str) -> str:
-    return "=" + formula
+def _f(formula: str) -> Formula:
+    return Formula("=" + formula)
 
 
 def _cell(col: int, row: int, absolute_col: bool = False) -> str:

@@ -136,8 +136,8 @@ class GridReader:
     # -------------------------------------------------------- numbers and text
 
     def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
-        value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        value = sheet.value(row, col)  # values as shown: a str starting with "=" is a text ('=1+1), not a formula
+        if value is None:
             return None
         if isinstance(value, bool):
             self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): giá trị đúng/sai, không phải điểm số.")
@@ -166,7 +166,7 @@ class GridReader:
         if col is None:
             return ""
         value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        if value is None:
             return ""
         return tidy(str(value))
 
