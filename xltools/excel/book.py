@@ -55,6 +55,10 @@ class Book(ABC):
     def extent(self, sheet: str) -> tuple[int, int]:
         """(last used row, last used column)."""
 
+    def merged(self) -> dict[str, tuple[str, ...]]:
+        """Merged ranges by sheet ("C6:C7"), where the implementation knows them."""
+        return {}
+
     @abstractmethod
     def add_sheet(self, name: str) -> None:
         """A new empty sheet at the end (an existing sheet of that name is cleared instead)."""
@@ -150,9 +154,14 @@ class OpenpyxlBook(Book):
                 put(ws.cell(row=top + i, column=left + j), value)
 
     def extent(self, sheet):
+        """The last row and column holding a value: formatted blank cells (a whole sheet of them, in a
+        hostile file) are not read."""
         self.require(sheet)
-        ws = self.wb[sheet]
-        return ws.max_row, ws.max_column
+        used = [key for key, cell in self.wb[sheet]._cells.items() if cell.value is not None]
+        return max((r for r, _ in used), default=1), max((c for _, c in used), default=1)
+
+    def merged(self):
+        return {ws.title: tuple(str(r) for r in ws.merged_cells.ranges) for ws in self.wb.worksheets}
 
     def add_sheet(self, name):
         if name in self.wb.sheetnames:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import catalog
+from ..limits import LimitError, check_package, check_xlsx
 from ..core.names import fold
 from ..core.numbers import NumberError, clean, parse_score, to_decimal
 from ..core.scoring import UnitsTable
@@ -65,6 +66,11 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
         raise ReadError(f"{path.name}: không mở được tệp ({exc.strerror}).") from exc
     if head.startswith(b"PK"):
         return
+    if head.startswith(_OLE) and _is_encrypted(path):
+        raise ReadError(f"{path.name}: tệp {kind} được đặt mật khẩu mở (tệp đã mã hóa), xltools không đọc được. Hãy mở "
+                        f"tệp bằng {kind}, nhập mật khẩu, vào Tệp > Thông tin > Bảo vệ (File > Info > Protect) > Mã hóa "
+                        "bằng mật khẩu (Encrypt with Password), xóa mật khẩu rồi lưu lại; hoặc lưu một bản sao không "
+                        "mật khẩu để dùng với xltools.")
     if not head:
         what = "tệp rỗng, 0 byte"
     else:
@@ -73,6 +79,17 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
             what = "tệp văn bản thuần" if _is_text(path) else "tệp không rõ loại"
     raise ReadError(f"{path.name}: không phải tệp {kind} dù có đuôi '{path.suffix}' (đây là {what}); "
                     f"hãy mở tệp gốc và lưu lại dạng {save_as}.")
+
+
+_OLE = b"\xd0\xcf\x11\xe0"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An Office 2007+ file with a password to open is an OLE container holding an 'EncryptionInfo' stream
+    (the directory names it in UTF-16) instead of a ZIP package."""
+    with open(path, "rb") as f:
+        data = f.read(8 * 2**20)
+    return "EncryptionInfo".encode("utf-16-le") in data
 
 
 def _is_text(path: Path) -> bool:
@@ -121,7 +138,10 @@ def open_excel(path: Path, **options):
 
     _check_package(path, "Excel", ".xlsx (Excel Workbook)")
     try:
+        check_xlsx(path)  # within the limits, before openpyxl holds every cell in memory
         return openpyxl.load_workbook(path, **options)
+    except LimitError:
+        raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
         raise _broken(path, "Excel", exc) from exc
 
@@ -131,13 +151,15 @@ def excel_grids(path: Path) -> list[Grid]:
     from openpyxl.utils import get_column_letter
 
     wb = open_excel(path, data_only=True)
+    extents = check_xlsx(path)
     grids = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        used = extents.get(ws.title)
+        if ws.sheet_state != "visible" or used is None or not used.rows:
             continue
-        width = min(ws.max_column, MAX_COLUMNS)
+        width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
         rows = []
-        for number, cells in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=width), start=1):
+        for number, cells in enumerate(ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=width), start=1):
             texts = [_excel_text(c) for c in cells]
             while texts and not texts[-1]:
                 texts.pop()
@@ -184,8 +206,11 @@ def word_grids(path: Path) -> list[Grid]:
 
     _check_package(path, "Word", ".docx (Word Document)")
     try:
+        check_package(path, "Word", ".docx").close()  # an OpenDocument file renamed, an XML bomb
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())
+    except LimitError:
+        raise
     except Exception as exc:
         raise _broken(path, "Word", exc) from exc
     grids, before = [], []
