@@ -128,6 +128,16 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
+def _is_number(text: str) -> bool:
+    """What a number cell may hold, as openpyxl reads it (a float when it has '.', 'e' or 'E', else an int):
+    'NaN' or 'inf' would stop openpyxl with no cell named."""
+    try:
+        (float if any(ch in text for ch in ".eE") else int)(text)
+    except ValueError:
+        return False
+    return "n" not in text.lower()  # 'nan.0', 'inf.5' (float() takes 'nan' and 'inf' in any case)
+
+
 def _too_much_text(source: str, where: str, length: int) -> LimitError:
     return LimitError(f"{source}: {where} chứa {vn(length)} ký tự, vượt giới hạn {vn(MAX_CELL_TEXT)} ký tự một ô (giới hạn "
                       "của chính Excel); tệp đã bị tạo bằng công cụ khác. Hãy rút gọn nội dung ô đó, hoặc xin lại tệp gốc.")
@@ -158,8 +168,14 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, source: str, sheet: str) ->
                 row, col = (int(m[2]), _column_number(m[1])) if m else (row_number, col_number + 1)
                 col_number = col
                 text = "".join(el.itertext())
+                where = f"trang '{sheet}', ô {m[0].replace('$', '').upper() if m else f'dòng {row}'}"
                 if len(text) > MAX_CELL_TEXT:
-                    raise _too_much_text(source, f"trang '{sheet}', ô {m[0] if m else f'dòng {row}'}", len(text))
+                    raise _too_much_text(source, where, len(text))
+                value = el.find(f"{_MAIN}v")
+                if el.get("t", "n") == "n" and value is not None and value.text and not _is_number(value.text):
+                    raise LimitError(f"{source}: {where} là ô số nhưng ghi '{value.text[:40]}', không phải là số (Excel "
+                                     "không ghi như vậy; tệp đã bị sửa bằng công cụ khác). Hãy mở tệp, nhập lại ô đó "
+                                     "rồi lưu, hoặc xin lại tệp gốc.")
                 if text:
                     if row > MAX_ROWS:
                         raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới dòng {vn(row)}, vượt giới hạn "

@@ -185,7 +185,10 @@ def plain(value):
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a 400-digit integer in a hostile file: the number layer names it
+            return value
     if hasattr(value, "text"):  # ArrayFormula / DataTableFormula
         return Formula(value.text) if isinstance(value.text, str) else None
     return value

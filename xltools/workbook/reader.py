@@ -190,11 +190,12 @@ class GridReader:
         text = str(value).strip()
         if text == "":
             return None
+        shown = text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)"
         try:
             parse_score(text)
-            hint = f"đây là chữ '{text}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
-        except NumberError:
-            hint = f"'{text}' không phải là số"
+            hint = f"đây là chữ '{shown}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
+        except NumberError as exc:
+            hint = f"'{shown}' {exc.reason.rstrip('.').split(';')[0]}"
         self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
                              "ô có số đúng sẽ căn phải.")
         return None
