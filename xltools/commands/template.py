@@ -9,6 +9,7 @@ from ..core.criteria import CriteriaSet
 from ..core.names import fold
 from ..core.scoring import UnitsTable
 from ..excel.xlsm import build_xlsm
+from ..files import locked
 from ..importers.registry import read_tables
 from ..workbook.builder import SectionInput, build_file
 from . import demo
@@ -45,9 +46,10 @@ def run(args) -> int:
         raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
-    sections = sections_for(sets, args.units, args.year)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
-    path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised)
+    with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
+        sections = sections_for(sets, args.units, args.year)
+        path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")

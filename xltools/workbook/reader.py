@@ -63,7 +63,7 @@ def check_not_orphaned(path) -> None:
                 raise ReadError(
                     f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
                     f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
-                    f"hãy lấy lại bản sao lưu (.bak.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                    f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
                     f"`xltools template --set {set_id}`.")
     finally:
         wb.close()
@@ -363,7 +363,7 @@ class GridReader:
             self.problems.append(
                 f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
                 f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
-                "(hoặc lấy lại từ bản .bak.xlsx).")
+                "(hoặc lấy lại từ bản sao lưu TÊN.bak-THỜIGIAN.xlsx).")
 
     # -------------------------------------------------------- survey and detail
 
