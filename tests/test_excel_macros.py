@@ -1,13 +1,13 @@
 """Every macro through the openpyxl implementation of the workbook interface."""
-from openpyxl import load_workbook
 import pytest
-
 from excel_helpers import SHEET, input_rows, snapshot, summary_workbook, survey_file
-from xltools.files import backups
+from openpyxl import load_workbook
+
 from xltools.core.checks import INFO, Finding
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
+from xltools.files import backups
 from xltools.importers.registry import load
 
 SEED = "phu_luc_backan_2024_so_huyen.txt"
@@ -169,6 +169,7 @@ def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
     import shutil
 
     import fake_xlwings
+
     from xltools.excel.book_xlwings import XlwingsBook
 
     path, table = workbook
@@ -182,9 +183,8 @@ def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
 
 
 def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
-    import xlwings
-
     import fake_xlwings
+    import xlwings
 
     path, _ = workbook
     fake = fake_xlwings.Book(load_workbook(path), path)

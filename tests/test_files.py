@@ -11,9 +11,9 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from excel_helpers import survey_file
 from openpyxl import load_workbook
 
-from excel_helpers import survey_file
 from xltools import files
 from xltools.cli import main
 from xltools.importers.registry import load
@@ -96,8 +96,23 @@ def _slow_write(path: Path, data: bytes):
     files.write_safely(path, save)
 
 
+def _start_writer(folder: Path, path: Path, data: bytes):
+    """A child writing `data` to `path`, once its temporary file exists; (child, time it appeared)."""
+    child = fork.Process(target=_slow_write, args=(path, data))
+    child.start()
+    deadline = time.monotonic() + 10
+    while not any(".tmp" in n for n in os.listdir(folder)) and child.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return child, time.monotonic()
+
+
 def test_a_kill_during_a_write_leaves_the_old_or_the_new_file_whole(tmp_path):
     old, new = b"old " * 50_000, b"new " * 60_000
+    calibration = tmp_path / "calibration"
+    calibration.mkdir()
+    child, started = _start_writer(calibration, calibration / "bang.xlsx", new)
+    child.join()
+    write_time = time.monotonic() - started  # this machine's time for a whole write, under its load now
     rng = random.Random(15)
     outcomes = set()
     for i in range(ROUNDS):
@@ -105,12 +120,8 @@ def test_a_kill_during_a_write_leaves_the_old_or_the_new_file_whole(tmp_path):
         folder.mkdir()
         path = folder / "bang.xlsx"
         path.write_bytes(old)
-        child = fork.Process(target=_slow_write, args=(path, new))
-        child.start()
-        deadline = time.monotonic() + 10
-        while not any(".tmp" in n for n in os.listdir(folder)) and child.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.001)
-        time.sleep(rng.uniform(0, 0.12))
+        child, started = _start_writer(folder, path, new)
+        time.sleep(max(0.0, started + rng.uniform(0, 1.6 * write_time) - time.monotonic()))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
         content = path.read_bytes()

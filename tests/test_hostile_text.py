@@ -4,9 +4,9 @@ template --units, template --xlsm, import of a folder of forms, publish's _phu_l
 from pathlib import Path
 
 import pytest
+from office_samples import write_forms
 from openpyxl import load_workbook
 
-from office_samples import write_forms
 from xltools.celltext import Formula, put
 from xltools.cli import main
 from xltools.workbook.reader import read_workbook

@@ -4,10 +4,10 @@ import json
 import shutil
 from decimal import Decimal as D
 
-
 from office_samples import seed_tables, write_forms, write_xlsx
-from xltools.files import backups
+
 from xltools.cli import main
+from xltools.files import backups
 from xltools.importers.batch import ProgressBar
 from xltools.importers.registry import read_tables
 from xltools.workbook.reader import is_appraisal_workbook

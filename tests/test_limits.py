@@ -229,6 +229,7 @@ def _dies_on_bieu_3(path, cset):
 
 def test_a_batch_survives_a_dying_worker(tmp_path, data_dir, monkeypatch):
     from office_samples import write_forms
+
     from xltools.importers import batch
 
     folder = tmp_path / "bieu"

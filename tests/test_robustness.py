@@ -7,8 +7,8 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from xltools.files import backups
 from xltools.cli import main
+from xltools.files import backups
 
 SET = "backan-2024-so"
 SUMMARY = "Tổng hợp Sở"

@@ -25,10 +25,12 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+
+from .errors import UserError
 
 LOCK_WAIT = 15.0  # seconds a command waits for another one working on the same file
 KEEP_BACKUPS = 5  # the oldest backup and the 4 newest
@@ -36,7 +38,7 @@ _TEMP_TAG = ".xltools-"
 _held: dict[str, int] = {}  # files this process has locked (a lock is re-entrant within one command)
 
 
-class BusyError(ValueError):
+class BusyError(UserError, ValueError):
     """Another command is working on the file."""
 
     def __init__(self, path: Path):
@@ -52,7 +54,7 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.xltools-lock")
 
 
-if os.name == "nt":  # pragma: no cover (Windows)
+if sys.platform == "win32":  # pragma: no cover (Windows)
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -143,7 +145,10 @@ def _exit_on_terminate() -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    return lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+    return restore
 
 
 # ---------------------------------------------------------------- temporary files
@@ -263,7 +268,7 @@ def _rotate(path: Path) -> None:
 
 # ---------------------------------------------------------------- writing
 
-def write_safely(path: str | os.PathLike, save: Callable[[Path], None]) -> Path:
+def write_safely(path: str | os.PathLike, save: Callable[[Path], object]) -> Path:
     """`save(tmp)` writes the content to a temporary file; it then replaces `path`, whose old version is kept
     as a backup first (none is made when the old version has the very same bytes: nothing would be lost)."""
     path = Path(path)

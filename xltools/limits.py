@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .errors import UserError
+
 MAX_ROWS = 100_000  # rows holding data, per sheet (a 600-unit criteria detail is about 50 000)
 MAX_COLUMNS = 1_000  # columns holding data, per sheet (a summary sheet has fewer than 100)
 MAX_CELLS = 2_000_000  # cells in the file, formatted blanks included (each costs memory once loaded)
@@ -31,7 +33,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
-class LimitError(ValueError):
+class LimitError(UserError, ValueError):
     """A file beyond what the toolkit reads, or not the kind of file its name says; the message says what to do."""
 
 

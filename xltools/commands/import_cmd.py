@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.criteria import LEVELS
+from ..errors import UserError
 from ..files import backups
 from ..importers.batch import ProgressBar, consolidate, write_workbook
 from ..importers.draft_set import write_draft
@@ -42,7 +43,7 @@ def run(args) -> int:
 
 def _folder(args, folder: Path) -> int:
     if not args.set_id:
-        raise ValueError("Khi gộp một thư mục biểu, hãy chọn bộ tiêu chí bằng --set (xem `xltools sets`).")
+        raise UserError("Khi gộp một thư mục biểu, hãy chọn bộ tiêu chí bằng --set (xem `xltools sets`).")
     cset = catalog.get(args.set_id)
     output = Path(args.output or f"tong-hop-{cset.id}.xlsx")
     result = consolidate(folder, cset, ProgressBar(), skip=(output, *backups(output)))

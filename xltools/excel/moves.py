@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..celltext import Formula
 from openpyxl.formula.tokenizer import Token, Tokenizer
+
+from ..celltext import Formula
 
 _REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:]+)!)?"
                   r"(?P<c1>\$?[A-Z]{1,3})(?P<r1>\$?)(?P<n1>\d+)"

@@ -7,16 +7,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
-from typing import Callable
 
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
 from ..core.scoring import Unit, UnitsTable
-from ..limits import LimitError
+from ..errors import ReadError, UserError
 from .office import read_office
-from .text_tables import ReadError
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
 PARALLEL_FROM = 40  # below this many files, starting worker processes costs more than it saves
@@ -72,7 +71,7 @@ def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
     """(unit, '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
     try:
         return unit_from_form(path, cset), ""
-    except (ReadError, LimitError) as exc:
+    except UserError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 (a strange file must not stop a batch of a thousand)
         return None, (f"{path.name}: lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
@@ -102,7 +101,8 @@ def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pending, suspects = list(files), []
+    pending: list[Path] = list(files)
+    suspects: list[Path] = []
     while pending or suspects:
         alone = bool(suspects)
         batch = suspects if alone else pending

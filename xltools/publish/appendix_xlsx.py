@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .docx_style import FONT, MARGINS_MM
 from ..celltext import put
 from ..files import write_safely
+from .docx_style import FONT, MARGINS_MM
 from .model import DELTA_INT, DELTA_SCORE, INT, SCORE, Appendix, header_spans
 
 TITLE_ROWS = 3  # PHỤ LỤC I / title / Kèm theo …

@@ -5,10 +5,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import UserError
 from ..files import write_safely
 
 
-class PdfUnavailable(RuntimeError):
+class PdfUnavailable(UserError, RuntimeError):
     """LibreOffice is not installed: the .docx is written, the .pdf is not."""
 
 

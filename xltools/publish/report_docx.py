@@ -9,11 +9,20 @@ from pathlib import Path
 from docx.shared import Mm
 
 from ..core.numbers import format_vn
+from ..files import write_safely
 from .appendix_docx import add_grid
 from .chart import totals_chart
-from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
-                         write_cell)
-from ..files import write_safely
+from .docx_style import (
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    new_document,
+    new_table,
+    page_numbers,
+    paragraph,
+    usable_width_mm,
+    write_cell,
+)
 from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",

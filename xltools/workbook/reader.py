@@ -21,10 +21,9 @@ from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, parse_score, to_decimal
 from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
-from ..importers.text_tables import ReadError
+from ..errors import ReadError
 from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
-from . import layout as L
-from . import setdata
+from . import layout as L, setdata
 
 MAX_REPORTED = 20
 
