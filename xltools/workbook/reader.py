@@ -73,6 +73,19 @@ def read_workbook(path) -> list[UnitsTable]:
 
 
 def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
+    return grid_reader(path).read()
+
+
+def grid_reader(path) -> GridReader:
+    """The reader over a file's cells: what they show and what they hold (formulas as text)."""
+    path = Path(path)
+    grids, typed = load_grids(path)
+    merged = {name: extent.merged for name, extent in check_xlsx(path).items()}  # remembered: no second scan
+    return GridReader(path.name, grids, typed, merged)
+
+
+def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
     path = Path(path)
     try:
         used = check_xlsx(path)  # within the limits; each sheet's range of real cells, not the one it declares
@@ -93,8 +106,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         typed = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
     finally:
         wb.close()
-    merged = {name: extent.merged for name, extent in used.items()}
-    return GridReader(path.name, grids, typed, merged).read()
+    return grids, typed
 
 
 def _grid(ws, used: Extent | None) -> list[list]:
