@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.names import fold
-from ..core.numbers import clean, to_decimal
+from ..core.numbers import NumberError, clean, to_decimal
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from ..limits import LimitError, check_package, check_xlsx
