@@ -252,3 +252,11 @@ def test_huge_numbers_in_a_hand_made_table_are_named(tmp_path, capsys, data_dir)
     wb.save(path)
     code, out = cli(capsys, "rank", path)
     assert code == 2 and "pl.xlsx" in out and f"ô D{cell.row}" in out and "1e+308" in out, out
+
+
+def test_a_merge_over_the_whole_sheet_is_refused(tmp_path, capsys):
+    """openpyxl makes an object for every cell a merge covers: A1:XFD1048576 would be 17 billion."""
+    path = rewrite(small_workbook(tmp_path / "gop.xlsx"), "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))
+    code, out = cli(capsys, "rank", path)
+    assert code == 2 and "gop.xlsx" in out and "ô gộp" in out and "giới hạn" in out, out

@@ -156,6 +156,15 @@ _TAGS = re.compile(rb"<[^>]*>")
 _SHARED = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
 
 
+def _area(ref: str) -> int:
+    """Cells in a range 'A1:C3' (1 for a single cell or a reference not understood)."""
+    corners = [_REF.match(part) for part in ref.split(":")]
+    if len(corners) != 2 or not all(corners):
+        return 1
+    (c1, r1), (c2, r2) = ((_column_number(m[1]), int(m[2])) for m in corners)
+    return (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+
+
 def _text_length(content: bytes) -> int:
     """The characters a cell's or shared string's XML shows (entities counted once)."""
     from html import unescape
@@ -177,9 +186,11 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, source: str, sheet: str) ->
             continue
         if merge is not None:
             merged.append(merge.decode("ascii", "replace"))
-            if len(merged) > MAX_MERGED:
-                raise LimitError(f"{source}: trang '{sheet}' có hơn {vn(MAX_MERGED)} vùng ô gộp (merge), vượt giới hạn "
-                                 "mà xltools đọc; hãy bỏ gộp ô (Unmerge) ở các vùng thừa rồi lưu lại.")
+            cells += _area(merged[-1])  # openpyxl makes an object for every cell a merge covers
+            if len(merged) > MAX_MERGED or cells > MAX_CELLS:
+                raise LimitError(f"{source}: trang '{sheet}' có quá nhiều ô gộp (merge: hơn {vn(MAX_MERGED)} vùng, hoặc "
+                                 f"các vùng gộp phủ hơn {vn(MAX_CELLS)} ô), vượt giới hạn mà xltools đọc; hãy bỏ gộp ô "
+                                 "(Unmerge) ở các vùng thừa rồi lưu lại.")
             continue
         cells += 1
         if cells > MAX_CELLS:

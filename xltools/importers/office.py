@@ -173,9 +173,10 @@ def excel_grids(path: Path) -> list[Grid]:
             if rng.min_col > width:
                 continue
             top = _excel_text(ws.cell(rng.min_row, rng.min_col))
-            for r, c in rng.cells:
-                if (r, c) != (rng.min_row, rng.min_col):
-                    spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
+            for r in range(rng.min_row, min(rng.max_row, used.rows) + 1):  # within the used range
+                for c in range(rng.min_col, min(rng.max_col, width) + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
         grids.append(Grid(f"trang tính '{ws.title}'", rows,
                           lambda row, col: f"ô {get_column_letter(col + 1)}{row}", spans=spans))
     wb.close()
