@@ -7,7 +7,8 @@ from test_cli import run as run_cli
 
 from xltools.files import backups
 from xltools.publish import pdf
-from xltools.publish.model import DecisionInfo, decision_date_text, signed
+from xltools.publish.model import DecisionInfo, signed
+from xltools.wording import date_text as decision_date_text
 
 
 def run(capsys, *argv):
