@@ -235,7 +235,7 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
     if p.kind == OVER_FORMULA:
         _add(out, ERROR, "formula-overwritten", unit, field,
              f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "
-             "cùng cột ở dòng trên hoặc dưới (hoặc lấy lại từ bản .bak.xlsx); đơn vị chưa được xếp hạng, xếp loại "
+             "cùng cột ở dòng trên hoặc dưới (hoặc lấy lại từ bản sao lưu TÊN.bak-THỜIGIAN.xlsx); đơn vị chưa được xếp hạng, xếp loại "
              "cho đến khi sửa.", p.cell or None)
         return
     if p.kind == DATE:
