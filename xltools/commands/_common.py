@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
+from pathlib import Path
 
-from ..core.checks import SEVERITY_LABEL
+from ..core.checks import SEVERITY_ORDER, Finding, by_severity
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..importers.registry import load
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
-    parser.add_argument("file", metavar="FILE", nargs=None if required_file else "?",
+    parser.add_argument("file", metavar="TỆP", nargs=None if required_file else "?",
                         help="tệp dữ liệu (.txt trích từ văn bản, .xlsx, .docx)")
-    parser.add_argument("--set", dest="set_id", metavar="ID",
+    parser.add_argument("--set", dest="set_id", metavar="MÃ",
                         help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
 
@@ -45,7 +47,9 @@ def rank_rows(e: Evaluation) -> list[dict]:
 
 
 def finding_rows(e: Evaluation) -> list[dict]:
-    return [dict(f.as_dict(), set=e.cset.id, table=e.table.sheet) for f in e.findings]
+    """The `check --json` contract: severity, code, unit, field, message, where, set, table (+ label: the
+    Vietnamese name of the code; found: what an unreadable cell holds). Errors first, as the text output."""
+    return [dict(f.as_dict(), set=e.cset.id, table=e.table.sheet) for f in by_severity(e.findings)]
 
 
 def print_json(data) -> None:
@@ -71,22 +75,47 @@ def print_ranking(e: Evaluation) -> None:
         print("  ".join(cell.ljust(w) if i in (1, 7, 8) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
 
 
+GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+
 def print_findings(e: Evaluation) -> None:
-    counts = {s: sum(1 for f in e.findings if f.severity == s) for s in SEVERITY_LABEL}
-    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
-          f"{counts['info']} ghi chú")
-    for f in e.findings:
-        where = f" ({f.where})" if f.where else ""
-        print(f"  [{SEVERITY_LABEL[f.severity]}] {f.code}: {f.message}{where}")
+    """Errors, then warnings, then notes, each group counted; each line starts with the Vietnamese label."""
+    groups = {s: [f for f in e.findings if f.severity == s] for s in SEVERITY_ORDER}
+    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id}: {len(groups['error'])} lỗi, {len(groups['warning'])} cảnh báo, "
+          f"{len(groups['info'])} ghi chú")
+    for severity, findings in groups.items():
+        if findings:
+            print(f"  {GROUP_TITLE[severity]} ({len(findings)}):")
+        for f in findings:
+            where = f" ({f.where})" if f.where else ""
+            print(f"    {f.label} [{f.code}]: {f.message}{where}")
 
 
-def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0) -> None:
-    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text."""
+def unreadable_cells(evaluations: list[Evaluation]) -> list[Finding]:
+    """The findings about cells the reader could not take as scores (only those carry what the cell holds)."""
+    return [f for e in evaluations for f in e.findings if f.found]
+
+
+def warn_unreadable(evaluations: list[Evaluation], source) -> None:
+    """Say on stderr which cells were read as blank because they hold no number (rank, import, template)."""
+    cells = unreadable_cells(evaluations)
+    if cells:
+        shown = "".join(f"\n  - {f.where}: '{f.found}'" for f in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
+        print(f"Lưu ý: {len(cells)} ô điểm không đọc được nên được coi là để trống:{shown}\n"
+              f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
+
+
+def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0,
+                          warn: bool = True) -> None:
+    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text;
+    `warn`: say on stderr which cells could not be read (check lists them as findings itself)."""
     parser = sub.add_parser(name, help=help_text)
     add_file_and_set(parser)
 
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id)
+        if warn:
+            warn_unreadable(evaluations, args.file)
         if args.json:
             print_json([row for e in evaluations for row in rows(e)])
         else:

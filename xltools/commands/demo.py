@@ -16,7 +16,7 @@ def sample_path() -> Path:
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="chạy thử trên dữ liệu mẫu (Phụ lục I, II năm 2024 của tỉnh Bắc Kạn)")
-    p.add_argument("-o", "--out", default="out", help="thư mục ghi các tệp kết quả (mặc định: out)")
+    p.add_argument("-o", "--out", default="out", metavar="THƯ_MỤC", help="thư mục ghi các tệp kết quả (mặc định: out)")
     p.set_defaults(run=run)
 
 

@@ -17,12 +17,12 @@ def register(sub) -> None:
     names.required = True
     recompute = names.add_parser("tinh-lai", help="Tính lại xếp hạng: sắp xếp, đánh STT, xếp loại, kiểm tra")
     survey = names.add_parser("nhap-xhh", help="Nhập điểm ĐT XHH từ một tệp Excel khác")
-    survey.add_argument("--from", dest="source", required=True, metavar="SURVEY.xlsx",
+    survey.add_argument("--from", dest="source", required=True, metavar="TỆP_XHH.xlsx",
                         help="tệp kết quả điều tra xã hội học (tên đơn vị và điểm từng lĩnh vực)")
     appendix = names.add_parser("xuat-phu-luc", help="Xuất phụ lục chính thức")
-    appendix.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi tệp phụ lục")
+    appendix.add_argument("-o", "--out", default=".", metavar="THƯ_MỤC", help="thư mục ghi tệp phụ lục")
     for parser in (recompute, survey, appendix):
-        parser.add_argument("file", metavar="FILE", help="bảng tính tạo bằng `xltools template` (.xlsx hoặc .xlsm)")
+        parser.add_argument("file", metavar="TỆP", help="bảng tính tạo bằng `xltools template` (.xlsx hoặc .xlsm)")
     p.set_defaults(run=run)
 
 
@@ -36,6 +36,10 @@ def run(args) -> int:
     elif args.macro == "nhap-xhh":
         message = macros.nhap_diem_xhh(book, source=args.source)
     else:
+        from ..publish.draft import DRAFT_MARK
+
         message = macros.xuat_phu_luc(book, outdir=args.out)
+        print(message)
+        return 1 if message.startswith(DRAFT_MARK) else 0  # written as a draft: the table still has errors
     print(message)
     return 0

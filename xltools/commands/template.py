@@ -16,16 +16,16 @@ from . import demo
 
 def register(sub) -> None:
     p = sub.add_parser("template", help="tạo bảng tính thẩm định (công thức tự tính tổng, xếp hạng, xếp loại)")
-    p.add_argument("--set", dest="set_ids", metavar="ID", action="append",
+    p.add_argument("--set", dest="set_ids", metavar="MÃ", action="append",
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; lặp lại để có nhiều cấp trong một tệp "
                         "(ví dụ cấp huyện và cấp xã: quy tắc 2/3 tính trực tiếp)")
-    p.add_argument("--units", metavar="FILE",
+    p.add_argument("--units", metavar="TỆP",
                    help="danh sách đơn vị (.txt, .xlsx, .docx): lấy tên, huyện, điểm tự chấm, ĐT XHH; mặc định "
                         "dùng dữ liệu mẫu nếu có, không thì để trống các dòng")
-    p.add_argument("-o", "--out", help="tệp .xlsx kết quả (với --all: thư mục)")
-    p.add_argument("--password", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
-    p.add_argument("--year", type=int, help="năm đánh giá in trên tiêu đề")
-    p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
+    p.add_argument("-o", "--out", metavar="TỆP", help="tệp .xlsx kết quả (với --all: thư mục)")
+    p.add_argument("--password", metavar="MẬT_KHẨU", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
+    p.add_argument("--year", type=int, metavar="NĂM", help="năm đánh giá in trên tiêu đề")
+    p.add_argument("--decision", default="", metavar="DÒNG", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
     p.add_argument("--with-appraised", action="store_true",
                    help="chép cả điểm Thẩm định từ FILE (để xem thử; mặc định để trống cho tổ thẩm định nhập)")
     p.add_argument("--xlsm", action="store_true",  # issue 4: xltools.excel.xlsm

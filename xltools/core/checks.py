@@ -15,6 +15,42 @@ from .scoring import Result, UnitsTable, tolerance, criteria_field_scores
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
+SEVERITY_ORDER = (ERROR, WARNING, INFO)  # how findings are listed to a person: errors first
+
+# What a person reads first on each finding's line; the code stays the stable name tools use (--json).
+LABELS = {
+    "score-not-number": "Ô điểm không phải là số",
+    "score-as-text": "Số lưu dạng chữ",
+    "score-date": "Điểm bị hiểu thành ngày",
+    "formula-overwritten": "Công thức bị gõ đè",
+    "score-out-of-range": "Điểm ngoài khoảng",
+    "appraised-missing": "Thiếu điểm Thẩm định",
+    "survey-missing": "Thiếu điểm ĐT XHH",
+    "unit-missing-name": "Thiếu tên đơn vị",
+    "duplicate-unit": "Trùng đơn vị",
+    "total-mismatch": "Tổng sai",
+    "rank-mismatch": "Xếp hạng sai",
+    "class-mismatch": "Xếp loại sai",
+    "class-unknown": "Xếp loại không có trong bộ tiêu chí",
+    "criteria-sum-mismatch": "Tổng tiêu chí sai",
+    "criterion-unknown": "Mã tiêu chí lạ",
+    "survey-criterion-scored": "Tiêu chí ĐT XHH có điểm tự chấm",
+    "header-max-mismatch": "Điểm tối đa ở tiêu đề sai",
+    "reason-missing": "Thiếu lý do thẩm định",
+    "order-mismatch": "Chưa theo thứ tự xếp hạng",
+    "stt-mismatch": "STT sai",
+    "duplicate-survey-row": "Điểm ĐT XHH trùng dòng",
+    "district-unknown": "Huyện không khớp",
+    "district-rule-unavailable": "Chưa áp dụng quy tắc 2/3",
+    "appraised-above-self": "Thẩm định cao hơn tự chấm",
+    "empty-table": "Bảng trống",
+    "file-unreadable": "Không đọc được tệp",
+}
+
+
+def label(code: str) -> str:
+    """The Vietnamese label of a finding's code (the code itself for a code not listed yet)."""
+    return LABELS.get(code, code)
 KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
 TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
                "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
@@ -28,9 +64,19 @@ class Finding:
     field: str
     message: str
     where: str = ""
+    found: str = ""  # the cell's content, for a cell that could not be read
+
+    @property
+    def label(self) -> str:
+        return label(self.code)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(asdict(self), label=self.label)
+
+
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors, then warnings, then notes; the table's order within each group."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
 def n(value) -> str:
@@ -46,13 +92,17 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "Bảng không có đơn vị nào; hãy kiểm tra tệp hoặc vùng dữ liệu đã chọn.", table.sheet))
         return out
     by_unit = {id(r.unit): r for r in results}
+    _cell_problems(None, table.problems, cset, out)
     _header_maxima(cset, table, out)
+    if expect_appraised is None:
+        expect_appraised = table.expects_appraised
     for position, unit in enumerate(table.units, start=1):
         result = by_unit[id(unit)]
+        _cell_problems(unit, unit.problems, cset, out)
         # A row of totals only (a result table) expects no field scores; a row with some appraised
         # fields, or any row of a workbook (expect_appraised=True), expects them all.
         expects = expect_appraised if expect_appraised is not None else any(
-            f.appraised is not None for f in unit.fields)
+            f.appraised is not None for f in unit.fields) or any(p.kind == "appraised" for p in unit.problems)
         _scores(cset, table, unit, expects, out)
         _printed_totals(cset, unit, result, out)
         _printed_rank_class(cset, unit, result, position, out)
@@ -69,22 +119,37 @@ def _add(out, severity, code, unit, field, message, cell=None):
                        cell or unit.where))
 
 
+def _cell_problems(unit, problems, cset, out):
+    """One error per cell the reader could not take as a score: what it holds and the fix (`where`: the cell)."""
+    for p in problems:
+        field = cset.fields[p.field].name if p.field is not None and p.field < len(cset.fields) else p.what
+        head = ", ".join(x for x in (field, p.what if p.what != field else "") if x)
+        name = unit.name if unit is not None else ""
+        text = f"{name + ' – ' if name else ''}{head + ': ' if head else ''}ô ghi '{p.found}': {p.reason}"
+        out.append(Finding(ERROR, p.code, name, field, text, p.where, p.found))
+
+
+def _unreadable(unit, index: int, kind: str) -> bool:
+    """The field's cell of that kind was reported as unreadable (no second finding saying it is blank)."""
+    return any(p.field == index and p.kind == kind for p in unit.problems)
+
+
 def _scores(cset, table, unit, expect_appraised, out):
     if not unit.name.strip():
         out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
-    for f, s in zip(cset.fields, unit.fields):
+    for index, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):
             if value is not None and not (0 <= value <= top):
                 _add(out, ERROR, "score-out-of-range", unit, f.name,
                      f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(top)} (điểm tối đa); "
                      "hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.", s.cells.get(kind))
-        if expect_appraised and s.appraised is None:
+        if expect_appraised and s.appraised is None and not _unreadable(unit, index, "appraised"):
             _add(out, ERROR, "appraised-missing", unit, f.name,
                  "chưa có điểm Thẩm định; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào).",
                  s.cells.get("appraised"))
-        if cset.has_survey and f.survey_max and s.survey is None and any(
+        if cset.has_survey and f.survey_max and s.survey is None and not _unreadable(unit, index, "survey") and any(
                 x.survey is not None for u in table.units for x in u.fields):
             _add(out, WARNING, "survey-missing", unit, f.name,
                  "chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH).")

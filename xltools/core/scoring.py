@@ -49,6 +49,21 @@ class Printed:
 
 
 @dataclass
+class CellProblem:
+    """A cell the reader could not take as a score (a word, a number stored as text, a date, a value
+    core/numbers refuses) or a formula cell typed over. It is kept to be reported as one finding; the
+    score stays None (blank, never 0), so the unit is incomplete until the cell is fixed."""
+
+    where: str  # "Tổng hợp!F12", "bang.xlsx, Phụ lục I, dòng 5, ô C5"
+    found: str  # the content as the reader saw it
+    reason: str  # what is wrong and how to retype it (Vietnamese)
+    code: str = "score-not-number"  # the finding's code (see core/checks.py LABELS)
+    what: str = ""  # what the cell is: "Cải cách thể chế, Thẩm định"
+    field: int | None = None  # the field's index when the cell is a field's score
+    kind: str = ""  # "self", "appraised", "survey", … when known
+
+
+@dataclass
 class Unit:
     name: str
     fields: list[FieldScores]
@@ -58,6 +73,7 @@ class Unit:
     printed: Printed = dc_field(default_factory=Printed)
     where: str = ""  # where the unit's row is in its source, for messages
     criteria: dict[str, CriterionScore] = dc_field(default_factory=dict)
+    problems: list[CellProblem] = dc_field(default_factory=list)  # its cells that could not be read
 
 
 @dataclass
@@ -83,6 +99,8 @@ class UnitsTable:
     header_maxima: list[HeaderMax] = dc_field(default_factory=list)
     field_names: list[str] = dc_field(default_factory=list)  # as the document wrote them
     exact_names: bool = False  # a workbook: its formulas match names as exact text (names.exact_key)
+    problems: list[CellProblem] = dc_field(default_factory=list)  # unreadable cells of no unit (Cấu hình, …)
+    expects_appraised: bool | None = None  # a workbook: every unit row is to be appraised (checks.check_table)
 
 
 @dataclass

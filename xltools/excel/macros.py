@@ -276,13 +276,17 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     from ..commands.publish import output_names
     from ..publish.appendix_docx import write_appendix_docx
     from ..publish.appendix_xlsx import write_appendix_xlsx
+    from ..publish.draft import publish_state
     from ..publish.model import appendices
 
     if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
                          "cạnh bảng tính).")
     _, evaluations = evaluate_book(book, tables)
+    state = publish_state(evaluations, book.name)  # the same rule as `xltools publish`: refused, draft or official
     items = appendices(evaluations)
     names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
-    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
-    return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
+    written = [write_appendix_docx(items, names["docx"], state.draft),
+               write_appendix_xlsx(items, names["xlsx"], state.draft)]
+    message = "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
+    return [], {}, f"{state.message(book.name)}\n{message}" if state.draft else message

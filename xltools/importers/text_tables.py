@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.scoring import FieldScores, HeaderMax, Printed, Unit, UnitsTable
+from ..core.checks import KIND_LABEL
+from ..core.scoring import CellProblem, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 
 
 class ReadError(ValueError):
@@ -208,11 +209,28 @@ def _value(cell: str, where: str):
         raise ReadError(f"{where}: {exc}") from exc
 
 
+def cell_where(table: TextTable, where: str, line: int, index: int, label: str) -> str:
+    """The row, the cell (when known) and the column of one body cell."""
+    return f"{where}, {table.cell_ref(line, index)} ({label})" if table.cell_ref else f"{where}, cột '{label}'"
+
+
 def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
     """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
     cell = cells[index] if index < len(cells) else ""
-    ref = f", {table.cell_ref(line, index)} ({label})" if table.cell_ref else f", cột '{label}'"
-    return _value(cell, f"{where}{ref}")
+    return _value(cell, cell_where(table, where, line, index, label))
+
+
+def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str,
+                     unit: Unit, field: int | None = None, kind: str = ""):
+    """The score in one body cell of a unit's row; text that is no number is recorded on the unit (one
+    finding for `check`) and reads as blank, so the rest of the table is still read."""
+    cell = cells[index] if index < len(cells) else ""
+    try:
+        return parse_score(cell)
+    except NumberError as exc:
+        unit.problems.append(CellProblem(cell_where(table, where, line, index, label), exc.text, exc.reason,
+                                         "score-not-number", KIND_LABEL.get(kind, label), field, kind))
+        return None
 
 
 def units_table(table: TextTable, source: str, survey_only: bool = False, district: str | None = None,
@@ -246,12 +264,12 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
                 if c.field_index >= count:
                     raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
                 target = fields[c.field_index]
-                setattr(target, c.kind, cell_value(table, row, where, line, i, c.label))
+                setattr(target, c.kind, score_or_problem(table, row, where, line, i, c.label, unit, c.field_index, c.kind))
                 if table.cell_ref:
                     target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
             elif c.role == "total":
                 setattr(p, "total" if c.kind == "total" else f"{c.kind}_total",
-                        cell_value(table, row, where, line, i, c.label))
+                        score_or_problem(table, row, where, line, i, c.label, unit))
             elif c.role == "rank":
                 p.rank = int(text) if text.isdigit() else None
             elif c.role == "class":

@@ -8,6 +8,7 @@ from docx.enum.section import WD_SECTION
 
 from .docx_style import (CENTER, LEFT, keep_row_together, new_document, new_table, page, page_numbers, paragraph,
                          repeat_header, usable_width_mm, write_cell)
+from .draft import mark_docx
 from .files import write_safely
 from .model import Appendix, Column, header_spans
 
@@ -106,7 +107,10 @@ def build(items: list[Appendix]):
     return doc
 
 
-def write_appendix_docx(items: list[Appendix], path: str | Path) -> Path:
+def write_appendix_docx(items: list[Appendix], path: str | Path, draft: bool = False) -> Path:
+    """`draft`: the table still has errors; every page is marked DỰ THẢO (publish/draft.py)."""
     doc = build(items)
+    if draft:
+        mark_docx(doc)
     return write_safely(path, lambda tmp: doc.save(str(tmp)))
 

@@ -13,6 +13,7 @@ from .appendix_docx import add_grid
 from .chart import totals_chart
 from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
                          write_cell)
+from .draft import mark_docx
 from .files import write_safely
 from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 
@@ -161,6 +162,9 @@ def build(items: list[Appendix]):
     return doc
 
 
-def write_report_docx(items: list[Appendix], path: str | Path) -> Path:
+def write_report_docx(items: list[Appendix], path: str | Path, draft: bool = False) -> Path:
+    """`draft`: the table still has errors; every page is marked DỰ THẢO (publish/draft.py)."""
     doc = build(items)
+    if draft:
+        mark_docx(doc)
     return write_safely(path, lambda tmp: doc.save(str(tmp)))

@@ -17,14 +17,11 @@ from openpyxl import load_workbook
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
-from ..core.numbers import NumberError, parse_score, to_decimal
-from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
+from ..core.cell_scores import cell_score
+from ..core.scoring import CellProblem, CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
 from ..importers.text_tables import ReadError
 from . import layout as L
 from . import setdata
-
-MAX_REPORTED = 20
-
 
 def is_appraisal_workbook(path) -> bool:
     """True when the file has our config sheet with the layout marker."""
@@ -124,7 +121,7 @@ class GridReader:
         # the same cells with formulas as their text, when the caller has them: a number typed over a
         # formula cell (a total, the rank) is then reported
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
-        self.problems: list[str] = []
+        self.problems: list[CellProblem] = []  # cells of no unit (Cấu hình); a unit's go on the unit
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
@@ -135,31 +132,17 @@ class GridReader:
 
     # -------------------------------------------------------- numbers and text
 
-    def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
+    def number(self, sheet: _Sheet, row: int, col: int, what: str, into: list[CellProblem] | None = None,
+               field: int | None = None, kind: str = "") -> Decimal | None:
+        """The score in a cell; a cell that holds something else is recorded as a problem in `into` (the
+        unit's list; the reader's own for cells of no unit) and reads as blank."""
         value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        if _is_formula(value):
             return None
-        if isinstance(value, bool):
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): giá trị đúng/sai, không phải điểm số.")
-            return None
-        if isinstance(value, (int, float, Decimal)):
-            return to_decimal(value)
-        if isinstance(value, (datetime.date, datetime.time)):
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): Excel đã hiểu điểm gõ vào thành ngày/giờ "
-                                 f"({value:%d/%m/%Y}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô là Số (Number) rồi nhập lại "
-                                 "điểm.")
-            return None
-        text = str(value).strip()
-        if text == "":
-            return None
-        try:
-            parse_score(text)
-            hint = f"đây là chữ '{text}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
-        except NumberError:
-            hint = f"'{text}' không phải là số"
-        self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
-                             "ô có số đúng sẽ căn phải.")
-        return None
+        score, problem = cell_score(value, L.where(sheet.name, col, row), what, field, kind)
+        if problem is not None:
+            (self.problems if into is None else into).append(problem)
+        return score
 
     @staticmethod
     def text(sheet: _Sheet, row: int, col: int | None) -> str:
@@ -219,7 +202,11 @@ class GridReader:
                 return cset
             bands.append(Band(label, minimum))
         if any(not a.min > b.min for a, b in zip(bands, bands[1:])):
-            self.problems.append(f"{L.CONFIG_SHEET}: các mức xếp loại của {cset.id} phải xếp từ cao xuống thấp.")
+            first = L.where(L.CONFIG_SHEET, col + 1, L.CONFIG_BANDS_FIRST_ROW)
+            self.problems.append(CellProblem(first, ", ".join(f"{b.label} {b.min}" for b in bands),
+                                             f"các mức xếp loại của {cset.id} phải xếp từ cao xuống thấp; hãy sửa "
+                                             "lại (tạm thời dùng các mức của bộ tiêu chí).", "bands-order",
+                                             "Các mức xếp loại"))
             return cset
         return dataclasses.replace(cset, bands=tuple(bands))
 
@@ -234,12 +221,8 @@ class GridReader:
                 raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} ghi trang '{sheet}' nhưng bộ {cset.id} "
                                 f"dùng trang '{section.summary.sheet}'; hãy dùng lại tệp mẫu do xltools tạo.")
             out.append((self.section(section, year), cset))
-        if self.problems:
-            shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
-            more = len(self.problems) - MAX_REPORTED
-            tail = f"\n  … và {more} ô khác." if more > 0 else ""
-            raise ReadError(f"{self.source}: có ô cần sửa (ô điểm không phải là số, hoặc công thức bị gõ đè):"
-                            f"\n{shown}{tail}")
+        if out:  # what Cấu hình holds is about the whole file: listed with the first table
+            out[0][0].problems[:0] = self.problems
         return out
 
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
@@ -253,78 +236,87 @@ class GridReader:
             if unit is not None:
                 units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
+        orphans = [p for key, (_, problems) in survey.items() if key not in {_key(u.name) for u in units}
+                   for p in problems]
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
-                          field_names=[f.name for f in cset.fields])
+                          field_names=[f.name for f in cset.fields], problems=orphans, expects_appraised=True)
 
     def unit(self, section, ws, row, survey, detail) -> Unit | None:
         cset, lay = section.cset, section.summary
         name = self.text(ws, row, lay.name)
-        fields = []
+        fields, problems = [], []
         for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
             s = FieldScores()
             if not lay.field_from_detail(i):
-                s.self = self.number(ws, row, fc.self, f"{name or 'dòng ' + str(row)}, {f.name}, Tự chấm")
-                s.appraised = self.number(ws, row, fc.appraised, f"{name or 'dòng ' + str(row)}, {f.name}, Thẩm định")
+                s.self = self.number(ws, row, fc.self, "Tự chấm", problems, i, "self")
+                s.appraised = self.number(ws, row, fc.appraised, "Thẩm định", problems, i, "appraised")
                 s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
                            "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
-        bonus = self.number(ws, row, lay.bonus, f"{name}, Điểm thưởng") if lay.bonus else None
-        penalty = self.number(ws, row, lay.penalty, f"{name}, Điểm trừ") if lay.penalty else None
+        bonus = self.number(ws, row, lay.bonus, "Điểm thưởng", problems, kind="bonus") if lay.bonus else None
+        penalty = self.number(ws, row, lay.penalty, "Điểm trừ", problems, kind="penalty") if lay.penalty else None
         has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
-        if not name and not has_scores:
+        if not name and not has_scores and not problems:
             return None
-        self.check_formulas(lay, row, name)
+        problems += self.check_formulas(lay, row)
         note = self.text(ws, row, lay.note)
         unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
-                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row))
+                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row), problems=problems)
         for i, s in enumerate(fields):
             if not lay.field_from_detail(i):
                 s.reason = note or None
         key = _key(name)
         if section.survey and key in survey:
-            for i, (value, cell) in survey[key].items():
+            scores, survey_problems = survey[key]
+            for i, (value, cell) in scores.items():
                 fields[i].survey = value
                 fields[i].cells["survey"] = cell
+            unit.problems += survey_problems
         if section.detail and key in detail:
             self.fill_from_detail(section, unit, *detail[key])
         return unit
 
-    def check_formulas(self, lay: L.SummaryLayout, row: int, name: str) -> None:
+    def check_formulas(self, lay: L.SummaryLayout, row: int) -> list[CellProblem]:
         """The computed cells of a unit's row still hold their formulas: a number typed over one shows in
         Excel instead of what the formula computes, and no longer follows the scores."""
         typed = self.typed.get(lay.sheet)
         if typed is None:
-            return
+            return []
         computed = [(fc.survey, "ĐT XHH") for fc in lay.fields if fc.survey] + [
             (lay.self_total, "Tổng tự chấm"), (lay.appraised_total, "Tổng thẩm định"),
             (lay.survey_total, "Tổng ĐT XHH"), (lay.total, "Tổng cộng"), (lay.rank, "Xếp hạng"),
             (lay.class_, "Xếp loại"), (lay.class_after_rule, "Xếp loại sau quy tắc xã")]
+        problems = []
         for col, label in computed:
             value = typed.value(row, col) if col else None
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
-            self.problems.append(
-                f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
-                f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
-                "(hoặc lấy lại từ bản .bak.xlsx).")
+            problems.append(CellProblem(
+                L.where(lay.sheet, col, row), str(value),
+                "ô công thức đã bị gõ đè nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên "
+                "hoặc dưới (hoặc lấy lại từ bản .bak.xlsx).", "formula-overwritten", label))
+        return problems
 
     # -------------------------------------------------------- survey and detail
 
-    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, dict[int, tuple]]:
+    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple[dict[int, tuple], list[CellProblem]]]:
+        """Per unit name: {field index: (score, cell)} and the problems of its cells."""
         ws = self.sheet(lay.sheet)
         out = {}
         for row in range(lay.first_row, ws.max_row + 1):
             name = self.text(ws, row, lay.name)
             if not name or _key(name) in out:  # MATCH in the summary takes the first row too
                 continue
-            out[_key(name)] = {i: (self.number(ws, row, col, f"{name}, {lay.cset.fields[i].name}, ĐT XHH"),
-                                   L.where(lay.sheet, col, row)) for i, col in lay.fields.items()}
+            problems: list[CellProblem] = []
+            scores = {i: (self.number(ws, row, col, "ĐT XHH", problems, i, "survey"), L.where(lay.sheet, col, row))
+                      for i, col in lay.fields.items()}
+            out[_key(name)] = (scores, problems)
         return out
 
-    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple[int, dict]]:
+    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple[int, dict, list[CellProblem]]]:
         ws = self.sheet(lay.sheet)
         out = {}
         k = 0
@@ -334,7 +326,8 @@ class GridReader:
             name = self.text(ws, start, lay.unit)
             if not name or _key(name) in out:
                 continue
-            criteria = {}
+            criteria, problems = {}, []
+            field_index = {f.code: i for i, f in enumerate(lay.cset.fields)}
             for node in lay.nodes:
                 row = start + lay.offsets[node.code]
                 code = ws.value(row, lay.code)
@@ -344,16 +337,17 @@ class GridReader:
                                     "hãy dùng lại tệp mẫu do xltools tạo.")
                 if node.children or node.survey:
                     continue
-                what = f"{name}, tiêu chí {node.code}"
+                what, index = f"tiêu chí {node.code}", field_index.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self=self.number(ws, row, lay.self, f"{what}, Tự chấm"),
-                    appraised=self.number(ws, row, lay.appraised, f"{what}, Thẩm định"),
+                    self=self.number(ws, row, lay.self, f"{what}, Tự chấm", problems, index, "self"),
+                    appraised=self.number(ws, row, lay.appraised, f"{what}, Thẩm định", problems, index, "appraised"),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[_key(name)] = (start, criteria)
+            out[_key(name)] = (start, criteria, problems)
         return out
 
-    def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
+    def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict, problems: list[CellProblem]) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail
+        unit.problems += problems
         unit.criteria = {code: score for code, score in criteria.items()
                          if score.self is not None or score.appraised is not None or score.reason or score.note}
         selfs = criteria_field_scores(unit, cset, "self")
