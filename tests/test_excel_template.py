@@ -84,15 +84,23 @@ def test_recompute_twice_is_recompute_once(so):
     assert so.read_bytes() == once  # nothing new to write: the file is not even saved again
 
 
-def test_text_in_a_score_cell_changes_nothing(so):
+def test_text_in_a_score_cell_is_listed_on_kiem_tra(so):
+    """A word in a score cell does not stop Tính lại xếp hạng: the cell moves with its unit, untouched, and the
+    Kiểm tra sheet names it (as `xltools check` does)."""
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
+    name = wb[lay.sheet].cell(L.FIRST_ROW + 3, lay.name).value
     wb[lay.sheet].cell(L.FIRST_ROW + 3, lay.fields[1].appraised, "tám")
     wb.save(so)
-    before = so.read_bytes()
-    with pytest.raises(macros.MacroError) as failure:
-        macros.tinh_lai_xep_hang(OpenpyxlBook(so))
-    assert so.read_bytes() == before and f"{L.col_letter(lay.fields[1].appraised)}{L.FIRST_ROW + 3}" in str(failure.value)
+    message = macros.tinh_lai_xep_hang(OpenpyxlBook(so))
+    assert "1 lỗi" in message or "lỗi" in message
+    wb = load_workbook(so)
+    row = next(r for r in lay.rows if wb[lay.sheet].cell(r, lay.name).value == name)
+    assert wb[lay.sheet].cell(row, lay.fields[1].appraised).value == "tám"
+    rows = [[c.value for c in r] for r in wb[macros.CHECK_SHEET].iter_rows(min_row=3)]
+    [cell] = [r for r in rows if r[2] == "score-not-number"]
+    assert cell[3] == name and cell[6] == f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{row}"
+    assert "'tám'" in cell[5]
 
 
 def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_path):
@@ -196,18 +204,22 @@ def test_survey_import_adds_a_unit_missing_from_the_survey_sheet(tmp_path, data_
     assert "1 đơn vị" in message and "chưa có điểm ĐT XHH" in message
 
 
-def test_appendix_leaves_the_workbook_alone_and_refuses_bad_input(so, tmp_path):
+def test_appendix_leaves_the_workbook_alone_and_marks_a_draft(so, tmp_path):
+    """Xuất phụ lục follows `xltools publish`: clean → official; errors → DỰ THẢO with the errors listed."""
+    from xltools.publish.draft import DRAFT_MARK
+
     before = so.read_bytes()
     message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl"))
-    assert so.read_bytes() == before and "so_phu_luc.docx" in message
+    assert so.read_bytes() == before and "so_phu_luc.docx" in message and DRAFT_MARK not in message
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
     wb[lay.sheet].cell(L.FIRST_ROW, lay.fields[0].self, "chín")
     wb.save(so)
     before = so.read_bytes()
-    with pytest.raises(macros.MacroError, match="không phải là số"):
-        macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
-    assert so.read_bytes() == before and not (tmp_path / "pl2").exists()
+    message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
+    assert so.read_bytes() == before and message.startswith(DRAFT_MARK)
+    assert f"{lay.sheet}!{L.col_letter(lay.fields[0].self)}{L.FIRST_ROW}" in message and "'chín'" in message
+    assert main(["macro", "xuat-phu-luc", str(so), "-o", str(tmp_path / "pl3")]) == 1
 
 
 def test_survey_import_from_a_long_csv(tmp_path, data_dir):

@@ -59,7 +59,7 @@ def bad_files(tmp_path, data_dir):
         [1, "Sở Tư pháp", "9,000", "8,5", "1.055", "8"]]),
         "so_mo_ho.xlsx", "trang tính 'Phụ lục'", "dòng 5", "ô E5", "1.055", "dấu phẩy thập phân")
     case("words in a score cell", small_table(tmp_path / "chu.xlsx", [[1, "Sở Tư pháp", "chín", "8,5", "8", "8"]]),
-         "chu.xlsx", "ô C5", "'chín' không phải là số")
+         "chu.xlsx", "ô C5", "'chín'", "không phải là số")
     case("date in a score cell", small_table(tmp_path / "ngay.xlsx", [
         [1, "Sở Tư pháp", __import__("datetime").datetime(2024, 5, 9), "8,5", "8", "8"]]),
          "ngay.xlsx", "ô C5", "09/05/2024")
@@ -94,9 +94,9 @@ def corpus(tmp_path, data_dir):
     return bad_files(tmp_path, data_dir)
 
 
+CELL_CASES = ["ambiguous 1.055", "words in a score cell", "date in a score cell"]  # findings, not aborts
 CASES = ["wrong headers", "no score columns", "merged score down two units", "merged score across two columns",
-         "ambiguous 1.055",
-         "words in a score cell", "date in a score cell", "truncated workbook", "text renamed to .xlsx", "empty file",
+         "truncated workbook", "text renamed to .xlsx", "empty file",
          "old .xls renamed", "docx without tables", "truncated docx", "no table in workbook"]
 
 
@@ -113,7 +113,26 @@ def test_message_not_traceback(corpus, capsys, name, command):
 
 
 def test_corpus_covers_every_case(corpus):
-    assert sorted(corpus) == sorted(CASES)
+    assert sorted(corpus) == sorted(CASES + CELL_CASES)
+
+
+@pytest.mark.parametrize("name", CELL_CASES)
+def test_a_cell_that_is_no_number_is_a_finding(corpus, capsys, name):
+    """check reads the whole table: the cell is one error finding (file, sheet, row, cell, text found, fix),
+    exit 1; rank and import still work and say on stderr which cell was read as blank."""
+    import json
+
+    path, expected = corpus[name]
+    code = main(["check", str(path), "--json"])
+    findings = json.loads(capsys.readouterr().out)
+    [cell] = [f for f in findings if f["found"]]
+    assert code == 1 and cell["severity"] == "error" and cell["code"] == "score-not-number"
+    for text in expected:
+        assert text in cell["where"] + " " + cell["message"], (text, cell)
+    for command in ("rank", "import"):
+        code = main([command, str(path)])
+        err = capsys.readouterr().err
+        assert code == 0 and "không đọc được" in err and cell["where"] in err and "Traceback" not in err
 
 
 def test_numbers_as_text_empty_rows_and_text_merged_down_are_read(tmp_path):

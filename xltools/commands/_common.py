@@ -6,9 +6,10 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.checks import SEVERITY_ORDER, Finding, by_severity
+from ..core.checks import SEVERITY_ORDER, by_severity, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
+from ..core.scoring import UnitsTable, is_self_assessment, self_summary
 from ..importers.registry import load
 
 
@@ -42,6 +43,11 @@ def rank_rows(e: Evaluation) -> list[dict]:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
                     "next_class": r.next_class, "set": e.cset.id, "table": e.table.sheet})
+        if is_self_assessment(e.table):  # not a ranking: what the unit has so far and what is missing
+            s = self_summary(r, e.cset)
+            row["self_assessment"] = {"so_far": num(s.so_far), "percent": num(s.percent),
+                                      "points_to_next": num(s.points_to_next), "next_class": s.next_class,
+                                      "survey_missing": num(s.survey_max) if s.survey_total is None else 0.0}
         rows.append(row)
     return rows
 
@@ -57,6 +63,10 @@ def print_json(data) -> None:
 
 
 def print_ranking(e: Evaluation) -> None:
+    if is_self_assessment(e.table):  # one unit's self-assessment: its totals, not a ranking of one
+        print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label})")
+        print(self_assessment_text(e.cset, e.results[0]))
+        return
     d = e.cset.decimals
     print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label}), {len(e.results)} đơn vị")
     rule = e.cset.district_rule
@@ -91,16 +101,12 @@ def print_findings(e: Evaluation) -> None:
             print(f"    {f.label} [{f.code}]: {f.message}{where}")
 
 
-def unreadable_cells(evaluations: list[Evaluation]) -> list[Finding]:
-    """The findings about cells the reader could not take as scores (only those carry what the cell holds)."""
-    return [f for e in evaluations for f in e.findings if f.found]
-
-
-def warn_unreadable(evaluations: list[Evaluation], source) -> None:
-    """Say on stderr which cells were read as blank because they hold no number (rank, import, template)."""
-    cells = unreadable_cells(evaluations)
+def warn_unreadable(tables: list[UnitsTable], source) -> None:
+    """Say on stderr which cells were read as blank because they hold no number (rank, import); `check`
+    lists them as findings."""
+    cells = [p for t in tables for p in t.problems + [p for u in t.units for p in u.problems]]
     if cells:
-        shown = "".join(f"\n  - {f.where}: '{f.found}'" for f in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
+        shown = "".join(f"\n  - {p.where}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
         print(f"Lưu ý: {len(cells)} ô điểm không đọc được nên được coi là để trống:{shown}\n"
               f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
 
@@ -115,7 +121,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id)
         if warn:
-            warn_unreadable(evaluations, args.file)
+            warn_unreadable([e.table for e in evaluations], args.file)
         if args.json:
             print_json([row for e in evaluations for row in rows(e)])
         else:

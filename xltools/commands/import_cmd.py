@@ -17,7 +17,7 @@ from ..importers.batch import ProgressBar, backup_path, consolidate, write_workb
 from ..importers.draft_set import write_draft
 from ..importers.registry import read_tables
 from ..importers.survey import apply_survey, read_survey
-from ._common import print_json
+from ._common import print_json, warn_unreadable
 
 
 def register(sub) -> None:
@@ -86,6 +86,7 @@ def _print_survey(survey) -> None:
 
 def _file(args, path: Path) -> int:
     tables = read_tables(path)
+    warn_unreadable(tables, path)
     rows = []
     for t in tables:
         cset = catalog.get(args.set_id) if args.set_id else (catalog.find(t.province, t.level, t.year)

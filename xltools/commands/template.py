@@ -2,10 +2,13 @@
 appraisal workbook; `xltools template --all -o templates/` regenerates every shipped template."""
 from __future__ import annotations
 
+import copy
+import sys
 from pathlib import Path
 
 from .. import catalog
-from ..core.criteria import CriteriaSet
+from ..core.criteria import LEVELS, CriteriaSet
+from ..core.evaluate import evaluate
 from ..core.names import fold
 from ..core.scoring import UnitsTable
 from ..excel.xlsm import build_xlsm
@@ -31,6 +34,9 @@ def register(sub) -> None:
     p.add_argument("--xlsm", action="store_true",  # issue 4: xltools.excel.xlsm
                    help="tạo tệp có macro (.xlsm) cho Excel trên Windows: hàm CCHC_ và nút macro (xem docs/excel.md)")
     p.add_argument("--all", action="store_true", help="tạo lại mẫu cho mọi bộ tiêu chí có sẵn vào thư mục -o")
+    p.add_argument("--allow-mismatch", "--chap-nhan-khac", dest="allow_mismatch", action="store_true",
+                   help="vẫn dùng --units khi tệp khác cấp, khác năm với bộ tiêu chí hoặc có điểm vượt tối đa, ô không "
+                        "phải là số (mặc định: dừng và báo những gì không khớp)")
     p.set_defaults(run=run)
 
 
@@ -45,7 +51,7 @@ def run(args) -> int:
         raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
-    sections = sections_for(sets, args.units, args.year)
+    sections = sections_for(sets, args.units, args.year, allow_mismatch=args.allow_mismatch)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
     path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised)
     for s in sections:
@@ -70,8 +76,10 @@ def shipped_templates() -> list[tuple[str, list[CriteriaSet]]]:
     return out
 
 
-def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None) -> list[SectionInput]:
-    """Each set with its units: the table of its level in FILE, else the embedded sample's, else none."""
+def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None,
+                 allow_mismatch: bool = False) -> list[SectionInput]:
+    """Each set with its units: the table of its level in FILE, else the embedded sample's, else none.
+    A units table that does not fit its set stops here, unless `allow_mismatch` (then it is only said)."""
     if units_file:
         tables = read_tables(units_file)
         sections = []
@@ -79,6 +87,16 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
             table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
             if table is None:
                 raise ValueError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
+            misfits = mismatches(cset, table)
+            if misfits:
+                text = (f"{Path(units_file).name} ('{table.sheet}') không khớp bộ tiêu chí {cset.id} "
+                        f"({cset.level_label}, năm {', '.join(map(str, cset.years)) or '?'}):"
+                        + "".join(f"\n  - {m}" for m in misfits[:8])
+                        + (f"\n  - … và {len(misfits) - 8} chỗ khác" if len(misfits) > 8 else ""))
+                if not allow_mismatch:
+                    raise ValueError(f"{text}\nHãy chọn đúng tệp đơn vị hoặc đúng bộ tiêu chí (--set); nếu vẫn muốn "
+                                     "dùng tệp này, thêm --allow-mismatch (--chap-nhan-khac).")
+                print(f"Lưu ý (--allow-mismatch): {text}", file=sys.stderr)
             sections.append(SectionInput(cset, table.units, year or _year(cset, table)))
         return sections
     sample = read_tables(demo.sample_path())
@@ -87,6 +105,25 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
         table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)
         sections.append(SectionInput(cset, table.units if table else None, year or _year(cset, table)))
     return sections
+
+
+FIT_CODES = ("score-out-of-range", "score-not-number", "score-as-text", "score-date")
+
+
+def mismatches(cset: CriteriaSet, table: UnitsTable) -> list[str]:
+    """What in a units file does not fit the set: another level or year, scores the set does not allow
+    (above a maximum, negative, not numbers: the same findings as `xltools check`)."""
+    out = []
+    if table.level and table.level != cset.level:
+        out.append(f"bảng là cấp {LEVELS.get(table.level, table.level)}, bộ tiêu chí là cấp {cset.level_label}")
+    if table.year and cset.years and table.year not in cset.years:
+        out.append(f"bảng là năm {table.year}, bộ tiêu chí dùng cho năm {', '.join(map(str, cset.years))}")
+    if len(table.field_names) > len(cset.fields):
+        out.append(f"bảng có {len(table.field_names)} lĩnh vực, bộ tiêu chí có {len(cset.fields)}")
+        return out  # the scores cannot be laid on the set's fields
+    [e] = evaluate([(copy.deepcopy(table), cset)])
+    out += [f"{f.message}" + (f" ({f.where})" if f.where else "") for f in e.findings if f.code in FIT_CODES]
+    return out
 
 
 def _table_for(cset: CriteriaSet, tables: list[UnitsTable], strict: bool) -> UnitsTable | None:

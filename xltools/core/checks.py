@@ -11,7 +11,7 @@ from decimal import Decimal
 from .criteria import CriteriaSet
 from .names import name_key
 from .numbers import format_vn, format_vn_short
-from .scoring import Result, UnitsTable, tolerance, criteria_field_scores
+from .scoring import Result, UnitsTable, tolerance, criteria_field_scores, is_self_assessment, self_summary
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
@@ -44,6 +44,7 @@ LABELS = {
     "district-rule-unavailable": "Chưa áp dụng quy tắc 2/3",
     "appraised-above-self": "Thẩm định cao hơn tự chấm",
     "empty-table": "Bảng trống",
+    "self-assessment": "Biểu tự đánh giá, chưa thẩm định",
     "file-unreadable": "Không đọc được tệp",
 }
 
@@ -92,6 +93,10 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "Bảng không có đơn vị nào; hãy kiểm tra tệp hoặc vùng dữ liệu đã chọn.", table.sheet))
         return out
     by_unit = {id(r.unit): r for r in results}
+    if is_self_assessment(table):
+        unit = table.units[0]
+        out.append(Finding(INFO, "self-assessment", unit.name, "", self_assessment_text(cset, by_unit[id(unit)]),
+                           unit.where))
     _cell_problems(None, table.problems, cset, out)
     _header_maxima(cset, table, out)
     if expect_appraised is None:
@@ -117,6 +122,24 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
 def _add(out, severity, code, unit, field, message, cell=None):
     out.append(Finding(severity, code, unit.name, field, f"{unit.name} – {field + ': ' if field else ''}{message}",
                        cell or unit.where))
+
+
+def self_assessment_text(cset: CriteriaSet, result: Result) -> str:
+    """A one-unit self-assessment in words: what it has, what the survey still has to bring, how far the
+    next class is; never a rank of one or a class computed without the survey."""
+    s, d = self_summary(result, cset), cset.decimals
+    text = (f"{result.unit.name}: biểu tự đánh giá, chưa thẩm định. Tự chấm {format_vn(s.self_total, d)}/{n(s.self_max)} "
+            "điểm")
+    if cset.has_survey and s.survey_total is None:
+        text += f"; chưa có điểm ĐT XHH (tối đa {n(s.survey_max)} điểm), nên chưa xếp hạng, chưa xếp loại"
+    elif s.survey_total is not None:
+        text += f"; ĐT XHH {format_vn(s.survey_total, d)}/{n(s.survey_max)} điểm"
+    text += f". Tạm tính {format_vn(s.so_far, d)}/{n(cset.max_total)}"
+    if s.percent is not None and cset.max_total != 100:
+        text += f" ({format_vn(s.percent, d)}%)"
+    if s.next_class:
+        text += f"; cần thêm {format_vn(s.points_to_next, d)} điểm để đạt mức {s.next_class}"
+    return text + "."
 
 
 def _cell_problems(unit, problems, cset, out):

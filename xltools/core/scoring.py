@@ -186,6 +186,38 @@ def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | 
     return quantize(max(threshold - total, Decimal(0)), cset.decimals), upper.label
 
 
+def is_self_assessment(table: UnitsTable) -> bool:
+    """One unit's self-assessment (Biểu tự đánh giá): self scores only, nothing appraised. It is shown as
+    that unit's totals, never as a ranking of one."""
+    if len(table.units) != 1:
+        return False
+    unit = table.units[0]
+    return (any(f.self is not None for f in unit.fields) and all(f.appraised is None for f in unit.fields)
+            and unit.printed.appraised_total is None and unit.printed.total is None)
+
+
+@dataclass
+class SelfSummary:
+    """A self-assessment as far as it goes: the self total, its share of the maximum, and what the
+    survey still has to bring (its points are missing until the survey is done)."""
+
+    self_total: Decimal
+    self_max: Decimal
+    survey_max: Decimal
+    survey_total: Decimal | None
+    so_far: Decimal  # self + survey present, out of the set's maximum total
+    percent: Decimal | None
+    next_class: str | None
+    points_to_next: Decimal | None
+
+
+def self_summary(result: Result, cset: CriteriaSet) -> SelfSummary:
+    so_far = quantize(result.self_total + (result.survey_total or 0), cset.decimals)
+    need, label = points_to_next(so_far, cset)
+    return SelfSummary(result.self_total, cset.self_max, cset.survey_max, result.survey_total, so_far,
+                       percent_of(so_far, cset), label, need)
+
+
 def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple:
     """(self, appraised, survey, Tổng cộng) for one unit, rounded to the set's decimals."""
     d = cset.decimals

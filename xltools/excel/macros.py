@@ -154,6 +154,8 @@ def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> li
             u.where = moved_where(u.where, rows.table.sheet, rows_map)
             for f in u.fields:
                 f.cells = {k: moved_where(v, rows.table.sheet, rows_map) for k, v in f.cells.items()}
+            for p in u.problems:  # an unreadable cell moves with its unit's row
+                p.where = moved_where(p.where, rows.table.sheet, rows_map)
             u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
         pairs.append((replace(e.table, units=units), e.cset))
     return evaluate(pairs, expect_appraised=True)

@@ -61,6 +61,7 @@ class Rows:
     table: Table
     contents: list[list]
     units: list[Unit | None]  # None: a spare blank row
+    read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
 
     def row_of(self, unit: Unit) -> int:
         return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
@@ -110,8 +111,13 @@ def whole(value, where: str) -> int:
 
 
 def units_table(rows: Rows) -> UnitsTable:
+    """The rows' units as the core's table; a template's keeps what the reader knew (unreadable cells of
+    no unit, notes column, names matched as formulas match them), so the macros check as `xltools check`."""
     t = rows.table
-    return UnitsTable([u for u in rows.units if u is not None], level=t.cset.level, sheet=t.sheet)
+    units = [u for u in rows.units if u is not None]
+    if rows.read is not None:
+        return replace(rows.read, units=units)
+    return UnitsTable(units, level=t.cset.level, sheet=t.sheet)
 
 
 # ---------------------------------------------------------------- workbooks made by `xltools template`
@@ -141,7 +147,7 @@ def template_rows(book: Book) -> list[Rows]:
             row = int(re.search(r"(\d+)$", unit.where)[1])
             if t.first <= row <= t.last:
                 units[row - t.first] = unit
-        out.append(Rows(t, book.read(t.sheet, t.block), units))
+        out.append(Rows(t, book.read(t.sheet, t.block), units, table))
     return out
 
 

@@ -103,7 +103,10 @@ def _excel_text(cell) -> str:
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
-        text = f"{to_decimal(value):f}".replace(".", ",")
+        try:
+            text = f"{to_decimal(value):f}".replace(".", ",")
+        except NumberError:  # NaN, infinity: kept as found, so the table reader reports the cell
+            text = str(value)
     elif isinstance(value, datetime):  # often a score Excel took for a date ('9.5' -> 09/05)
         text = f"{value:%d/%m/%Y}"
     elif isinstance(value, (date, time)):
