@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-
 from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
+
 from xltools import catalog
 from xltools.commands.template import shipped_templates
 from xltools.core.criteria import Band

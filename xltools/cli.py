@@ -11,13 +11,7 @@ import sys
 
 from . import commands
 from .commands._parser import VietnameseArgumentParser
-from .core.criteria import CriteriaError
-from .core.numbers import NumberError
-from .importers.text_tables import ReadError
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as a message, never as a traceback."""
+from .errors import UserError
 
 
 def build_parser() -> VietnameseArgumentParser:
@@ -55,12 +49,12 @@ def user_error_message(exc: BaseException) -> str | None:
     """The Vietnamese message of an input problem the user can fix; None for a defect of ours."""
     if isinstance(exc, OSError):
         return os_error_message(exc)
-    if isinstance(exc, (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError)):
+    if isinstance(exc, UserError):
         return str(exc)
     return None
 
 
-def report_failure(args, exc: BaseException, message: str, code: str) -> None:
+def report_failure(args, message: str, code: str) -> None:
     """A run that ends early: with --json, one JSON error object on stdout (tools always get JSON);
     otherwise the message on stderr."""
     if getattr(args, "json", False):
@@ -87,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         message = user_error_message(exc)
         if message is not None:
-            report_failure(args, exc, message, "file-unreadable")
+            report_failure(args, message, "file-unreadable")
             return 2
         if os.environ.get("XLTOOLS_DEBUG"):  # a defect of ours: say so plainly; the traceback only when asked
             raise
-        report_failure(args, exc, f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Dữ liệu của bạn không bị thay "
+        report_failure(args, f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Dữ liệu của bạn không bị thay "
                        "đổi. Hãy chạy lại với biến môi trường XLTOOLS_DEBUG=1 và gửi nội dung lỗi cho bộ phận CNTT.",
                        "internal-error")
         return 3

@@ -11,10 +11,10 @@ from ..core.criteria import LEVELS, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.names import fold
 from ..core.scoring import UnitsTable
+from ..errors import UserError
 from ..excel.xlsm import build_xlsm
 from ..importers.registry import read_tables
 from ..workbook.builder import SectionInput, build_file
-from . import demo
 
 
 def register(sub) -> None:
@@ -48,7 +48,7 @@ def run(args) -> int:
             print(f"Đã tạo {path}")
         return 0
     if not args.set_ids:
-        raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
+        raise UserError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
     sections = sections_for(sets, args.units, args.year, allow_mismatch=args.allow_mismatch)
@@ -86,7 +86,7 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
         for cset in sets:
             table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
             if table is None:
-                raise ValueError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
+                raise UserError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
             misfits = mismatches(cset, table)
             if misfits:
                 text = (f"{Path(units_file).name} ('{table.sheet}') không khớp bộ tiêu chí {cset.id} "
@@ -94,12 +94,12 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
                         + "".join(f"\n  - {m}" for m in misfits[:8])
                         + (f"\n  - … và {len(misfits) - 8} chỗ khác" if len(misfits) > 8 else ""))
                 if not allow_mismatch:
-                    raise ValueError(f"{text}\nHãy chọn đúng tệp đơn vị hoặc đúng bộ tiêu chí (--set); nếu vẫn muốn "
+                    raise UserError(f"{text}\nHãy chọn đúng tệp đơn vị hoặc đúng bộ tiêu chí (--set); nếu vẫn muốn "
                                      "dùng tệp này, thêm --allow-mismatch (--chap-nhan-khac).")
                 print(f"Lưu ý (--allow-mismatch): {text}", file=sys.stderr)
             sections.append(SectionInput(cset, table.units, year or _year(cset, table)))
         return sections
-    sample = read_tables(demo.sample_path())
+    sample = read_tables(catalog.sample_path())
     sections = []
     for cset in sets:
         table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)

@@ -16,7 +16,7 @@ from .scoring import CellProblem
 RETYPE = "hãy gõ lại điểm bằng số (theo dấu thập phân của máy: ô có số đúng sẽ căn phải)"
 
 
-def cell_score(value, where: str, what: str = "", field: int | None = None,
+def cell_score(value: object, where: str, what: str = "", field: int | None = None,
                kind: str = "") -> tuple[Decimal | None, CellProblem | None]:
     """(score, None) for a number or a blank cell; (None, problem) for anything else."""
     def problem(code: str, found: str, reason: str) -> tuple[None, CellProblem]:

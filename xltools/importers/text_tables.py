@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
+from ..core.checks import KIND_LABEL
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.checks import KIND_LABEL
-from ..core.scoring import CellProblem, FieldScores, HeaderMax, Printed, Unit, UnitsTable
-
-
-class ReadError(ValueError):
-    """A table that cannot be read; the message names the file, the table and the row."""
+from ..core.scoring import CellProblem, FieldScores, HeaderMax, Unit, UnitsTable
+from ..errors import ReadError
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 
 from ..core.checks import ERROR, Finding
+from ..errors import UserError
 
 DRAFT_MARK = "DỰ THẢO"
 DRAFT_NOTE = "DỰ THẢO – bảng điểm còn lỗi, chưa dùng để trình ký"
@@ -17,7 +18,7 @@ MARK_RGB = "C00000"  # dark red, legible in black-and-white print as dark grey
 SHOWN = 30  # errors listed on the terminal; the rest are counted (all are in `xltools check`)
 
 
-class NothingAppraised(ValueError):
+class NothingAppraised(UserError, ValueError):
     """No unit has an appraised score: there is nothing to publish yet (exit 2 in the CLI)."""
 
 

@@ -29,6 +29,7 @@ from functools import cached_property
 from openpyxl.utils import get_column_letter
 
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
+from ..errors import UserError
 
 LAYOUT_VERSION = "xltools-appraisal/1"
 
@@ -397,7 +398,7 @@ def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout
     with the rule and a commune set are in the same workbook."""
     levels = [c.level for c, _ in csets_rows]
     if len(set(levels)) != len(levels):
-        raise ValueError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
+        raise UserError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
     ordered = sorted(csets_rows, key=lambda cu: LEVEL_ORDER.index(cu[0].level)
                      if cu[0].level in LEVEL_ORDER else len(LEVEL_ORDER))
     has_communes = "xa" in levels

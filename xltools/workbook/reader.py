@@ -15,13 +15,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .. import catalog
+from ..core.cell_scores import cell_score
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
-from ..core.cell_scores import cell_score
 from ..core.scoring import CellProblem, CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
-from ..importers.text_tables import ReadError
-from . import layout as L
-from . import setdata
+from ..errors import ReadError
+from . import layout as L, setdata
+
 
 def is_appraisal_workbook(path) -> bool:
     """True when the file has our config sheet with the layout marker."""
@@ -244,10 +244,11 @@ class GridReader:
                           field_names=[f.name for f in cset.fields], problems=orphans, expects_appraised=True)
 
     def unit(self, section, ws, row, survey, detail) -> Unit | None:
-        cset, lay = section.cset, section.summary
+        lay = section.summary
         name = self.text(ws, row, lay.name)
-        fields, problems = [], []
-        for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+        fields: list[FieldScores] = []
+        problems: list[CellProblem] = []
+        for i, fc in enumerate(lay.fields):
             s = FieldScores()
             if not lay.field_from_detail(i):
                 s.self = self.number(ws, row, fc.self, "Tự chấm", problems, i, "self")
@@ -326,7 +327,8 @@ class GridReader:
             name = self.text(ws, start, lay.unit)
             if not name or _key(name) in out:
                 continue
-            criteria, problems = {}, []
+            criteria: dict[str, CriterionScore] = {}
+            problems: list[CellProblem] = []
             field_index = {f.code: i for i, f in enumerate(lay.cset.fields)}
             for node in lay.nodes:
                 row = start + lay.offsets[node.code]
