@@ -68,6 +68,17 @@ def read_workbook(path) -> list[UnitsTable]:
 
 
 def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
+    return grid_reader(path).read()
+
+
+def grid_reader(path) -> GridReader:
+    """The reader over a file's cells: what they show and what they hold (formulas as text)."""
+    path = Path(path)
+    return GridReader(path.name, *load_grids(path))
+
+
+def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
     path = Path(path)
     try:
         # data_only: input cells are constants either way; a formula an appraiser typed into an
@@ -85,7 +96,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         typed = {name: _grid(wb[name]) for name in wb.sheetnames}
     finally:
         wb.close()
-    return GridReader(path.name, grids, typed).read()
+    return grids, typed
 
 
 def _grid(ws) -> list[list]:
