@@ -60,3 +60,64 @@ def test_messages_say_what_to_do():
     units = [full("Sở A", appraised=10, self_=10)]
     f = check_table(SO, UnitsTable(units), score_table(SO, units))[0]
     assert "Sở A" in f.message and "Công tác chỉ đạo" in f.message and "hãy" in f.message
+
+
+# ------------------------------------------------------------------ one precise finding per cell (issue 9)
+
+def test_one_finding_per_invalid_cell_with_a_vietnamese_label():
+    from xltools.core.scoring import OVER_FORMULA, TEXT, CellProblem
+
+    a = full("Sở A")
+    for i, s in enumerate(a.fields):
+        s.cells = {kind: f"Tổng hợp Sở!{kind}{i}" for kind in ("self", "appraised", "survey")}
+    a.fields[1].appraised = None          # "8,5" typed as text: no value, one problem
+    a.problems.append(CellProblem(TEXT, "appraised", "8,5", "Tổng hợp Sở!G8", field=1))
+    a.fields[2].appraised = D(-1)         # negative
+    a.fields[3].self = D(12)              # above the maximum 5
+    a.problems.append(CellProblem(TEXT, "survey", "mười", "ĐT XHH Sở!D9", field=4))
+    a.fields[4].survey = None
+    a.problems.append(CellProblem(OVER_FORMULA, "Tổng cộng", "99", "Tổng hợp Sở!AA8"))
+    b = full("Sở B")
+    units = [a, b]
+    results = score_table(SO, units, expect_fields=True)
+    found = check_table(SO, UnitsTable(units), results, expect_appraised=True)
+    cells = [f.where for f in found if f.unit == "Sở A" and f.severity == "error"]
+    assert len(cells) == len(set(cells)) == 5, found  # one finding per cell, none twice
+    by_code = {f.code: f for f in found if f.unit == "Sở A"}
+    text = next(f for f in found if f.where == "Tổng hợp Sở!G8")
+    assert text.where == "Tổng hợp Sở!G8" and text.field == "Cải cách thể chế"
+    assert "'8,5'" in text.message and "gõ lại 8,5" in text.message and text.label == "Ô điểm không phải số"
+    assert text.text.startswith("Ô điểm không phải số: Sở A – Cải cách thể chế:")
+    assert "'mười'" in [f for f in found if f.where == "ĐT XHH Sở!D9"][0].message
+    assert not any(f.code in ("appraised-missing", "survey-missing") for f in found if f.unit == "Sở A")
+    negative = [f for f in found if f.code == "score-out-of-range" and "âm" in f.message]
+    assert len(negative) == 1 and negative[0].field == "Cải cách thủ tục hành chính"
+    assert by_code["formula-overwritten"].where == "Tổng hợp Sở!AA8" and "'99'" in by_code["formula-overwritten"].message
+    assert {r.unit.name: r.rank for r in results} == {"Sở A": None, "Sở B": 1}
+    assert all(f.label and f.label != f.code for f in found)
+    assert "label" in found[0].as_dict()
+
+
+def test_a_blank_appraised_score_says_the_unit_is_not_ranked():
+    a, b = full("Sở A"), full("Sở B")
+    b.fields[1].appraised = None
+    results = score_table(SO, [a, b], expect_fields=True)
+    (f,) = [f for f in check_table(SO, UnitsTable([a, b]), results, expect_appraised=True)
+            if f.unit == "Sở B" and f.code != "duplicate-survey-row"]
+    assert f.code == "appraised-missing" and f.label == "Thiếu Thẩm định" and "chưa được xếp hạng" in f.message
+
+
+def test_a_survey_name_that_matches_nothing_is_an_error():
+    from xltools.core.scoring import StrayRow
+
+    table = UnitsTable([full("Sở A")], sheet="Tổng hợp Sở", strays=[StrayRow("Sở Tư Phap", "ĐT XHH Sở", "ĐT XHH Sở!B9")])
+    (f,) = check_table(SO, table, score_table(SO, table.units))
+    assert (f.severity, f.code, f.where) == ("error", "name-unmatched", "ĐT XHH Sở!B9")
+    assert "Sở Tư Phap" in f.message and "ĐT XHH Sở" in f.message
+
+
+def test_a_printed_rank_for_an_incomplete_unit_is_flagged():
+    a = full("Sở A", rank=1, class_label="Tốt")
+    a.fields[2].appraised = None
+    got = codes([a, full("Sở B")])
+    assert ("warning", "ranked-incomplete", "Sở A") in got and ("error", "appraised-missing", "Sở A") in got

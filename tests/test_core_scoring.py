@@ -38,7 +38,8 @@ def test_threshold_edges_at_three_decimals():
     so = catalog.get("backan-2024-so")
 
     def total_of(value):
-        u = Unit("X", [FieldScores(appraised=D(value))] + [FieldScores(appraised=D(0)) for _ in range(6)])
+        u = Unit("X", [FieldScores(appraised=D(value), survey=D(0))]
+                 + [FieldScores(appraised=D(0), survey=D(0)) for _ in range(6)])
         return score_table(so, [u])[0]
 
     r = total_of("79.9995")  # rounds to 80,000 at 3 decimals: Tốt
@@ -149,3 +150,84 @@ def test_district_names_match_loosely_in_documents_and_exactly_in_workbooks():
     assert e_huyen.results[0].class_after_rule == "Khá"
     (f,) = [f for f in e_xa.findings if f.code == "district-unknown"]
     assert f.unit == "Xã B" and f.severity == "warning" and "Huyện Ngân Sơn" in f.message
+
+
+# ------------------------------------------------------------------ complete units only are ranked (issue 9)
+
+SO = catalog.get("backan-2024-so")
+
+
+def so_unit(name, appraised=5, survey=1):
+    """A field at most `appraised` (the maxima differ), survey 1 everywhere."""
+    return Unit(name, [FieldScores(self=min(D(appraised), f.max), appraised=min(D(appraised), f.max), survey=D(survey))
+                       for f in SO.fields])
+
+
+def test_an_incomplete_unit_keeps_its_running_totals_but_no_rank_or_class():
+    a, b, c, d = so_unit("A", 8), so_unit("B", 7), so_unit("C", 6), so_unit("D", 5)
+    b.fields[1].appraised = None                      # one field not appraised yet
+    results = score_table(SO, [a, b, c, d], expect_fields=True)
+    by = {r.unit.name: r for r in results}
+    assert by["B"].appraised_total == D(40) and by["B"].total == D(47)  # the running totals are shown
+    assert by["B"].rank is None and by["B"].class_label is None and by["B"].points_to_next is None
+    assert [(g.kind, g.field) for g in by["B"].missing] == [("appraised", "Cải cách thể chế")]
+    assert not by["B"].complete and by["A"].complete
+    # the others are ranked among themselves; the incomplete unit comes last
+    assert [(r.unit.name, r.rank, r.stt) for r in results] == [("A", 1, 1), ("C", 2, 2), ("D", 3, 3), ("B", None, 4)]
+
+
+def test_survey_scores_are_part_of_complete():
+    a, b = so_unit("A"), so_unit("B")
+    for f in b.fields:
+        f.survey = None
+    by = {r.unit.name: r for r in score_table(SO, [a, b], expect_fields=True)}
+    assert by["B"].rank is None and {g.kind for g in by["B"].missing} == {"survey"}
+    assert len(by["B"].missing) == len(SO.fields)
+    assert by["A"].rank == 1
+
+
+def test_a_cell_that_holds_text_makes_the_unit_incomplete():
+    from xltools.core.scoring import TEXT, CellProblem
+
+    a, b = so_unit("A"), so_unit("B", 6)
+    b.fields[2].appraised = None
+    b.problems.append(CellProblem(TEXT, "appraised", "8,5", "Tổng hợp Sở!J8", field=2))
+    by = {r.unit.name: r for r in score_table(SO, [a, b], expect_fields=True)}
+    assert by["B"].rank is None and [(g.kind, g.field, g.cell) for g in by["B"].missing] == [
+        ("invalid", "Cải cách thủ tục hành chính", "Tổng hợp Sở!J8")]  # not also "appraised missing"
+    assert by["A"].rank == 1
+
+
+def test_out_of_range_unranks_in_a_workbook_but_not_in_a_published_document():
+    a, b = so_unit("A"), so_unit("B")
+    b.fields[0].appraised = D(12)  # maximum 9
+    assert {r.unit.name: r.rank for r in score_table(SO, [a, b], expect_fields=True)} == {"A": 1, "B": None}
+    assert {r.unit.name: r.rank for r in score_table(SO, [a, b])} == {"A": 2, "B": 1}  # reported, not unranked
+
+
+def test_a_row_of_totals_only_is_complete_with_its_total():
+    from xltools.core.scoring import Printed
+
+    rows = [Unit("A", [FieldScores() for _ in SO.fields], printed=Printed(total=D(90))),
+            Unit("B", [FieldScores() for _ in SO.fields], printed=Printed(total=D(80)))]
+    assert [r.rank for r in score_table(SO, rows)] == [1, 2]
+
+
+def test_the_district_rule_waits_for_every_commune():
+    """An incomplete commune has no class: the 2/3 rule cannot count it, so the district's class after the
+    rule stays empty and a warning names the communes it waits for."""
+    full_marks = [21.5, 10.5, 25.5, 6.5, 6.5, 8, 21.5]
+    huyen = UnitsTable([unit("Huyện Ngân Sơn", [13, 8, 20, 5, 11, 10, 19], survey=2)], level="huyen")
+    for f in huyen.units[0].fields:
+        f.survey = f.survey if f.survey is not None else D(0)
+    communes = [unit(f"Xã {i}", full_marks, district="Huyện Ngân Sơn") for i in range(3)]
+    communes[2].fields[3].appraised = None
+    evaluations = evaluate([(huyen, HUYEN), (UnitsTable(communes, level="xa"), XA)])
+    (district,) = evaluations[0].results
+    assert district.class_label == "Tốt" and district.class_after_rule is None
+    pending = [f for f in evaluations[0].findings if f.code == "district-rule-pending"]
+    assert len(pending) == 1 and "Xã 2" in pending[0].message and "1/3" in pending[0].message
+    assert not any(f.code == "district-rule-unavailable" for f in evaluations[0].findings)
+    communes[2].fields[3].appraised = D("6.5")
+    evaluations = evaluate([(huyen, HUYEN), (UnitsTable(communes, level="xa"), XA)])
+    assert evaluations[0].results[0].class_after_rule == "Tốt"

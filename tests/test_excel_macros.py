@@ -84,16 +84,14 @@ def test_second_run_does_not_save_again_when_a_finding_has_no_unit_or_cell(tmp_p
     assert path.read_bytes() == before
 
 
-def test_a_failing_input_leaves_the_file_unchanged(workbook):
+def test_text_in_a_score_cell_is_a_finding_not_a_failure(workbook):
     path, table = workbook
     wb = load_workbook(path)
     wb[SHEET].cell(table.first + 2, table.fields[2]["appraised"], "mười chín")
     wb.save(path)
-    before = path.read_bytes()
-    with pytest.raises(macros.MacroError) as failure:
-        recompute(path, table)
-    assert path.read_bytes() == before and not path.with_name("cchc.bak.xlsx").exists()
-    assert "Tổng hợp!J8" in str(failure.value) and "không phải là số" in str(failure.value)
+    recompute(path, table)
+    checks = [r for r in load_workbook(path)[macros.CHECK_SHEET].iter_rows(values_only=True) if r[7] == "score-not-number"]
+    assert len(checks) == 1 and "'mười chín'" in checks[0][5] and "không phải là số" in checks[0][5]
 
 
 def test_backup_is_kept(workbook):

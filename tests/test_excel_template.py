@@ -1,5 +1,4 @@
 """The macros on workbooks made by `xltools template` (the layout contract), through OpenpyxlBook."""
-import os
 import random
 
 import pytest
@@ -72,7 +71,8 @@ def test_recompute_a_template(so, data_dir):
     assert inputs_by_unit(so) == before  # inputs moved with their unit, never edited
     assert "19 đơn vị" in message
     checks = load_workbook(so)[macros.CHECK_SHEET]
-    assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["C"])
+    assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["H"])
+    assert any(c.value == "ĐT XHH giống hệt đơn vị khác" for c in checks["C"])  # the label, in Vietnamese
     assert macros.CHECK_SHEET == L.CHECKS_SHEET
 
 
@@ -83,32 +83,31 @@ def test_recompute_twice_is_recompute_once(so):
     assert so.read_bytes() == once  # nothing new to write: the file is not even saved again
 
 
-def test_text_in_a_score_cell_is_listed_on_kiem_tra(so):
-    """A word in a score cell does not stop Tính lại xếp hạng: the cell moves with its unit, untouched, and the
-    Kiểm tra sheet names it (as `xltools check` does)."""
+def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
+    """Issue 9: the macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
+    its unit is not ranked (the others are, among themselves)."""
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
-    name = wb[lay.sheet].cell(L.FIRST_ROW + 3, lay.name).value
-    wb[lay.sheet].cell(L.FIRST_ROW + 3, lay.fields[1].appraised, "tám")
+    row = L.FIRST_ROW + 3
+    name = wb[lay.sheet].cell(row, lay.name).value
+    wb[lay.sheet].cell(row, lay.fields[1].appraised, "tám")
     wb.save(so)
-    message = macros.tinh_lai_xep_hang(OpenpyxlBook(so))
-    assert "1 lỗi" in message or "lỗi" in message
+    macros.tinh_lai_xep_hang(OpenpyxlBook(so))
     wb = load_workbook(so)
-    row = next(r for r in lay.rows if wb[lay.sheet].cell(r, lay.name).value == name)
-    assert wb[lay.sheet].cell(row, lay.fields[1].appraised).value == "tám"
-    rows = [[c.value for c in r] for r in wb[macros.CHECK_SHEET].iter_rows(min_row=3)]
-    [cell] = [r for r in rows if r[2] == "score-not-number"]
-    assert cell[3] == name and cell[6] == f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{row}"
-    assert "'tám'" in cell[5]
+    ws = wb[lay.sheet]
+    rows = {ws.cell(r, lay.name).value: r for r in range(L.FIRST_ROW, L.FIRST_ROW + 19)}
+    assert ws.cell(rows[name], lay.fields[1].appraised).value == "tám"   # never edited
+    assert rows[name] == L.FIRST_ROW + 18                                  # unranked: after the ranked ones
+    cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{rows[name]}"
+    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if r[6] == cell]
+    assert len(about) == 1 and about[0][2] == "Ô điểm không phải số" and "'tám'" in about[0][5]
 
 
-def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_path):
+def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_path, calc):
     from xltools.engine import libreoffice as lo
 
-    if not lo.available() and os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") != "1":
-        pytest.skip(lo.unavailable_reason())
     macros.tinh_lai_xep_hang(OpenpyxlBook(so))
-    timings = lo.recalc_file(so, tmp_path / "tinh.xlsx")
+    timings = lo.recalc_file(so, tmp_path / "tinh.xlsx", session=calc)
     assert timings["errors"] == 0
     expected = evaluate(load(so))[0].results  # the core on the workbook's own inputs
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary

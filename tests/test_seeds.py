@@ -173,6 +173,7 @@ def test_bacgiang_self_assessment(data_dir):
     # every parent is the sum of its children; survey criteria are scored 0: only the note that this is a
     # self-assessment (shown as such, not as a ranking of one)
     assert [f.code for f in e.findings] == ["self-assessment"]
+    assert r.rank is None and r.class_label is None and r.missing
 
 
 @pytest.mark.parametrize("name", ["phu_luc_backan_2024_so_huyen.txt", "quyet_dinh_backan_2023_xa.txt",

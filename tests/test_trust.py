@@ -75,14 +75,18 @@ def test_check_reports_every_problem_of_a_damaged_table_in_one_run(appraised, tm
     errors = {(f["code"], f["where"]) for f in findings if f["severity"] == "error"}
     sheet = lay.sheet
     assert code == 1
-    assert errors == {("score-not-number", f"{sheet}!{cell(lay.fields[0].appraised, first + 1)}"),
+    # the name typed over (to duplicate a unit) leaves the old unit's survey row matching nothing: said too
+    assert {where for code, where in errors if code == "name-unmatched"} == {f"ĐT XHH Sở!{cell(2, first + 4)}"}
+    assert {e for e in errors if e[0] != "name-unmatched"} == {("score-not-number", f"{sheet}!{cell(lay.fields[0].appraised, first + 1)}"),
                       ("score-out-of-range", f"{sheet}!{cell(lay.fields[1].appraised, first + 2)}"),
                       ("appraised-missing", f"{sheet}!{cell(lay.fields[2].appraised, first + 3)}"),
                       ("duplicate-unit", f"{sheet}!{cell(lay.name, first + 4)}"),
-                      ("score-as-text", f"{sheet}!{cell(lay.fields[2].appraised, first)}")}
-    word = next(f for f in findings if f["code"] == "score-not-number")
-    assert word["found"] == "mười" and word["label"] == "Ô điểm không phải là số" and "gõ lại" in word["message"]
-    assert next(f for f in findings if f["code"] == "score-as-text")["found"] == "13,0"
+                      ("score-not-number", f"{sheet}!{cell(lay.fields[2].appraised, first)}")}
+    word = next(f for f in findings if f["found"] == "mười")
+    assert word["code"] == "score-not-number" and word["label"] == "Ô điểm không phải số"
+    assert "'mười'" in word["message"] and "nhập điểm bằng số" in word["message"]
+    as_text = next(f for f in findings if f["found"] == "13,0")
+    assert "gõ lại 13 bằng dấu thập phân của máy" in as_text["message"]
     # no second, false finding for a cell already reported (the word is not also "missing")
     assert not any(f["code"] == "appraised-missing" and f["where"] == word["where"] for f in findings)
     severities = [f["severity"] for f in findings]
@@ -93,11 +97,11 @@ def test_check_text_lists_errors_first_with_vietnamese_labels(appraised, tmp_pat
     path = damage(appraised, tmp_path / "hong.xlsx")
     code, out, _ = run(capsys, "check", path)
     lines = out.splitlines()
-    assert code == 1 and "5 lỗi" in lines[1]
+    assert code == 1 and "6 lỗi" in lines[1]
     groups = [line.strip() for line in lines if line.startswith("  ") and not line.startswith("    ")]
-    assert groups[0] == "Lỗi (5):" and groups[1].startswith("Cảnh báo (")
-    first = lines[lines.index("  Lỗi (5):") + 1].strip()
-    assert first.startswith("Số lưu dạng chữ [score-as-text]: ")
+    assert groups[0] == "Lỗi (6):" and groups[1].startswith("Cảnh báo (")
+    first = lines[lines.index("  Lỗi (6):") + 1].strip()
+    assert first.startswith("Ô điểm không phải số [score-not-number]: ")
 
 
 def test_check_json_is_json_even_when_the_file_cannot_be_opened(tmp_path, capsys):
@@ -116,8 +120,10 @@ def test_check_equals_the_kiem_tra_sheet(appraised, tmp_path, capsys):
     path = damage(appraised, tmp_path / "hong.xlsx", no_appraisal=(6, 9))
     assert run(capsys, "macro", "tinh-lai", path)[0] == 0
     sheet = load_workbook(path)["Kiểm tra"]
-    rows = [[c.value or "" for c in r] for r in sheet.iter_rows(min_row=3)]
-    on_sheet = sorted((r[0], r[2], r[3], r[4], r[5], r[6]) for r in rows)
+    header = [c.value for c in sheet[2]]
+    rows = [dict(zip(header, [c.value or "" for c in r])) for r in sheet.iter_rows(min_row=3)]
+    on_sheet = sorted((r["Trang"], r["Mã"], r["Đơn vị"], r["Lĩnh vực"], r["Nội dung"], r["Ô"]) for r in rows)
+    assert all(r["Vấn đề"] and r["Vấn đề"] != r["Mã"] for r in rows)  # a Vietnamese label first, the code last
     code, out, _ = run(capsys, "check", path, "--json")
     from_check = sorted((f["table"], f["code"], f["unit"], f["field"], f["message"], f["where"]) for f in json.loads(out))
     assert code == 1 and from_check == on_sheet
@@ -155,7 +161,7 @@ def test_publish_with_errors_is_a_draft_on_every_page(appraised, tmp_path, capsy
     path = damage(appraised, tmp_path / "hong.xlsx")
     out = tmp_path / "ra"
     code, stdout, err = run(capsys, "publish", path, "-o", out, "--report", "--pdf")
-    assert code == 1 and "DỰ THẢO: hong.xlsx còn 5 lỗi" in err
+    assert code == 1 and "DỰ THẢO: hong.xlsx còn 6 lỗi" in err
     lay = summary()
     assert f"{lay.sheet}!{cell(lay.fields[0].appraised, L.FIRST_ROW + 1)}" in err and "'mười'" in err
     for name in ("hong_phu_luc.docx", "hong_bao_cao.docx"):
@@ -264,7 +270,7 @@ def test_template_units_above_the_maxima_stop(tmp_path, capsys):
     units = tmp_path / "vuot.txt"
     units.write_text("\n".join(lines), encoding="utf-8")
     code, _, err = run(capsys, "template", "--set", SET, "--units", units, "-o", tmp_path / "a.xlsx")
-    assert code == 2 and "vuot.txt" in err and "Tự chấm 19 nằm ngoài khoảng 0 đến 9" in err
+    assert code == 2 and "vuot.txt" in err and "Tự chấm 19 vượt điểm tối đa 9" in err
 
 
 def test_a_self_assessment_is_shown_as_one(capsys):

@@ -1,7 +1,6 @@
 """The workbook as a file (no spreadsheet engine): layout contract, openpyxl view, reader, CLI, templates."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,8 +8,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from xltools import catalog
+from xltools.catalog import shipped_templates
 from xltools.cli import main
-from xltools.commands.template import shipped_templates
 from xltools.core.evaluate import evaluate
 from xltools.errors import UserError
 from xltools.importers.registry import load, read_tables
@@ -89,7 +88,11 @@ def test_summary_sheet_in_the_official_layout(tmp_path):
     assert ws["AA5"].value == "Tổng cộng (100)" and ws["AB6"].value == "Xếp hạng"
     assert ws["B7"].value == "Văn phòng UBND tỉnh" and ws["D7"].value == 9 and ws["F7"].value == 8.5
     assert ws["AA7"].value == '=IF(COUNT(Y7)=0,"",ROUND(SUM(Y7,Z7),3))'
-    assert ws["AB7"].value == "=IF(ISNUMBER(AA7),RANK(AA7,'Tổng hợp Sở'!$AA$7:$AA$30,0),\"\")"
+    # the rank ranks the hidden "ranked total" (AJ: Tổng cộng of a complete unit, else ""); an incomplete unit
+    # shows the marker, never a number (issue 9)
+    assert ws["AJ7"].value == '=IF(AND(ISNUMBER(AA7),AI7=""),AA7,"")'
+    assert ws["AB7"].value.startswith("=IF(ISNUMBER(AJ7),RANK(AJ7,'Tổng hợp Sở'!$AJ$7:$AJ$30,0),IF(OR(B7<>\"\",")
+    assert ws["AB7"].value.endswith(',"chưa đủ điểm",""))')
     assert "BandLabel_so" in ws["AC7"].value and "SUMPRODUCT" in ws["AC7"].value
     assert "_xlfn" not in "".join(str(c.value) for row in ws.iter_rows() for c in row)
     # inputs unlocked and styled, formulas locked, the sheet protected without a password
@@ -204,11 +207,11 @@ def test_reader_names_the_cell_of_text_typed_as_a_number(tmp_path):
     ws["E7"] = "19,5"
     ws["G8"] = "mười"
     wb.save(tmp_path / "typed.xlsx")
-    [table] = read_workbook(tmp_path / "typed.xlsx")  # read to its end: each such cell is a problem, not an abort
-    problems = {p.where: p for u in table.units for p in u.problems}
-    assert problems["Tổng hợp Xã!E7"].found == "19,5" and problems["Tổng hợp Xã!E7"].code == "score-as-text"
-    assert problems["Tổng hợp Xã!G8"].found == "mười" and problems["Tổng hợp Xã!G8"].code == "score-not-number"
-    assert table.units[0].fields[0].self is None  # text never counts, not even as 0
+    [table] = read_workbook(tmp_path / "typed.xlsx")  # the whole table is read: the cells are the units' problems
+    a, b = table.units
+    assert [(p.kind, p.what, p.found, p.cell, p.field) for p in a.problems] == [
+        ("text", "appraised", "19,5", "Tổng hợp Xã!E7", 0)]
+    assert b.name == "" and [(p.found, p.cell) for p in b.problems] == [("mười", "Tổng hợp Xã!G8")]
 
 
 def test_other_spreadsheets_are_not_taken_for_appraisal_workbooks(tmp_path):
@@ -236,10 +239,10 @@ def test_template_command(tmp_path, capsys, data_dir):
     assert load_workbook(tmp_path / "p.xlsx")["Tổng hợp Sở"].protection.password
 
 
-def test_demo_writes_the_workbook(tmp_path, capsys):
-    assert main(["demo", "-o", str(tmp_path)]) == 0
-    assert is_appraisal_workbook(tmp_path / "bang_tham_dinh_mau.xlsx")
-    shutil.rmtree(tmp_path)
+def test_demo_writes_the_workbook(demo_out):
+    code, _, out = demo_out
+    assert code == 0
+    assert is_appraisal_workbook(out / "bang_tham_dinh_mau.xlsx")
 
 
 # ------------------------------------------------------------------ sets that are not shipped
@@ -285,7 +288,8 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
 EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
-              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM"}
+              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
+              "SUBSTITUTE"}
 
 
 def test_formulas_use_only_functions_every_engine_knows():

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
 
 from xltools import catalog
-from xltools.commands.template import shipped_templates
+from xltools.catalog import shipped_templates
 from xltools.core.criteria import Band
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import Printed, UnitsTable, apply_district_rule, score_table, tolerance
@@ -22,17 +22,12 @@ from xltools.engine import libreoffice as lo
 from xltools.importers.registry import read_tables
 from xltools.workbook import layout as L
 from xltools.workbook.builder import SectionInput, build_file
+from xltools.workbook.formulas import INCOMPLETE
 from xltools.workbook.reader import read_workbook_with_sets
 
 REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
 pytestmark = pytest.mark.skipif(not lo.available() and not REQUIRED,
                                 reason=f"LibreOffice không có sẵn: {lo.unavailable_reason()}")
-
-
-@pytest.fixture(scope="module")
-def calc():
-    with lo.CalcSession() as session:
-        yield session
 
 
 def blank_template(tmp_path, sets_rows, name="t.xlsx"):
@@ -55,7 +50,22 @@ def assert_matches_core(rows, results, cset):
         assert got == want, f"{cset.id} {row.name}: Calc {got} != core {want}"
         if row.percent is not None:
             assert as_decimal(row.percent, d) == r.percent
+        assert_check_names_gaps(row, r)
+
+
+def assert_check_names_gaps(row, result):
+    """The Kiểm tra cell is empty for a complete unit; for an incomplete one it names each field the core
+    finds without Thẩm định, and the missing ĐT XHH; its rank cell is then not a number."""
+    if result.complete:
         assert row.check == "", f"{row.name}: {row.check}"
+        return
+    assert row.rank == INCOMPLETE and row.class_label == "", (row.name, row.rank, row.class_label)
+    for gap in result.missing:
+        if gap.kind == "appraised":
+            assert "Thiếu Thẩm định:" in row.check and gap.field in row.check.split("Thiếu Thẩm định:")[1], \
+                (row.name, gap, row.check)
+        if gap.kind == "survey":
+            assert "Thiếu ĐT XHH" in row.check, (row.name, gap, row.check)
 
 
 # ------------------------------------------------------------------ every shipped set
@@ -134,8 +144,9 @@ def test_a_commune_whose_district_is_typed_differently_is_flagged(calc, tmp_path
             doc.set_value(lay.sheet, cell(lay.district, lay.first_row + i), district)
         doc.recalc()
         flags = [doc.get(lay.sheet, cell(lay.check, lay.first_row + i)) for i in range(3)]
-    assert flags[0] == "" and flags[2] == ""  # same text but for case: COUNTIFS finds it; a blank row
-    assert flags[1] == "Tên huyện không có trên trang Tổng hợp Huyện: hãy gõ đúng như trang đó."
+    # same text but for case: COUNTIFS finds it (no scores yet: what is missing); a blank row says nothing
+    assert "Huyện không khớp" not in flags[0] and flags[2] == ""
+    assert "Huyện không khớp: tên huyện không có trên trang Tổng hợp Huyện, hãy gõ đúng như trang đó." in flags[1]
 
 
 def test_editing_a_band_reclasses_everyone(calc, tmp_path):
@@ -228,16 +239,25 @@ def test_text_and_out_of_range_are_flagged_not_zero(calc, tmp_path):
         doc.set_value(sl.sheet, cell(sl.fields[0], sl.first_row), "abc")  # survey row of the last unit
         doc.recalc()
         assert doc.errors() == []
-        checks = [r.check for r in read_rows(doc, section, 3)]
-        assert "chữ thay cho số" in checks[0]
-        assert "ngoài khoảng" in checks[1]
-        assert f"Kiểm tra trang {sl.sheet}" in checks[2]
-        assert "chữ thay cho số" in doc.get(sl.sheet, cell(sl.check, sl.first_row))
+        rows = read_rows(doc, section, 3)
+        checks = [r.check for r in rows]
+        # one precise message for the text (quoting it), no false "out of range" for the same cell
+        assert checks[0] == "Ô điểm không phải số: Chỉ đạo, điều hành – Thẩm định ghi '8,5', hãy gõ lại bằng số."
+        assert checks[1] == "Điểm ngoài khoảng: Thể chế – Thẩm định vượt tối đa 8,5."
+        assert checks[2] == f"Xem cột Kiểm tra trang {sl.sheet}."
+        assert doc.get(sl.sheet, cell(sl.check, sl.first_row)) == \
+            "Ô điểm không phải số: Chỉ đạo, điều hành – ĐT XHH ghi 'abc', hãy gõ lại bằng số."
+        assert [r.rank for r in rows] == [INCOMPLETE] * 3 and [r.class_label for r in rows] == [""] * 3
         saved = doc.save_as(tmp_path / "typed.xlsx")
-    [(table, _)] = read_workbook_with_sets(saved)  # read to its end: each such cell is one problem
-    found = {p.where: p.found for u in table.units for p in u.problems}
-    assert found[f"{lay.sheet}!{cell(f0.appraised, lay.first_row)}"] == "8,5"
-    assert found[f"{sl.sheet}!{cell(sl.fields[0], sl.first_row)}"] == "abc"
+    # the core reads the whole table: each cell is one finding, and no unit is ranked
+    (e,) = evaluate(read_workbook_with_sets(saved))
+    assert [r.rank for r in e.results] == [None] * 3
+    errors = {f.where: f for f in e.findings if f.severity == "error"}
+    assert errors[f"{lay.sheet}!{cell(f0.appraised, lay.first_row)}"].code == "score-not-number"
+    assert "'8,5'" in errors[f"{lay.sheet}!{cell(f0.appraised, lay.first_row)}"].message
+    assert errors[f"{lay.sheet}!{cell(lay.fields[1].appraised, lay.first_row + 1)}"].code == "score-out-of-range"
+    assert errors[f"{sl.sheet}!{cell(sl.fields[0], sl.first_row)}"].code == "score-not-number"
+    assert len(errors) == 3
 
 
 def test_text_in_the_detail_is_flagged(calc, tmp_path):
@@ -253,7 +273,7 @@ def test_text_in_the_detail_is_flagged(calc, tmp_path):
         doc.set_value(dl.sheet, cell(dl.appraised, row), "0,5")
         doc.recalc()
         assert doc.errors() == []
-        assert "chữ thay cho số" in doc.get(dl.sheet, cell(dl.check, dl.block_start(1)))
+        assert "Ô điểm không phải số" in doc.get(dl.sheet, cell(dl.check, dl.block_start(1)))
         assert f"Kiểm tra trang {dl.sheet}" in read_rows(doc, section, 2)[0].check
 
 

@@ -13,6 +13,7 @@ from xltools.core.criteria import CriteriaSet, from_dict
 from xltools.core.numbers import quantize, to_decimal
 from xltools.core.scoring import CriterionScore, FieldScores, Unit, criteria_field_scores
 from xltools.workbook import layout as L
+from xltools.workbook.formulas import INCOMPLETE, RULE_PENDING
 
 
 def cell(col: int, row: int) -> str:
@@ -144,14 +145,16 @@ def as_decimal(value, decimals: int) -> Decimal | None:
 
 
 def as_rank(value) -> int | None:
-    if value in (None, ""):
+    """A rank read from Calc; an incomplete unit's marker (formulas.INCOMPLETE, never a number) is None."""
+    if value in (None, "", INCOMPLETE):
         return None
-    assert float(value).is_integer()
+    assert isinstance(value, float) and value.is_integer(), f"expected a rank, got {value!r}"
     return int(value)
 
 
 def as_label(value) -> str | None:
-    return value or None
+    """A class read from Calc; blank, or the district rule waiting for its communes (RULE_PENDING), is None."""
+    return None if value in (None, "", RULE_PENDING) else value
 
 
 def odd_set():

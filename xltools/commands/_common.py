@@ -104,9 +104,9 @@ def print_findings(e: Evaluation) -> None:
 def warn_unreadable(tables: list[UnitsTable], source) -> None:
     """Say on stderr which cells were read as blank because they hold no number (rank, import); `check`
     lists them as findings."""
-    cells = [p for t in tables for p in t.problems + [p for u in t.units for p in u.problems]]
+    cells = [p for t in tables for u in t.units for p in u.problems]
     if cells:
-        shown = "".join(f"\n  - {p.where}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
+        shown = "".join(f"\n  - {p.cell}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
         print(f"Lưu ý: {len(cells)} ô điểm không đọc được nên được coi là để trống:{shown}\n"
               f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
 

@@ -11,14 +11,23 @@ from decimal import Decimal
 
 from .criteria import CriteriaSet
 from .names import name_key
-from .numbers import format_vn, format_vn_short
+from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
+    BOOL,
+    DATE,
+    INVALID,
+    MISSING_APPRAISED,
+    MISSING_SURVEY,
+    NO_TOTAL,
+    OVER_FORMULA,
     CellProblem,
     HeaderMax,
     Result,
     Unit,
     UnitsTable,
+    communes_of,
     criteria_field_scores,
+    in_range,
     is_self_assessment,
     self_summary,
     tolerance,
@@ -28,44 +37,48 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
 SEVERITY_ORDER = (ERROR, WARNING, INFO)  # how findings are listed to a person: errors first
 
-# What a person reads first on each finding's line; the code stays the stable name tools use (--json).
+KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
+TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
+               "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
+
+# The Vietnamese label of each code: the first words a user reads (the code stays for --json and tools).
 LABELS = {
-    "score-not-number": "Ô điểm không phải là số",
-    "score-as-text": "Số lưu dạng chữ",
-    "score-date": "Điểm bị hiểu thành ngày",
+    "appraised-missing": "Thiếu Thẩm định",
+    "survey-missing": "Thiếu ĐT XHH",
+    "unit-not-appraised": "Chưa thẩm định",
+    "score-not-number": "Ô điểm không phải số",
     "formula-overwritten": "Công thức bị gõ đè",
     "score-out-of-range": "Điểm ngoài khoảng",
-    "appraised-missing": "Thiếu điểm Thẩm định",
-    "survey-missing": "Thiếu điểm ĐT XHH",
     "unit-missing-name": "Thiếu tên đơn vị",
-    "duplicate-unit": "Trùng đơn vị",
+    "name-unmatched": "Tên không khớp",
+    "ranked-incomplete": "Xếp hạng khi chưa đủ điểm",
     "total-mismatch": "Tổng sai",
     "rank-mismatch": "Xếp hạng sai",
     "class-mismatch": "Xếp loại sai",
     "class-unknown": "Xếp loại không có trong bộ tiêu chí",
-    "criteria-sum-mismatch": "Tổng tiêu chí sai",
-    "criterion-unknown": "Mã tiêu chí lạ",
-    "survey-criterion-scored": "Tiêu chí ĐT XHH có điểm tự chấm",
-    "header-max-mismatch": "Điểm tối đa ở tiêu đề sai",
-    "reason-missing": "Thiếu lý do thẩm định",
-    "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "stt-mismatch": "STT sai",
-    "duplicate-survey-row": "Điểm ĐT XHH trùng dòng",
-    "district-unknown": "Huyện không khớp",
-    "district-rule-unavailable": "Chưa áp dụng quy tắc 2/3",
-    "appraised-above-self": "Thẩm định cao hơn tự chấm",
+    "order-mismatch": "Chưa theo thứ tự xếp hạng",
+    "duplicate-unit": "Trùng đơn vị",
+    "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
+    "reason-missing": "Thiếu lý do",
+    "appraised-above-self": "Thẩm định cao hơn Tự chấm",
+    "header-max-mismatch": "Điểm tối đa ở tiêu đề khác bộ tiêu chí",
+    "criterion-unknown": "Tiêu chí không có trong bộ",
+    "survey-criterion-scored": "Tiêu chí ĐT XHH có điểm",
+    "criteria-sum-mismatch": "Tổng tiêu chí sai",
     "empty-table": "Bảng trống",
+    "district-rule-unavailable": "Chưa áp dụng quy tắc 2/3",
+    "district-rule-pending": "Quy tắc 2/3 chờ đủ điểm cấp xã",
+    "district-unknown": "Huyện không khớp",
     "self-assessment": "Biểu tự đánh giá, chưa thẩm định",
     "file-unreadable": "Không đọc được tệp",
+    "internal-error": "Lỗi của chương trình",
 }
 
 
 def label(code: str) -> str:
     """The Vietnamese label of a finding's code (the code itself for a code not listed yet)."""
     return LABELS.get(code, code)
-KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
-TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
-               "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
 
 
 @dataclass
@@ -76,14 +89,19 @@ class Finding:
     field: str
     message: str
     where: str = ""
-    found: str = ""  # the cell's content, for a cell that could not be read
+    label: str = ""  # Vietnamese label of the code (LABELS): what a user reads first
+    found: str = ""  # what a cell that holds no score holds (cell problems only)
 
-    @property
-    def label(self) -> str:
-        return label(self.code)
+    def __post_init__(self) -> None:
+        self.label = self.label or label(self.code)
 
     def as_dict(self) -> dict[str, str]:
-        return dict(asdict(self), label=self.label)
+        return asdict(self)
+
+    @property
+    def text(self) -> str:
+        """The line a user reads: the Vietnamese label, then the message."""
+        return f"{self.label}: {self.message}"
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
@@ -108,18 +126,14 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
         unit = table.units[0]
         out.append(Finding(INFO, "self-assessment", unit.name, "", self_assessment_text(cset, by_unit[id(unit)]),
                            unit.where))
-    _cell_problems(None, table.problems, cset, out)
     _header_maxima(cset, table, out)
-    if expect_appraised is None:
-        expect_appraised = table.expects_appraised
     for position, unit in enumerate(table.units, start=1):
         result = by_unit[id(unit)]
-        _cell_problems(unit, unit.problems, cset, out)
         # A row of totals only (a result table) expects no field scores; a row with some appraised
         # fields, or any row of a workbook (expect_appraised=True), expects them all.
         expects = expect_appraised if expect_appraised is not None else any(
-            f.appraised is not None for f in unit.fields) or any(p.kind == "appraised" for p in unit.problems)
-        _scores(cset, table, unit, expects, out)
+            f.appraised is not None for f in unit.fields)
+        _scores(cset, table, unit, result, expects, out)
         _printed_totals(cset, unit, result, out)
         _printed_rank_class(cset, unit, result, position, out)
         if unit.criteria:
@@ -127,6 +141,7 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
     _order(table, by_unit, out)
     _duplicates(table, out)
     _same_survey_rows(cset, table, out)
+    _strays(table, out)
     return out
 
 
@@ -154,40 +169,21 @@ def self_assessment_text(cset: CriteriaSet, result: Result) -> str:
     return text + "."
 
 
-def _cell_problems(unit: Unit | None, problems: list[CellProblem], cset: CriteriaSet, out: list[Finding]) -> None:
-    """One error per cell the reader could not take as a score: what it holds and the fix (`where`: the cell)."""
-    for p in problems:
-        field = cset.fields[p.field].name if p.field is not None and p.field < len(cset.fields) else p.what
-        head = ", ".join(x for x in (field, p.what if p.what != field else "") if x)
-        name = unit.name if unit is not None else ""
-        text = f"{name + ' – ' if name else ''}{head + ': ' if head else ''}ô ghi '{p.found}': {p.reason}"
-        out.append(Finding(ERROR, p.code, name, field, text, p.where, p.found))
-
-
-def _unreadable(unit: Unit, index: int, kind: str) -> bool:
-    """The field's cell of that kind was reported as unreadable (no second finding saying it is blank)."""
-    return any(p.field == index and p.kind == kind for p in unit.problems)
-
-
-def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, expect_appraised: bool, out: list[Finding]) -> None:
+def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, expect_appraised: bool,
+            out: list[Finding]) -> None:
+    """One finding per cell: a cell that holds no score, a score outside 0..max, a blank Thẩm định or
+    ĐT XHH that keeps the unit from being ranked (Result.missing); never two for the same cell."""
     if not unit.name.strip():
         out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
-    for index, (f, s) in enumerate(zip(cset.fields, unit.fields)):
+    for problem in unit.problems:
+        _cell_problem(cset, unit, problem, out)
+    bad = {(p.field, p.what) for p in unit.problems}
+    for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):
-            if value is not None and not (0 <= value <= top):
-                _add(out, ERROR, "score-out-of-range", unit, f.name,
-                     f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(top)} (điểm tối đa); "
-                     "hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.", s.cells.get(kind))
-        if expect_appraised and s.appraised is None and not _unreadable(unit, index, "appraised"):
-            _add(out, ERROR, "appraised-missing", unit, f.name,
-                 "chưa có điểm Thẩm định; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào).",
-                 s.cells.get("appraised"))
-        if cset.has_survey and f.survey_max and s.survey is None and not _unreadable(unit, index, "survey") and any(
-                x.survey is not None for u in table.units for x in u.fields):
-            _add(out, WARNING, "survey-missing", unit, f.name,
-                 "chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH).")
+            if value is not None and not in_range(value, top) and (i, kind) not in bad:
+                _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
         if s.self is not None and s.appraised is not None and s.appraised != s.self:
             if table.has_reasons and not (s.reason or "").strip():
                 _add(out, WARNING, "reason-missing", unit, f.name,
@@ -198,9 +194,98 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, expect_appraised: 
                      f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self)}); "
                      "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
-        if value is not None and limit is not None and not (0 <= value <= limit):
-            _add(out, ERROR, "score-out-of-range", unit, label,
-                 f"{label} {n(value)} nằm ngoài khoảng 0 đến {n(limit)}; hãy nhập lại.")
+        if value is not None and limit is not None and not in_range(value, limit):
+            _out_of_range(unit, label, label, value, limit, out)
+    _missing(cset, table, unit, result, expect_appraised, out)
+
+
+UNRANKED = "đơn vị chưa được xếp hạng, xếp loại cho đến khi đủ điểm"
+
+
+def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, expect_appraised: bool,
+             out: list[Finding]) -> None:
+    """The blank scores of an incomplete unit: a Thẩm định per field, the ĐT XHH per field (one finding
+    when the unit has none at all). A document row with nothing appraised yet (a self-assessment)
+    gets one note instead."""
+    appraised = [g for g in result.missing if g.kind == MISSING_APPRAISED]
+    survey = [g for g in result.missing if g.kind == MISSING_SURVEY]
+    if not appraised and not survey:
+        return
+    anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
+    if not expect_appraised and not anything_appraised and is_self_assessment(table):
+        return  # the self-assessment note (check_table) says it, with its totals
+    if not expect_appraised and not anything_appraised:
+        what = "Thẩm định" + (" và ĐT XHH" if survey else "")
+        _add(out, INFO, "unit-not-appraised", unit, "",
+             f"chưa có điểm {what} nào (bảng tự chấm hoặc chưa thẩm định); {UNRANKED}.")
+        return
+    for g in appraised:
+        detail = " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)" if _from_detail(cset, unit, g.field) else ""
+        _add(out, ERROR, "appraised-missing", unit, g.field,
+             f"chưa có điểm Thẩm định{detail}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào); "
+             f"{UNRANKED}.", g.cell or None)
+    survey_fields = [f for f in cset.fields if f.survey_max > 0]
+    if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
+        sheet = " (không thấy tên đơn vị trên trang ĐT XHH, hoặc dòng của đơn vị còn trống)" if table.exact_names else ""
+        _add(out, ERROR, "survey-missing", unit, "ĐT XHH",
+             f"chưa có điểm ĐT XHH nào{sheet}; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.")
+        return
+    for g in survey:
+        _add(out, ERROR, "survey-missing", unit, g.field,
+             f"chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.", g.cell or None)
+
+
+def _from_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> bool:
+    f = next((f for f in cset.fields if f.name == field_name), None)
+    return bool(unit.criteria) and f is not None and any(c.code == f.code for c in cset.criteria)
+
+
+def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
+                  out: list[Finding], cell: str | None = None) -> None:
+    what = f"điểm {kind_label} {n(value)}"
+    why = "là số âm" if value < 0 else f"vượt điểm tối đa {n(top)}"
+    _add(out, ERROR, "score-out-of-range", unit, field,
+         f"{what} {why}, nằm ngoài khoảng 0 đến {n(top)}; hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.",
+         cell)
+
+
+def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Finding]) -> None:
+    """One finding for a cell that holds no usable score: what it holds and how to retype it."""
+    if p.criterion:
+        node = cset.criteria_by_code().get(p.criterion)
+        field = f"{p.criterion} {node.name}" if node else p.criterion
+    elif p.field is not None and p.field < len(cset.fields):
+        field = cset.fields[p.field].name
+    else:
+        field = p.what
+    kind = KIND_LABEL.get(p.what, p.what)
+    if p.kind == OVER_FORMULA:
+        _add(out, ERROR, "formula-overwritten", unit, field,
+             f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "
+             "cùng cột ở dòng trên hoặc dưới (hoặc lấy lại từ bản .bak.xlsx); đơn vị chưa được xếp hạng, xếp loại "
+             "cho đến khi sửa.", p.cell or None)
+        out[-1].found = p.found
+        return
+    if p.kind == DATE:
+        why = (f"Excel đã hiểu điểm gõ vào thành ngày/giờ ({p.found}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô "
+               "là Số (Number) rồi nhập lại điểm")
+    elif p.kind == BOOL:
+        why = f"ô ghi giá trị đúng/sai ({p.found}), không phải điểm số; hãy nhập lại điểm bằng số"
+    elif p.reason:  # the reader's own reason ("1.055": a decimal point or a thousands group?)
+        why = f"ô ghi '{p.found}': {p.reason.rstrip('.')}"
+    else:
+        try:
+            value = parse_score(p.found)
+        except NumberError:
+            value = None
+        if value is not None:
+            why = (f"ô ghi chữ '{p.found}', không phải số (Excel coi là chữ khi dấu thập phân gõ vào khác cài đặt "
+                   f"của máy); hãy xóa ô rồi gõ lại {n(value)} bằng dấu thập phân của máy (8,5 hoặc 8.5): số đúng "
+                   "sẽ căn phải")
+        else:
+            why = f"ô ghi '{p.found}', không phải là số; hãy nhập điểm bằng số (nhập 0 nếu đơn vị không đạt điểm nào)"
+    _add(out, ERROR, "score-not-number", unit, field, f"điểm {kind}: {why}; {UNRANKED}.", p.cell or None)
+    out[-1].found = p.found
 
 
 def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Finding]) -> None:
@@ -232,6 +317,11 @@ def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Fin
 
 def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position: int, out: list[Finding]) -> None:
     p = unit.printed
+    if (p.rank is not None or p.class_label) and not result.complete:
+        shown = ", ".join(x for x in (f"hạng {p.rank}" if p.rank is not None else "", p.class_label or "") if x)
+        _add(out, WARNING, "ranked-incomplete", unit, "Xếp hạng",
+             f"bảng ghi {shown} nhưng đơn vị chưa đủ điểm ({describe_gaps(result)}), nên chưa thể xếp hạng, xếp "
+             "loại; hãy nhập đủ điểm rồi tính lại.")
     if p.rank is not None and result.rank is not None and p.rank != result.rank:
         _add(out, ERROR, "rank-mismatch", unit, "Xếp hạng",
              f"in hạng {p.rank} nhưng với tổng {n(result.total)} đơn vị đứng hạng {result.rank}; hãy sửa Xếp hạng.")
@@ -257,7 +347,7 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
     best_so_far = None
     for unit in table.units:
         total = by_unit[id(unit)].total
-        if total is None:
+        if total is None or by_unit[id(unit)].rank is None:  # an incomplete unit has no place in the order
             continue
         if best_so_far is not None and total > best_so_far[1]:
             _add(out, WARNING, "order-mismatch", unit, "Thứ tự",
@@ -265,6 +355,15 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
                  "bảng chưa theo thứ tự xếp hạng, hãy sắp xếp lại (Tính lại xếp hạng).")
         if best_so_far is None or total < best_so_far[1]:
             best_so_far = (unit.name, total)
+
+
+def _strays(table: UnitsTable, out: list[Finding]) -> None:
+    for stray in table.strays:
+        out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
+                           f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang "
+                           f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "
+                           "cột TÊN ĐƠN VỊ của trang tổng hợp (chữ hoa, chữ thường và khoảng trắng thừa không "
+                           "quan trọng).", stray.where))
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
@@ -353,14 +452,46 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
                      "hãy kiểm tra lại.")
 
 
-def district_rule_notes(cset: CriteriaSet, districts: list[Result]) -> list[Finding]:
-    """One note listing the districts whose class could not be checked against their communes."""
-    missing = [d.unit.name for d in districts if d.class_after_rule is None]
-    if not cset.district_rule or not missing:
+def district_rule_notes(cset: CriteriaSet, districts: list[Result], communes: list[Result] | None = None,
+                        key: Callable[[str], str] = name_key) -> list[Finding]:
+    """Districts whose class could not be checked against their communes: one warning per district
+    whose rule waits for incomplete communes (naming them), one note listing the districts without
+    communes. An incomplete district has its own findings and no class to check."""
+    if not cset.district_rule:
         return []
-    return [Finding(INFO, "district-rule-unavailable", "", "Xếp loại sau quy tắc cấp xã",
-                    "Chưa có kết quả xếp loại của UBND cấp xã cho: " + ", ".join(missing)
-                    + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp.")]
+    out: list[Finding] = []
+    none = []
+    for d in districts:
+        if d.class_after_rule is not None or d.class_label is None:
+            continue
+        mine = communes_of(d, communes or [], key)
+        waiting = [c.unit.name for c in mine if c.class_label is None]
+        if waiting:
+            _add(out, WARNING, "district-rule-pending", d.unit, "Xếp loại sau quy tắc cấp xã",
+                 f"chưa áp dụng được quy tắc 2/3 vì {len(waiting)}/{len(mine)} xã trực thuộc chưa đủ điểm "
+                 f"({', '.join(waiting)}); hãy nhập đủ điểm cho các xã này.")
+        elif not mine:
+            none.append(d.unit.name)
+    if none:
+        out.append(Finding(INFO, "district-rule-unavailable", "", "Xếp loại sau quy tắc cấp xã",
+                           "Chưa có kết quả xếp loại của UBND cấp xã cho: " + ", ".join(none)
+                           + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp."))
+    return out
+
+
+GAP_WORDS = {MISSING_APPRAISED: "thiếu Thẩm định", MISSING_SURVEY: "thiếu ĐT XHH", INVALID: "ô điểm sai",
+             NO_TOTAL: "thiếu tổng điểm"}
+
+
+def describe_gaps(result: Result) -> str:
+    """What an incomplete unit lacks, as the Kiểm tra column says it:
+    'thiếu Thẩm định: Cải cách thể chế, Cải cách tài chính công; thiếu ĐT XHH: …'."""
+    groups: dict[str, list[str]] = {}
+    for g in result.missing:
+        names = groups.setdefault(g.kind, [])
+        if g.field and g.field not in names:
+            names.append(g.field)
+    return "; ".join(GAP_WORDS[kind] + (": " + ", ".join(names) if names else "") for kind, names in groups.items())
 
 
 def unknown_districts(communes: list[Result], district_names: list[str], key: Callable[[str], str]) -> list[Finding]:

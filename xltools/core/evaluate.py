@@ -29,10 +29,13 @@ def fit_fields(table: UnitsTable, cset: CriteriaSet) -> None:
 
 
 def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool | None = None) -> list[Evaluation]:
+    """`expect_appraised`: every unit is being appraised (a workbook) and needs all its field scores to be
+    complete (scoring.gaps); None: True for an appraisal workbook (exact_names), else each row as it is."""
     evaluations = []
     for table, cset in pairs:
         fit_fields(table, cset)
-        evaluations.append(Evaluation(table, cset, score_table(cset, table.units), []))
+        expect = expect_appraised if expect_appraised is not None else (True if table.exact_names else None)
+        evaluations.append(Evaluation(table, cset, score_table(cset, table.units, expect), []))
     # A workbook's formulas match a commune's district by exact text; the core must count the same way.
     key = exact_key if any(table.exact_names for table, _ in pairs) else name_key
     communes = [r for e in evaluations if e.cset.level == "xa" for r in e.results]
@@ -40,9 +43,10 @@ def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool
     for e in evaluations:
         if e.cset.district_rule and e.cset.level == "huyen":
             apply_district_rule(e.results, communes, e.cset, key)
-        e.findings = check_table(e.cset, e.table, e.results, expect_appraised)
+        expect = expect_appraised if expect_appraised is not None else (True if e.table.exact_names else None)
+        e.findings = check_table(e.cset, e.table, e.results, expect)
         if e.cset.district_rule and e.cset.level == "huyen":
-            e.findings += district_rule_notes(e.cset, e.results)
+            e.findings += district_rule_notes(e.cset, e.results, communes, key)
         if e.cset.level == "xa" and districts:
             e.findings += unknown_districts(e.results, [d.unit.name for d in districts], key)
     return evaluations

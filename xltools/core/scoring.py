@@ -15,6 +15,40 @@ from .numbers import quantize
 
 
 @dataclass
+class CellProblem:
+    """A cell of a unit whose content cannot be taken as it stands: text where a score goes ("8,5" typed
+    as text, "mười"), a date, or a number typed over a formula. The unit is incomplete until it is fixed.
+
+    `what` is the score kind ("self", "appraised", "survey", "bonus", "penalty") or, for a formula
+    typed over, the column's label ("Tổng cộng", "Xếp hạng"); `field` indexes the set's fields (None:
+    a cell of the unit itself); `criterion` is the code when the cell is in the criteria detail."""
+
+    kind: str  # TEXT, DATE, BOOL or OVER_FORMULA
+    what: str
+    found: str  # the cell's content, as text
+    cell: str = ""  # "Sheet!F12"
+    field: int | None = None
+    criterion: str = ""
+    reason: str = ""  # why the text is no number, when the reader knows better than "not a number" ("1.055")
+
+
+TEXT, DATE, BOOL, OVER_FORMULA = "text", "date", "bool", "over-formula"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a unit is not complete (Result.missing): a blank Thẩm định or ĐT XHH of a field, a score
+    outside 0..max, a cell that holds no score, or no total at all."""
+
+    kind: str  # MISSING_APPRAISED, MISSING_SURVEY, INVALID, NO_TOTAL
+    field: str = ""  # the field's name ("" for the unit as a whole)
+    cell: str = ""
+
+
+MISSING_APPRAISED, MISSING_SURVEY, INVALID, NO_TOTAL = "appraised", "survey", "invalid", "total"
+
+
+@dataclass
 class FieldScores:
     """One field (lĩnh vực) of one unit; None is a blank cell, never 0."""
 
@@ -50,21 +84,6 @@ class Printed:
 
 
 @dataclass
-class CellProblem:
-    """A cell the reader could not take as a score (a word, a number stored as text, a date, a value
-    core/numbers refuses) or a formula cell typed over. It is kept to be reported as one finding; the
-    score stays None (blank, never 0), so the unit is incomplete until the cell is fixed."""
-
-    where: str  # "Tổng hợp!F12", "bang.xlsx, Phụ lục I, dòng 5, ô C5"
-    found: str  # the content as the reader saw it
-    reason: str  # what is wrong and how to retype it (Vietnamese)
-    code: str = "score-not-number"  # the finding's code (see core/checks.py LABELS)
-    what: str = ""  # what the cell is: "Cải cách thể chế, Thẩm định"
-    field: int | None = None  # the field's index when the cell is a field's score
-    kind: str = ""  # "self", "appraised", "survey", … when known
-
-
-@dataclass
 class Unit:
     name: str
     fields: list[FieldScores]
@@ -74,7 +93,7 @@ class Unit:
     printed: Printed = dc_field(default_factory=Printed)
     where: str = ""  # where the unit's row is in its source, for messages
     criteria: dict[str, CriterionScore] = dc_field(default_factory=dict)
-    problems: list[CellProblem] = dc_field(default_factory=list)  # its cells that could not be read
+    problems: list[CellProblem] = dc_field(default_factory=list)  # cells that hold no usable score
 
 
 @dataclass
@@ -85,6 +104,16 @@ class HeaderMax:
     kind: str  # "self", "appraised", "survey", "total"
     value: Decimal
     where: str = ""
+
+
+@dataclass
+class StrayRow:
+    """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary: its
+    scores count nowhere until the name is fixed."""
+
+    name: str
+    sheet: str
+    where: str  # "ĐT XHH Sở!B9"
 
 
 @dataclass
@@ -100,8 +129,7 @@ class UnitsTable:
     header_maxima: list[HeaderMax] = dc_field(default_factory=list)
     field_names: list[str] = dc_field(default_factory=list)  # as the document wrote them
     exact_names: bool = False  # a workbook: its formulas match names as exact text (names.exact_key)
-    problems: list[CellProblem] = dc_field(default_factory=list)  # unreadable cells of no unit (Cấu hình, …)
-    expects_appraised: bool | None = None  # a workbook: every unit row is to be appraised (checks.check_table)
+    strays: list[StrayRow] = dc_field(default_factory=list)  # rows of other sheets that match no unit
 
 
 @dataclass
@@ -118,6 +146,11 @@ class Result:
     points_to_next: Decimal | None = None
     next_class: str | None = None
     stt: int | None = None
+    missing: list[Gap] = dc_field(default_factory=list)  # empty: complete, ranked and classed
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 # ---------------------------------------------------------------- rules
@@ -235,17 +268,85 @@ def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple[Decimal | None, Decimal 
     return self_total, appraised, survey, total
 
 
-def score_table(cset: CriteriaSet, units: list[Unit]) -> list[Result]:
-    """Results in rank order (ties keep the input order); stt is the position in that order."""
+def in_range(value: Decimal, top: Decimal | None) -> bool:
+    return top is None or 0 <= value <= top
+
+
+def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bool | None = None) -> list[Gap]:
+    """What keeps a unit from being ranked and classed; empty when it is complete.
+
+    A unit is complete when every field has its Thẩm định (every scored leaf of the detail, where the
+    unit has one) and, where the field has survey points, its ĐT XHH, and no cell of the unit holds
+    text or a date where a score goes. `expect_fields` (an appraisal workbook, as `check_table`'s
+    expect_appraised): every unit needs all its field scores, and a score outside 0..max keeps it
+    out too until it is retyped. A published document may print totals instead of field scores:
+    there a kind whose fields are all blank is covered by its printed total (or by Tổng cộng), a
+    score outside 0..max is reported (checks.py) but does not unrank what the document ranked.
+    """
+    names = [f.name for f in cset.fields]
+    bad = {(p.field, p.what) for p in unit.problems}
+    out = [Gap(INVALID, names[p.field] if p.field is not None and p.field < len(names) else p.what, p.cell)
+           for p in unit.problems]
+    strict = bool(expect_fields)
+    p = unit.printed
+    fields = list(zip(cset.fields, unit.fields))
+    appraised_printed = not strict and (p.appraised_total is not None or p.total is not None) \
+        and all(s.appraised is None for _, s in fields)
+    survey_printed = not strict and (p.survey_total is not None or (p.total is not None and all(
+        s.survey is None for _, s in fields)))
+    if not strict and not fields or not strict and appraised_printed and survey_printed and not unit.criteria:
+        return out + ([Gap(NO_TOTAL, "", unit.where)] if total is None else [])
+    leaves_missing = _leaves_missing(unit, cset)
+    for i, (f, s) in enumerate(fields):
+        if (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
+            out.append(Gap(MISSING_APPRAISED, f.name, s.cells.get("appraised", "")))
+        if cset.has_survey and f.survey_max > 0 and s.survey is None and (i, "survey") not in bad \
+                and not survey_printed:
+            out.append(Gap(MISSING_SURVEY, f.name, s.cells.get("survey", "")))
+        if strict:
+            for kind, top in (("self", f.max), ("appraised", f.max), ("survey", f.survey_max)):
+                value = getattr(s, kind)
+                if value is not None and not in_range(value, top):
+                    out.append(Gap(INVALID, f.name, s.cells.get(kind, "")))
+    if strict:
+        for extra, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"),
+                                    (unit.penalty, cset.penalty_max, "Điểm trừ")):
+            if extra is not None and not in_range(extra, limit):
+                out.append(Gap(INVALID, label))
+    if not out and total is None:
+        out.append(Gap(NO_TOTAL, "", unit.where))
+    return out
+
+
+def _leaves_missing(unit: Unit, cset: CriteriaSet) -> set[str]:
+    """Codes of the fields whose detail (when the unit has one) still has a scored leaf without Thẩm định."""
+    if not unit.criteria:
+        return set()
+    out = set()
+    for top in cset.criteria:
+        leaves = [leaf for leaf in top.walk() if not leaf.children and not leaf.survey]
+        if any((unit.criteria.get(leaf.code) or CriterionScore()).appraised is None for leaf in leaves):
+            out.add(top.code)
+    return out
+
+
+def score_table(cset: CriteriaSet, units: list[Unit], expect_fields: bool | None = None) -> list[Result]:
+    """Results in rank order (ties keep the input order); stt is the position in that order.
+
+    Only complete units (`gaps`) are ranked and classed, among themselves; an incomplete unit keeps
+    its running totals, with rank, class and points to the next class None, and `missing` saying why.
+    Incomplete units come after the ranked ones, in input order."""
     results = []
     for unit in units:
         self_total, appraised, survey, total = unit_totals(unit, cset)
         percent = percent_of(total, cset)
-        label = classify(band_basis_value(total, percent, cset), cset)
-        need, next_label = points_to_next(total, cset)
-        results.append(Result(unit, self_total, appraised, survey, total, percent,
-                              class_label=label, points_to_next=need, next_class=next_label))
-    for result, rank in zip(results, ranks([r.total for r in results])):
+        result = Result(unit, self_total, appraised, survey, total, percent,
+                        missing=gaps(unit, cset, total, expect_fields))
+        if result.complete:
+            result.class_label = classify(band_basis_value(total, percent, cset), cset)
+            result.points_to_next, result.next_class = points_to_next(total, cset)
+        results.append(result)
+    for result, rank in zip(results, ranks([r.total if r.complete else None for r in results])):
         result.rank = rank
     order = sorted(range(len(results)), key=lambda i: (results[i].rank is None, results[i].rank or 0, i))
     ordered = [results[i] for i in order]
@@ -264,18 +365,25 @@ def district_rule_class(district_class: str, commune_classes: list[str], cset: C
     return labels[min(index + 1, len(labels) - 1)]
 
 
+def communes_of(district: Result, communes: list[Result], key: Callable[[str], str] = name_key) -> list[Result]:
+    """The communes whose district column names this district (by `key`)."""
+    name = key(district.unit.name)
+    return [c for c in communes if c.unit.district and key(c.unit.district) == name]
+
+
 def apply_district_rule(districts: list[Result], communes: list[Result], cset: CriteriaSet,
                         key: Callable[[str], str] = name_key) -> list[Result]:
     """Fill class_after_rule for each district that has communes in `communes`, matching a commune's
-    district to a district's name by `key` (name_key for documents, exact_key for a workbook)."""
-    by_district: dict[str, list[str]] = {}
-    for c in communes:
-        if c.unit.district and c.class_label:
-            by_district.setdefault(key(c.unit.district), []).append(c.class_label)
+    district to a district's name by `key` (name_key for documents, exact_key for a workbook).
+
+    The rule counts every commune of the district, so it waits for all of them: while one of them is
+    incomplete (not classed), or the district itself is, class_after_rule stays None
+    (checks.district_rule_notes says which communes it waits for)."""
     for d in districts:
-        classes = by_district.get(key(d.unit.name))
-        d.class_after_rule = (district_rule_class(d.class_label, classes, cset)
-                              if classes and d.class_label else None)
+        classes = [c.class_label for c in communes_of(d, communes, key)]
+        classed = [c for c in classes if c]
+        d.class_after_rule = (district_rule_class(d.class_label, classed, cset)
+                              if classes and d.class_label and len(classed) == len(classes) else None)
     return districts
 
 

@@ -172,7 +172,7 @@ def lost_criteria(codes, values, set_id, as_text=False) -> list[list]:
 
 def finding_text(finding) -> str:
     where = f" ({finding.where})" if finding.where else ""
-    return f"[{SEVERITY_LABEL[finding.severity]}] {finding.message}{where}"
+    return f"[{SEVERITY_LABEL[finding.severity]}] {finding.text}{where}"
 
 
 def table_findings(rows, set_id) -> list[list]:
@@ -197,6 +197,6 @@ def table_findings(rows, set_id) -> list[list]:
             setattr(layout, attr, None)
     units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(layout, i, r, r)) is not None]
     (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
-    # one range cannot hold the communes: the note that the district rule could not be applied is noise here
-    findings = [f for f in e.findings if f.code != "district-rule-unavailable"]
+    # one range cannot hold the communes: notes on the district rule are noise here
+    findings = [f for f in e.findings if f.code not in ("district-rule-unavailable", "district-rule-pending")]
     return column([finding_text(f) for f in findings] or [NO_FINDINGS])

@@ -35,7 +35,8 @@ from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
 CHECK_SHEET = "Kiểm tra"
-CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
+# The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
+CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
 
 class MacroError(UserError, ValueError):
@@ -170,8 +171,7 @@ def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> li
             u.where = moved_where(u.where, rows.table.sheet, rows_map)
             for f in u.fields:
                 f.cells = {k: moved_where(v, rows.table.sheet, rows_map) for k, v in f.cells.items()}
-            for p in u.problems:  # an unreadable cell moves with its unit's row
-                p.where = moved_where(p.where, rows.table.sheet, rows_map)
+            u.problems = [replace(p, cell=moved_where(p.cell, rows.table.sheet, rows_map)) for p in u.problems]
             u.printed = replace(u.printed, stt=None, rank=None, class_label=None, class_after_rule=None)
         pairs.append((replace(e.table, units=units), e.cset))
     return evaluate(pairs, expect_appraised=True)
@@ -218,9 +218,10 @@ def check_sheet(findings) -> list[list]:
     """The Kiểm tra sheet's cells. An empty text is None: a cell cannot hold "" apart from empty (openpyxl
     and Excel read it back as None), and `holds` must find the sheet unchanged on a second run."""
     rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
-    rows += [[sheet, SEVERITY_LABEL[f.severity], f.code, f.unit, f.field, f.message, f.where] for sheet, f in findings]
+    rows += [[sheet, SEVERITY_LABEL[f.severity], f.label, f.unit, f.field, f.message, f.where, f.code]
+             for sheet, f in findings]
     if not findings:
-        rows.append([None, None, None, None, None, NO_FINDINGS, None])
+        rows.append([None, None, None, None, None, NO_FINDINGS, None, None])
     return [[None if v == "" else v for v in row] + [None] * (len(CHECK_HEADER) - len(row)) for row in rows]
 
 

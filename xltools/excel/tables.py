@@ -13,7 +13,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
-from ..core.scoring import FieldScores, Printed, Unit, UnitsTable
+from ..core.scoring import BOOL, TEXT, CellProblem, FieldScores, Printed, Unit, UnitsTable
 from ..workbook import layout as L
 from ..workbook.reader import GridReader  # the reader over cell grids: files and Excel alike
 from .book import Book, BookError, is_formula
@@ -77,11 +77,25 @@ def read_rows(book: Book, table: Table) -> Rows:
 
 
 def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
+    problems: list[CellProblem] = []
+
     def at(column):
         return values[column - 1] if column else None
 
     def number(column, label):
         return score(at(column), f"{table.cell(row, column)} ({label})") if column else None
+
+    def score_cell(column, kind, field=None):
+        """A score the appraiser typed: text there (even "8,5") is what Excel does not count, a problem of the
+        unit, as the workbook's own Kiểm tra column sees it."""
+        value = at(column)
+        if column is None or blank(value):
+            return None
+        if isinstance(value, (bool, str)) or not isinstance(value, (int, float)):
+            problems.append(CellProblem(BOOL if isinstance(value, bool) else TEXT, kind, text(value),
+                                        table.cell(row, column), field))
+            return None
+        return number(column, KIND_LABEL.get(kind, kind))
 
     def typed_only(column, label):
         """Printed totals, rank, class: only what a person typed; formulas agree with the rules by design."""
@@ -89,19 +103,20 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
 
     name = text(at(table.name))
     fields = []
-    for f, columns in zip(table.cset.fields, table.fields):
-        scores = FieldScores(**{kind: number(col, f"{f.label}, {KIND_LABEL[kind]}") for kind, col in columns.items()})
+    for i, columns in enumerate(table.fields):
+        scores = FieldScores(**{kind: score_cell(col, kind, i) for kind, col in columns.items()})
         scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
         fields.append(scores)
-    if not name and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
+    if not name and not problems and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
         return None
     printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
     for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):
         if column and not is_formula(typed[column - 1]) and not blank(at(column)):
             setattr(printed, attr, whole(at(column), table.cell(row, column)) if attr == "rank" else text(at(column)))
     district = text(at(table.district)) or None
-    return Unit(name, fields, district=district, bonus=number(table.bonus, "Điểm thưởng"),
-                penalty=number(table.penalty, "Điểm trừ"), printed=printed, where=table.cell(row, table.name))
+    bonus, penalty = score_cell(table.bonus, "bonus"), score_cell(table.penalty, "penalty")
+    return Unit(name, fields, district=district, bonus=bonus, penalty=penalty, printed=printed,
+                where=table.cell(row, table.name), problems=problems)
 
 
 def whole(value, where: str) -> int:

@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
-from ..core.checks import KIND_LABEL
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.scoring import CellProblem, FieldScores, HeaderMax, Unit, UnitsTable
+from ..core.scoring import TEXT, CellProblem, FieldScores, HeaderMax, Unit, UnitsTable
 from ..errors import ReadError
 
 
@@ -225,8 +224,8 @@ def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, 
     try:
         return parse_score(cell)
     except NumberError as exc:
-        unit.problems.append(CellProblem(cell_where(table, where, line, index, label), exc.text, exc.reason,
-                                         "score-not-number", KIND_LABEL.get(kind, label), field, kind))
+        unit.problems.append(CellProblem(TEXT, kind or label, exc.text, cell_where(table, where, line, index, label),
+                                         field, reason=exc.reason))
         return None
 
 

@@ -24,7 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from .. import catalog
-from ..core.criteria import CriteriaSet, class_rank
+from ..core.checks import LABELS
+from ..core.criteria import LEVELS, CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
@@ -242,6 +243,9 @@ def _summary_headers(ws, section: L.Section) -> None:
         _header(ws, r, lay.detail_row, "Dòng chi tiết")
     if lay.survey_row:
         _header(ws, r, lay.survey_row, "Dòng ĐT XHH")
+    _header(ws, r, lay.key, "Tên để so khớp")
+    _header(ws, r, lay.gaps, "Chưa đủ điểm vì")
+    _header(ws, r, lay.ranked_total, "Tổng cộng được xếp hạng")
     ws.row_dimensions[r].height = 60
     ws.row_dimensions[r + 1].height = 45
 
@@ -257,7 +261,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
     _title_block(ws, section, year, decision, lay.print_last_col)
     _summary_headers(ws, section)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
-    total_range = lay.column_range(lay.total)
+    ranked_range = lay.column_range(lay.ranked_total)
     name_width = _name_width(units)
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
@@ -306,8 +310,14 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
             _put(ws, row, lay.percent, _f(F.percent(c(lay.total), cset)), f"xl_total_{d}")
             if cset.bands_basis == "percent":
                 basis = c(lay.percent)
-        _put(ws, row, lay.rank, _f(F.rank(c(lay.total), total_range)), "xl_center")
-        _put(ws, row, lay.class_, _f(F.class_of(basis, names["BandLabel"], names["BandMin"])), "xl_center")
+        _put(ws, row, lay.key, _f(F.name_key(c(lay.name))), "xl_center")
+        _put(ws, row, lay.gaps, _f(_summary_gaps(section, row)), "xl_flag")
+        _put(ws, row, lay.ranked_total, _f(F.ranked_total(c(lay.total), c(lay.gaps))), f"xl_total_{d}")
+        key = c(lay.ranked_total)
+        unit_cells = [c(col) for col, _ in lay.number_input_cols()]
+        _put(ws, row, lay.rank, _f(F.rank(key, ranked_range, F.is_unit(c(lay.name), unit_cells))), "xl_center")
+        _put(ws, row, lay.class_, _f(f'IF(ISNUMBER({key}),{F.class_of(basis, names["BandLabel"], names["BandMin"])},"")'),
+             "xl_center")
         _put(ws, row, lay.order, _f(F.class_order(c(lay.class_), names["BandLabel"], names["BandOrder"])), "xl_center")
         if lay.class_after_rule:
             cl = communes.summary
@@ -317,12 +327,20 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
         reasons = [f.reason for k, f in enumerate(unit.fields) if f.reason and not lay.field_from_detail(k)] \
             if unit and with_appraised else []
         _put(ws, row, lay.note, "; ".join(dict.fromkeys(reasons)) or None, "xl_in_text")
+        key_cell = _cell(lay.key, row, absolute_col=True)
         if lay.detail_row:
-            _put(ws, row, lay.detail_row, _f(F.match_row(name, section.detail.unit_range())), "xl_center")
+            dl = section.detail
+            _put(ws, row, lay.detail_row, _f(F.match_row(key_cell, dl.column_range(dl.key))), "xl_center")
         if lay.survey_row:
             sl = section.survey
-            _put(ws, row, lay.survey_row, _f(F.match_row(name, sl.column_range(sl.name))), "xl_center")
-        _put(ws, row, lay.check, _f(_summary_check(section, row, districts)), "xl_flag")
+            _put(ws, row, lay.survey_row, _f(F.match_row(key_cell, sl.column_range(sl.key))), "xl_center")
+        _put(ws, row, lay.check, _f(f"TRIM({c(lay.gaps)}&{_summary_others(section, row, districts)})"), "xl_flag")
+    if section.survey:
+        sl = section.survey
+        flags = sl.column_range(sl.unmatched)
+        _put(ws, L.TITLE_ROWS[-1], lay.check,
+             _f(f'IF(SUM({flags})=0,"","{LABELS["name-unmatched"]}: "&SUM({flags})&" tên trên trang {sl.sheet} '
+                f'không khớp đơn vị nào của trang này; xem cột Kiểm tra trang {sl.sheet}.")'), "xl_flag")
     _summary_formats(ws, section)
     widths = {lay.stt: 5, lay.name: name_width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
@@ -349,31 +367,59 @@ def _name_width(units) -> float:
     return min(max(24, longest * 1.05 + 2), 48)
 
 
-def _summary_check(section: L.Section, row: int, districts: L.Section | None = None) -> str:
+def _summary_gaps(section: L.Section, row: int) -> str:
+    """What keeps the unit of `row` from being ranked (scoring.gaps), "" when it is complete or the row is
+    blank: one message per invalid score cell, the fields without Thẩm định or ĐT XHH, and a pointer to
+    the ĐT XHH or detail sheet's Kiểm tra when a cell there is wrong. Labels are the core's (LABELS)."""
+    cset, lay = section.cset, section.summary
+    c = lambda col: _cell(col, row)  # noqa: E731
+    inputs = []
+    for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+        if not lay.field_from_detail(i):
+            inputs += [(c(fc.self), f.max, f"{f.label} – Tự chấm"), (c(fc.appraised), f.max, f"{f.label} – Thẩm định")]
+    for col, top, label in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
+        if col and top is not None:
+            inputs.append((c(col), top, label))
+    parts = [F.cell_flags(inputs, LABELS["score-not-number"], LABELS["score-out-of-range"])]
+    appraised = []
+    for i, (f, fc) in enumerate(zip(cset.fields, lay.fields)):
+        blank = f'{c(fc.appraised)}=""'
+        if lay.field_from_detail(i):
+            dl, pos = section.detail, c(lay.detail_row)
+            leaves = f'IF({pos}="",FALSE,INDEX({dl.column_range(dl.blank_leaves)},{pos}+{dl.offsets[f.code]})>0)'
+            blank = f"OR({blank},{leaves})"
+        appraised.append((blank, f.name))
+    parts.append(F.listed(LABELS["appraised-missing"], appraised))
+    if lay.survey_row:
+        sl, pos = section.survey, c(lay.survey_row)
+        survey = F.listed(LABELS["survey-missing"], [(f'{c(fc.survey)}=""', f.name)
+                                                     for f, fc in zip(cset.fields, lay.fields) if fc.survey])
+        parts.append(f'IF({pos}="","{LABELS["survey-missing"]}: không thấy tên đơn vị trên trang {sl.sheet}. ",'
+                     f'{survey}&IF(INDEX({sl.column_range(sl.check)},{pos})<>"",'
+                     f'"Xem cột Kiểm tra trang {sl.sheet}. ",""))')
+    if lay.detail_row:
+        dl, pos = section.detail, c(lay.detail_row)
+        parts.append(f'IF({pos}="","",IF(INDEX({dl.column_range(dl.check)},{pos})<>"",'
+                     f'"Xem cột Kiểm tra trang {dl.sheet}. ",""))')
+    unit = F.is_unit(c(lay.name), [c(col) for col, _ in lay.number_input_cols()])
+    return f'IF({unit},{"&".join(parts)},"")'
+
+
+def _summary_others(section: L.Section, row: int, districts: L.Section | None = None) -> str:
+    """The Kiểm tra messages that do not keep a unit from being ranked: a district or a detail block
+    that matches nothing."""
     lay = section.summary
-    cells = [(_cell(col, row), maximum) for col, maximum in lay.number_input_cols()]
     parts = []
-    if cells:
-        parts.append((f"{F.text_count([c for c, _ in cells])}>0", "Có ô điểm nhập chữ thay cho số."))
-        parts.append((f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa."))
     if lay.district and districts:
         district, dl = _cell(lay.district, row), districts.summary
         parts.append((f'AND({district}<>"",COUNTIFS({dl.column_range(dl.name)},{district})=0)',
-                      f"Tên huyện không có trên trang {dl.sheet}: hãy gõ đúng như trang đó."))
-    name = _cell(lay.name, row)
-    if lay.survey_row:
-        sl = section.survey
-        pos = _cell(lay.survey_row, row)
-        check_range = sl.column_range(sl.check)
-        parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {sl.sheet}."))
-        parts.append((f'IF({pos}="",FALSE,INDEX({check_range},{pos})<>"")', f"Xem cột Kiểm tra trang {sl.sheet}."))
+                      f"{LABELS['district-unknown']}: tên huyện không có trên trang {dl.sheet}, hãy gõ đúng như "
+                      "trang đó."))
     if lay.detail_row:
         dl = section.detail
-        pos = _cell(lay.detail_row, row)
-        parts.append((f'AND({name}<>"",{pos}="")', f"Không thấy tên đơn vị trên trang {dl.sheet}."))
-        parts.append((f'IF({pos}="",FALSE,INDEX({dl.column_range(dl.check)},{pos})<>"")',
-                      f"Xem cột Kiểm tra trang {dl.sheet}."))
-    return f"TRIM({F.messages(parts)})"
+        parts.append((f'AND({_cell(lay.name, row)}<>"",{_cell(lay.detail_row, row)}="")',
+                      f"Không thấy tên đơn vị trên trang {dl.sheet}."))
+    return F.messages(parts)
 
 
 def _cf(ws, sqref: str, formula: str, stop: bool = True, **style) -> None:
@@ -415,16 +461,17 @@ def _summary_formats(ws, section: L.Section) -> None:
 # ---------------------------------------------------------------- survey sheet
 
 def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
-    cset, lay = section.cset, section.survey
+    cset, lay, summary = section.cset, section.survey, section.summary
     d = cset.decimals
-    last = lay.last_col
+    last = lay.check  # the last visible column
     _put(ws, 1, 1, f"ĐIỂM ĐIỀU TRA XÃ HỘI HỌC – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
          "xl_title")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     _put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
     _put(ws, L.LEGEND_ROW, 1, "Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống "
-                              f"hệt cột TÊN ĐƠN VỊ trên trang {section.summary.sheet}; thứ tự dòng không quan trọng.",
+                              f"cột TÊN ĐƠN VỊ trên trang {section.summary.sheet} (chữ hoa, chữ thường và khoảng trắng "
+                              "thừa không quan trọng); thứ tự dòng không quan trọng.",
          "xl_legend")
     r = L.HEADER_ROWS[0]
     _header(ws, r, lay.stt, "STT")
@@ -434,6 +481,8 @@ def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
         _header(ws, r, col, f.name, 1, [f"ĐT XHH ({format_vn_short(f.survey_max)})"])
     _header(ws, r, lay.total, "Tổng", 1, [f"ĐT XHH ({format_vn_short(cset.survey_max)})"])
     _header(ws, r, lay.check, "Kiểm tra")
+    _header(ws, r, lay.key, "Tên để so khớp")
+    _header(ws, r, lay.unmatched, "Tên không khớp")
     ws.row_dimensions[r].height = 60
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
@@ -445,9 +494,14 @@ def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
             _put(ws, row, col, _num(scores and scores.survey), f"xl_in_{d}")
             cells.append((_cell(col, row), cset.fields[k].survey_max))
         _put(ws, row, lay.total, _f(F.rounded_sum([c for c, _ in cells], cset)), f"xl_total_{d}")
-        parts = [(f"{F.text_count([c for c, _ in cells])}>0", "Có ô điểm nhập chữ thay cho số."),
-                 (f"{F.out_of_range_count(cells)}>0", "Có điểm ngoài khoảng 0 đến điểm tối đa.")]
-        _put(ws, row, lay.check, _f(f"TRIM({F.messages(parts)})"), "xl_flag")
+        key = _cell(lay.key, row)
+        _put(ws, row, lay.key, _f(F.name_key(_cell(lay.name, row))), "xl_center")
+        _put(ws, row, lay.unmatched, _f(F.unmatched(key, summary.column_range(summary.key))), "xl_center")
+        flags = F.cell_flags([(c, top, f"{cset.fields[k].label} – ĐT XHH") for (c, top), k in zip(cells, lay.fields)],
+                             LABELS["score-not-number"], LABELS["score-out-of-range"])
+        stray = (f'IF({_cell(lay.unmatched, row)}=1,"{LABELS["name-unmatched"]}: không có đơn vị này trên trang '
+                 f'{summary.sheet}, điểm của dòng không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ trang đó.","")')
+        _put(ws, row, lay.check, _f(f"TRIM({flags}&{stray})"), "xl_flag")
     for k, col in lay.fields.items():
         f = cset.fields[k]
         sqref = f"{L.col_letter(col)}{lay.first_row}:{L.col_letter(col)}{lay.last_row}"
@@ -458,6 +512,8 @@ def _survey(ws, section: L.Section, units: list[Unit | None], year) -> None:
     widths = {lay.stt: 5, lay.name: _name_width(units), lay.check: 30}
     for col in range(1, last + 1):
         ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)
+    for col in lay.helper_cols:
+        ws.column_dimensions[L.col_letter(col)].hidden = True
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", last, lay.last_row, _cell(3, lay.first_row))
 
 
@@ -497,11 +553,16 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
         first, last = h + 1, h + len(lay.nodes)
         block = f"{_cell(lay.self, first)}:{_cell(lay.appraised, last)}"
         self_rng, appr_rng, max_rng = (f"{_cell(c, first)}:{_cell(c, last)}" for c in (lay.self, lay.appraised, lay.max))
-        parts = [(f'SUMPRODUCT(ISTEXT({block})*({block}<>""))>0', "Có ô điểm nhập chữ thay cho số."),
+        parts = [(f'SUMPRODUCT(ISTEXT({block})*({block}<>""))>0',
+                  f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."),
                  (f"SUMPRODUCT(ISNUMBER({self_rng})*(({self_rng}>{max_rng})+({self_rng}<0)))"
                   f"+SUMPRODUCT(ISNUMBER({appr_rng})*(({appr_rng}>{max_rng})+({appr_rng}<0)))>0",
-                  "Có điểm ngoài khoảng 0 đến điểm tối đa.")]
+                  f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa.")]
         _put(ws, h, lay.check, _f(f"TRIM({F.messages(parts)})"), "xl_flag")
+        _put(ws, h, lay.key, _f(F.name_key(_cell(lay.unit, h))), "xl_center")
+        for top in cset.criteria:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
+            leaves = [_cell(lay.appraised, h + lay.offsets[n.code]) for n in top.walk() if not n.children and not n.survey]
+            _put(ws, h + lay.offsets[top.code], lay.blank_leaves, _f(F.count_blank(leaves)), "xl_center")
         scores = unit.criteria if unit else {}
         for node in lay.nodes:
             row = h + lay.offsets[node.code]
@@ -547,6 +608,8 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w
+    for col in (lay.key, lay.blank_leaves):
+        ws.column_dimensions[L.col_letter(col)].hidden = True
     for col in (lay.reason, lay.note):
         dim = ws.column_dimensions[L.col_letter(col)]
         dim.fill, dim.border, dim.protection = INPUT_FILL, BORDER, Protection(locked=False)
@@ -568,6 +631,7 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
     ws.merge_cells("A1:H1")
     _put(ws, 2, 1, "Định dạng", "xl_text")
     _put(ws, 2, 2, L.LAYOUT_VERSION, "xl_text")
+    ws.row_dimensions[2].hidden = True  # how xltools recognises the file: not for people to read
     _put(ws, 3, 1, "Không sửa bảng bộ tiêu chí dưới đây (xltools đọc nó). Có thể sửa mức điểm xếp loại ở các ô "
                    "nền vàng: mọi trang tổng hợp xếp loại lại ngay. Các mức phải xếp từ cao xuống thấp, mức thấp "
                    "nhất từ 0.", "xl_legend")
@@ -576,7 +640,7 @@ def _config(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
     for s in layout.sections:
         c = s.cset
         values = {"sheet": s.summary.sheet, "set_id": c.id, "rows": s.summary.n_rows, "province": c.province,
-                  "level": c.level, "years": years.get(c.level), "decimals": c.decimals,
+                  "level": LEVELS.get(c.level, c.level), "years": years.get(c.level), "decimals": c.decimals,
                   "bands_basis": "phần trăm" if c.bands_basis == "percent" else "điểm",
                   "max_total": float(c.max_total), "district_rule": "có" if c.district_rule else "không",
                   "detail_sheet": s.detail.sheet if s.detail else None,

@@ -5,13 +5,16 @@ names, maximum, the 2/3 district rule) from the CriteriaSet, so the workbook and
 drift apart; tests evaluate these formulas in LibreOffice and compare with score_table.
 
 Written for Excel 2010+ and LibreOffice alike (formulas as stored in .xlsx, without "="):
-- only functions of Excel 2007 or older (ROUND, SUM, COUNT, RANK, COUNTIFS, SUMPRODUCT, INDEX,
-  MATCH, IFERROR), which must NOT carry an _xlfn. prefix; RANK.EQ would need _xlfn. and is
+- only functions of Excel 2007 or older (ROUND, SUM, COUNT, COUNTA, RANK, COUNTIFS, SUMPRODUCT,
+  INDEX, MATCH, IFERROR, ISNA, ISTEXT, TRIM, UPPER, LEFT, LEN), which must NOT carry an _xlfn. prefix; RANK.EQ would need _xlfn. and is
   avoided because RANK does the same (ties share a rank: 1, 2, 2, 4);
 - blanks stay blank: a total of nothing is "" (the core's None), never 0; SUM, COUNT and RANK
   skip "" so blank rows take no rank;
 - ranks and classes are computed on ROUND()-ed totals: RANK compares exactly, and a raw sum like
-  79.99999999999999 would rank below a typed 80.
+  79.99999999999999 would rank below a typed 80;
+- only complete units are ranked and classed (scoring.gaps): a hidden "gaps" cell per row says what
+  is missing or invalid, the Kiểm tra column shows it, and the rank cell of such a unit shows
+  INCOMPLETE, never a number.
 """
 from __future__ import annotations
 
@@ -47,9 +50,33 @@ def percent(total: str, cset: CriteriaSet) -> str:
     return f'IF(ISNUMBER({total}),ROUND({total}*100/{num(cset.max_total)},{cset.decimals}),"")'
 
 
-def rank(total: str, total_range: str) -> str:
-    """Descending, ties share a rank and the next is skipped (scoring.ranks)."""
-    return f'IF(ISNUMBER({total}),RANK({total},{total_range},0),"")'
+# What the rank cell of an incomplete unit shows (contract: never a number; scoring.gaps says why).
+INCOMPLETE = "chưa đủ điểm"
+
+
+def ranked_total(total: str, gaps: str) -> str:
+    """Tổng cộng of a complete unit (no gaps), else "": the column RANK ranks, so incomplete units
+    take no rank and push no one down (scoring.score_table ranks complete units only)."""
+    return f'IF(AND(ISNUMBER({total}),{gaps}=""),{total},"")'
+
+
+def rank(key: str, key_range: str, is_unit: str = "FALSE") -> str:
+    """Descending, ties share a rank and the next is skipped (scoring.ranks), among the ranked totals
+    (`ranked_total`); a unit that is not complete shows INCOMPLETE, a blank row nothing."""
+    return f'IF(ISNUMBER({key}),RANK({key},{key_range},0),IF({is_unit},"{INCOMPLETE}",""))'
+
+
+def is_unit(name: str, cells: list[str]) -> str:
+    """A row is a unit when it has a name or anything typed in its score cells (as the reader reads it)."""
+    if not cells:
+        return f'{name}<>""'
+    return f'OR({name}<>"",COUNTA({",".join(cells)})>0)'
+
+
+def name_key(name: str) -> str:
+    """How sheets match unit names: trailing, leading and double spaces and letter case do not matter
+    (TRIM collapses inner spaces as names.tidy does; MATCH ignores case as names.exact_key)."""
+    return f'UPPER(TRIM({name}))'
 
 
 def class_of(value: str, labels: str, minima: str) -> str:
@@ -69,24 +96,65 @@ def class_order(class_cell: str, labels: str, orders: str) -> str:
     return f'IF({class_cell}="","",INDEX({orders},MATCH({class_cell},{labels},0)))'
 
 
+# What the district rule cell shows while a commune of the district is not complete (the core: None).
+RULE_PENDING = "chờ đủ điểm xã"
+
+
 def district_rule(name: str, class_cell: str, order_cell: str, commune_districts: str, commune_orders: str,
                   labels: str, cset: CriteriaSet) -> str:
     """Class after the district rule (scoring.district_rule_class): the district keeps its class when
-    at least 2/3 of its classed communes are at the same level or higher, else it drops one band.
+    at least 2/3 of its communes are at the same level or higher, else it drops one band. The rule
+    counts every commune of the district, so while one is not complete (no class) it waits
+    (scoring.apply_district_rule): RULE_PENDING.
 
     Communes count by their district column (exact name, as COUNTIFS compares: case-insensitive)
     and their Thứ bậc ("" for an unclassed commune, so ">=0" counts the classed ones).
     """
+    every = f'COUNTIFS({commune_districts},{name})'
     n = f'COUNTIFS({commune_districts},{name},{commune_orders},">=0")'
     same = f'COUNTIFS({commune_districts},{name},{commune_orders},"<="&{order_cell})'
     lower = f'INDEX({labels},MIN(ROWS({labels}),MATCH({class_cell},{labels},0)+1))'
-    return (f'IF(OR({name}="",{class_cell}="",{n}=0),"",'
-            f'IF(3*{same}>=2*{n},{class_cell},{lower}))')
+    return (f'IF(OR({name}="",{class_cell}="",{every}=0),"",IF({n}<{every},"{RULE_PENDING}",'
+            f'IF(3*{same}>=2*{n},{class_cell},{lower})))')
 
 
 def match_row(name: str, names_range: str) -> str:
-    """Position of a unit (by name) in another sheet's name column; "" when not there."""
+    """Position of a unit (by name, or by its name_key in a column of keys) in another sheet's column;
+    "" when not there."""
     return f'IF({name}="","",IFERROR(MATCH({name},{names_range},0),""))'
+
+
+def unmatched(key: str, keys_range: str) -> str:
+    """1 when a row's name matches no name of the other sheet (by key), else 0."""
+    return f'IF({key}="",0,IF(ISNA(MATCH({key},{keys_range},0)),1,0))'
+
+
+def cell_flags(cells: list[tuple[str, Decimal, str]], text_label: str, range_label: str) -> str:
+    """One precise message per score cell (checks.py: score-not-number, score-out-of-range): text in a
+    number cell (quoting it: "8,5" typed with the wrong decimal mark), a negative score, a score above
+    the maximum. A text never compares as a number here (no false "out of range" for it)."""
+    parts = []
+    for c, top, label in cells:
+        parts.append(
+            f'IF(ISTEXT({c}),"{text_label}: {label} ghi \'"&{c}&"\', hãy gõ lại bằng số. ",'
+            f'IF(ISNUMBER({c}),IF(OR({c}<0,{c}>{num(top)}),"{range_label}: {label} "'
+            f'&IF({c}<0,"âm","vượt tối đa {_vn(top)}")&". ",""),""))')
+    return "&".join(parts) if parts else '""'
+
+
+def listed(label: str, items: list[tuple[str, str]]) -> str:
+    """'label: A, B. ' naming each item whose condition holds; "" when none does. Without TEXTJOIN
+    (Excel 2007): the items are joined as "A, B, " between two marks, then the marks are replaced,
+    so the long list of conditions is written once (a formula holds at most 8192 characters)."""
+    if not items:
+        return '""'
+    joined = "&".join(f'IF({cond},"{name}, ","")' for cond, name in items)
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE("[["&{joined}&"]]","[[]]",""),", ]]",". "),"[[","{label}: ")'
+
+
+def _vn(value) -> str:
+    """A maximum as the messages print it: 8,5."""
+    return num(value).replace(".", ",")
 
 
 def fetch(position: str, column_range: str, offset: int = 0) -> str:
@@ -104,15 +172,9 @@ def sum_children(cells: list[str]) -> str:
     return f'IF(COUNT({args})=0,"",SUM({args}))'
 
 
-def text_count(cells: list[str]) -> str:
-    """Number cells holding text ('19,5' typed where Excel expects 19.5): constants only."""
-    args = ",".join(cells)
-    return f"(COUNTA({args})-COUNT({args}))"
-
-
-def out_of_range_count(cells_max: list[tuple[str, Decimal]]) -> str:
-    """Number cells outside 0..max (text compares above any number, so it is caught here too)."""
-    return "(" + "+".join(f"({c}<0)+({c}>{num(m)})" for c, m in cells_max) + ")"
+def count_blank(cells: list[str]) -> str:
+    """How many of the cells are blank (the detail's scored leaves without Thẩm định)."""
+    return "(" + "+".join(f'({c}="")' for c in cells) + ")" if cells else "0"
 
 
 def messages(parts: list[tuple[str, str]]) -> str:

@@ -177,6 +177,9 @@ class SummaryLayout(_DataRows):
     order: int = 0  # Thứ bậc of the class (CLASS_ORDER position), read by the district rule
     detail_row: int | None = None  # first row of the unit's block on the detail sheet
     survey_row: int | None = None  # the unit's row on the survey sheet
+    key: int = 0  # the name as sheets match it (UPPER(TRIM(name)))
+    gaps: int = 0  # what keeps the unit from being ranked ("" when complete: scoring.gaps)
+    ranked_total: int = 0  # Tổng cộng of a complete unit, else "": the column RANK ranks
 
     def __post_init__(self):
         cset = self.cset
@@ -205,8 +208,8 @@ class SummaryLayout(_DataRows):
             self.detail_row, col = col, col + 1
         if cset.has_survey:
             self.survey_row, col = col, col + 1
+        self.key, self.gaps, self.ranked_total, col = col, col + 1, col + 2, col + 3
         self.last_col = col - 1
-
 
     @property
     def visible_last_col(self) -> int:
@@ -219,7 +222,7 @@ class SummaryLayout(_DataRows):
 
     @property
     def helper_cols(self) -> list[int]:
-        return [c for c in (self.order, self.detail_row, self.survey_row) if c]
+        return [c for c in (self.order, self.detail_row, self.survey_row, self.key, self.gaps, self.ranked_total) if c]
 
     def field_from_detail(self, index: int) -> bool:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
@@ -260,6 +263,8 @@ class SurveyLayout(_DataRows):
     fields: dict[int, int] = dc_field(default_factory=dict)  # field index -> column
     total: int = 0
     check: int = 0
+    key: int = 0  # hidden: the name as sheets match it
+    unmatched: int = 0  # hidden: 1 when the name matches no unit of the summary
 
     def __post_init__(self):
         self.sheet = survey_sheet(self.cset)
@@ -268,7 +273,12 @@ class SurveyLayout(_DataRows):
             if f.survey_max > 0:
                 self.fields[i], col = col, col + 1
         self.total, self.check = col, col + 1
-        self.last_col = self.check
+        self.key, self.unmatched = col + 2, col + 3
+        self.last_col = self.unmatched
+
+    @property
+    def helper_cols(self) -> list[int]:
+        return [self.key, self.unmatched]
 
 
 
@@ -299,7 +309,9 @@ class DetailLayout:
     reason: int = 7  # Giải trình (of the unit)
     note: int = 8  # Ghi chú thẩm định
     check: int = 9
-    last_col: int = 9
+    last_col: int = 9  # the last visible column
+    key: int = 10  # hidden, block header row: the unit's name as sheets match it
+    blank_leaves: int = 11  # hidden, each field's row: its scored leaves without Thẩm định
 
     def __post_init__(self):
         self.sheet = detail_sheet(self.cset)

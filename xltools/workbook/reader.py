@@ -2,8 +2,11 @@
 
 Only the INPUT cells are read (names, districts, Tự chấm, Thẩm định, ĐT XHH, bonus/penalty,
 notes, the detail's leaf criteria): totals, ranks and classes are formulas and the core
-recomputes them. The criteria set of each summary sheet is the one named on "Cấu hình", with the
-class bands as they are on that sheet now (an appraiser may have edited them).
+recomputes them. A score cell that holds text or a date, and a formula cell typed over, become
+the unit's CellProblems (the core's findings, the unit incomplete), never an abort: the whole
+table is read. Survey rows and detail blocks whose name matches no unit are the table's strays.
+The criteria set of each summary sheet is the one named on "Cấu hình", with the class bands as
+they are on that sheet now (an appraiser may have edited them).
 """
 from __future__ import annotations
 
@@ -15,12 +18,26 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .. import catalog
-from ..core.cell_scores import cell_score
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
-from ..core.scoring import CellProblem, CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
+from ..core.numbers import NumberError, to_decimal
+from ..core.scoring import (
+    BOOL,
+    DATE,
+    OVER_FORMULA,
+    TEXT,
+    CellProblem,
+    CriterionScore,
+    FieldScores,
+    StrayRow,
+    Unit,
+    UnitsTable,
+    criteria_field_scores,
+)
 from ..errors import ReadError
 from . import layout as L, setdata
+
+MAX_REPORTED = 20
 
 
 def is_appraisal_workbook(path) -> bool:
@@ -132,7 +149,7 @@ class GridReader:
         # the same cells with formulas as their text, when the caller has them: a number typed over a
         # formula cell (a total, the rank) is then reported
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
-        self.problems: list[CellProblem] = []  # cells of no unit (Cấu hình); a unit's go on the unit
+        self.problems: list[str] = []
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
@@ -143,17 +160,42 @@ class GridReader:
 
     # -------------------------------------------------------- numbers and text
 
-    def number(self, sheet: _Sheet, row: int, col: int, what: str, into: list[CellProblem] | None = None,
-               field: int | None = None, kind: str = "") -> Decimal | None:
-        """The score in a cell; a cell that holds something else is recorded as a problem in `into` (the
-        unit's list; the reader's own for cells of no unit) and reads as blank."""
+    @staticmethod
+    def read_score(sheet: _Sheet, row: int, col: int) -> tuple[Decimal | None, tuple[str, str] | None]:
+        """(score, None), or (None, (kind, what the cell holds)) for a cell that holds no score."""
         value = sheet.value(row, col)
-        if _is_formula(value):
-            return None
-        score, problem = cell_score(value, L.where(sheet.name, col, row), what, field, kind)
-        if problem is not None:
-            (self.problems if into is None else into).append(problem)
-        return score
+        if value is None or _is_formula(value):
+            return None, None
+        if isinstance(value, bool):
+            return None, (BOOL, "TRUE" if value else "FALSE")
+        if isinstance(value, (int, float, Decimal)):
+            try:
+                return to_decimal(value), None
+            except NumberError as exc:  # NaN, infinity, a magnitude no score has: whatever core/numbers refuses
+                return None, (TEXT, exc.text)
+        if isinstance(value, (datetime.date, datetime.time)):
+            shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else f"{value:%H:%M}"
+            return None, (DATE, shown)
+        text = str(value).strip()
+        if text == "":
+            return None, None
+        return None, (TEXT, text)
+
+    def score(self, problems: list[CellProblem], sheet: _Sheet, row: int, col: int, kind: str,
+              field: int | None = None, criterion: str = "") -> Decimal | None:
+        """A unit's score cell; what it holds when it is no score goes to `problems` (the unit's)."""
+        value, bad = self.read_score(sheet, row, col)
+        if bad:
+            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion))
+        return value
+
+    def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
+        """A number outside the units (the bands on Cấu hình): a problem there stops the reading."""
+        value, bad = self.read_score(sheet, row, col)
+        if bad:
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): '{bad[1]}' không phải là số; hãy nhập "
+                                 "lại bằng số.")
+        return value
 
     @staticmethod
     def text(sheet: _Sheet, row: int, col: int | None) -> str:
@@ -213,11 +255,7 @@ class GridReader:
                 return cset
             bands.append(Band(label, minimum))
         if any(not a.min > b.min for a, b in zip(bands, bands[1:])):
-            first = L.where(L.CONFIG_SHEET, col + 1, L.CONFIG_BANDS_FIRST_ROW)
-            self.problems.append(CellProblem(first, ", ".join(f"{b.label} {b.min}" for b in bands),
-                                             f"các mức xếp loại của {cset.id} phải xếp từ cao xuống thấp; hãy sửa "
-                                             "lại (tạm thời dùng các mức của bộ tiêu chí).", "bands-order",
-                                             "Các mức xếp loại"))
+            self.problems.append(f"{L.CONFIG_SHEET}: các mức xếp loại của {cset.id} phải xếp từ cao xuống thấp.")
             return cset
         return dataclasses.replace(cset, bands=tuple(bands))
 
@@ -232,8 +270,11 @@ class GridReader:
                 raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} ghi trang '{sheet}' nhưng bộ {cset.id} "
                                 f"dùng trang '{section.summary.sheet}'; hãy dùng lại tệp mẫu do xltools tạo.")
             out.append((self.section(section, year), cset))
-        if out:  # what Cấu hình holds is about the whole file: listed with the first table
-            out[0][0].problems[:0] = self.problems
+        if self.problems:
+            shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_REPORTED])
+            more = len(self.problems) - MAX_REPORTED
+            tail = f"\n  … và {more} ô khác." if more > 0 else ""
+            raise ReadError(f"{self.source}: có ô cần sửa trên trang {L.CONFIG_SHEET}:\n{shown}{tail}")
         return out
 
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
@@ -247,30 +288,31 @@ class GridReader:
             if unit is not None:
                 units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
-        orphans = [p for key, (_, problems) in survey.items() if key not in {_key(u.name) for u in units}
-                   for p in problems]
+        keys = {_key(u.name) for u in units if u.name}
+        strays = [StrayRow(name, sheet, where) for rows in (survey, detail)
+                  for key, (name, sheet, where, *_) in rows.items() if key not in keys]
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
-                          field_names=[f.name for f in cset.fields], problems=orphans, expects_appraised=True)
+                          field_names=[f.name for f in cset.fields], strays=strays)
 
     def unit(self, section, ws, row, survey, detail) -> Unit | None:
         lay = section.summary
         name = self.text(ws, row, lay.name)
-        fields: list[FieldScores] = []
         problems: list[CellProblem] = []
+        fields = []
         for i, fc in enumerate(lay.fields):
             s = FieldScores()
             if not lay.field_from_detail(i):
-                s.self = self.number(ws, row, fc.self, "Tự chấm", problems, i, "self")
-                s.appraised = self.number(ws, row, fc.appraised, "Thẩm định", problems, i, "appraised")
+                s.self = self.score(problems, ws, row, fc.self, "self", i)
+                s.appraised = self.score(problems, ws, row, fc.appraised, "appraised", i)
                 s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
                            "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
-        bonus = self.number(ws, row, lay.bonus, "Điểm thưởng", problems, kind="bonus") if lay.bonus else None
-        penalty = self.number(ws, row, lay.penalty, "Điểm trừ", problems, kind="penalty") if lay.penalty else None
-        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty
-        if not name and not has_scores and not problems:
+        bonus = self.score(problems, ws, row, lay.bonus, "bonus") if lay.bonus else None
+        penalty = self.score(problems, ws, row, lay.penalty, "penalty") if lay.penalty else None
+        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty or problems
+        if not name and not has_scores:
             return None
         problems += self.check_formulas(lay, row)
         note = self.text(ws, row, lay.note)
@@ -281,13 +323,15 @@ class GridReader:
                 s.reason = note or None
         key = _key(name)
         if section.survey and key in survey:
-            scores, survey_problems = survey[key]
+            _, _, _, scores, survey_problems = survey[key]
             for i, (value, cell) in scores.items():
                 fields[i].survey = value
                 fields[i].cells["survey"] = cell
             unit.problems += survey_problems
         if section.detail and key in detail:
-            self.fill_from_detail(section, unit, *detail[key])
+            _, _, _, start, criteria, detail_problems = detail[key]
+            self.fill_from_detail(section, unit, start, criteria)
+            unit.problems += detail_problems
         return unit
 
     def check_formulas(self, lay: L.SummaryLayout, row: int) -> list[CellProblem]:
@@ -296,26 +340,23 @@ class GridReader:
         typed = self.typed.get(lay.sheet)
         if typed is None:
             return []
-        computed = [(fc.survey, "ĐT XHH") for fc in lay.fields if fc.survey] + [
-            (lay.self_total, "Tổng tự chấm"), (lay.appraised_total, "Tổng thẩm định"),
-            (lay.survey_total, "Tổng ĐT XHH"), (lay.total, "Tổng cộng"), (lay.rank, "Xếp hạng"),
-            (lay.class_, "Xếp loại"), (lay.class_after_rule, "Xếp loại sau quy tắc xã")]
-        problems = []
-        for col, label in computed:
+        computed = [(fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
+            (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
+            (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
+            (lay.class_, "Xếp loại", None), (lay.class_after_rule, "Xếp loại sau quy tắc xã", None)]
+        out = []
+        for col, label, field in computed:
             value = typed.value(row, col) if col else None
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
-            problems.append(CellProblem(
-                L.where(lay.sheet, col, row), str(value),
-                "ô công thức đã bị gõ đè nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên "
-                "hoặc dưới (hoặc lấy lại từ bản .bak.xlsx).", "formula-overwritten", label))
-        return problems
+            out.append(CellProblem(OVER_FORMULA, label, str(value), L.where(lay.sheet, col, row), field))
+        return out
 
     # -------------------------------------------------------- survey and detail
 
-    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple[dict[int, tuple], list[CellProblem]]]:
-        """Per unit name: {field index: (score, cell)} and the problems of its cells."""
+    def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple]:
+        """key -> (name, sheet, cell of the name, {field: (score, cell)}, cell problems), first row of a name."""
         ws = self.sheet(lay.sheet)
         out = {}
         for row in range(lay.first_row, ws.max_row + 1):
@@ -323,12 +364,13 @@ class GridReader:
             if not name or _key(name) in out:  # MATCH in the summary takes the first row too
                 continue
             problems: list[CellProblem] = []
-            scores = {i: (self.number(ws, row, col, "ĐT XHH", problems, i, "survey"), L.where(lay.sheet, col, row))
+            scores = {i: (self.score(problems, ws, row, col, "survey", i), L.where(lay.sheet, col, row))
                       for i, col in lay.fields.items()}
-            out[_key(name)] = (scores, problems)
+            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.name, row), scores, problems)
         return out
 
-    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple[int, dict, list[CellProblem]]]:
+    def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple]:
+        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems)."""
         ws = self.sheet(lay.sheet)
         out = {}
         k = 0
@@ -338,9 +380,9 @@ class GridReader:
             name = self.text(ws, start, lay.unit)
             if not name or _key(name) in out:
                 continue
-            criteria: dict[str, CriterionScore] = {}
+            criteria = {}
             problems: list[CellProblem] = []
-            field_index = {f.code: i for i, f in enumerate(lay.cset.fields)}
+            tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
                 row = start + lay.offsets[node.code]
                 code = ws.value(row, lay.code)
@@ -350,17 +392,16 @@ class GridReader:
                                     "hãy dùng lại tệp mẫu do xltools tạo.")
                 if node.children or node.survey:
                     continue
-                what, index = f"tiêu chí {node.code}", field_index.get(node.code.split(".")[0])
+                field = tops.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self=self.number(ws, row, lay.self, f"{what}, Tự chấm", problems, index, "self"),
-                    appraised=self.number(ws, row, lay.appraised, f"{what}, Thẩm định", problems, index, "appraised"),
+                    self=self.score(problems, ws, row, lay.self, "self", field, node.code),
+                    appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[_key(name)] = (start, criteria, problems)
+            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
         return out
 
-    def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict, problems: list[CellProblem]) -> None:
+    def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail
-        unit.problems += problems
         unit.criteria = {code: score for code, score in criteria.items()
                          if score.self is not None or score.appraised is not None or score.reason or score.note}
         selfs = criteria_field_scores(unit, cset, "self")
