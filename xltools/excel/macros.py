@@ -28,13 +28,14 @@ from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..errors import UserError
 from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
+from ..workbook.layout import CHECKS_SHEET
 from .book import Book, apply, area, is_formula
 from .cells import blank, text
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
-CHECK_SHEET = "Kiểm tra"
+CHECK_SHEET = CHECKS_SHEET  # one name, in the workbook layout contract
 # The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
 CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
