@@ -6,7 +6,7 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from decimal import Decimal
 
 from .criteria import CriteriaSet
@@ -89,6 +89,7 @@ class Finding:
     field: str
     message: str
     where: str = ""
+    _: KW_ONLY  # what follows is named, so a subclass's own fields (council) may follow `where` positionally
     label: str = ""  # Vietnamese label of the code (LABELS): what a user reads first
     found: str = ""  # what a cell that holds no score holds (cell problems only)
 
