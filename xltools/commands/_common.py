@@ -10,7 +10,8 @@ from ..core.checks import SEVERITY_ORDER, by_severity, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
-from ..importers.registry import load
+from ..errors import ReadError
+from ..importers.registry import Options, describe, load
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
@@ -19,10 +20,26 @@ def add_file_and_set(parser, required_file: bool = True) -> None:
     parser.add_argument("--set", dest="set_id", metavar="MÃ",
                         help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
+    parser.add_argument("--bands", metavar="MỨC",
+                        help='các mức xếp loại "Tên:điểm thấp nhất;…", ví dụ "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;'
+                             'Yếu:0" (thay các mức của bộ tiêu chí; bảng chỉ có tổng điểm thì dùng để xếp loại)')
+    parser.add_argument("--decimals", type=int, metavar="N",
+                        help="số chữ số thập phân khi làm tròn tổng điểm để xếp hạng (mặc định: của bộ tiêu chí, "
+                             "hoặc như bảng in)")
 
 
-def evaluate_file(path, set_id=None) -> list[Evaluation]:
-    return evaluate(load(path, set_id))
+def evaluate_file(path, set_id=None, bands=None, decimals=None) -> list[Evaluation]:
+    evaluations = evaluate(load(path, set_id, Options(set_id, bands, decimals)))
+    for e in evaluations:
+        if e.results and not e.table.exact_names and not any(_read_something(r) for r in e.results):
+            raise ReadError(f"{e.table.source}, {e.table.sheet}: không đọc được tổng điểm của đơn vị nào "
+                            f"({len(e.results)} đơn vị), nên không xếp hạng hay kiểm tra được gì. Hãy kiểm tra các cột "
+                            "điểm của bảng (danh mục tiêu đề: docs/headers.md) và bộ tiêu chí đã chọn.")
+    return evaluations
+
+
+def _read_something(r) -> bool:
+    return any(x is not None for x in (r.total, r.self_total, r.appraised_total, r.survey_total))
 
 
 def num(value: Decimal | None):
@@ -42,7 +59,7 @@ def rank_rows(e: Evaluation) -> list[dict]:
         if e.cset.district_rule:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
-                    "next_class": r.next_class, "set": e.cset.id, "table": e.table.sheet})
+                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet})
         if is_self_assessment(e.table):  # not a ranking: what the unit has so far and what is missing
             s = self_summary(r, e.cset)
             row["self_assessment"] = {"so_far": num(s.so_far), "percent": num(s.percent),
@@ -55,7 +72,14 @@ def rank_rows(e: Evaluation) -> list[dict]:
 def finding_rows(e: Evaluation) -> list[dict]:
     """The `check --json` contract: severity, code, unit, field, message, where, set, table (+ label: the
     Vietnamese name of the code; found: what an unreadable cell holds). Errors first, as the text output."""
-    return [dict(f.as_dict(), set=e.cset.id, table=e.table.sheet) for f in by_severity(e.findings)]
+    return [dict(f.as_dict(), set=e.cset.id or None, table=e.table.sheet) for f in by_severity(e.findings)]
+
+
+def set_label(cset) -> str:
+    if cset.id:
+        return f"bộ tiêu chí {cset.id} ({cset.level_label})"
+    bands = "các mức --bands" if cset.bands else "chưa có mức xếp loại"
+    return f"không có bộ tiêu chí: xếp hạng theo tổng điểm in trên bảng ({cset.decimals} chữ số thập phân, {bands})"
 
 
 def print_json(data) -> None:
@@ -68,7 +92,7 @@ def print_ranking(e: Evaluation) -> None:
         print(self_assessment_text(e.cset, e.results[0]))
         return
     d = e.cset.decimals
-    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label}), {len(e.results)} đơn vị")
+    print(f"\n{e.table.sheet} – {set_label(e.cset)}, {len(e.results)} đơn vị")
     rule = e.cset.district_rule
     head = ["STT", "Tên đơn vị", "Tự chấm", "Thẩm định", "ĐT XHH", "Tổng cộng", "Hạng", "Xếp loại"]
     if rule:
@@ -91,7 +115,7 @@ GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 def print_findings(e: Evaluation) -> None:
     """Errors, then warnings, then notes, each group counted; each line starts with the Vietnamese label."""
     groups = {s: [f for f in e.findings if f.severity == s] for s in SEVERITY_ORDER}
-    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id}: {len(groups['error'])} lỗi, {len(groups['warning'])} cảnh báo, "
+    print(f"\n{e.table.sheet} – {set_label(e.cset)}: {len(groups['error'])} lỗi, {len(groups['warning'])} cảnh báo, "
           f"{len(groups['info'])} ghi chú")
     for severity, findings in groups.items():
         if findings:
@@ -119,9 +143,23 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
     add_file_and_set(parser)
 
     def run(args) -> int:
-        evaluations = evaluate_file(args.file, args.set_id)
+        evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
         if warn:
             warn_unreadable([e.table for e in evaluations], args.file)
+        for e in evaluations:
+            if not e.cset.id:  # no criteria set: say what was assumed and which flags change it
+                bands = "xếp loại theo --bands" if e.cset.bands else "chưa xếp loại (thêm --bands \"Tốt:80;Khá:70;…\")"
+                print(f"Ghi chú: {e.table.sheet}: không có bộ tiêu chí phù hợp (tiêu đề cho biết: {describe(e.table)}); "
+                      f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
+                      f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
+        if name == "rank":  # check lists them among its findings
+            for note in (n for e in evaluations for n in e.table.notes):
+                print(f"Ghi chú: {note}", file=sys.stderr)
+            for e in evaluations:
+                blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
+                if blank:
+                    print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
+                          f"{', '.join(blank)}.", file=sys.stderr)
         if args.json:
             print_json([row for e in evaluations for row in rows(e)])
         else:

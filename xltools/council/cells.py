@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core.criteria import CriteriaSet
 from ..core.names import exact_key
 from ..core.scoring import UnitsTable
+from ..errors import ReadError
 from ..workbook import layout as L
 from ..workbook.reader import GridReader, load_grids
 
@@ -86,6 +87,10 @@ def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells
     sections = []
     for section, (_, _, _, year) in zip(layout.sections, config):
         sections.append(_section_cells(reader, section, year))
+    if reader.problems:  # a score cell holding text or a date: the council cannot tell what was meant
+        shown = "\n".join(f"  - {p}" for p in reader.problems[:20])
+        more = f"\n  … và {len(reader.problems) - 20} ô khác." if len(reader.problems) > 20 else ""
+        raise ReadError(f"{source}: có ô điểm không phải là số, hãy nhập lại bằng số:\n{shown}{more}")
     return BookCells(source, sections, tables, grids, typed or {})
 
 

@@ -254,7 +254,7 @@ def _save_docx(d: Diff, path: Path) -> None:
         if not rows:
             S.paragraph(doc, "Không có.", italic=True)
             continue
-        weights = [1.2, 2.2, 2.2, 1.6, 0.8, 0.8, 1.2] if header is CHANGE_HEADER else [1.2, 2.6, 1.8, 1, 1.4, 1.4]
+        weights = [1.7, 2.2, 2.2, 1.4, 0.8, 0.8, 1.2] if header is CHANGE_HEADER else [1.2, 2.6, 1.8, 1, 1.4, 1.4]
         weights = weights[:len(header)]
         table = S.new_table(doc, len(rows) + 1, [width * w / sum(weights) for w in weights])
         for c, text in zip(table.rows[0].cells, header):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .appendix_docx import write_appendix_docx
 from .appendix_xlsx import write_appendix_xlsx
-from .model import Appendix
+from .model import Appendix, ReportInfo
 from .report_docx import write_report_docx
 
 
@@ -17,11 +17,12 @@ def output_names(source: Path, out: Path) -> dict[str, Path]:
 
 
 def write_appendix(items: list[Appendix], source: Path, out: Path, report: bool = False,
-                   draft: bool = False) -> list[Path]:
-    """The appendix as .docx and .xlsx in `out`, named after `source`; with `report`, the report too;
-    `draft`: the table still has errors, every page is marked DỰ THẢO (publish/draft.py)."""
+                   report_info: ReportInfo | None = None, draft: bool = False) -> list[Path]:
+    """The appendix as .docx and .xlsx in `out`, named after `source`; with `report`, the report too (its
+    issuer and signer from `report_info`); `draft`: the table still has errors, every page is marked
+    DỰ THẢO (publish/draft.py)."""
     names = output_names(source, out)
     written = [write_appendix_docx(items, names["docx"], draft), write_appendix_xlsx(items, names["xlsx"], draft)]
     if report:
-        written.append(write_report_docx(items, names["report"], draft))
+        written.append(write_report_docx(items, names["report"], report_info, draft))
     return written
