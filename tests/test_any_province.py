@@ -163,7 +163,11 @@ def test_blank_totals_never_exit_0(tmp_path, capsys):
               [[1, "Sở A", "", 1], [2, "Sở B", "", 2]])
     path = write_txt(tmp_path / "trong.txt", t)
     for command in ("rank", "check"):
-        code, _, err = run([command, path, "--json"], capsys)
+        code, out, err = run([command, path, "--json"], capsys)
+        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON (issue 9)
+        assert code == 2 and failure["severity"] == "error" and err == ""
+        assert "không đọc được tổng điểm của đơn vị nào" in failure["message"]
+        code, _, err = run([command, path], capsys)
         assert code == 2 and "không đọc được tổng điểm của đơn vị nào" in err
 
 
