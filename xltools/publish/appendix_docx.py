@@ -6,6 +6,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 
+from ..files import write_safely
 from .docx_style import (
     CENTER,
     LEFT,
@@ -20,7 +21,6 @@ from .docx_style import (
     write_cell,
 )
 from .draft import mark_docx
-from .files import write_safely
 from .model import Appendix, Column, header_spans
 
 PT_MM = 0.3528  # one point in millimetres

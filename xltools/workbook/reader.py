@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
@@ -35,6 +37,7 @@ from ..core.scoring import (
     criteria_field_scores,
 )
 from ..errors import ReadError
+from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
 from . import layout as L, setdata
 
 MAX_REPORTED = 20
@@ -74,7 +77,7 @@ def check_not_orphaned(path) -> None:
                 raise ReadError(
                     f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
                     f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
-                    f"hãy lấy lại bản sao lưu (.bak.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                    f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
                     f"`xltools template --set {set_id}`.")
     finally:
         wb.close()
@@ -91,34 +94,41 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
 def grid_reader(path) -> GridReader:
     """The reader over a file's cells: what they show and what they hold (formulas as text)."""
     path = Path(path)
-    return GridReader(path.name, *load_grids(path))
+    grids, typed = load_grids(path)
+    merged = {name: extent.merged for name, extent in check_xlsx(path).items()}  # remembered: no second scan
+    return GridReader(path.name, grids, typed, merged)
 
 
 def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
     """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
     path = Path(path)
     try:
+        used = check_xlsx(path)  # within the limits; each sheet's range of real cells, not the one it declares
         # data_only: input cells are constants either way; a formula an appraiser typed into an
         # input cell reads as the value Excel/LibreOffice last computed for it.
         wb = load_workbook(path, read_only=True, data_only=True)
+    except LimitError:
+        raise
     except Exception as exc:
         raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
     try:
-        grids = {name: _grid(wb[name]) for name in wb.sheetnames}
+        grids = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
     finally:
         wb.close()
     # the cells as typed, to tell a formula cell from a number typed over it
     wb = load_workbook(path, read_only=True, data_only=False)
     try:
-        typed = {name: _grid(wb[name]) for name in wb.sheetnames}
+        typed = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
     finally:
         wb.close()
     return grids, typed
 
 
-def _grid(ws) -> list[list]:
-    """The sheet's values as rows of cells (1-based access through _Sheet)."""
-    return [list(row) for row in ws.iter_rows(values_only=True)]
+def _grid(ws, used: Extent | None) -> list[list]:
+    """The sheet's values as rows of cells (1-based access through _Sheet), within its used range."""
+    if used is None or not used.rows:
+        return []
+    return [list(row) for row in ws.iter_rows(max_row=used.rows, max_col=used.columns, values_only=True)]
 
 
 class _Sheet:
@@ -143,13 +153,19 @@ def _is_formula(value) -> bool:
 class GridReader:
     """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
     the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
-    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None):
+    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None,
+                 merged: dict[str, tuple[str, ...]] | None = None):
         self.source = source
         self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
         # the same cells with formulas as their text, when the caller has them: a number typed over a
         # formula cell (a total, the rank) is then reported
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
+        # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
+        self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
+                       for name, refs in (merged or {}).items()}
+        self._merged_by_column: dict[tuple[str, int], tuple[list, list]] = {}
+        self._merged_reported: set[tuple[str, str]] = set()
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
@@ -160,41 +176,59 @@ class GridReader:
 
     # -------------------------------------------------------- numbers and text
 
-    @staticmethod
-    def read_score(sheet: _Sheet, row: int, col: int) -> tuple[Decimal | None, tuple[str, str] | None]:
-        """(score, None), or (None, (kind, what the cell holds)) for a cell that holds no score."""
-        value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+    def merged_at(self, sheet: str, row: int, col: int) -> str | None:
+        """The merged range covering the cell, if any (indexed per column on first use: bisect by top row)."""
+        key = (sheet, col)
+        if key not in self._merged_by_column:
+            boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in self.merged.get(sheet, ())
+                           if left <= col <= right)
+            self._merged_by_column[key] = (boxes, [b[0] for b in boxes])
+        boxes, tops = self._merged_by_column[key]
+        i = bisect_right(tops, row) - 1
+        return boxes[i][2] if i >= 0 and boxes[i][1] >= row else None
+
+    def read_score(self, sheet: _Sheet, row: int, col: int) -> tuple[Decimal | None, tuple[str, str, str] | None]:
+        """(score, None), or (None, (kind, what the cell holds, why)) for a cell that holds no score."""
+        merged = self.merged_at(sheet.name, row, col)
+        if merged:  # its value is in the first cell only: which unit and field would it count for?
+            if (sheet.name, merged) in self._merged_reported:
+                return None, None
+            self._merged_reported.add((sheet.name, merged))
+            return None, (TEXT, f"ô gộp {sheet.name}!{merged}", "ô điểm nằm trong vùng ô gộp; mỗi ô điểm phải là một "
+                          "ô riêng. Hãy bỏ gộp ô (Unmerge) rồi nhập điểm vào từng ô")
+        value = sheet.value(row, col)  # values as shown: a str starting with "=" is a text ('=1+1), not a formula
+        if value is None:
             return None, None
         if isinstance(value, bool):
-            return None, (BOOL, "TRUE" if value else "FALSE")
+            return None, (BOOL, "TRUE" if value else "FALSE", "")
         if isinstance(value, (int, float, Decimal)):
             try:
                 return to_decimal(value), None
-            except NumberError as exc:  # NaN, infinity, a magnitude no score has: whatever core/numbers refuses
-                return None, (TEXT, exc.text)
+            except NumberError as exc:  # NaN, infinity, 1e308: whatever core/numbers refuses is a finding
+                return None, (TEXT, exc.text, exc.reason)
         if isinstance(value, (datetime.date, datetime.time)):
             shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else f"{value:%H:%M}"
-            return None, (DATE, shown)
+            return None, (DATE, shown, "")
         text = str(value).strip()
         if text == "":
             return None, None
-        return None, (TEXT, text)
+        return None, (TEXT, text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)", "")
 
     def score(self, problems: list[CellProblem], sheet: _Sheet, row: int, col: int, kind: str,
               field: int | None = None, criterion: str = "") -> Decimal | None:
         """A unit's score cell; what it holds when it is no score goes to `problems` (the unit's)."""
         value, bad = self.read_score(sheet, row, col)
         if bad:
-            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion))
+            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion,
+                                        reason=bad[2]))
         return value
 
     def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
         """A number outside the units (the bands on Cấu hình): a problem there stops the reading."""
         value, bad = self.read_score(sheet, row, col)
         if bad:
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): '{bad[1]}' không phải là số; hãy nhập "
-                                 "lại bằng số.")
+            why = bad[2] or "không phải là số; hãy nhập lại bằng số"
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): '{bad[1]}' {why}.")
         return value
 
     @staticmethod
@@ -202,7 +236,7 @@ class GridReader:
         if col is None:
             return ""
         value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        if value is None:
             return ""
         return tidy(str(value))
 
@@ -220,14 +254,25 @@ class GridReader:
             set_id = str(cfg.value(row, col["set_id"]) or "")
             cset = self.criteria_set(set_id, cfg.value(row, col["set_data"]), row, col)
             cset = self.bands(cfg, index, cset)
-            rows = cfg.value(row, col["rows"])
+            rows = self.row_count(cfg.value(row, col["rows"]), f"{L.CONFIG_SHEET}!{L.col_letter(col['rows'])}{row}")
             year = cfg.value(row, col["years"])
-            out.append((sheet, cset, int(rows) if isinstance(rows, (int, float)) else 0,
-                        int(year) if isinstance(year, (int, float)) else None))
+            out.append((sheet, cset, rows, int(year) if isinstance(year, (int, float)) and 0 < year < 10_000 else None))
             row += 1
         if not out:
             raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} không ghi bộ tiêu chí nào.")
         return out
+
+    def row_count(self, value, where: str) -> int:
+        """The number of unit rows a section has: a whole number from 1 to MAX_ROWS, checked before any
+        layout is sized by it (1e9 typed there would allocate gigabytes; -5 would read no unit at all)."""
+        if value is None:
+            return 0
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+                and 1 <= value <= MAX_ROWS and value == int(value):
+            return int(value)
+        raise ReadError(f"{self.source}, {where}: số dòng đơn vị '{value}' không hợp lệ (phải là số nguyên từ 1 đến "
+                        f"{MAX_ROWS:,}); ô này do xltools ghi, đừng sửa. Hãy ghi lại số dòng như lúc tạo bảng, hoặc "
+                        "lấy lại bản sao lưu.".replace(",", "."))
 
     def criteria_set(self, set_id: str, data, row: int, col: dict) -> CriteriaSet:
         """The set's own data saved in the workbook (written only for sets that are not shipped as
@@ -252,6 +297,10 @@ class GridReader:
             label = self.text(cfg, row, col)
             minimum = self.number(cfg, row, col + 1, "mức điểm xếp loại")
             if not label or minimum is None:
+                return cset
+            if not 0 <= minimum <= cset.max_total:
+                self.problems.append(f"{L.where(L.CONFIG_SHEET, col + 1, row)} (mức điểm xếp loại {label}): {minimum} nằm "
+                                     f"ngoài khoảng 0 đến {cset.max_total} điểm của bộ {cset.id}; hãy sửa lại.")
                 return cset
             bands.append(Band(label, minimum))
         if any(not a.min > b.min for a, b in zip(bands, bands[1:])):
