@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ..core.checks import ERROR
 from ..importers.text_tables import ReadError
-from ..publish.appendix_docx import write_appendix_docx
-from ..publish.appendix_xlsx import write_appendix_xlsx
 from ..publish.model import DecisionInfo, Previous, appendices
 from ..publish.pdf import PdfUnavailable, to_pdf
-from ..publish.report_docx import write_report_docx
 from ._common import evaluate_file
+
+# python-docx, openpyxl's writer and matplotlib (the report's chart) are imported in publish(), which
+# needs them: every other command, and `--help`, starts without them.
 
 
 def register(sub) -> None:
@@ -51,6 +51,10 @@ def load_previous(path: Path, set_id=None) -> Previous:
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
             previous_set=None, report: bool = False, pdf: bool = False) -> list[Path]:
     """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
+    from ..publish.appendix_docx import write_appendix_docx
+    from ..publish.appendix_xlsx import write_appendix_xlsx
+    from ..publish.report_docx import write_report_docx
+
     prev = load_previous(previous, previous_set) if previous else None
     evaluations = evaluate_file(source, set_id)
     errors = sum(1 for e in evaluations for f in e.findings if f.severity == ERROR)

@@ -3,15 +3,20 @@ appraisal workbook; `xltools template --all -o templates/` regenerates every shi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..core.criteria import CriteriaSet
 from ..core.names import fold
 from ..core.scoring import UnitsTable
-from ..excel.xlsm import build_xlsm
 from ..importers.registry import read_tables
-from ..workbook.builder import SectionInput, build_file
 from . import demo
+
+if TYPE_CHECKING:
+    from ..workbook.builder import SectionInput
+
+# the builder (openpyxl) and the .xlsm maker (xlwings) are imported where a workbook is made: `--help`
+# and the other commands start without them
 
 
 def register(sub) -> None:
@@ -35,6 +40,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..excel.xlsm import build_xlsm
+    from ..workbook.builder import build_file
+
     if args.all:
         outdir = Path(args.out or "templates")
         for name, sets in shipped_templates():
@@ -72,6 +80,8 @@ def shipped_templates() -> list[tuple[str, list[CriteriaSet]]]:
 
 def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None) -> list[SectionInput]:
     """Each set with its units: the table of its level in FILE, else the embedded sample's, else none."""
+    from ..workbook.builder import SectionInput
+
     if units_file:
         tables = read_tables(units_file)
         sections = []
@@ -104,6 +114,8 @@ def _year(cset: CriteriaSet, table: UnitsTable | None) -> int | None:
 
 def demo_step(sample: Path, outdir: Path) -> None:
     """`xltools demo`: the live workbook of the sample (sở and huyện sheets, appraised scores filled)."""
+    from ..workbook.builder import build_file
+
     sets = [catalog.get("backan-2024-so"), catalog.get("backan-2024-huyen")]
     path = build_file(sections_for(sets, str(sample)), outdir / "bang_tham_dinh_mau.xlsx", with_appraised=True)
     print(f"\nBảng tính thẩm định (công thức sống): {path}")
