@@ -76,3 +76,70 @@ def test_the_parser_of_every_command_imports_no_heavy_library():
 def test_sets_runs_without_heavy_libraries():
     assert loaded_after("from xltools.cli import main; import contextlib, io\n"
                         "with contextlib.redirect_stdout(io.StringIO()): main(['sets'])") == []
+
+
+# ---------------------------------------------------------------- the workbook reader's one read
+
+def test_a_workbook_is_read_without_openpyxl(tmp_path):
+    """`rank` of an appraisal workbook reads values with calamine and scans the formulas: no openpyxl."""
+    from xltools.workbook.builder import SectionInput, build_file
+    from xltools import catalog
+
+    cset = catalog.get("backan-2024-so")
+    path = build_file([SectionInput(cset, None)], tmp_path / "t.xlsx")
+    code = (f"from xltools.cli import main; import contextlib, io\n"
+            f"with contextlib.redirect_stdout(io.StringIO()): main(['rank', {str(path)!r}, '--json'])")
+    assert loaded_after(code) == ["python_calamine"]
+
+
+SHEET = (b'<?xml version="1.0" encoding="UTF-8"?>'
+         b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+         b'<x:row r="2"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c r="B2"><x:f>1+1</x:f><x:v>2</x:v></x:c>'
+         b'<x:c r="AA2"><x:f t="shared" ref="AA2:AA3" si="0">B2</x:f><x:v>2</x:v></x:c></x:row>'
+         b'<x:row r="3"><x:c s="1" r="AA3"><x:f t="shared" si="0"/><x:v>2</x:v></x:c>'
+         b'<x:c r="C3" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c><x:c r="D3" t="e"><x:v>#N/A</x:v></x:c>'
+         b'<x:c r="E3"><x:v>5</x:v></x:c></x:row></x:sheetData>'
+         b'<x:conditionalFormatting><x:cfRule><x:formula>A1</x:formula></x:cfRule></x:conditionalFormatting>'
+         b'</x:worksheet>')
+
+
+def test_the_scan_finds_formulas_and_error_values_whatever_the_writer():
+    from xltools.workbook.values import scan
+
+    formulas, errors = scan(SHEET)
+    assert sorted(formulas) == [(2, 2), (2, 27), (3, 3), (3, 27)]  # shared formulas too; not the cfRule
+    assert errors == {(3, 3): "#DIV/0!", (3, 4): "#N/A"}
+
+
+def test_a_sheet_whose_cells_lack_their_address_is_read_another_way():
+    import pytest
+    from xltools.workbook.values import CannotScan, scan
+
+    with pytest.raises(CannotScan):
+        scan(b"<worksheet><sheetData><row><c><f>1+1</f><v>2</v></c></row></sheetData></worksheet>")
+
+
+def test_the_values_are_those_openpyxl_reads(tmp_path):
+    """Whole numbers as int, dates as datetime, blanks as None, error values as their text, formula cells
+    marked in `typed` and blank in values when nothing computed them (a file openpyxl wrote)."""
+    import datetime
+
+    from openpyxl import Workbook, load_workbook
+    from xltools.workbook.values import FORMULA, read_cells
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    cells = [7, 9.5, -3, 1e20, datetime.datetime(2024, 5, 9), datetime.time(9, 30), True, "x", "", "=A1*2", None,
+             datetime.timedelta(hours=30)]
+    for col, value in enumerate(cells, start=1):
+        ws.cell(3, col, value)
+    wb.create_sheet("Trống")
+    path = tmp_path / "values.xlsx"
+    wb.save(path)
+    read = read_cells(path)
+    expected = [list(r) for r in load_workbook(path, read_only=True, data_only=True)["Tổng hợp"].iter_rows(values_only=True)]
+    got = read.values["Tổng hợp"]
+    assert [[(v, type(v)) for v in row] for row in got[:3]] == [[(v, type(v)) for v in row] for row in expected[:3]]
+    assert read.typed["Tổng hợp"][2][9] == FORMULA and got[2][9] is None
+    assert read.values["Trống"] in ([], [[None]])

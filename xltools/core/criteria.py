@@ -6,6 +6,7 @@ a province's new set is a new data file and a mistake in it is reported with the
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 from decimal import Decimal
 
 from .numbers import NumberError, parse_score
@@ -88,19 +89,19 @@ class CriteriaSet:
     title: str = ""
     source: str = dc_field(default="", compare=False)
 
-    @property
+    @cached_property
     def self_max(self) -> Decimal:
         return sum((f.max for f in self.fields), Decimal(0))
 
-    @property
+    @cached_property
     def survey_max(self) -> Decimal:
         return sum((f.survey_max for f in self.fields), Decimal(0))
 
-    @property
+    @cached_property
     def max_total(self) -> Decimal:
         return self.self_max + self.survey_max + (self.bonus_max or 0)
 
-    @property
+    @cached_property
     def has_survey(self) -> bool:
         return self.survey_max > 0
 
@@ -116,10 +117,20 @@ class CriteriaSet:
         return [b.label for b in self.bands]
 
     def criteria_by_code(self) -> dict[str, Criterion]:
-        return {c.code: c for top in self.criteria for c in top.walk()}
+        return dict(self._by_code)
 
     def leaves(self) -> list[Criterion]:
-        return [c for top in self.criteria for c in top.walk() if not c.children]
+        return list(self._leaves)
+
+    # The set is frozen: what is derived from it is computed once (cached_property writes the instance's
+    # __dict__, which a frozen dataclass allows; dataclasses.replace makes a new instance, a new cache).
+    @cached_property
+    def _by_code(self) -> dict[str, Criterion]:
+        return {c.code: c for top in self.criteria for c in top.walk()}
+
+    @cached_property
+    def _leaves(self) -> tuple[Criterion, ...]:
+        return tuple(c for top in self.criteria for c in top.walk() if not c.children)
 
 
 def class_rank(label: str, cset: CriteriaSet | None = None) -> int:

@@ -1,0 +1,206 @@
+"""The cells of a workbook file in one read: what they show (values) and what they hold (formulas).
+
+Reading values is python-calamine's job (Rust; several times faster than openpyxl's read-only reader);
+openpyxl stays where styles, formulas, protection or writing are needed. Calamine does not say which
+cells hold formulas, and reads an error value (#DIV/0!) as blank, so the sheets' XML is scanned for
+those two things, which are rare enough to be found by searching bytes rather than by parsing.
+
+The grids come out as openpyxl's read-only reader would give them, so every reader above sees the same
+cells: None for a blank, int for a whole number, datetime for a date, the text of an error value, and
+a formula cell without a computed value (a file openpyxl wrote: nothing ever computed it) blank.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+FORMULA = "="  # what a formula cell holds in the `typed` grids (its text is not needed by any reader)
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_EXACT_FLOAT = 2 ** 53  # whole floats below this are ints in openpyxl's reading ("97", not "97.0")
+
+
+class CannotScan(Exception):
+    """A package this scan does not follow (cells without their address, unusual part names): the caller
+    reads the formulas another way."""
+
+
+@dataclass
+class WorkbookCells:
+    """Each sheet as rows of values (1-based rows and columns through the readers' own accessors), and
+    the same rows with the formula cells marked FORMULA (`typed`)."""
+
+    values: dict[str, list[list]]
+    typed: dict[str, list[list]]
+
+
+def read_cells(path: str | Path) -> WorkbookCells:
+    """Every sheet's values and formula marks, from one read of the file. Raises what calamine or
+    zipfile raise for a file that is not a workbook (the caller words it for the user), and CannotScan."""
+    from python_calamine import CalamineWorkbook
+
+    data = Path(path).read_bytes()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        values = {name: plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in book.sheet_names}
+    finally:
+        book.close()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = sheet_parts(archive)
+        if set(values) - set(parts):
+            raise CannotScan("a sheet whose part was not found")
+        typed = {}
+        for name in values:
+            xml = archive.read(parts[name])
+            formulas, errors = scan(xml)
+            rows = values[name]
+            for (row, col), text in errors.items():  # calamine reads them blank; openpyxl as their text
+                _put(rows, row, col, text)
+            typed[name] = [list(r) for r in rows]
+            for row, col in formulas:
+                _put(typed[name], row, col, FORMULA)
+    return WorkbookCells(values, typed)
+
+
+def sheet_values(path: str | Path, sheet: str, rows: int) -> list[list] | None:
+    """The first `rows` rows of one sheet (None when the file has no such sheet), without reading the
+    others: enough to recognise a workbook by a marker cell."""
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as book:
+        if sheet not in book.sheet_names:
+            return None
+        return plain_rows(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=rows))
+
+
+def first_rows(path: str | Path, rows: int) -> dict[str, list[list]]:
+    """The first `rows` rows of every worksheet (hidden ones too; not chart sheets)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    with CalamineWorkbook.from_path(str(path)) as book:
+        return {m.name: plain_rows(book.get_sheet_by_name(m.name).to_python(skip_empty_area=False, nrows=rows))
+                for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet}
+
+
+def plain(value):
+    """A calamine value as openpyxl's reader gives it."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() and -_EXACT_FLOAT < value < _EXACT_FLOAT else value
+    if kind is str:
+        return value or None
+    if kind is datetime.date:
+        return datetime.datetime.combine(value, datetime.time())
+    return value
+
+
+def plain_rows(rows: list[list]) -> list[list]:
+    return [[plain(v) for v in row] for row in rows]
+
+
+def _put(rows: list[list], row: int, col: int, value) -> None:
+    while len(rows) < row:
+        rows.append([])
+    line = rows[row - 1]
+    if len(line) < col:
+        line.extend([None] * (col - len(line)))
+    line[col - 1] = value
+
+
+# ---------------------------------------------------------------- the package's sheets and their XML
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member of its XML, from the workbook part and its relationships."""
+    book_part = _office_document(archive)
+    rels_part = posixpath.join(posixpath.dirname(book_part), "_rels", posixpath.basename(book_part) + ".rels")
+    targets = {}
+    for rel in ElementTree.fromstring(archive.read(rels_part)).iter(_PACKAGE_RELS):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                  else posixpath.normpath(posixpath.join(posixpath.dirname(book_part), target)))
+    root = ElementTree.fromstring(archive.read(book_part))
+    parts = {}
+    for sheet in root.iter(_MAIN + "sheet"):
+        target = targets.get(sheet.get(_REL))
+        if target and target in archive.NameToInfo:
+            parts[sheet.get("name")] = target
+    return parts
+
+
+def _office_document(archive: zipfile.ZipFile) -> str:
+    for rel in ElementTree.fromstring(archive.read("_rels/.rels")).iter(_PACKAGE_RELS):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/")
+    return "xl/workbook.xml"
+
+
+_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData\b")
+_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]+)["']""")
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_TAGS: dict[bytes, tuple] = {}  # namespace prefix -> (cell start, its usual form, formula, value) patterns
+
+
+def _tags(prefix: bytes) -> tuple:
+    if prefix not in _TAGS:
+        p = re.escape(prefix)
+        _TAGS[prefix] = (b"<" + prefix + b"c", re.compile(rb'<' + p + rb'c r="([A-Z]{1,3})([0-9]+)"'),
+                         re.compile(rb"<" + p + rb"f[\s>/]"), re.compile(rb"<" + p + rb"v>([^<]*)</"))
+    return _TAGS[prefix]
+
+
+def scan(xml: bytes) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]:
+    """(the cells that hold a formula, the cells whose value is an error, with its text) of a sheet's XML.
+
+    A formula is an <f> element, always the first child of its cell <c r="B7" ...>: the cell's start tag
+    is the nearest one before it. Raises CannotScan when a cell has no r attribute (allowed; rare)."""
+    found = _PREFIX.search(xml)
+    if found is None:
+        return [], {}
+    prefix = found.group(1) or b""
+    begin, end = found.end(), xml.find(b"</" + prefix + b"sheetData>", found.end())
+    end = len(xml) if end < 0 else end
+    cell_open, usual, formula, value = _tags(prefix)
+    columns: dict[bytes, int] = {}
+
+    def cell_at(tag: int) -> tuple[int, int]:
+        ref = usual.match(xml, tag) or (_REF.search(xml, tag, xml.find(b">", tag)) if tag >= 0 else None)
+        if ref is None:
+            raise CannotScan("a cell without its address")
+        letters = ref.group(1)
+        if letters not in columns:
+            columns[letters] = column_number(letters.decode())
+        return int(ref.group(2)), columns[letters]
+
+    formulas = [cell_at(xml.rfind(cell_open, begin, m.start())) for m in formula.finditer(xml, begin, end)]
+    errors = {}
+    if xml.find(b'"e"', begin, end) >= 0 or xml.find(b"'e'", begin, end) >= 0:  # error values are rare
+        for m in _ERROR_TYPE.finditer(xml, begin, end):
+            tag = xml.rfind(b"<", begin, m.start())
+            if not xml.startswith(cell_open, tag) or xml[tag + len(cell_open)] not in b" \t\r\n":
+                continue  # t="e" on another element
+            shown = value.search(xml, tag, xml.find(b"</" + prefix + b"c>", tag))
+            if shown:
+                errors[cell_at(tag)] = shown.group(1).decode()
+    return formulas, errors
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """(row, column) of an A1 reference such as "B2"."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):]), column_number(letters)
