@@ -6,8 +6,8 @@ one unit each), consolidate them with `xltools import`, print time and peak memo
 Target on the 2-core build machine: consolidation of 1 000 forms under 60 s and 1 GiB.
 Forms are read in worker processes (one per CPU, at most 4). Peak memory is the maximum resident
 set (ru_maxrss) of this process (interpreter, generation step, the units, the workbook being written)
-and of the largest worker; the target counts this process plus two workers. `--trace` also measures Python allocations with tracemalloc (slower: its time
-is not the figure to compare with the target).
+and of the largest worker; the target counts this process plus two workers. `--trace` also measures
+Python allocations with tracemalloc (slower: its time is not the figure to compare with the target).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from office_samples import seed_tables, write_xlsx  # noqa: E402  (the tests' writer of official shapes)
+
 from xltools.cli import main  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"

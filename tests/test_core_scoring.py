@@ -3,9 +3,8 @@ from decimal import Decimal as D
 from xltools import catalog
 from xltools.core.criteria import from_dict
 from xltools.core.evaluate import evaluate
-from xltools.core.scoring import (FieldScores, Unit, UnitsTable, district_rule_class, points_to_next, ranks,
-                                  score_table)
 from xltools.core.numbers import to_decimal
+from xltools.core.scoring import FieldScores, Unit, UnitsTable, district_rule_class, points_to_next, ranks, score_table
 
 XA = catalog.get("backan-2023-xa")
 HUYEN = catalog.get("backan-2024-huyen")

@@ -198,7 +198,7 @@ def calc_rows(doc, lay: L.WorkbookLayout, convert) -> dict:
         for row in s.rows:
             name = doc.get(s.sheet, f"B{row}")
             if name:
-                out[name] = convert(s, d, lambda col: doc.get(s.sheet, f"{L.col_letter(col)}{row}") if col else None)
+                out[name] = convert(s, d, lambda col, s=s, row=row: doc.get(s.sheet, f"{L.col_letter(col)}{row}") if col else None)
     return out
 
 
@@ -485,7 +485,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
     appendix = Document(str(tmp_path / "out" / "bg_phu_luc.docx"))
     cells = [c.text for c in appendix.tables[0].rows[2].cells]
     appraised_cells, col = [], 2
-    for f in cset.fields:
+    for _ in cset.fields:
         appraised_cells.append(cells[col + 1])
         col += 3  # Tự chấm, Thẩm định, ĐT XHH for every field of a set with survey points
     assert appraised_cells == [vn(v, 4) for v in rolled]

@@ -1,7 +1,7 @@
 """`xltools macro …` on files."""
-from xltools.cli import main
-
 from excel_helpers import summary_workbook
+
+from xltools.cli import main
 
 
 def test_macro_on_a_workbook_not_made_by_template(tmp_path, data_dir, capsys):

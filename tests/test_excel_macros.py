@@ -1,8 +1,8 @@
 """Every macro through the openpyxl implementation of the workbook interface."""
-from openpyxl import load_workbook
 import pytest
-
 from excel_helpers import SHEET, input_rows, snapshot, summary_workbook, survey_file
+from openpyxl import load_workbook
+
 from xltools.core.checks import INFO, Finding
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
@@ -167,6 +167,7 @@ def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
     import shutil
 
     import fake_xlwings
+
     from xltools.excel.book_xlwings import XlwingsBook
 
     path, table = workbook
@@ -180,9 +181,8 @@ def test_xlwings_book_writes_the_same_cells(workbook, tmp_path):
 
 
 def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
-    import xlwings
-
     import fake_xlwings
+    import xlwings
 
     path, _ = workbook
     fake = fake_xlwings.Book(load_workbook(path), path)

@@ -3,17 +3,16 @@ import os
 import random
 
 import pytest
+from excel_helpers import snapshot, survey_file
 from openpyxl import load_workbook
 
-from excel_helpers import snapshot, survey_file
 from xltools.catalog import get as load_set
 from xltools.cli import main
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
 from xltools.importers.registry import load
-from xltools.workbook import builder
-from xltools.workbook import layout as L
+from xltools.workbook import builder, layout as L
 
 SEED = "phu_luc_backan_2024_so_huyen.txt"
 DISTRICTS = "bao_cao_118_backan_2023_huyen_xa.txt"
@@ -127,7 +126,8 @@ def test_survey_import_into_the_survey_sheet(tmp_path, data_dir):
     pairs = load(data_dir / SEED)[:1]
     path = make(tmp_path / "so.xlsx", pairs, blank_survey=True)
     units = load(data_dir / SEED)[0][0].units
-    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(survey_file(tmp_path / "xhh.xlsx", units, rename={u.name: f"  {u.name.upper()} " for u in units})))
+    renamed = {u.name: f"  {u.name.upper()} " for u in units}
+    message = macros.nhap_diem_xhh(OpenpyxlBook(path), source=str(survey_file(tmp_path / "xhh.xlsx", units, rename=renamed)))
     lay = L.workbook_layout([(pairs[0][1], 24)]).sections[0].survey
     ws = load_workbook(path)[lay.sheet]
     got = {ws.cell(r, lay.name).value: [ws.cell(r, c).value for c in lay.fields.values()] for r in lay.rows
@@ -168,6 +168,7 @@ def test_inside_excel_the_same_macro_gives_the_same_workbook(so, tmp_path):
     import shutil
 
     import fake_xlwings
+
     from xltools.excel.book_xlwings import XlwingsBook
 
     twin = tmp_path / "twin.xlsx"

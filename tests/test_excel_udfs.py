@@ -11,11 +11,11 @@ import xlwings
 from xltools.core.checks import SEVERITY_LABEL
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import lost_points
-from xltools.importers.registry import load
 from xltools.excel import udfs
 from xltools.excel.functions import NO_FINDINGS
 from xltools.excel.tables import summary_columns
-from xltools.excel.udfs import (CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_MATDIEM, CCHC_XEPHANG, CCHC_XEPLOAI)
+from xltools.excel.udfs import CCHC_BANGXEPHANG, CCHC_DIEMCANTHEM, CCHC_MATDIEM, CCHC_XEPHANG, CCHC_XEPLOAI
+from xltools.importers.registry import load
 
 SEEDS = ["phu_luc_backan_2024_so_huyen.txt", "bao_cao_118_backan_2023_huyen_xa.txt", "quyet_dinh_backan_2023_xa.txt"]
 
@@ -134,7 +134,7 @@ def test_excel_import_of_the_functions(windows_udfs):
     win.generate_vba_wrapper("xltools.excel.udfs", module, vba, types.SimpleNamespace(Name="cchc.xlsm"))
     declared = re.findall(r"^Function (\w+)\((.*)\)$", vba.getvalue(), re.M)
     assert sorted(name for name, _ in declared) == sorted(u.__name__ for u in udfs.UDFS)
-    for name, params in declared:
+    for name, _params in declared:
         assert re.fullmatch(r"CCHC_[A-Z]+", name)
         info = getattr(module, name).__xlfunc__
         assert info["category"] == udfs.CATEGORY and len(info["ret"]["doc"]) <= 255 and "\n" not in info["ret"]["doc"]

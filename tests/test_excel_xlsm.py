@@ -1,12 +1,12 @@
 """The macro-enabled workbook: the xlwings VBA project intact, macro-enabled, configured."""
 import zipfile
 
-from openpyxl import Workbook, load_workbook
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from xltools.excel.book import BookError
-from xltools.workbook import builder
 from xltools.excel.xlsm import CONF_SHEET, MACRO_ENABLED, QUICKSTART, RUN_MAIN, make_xlsm
+from xltools.workbook import builder
 
 KEYS = ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "UDF Modules", "Debug UDFs",
         "Use UDF Server", "Show Console"]
@@ -62,6 +62,7 @@ def test_rebuild_keeps_a_backup_and_refuses_other_suffixes(xlsm, tmp_path):
 
 def test_libreoffice_opens_it_and_computes(xlsm, tmp_path):
     import os
+
     from xltools.engine import libreoffice as lo
 
     if not lo.available() and os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") != "1":

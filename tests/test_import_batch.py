@@ -4,8 +4,8 @@ import json
 import shutil
 from decimal import Decimal as D
 
-
 from office_samples import seed_tables, write_forms, write_xlsx
+
 from xltools.cli import main
 from xltools.importers.batch import ProgressBar
 from xltools.importers.registry import read_tables

@@ -2,9 +2,9 @@
 from decimal import Decimal as D
 
 import pytest
+from office_samples import seed_tables, write_docx, write_xlsx
 from openpyxl import Workbook
 
-from office_samples import seed_tables, write_docx, write_xlsx
 from xltools.core.names import tidy
 from xltools.core.numbers import clean
 from xltools.importers.forms import unit_name

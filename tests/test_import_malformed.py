@@ -5,9 +5,9 @@ import sys
 
 import docx
 import pytest
+from office_samples import seed_tables, write_docx, write_xlsx
 from openpyxl import Workbook
 
-from office_samples import seed_tables, write_docx, write_xlsx
 from xltools.cli import main
 from xltools.importers.office import read_office
 

@@ -2,9 +2,9 @@
 import json
 
 import pytest
+from office_samples import header_merges, seed_tables, write_docx, write_xlsx
 from openpyxl import Workbook, load_workbook
 
-from office_samples import header_merges, seed_tables, write_docx, write_xlsx
 from xltools import catalog
 from xltools.cli import main
 from xltools.core.numbers import clean

@@ -2,9 +2,9 @@
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-
 from publish_expect import REPORT_2023, SEED_2024
 from test_cli import run as run_cli
+
 from xltools.publish import pdf
 from xltools.publish.model import DecisionInfo, decision_date_text, signed
 
@@ -88,6 +88,7 @@ def test_signed_changes():
 
 def test_unit_missing_last_year_gets_blank_change():
     from publish_expect import evaluations
+
     from xltools.core.names import name_key
     from xltools.publish.model import Previous, appendices
 

@@ -7,8 +7,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from publish_expect import COMMUNES_2023, REPORT_2023, SEED_2024, core_texts, docx_rows, evaluations, has_rule
 
-from publish_expect import (COMMUNES_2023, REPORT_2023, SEED_2024, core_texts, docx_rows, evaluations, has_rule)
 from xltools.core.numbers import clean, format_vn
 from xltools.importers.text_tables import read_text
 from xltools.publish.appendix_docx import write_appendix_docx

@@ -10,8 +10,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from publish_expect import ARTIFACTS, SEED_2024, core_texts, evaluations, synthetic
+
 from xltools.publish import pdf
 from xltools.publish.appendix_docx import write_appendix_docx
 from xltools.publish.model import appendices

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-
 from publish_expect import REPORT_2023, SEED_2024, SELF_ASSESSMENT, docx_rows, evaluations
+
 from xltools.core.numbers import format_vn, format_vn_short
 from xltools.core.scoring import lost_points
 from xltools.publish.model import Previous, appendices

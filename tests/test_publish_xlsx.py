@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-
 from publish_expect import REPORT_2023, SEED_2024, core_values, evaluations
+
 from xltools.publish.appendix_xlsx import FIRST_DATA_ROW, HEADER_ROW, write_appendix_xlsx
 from xltools.publish.model import Previous, appendices
 

@@ -82,8 +82,8 @@ def test_sets_runs_without_heavy_libraries():
 
 def test_a_workbook_is_read_without_openpyxl(tmp_path):
     """`rank` of an appraisal workbook reads values with calamine and scans the formulas: no openpyxl."""
-    from xltools.workbook.builder import SectionInput, build_file
     from xltools import catalog
+    from xltools.workbook.builder import SectionInput, build_file
 
     cset = catalog.get("backan-2024-so")
     path = build_file([SectionInput(cset, None)], tmp_path / "t.xlsx")
@@ -113,6 +113,7 @@ def test_the_scan_finds_formulas_and_error_values_whatever_the_writer():
 
 def test_a_sheet_whose_cells_lack_their_address_is_read_another_way():
     import pytest
+
     from xltools.workbook.values import CannotScan, scan
 
     with pytest.raises(CannotScan):
@@ -125,6 +126,7 @@ def test_the_values_are_those_openpyxl_reads(tmp_path):
     import datetime
 
     from openpyxl import Workbook, load_workbook
+
     from xltools.workbook.values import FORMULA, read_cells
 
     wb = Workbook()

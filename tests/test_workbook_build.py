@@ -12,8 +12,8 @@ from xltools import catalog
 from xltools.cli import main
 from xltools.commands.template import shipped_templates
 from xltools.core.evaluate import evaluate
+from xltools.errors import ReadError, UserError
 from xltools.importers.registry import load, read_tables
-from xltools.importers.text_tables import ReadError
 from xltools.workbook import layout as L
 from xltools.workbook.builder import SectionInput, build, build_file
 from xltools.workbook.reader import is_appraisal_workbook, read_workbook, read_workbook_with_sets
@@ -55,7 +55,7 @@ def test_layout_follows_the_set():
     assert t.detail.sheet == "Chi tiết Tỉnh" and t.survey.sheet == "ĐT XHH Tỉnh"
     assert t.summary.fields[0].survey is None and t.summary.fields[1].survey is not None
     assert t.detail.block_size == 1 + len(t.detail.nodes) and t.detail.offsets["1"] == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         L.workbook_layout([(so, 3), (so, 3)])
 
 
@@ -291,7 +291,7 @@ def test_formulas_use_only_functions_every_engine_knows():
     import re
 
     used = set()
-    for name, sets in shipped_templates():
+    for _name, sets in shipped_templates():
         wb = build([SectionInput(s) for s in sets])
         for ws in wb.worksheets:
             texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] == "="]

@@ -11,16 +11,16 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-
 from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
+
 from xltools import catalog
 from xltools.commands.template import shipped_templates
 from xltools.core.criteria import Band
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import Printed, UnitsTable, apply_district_rule, score_table, tolerance
 from xltools.engine import libreoffice as lo
+from xltools.errors import ReadError
 from xltools.importers.registry import read_tables
-from xltools.importers.text_tables import ReadError
 from xltools.workbook import layout as L
 from xltools.workbook.builder import SectionInput, build_file
 from xltools.workbook.reader import read_workbook_with_sets

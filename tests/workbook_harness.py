@@ -36,7 +36,7 @@ def make_units(cset: CriteriaSet, n: int, seed: int, prefix: str = "Đơn vị",
         name = f"{prefix} {i + 1:03d} – Phường Đức Xuân"
         fields, criteria = [], {}
 
-        def pick(top: Decimal, decimals: int = d) -> Decimal:
+        def pick(top: Decimal, decimals: int = d, i: int = i) -> Decimal:
             if i in (0, 1):
                 return top
             if i == 2:
@@ -76,7 +76,7 @@ def make_units(cset: CriteriaSet, n: int, seed: int, prefix: str = "Đơn vị",
 def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool = True) -> None:
     """Type names and scores cell by cell into blank rows. Survey rows and detail blocks are filled
     in reverse order, to prove the summary finds them by name."""
-    cset, lay = section.cset, section.summary
+    lay = section.summary
     n = len(units)
     for i, unit in enumerate(units):
         row = lay.first_row + i

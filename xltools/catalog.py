@@ -1,19 +1,22 @@
 """The shipped criteria sets (xltools/data/sets/*.yaml) and sets the user keeps in their own files."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from .core.criteria import CriteriaError, CriteriaSet, from_dict
+from .errors import UserError
 
 SETS_PACKAGE = "xltools.data.sets"
+SAMPLES_PACKAGE = "xltools.data.samples"
+SAMPLE = "phu_luc_backan_2024_so_huyen.txt"  # Phụ lục I and II, Bắc Kạn 2024: `xltools demo`, default units
 
 
-class UnknownSetError(LookupError):
-    pass
+class UnknownSetError(UserError, LookupError):
+    """No shipped set has that id, and no file has that path."""
 
 
 # libyaml's parser where PyYAML was built with it: the shipped sets load 20 times faster (the same
@@ -44,7 +47,7 @@ def load_file(path: str | Path) -> CriteriaSet:
     return _load_text(text, str(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped() -> dict[str, CriteriaSet]:
     sets = {}
     for entry in sorted(resources.files(SETS_PACKAGE).iterdir(), key=lambda p: p.name):
@@ -96,3 +99,8 @@ def match_maxima(table) -> CriteriaSet | None:
             and (not table.field_names or len(table.field_names) == len(s.fields))
             and all(header_max_expected(s, h) == h.value for h in table.header_maxima)]
     return fits[0] if len(fits) == 1 else None
+
+
+def sample_path() -> Path:
+    """The embedded sample (a published table in the seeds' text form)."""
+    return Path(str(resources.files(SAMPLES_PACKAGE).joinpath(SAMPLE)))

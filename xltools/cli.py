@@ -10,13 +10,7 @@ import pkgutil
 import sys
 
 from . import commands
-from .core.criteria import CriteriaError
-from .core.numbers import NumberError
-from .importers.text_tables import ReadError
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as a message, never as a traceback."""
+from .errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"Lỗi: {os_error_message(exc)}", file=sys.stderr)
         return 2
-    except (UserError, ReadError, CriteriaError, NumberError, LookupError, ValueError) as exc:
+    except UserError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a defect of ours: say so plainly; the traceback only when asked for

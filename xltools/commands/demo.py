@@ -2,16 +2,10 @@
 the recomputed ranking, the findings, and the files made from it (workbook, appendix) in OUTDIR."""
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+from ..catalog import sample_path
 from ._common import evaluate_file, print_findings, print_ranking
-
-SAMPLE = "phu_luc_backan_2024_so_huyen.txt"
-
-
-def sample_path() -> Path:
-    return Path(str(resources.files("xltools.data.samples").joinpath(SAMPLE)))
 
 
 def register(sub) -> None:

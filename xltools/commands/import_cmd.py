@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.criteria import LEVELS
+from ..errors import UserError
 from ..importers.batch import ProgressBar, backup_path, consolidate, write_workbook
 from ..importers.draft_set import write_draft
 from ..importers.registry import read_tables
@@ -41,7 +42,7 @@ def run(args) -> int:
 
 def _folder(args, folder: Path) -> int:
     if not args.set_id:
-        raise ValueError("Khi gộp một thư mục biểu, hãy chọn bộ tiêu chí bằng --set (xem `xltools sets`).")
+        raise UserError("Khi gộp một thư mục biểu, hãy chọn bộ tiêu chí bằng --set (xem `xltools sets`).")
     cset = catalog.get(args.set_id)
     output = Path(args.output or f"tong-hop-{cset.id}.xlsx")
     result = consolidate(folder, cset, ProgressBar(), skip=(output, backup_path(output)))

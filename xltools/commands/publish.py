@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..core.checks import ERROR
-from ..importers.text_tables import ReadError
+from ..errors import ReadError
 from ..publish.model import DecisionInfo, Previous, appendices
 from ..publish.pdf import PdfUnavailable, to_pdf
 from ._common import evaluate_file
@@ -23,7 +23,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
     p.add_argument("--decision-number", "--so-quyet-dinh", dest="decision_number", metavar="SỐ",
                    help="số Quyết định kèm theo, ví dụ 2345 hoặc 2345/QĐ-UBND (bỏ trống: để dấu chấm)")
-    p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY", help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
+    p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY",
+                   help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
     p.add_argument("--issuer", "--co-quan", dest="issuer", metavar="CƠ QUAN",
                    help="cơ quan ban hành, ví dụ \"UBND tỉnh Bắc Kạn\" (mặc định: UBND tỉnh theo bảng)")
     p.add_argument("--previous", "--nam-truoc", dest="previous", metavar="FILE_NĂM_TRƯỚC",
@@ -32,12 +33,6 @@ def register(sub) -> None:
     p.add_argument("--report", action="store_true", help="ghi thêm Báo cáo kết quả (.docx)")
     p.add_argument("--pdf", action="store_true", help="ghi thêm bản PDF (cần LibreOffice)")
     p.set_defaults(run=run)
-
-
-def output_names(source: Path, out: Path) -> dict[str, Path]:
-    stem = source.stem
-    return {"docx": out / f"{stem}_phu_luc.docx", "xlsx": out / f"{stem}_phu_luc.xlsx",
-            "report": out / f"{stem}_bao_cao.docx"}
 
 
 def load_previous(path: Path, set_id=None) -> Previous:
@@ -51,9 +46,7 @@ def load_previous(path: Path, set_id=None) -> Previous:
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
             previous_set=None, report: bool = False, pdf: bool = False) -> list[Path]:
     """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
-    from ..publish.appendix_docx import write_appendix_docx
-    from ..publish.appendix_xlsx import write_appendix_xlsx
-    from ..publish.report_docx import write_report_docx
+    from ..publish.outputs import write_appendix
 
     prev = load_previous(previous, previous_set) if previous else None
     evaluations = evaluate_file(source, set_id)
@@ -63,10 +56,7 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
               f"được ghi theo điểm hiện có. Xem và sửa bằng `xltools check {source.name}` trước khi trình ký.",
               file=sys.stderr)
     items = appendices(evaluations, info, prev)
-    names = output_names(source, out)
-    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
-    if report:
-        written.append(write_report_docx(items, names["report"]))
+    written = write_appendix(items, source, out, report)
     if pdf:
         for docx in [p for p in written if p.suffix == ".docx"]:
             written.append(to_pdf(docx))

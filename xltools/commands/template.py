@@ -9,8 +9,8 @@ from .. import catalog
 from ..core.criteria import CriteriaSet
 from ..core.names import fold
 from ..core.scoring import UnitsTable
+from ..errors import UserError
 from ..importers.registry import read_tables
-from . import demo
 
 if TYPE_CHECKING:
     from ..workbook.builder import SectionInput
@@ -50,7 +50,7 @@ def run(args) -> int:
             print(f"Đã tạo {path}")
         return 0
     if not args.set_ids:
-        raise ValueError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
+        raise UserError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
     sections = sections_for(sets, args.units, args.year)
@@ -88,10 +88,10 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
         for cset in sets:
             table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
             if table is None:
-                raise ValueError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
+                raise UserError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
             sections.append(SectionInput(cset, table.units, year or _year(cset, table)))
         return sections
-    sample = read_tables(demo.sample_path())
+    sample = read_tables(catalog.sample_path())
     sections = []
     for cset in sets:
         table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)

@@ -5,13 +5,14 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from .criteria import CriteriaSet
 from .names import name_key
 from .numbers import format_vn, format_vn_short
-from .scoring import Result, UnitsTable, tolerance, criteria_field_scores
+from .scoring import HeaderMax, Result, Unit, UnitsTable, criteria_field_scores, tolerance
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
@@ -29,11 +30,11 @@ class Finding:
     message: str
     where: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
-def n(value) -> str:
+def n(value: Decimal | float | None) -> str:
     return format_vn_short(value)
 
 
@@ -64,12 +65,13 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
     return out
 
 
-def _add(out, severity, code, unit, field, message, cell=None):
+def _add(out: list[Finding], severity: str, code: str, unit: Unit, field: str, message: str,
+         cell: str | None = None) -> None:
     out.append(Finding(severity, code, unit.name, field, f"{unit.name} – {field + ': ' if field else ''}{message}",
                        cell or unit.where))
 
 
-def _scores(cset, table, unit, expect_appraised, out):
+def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, expect_appraised: bool, out: list[Finding]) -> None:
     if not unit.name.strip():
         out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
@@ -97,13 +99,13 @@ def _scores(cset, table, unit, expect_appraised, out):
                 _add(out, INFO, "appraised-above-self", unit, f.name,
                      f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self)}); "
                      "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
-    for value, top, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
-        if value is not None and top is not None and not (0 <= value <= top):
+    for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
+        if value is not None and limit is not None and not (0 <= value <= limit):
             _add(out, ERROR, "score-out-of-range", unit, label,
-                 f"{label} {n(value)} nằm ngoài khoảng 0 đến {n(top)}; hãy nhập lại.")
+                 f"{label} {n(value)} nằm ngoài khoảng 0 đến {n(limit)}; hãy nhập lại.")
 
 
-def _printed_totals(cset, unit, result, out):
+def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Finding]) -> None:
     d, p = cset.decimals, unit.printed
     groups = {"self": [f.self for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
               "survey": [f.survey for f in unit.fields]}
@@ -121,16 +123,16 @@ def _printed_totals(cset, unit, result, out):
     if p.total is not None:
         appraised = p.appraised_total if p.appraised_total is not None else result.appraised_total
         survey = p.survey_total if p.survey_total is not None else result.survey_total
-        parts = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
+        terms = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
         if appraised is not None:
-            exact = sum(parts, Decimal(0))
-            if abs(p.total - exact) > tolerance(len(parts), d):
+            exact = sum(terms, Decimal(0))
+            if abs(p.total - exact) > tolerance(len(terms), d):
                 _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
                      f"in là {format_vn(p.total, d)} nhưng Thẩm định + ĐT XHH được {format_vn(exact, d)}; "
                      "hãy tính lại Tổng cộng.")
 
 
-def _printed_rank_class(cset, unit, result, position, out):
+def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position: int, out: list[Finding]) -> None:
     p = unit.printed
     if p.rank is not None and result.rank is not None and p.rank != result.rank:
         _add(out, ERROR, "rank-mismatch", unit, "Xếp hạng",
@@ -153,7 +155,7 @@ def _printed_rank_class(cset, unit, result, position, out):
              f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
 
 
-def _order(table, by_unit, out):
+def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) -> None:
     best_so_far = None
     for unit in table.units:
         total = by_unit[id(unit)].total
@@ -167,7 +169,7 @@ def _order(table, by_unit, out):
             best_so_far = (unit.name, total)
 
 
-def _duplicates(table, out):
+def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
     seen: dict[str, str] = {}
     for unit in table.units:
         key = name_key(unit.name)
@@ -180,10 +182,10 @@ def _duplicates(table, out):
             seen[key] = unit.name
 
 
-def _same_survey_rows(cset, table, out):
+def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     if not cset.has_survey:
         return
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[Decimal | None, ...], str] = {}
     for unit in table.units:
         row = tuple(f.survey for f in unit.fields)
         if sum(1 for x in row if x is not None) < 2 or any(x is None for x in row):
@@ -196,7 +198,7 @@ def _same_survey_rows(cset, table, out):
             seen[row] = unit.name
 
 
-def header_max_expected(cset, h) -> Decimal | None:
+def header_max_expected(cset: CriteriaSet, h: HeaderMax) -> Decimal | None:
     """The maximum the set gives for what a header cell states (None: the set has no such field)."""
     if h.field_index is None:
         return {"self": cset.self_max, "appraised": cset.self_max, "survey": cset.survey_max,
@@ -207,7 +209,7 @@ def header_max_expected(cset, h) -> Decimal | None:
     return f.survey_max if h.kind == "survey" else f.max
 
 
-def _header_maxima(cset, table, out):
+def _header_maxima(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     for h in table.header_maxima:
         expected = header_max_expected(cset, h)
         field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
@@ -218,7 +220,7 @@ def _header_maxima(cset, table, out):
                                "bộ tiêu chí.", h.where))
 
 
-def _detail(cset, unit, out):
+def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
     nodes = cset.criteria_by_code()
     for code, score in unit.criteria.items():
         node = nodes.get(code)
@@ -238,9 +240,10 @@ def _detail(cset, unit, out):
                      "điểm tự đánh giá của tiêu chí này phải là 0.")
             if node.children:
                 kids = [getattr(unit.criteria.get(c.code), kind, None) for c in node.children]
-                if all(k is not None for k in kids) and sum(kids, Decimal(0)) != value:
+                present = [k for k in kids if k is not None]
+                if len(present) == len(kids) and sum(present, Decimal(0)) != value:
                     _add(out, ERROR, "criteria-sum-mismatch", unit, f"{code} {node.name}",
-                         f"điểm {KIND_LABEL[kind]} {n(value)} khác tổng các tiêu chí con {n(sum(kids, Decimal(0)))}; "
+                         f"điểm {KIND_LABEL[kind]} {n(value)} khác tổng các tiêu chí con {n(sum(present, Decimal(0)))}; "
                          "hãy kiểm tra lại.")
     for kind in ("self", "appraised"):
         rolled = criteria_field_scores(unit, cset, kind)
@@ -262,7 +265,7 @@ def district_rule_notes(cset: CriteriaSet, districts: list[Result]) -> list[Find
                     + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp.")]
 
 
-def unknown_districts(communes: list[Result], district_names: list[str], key) -> list[Finding]:
+def unknown_districts(communes: list[Result], district_names: list[str], key: Callable[[str], str]) -> list[Finding]:
     """Communes whose district is none of the districts scored with them: left out of the 2/3 rule."""
     known = {key(name) for name in district_names}
     out: list[Finding] = []

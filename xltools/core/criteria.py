@@ -5,10 +5,13 @@ a province's new set is a new data file and a mistake in it is reported with the
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
+from ..errors import UserError
 from .numbers import NumberError, parse_score
 
 LEVELS = {
@@ -22,7 +25,7 @@ LEVELS = {
 CLASS_ORDER = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
 
 
-class CriteriaError(ValueError):
+class CriteriaError(UserError, ValueError):
     """A criteria set that does not hold together; `problems` lists each place and what is wrong."""
 
     def __init__(self, source: str, problems: list[str]):
@@ -53,9 +56,9 @@ class Criterion:
     name: str
     max: Decimal
     survey: bool = False
-    children: tuple["Criterion", ...] = ()
+    children: tuple[Criterion, ...] = ()
 
-    def walk(self):
+    def walk(self) -> Iterator[Criterion]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -144,11 +147,11 @@ def class_rank(label: str, cset: CriteriaSet | None = None) -> int:
 
 # ---------------------------------------------------------------- loading from plain data
 
-def from_dict(data: dict, source: str = "") -> CriteriaSet:
+def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
     """Build and validate a set; raises CriteriaError naming the file and every problem found."""
     problems: list[str] = []
 
-    def num(value, where: str) -> Decimal:
+    def num(value: Any, where: str) -> Decimal:
         try:
             result = parse_score(value)
         except NumberError as exc:
@@ -161,7 +164,7 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
             problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
         return result
 
-    def required(key: str):
+    def required(key: str) -> Any:
         if key not in data or data[key] in (None, ""):
             problems.append(f"thiếu khóa '{key}'.")
             return None
@@ -253,7 +256,7 @@ def from_dict(data: dict, source: str = "") -> CriteriaSet:
     )
 
 
-def _criterion(data, where, num, problems) -> Criterion:
+def _criterion(data: Any, where: str, num: Callable[[Any, str], Decimal], problems: list[str]) -> Criterion:
     if not isinstance(data, dict) or "code" not in data or "name" not in data:
         problems.append(f"{where}: cần có 'code', 'name' và 'max'.")
         return Criterion("?", "?", Decimal(0))
@@ -264,7 +267,7 @@ def _criterion(data, where, num, problems) -> Criterion:
                      survey=bool(data.get("survey", False)), children=children)
 
 
-def _check_tree(criteria, fields, problems) -> None:
+def _check_tree(criteria: Iterable[Criterion], fields: list[Field], problems: list[str]) -> None:
     seen = set()
     for top in criteria:
         for node in top.walk():

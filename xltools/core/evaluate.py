@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import UserError
 from .checks import Finding, check_table, district_rule_notes, unknown_districts
 from .criteria import CriteriaSet
 from .names import exact_key, name_key
@@ -22,7 +23,7 @@ def fit_fields(table: UnitsTable, cset: CriteriaSet) -> None:
     n = len(cset.fields)
     for unit in table.units:
         if len(unit.fields) > n:
-            raise ValueError(f"{unit.where}: bảng có {len(unit.fields)} lĩnh vực nhưng bộ tiêu chí {cset.id} có {n}; "
+            raise UserError(f"{unit.where}: bảng có {len(unit.fields)} lĩnh vực nhưng bộ tiêu chí {cset.id} có {n}; "
                              "hãy chọn đúng bộ tiêu chí (--set).")
         unit.fields = unit.fields + [FieldScores() for _ in range(n - len(unit.fields))]
 

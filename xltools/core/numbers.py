@@ -7,7 +7,10 @@ message; it is never guessed.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import UserError
 
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -17,7 +20,7 @@ _VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")   # 1.234.567,5
 _EN_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")   # 1,234,567.5
 
 
-class NumberError(ValueError):
+class NumberError(UserError, ValueError):
     """Text that is not a number, or could be read as two different numbers."""
 
     def __init__(self, text: str, reason: str):
@@ -32,7 +35,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def parse_score(value) -> Decimal | None:
+def parse_score(value: Any) -> Decimal | None:
     """A score as typed in a table cell; None when the cell is blank.
 
     Accepts numbers, "19,5", "9,000" (nine: the comma is decimal in tables), "<b>8,500</b>",
@@ -82,7 +85,7 @@ def parse_prose_number(text: str) -> Decimal:
     raise NumberError(text, "không phải là số.")
 
 
-def to_decimal(value) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
     """A number from Excel/Python as the decimal the user sees (0.1 + 0.2 is 0.3, not 0.30000000000000004)."""
     if isinstance(value, Decimal):
         return value

@@ -6,9 +6,9 @@ is exactly 80 here, never 79,99999999999999). Scores are Decimals from start to 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
-from decimal import Decimal, ROUND_CEILING
-from typing import Callable
+from decimal import ROUND_CEILING, Decimal
 
 from .criteria import CriteriaSet, class_rank
 from .names import name_key
@@ -161,23 +161,23 @@ def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | 
         return None, None
     label = classify(band_basis_value(total, percent_of(total, cset), cset), cset)
     labels = cset.band_labels()
-    index = labels.index(label)
-    if index == 0:
+    if label is None or labels.index(label) == 0:  # no class (a set without a maximum), or the top one
         return None, None
+    index = labels.index(label)
     upper = cset.bands[index - 1]
     threshold = upper.min
     if cset.bands_basis == "percent":
         # smallest total (at the set's decimals) whose rounded percentage reaches the band
         step = Decimal(1).scaleb(-cset.decimals)
         threshold = (upper.min * cset.max_total / 100).quantize(step, rounding=ROUND_CEILING)
-        while percent_of(threshold, cset) < upper.min:
+        while percent_of(threshold, cset) < upper.min:  # type: ignore[operator]  # max_total > 0: a class
             threshold += step
-        while threshold - step >= 0 and percent_of(threshold - step, cset) >= upper.min:
+        while threshold - step >= 0 and percent_of(threshold - step, cset) >= upper.min:  # type: ignore[operator]
             threshold -= step
     return quantize(max(threshold - total, Decimal(0)), cset.decimals), upper.label
 
 
-def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple:
+def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
     """(self, appraised, survey, Tổng cộng) for one unit, rounded to the set's decimals."""
     d = cset.decimals
     p = unit.printed
@@ -222,7 +222,7 @@ def district_rule_class(district_class: str, commune_classes: list[str], cset: C
 
 
 def apply_district_rule(districts: list[Result], communes: list[Result], cset: CriteriaSet,
-                        key=name_key) -> list[Result]:
+                        key: Callable[[str], str] = name_key) -> list[Result]:
     """Fill class_after_rule for each district that has communes in `communes`, matching a commune's
     district to a district's name by `key` (name_key for documents, exact_key for a workbook)."""
     by_district: dict[str, list[str]] = {}
@@ -257,7 +257,7 @@ def lost_points(unit: Unit, cset: CriteriaSet) -> list[tuple[str, str, Decimal]]
 
 def criteria_field_scores(unit: Unit, cset: CriteriaSet, which: str) -> list[Decimal | None]:
     """Field totals rolled up from the leaf criteria of the detail ('self' or 'appraised')."""
-    out = []
+    out: list[Decimal | None] = []
     for f in cset.fields:
         top = next((c for c in cset.criteria if c.code == f.code), None)
         if top is None:

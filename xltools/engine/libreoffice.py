@@ -36,8 +36,9 @@ import time
 import uuid
 import warnings
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "ERROR_TEXTS",
@@ -228,7 +229,7 @@ _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseDocumentSystemFileLocking" oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
-"""
+"""  # noqa: E501 (the registry's XML, one setting a line)
 
 
 def _make_profile(root: Path) -> Path:
@@ -318,7 +319,7 @@ class CalcSession:
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    def __enter__(self) -> "CalcSession":
+    def __enter__(self) -> CalcSession:
         self.start()
         return self
 
@@ -329,7 +330,7 @@ class CalcSession:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self) -> "CalcSession":
+    def start(self) -> CalcSession:
         """Start soffice and connect to it (retrying until ``connect_timeout``)."""
         if self._proc is not None:
             return self
@@ -412,7 +413,7 @@ class CalcSession:
 
     # -- documents ---------------------------------------------------------------------
 
-    def restart(self) -> "CalcSession":
+    def restart(self) -> CalcSession:
         """Stop soffice (whatever its state) and start a fresh one with a new profile.
         Documents opened before are lost."""
         self.close()
@@ -435,7 +436,7 @@ class CalcSession:
             self.restart()
         return self._desktop
 
-    def open(self, path: str | os.PathLike) -> "CalcDoc":
+    def open(self, path: str | os.PathLike) -> CalcDoc:
         """Open a spreadsheet (.xlsx, .xlsm, .xls, .ods) hidden; formulas are recalculated."""
         desktop = self._require()
         path = Path(path)
@@ -546,7 +547,7 @@ class CalcDoc:
         self.session = session
         self._parser = None  # FormulaParser for Excel-syntax formulas, made on first use
 
-    def __enter__(self) -> "CalcDoc":
+    def __enter__(self) -> CalcDoc:
         return self
 
     def __exit__(self, *exc_info) -> None:

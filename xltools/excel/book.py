@@ -14,11 +14,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from ..importers.text_tables import ReadError
+from ..errors import ReadError, UserError
 from ..publish.files import write_safely
 
 
-class BookError(ValueError):
+class BookError(UserError, ValueError):
     """A workbook the macro cannot work on; the message says why in Vietnamese."""
 
 
@@ -61,7 +61,7 @@ class Book(ABC):
     def save(self) -> None:
         ...
 
-    def alert(self, message: str) -> None:
+    def alert(self, message: str) -> None:  # noqa: B027 (optional: only a book inside Excel shows messages)
         """Tell the appraiser (a message box inside Excel; the CLI prints what the macro returns)."""
 
     def has_sheet(self, name: str) -> bool:

@@ -45,7 +45,7 @@ def unprotected(sheet):
 
 
 class XlwingsBook(Book):
-    def __init__(self, book: "xw.Book | None" = None):
+    def __init__(self, book: xw.Book | None = None):
         self.book = book or xw.Book.caller()
         self.name = self.book.name
         self.path = Path(self.book.fullname)

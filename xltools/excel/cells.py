@@ -9,9 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.numbers import NumberError, parse_score
+from ..errors import UserError
 
 
-class CellError(ValueError):
+class CellError(UserError, ValueError):
     """A value the appraiser must fix; the message is Vietnamese and names the cell when known."""
 
 

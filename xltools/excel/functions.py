@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from .. import catalog
 from ..core.checks import SEVERITY_LABEL
-from ..core.evaluate import evaluate
 from ..core.criteria import Band, CriteriaSet
+from ..core.evaluate import evaluate
 from ..core.numbers import format_vn_short, quantize
 from ..core.scoring import CriterionScore, Printed, Result, Unit, UnitsTable, lost_points, rank_among, score_table
 from .cells import CellError, blank, column, flat, grid, out, score, text
@@ -40,7 +40,7 @@ def criteria(spec, decimals=None) -> CriteriaSet:
 
 def bands_set(rows: list[list]) -> CriteriaSet:
     """A criteria set holding only the bands of a range (a Cấu hình table); 3 decimals by default."""
-    bands = []
+    bands: list[Band] = []
     for i, row in enumerate(rows, start=1):
         cells = [c for c in row if not blank(c)]
         if not cells:

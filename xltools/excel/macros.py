@@ -26,6 +26,7 @@ from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
+from ..errors import UserError
 from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
 from .book import Book, apply, area, is_formula
 from .cells import blank, text
@@ -37,7 +38,7 @@ CHECK_SHEET = "Kiểm tra"
 CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
 
 
-class MacroError(ValueError):
+class MacroError(UserError, ValueError):
     """Why a macro wrote nothing, for the appraiser."""
 
 
@@ -59,7 +60,7 @@ def _run(action, book: Book | None, **options) -> str:
                 book.add_sheet(name)
                 book.write(name, "A1", rows)
             book.save()
-    except (ValueError, LookupError) as exc:
+    except UserError as exc:
         error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
         if inside_excel:
             book.alert(f"Lỗi: {error}")
@@ -273,16 +274,13 @@ def out_of_range(cset, name: str, scores: list) -> list[str]:
 
 def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] | None = None):
     """Writes the appendix files itself (they are new files, never the workbook): nothing for _run to write."""
-    from ..commands.publish import output_names
-    from ..publish.appendix_docx import write_appendix_docx
-    from ..publish.appendix_xlsx import write_appendix_xlsx
     from ..publish.model import appendices
+    from ..publish.outputs import write_appendix
 
     if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
                          "cạnh bảng tính).")
     _, evaluations = evaluate_book(book, tables)
     items = appendices(evaluations)
-    names = output_names(book.path, Path(outdir) if outdir else book.path.parent)
-    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
+    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent)
     return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."

@@ -19,6 +19,7 @@ from ..workbook.reader import GridReader  # the reader over cell grids: files an
 from .book import Book, BookError, is_formula
 from .cells import CellError, blank, score, text
 
+
 @dataclass
 class Table:
     sheet: str

@@ -11,6 +11,7 @@ import functools
 
 import xlwings as xw
 
+from ..errors import UserError
 from . import functions as fn
 
 CATEGORY = "Chỉ số CCHC"
@@ -27,7 +28,7 @@ def vietnamese_errors(f):
     def wrapper(*args):
         try:
             return f(*args)
-        except (ValueError, LookupError) as exc:
+        except UserError as exc:
             return [[f"Lỗi: {exc}"]]
     wrapper.__doc__ = " ".join((f.__doc__ or "").split())  # the wizard shows it on one line
     return wrapper

@@ -7,16 +7,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
-from typing import Callable
 
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
 from ..core.scoring import Unit, UnitsTable
+from ..errors import ReadError
 from ..publish.files import backup_path  # noqa: F401  (the import command skips it in the folder)
 from .office import read_office
-from .text_tables import ReadError
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
 PARALLEL_FROM = 40  # below this many files, starting worker processes costs more than it saves

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from .. import catalog
 from ..core.names import fold
 from ..core.numbers import NumberError, clean, parse_score, to_decimal
 from ..core.scoring import UnitsTable
+from ..errors import ReadError
 from . import forms
 from .text_documents import document_tables
-from .text_tables import ReadError, TextTable, columns, read_rows
+from .text_tables import TextTable, columns, read_rows
 
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
 
@@ -127,7 +128,6 @@ def open_excel(path: Path, **options):
 
 
 def excel_grids(path: Path) -> list[Grid]:
-    import openpyxl
     from openpyxl.utils import get_column_letter
 
     wb = open_excel(path, data_only=True)

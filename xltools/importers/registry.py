@@ -5,13 +5,13 @@ CLI's `rank`, `check`, `template --units` and `publish` accept any format the to
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import catalog
 from ..core.criteria import LEVELS, CriteriaSet
 from ..core.scoring import UnitsTable
-from .text_tables import ReadError
+from ..errors import ReadError
 
 Reader = Callable[[Path], list[UnitsTable]]
 READERS: dict[str, Reader] = {}

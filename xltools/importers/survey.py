@@ -16,7 +16,7 @@ from ..core.criteria import CriteriaSet
 from ..core.names import fold, name_key, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..core.scoring import UnitsTable
-from .text_tables import ReadError
+from ..errors import ReadError
 
 _UNIT = ("don vi", "ten don vi", "unit", "co quan", "ten co quan", "dia phuong", "ten")
 _FIELD = ("linh vuc", "field", "ma linh vuc", "ten linh vuc")
@@ -68,7 +68,7 @@ def field_index(label: str, cset: CriteriaSet) -> int | None:
 
 
 def _header(rows, source) -> tuple[int, list[str]]:
-    for i, (number, cells) in enumerate(rows):
+    for i, (_number, cells) in enumerate(rows):
         if any(fold(clean(c)) in _UNIT for c in cells):
             return i, [fold(clean(c)) for c in cells]
     raise ReadError(f"{source}: không thấy dòng tiêu đề có cột 'Đơn vị' (hoặc 'Tên đơn vị'); tệp điểm điều tra XHH "
@@ -100,7 +100,8 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
                 columns[i] = index
         if unknown or not columns:
             names = ", ".join(f"{f.code}. {f.name}" for f in cset.fields)
-            raise ReadError(f"{source}, dòng {rows[start][0]}: không nhận ra lĩnh vực của cột {', '.join(unknown) or '(không có cột điểm)'}; "
+            shown = ", ".join(unknown) or "(không có cột điểm)"
+            raise ReadError(f"{source}, dòng {rows[start][0]}: không nhận ra lĩnh vực của cột {shown}; "
                             f"hãy đặt tên cột là mã hoặc tên lĩnh vực của bộ tiêu chí {cset.id} ({names}), "
                             "hoặc dùng ba cột Đơn vị, Lĩnh vực, Điểm.")
     by_key: dict[str, list[str]] = {}

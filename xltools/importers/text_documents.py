@@ -15,8 +15,8 @@ from decimal import Decimal
 from ..core.names import fold, name_key, tidy
 from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
-from .text_tables import (ReadError, TextTable, cell_value, detect_district, detect_level, detect_province, read_text,
-                          units_table)
+from ..errors import ReadError
+from .text_tables import TextTable, cell_value, detect_district, detect_level, detect_province, read_text, units_table
 
 
 @dataclass

@@ -13,11 +13,8 @@ from decimal import Decimal
 
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.scoring import FieldScores, HeaderMax, Printed, Unit, UnitsTable
-
-
-class ReadError(ValueError):
-    """A table that cannot be read; the message names the file, the table and the row."""
+from ..core.scoring import FieldScores, HeaderMax, Unit, UnitsTable
+from ..errors import ReadError
 
 
 @dataclass

@@ -6,8 +6,19 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 
-from .docx_style import (CENTER, LEFT, keep_row_together, new_document, new_table, page, page_numbers, paragraph,
-                         repeat_header, usable_width_mm, write_cell)
+from .docx_style import (
+    CENTER,
+    LEFT,
+    keep_row_together,
+    new_document,
+    new_table,
+    page,
+    page_numbers,
+    paragraph,
+    repeat_header,
+    usable_width_mm,
+    write_cell,
+)
 from .files import write_safely
 from .model import Appendix, Column, header_spans
 

@@ -24,7 +24,7 @@ OTHER_COLOUR = "#999999"
 DPI = 150
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chart_font() -> str:
     """The first candidate that is installed and has every Vietnamese letter (old Liberation 1.x has not)."""
     for name in CANDIDATE_FONTS:

@@ -5,7 +5,10 @@ included, so Word never falls back to another face), margins top/bottom 20 mm, l
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -31,7 +34,7 @@ def set_fonts(rpr_parent, name: str = FONT) -> None:
         fonts.set(qn(attr), name)
 
 
-def new_document(size_pt: float = 14) -> Document:
+def new_document(size_pt: float = 14) -> DocxDocument:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.size = Pt(size_pt)
@@ -132,7 +135,7 @@ def keep_row_together(row) -> None:
     _row_flag(row, "w:cantSplit")
 
 
-def new_table(container, rows: int, widths_mm: list[float], cell_margin_mm: float = 0.8):
+def new_table(container, rows: int, widths_mm: Sequence[float], cell_margin_mm: float = 0.8):
     """A bordered table of fixed column widths (w:tblLayout fixed), centred, with narrow cell margins."""
     table = container.add_table(rows=rows, cols=len(widths_mm))
     table.style = "Table Grid"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import errno
 import filecmp
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def backup_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
-def write_safely(path: str | Path, save: Callable[[Path], None]) -> Path:
+def write_safely(path: str | Path, save: Callable[[Path], object]) -> Path:
     """`save(tmp)` writes the content; the result replaces `path`, whose old version becomes the backup
     (none is made when the old version has the very same bytes: nothing would be lost)."""
     path = Path(path)

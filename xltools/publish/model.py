@@ -237,7 +237,7 @@ class Previous:
     by_level: dict[str, dict[str, Result]]
 
     @classmethod
-    def from_evaluations(cls, evaluations: list[Evaluation]) -> "Previous":
+    def from_evaluations(cls, evaluations: list[Evaluation]) -> Previous:
         by_level: dict[str, dict[str, Result]] = {}
         years = [table_year(e) for e in evaluations if table_year(e)]
         for e in evaluations:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..errors import UserError
 from .files import write_safely
 
 
-class PdfUnavailable(RuntimeError):
+class PdfUnavailable(UserError, RuntimeError):
     """LibreOffice is not installed: the .docx is written, the .pdf is not."""
 
 

@@ -11,8 +11,17 @@ from docx.shared import Mm
 from ..core.numbers import format_vn
 from .appendix_docx import add_grid
 from .chart import totals_chart
-from .docx_style import (CENTER, JUSTIFY, LEFT, new_document, new_table, page_numbers, paragraph, usable_width_mm,
-                         write_cell)
+from .docx_style import (
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    new_document,
+    new_table,
+    page_numbers,
+    paragraph,
+    usable_width_mm,
+    write_cell,
+)
 from .files import write_safely
 from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
 

@@ -23,15 +23,14 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from .. import catalog
 from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
+from ..errors import UserError
 from ..publish.files import write_safely
-from .. import catalog
-from . import formulas as F
-from . import layout as L
-from . import setdata
+from . import formulas as F, layout as L, setdata
 
 FONT = "Times New Roman"
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
@@ -262,7 +261,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
     name_width = _name_width(units)
     for i, row in enumerate(lay.rows):
         unit = units[i] if i < len(units) else None
-        c = lambda col: _cell(col, row)  # noqa: E731
+        c = lambda col, row=row: _cell(col, row)  # noqa: E731
         if unit and len(unit.name) > name_width:  # wrapped: Excel and Calc keep the default height
             ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(unit.name) // int(name_width))
         _put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
@@ -351,7 +350,7 @@ def _name_width(units) -> float:
 
 
 def _summary_check(section: L.Section, row: int, districts: L.Section | None = None) -> str:
-    cset, lay = section.cset, section.summary
+    lay = section.summary
     cells = [(_cell(col, row), maximum) for col, maximum in lay.number_input_cols()]
     parts = []
     if cells:
@@ -713,7 +712,7 @@ def build_file(inputs: list[SectionInput], path, **options) -> Path:
     """The workbook written to `path`; an existing file there (an appraiser's typed scores, perhaps)
     is kept as NAME.bak.xlsx (write_safely)."""
     if Path(path).suffix.lower() != ".xlsx":
-        raise ValueError(f"Bảng tính thẩm định phải có đuôi .xlsx (đang là '{Path(path).name}'); hãy ghi -o TÊN.xlsx "
+        raise UserError(f"Bảng tính thẩm định phải có đuôi .xlsx (đang là '{Path(path).name}'); hãy ghi -o TÊN.xlsx "
                          "(bảng có macro: --xlsm -o TÊN.xlsm).")
     workbook = build(inputs, **options)
     return write_safely(path, lambda tmp: save(workbook, tmp))

@@ -24,9 +24,10 @@ Columns are 1-based integers; `col_letter` turns them into letters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
+from ..errors import UserError
 
 LAYOUT_VERSION = "xltools-appraisal/1"
 
@@ -65,7 +66,7 @@ DEFAULT_SPARE_ROWS = 5
 BLANK_ROWS = 10  # units in a template made without a list of units
 
 
-@lru_cache(maxsize=None)
+@cache
 def col_letter(col: int) -> str:
     """Column letters of a 1-based column number (1 -> A, 27 -> AA); here rather than openpyxl's, so that
     reading a workbook does not import openpyxl."""
@@ -406,7 +407,7 @@ def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout
     with the rule and a commune set are in the same workbook."""
     levels = [c.level for c, _ in csets_rows]
     if len(set(levels)) != len(levels):
-        raise ValueError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
+        raise UserError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
     ordered = sorted(csets_rows, key=lambda cu: LEVEL_ORDER.index(cu[0].level)
                      if cu[0].level in LEVEL_ORDER else len(LEVEL_ORDER))
     has_communes = "xa" in levels

@@ -17,9 +17,8 @@ from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, parse_score, to_decimal
 from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
-from ..importers.text_tables import ReadError
-from . import layout as L
-from . import setdata
+from ..errors import ReadError
+from . import layout as L, setdata
 from .values import CannotScan, cell_position, first_rows, read_cells, sheet_values
 
 MAX_REPORTED = 20
