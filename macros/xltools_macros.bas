@@ -23,6 +23,25 @@ Sub XuatPhuLuc()
     RunPython "import xltools.excel.macros as m; m.xuat_phu_luc()"
 End Sub
 
+' Chia phan: moi thanh vien hoi dong mot tep (chi mo o duoc giao), theo trang "Phan cong" (cot A ten, cot B linh vuc),
+' ghi vao thu muc TEN_phan_cong canh bang tinh. Hay luu bang tinh truoc.
+Sub ChiaPhan()
+    RunPython "import xltools.excel.macros as m; m.chia_phan()"
+End Sub
+
+' Hop nhat: ghep cac phan trong thu muc TEN_phan_cong vao bang tinh nay; xung dot ghi o trang "Hop nhat".
+Sub HopNhat()
+    RunPython "import xltools.excel.macros as m; m.hop_nhat()"
+End Sub
+
+' So sanh: hoi phien ban cu cua bang tinh, ghi trang "So sanh" (diem thay doi, xep hang, xep loai thay doi).
+Sub SoSanh()
+    Dim path As Variant
+    path = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , "Chon phien ban cu de so sanh")
+    If path = False Then Exit Sub
+    RunPython "import xltools.excel.macros as m; m.so_sanh(old=r""" & path & """)"
+End Sub
+
 ' Nap lai cac ham CCHC_ (sau khi cai hoac nang cap xltools). Can bat "Trust access to the VBA project object model".
 Sub NapHamCCHC()
     ImportPythonUDFs

@@ -90,9 +90,9 @@ def test_rank_of_a_workbook_uses_its_own_edited_bands(capsys, tmp_path, data_dir
     assert [r["class"] for r in rows[:3]] == ["Tốt", "Tốt", "Tốt"]  # --set names the shipped bands
 
 
-def test_demo_main_job(capsys, tmp_path):
+def test_demo_main_job(capsys, demo_out):
     """The README's main job: ranking, findings, the live workbook, the appendix and the report."""
-    code, out, _ = run(capsys, "demo", "-o", str(tmp_path))
+    code, out, tmp_path = demo_out
     assert code == 0 and "96,479" in out and "total-mismatch" in out
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["bang_tham_dinh_mau.xlsx", "phu_luc_backan_2024_so_huyen_bao_cao.docx",

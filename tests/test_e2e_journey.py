@@ -45,12 +45,6 @@ pytestmark = pytest.mark.skipif(not lo.available() and not REQUIRED,
 D = Decimal
 
 
-@pytest.fixture(scope="module")
-def calc():
-    with lo.CalcSession() as session:
-        yield session
-
-
 def cli(capsys, *argv) -> tuple[int, str]:
     code = main([str(a) for a in argv])
     out = capsys.readouterr()

@@ -4,7 +4,7 @@ Every test that needs LibreOffice is skipped when it is not installed, EXCEPT wh
 environment variable XLTOOLS_REQUIRE_LIBREOFFICE=1 is set (CI installs LibreOffice): then a
 missing LibreOffice makes these tests fail loudly instead of silently skipping.
 
-One headless soffice process serves the whole module (fixture ``calc``); every test opens a
+One headless soffice process serves the whole run (fixture ``calc`` in conftest.py); every test opens a
 fresh copy of the workbook it needs, so tests do not depend on each other.
 
 Facts about LibreOffice Calc learned here (LibreOffice 7.4, recorded as assertions in
@@ -87,15 +87,6 @@ def test_libreoffice_available_when_required():
     else:
         assert AVAILABLE == (lo.unavailable_reason() == "")
 
-
-
-@pytest.fixture(scope="module")
-def calc():
-    """One headless LibreOffice for the whole module."""
-    if not AVAILABLE:
-        pytest.fail(f"XLTOOLS_REQUIRE_LIBREOFFICE=1 nhưng LibreOffice không dùng được: {lo.unavailable_reason()}")
-    with lo.CalcSession() as session:
-        yield session
 
 
 def build_workbook(path: Path) -> Path:

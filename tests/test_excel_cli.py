@@ -11,7 +11,7 @@ def test_macro_on_a_workbook_not_made_by_template(tmp_path, data_dir, capsys):
     for argv in (["tinh-lai"], ["nhap-xhh", "--from", str(path)], ["xuat-phu-luc", "-o", str(tmp_path)]):
         assert main(["macro", *argv, str(path)]) == 2
         err = capsys.readouterr().err
-        assert err.startswith("Lỗi:") and "xltools template" in err or "chưa có" in err
+        assert err.startswith("Lỗi:") and ("xltools template" in err or "chưa có" in err)
     assert path.read_bytes() == before
 
 

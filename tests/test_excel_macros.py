@@ -189,7 +189,7 @@ def test_inside_excel_problems_come_as_a_message_box(workbook, monkeypatch):
     monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: fake))
     before = snapshot(path)
     message = macros.tinh_lai_xep_hang()  # as RunPython calls it: no book, the caller's workbook
-    assert fake.alerts == [f"Lỗi: {message}"] and "xltools template" in message or "chưa có" in message
+    assert fake.alerts == [f"Lỗi: {message}"] and ("xltools template" in message or "chưa có" in message)
     fake.wb.save(path)
     assert snapshot(path) == before
 

@@ -89,9 +89,10 @@ def bad_files(tmp_path, data_dir):
     return cases
 
 
-@pytest.fixture
-def corpus(tmp_path, data_dir):
-    return bad_files(tmp_path, data_dir)
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, data_dir):
+    """Built once for the module: the commands only read these files."""
+    return bad_files(tmp_path_factory.mktemp("malformed"), data_dir)
 
 
 CASES = ["wrong headers", "no score columns", "merged score down two units", "merged score across two columns",

@@ -1,7 +1,6 @@
 """The workbook as a file (no spreadsheet engine): layout contract, openpyxl view, reader, CLI, templates."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,8 +8,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from xltools import catalog
+from xltools.catalog import shipped_templates
 from xltools.cli import main
-from xltools.commands.template import shipped_templates
 from xltools.core.evaluate import evaluate
 from xltools.errors import ReadError, UserError
 from xltools.importers.registry import load, read_tables
@@ -235,10 +234,10 @@ def test_template_command(tmp_path, capsys, data_dir):
     assert load_workbook(tmp_path / "p.xlsx")["Tổng hợp Sở"].protection.password
 
 
-def test_demo_writes_the_workbook(tmp_path, capsys):
-    assert main(["demo", "-o", str(tmp_path)]) == 0
-    assert is_appraisal_workbook(tmp_path / "bang_tham_dinh_mau.xlsx")
-    shutil.rmtree(tmp_path)
+def test_demo_writes_the_workbook(demo_out):
+    code, _, out = demo_out
+    assert code == 0
+    assert is_appraisal_workbook(out / "bang_tham_dinh_mau.xlsx")
 
 
 # ------------------------------------------------------------------ sets that are not shipped

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, odd_set, read_rows, type_units
 
 from xltools import catalog
-from xltools.commands.template import shipped_templates
+from xltools.catalog import shipped_templates
 from xltools.core.criteria import Band
 from xltools.core.evaluate import evaluate
 from xltools.core.scoring import Printed, UnitsTable, apply_district_rule, score_table, tolerance
@@ -28,12 +28,6 @@ from xltools.workbook.reader import read_workbook_with_sets
 REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
 pytestmark = pytest.mark.skipif(not lo.available() and not REQUIRED,
                                 reason=f"LibreOffice không có sẵn: {lo.unavailable_reason()}")
-
-
-@pytest.fixture(scope="module")
-def calc():
-    with lo.CalcSession() as session:
-        yield session
 
 
 def blank_template(tmp_path, sets_rows, name="t.xlsx"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .core.criteria import CriteriaError, CriteriaSet, from_dict
+from .core.names import fold
 from .errors import UserError
 
 SETS_PACKAGE = "xltools.data.sets"
@@ -104,3 +105,18 @@ def match_maxima(table) -> CriteriaSet | None:
 def sample_path() -> Path:
     """The embedded sample (a published table in the seeds' text form)."""
     return Path(str(resources.files(SAMPLES_PACKAGE).joinpath(SAMPLE)))
+
+
+def shipped_templates() -> list[tuple[str, list[CriteriaSet]]]:
+    """One template per shipped set, plus district + commune sets of a province and year in one
+    workbook (the 2/3 rule computed live)."""
+    sets = list(shipped().values())
+    out = [(s.id, [s]) for s in sets]
+    for district in sets:
+        if district.level != "huyen" or not district.district_rule:
+            continue
+        for commune in sets:
+            if (commune.level == "xa" and fold(commune.province) == fold(district.province)
+                    and set(commune.years) & set(district.years)):
+                out.append((f"{district.id}+xa", [district, commune]))
+    return out

@@ -3,6 +3,9 @@
     xltools macro tinh-lai FILE                       sort into rank order, class, check (Kiểm tra sheet)
     xltools macro nhap-xhh FILE --from SURVEY.xlsx    survey scores from another workbook
     xltools macro xuat-phu-luc FILE -o OUTDIR         the official appendix file
+    xltools macro chia-phan FILE --assign "A=2; B=6"  the council's parts (xltools split), next to FILE
+    xltools macro hop-nhat FILE [PARTS…]              the parts merged into FILE itself (xltools merge)
+    xltools macro so-sanh FILE --old OLD.xlsx         a "So sánh" sheet: what changed since OLD (xltools diff)
 
 The same functions run inside Excel from the buttons (xltools.excel.macros); FILE is saved with the
 previous version kept as FILE.bak.xlsx(m).
@@ -21,12 +24,24 @@ def register(sub) -> None:
                         help="tệp kết quả điều tra xã hội học (tên đơn vị và điểm từng lĩnh vực)")
     appendix = names.add_parser("xuat-phu-luc", help="Xuất phụ lục chính thức")
     appendix.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi tệp phụ lục")
-    for parser in (recompute, survey, appendix):
+    split = names.add_parser("chia-phan", help="Chia phần cho các thành viên hội đồng (như `xltools split`)")
+    split.add_argument("--assign", metavar="\"TÊN=…; TÊN=…\"",
+                       help="phân công, như `xltools split` (mặc định: đọc trang 'Phân công' của FILE: cột A tên thành "
+                            "viên, cột B lĩnh vực hoặc đơn vị được giao)")
+    split.add_argument("--by", choices=("field", "unit"), default="field", help="theo lĩnh vực hay theo đơn vị")
+    split.add_argument("-o", "--out", metavar="FOLDER", help="thư mục các phần (mặc định: TÊN_phan_cong cạnh FILE)")
+    merge = names.add_parser("hop-nhat", help="Hợp nhất các phần vào FILE (như `xltools merge`, ghi vào chính FILE)")
+    merge.add_argument("parts", nargs="*", metavar="PARTS",
+                       help="các tệp phần hoặc thư mục (mặc định: thư mục TÊN_phan_cong cạnh FILE)")
+    compare = names.add_parser("so-sanh", help="So sánh với phiên bản cũ, ghi trang So sánh (như `xltools diff`)")
+    compare.add_argument("--old", required=True, metavar="OLD.xlsx", help="phiên bản cũ của bảng tính")
+    for parser in (recompute, survey, appendix, split, merge, compare):
         parser.add_argument("file", metavar="FILE", help="bảng tính tạo bằng `xltools template` (.xlsx hoặc .xlsm)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from ..council.merge import CONFLICTS
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
 
@@ -35,7 +50,13 @@ def run(args) -> int:
         message = macros.tinh_lai_xep_hang(book)
     elif args.macro == "nhap-xhh":
         message = macros.nhap_diem_xhh(book, source=args.source)
-    else:
+    elif args.macro == "xuat-phu-luc":
         message = macros.xuat_phu_luc(book, outdir=args.out)
+    elif args.macro == "chia-phan":
+        message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
+    elif args.macro == "hop-nhat":
+        message = macros.hop_nhat(book, parts=args.parts or None)
+    else:
+        message = macros.so_sanh(book, old=args.old)
     print(message)
-    return 0
+    return 1 if args.macro == "hop-nhat" and CONFLICTS in message else 0  # as `xltools merge`

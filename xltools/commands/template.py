@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import catalog
+from ..catalog import shipped_templates  # the shipped templates are a catalog decision; kept importable here
 from ..core.criteria import CriteriaSet
-from ..core.names import fold
 from ..core.scoring import UnitsTable
 from ..errors import UserError
 from ..importers.registry import read_tables
@@ -33,7 +33,7 @@ def register(sub) -> None:
     p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
     p.add_argument("--with-appraised", action="store_true",
                    help="chép cả điểm Thẩm định từ FILE (để xem thử; mặc định để trống cho tổ thẩm định nhập)")
-    p.add_argument("--xlsm", action="store_true",  # issue 4: xltools.excel.xlsm
+    p.add_argument("--xlsm", action="store_true",  # xltools.excel.xlsm
                    help="tạo tệp có macro (.xlsm) cho Excel trên Windows: hàm CCHC_ và nút macro (xem docs/excel.md)")
     p.add_argument("--all", action="store_true", help="tạo lại mẫu cho mọi bộ tiêu chí có sẵn vào thư mục -o")
     p.set_defaults(run=run)
@@ -61,21 +61,6 @@ def run(args) -> int:
         print(f"{s.cset.id}: {count}")
     print(f"Đã tạo {path}")
     return 0
-
-
-def shipped_templates() -> list[tuple[str, list[CriteriaSet]]]:
-    """One template per shipped set, plus district + commune sets of a province and year in one
-    workbook (the 2/3 rule computed live)."""
-    sets = list(catalog.shipped().values())
-    out = [(s.id, [s]) for s in sets]
-    for district in sets:
-        if district.level != "huyen" or not district.district_rule:
-            continue
-        for commune in sets:
-            if (commune.level == "xa" and fold(commune.province) == fold(district.province)
-                    and set(commune.years) & set(district.years)):
-                out.append((f"{district.id}+xa", [district, commune]))
-    return out
 
 
 def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None) -> list[SectionInput]:

@@ -28,13 +28,14 @@ from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..errors import UserError
 from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
+from ..workbook.layout import CHECKS_SHEET
 from .book import Book, apply, area, is_formula
 from .cells import blank, text
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
-CHECK_SHEET = "Kiểm tra"
+CHECK_SHEET = CHECKS_SHEET  # one name, in the workbook layout contract
 CHECK_HEADER = ["Trang", "Mức độ", "Mã", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô"]
 
 
@@ -95,6 +96,21 @@ def nhap_diem_xhh(book: Book | None = None, source: str | None = None) -> str:
 def xuat_phu_luc(book: Book | None = None, outdir: str | None = None) -> str:
     """Xuất phụ lục: the official appendix (.docx and .xlsx) next to the workbook, or in `outdir`."""
     return _run(export_appendix, book, outdir=outdir)
+
+
+def chia_phan(book: Book | None = None, assign: str | None = None, by: str = "field", outdir: str | None = None) -> str:
+    """Chia phần: one workbook per council member (xltools.council.split), in a folder next to the workbook."""
+    return _run(split_parts, book, assign=assign, by=by, outdir=outdir)
+
+
+def hop_nhat(book: Book | None = None, parts: list[str] | None = None) -> str:
+    """Hợp nhất: the members' parts back into this workbook (xltools.council.merge), conflicts on "Hợp nhất"."""
+    return _run(merge_parts, book, parts=parts)
+
+
+def so_sanh(book: Book | None = None, old: str | None = None) -> str:
+    """So sánh: what changed since an older version of this workbook (xltools.council.diff), on "So sánh"."""
+    return _run(compare, book, old=old)
 
 
 def main() -> None:
@@ -284,3 +300,71 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     items = appendices(evaluations)
     written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent)
     return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
+
+
+# ---------------------------------------------------------------- the council: Chia phần, Hợp nhất, So sánh
+
+def parts_folder(book: Book) -> Path:
+    """Where Chia phần puts the parts and Hợp nhất looks for them: a folder next to the workbook."""
+    return book.path.parent / f"{book.path.stem}_phan_cong"
+
+
+def book_cells(book: Book):
+    """The council's view of the workbook (xltools.council.cells) from what the Book's cells show and hold."""
+    from ..council.cells import read_cells
+
+    grids, typed = {}, {}
+    for name in book.sheet_names():
+        last_row, last_col = book.extent(name)
+        ref = f"A1:{get_column_letter(last_col)}{last_row}"
+        grids[name], typed[name] = book.values(name, ref), book.read(name, ref)
+    return read_cells(book.name, grids, typed)
+
+
+def _saved(book: Book, what: str) -> None:
+    if not book.path.is_absolute() or "://" in str(book.path) or not book.path.is_file():
+        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi {what}.")
+
+
+def split_parts(book: Book, assign: str | None, by: str = "field", outdir: str | None = None):
+    """Splits the file as saved (the parts are new files; the workbook itself is not written)."""
+    from ..council.split import split
+
+    _saved(book, "chia phần")
+    result = split(book.path, by, assign, outdir or parts_folder(book))  # assign None: the "Phân công" sheet
+    lines = [f"{m.name}: {m.assignment(by)} -> {p.name}" for m, p in zip(result.manifest.members, result.parts)]
+    message = f"Đã chia {book.name} thành {len(result.parts)} phần trong {result.manifest_file.parent}:\n" + "\n".join(lines)
+    if result.unassigned:
+        message += "\nChưa giao cho ai: " + "; ".join(result.unassigned) + "."
+    return [], {}, message
+
+
+def merge_parts(book: Book, parts: list[str] | None = None):
+    from ..council.merge import load_parts, merge
+
+    _saved(book, "hợp nhất")
+    loaded, expected, absent = load_parts(parts or [parts_folder(book)])
+    plan = merge(book_cells(book), loaded, expected, absent)
+    writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
+    return writes, plan.sheets, plan.message(book.name)
+
+
+COMPARE_SHEET = "So sánh"
+
+
+def compare(book: Book, old: str | None):
+    from ..council.cells import read_file
+    from ..council.diff import CHANGE_HEADER, MOVEMENT_HEADER, change_line, diff, movement_line
+
+    if not old:
+        raise MacroError("Hãy chọn phiên bản cũ của bảng tính để so sánh.")
+    d = diff(read_file(old), book_cells(book))
+    rows = [[f"SO SÁNH VỚI {Path(old).name}"], ["I. CÁC ĐIỂM THAY ĐỔI"], CHANGE_HEADER]
+    rows += [change_line(c) for c in d.changes] or [["Không có."]]
+    rows += [[], ["II. THAY ĐỔI TỔNG ĐIỂM, XẾP HẠNG, XẾP LOẠI"], MOVEMENT_HEADER]
+    rows += [movement_line(m, d.decimals.get(m.sheet, 3)) for m in d.movements] or [["Không có."]]
+    width = max(len(r) for r in rows)
+    rows = [[None if v == "" else v for v in r] + [None] * (width - len(r)) for r in rows]
+    message = (f"So với {Path(old).name}: {len(d.changes)} điểm thay đổi, {len(d.movements)} đơn vị thay đổi tổng điểm, "
+               f"xếp hạng hoặc xếp loại (xem trang {COMPARE_SHEET}).")
+    return [], {COMPARE_SHEET: rows}, message

@@ -1,7 +1,7 @@
 """The layout contract of the appraisal workbook: which sheet, row and column holds what.
 
 Everything that reads or writes a workbook made by `xltools template` (the builder, the reader,
-the macros of issue 4, the publisher of issue 5) asks this module instead of hard-coding cells.
+the macros, the publisher) asks this module instead of hard-coding cells.
 Every position is a function of the criteria set: the number of fields, survey columns, detail,
 bonus/penalty and the district rule all vary by set.
 
@@ -12,7 +12,7 @@ Workbook = one *section* per criteria set (at most one set per level), in level 
     "Chi tiết <Cấp>"   criteria detail, one long sheet, only for sets with a criteria tree
     "ĐT XHH <Cấp>"     survey scores to paste, only for sets with survey points
     "Cấu hình"         layout version, one row per section (sheet, set id, ...), the class bands
-    "Kiểm tra"         findings sheet, written by the macros (issue 4), not by the builder
+    "Kiểm tra"         findings sheet, written by the macros, not by the builder
 
 Table sheets (summary and survey) share rows: title block rows 1-3, legend row 4, header rows 5-6,
 data from row 7. Units are matched across sheets by their name (TÊN ĐƠN VỊ, exact text): the
@@ -36,7 +36,7 @@ LEVEL_SHORT = {"tinh": "Tỉnh", "so": "Sở", "huyen": "Huyện", "xa": "Xã"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 CONFIG_SHEET = "Cấu hình"
-CHECKS_SHEET = "Kiểm tra"  # written by macros (issue 4)
+CHECKS_SHEET = "Kiểm tra"  # written by the macros (excel/macros.py), not by the builder
 
 # Rows shared by the summary and survey sheets.
 TITLE_ROWS = (1, 2, 3)  # PHỤ LỤC …, XẾP HẠNG VÀ PHÂN LOẠI …, (Kèm theo Quyết định số …)
@@ -214,10 +214,6 @@ class SummaryLayout(_DataRows):
 
 
     @property
-    def visible_last_col(self) -> int:
-        return self.check
-
-    @property
     def print_last_col(self) -> int:
         """The official appendix ends with Xếp loại (or the class after the district rule)."""
         return self.class_after_rule or self.class_
@@ -378,10 +374,6 @@ class Section:
     def config_row(self) -> int:
         return CONFIG_SETS_FIRST_ROW + self.index
 
-    def sheets(self) -> list[str]:
-        return [s for s in (self.summary.sheet, self.survey and self.survey.sheet,
-                            self.detail and self.detail.sheet) if s]
-
 
 # Names each section defines: the bands (Cấu hình) and the summary's data columns (for UDFs, macros).
 BAND_NAMES = ("BandLabel", "BandMin", "BandOrder")
@@ -394,9 +386,6 @@ class WorkbookLayout:
 
     def section(self, level: str) -> Section | None:
         return next((s for s in self.sections if s.cset.level == level), None)
-
-    def sheet_order(self) -> list[str]:
-        return [name for s in self.sections for name in s.sheets()] + [CONFIG_SHEET]
 
 
 def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout:

@@ -61,6 +61,18 @@ def read_workbook(path) -> list[UnitsTable]:
 
 
 def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
+    return grid_reader(path).read()
+
+
+def grid_reader(path) -> GridReader:
+    """The reader over a file's cells: what they show and what they hold (formulas as text)."""
+    path = Path(path)
+    return GridReader(path.name, *load_grids(path))
+
+
+def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file; in `typed` a formula cell
+    holds values.FORMULA ("="), not its text, which no reader needs."""
     path = Path(path)
     # Values: input cells are constants either way; a formula an appraiser typed into an input cell reads
     # as the value Excel/LibreOffice last computed for it. Typed: formula cells marked, to tell a formula
@@ -72,7 +84,7 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
         grids, typed = _openpyxl_grids(path)
     except Exception as exc:
         raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
-    return GridReader(path.name, grids, typed).read()
+    return grids, typed
 
 
 def _openpyxl_grids(path: Path) -> tuple[dict, dict]:

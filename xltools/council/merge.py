@@ -1,0 +1,418 @@
+"""`xltools merge`: every cell from the member who owns it, every conflict a finding, nothing overwritten
+in silence.
+
+Three-way, cell by cell, with the values at split time (the manifest's base):
+- a member's cell equal to its value at split time is no entry (the member did not type it);
+- an entry outside the member's assignment is a finding and is not taken;
+- two owners who typed different values: a finding, the master keeps its value;
+- the master changed since the split (someone typed there) and the member typed something else: a
+  finding, the master keeps its value;
+- otherwise the member's value is written, and the provenance sheet says who typed it.
+The unit's note, when the split is by field, is shared: each member's note is added to it as
+"Member: text", once (a second merge of the same parts adds nothing).
+
+Parts are refused as a whole (exit 2, nothing written) when they cannot be read: a damaged file, a
+workbook that is not a part, formulas typed over. A part of another template, year or split, a second
+part of the same member and a missing part are findings (exit 1); the other parts are merged.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+
+from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
+from ..core.names import exact_key
+from ..errors import ReadError, UserError
+from ..workbook import layout as L
+from ..workbook.reader import load_grids
+from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
+from .manifest import Manifest, Member, describe_template, fingerprint, part_manifest, read_manifest_file, template_of
+
+MERGE_SHEET = "Hợp nhất"
+PROVENANCE_SHEET = "Nguồn điểm"
+MERGE_HEADER = ["Mức độ", "Mã", "Thành viên", "Tệp", "Đơn vị", "Lĩnh vực", "Ô", "Nội dung"]
+PROVENANCE_HEADER = ["Trang", "Ô", "Đơn vị", "Lĩnh vực", "Mã", "Loại", "Giá trị", "Người nhập", "Tệp"]
+NO_CONFLICT = "Không có xung đột: mọi ô được lấy từ thành viên được giao."
+CONFLICTS = "xung đột cần xử lý"
+
+
+@dataclass
+class CouncilFinding(Finding):
+    member: str = ""
+    file: str = ""
+
+
+@dataclass
+class Part:
+    path: Path
+    manifest: Manifest
+    cells: BookCells
+
+    @property
+    def member(self) -> Member | None:
+        return self.manifest.member_named(self.manifest.member)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.member or ""
+
+
+@dataclass
+class MergePlan:
+    writes: list[tuple[str, int, int, object]]  # (sheet, row, column, value) in the master
+    sheets: dict[str, list[list]]  # Hợp nhất and Nguồn điểm, whole
+    findings: list[CouncilFinding]
+    merged: list[Part]
+    entered: int  # cells the members typed (and that were taken)
+    replaced: list[list] = dc_field(default_factory=list)  # cells that had a value at split time, now the member's
+
+    def message(self, out: str) -> str:
+        names = ", ".join(f"{p.name} ({p.path.name})" for p in self.merged) or "không phần nào"
+        text = (f"Đã hợp nhất {names} vào {out}: {len(self.writes)} ô được ghi, {self.entered} ô do thành viên nhập "
+                f"(trang {PROVENANCE_SHEET}).")
+        if not self.entered:
+            text += " Lưu ý: các phần chưa có ô nào được nhập (còn như lúc chia)."
+        if self.findings:
+            text += f" Có {len(self.findings)} {CONFLICTS} (trang {MERGE_SHEET}):"
+            text += "".join(f"\n  - {f.message}" for f in self.findings)
+        else:
+            text += " " + NO_CONFLICT
+        if self.replaced:
+            text += (f"\nCác ô đã có điểm lúc chia, nay lấy điểm thành viên sửa ({len(self.replaced)}, xem trang "
+                     f"{MERGE_SHEET}):" + "".join(f"\n  - {r[0]} ({r[1]}, {r[2]}): {r[3]} → {r[4]} ({r[5]})"
+                                                 for r in self.replaced))
+        return text
+
+
+# ---------------------------------------------------------------- reading the parts
+
+def load_parts(paths: list[str | Path]) -> tuple[list[Part], Manifest | None, list[str]]:
+    """The parts (a folder stands for the parts its phan_cong.json lists), the folder's manifest if one was
+    given, and the expected part files that are not there. Unusable parts: one ReadError naming each file."""
+    parts, problems, expected, absent = [], [], None, []
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            expected = read_manifest_file(p)
+            listed = [p / m.file for m in expected.members]
+            files += [f for f in listed if f.is_file()]
+            absent += [f.name for f in listed if not f.is_file()]
+        else:
+            files.append(p)
+    for path in files:
+        try:
+            parts.append(load_part(path))
+        except ReadError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần không dùng được:\n"
+                        + "\n".join(f"  - {p}" for p in problems))
+    return parts, expected, absent
+
+
+def load_part(path: Path) -> Part:
+    if not path.is_file():
+        raise ReadError(f"{path}: không tìm thấy tệp phần; hãy kiểm tra đường dẫn.")
+    grids, typed = load_grids(path)
+    manifest = part_manifest(grids, path.name)
+    if manifest is None or manifest.member_named(manifest.member) is None:
+        raise ReadError(f"{path.name}: không phải phần do `xltools split` tạo (không có trang dữ liệu phân công); "
+                        "hãy gửi lại đúng tệp đã nhận.")
+    try:
+        cells = read_cells(path.name, grids, typed)
+    except ReadError as exc:
+        raise ReadError(f"phần của {manifest.member}: {exc}") from exc
+    return Part(path, manifest, cells)
+
+
+# ---------------------------------------------------------------- the merge
+
+def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] | None = None) -> MergePlan:
+    typed_over = [(part, formulas_lost(master, part.cells)) for part in parts]
+    if any(lost for _, lost in typed_over):
+        raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần bị gõ đè lên công thức (đã bỏ bảo vệ "
+                        "trang tính):\n" + "\n".join(
+                            f"  - {part.path.name} (phần của {part.name}): {', '.join(lost[:10])}"
+                            + (f" và {len(lost) - 10} ô khác" if len(lost) > 10 else "")
+                            + "; hãy yêu cầu thành viên lấy lại tệp đã nhận và nhập lại điểm." for part, lost in typed_over
+                            if lost))
+    findings: list[CouncilFinding] = []
+    mine = template_of(fingerprint(master, master.source))
+    reference = expected
+    accepted: list[Part] = []
+    for part in parts:
+        m = part.manifest
+        if template_of(m.fingerprint) != mine:
+            findings.append(_finding(part, "part-foreign", f"{part.path.name} ({part.name}) là phần của một bảng khác "
+                                     f"({describe_template(m.fingerprint)}), không phải của bảng tổng hợp này "
+                                     f"({describe_template(fingerprint(master, ''))}); không lấy ô nào từ tệp này."))
+            continue
+        if reference is None:
+            reference = m
+        if m.split_id != reference.split_id:
+            findings.append(_finding(part, "part-foreign", f"{part.path.name} ({part.name}) thuộc một lần chia khác "
+                                     f"(bảng {m.fingerprint['master']}, phân công khác); không lấy ô nào từ tệp này."))
+            continue
+        if any(p.name == part.name for p in accepted):
+            first = next(p for p in accepted if p.name == part.name)
+            findings.append(_finding(part, "part-duplicate", f"{part.path.name}: {part.name} đã có phần "
+                                     f"{first.path.name}; chỉ lấy tệp thứ nhất, hãy bỏ tệp thừa."))
+            continue
+        accepted.append(part)
+    if reference is not None:
+        for member in reference.members:
+            if not any(p.name == member.name for p in accepted):
+                why = "không có trong thư mục" if member.file in (absent or []) else "chưa được đưa vào lệnh hợp nhất"
+                findings.append(CouncilFinding(WARNING, "part-missing", "", "",
+                                               f"Thiếu phần của {member.name} ({member.file}, "
+                                               f"{member.assignment(reference.by)}): tệp {why}; các ô này giữ giá trị "
+                                               "của bảng tổng hợp.", "", member.name, member.file))
+    candidates: dict[Slot, list[tuple[Part, object]]] = defaultdict(list)
+    notes: dict[Slot, list[tuple[Part, str]]] = defaultdict(list)
+    for part in accepted:
+        skip = _unit_findings(part, reference, findings)
+        for slot, value in _entries(part, reference, skip):
+            if reference.shared(slot):
+                notes[slot].append((part, value))
+            elif reference.owns(part.member, slot, part.cells):
+                candidates[slot].append((part, value))
+            else:
+                field, what = describe(slot, part.cells.section(slot.level).cset)
+                findings.append(_finding(part, "outside-assignment",
+                                         f"{part.name} đã nhập {part.cells.where(slot)} ({slot.unit}, {field}, {what}) "
+                                         f"= {_shown(value)}, ngoài phần được giao ({part.member.assignment(reference.by)});"
+                                         " không lấy giá trị này.", slot, part.cells.where(slot)))
+    writes, provenance, replaced = [], {}, []
+    order = {slot: i for i, slot in enumerate(master.cells)}
+    gone: set[tuple[str, str]] = set()
+    for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
+        entries = candidates[slot]
+        if slot not in master.cells:
+            _unit_gone(slot, entries[0][0], master, gone, findings)
+            continue
+        values = list(dict.fromkeys(v for _, v in entries))
+        field, what = describe(slot, master.section(slot.level).cset)
+        where = master.where(slot)
+        if len(values) > 1:
+            typed = "; ".join(f"{p.name} ghi {_shown(v)}" for p, v in entries)
+            findings.append(CouncilFinding(ERROR, "double-entry", slot.unit, field,
+                                           f"{where} ({slot.unit}, {field}, {what}): {typed}; bảng tổng hợp giữ "
+                                           f"{_shown(master.values.get(slot))}, hãy thống nhất rồi nhập tay.", where,
+                                           ", ".join(p.name for p, _ in entries),
+                                           ", ".join(p.path.name for p, _ in entries)))
+            continue
+        value, now, before = values[0], master.values.get(slot), reference.base.get(slot)
+        if now != value and now != before:
+            part = entries[0][0]
+            findings.append(_finding(part, "master-changed",
+                                     f"{where} ({slot.unit}, {field}, {what}): bảng tổng hợp đã sửa thành {_shown(now)} "
+                                     f"sau khi chia (lúc chia là {_shown(before)}), {part.name} ghi {_shown(value)}; giữ "
+                                     f"{_shown(now)}, hãy thống nhất rồi nhập tay.", slot, where))
+            continue
+        if now != value:
+            writes.append((*master.cells[slot], cell_value(value)))
+        if before is not None:  # listed on every merge of these parts, so a second merge changes nothing
+            replaced.append([where, slot.unit, f"{field}, {what}" if field else what, _shown(before), _shown(value),
+                             ", ".join(p.name for p, _ in entries)])
+        provenance[slot] = ([p.name for p, _ in entries], [p.path.name for p, _ in entries], value)
+    for slot in sorted(notes, key=lambda s: order.get(s, len(order))):
+        noted = notes[slot]
+        if slot not in master.cells:
+            _unit_gone(slot, noted[0][0], master, gone, findings)
+            continue
+        now = str(master.values.get(slot) or "")
+        text: str = now
+        for part, note in noted:
+            piece = f"{part.name}: {note}"
+            if piece not in text:
+                text = f"{text}; {piece}" if text else piece
+        if text != now:
+            writes.append((*master.cells[slot], text))
+        provenance[slot] = ([p.name for p, _ in noted], [p.path.name for p, _ in noted], text)
+    sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance, replaced),
+              PROVENANCE_SHEET: _provenance_sheet(master, provenance)}
+    return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced)
+
+
+def _entries(part: Part, reference: Manifest, skip: set[str]):
+    """(slot, value) of every cell the member typed: different from the split's value, or a shared note."""
+    for slot in part.cells.cells:
+        if exact_key(slot.unit) in skip:
+            continue
+        value = part.cells.values.get(slot)
+        if reference.shared(slot):
+            if value:
+                yield slot, value
+        elif value != reference.base.get(slot):
+            yield slot, value
+
+
+def _unit_findings(part: Part, reference: Manifest, findings: list) -> set[str]:
+    """Units added, renamed or removed in a part (its names are locked): one finding each; their cells
+    are not taken. Returns the keys of the units to skip."""
+    skip = set()
+    for section in part.cells.sections:
+        level = section.cset.level
+        before = reference.units_at_split(level)
+        before_keys = {exact_key(u) for u in before}
+        now_keys = {exact_key(u) for u in section.units}
+        lay = section.section.summary
+        for i, name in enumerate(section.units):
+            if exact_key(name) in before_keys:
+                continue
+            skip.add(exact_key(name))
+            sheet, row, _ = section.cells[Slot(level, name, "", "note")]
+            where = L.where(sheet, lay.name, row)
+            old = before[i] if i < len(before) and exact_key(before[i]) not in now_keys else None
+            if old:
+                skip.add(exact_key(old))
+                findings.append(_finding(part, "unit-renamed", f"{where}: {part.name} đã đổi tên đơn vị '{old}' thành "
+                                         f"'{name}'; không lấy điểm của dòng này, hãy dùng đúng tên như bảng tổng hợp.",
+                                         None, where, unit=old))
+            else:
+                findings.append(_finding(part, "unit-added", f"{where}: {part.name} đã thêm đơn vị '{name}' không có lúc "
+                                         "chia; không lấy điểm của dòng này, hãy thêm đơn vị vào bảng tổng hợp rồi "
+                                         "chia lại.", None, where, unit=name))
+        for name in before:
+            if exact_key(name) not in now_keys and exact_key(name) not in skip:
+                skip.add(exact_key(name))
+                findings.append(_finding(part, "unit-removed", f"{part.name} đã xóa đơn vị '{name}' khỏi phần của mình; "
+                                         "các ô của đơn vị này giữ giá trị của bảng tổng hợp.", None, "", unit=name))
+    return skip
+
+
+def _unit_gone(slot: Slot, part: Part, master: BookCells, gone: set, findings: list) -> None:
+    if (slot.level, slot.unit) in gone:
+        return
+    gone.add((slot.level, slot.unit))
+    findings.append(_finding(part, "unit-not-in-master", f"Bảng tổng hợp không còn đơn vị '{slot.unit}' (có lúc chia, "
+                             f"có điểm trong phần của {part.name}); đơn vị đã bị đổi tên hoặc xóa sau khi chia, hãy "
+                             "nhập tay các điểm này.", None, "", unit=slot.unit))
+
+
+def _finding(part: Part, code: str, message: str, slot: Slot | None = None, where: str = "",
+             unit: str = "") -> CouncilFinding:
+    field = ""
+    if slot is not None:
+        section = part.cells.section(slot.level)
+        field = describe(slot, section.cset)[0] if section else ""
+        unit = slot.unit
+    return CouncilFinding(ERROR, code, unit, field, message, where, part.name, part.path.name)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    return as_text(value).replace(".", ",") if not isinstance(value, str) else f"'{value}'"
+
+
+# ---------------------------------------------------------------- the two sheets
+
+def _merge_sheet(findings: list[CouncilFinding], merged: list[Part], provenance: dict, replaced: list) -> list[list]:
+    rows: list[list] = [["KẾT QUẢ HỢP NHẤT CÁC PHẦN THẨM ĐỊNH"], MERGE_HEADER]
+    rows += [[SEVERITY_LABEL[f.severity], f.code, f.member, f.file, f.unit, f.field, f.where, f.message]
+             for f in findings]
+    if not findings:
+        rows.append([None] * 7 + [NO_CONFLICT])
+    rows += [[], ["Phần đã hợp nhất", None, "Thành viên", "Tệp", "Số ô đã nhập"]]
+    for part in merged:
+        count = sum(1 for names, _, _ in provenance.values() if part.name in names)
+        rows.append([None, None, part.name, part.path.name, count])
+    if replaced:
+        rows += [[], ["Ô đã có điểm lúc chia, nay lấy điểm thành viên sửa"],
+                 ["Ô", "Đơn vị", "Nội dung", "Lúc chia", "Thành viên ghi", "Thành viên"], *replaced]
+    return _tidy(rows, len(MERGE_HEADER))
+
+
+def _provenance_sheet(master: BookCells, provenance: dict) -> list[list]:
+    """Who typed each cell: this merge's entries, and the earlier merges' for the cells not typed now."""
+    def key(sheet, unit, code, kind_label):
+        return (sheet, exact_key(unit), code, kind_label)
+
+    rows: dict[tuple, list] = {}
+    for old in (master.grids.get(PROVENANCE_SHEET) or [])[2:]:
+        old = list(old) + [None] * (len(PROVENANCE_HEADER) - len(old))
+        if old[0] and old[2]:
+            rows[key(old[0], str(old[2]), str(old[4] or ""), old[5])] = old[:len(PROVENANCE_HEADER)]
+    placed = {}
+    for slot, (sheet, _, _) in master.cells.items():
+        k = key(sheet, slot.unit, slot.item, KIND_LABEL[slot.kind])
+        if slot in provenance:
+            names, files, value = provenance[slot]
+            field = describe(slot, master.section(slot.level).cset)[0]
+            rows[k] = [sheet, None, slot.unit, field or None, slot.item or None, KIND_LABEL[slot.kind],
+                       cell_value(value), ", ".join(names), ", ".join(files)]
+        if k in rows:
+            rows[k][1] = master.where(slot)  # where the cell is now (the master may have been re-sorted)
+            placed[k] = rows.pop(k)
+    body = list(placed.values()) + list(rows.values())
+    return _tidy([["NGUỒN ĐIỂM: AI ĐÃ NHẬP TỪNG Ô (theo các lần hợp nhất)"], PROVENANCE_HEADER] + body,
+                 len(PROVENANCE_HEADER))
+
+
+def _tidy(rows: list[list], width: int) -> list[list]:
+    """Rows of one width; an empty text is None (a cell cannot hold '' apart from empty)."""
+    return [[None if v == "" else v for v in row] + [None] * (width - len(row)) for row in rows]
+
+
+def holds(grids: dict[str, list[list]], name: str, rows: list[list]) -> bool:
+    """The sheet exists and holds exactly `rows` from A1 (nothing else)."""
+    if name not in grids:
+        return False
+    def trim(table):
+        out = [list(r) for r in table]
+        for r in out:
+            while r and r[-1] is None:
+                r.pop()
+        while out and not out[-1]:
+            out.pop()
+        return out
+    return trim(grids[name]) == trim(rows)
+
+
+def changes(plan: MergePlan, master: BookCells) -> bool:
+    return bool(plan.writes) or not all(holds(master.grids, n, rows) for n, rows in plan.sheets.items())
+
+
+# ---------------------------------------------------------------- files (the CLI); the macro uses a Book
+
+def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
+    """Merge the parts into a copy of `master` written to `out` (atomic, the old `out` kept as a backup).
+    Returns the plan and the file written (None when `out` is the master and nothing changes)."""
+    from ..importers.office import open_excel
+    from ..publish.files import write_safely
+    from ..workbook import builder
+    from .cells import read_file
+
+    master, out = Path(master), Path(out)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
+    book = read_file(master)
+    loaded, expected, absent = load_parts(parts)
+    plan = merge(book, loaded, expected, absent)
+    if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
+        return plan, None
+    wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")
+    apply_to_workbook(wb, plan)
+    return plan, write_safely(out, lambda tmp: builder.save(wb, tmp))
+
+
+def apply_to_workbook(wb, plan: MergePlan) -> None:
+    for sheet, row, col, value in plan.writes:
+        wb[sheet].cell(row=row, column=col).value = value
+    for name, rows in plan.sheets.items():
+        if name in wb.sheetnames:
+            ws = wb[name]
+            for line in ws.iter_rows():
+                for cell in line:
+                    cell.value = None
+        else:
+            ws = wb.create_sheet(name)
+            widths = {MERGE_SHEET: (10, 18, 16, 18, 28, 28, 18, 90), PROVENANCE_SHEET: (16, 18, 30, 30, 8, 18, 10, 20, 20)}
+            for i, width in enumerate(widths[name], start=1):
+                ws.column_dimensions[L.col_letter(i)].width = width
+        for r, line in enumerate(rows, start=1):
+            for c, value in enumerate(line, start=1):
+                if value is not None:
+                    ws.cell(row=r, column=c, value=value)
