@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..catalog import shipped_templates  # the shipped templates are a catalog decision; kept importable here
-from ..core.criteria import CriteriaSet
+from ..core.criteria import CriteriaError, CriteriaSet
 from ..core.scoring import UnitsTable
 from ..errors import UserError
 from ..importers.registry import read_tables
@@ -52,6 +52,11 @@ def run(args) -> int:
     if not args.set_ids:
         raise UserError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
+    for chosen in sets:
+        if chosen.totals_only:
+            raise CriteriaError(chosen.source or chosen.id, ["bộ tiêu chí chỉ có tổng điểm (không có lĩnh vực) không lập được bảng "
+                                                   "tính thẩm định; dùng nó với `xltools rank`/`check`, hoặc lập bộ tiêu "
+                                                   "chí đủ lĩnh vực bằng `xltools set new BẢNG_TIÊU_CHÍ`."])
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
     sections = sections_for(sets, args.units, args.year)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.names import fold
-from ..core.numbers import NumberError, clean, parse_score, to_decimal
+from ..core.numbers import clean, to_decimal
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from . import forms
 from .text_documents import document_tables
-from .text_tables import TextTable, columns, read_rows
+from .text_tables import NOT_UNIT, TextTable, has_number, is_named_row, read_rows
+from .vocabulary import role_of
 
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
 
@@ -228,14 +229,18 @@ _MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)
 _ROW_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _NUMBERED = re.compile(r"^\d+\.$")
 _GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
-_NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
 
 
-def _stt_column(plain: list[str]) -> int | None:
-    """Where the 'STT' header cell is among the first three (cells already cleaned)."""
+def _table_start(plain: list[str]) -> tuple[int, bool] | None:
+    """Where a table's header starts among the first three cells (cells already cleaned), and whether
+    it has an STT column: the 'STT' cell, else a unit-name header followed by a known column header
+    (a Word table without STT reads like the same table in text)."""
     for i, c in enumerate(plain[:3]):
         if len(c) <= 8 and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
-            return i
+            return i, True
+    for i, c in enumerate(plain[:3]):
+        if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):
+            return next(j for j in range(i + 1) if role_of(plain[j])), False  # 'Xếp hạng' may come first
     return None
 
 
@@ -246,27 +251,17 @@ def _is_column_numbers(plain: list[str]) -> bool:
     return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def _has_number(cells: list[str]) -> bool:
-    for c in cells:
-        try:
-            if parse_score(c) is not None:
-                return True
-        except NumberError:
-            continue
-    return False
-
-
 def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
     """The grid's rows as `read_rows` expects them, and the column the table starts in: title rows
     as one line, the table from its STT column, column-number rows and group/total/signature rows
     dropped, merged-down text repeated."""
-    out, offset, state, held = [], None, "title", []
+    out, offset, state, held, numbered = [], None, "title", [], True
     for number, raw in grid.rows:
         plain = [clean(c) for c in raw]
-        stt = _stt_column(plain)
-        if stt is not None and state != "header":
+        start = _table_start(plain) if state != "header" else None
+        if start is not None:
             if offset is None:
-                offset = stt
+                offset, numbered = start
             out.extend(held)
             held, state = [], "header"
             out.append((number, raw[offset:]))
@@ -283,14 +278,15 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
             first = cells[0] = first.rstrip(".")
         if _GROUP.match(first) and len(filled) <= 2:  # "I | KHỐI SỞ, NGÀNH"
             continue
-        if state == "header" and not _ROW_NUMBER.match(first):
+        named = not numbered and is_named_row(plain)  # a row of a table without STT
+        if state == "header" and not _ROW_NUMBER.match(first) and not named:
             out.append((number, cells))
             continue
         state = "body"
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        if _ROW_NUMBER.match(first) or (not first and _unit_without_number(plain)):
+        if _ROW_NUMBER.match(first) or named or (not first and _unit_without_number(plain)):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0
@@ -300,7 +296,7 @@ def _unit_without_number(plain: list[str]) -> bool:
     """A body row with no STT: the form's TỔNG ĐIỂM row, or a unit someone forgot to number
     (not a Tổng cộng / Trung bình / signature row)."""
     name = fold(plain[1]) if len(plain) > 1 else ""
-    return name.startswith("tong diem") or (_has_number(plain[2:]) and not name.startswith(_NOT_UNIT))
+    return name.startswith("tong diem") or (has_number(plain[2:]) and not name.startswith(NOT_UNIT))
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:
@@ -311,7 +307,7 @@ def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) ->
         i = span.column - offset
         if i < 0:
             continue
-        if _has_number([span.text]):
+        if has_number([span.text]):
             across = ("nhiều dòng đơn vị; mỗi đơn vị phải có điểm riêng. Hãy bỏ gộp ô và nhập điểm cho từng dòng."
                       if span.down else "nhiều cột; mỗi cột điểm (Tự chấm, Thẩm định, ĐT XHH) cần một ô riêng. "
                                         "Hãy bỏ gộp ô và nhập điểm vào từng cột.")
@@ -354,18 +350,6 @@ def grid_tables(grid: Grid) -> list[TextTable]:
     return tables
 
 
-def _check_header(table: TextTable, source: str) -> None:
-    where = f"{source}, {table.container}, dòng {'–'.join(str(n) for n in table.header_lines[:2]) or '?'}"
-    cols = columns(table)
-    if not any(c.role == "name" for c in cols):
-        raise ReadError(f"{where}: tiêu đề bảng không có cột 'TÊN ĐƠN VỊ'; bảng điểm cần các cột STT, TÊN ĐƠN VỊ, "
-                        "rồi dưới tên từng lĩnh vực các cột 'Tự chấm', 'Thẩm định' (và 'ĐT XHH' nếu có).")
-    if not any(c.kind and c.role in ("field", "total") for c in cols):
-        labels = ", ".join(f"'{clean(c)}'" for c in (table.header[0] if table.header else []) if clean(c))
-        raise ReadError(f"{where}: không nhận ra cột điểm nào trong tiêu đề ({labels}); dưới tên từng lĩnh vực cần "
-                        "có các cột 'Tự chấm', 'Thẩm định' (và 'ĐT XHH' nếu có).")
-
-
 # ---------------------------------------------------------------- whole files
 
 def read_office(path: str | Path) -> list[UnitsTable]:
@@ -384,7 +368,6 @@ def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
                 if forms.is_form(t):
                     out.append(forms.form_table(t, source, text))
                     continue
-                _check_header(t, source)
                 summaries.append(t)
                 before[id(t)] = "\n\n".join([g.before, *t.title])
     except ReadError as exc:
