@@ -3,7 +3,8 @@
 Two implementations, one macro code path: `OpenpyxlBook` (files: CLI, tests) here, `XlwingsBook`
 (inside Excel, book_xlwings.py). Cells are addressed by sheet name and an A1 range; values go in
 and out as 2-D lists the way xlwings passes them: None for a blank, float for a number, str for
-text; a formula is its text starting with "=".
+text; a formula is a `Formula` (a str starting with "="): any other str is written as text, even
+one starting with "=" (a unit named "=HYPERLINK(…)" stays a name).
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
+from ..celltext import Formula, is_formula, put
 from ..errors import ReadError, UserError
-from ..publish.files import write_safely
+from ..files import write_safely
 
 
 class BookError(UserError, ValueError):
@@ -39,7 +41,7 @@ class Book(ABC):
 
     @abstractmethod
     def read(self, sheet: str, ref: str) -> list[list]:
-        """What the cells hold: typed values, and formulas as their text ("=ROUND(...)")."""
+        """What the cells hold: typed values, and formulas as Formula ("=ROUND(...)")."""
 
     @abstractmethod
     def values(self, sheet: str, ref: str) -> list[list]:
@@ -52,6 +54,10 @@ class Book(ABC):
     @abstractmethod
     def extent(self, sheet: str) -> tuple[int, int]:
         """(last used row, last used column)."""
+
+    def merged(self) -> dict[str, tuple[str, ...]]:
+        """Merged ranges by sheet ("C6:C7"), where the implementation knows them."""
+        return {}
 
     @abstractmethod
     def add_sheet(self, name: str) -> None:
@@ -97,7 +103,7 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
 
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
-    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place (write_safely)."""
+    to it, keeps the previous version as a backup NAME.bak-TIME.EXT and moves the new one into place (xltools.files)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -127,7 +133,8 @@ class OpenpyxlBook(Book):
 
     def read(self, sheet, ref):
         self.require(sheet)
-        return [[plain(c.value) for c in row] for row in self._cells(self.wb[sheet], ref)]
+        return [[Formula(c.value) if c.data_type == "f" and isinstance(c.value, str) else plain(c.value) for c in row]
+                for row in self._cells(self.wb[sheet], ref)]
 
     def values(self, sheet, ref):
         """Formulas give the values the program that last computed the file saved with it (None where
@@ -144,12 +151,17 @@ class OpenpyxlBook(Book):
         top, left, _, _ = bounds(top_left)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
-                ws.cell(row=top + i, column=left + j).value = value
+                put(ws.cell(row=top + i, column=left + j), value)
 
     def extent(self, sheet):
+        """The last row and column holding a value: formatted blank cells (a whole sheet of them, in a
+        hostile file) are not read."""
         self.require(sheet)
-        ws = self.wb[sheet]
-        return ws.max_row, ws.max_column
+        used = [key for key, cell in self.wb[sheet]._cells.items() if cell.value is not None]
+        return max((r for r, _ in used), default=1), max((c for _, c in used), default=1)
+
+    def merged(self):
+        return {ws.title: tuple(str(r) for r in ws.merged_cells.ranges) for ws in self.wb.worksheets}
 
     def add_sheet(self, name):
         if name in self.wb.sheetnames:
@@ -168,16 +180,15 @@ class OpenpyxlBook(Book):
                             "rồi chạy lại.") from exc
 
 
-def is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
 def plain(value):
     """openpyxl's cell value as xlwings would give it: numbers as float (bool stays bool)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a 400-digit integer in a hostile file: the number layer names it
+            return value
     if hasattr(value, "text"):  # ArrayFormula / DataTableFormula
-        return getattr(value, "text", None)
+        return Formula(value.text) if isinstance(value.text, str) else None
     return value

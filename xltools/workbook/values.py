@@ -200,6 +200,14 @@ def column_number(letters: str) -> int:
     return number
 
 
+def range_boundaries(ref: str) -> tuple[int, int, int, int]:
+    """(min column, min row, max column, max row) of "C6:D7" (or "$C$6:$D$7"), as openpyxl's function of
+    that name gives them, without importing openpyxl."""
+    first, _, last = ref.replace("$", "").partition(":")
+    (r1, c1), (r2, c2) = cell_position(first), cell_position(last or first)
+    return c1, r1, c2, r2
+
+
 def cell_position(ref: str) -> tuple[int, int]:
     """(row, column) of an A1 reference such as "B2"."""
     letters = ref.rstrip("0123456789")
