@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import posixpath
 import re
 import zipfile
@@ -45,50 +46,75 @@ class WorkbookCells:
 def read_cells(path: str | Path) -> WorkbookCells:
     """Every sheet's values and formula marks, from one read of the file. Raises what calamine or
     zipfile raise for a file that is not a workbook (the caller words it for the user), and CannotScan."""
-    from python_calamine import CalamineWorkbook
-
     data = Path(path).read_bytes()
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    try:
-        values = {name: plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in book.sheet_names}
-    finally:
-        book.close()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = sheet_parts(archive)
-        if set(values) - set(parts):
+        xml = {name: archive.read(part) for name, part in parts.items()}
+    for name, sheet in xml.items():
+        guard(sheet, name)
+    with _calamine(data) as book:
+        if set(book.sheet_names) - set(parts):
             raise CannotScan("a sheet whose part was not found")
-        typed = {}
-        for name in values:
-            xml = archive.read(parts[name])
-            formulas, errors = scan(xml)
-            rows = values[name]
-            for (row, col), text in errors.items():  # calamine reads them blank; openpyxl as their text
-                _put(rows, row, col, text)
-            typed[name] = [list(r) for r in rows]
-            for row, col in formulas:
-                _put(typed[name], row, col, FORMULA)
+        values = {name: plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in book.sheet_names}
+    if any(type(v) is float and not math.isfinite(v) for rows in values.values() for row in rows for v in row):
+        raise CannotScan("a number calamine reads as infinite (400 digits, 1e999): openpyxl keeps its text")
+    typed = {}
+    for name, rows in values.items():
+        formulas, errors = scan(xml[name])
+        for (row, col), text in errors.items():  # calamine reads them blank; openpyxl as their text
+            _put(rows, row, col, text)
+        typed[name] = [list(r) for r in rows]
+        for row, col in formulas:
+            _put(typed[name], row, col, FORMULA)
     return WorkbookCells(values, typed)
 
 
+def first_rows(path: str | Path, rows: int, only: str | None = None) -> dict[str, list[list]]:
+    """The first `rows` rows of every worksheet (hidden ones too; not chart sheets), or of sheet `only`."""
+    from python_calamine import SheetTypeEnum
+
+    data = Path(path).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name, part in sheet_parts(archive).items():
+            if only is None or name == only:
+                guard(archive.read(part), name)
+    with _calamine(data) as book:
+        return {m.name: plain_rows(book.get_sheet_by_name(m.name).to_python(skip_empty_area=False, nrows=rows))
+                for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet and only in (None, m.name)}
+
+
 def sheet_values(path: str | Path, sheet: str, rows: int) -> list[list] | None:
-    """The first `rows` rows of one sheet (None when the file has no such sheet), without reading the
-    others: enough to recognise a workbook by a marker cell."""
+    """The first `rows` rows of one sheet (None when the file has no such sheet): enough to recognise a
+    workbook by a marker cell."""
+    return first_rows(path, rows, only=sheet).get(sheet)
+
+
+def _calamine(data: bytes):
     from python_calamine import CalamineWorkbook
 
-    with CalamineWorkbook.from_path(str(path)) as book:
-        if sheet not in book.sheet_names:
-            return None
-        return plain_rows(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=rows))
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
-def first_rows(path: str | Path, rows: int) -> dict[str, list[list]]:
-    """The first `rows` rows of every worksheet (hidden ones too; not chart sheets)."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+# calamine sizes a sheet by its farthest cell holding anything, an empty inline string too, and allocates
+# that whole rectangle at once (a 12 KB file could ask for 500 GB and abort the process): a sheet with such
+# a cell beyond the limits is not handed to it. The limits check (xltools.limits) counts only cells that
+# show a value, so it lets such a cell through.
+_CONTENT_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]+)["'][^>]*(?<!/)>""")
 
-    with CalamineWorkbook.from_path(str(path)) as book:
-        return {m.name: plain_rows(book.get_sheet_by_name(m.name).to_python(skip_empty_area=False, nrows=rows))
-                for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet}
+
+def guard(xml: bytes, sheet: str) -> None:
+    from ..limits import MAX_COLUMNS, MAX_ROWS
+
+    found = _CONTENT_CELL.findall(xml)
+    if not found:
+        if b"</c>" in xml or b":c>" in xml:
+            raise CannotScan(f"{sheet}: cells without their address")
+        return
+    last_row = max(int(row) for _, row in found)
+    last_col = max(column_number(letters.decode()) for letters in {letters for letters, _ in found})
+    if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+        raise CannotScan(f"{sheet}: a cell beyond the limits")
 
 
 def plain(value):
