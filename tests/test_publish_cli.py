@@ -6,7 +6,8 @@ from publish_expect import REPORT_2023, SEED_2024
 from test_cli import run as run_cli
 
 from xltools.publish import pdf
-from xltools.publish.model import DecisionInfo, decision_date_text, signed
+from xltools.publish.model import DecisionInfo, signed
+from xltools.wording import date_text as decision_date_text
 
 
 def run(capsys, *argv):

@@ -22,7 +22,7 @@ from .model import DELTA_INT, DELTA_SCORE, INT, SCORE, Appendix, header_spans
 TITLE_ROWS = 3  # PHỤ LỤC I / title / Kèm theo …
 HEADER_ROW = TITLE_ROWS + 2  # a blank row, then the two header rows
 FIRST_DATA_ROW = HEADER_ROW + 2
-WIDTHS = {"stt": 5, "name": 32}  # characters; other columns by kind below
+WIDTHS = {"stt": 5, "name": 32, "class": 10, "class_after_rule": 15}  # characters; other columns by kind below
 KIND_WIDTH = {SCORE: 8.5, INT: 7, DELTA_SCORE: 9, DELTA_INT: 8}
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
