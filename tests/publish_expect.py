@@ -48,6 +48,24 @@ def has_rule(e) -> bool:
     return e.cset.district_rule and any(r.class_after_rule for r in e.results)
 
 
+def read_docx(path):
+    """A .docx as python-docx reads it, with the non-breaking minus (U+2011, kept with its number when a line
+    wraps) read back as '-', so texts compare with the core's formatting."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(path))
+    for t in doc.element.body.iter(qn("w:t")):
+        if t.text and "\u2011" in t.text:
+            t.text = t.text.replace("\u2011", "-")
+    return doc
+
+
+def report_tables(doc):
+    """The report's tables between the header block (agency, Quốc hiệu) and the signature block."""
+    return doc.tables[1:-1]
+
+
 def docx_rows(table) -> list[list[str]]:
     return [[c.text for c in row.cells] for row in table.rows]
 

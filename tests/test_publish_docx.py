@@ -64,8 +64,8 @@ def test_headers_name_every_field_and_maximum(seed_docx):
 def test_title_block_dots_and_options(seed_docx, tmp_path):
     _, doc = seed_docx
     texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts[:3] == ["PHỤ LỤC I", "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024",
-                         "(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của UBND tỉnh Bắc Kạn)"]
+    assert texts[:3] == ["PHỤ LỤC I", "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2024",
+                         "(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm 2024 của UBND tỉnh Bắc Kạn)"]
     assert texts[3:5] == ["PHỤ LỤC II", "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC HUYỆN, THÀNH PHỐ NĂM 2024"]
     info = DecisionInfo("2345", "5/1/2025", "Ủy ban nhân dân tỉnh Bắc Kạn")
     path = write_appendix_docx(appendices(evaluations(SEED_2024), info), tmp_path / "a.docx")
@@ -147,7 +147,7 @@ def test_commune_layout_without_survey(tmp_path):
     assert rows[0][2] == "Công tác chỉ đạo, điều hành CCHC (Tối đa 21,5 điểm)"
     assert rows[0][16] == "Tổng điểm (Tối đa 100 điểm)" and rows[0][18] == "Kết quả xếp hạng và phân loại"
     assert rows[1][2:4] == ["Tự chấm", "Thẩm định"] and rows[1][18:] == ["Xếp hạng", "Xếp loại"]
-    assert "UBND Thành phố Bắc Kạn" in doc.paragraphs[2].text  # the district decides for its communes
+    assert "năm 2023 của UBND thành phố Bắc Kạn)" in doc.paragraphs[2].text  # the district decides for its communes
     e = evs[0]
     for r, row in zip(e.results, rows[2:]):
         assert row == core_texts(r, e.cset)

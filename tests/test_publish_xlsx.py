@@ -39,7 +39,7 @@ def test_title_headers_and_print_setup(book):
     evs, wb = book
     ws = wb["Phụ lục I"]
     assert [ws.cell(row=i, column=1).value for i in (1, 2)] == [
-        "PHỤ LỤC I", "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024"]
+        "PHỤ LỤC I", "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2024"]
     assert ws.cell(row=3, column=1).value.startswith("(Kèm theo Quyết định số ……/QĐ-UBND")
     top = [c.value for c in ws[HEADER_ROW]]
     second = [c.value for c in ws[HEADER_ROW + 1]]

@@ -78,14 +78,16 @@ def test_summary_sheet_in_the_official_layout(tmp_path):
     tables, sections = sample_sections()
     path = build_file(sections, tmp_path / "s.xlsx", with_appraised=True)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Tổng hợp Sở", "ĐT XHH Sở", "Tổng hợp Huyện", "ĐT XHH Huyện", "Cấu hình"]
+    assert wb.sheetnames == ["Tổng hợp Sở", "Xếp hạng Sở", "ĐT XHH Sở", "Tổng hợp Huyện", "Xếp hạng Huyện", "ĐT XHH Huyện",
+                             "Cấu hình"]
     ws = wb["Tổng hợp Sở"]
     assert ws["A1"].value == "PHỤ LỤC I"
     assert ws["A2"].value == "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2024"
     assert ws["A3"].value.startswith("(Kèm theo Quyết định số")
     assert ws["C5"].value == "Công tác chỉ đạo, điều hành CCHC" and "C5:E5" in ws.merged_cells
     assert [ws.cell(6, c).value for c in (3, 4, 5)] == ["Tự chấm (9)", "Thẩm định (9)", "ĐT XHH (2)"]
-    assert ws["AA5"].value == "Tổng cộng (100)" and ws["AB6"].value == "Xếp hạng"
+    assert ws["AA5"].value == "Xếp hạng, phân loại" and "AA5:AC5" in ws.merged_cells
+    assert [ws.cell(6, c).value for c in (27, 28, 29)] == ["Tổng cộng (100)", "Xếp hạng", "Xếp loại"]
     assert ws["B7"].value == "Văn phòng UBND tỉnh" and ws["D7"].value == 9 and ws["F7"].value == 8.5
     assert ws["AA7"].value == '=IF(COUNT(Y7)=0,"",ROUND(SUM(Y7,Z7),3))'
     assert ws["AB7"].value == "=IF(ISNUMBER(AA7),RANK(AA7,'Tổng hợp Sở'!$AA$7:$AA$30,0),\"\")"
@@ -282,8 +284,8 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
-EXCEL_2007 = {"AND", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
-              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SUM", "SUMPRODUCT", "TRIM"}
+EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM"}
 
 
 def test_formulas_use_only_functions_every_engine_knows():

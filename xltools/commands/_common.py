@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 
 from ..core.checks import SEVERITY_LABEL
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
-from ..importers.registry import load
+from ..errors import ReadError
+from ..importers.registry import Options, describe, load
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
@@ -16,10 +18,26 @@ def add_file_and_set(parser, required_file: bool = True) -> None:
     parser.add_argument("--set", dest="set_id", metavar="ID",
                         help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
+    parser.add_argument("--bands", metavar="MỨC",
+                        help='các mức xếp loại "Tên:điểm thấp nhất;…", ví dụ "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;'
+                             'Yếu:0" (thay các mức của bộ tiêu chí; bảng chỉ có tổng điểm thì dùng để xếp loại)')
+    parser.add_argument("--decimals", type=int, metavar="N",
+                        help="số chữ số thập phân khi làm tròn tổng điểm để xếp hạng (mặc định: của bộ tiêu chí, "
+                             "hoặc như bảng in)")
 
 
-def evaluate_file(path, set_id=None) -> list[Evaluation]:
-    return evaluate(load(path, set_id))
+def evaluate_file(path, set_id=None, bands=None, decimals=None) -> list[Evaluation]:
+    evaluations = evaluate(load(path, set_id, Options(set_id, bands, decimals)))
+    for e in evaluations:
+        if e.results and not e.table.exact_names and not any(_read_something(r) for r in e.results):
+            raise ReadError(f"{e.table.source}, {e.table.sheet}: không đọc được tổng điểm của đơn vị nào "
+                            f"({len(e.results)} đơn vị), nên không xếp hạng hay kiểm tra được gì. Hãy kiểm tra các cột "
+                            "điểm của bảng (danh mục tiêu đề: docs/headers.md) và bộ tiêu chí đã chọn.")
+    return evaluations
+
+
+def _read_something(r) -> bool:
+    return any(x is not None for x in (r.total, r.self_total, r.appraised_total, r.survey_total))
 
 
 def num(value: Decimal | None):
@@ -39,13 +57,20 @@ def rank_rows(e: Evaluation) -> list[dict]:
         if e.cset.district_rule:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
-                    "next_class": r.next_class, "set": e.cset.id, "table": e.table.sheet})
+                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet})
         rows.append(row)
     return rows
 
 
 def finding_rows(e: Evaluation) -> list[dict]:
-    return [dict(f.as_dict(), set=e.cset.id, table=e.table.sheet) for f in e.findings]
+    return [dict(f.as_dict(), set=e.cset.id or None, table=e.table.sheet) for f in e.findings]
+
+
+def set_label(cset) -> str:
+    if cset.id:
+        return f"bộ tiêu chí {cset.id} ({cset.level_label})"
+    bands = "các mức --bands" if cset.bands else "chưa có mức xếp loại"
+    return f"không có bộ tiêu chí: xếp hạng theo tổng điểm in trên bảng ({cset.decimals} chữ số thập phân, {bands})"
 
 
 def print_json(data) -> None:
@@ -54,7 +79,7 @@ def print_json(data) -> None:
 
 def print_ranking(e: Evaluation) -> None:
     d = e.cset.decimals
-    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label}), {len(e.results)} đơn vị")
+    print(f"\n{e.table.sheet} – {set_label(e.cset)}, {len(e.results)} đơn vị")
     rule = e.cset.district_rule
     head = ["STT", "Tên đơn vị", "Tự chấm", "Thẩm định", "ĐT XHH", "Tổng cộng", "Hạng", "Xếp loại"]
     if rule:
@@ -73,7 +98,7 @@ def print_ranking(e: Evaluation) -> None:
 
 def print_findings(e: Evaluation) -> None:
     counts = {s: sum(1 for f in e.findings if f.severity == s) for s in SEVERITY_LABEL}
-    print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
+    print(f"\n{e.table.sheet} – {set_label(e.cset)}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
           f"{counts['info']} ghi chú")
     for f in e.findings:
         where = f" ({f.where})" if f.where else ""
@@ -86,7 +111,21 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
     add_file_and_set(parser)
 
     def run(args) -> int:
-        evaluations = evaluate_file(args.file, args.set_id)
+        evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        for e in evaluations:
+            if not e.cset.id:  # no criteria set: say what was assumed and which flags change it
+                bands = "xếp loại theo --bands" if e.cset.bands else "chưa xếp loại (thêm --bands \"Tốt:80;Khá:70;…\")"
+                print(f"Ghi chú: {e.table.sheet}: không có bộ tiêu chí phù hợp (tiêu đề cho biết: {describe(e.table)}); "
+                      f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
+                      f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
+        if name == "rank":  # check lists them among its findings
+            for note in (n for e in evaluations for n in e.table.notes):
+                print(f"Ghi chú: {note}", file=sys.stderr)
+            for e in evaluations:
+                blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
+                if blank:
+                    print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
+                          f"{', '.join(blank)}.", file=sys.stderr)
         if args.json:
             print_json([row for e in evaluations for row in rows(e)])
         else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..core.checks import ERROR
 from ..errors import ReadError
-from ..publish.model import DecisionInfo, Previous, appendices
+from ..publish.model import DecisionInfo, Previous, ReportInfo, appendices
 from ..publish.outputs import write_appendix
 from ..publish.pdf import PdfUnavailable, to_pdf
 from ._common import evaluate_file
@@ -29,6 +29,23 @@ def register(sub) -> None:
                    help="kết quả năm trước (bất kỳ tệp nào xltools đọc được): thêm tăng/giảm điểm và hạng")
     p.add_argument("--previous-set", metavar="ID", help="bộ tiêu chí của tệp năm trước (mặc định tự nhận)")
     p.add_argument("--report", action="store_true", help="ghi thêm Báo cáo kết quả (.docx)")
+    # the report's thể thức (Nghị định 30/2020): what is not given stays as dots or takes the usual value
+    p.add_argument("--report-config", metavar="TỆP.yaml",
+                   help="tệp YAML thể thức báo cáo (khóa: " + ", ".join(ReportInfo.FIELDS) + ")")
+    p.add_argument("--parent-agency", "--co-quan-chu-quan", dest="parent", metavar="TÊN",
+                   help="cơ quan chủ quản, ví dụ \"UBND tỉnh Bắc Kạn\" (mặc định: UBND tỉnh theo bảng)")
+    p.add_argument("--agency", "--co-quan-bao-cao", dest="agency", metavar="TÊN",
+                   help="cơ quan ban hành báo cáo (mặc định: Sở Nội vụ; cấp xã: Phòng Nội vụ)")
+    p.add_argument("--report-number", "--so-bao-cao", dest="report_number", metavar="SỐ",
+                   help="số báo cáo, ví dụ 125 hoặc 125/BC-SNV (bỏ trống: để dấu chấm)")
+    p.add_argument("--place", "--dia-danh", dest="place", metavar="ĐỊA DANH", help="địa danh (mặc định: tên tỉnh)")
+    p.add_argument("--report-date", "--ngay-bao-cao", dest="report_date", metavar="NGÀY",
+                   help="ngày báo cáo, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
+    p.add_argument("--signer-title", "--chuc-vu", dest="position", metavar="CHỨC VỤ",
+                   help="quyền hạn, chức vụ người ký; xuống dòng bằng \\n, ví dụ \"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC\"")
+    p.add_argument("--signer", "--nguoi-ky", dest="signer", metavar="HỌ TÊN", help="họ tên người ký")
+    p.add_argument("--recipient", "--noi-nhan", dest="recipients", metavar="NƠI NHẬN", action="append",
+                   help="một nơi nhận (lặp lại cho nhiều nơi)")
     p.add_argument("--pdf", action="store_true", help="ghi thêm bản PDF (cần LibreOffice)")
     p.set_defaults(run=run)
 
@@ -42,7 +59,8 @@ def load_previous(path: Path, set_id=None) -> Previous:
 
 
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
-            previous_set=None, report: bool = False, pdf: bool = False) -> list[Path]:
+            previous_set=None, report: bool = False, pdf: bool = False,
+            report_info: ReportInfo | None = None) -> list[Path]:
     """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
     prev = load_previous(previous, previous_set) if previous else None
     evaluations = evaluate_file(source, set_id)
@@ -52,18 +70,40 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
               f"được ghi theo điểm hiện có. Xem và sửa bằng `xltools check {source.name}` trước khi trình ký.",
               file=sys.stderr)
     items = appendices(evaluations, info, prev)
-    written = write_appendix(items, source, out, report)
+    written = write_appendix(items, source, out, report, report_info)
     if pdf:
         for docx in [p for p in written if p.suffix == ".docx"]:
             written.append(to_pdf(docx))
     return written
 
 
+def report_info(args) -> ReportInfo:
+    """The config file (--report-config), overridden by the options given on the command line."""
+    base = ReportInfo()
+    if args.report_config:
+        import yaml
+
+        path = Path(args.report_config)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ReadError(f"Không đọc được tệp thể thức báo cáo {path.name}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ReadError(f"Tệp thể thức báo cáo {path.name} phải là các dòng 'khóa: giá trị' "
+                            f"(khóa: {', '.join(ReportInfo.FIELDS)}).")
+        base = ReportInfo.from_mapping(data, path.name)
+    given = ReportInfo(args.parent, args.agency, args.report_number, args.place, args.report_date,
+                       args.position.replace("\\n", "\n") if args.position else None, args.signer,
+                       args.recipients or [])
+    return base.merged(given)
+
+
 def run(args) -> int:
     info = DecisionInfo(args.decision_number, args.decision_date, args.issuer)
     try:
         written = publish(Path(args.file), Path(args.out), args.set_id, info,
-                          Path(args.previous) if args.previous else None, args.previous_set, args.report, args.pdf)
+                          Path(args.previous) if args.previous else None, args.previous_set, args.report, args.pdf,
+                          report_info(args))
     except PdfUnavailable as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from .. import catalog
 from ..catalog import shipped_templates  # the shipped templates are a catalog decision; kept importable here
-from ..core.criteria import CriteriaSet
+from ..core.criteria import CriteriaError, CriteriaSet
 from ..core.scoring import UnitsTable
 from ..errors import UserError
 from ..excel.xlsm import build_xlsm
+from ..files import locked
 from ..importers.registry import read_tables
+from ..workbook import layout as L
 from ..workbook.builder import SectionInput, build_file
 
 
@@ -26,6 +28,9 @@ def register(sub) -> None:
     p.add_argument("--password", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
     p.add_argument("--year", type=int, help="năm đánh giá in trên tiêu đề")
     p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
+    p.add_argument("--spare-rows", type=int, default=L.DEFAULT_SPARE_ROWS, metavar="N",
+                   help=f"số dòng trống có sẵn công thức sau các đơn vị (mặc định {L.DEFAULT_SPARE_ROWS}); cần thêm "
+                        "đơn vị thì tạo lại bảng với --units BẢNG_CŨ.xlsx --with-appraised --spare-rows N")
     p.add_argument("--with-appraised", action="store_true",
                    help="chép cả điểm Thẩm định từ FILE (để xem thử; mặc định để trống cho tổ thẩm định nhập)")
     p.add_argument("--xlsm", action="store_true",  # xltools.excel.xlsm
@@ -44,10 +49,19 @@ def run(args) -> int:
     if not args.set_ids:
         raise UserError("Hãy chọn bộ tiêu chí: --set ID (xem `xltools sets`), hoặc --all.")
     sets = [catalog.get(s) for s in args.set_ids]
+    for chosen in sets:
+        if chosen.totals_only:
+            raise CriteriaError(chosen.source or chosen.id, ["bộ tiêu chí chỉ có tổng điểm (không có lĩnh vực) không lập được bảng "
+                                                   "tính thẩm định; dùng nó với `xltools rank`/`check`, hoặc lập bộ tiêu "
+                                                   "chí đủ lĩnh vực bằng `xltools set new BẢNG_TIÊU_CHÍ`."])
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
-    sections = sections_for(sets, args.units, args.year)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
-    path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised)
+    if args.spare_rows < 0:
+        raise UserError("--spare-rows phải là số không âm (số dòng trống thêm sau các đơn vị).")
+    with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
+        sections = sections_for(sets, args.units, args.year)
+        path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised,
+                    spare_rows=args.spare_rows)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")

@@ -55,10 +55,18 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
         expects = expect_appraised if expect_appraised is not None else any(
             f.appraised is not None for f in unit.fields)
         _scores(cset, table, unit, expects, out)
+        if cset.totals_only and result.total is None:
+            _add(out, ERROR, "total-missing", unit, "Tổng điểm",
+                 "không có tổng điểm nên không xếp hạng được; hãy nhập tổng điểm của đơn vị.")
         _printed_totals(cset, unit, result, out)
         _printed_rank_class(cset, unit, result, position, out)
         if unit.criteria:
             _detail(cset, unit, out)
+    if not cset.bands and any(u.printed.class_label for u in table.units):
+        out.append(Finding(INFO, "class-not-checked", "", "Xếp loại",
+                           "Chưa kiểm tra xếp loại: không có các mức xếp loại (bộ tiêu chí hoặc --bands), nên xếp loại "
+                           "in trên bảng được giữ nguyên. Hãy thêm --bands \"Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;"
+                           "Yếu:0\" (theo quy định của tỉnh) để kiểm tra.", table.sheet))
     _order(table, by_unit, out)
     _duplicates(table, out)
     _same_survey_rows(cset, table, out)
@@ -140,11 +148,11 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
     labels = cset.band_labels()
     for printed, computed, field in ((p.class_label, result.class_label, "Xếp loại"),
                                      (p.class_after_rule, result.class_after_rule, "Xếp loại sau quy tắc cấp xã")):
-        if not printed:
+        if not printed or not labels:  # without bands nothing to check against (noted once for the table)
             continue
         if printed not in labels:
             _add(out, ERROR, "class-unknown", unit, field,
-                 f"xếp loại '{printed}' không có trong bộ tiêu chí {cset.id} (các mức: {', '.join(labels)}); "
+                 f"xếp loại '{printed}' không có trong {_bands_source(cset)} (các mức: {', '.join(labels)}); "
                  f"theo tổng {n(result.total)} đơn vị xếp loại {computed}.")
         elif computed is not None and printed != computed:
             _add(out, ERROR, "class-mismatch", unit, field,
@@ -153,6 +161,10 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
     if p.stt is not None and p.stt != position:
         _add(out, WARNING, "stt-mismatch", unit, "STT",
              f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
+
+
+def _bands_source(cset: CriteriaSet) -> str:
+    return f"bộ tiêu chí {cset.id}" if cset.id else "các mức xếp loại đã cho (--bands)"
 
 
 def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) -> None:
@@ -210,6 +222,8 @@ def header_max_expected(cset: CriteriaSet, h: HeaderMax) -> Decimal | None:
 
 
 def _header_maxima(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
+    if cset.totals_only and not cset.max_total:  # no maximum known to compare with
+        return
     for h in table.header_maxima:
         expected = header_max_expected(cset, h)
         field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
@@ -276,6 +290,11 @@ def unknown_districts(communes: list[Result], district_names: list[str], key: Ca
                  f"({', '.join(district_names)}), nên xã này chưa được tính vào quy tắc 2/3; "
                  "hãy gõ tên huyện đúng như trên bảng cấp huyện.")
     return out
+
+
+def reader_notes(table: UnitsTable) -> list[Finding]:
+    """What the reader left out of the table (a column whose header it does not know), one note each."""
+    return [Finding(INFO, "column-ignored", "", "", note, table.sheet) for note in table.notes]
 
 
 def has_errors(findings: list[Finding]) -> bool:

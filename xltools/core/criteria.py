@@ -14,6 +14,7 @@ from ..errors import UserError
 from .numbers import NumberError, parse_score
 
 LEVELS = {
+    "bo": "bộ, cơ quan ngang bộ",
     "tinh": "tỉnh",
     "so": "sở, ban, ngành",
     "huyen": "UBND huyện, thành phố",
@@ -90,6 +91,7 @@ class CriteriaSet:
     criteria: tuple[Criterion, ...] = ()
     title: str = ""
     source: str = dc_field(default="", compare=False)
+    total_max: Decimal | None = None  # the maximum of a set without fields (a table of totals only)
 
     @property
     def self_max(self) -> Decimal:
@@ -101,7 +103,14 @@ class CriteriaSet:
 
     @property
     def max_total(self) -> Decimal:
+        if not self.fields:
+            return self.total_max or Decimal(0)
         return self.self_max + self.survey_max + (self.bonus_max or 0)
+
+    @property
+    def totals_only(self) -> bool:
+        """A set for tables of totals only: no fields, the printed totals are the scores."""
+        return not self.fields
 
     @property
     def has_survey(self) -> bool:
@@ -141,17 +150,7 @@ def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
     problems: list[str] = []
 
     def num(value: Any, where: str) -> Decimal:
-        try:
-            result = parse_score(value)
-        except NumberError as exc:
-            problems.append(f"{where}: {exc}")
-            return Decimal(0)
-        if result is None:
-            problems.append(f"{where}: thiếu giá trị.")
-            return Decimal(0)
-        if result < 0:  # maxima, totals and band minima are all points from 0 up
-            problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
-        return result
+        return _points(value, where, problems)
 
     def required(key: str) -> Any:
         if key not in data or data[key] in (None, ""):
@@ -184,23 +183,7 @@ def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
     if len(set(codes)) != len(codes):
         problems.append(f"fields: mã lĩnh vực bị trùng: {codes}.")
 
-    bands = []
-    for i, b in enumerate(required("bands") or [], start=1):
-        if not isinstance(b, dict) or "label" not in b or "min" not in b:
-            problems.append(f"bands[{i}]: cần có 'label' và 'min'.")
-            continue
-        bands.append(Band(str(b["label"]), num(b["min"], f"bands[{i}] ({b['label']}).min")))
-    for upper, lower in zip(bands, bands[1:]):
-        if not upper.min > lower.min:
-            problems.append(
-                f"bands: mức '{upper.label}' (từ {upper.min}) phải cao hơn mức '{lower.label}' (từ {lower.min}); "
-                "hãy xếp các mức từ cao xuống thấp."
-            )
-    if bands and bands[-1].min != 0:
-        problems.append(f"bands: mức thấp nhất '{bands[-1].label}' phải bắt đầu từ 0.")
-    labels = [b.label for b in bands]
-    if len(set(labels)) != len(labels):
-        problems.append(f"bands: tên mức xếp loại bị trùng: {labels}.")
+    bands = _bands(required("bands") or [], num, problems)
 
     basis = str(data.get("bands_basis", "points"))
     if basis not in ("points", "percent"):
@@ -212,11 +195,14 @@ def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
         _check_tree(criteria, fields, problems)
 
     total = data.get("total")
-    if total is not None and fields:
-        declared = num(total, "total")
+    declared = num(total, "total") if total is not None else None
+    if declared is not None and fields:
         actual = sum((f.max + f.survey_max for f in fields), Decimal(0))
         if declared != actual:
             problems.append(f"total: khai báo {declared} nhưng tổng điểm tối đa các lĩnh vực là {actual}.")
+    if not fields and basis == "percent" and not declared:
+        problems.append("bộ tiêu chí chỉ có tổng điểm (fields rỗng) xếp loại theo phần trăm cần 'total' "
+                        "(điểm tối đa).")
 
     decimals = data.get("decimals", 3)
     if not isinstance(decimals, int) or not 0 <= decimals <= 6:
@@ -242,7 +228,74 @@ def from_dict(data: dict[str, Any], source: str = "") -> CriteriaSet:
         criteria=criteria,
         title=str(data.get("title", "")),
         source=source,
+        total_max=declared if not fields else None,
     )
+
+
+def _points(value: Any, where: str, problems: list[str]) -> Decimal:
+    """A maximum, total or band minimum: points from 0 up; a problem is listed, 0 stands in."""
+    try:
+        result = parse_score(value)
+    except NumberError as exc:
+        problems.append(f"{where}: {exc}")
+        return Decimal(0)
+    if result is None:
+        problems.append(f"{where}: thiếu giá trị.")
+        return Decimal(0)
+    if result < 0:
+        problems.append(f"{where}: {result} là số âm; hãy nhập số điểm từ 0 trở lên.")
+    return result
+
+
+def _bands(items: list[Any], num: Callable[[Any, str], Decimal], problems: list[str]) -> tuple[Band, ...]:
+    """Class bands, highest first, each above the next, the lowest from 0, labels distinct."""
+    bands: list[Band] = []
+    for i, b in enumerate(items, start=1):
+        if not isinstance(b, dict) or "label" not in b or "min" not in b:
+            problems.append(f"bands[{i}]: cần có 'label' và 'min'.")
+            continue
+        bands.append(Band(str(b["label"]), num(b["min"], f"bands[{i}] ({b['label']}).min")))
+    for upper, lower in zip(bands, bands[1:]):
+        if not upper.min > lower.min:
+            problems.append(
+                f"bands: mức '{upper.label}' (từ {upper.min}) phải cao hơn mức '{lower.label}' (từ {lower.min}); "
+                "hãy xếp các mức từ cao xuống thấp."
+            )
+    if bands and bands[-1].min != 0:
+        problems.append(f"bands: mức thấp nhất '{bands[-1].label}' phải bắt đầu từ 0.")
+    labels = [b.label for b in bands]
+    if len(set(labels)) != len(labels):
+        problems.append(f"bands: tên mức xếp loại bị trùng: {labels}.")
+    return tuple(bands)
+
+
+def parse_bands(text: str) -> tuple[Band, ...]:
+    """'Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;Yếu:0' (label:lower bound, highest first) as bands."""
+    problems: list[str] = []
+    items: list[Any] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        label, sep, low = part.rpartition(":")
+        if not sep or not label.strip():
+            problems.append(f"'{part}': cần dạng 'Tên mức:điểm thấp nhất', ví dụ 'Tốt:80'.")
+            continue
+        items.append({"label": label.strip(), "min": low.strip()})
+
+    bands = _bands(items, lambda value, where: _points(value, where, problems), problems)
+    if not bands and not problems:
+        problems.append("không có mức nào; ví dụ --bands \"Tốt:80;Khá:70;Trung bình:50;Yếu:0\".")
+    if problems:
+        raise CriteriaError("--bands", problems)
+    return bands
+
+
+def totals_only_set(decimals: int, bands: tuple[Band, ...] = (), province: str = "", level: str = "",
+                    years: tuple[int, ...] = ()) -> CriteriaSet:
+    """A set for a table of totals only that no criteria set fits: no fields, the printed totals are
+    ranked; without bands the printed classes are kept (and reported as not checked)."""
+    return CriteriaSet(id="", province=province, level=level, years=years, decision="", fields=(), bands=bands,
+                       decimals=decimals)
 
 
 def _criterion(data: Any, where: str, num: Callable[[Any, str], Decimal], problems: list[str]) -> Criterion:

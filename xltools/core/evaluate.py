@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UserError
-from .checks import Finding, check_table, district_rule_notes, unknown_districts
+from .checks import Finding, check_table, district_rule_notes, reader_notes, unknown_districts
 from .criteria import CriteriaSet
 from .names import exact_key, name_key
 from .scoring import FieldScores, Result, UnitsTable, apply_district_rule, score_table
@@ -40,7 +40,7 @@ def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool
     for e in evaluations:
         if e.cset.district_rule and e.cset.level == "huyen":
             apply_district_rule(e.results, communes, e.cset, key)
-        e.findings = check_table(e.cset, e.table, e.results, expect_appraised)
+        e.findings = check_table(e.cset, e.table, e.results, expect_appraised) + reader_notes(e.table)
         if e.cset.district_rule and e.cset.level == "huyen":
             e.findings += district_rule_notes(e.cset, e.results)
         if e.cset.level == "xa" and districts:

@@ -84,6 +84,7 @@ class UnitsTable:
     header_maxima: list[HeaderMax] = dc_field(default_factory=list)
     field_names: list[str] = dc_field(default_factory=list)  # as the document wrote them
     exact_names: bool = False  # a workbook: its formulas match names as exact text (names.exact_key)
+    notes: list[str] = dc_field(default_factory=list)  # what the reader left out (columns not read), for the user
 
 
 @dataclass
@@ -149,7 +150,7 @@ def ranks(totals: list[Decimal | None]) -> list[int | None]:
 
 def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | None, str | None]:
     """Points a unit needs to reach the next class up, and that class; (None, None) at the top."""
-    if total is None:
+    if total is None or not cset.bands:
         return None, None
     label = classify(band_basis_value(total, percent_of(total, cset), cset), cset)
     labels = cset.band_labels()
@@ -175,7 +176,8 @@ def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple[Decimal | None, Decimal 
     p = unit.printed
     self_total = total_of([f.self for f in unit.fields], p.self_total, d)
     appraised = total_of([f.appraised for f in unit.fields], p.appraised_total, d)
-    survey = total_of([f.survey for f in unit.fields], p.survey_total, d) if cset.has_survey else None
+    has_survey = cset.has_survey or cset.totals_only  # a totals-only set reads a printed survey total
+    survey = total_of([f.survey for f in unit.fields], p.survey_total, d) if has_survey else None
     if appraised is None:
         total = quantize(p.total, d) if p.total is not None else None
     else:
@@ -191,6 +193,8 @@ def score_table(cset: CriteriaSet, units: list[Unit]) -> list[Result]:
         self_total, appraised, survey, total = unit_totals(unit, cset)
         percent = percent_of(total, cset)
         label = classify(band_basis_value(total, percent, cset), cset)
+        if not cset.bands:  # no bands to class by: the printed class is kept, reported as not checked
+            label = unit.printed.class_label
         need, next_label = points_to_next(total, cset)
         results.append(Result(unit, self_total, appraised, survey, total, percent,
                               class_label=label, points_to_next=need, next_class=next_label))

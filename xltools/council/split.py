@@ -16,9 +16,10 @@ from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
+from ..celltext import put
 from ..errors import UserError
+from ..files import write_safely
 from ..importers.office import open_excel
-from ..publish.files import write_safely
 from ..workbook import builder, layout as L
 from ..workbook.reader import LEGEND_MARK
 from .cells import BookCells, read_file
@@ -68,14 +69,10 @@ def split(master, by: str, assign: str | None, outdir) -> SplitResult:
         mine = Manifest(by, members, manifest.fingerprint, base, member.name)
         styler.restyle(mine, member)
         _assignment_sheet(styler.wb, mine, member)
-        parts.append(write_safely(outdir / member.file, _saver(styler.wb)))
+        parts.append(builder.save(styler.wb, outdir / member.file))  # atomic, an old part kept as a backup
     manifest_file = write_safely(outdir / MANIFEST_FILE,
                                  lambda tmp: tmp.write_text(manifest.to_json() + "\n", encoding="utf-8"))
     return SplitResult(manifest, parts, manifest_file, _unassigned(book, manifest))
-
-
-def _saver(wb):
-    return lambda tmp: builder.save(wb, tmp)
 
 
 class _Styler:
@@ -167,14 +164,14 @@ def _assignment_sheet(wb, manifest: Manifest, member: Member) -> None:
                   "thêm dòng, không bỏ bảo vệ trang tính: bộ phận tổng hợp ghép các phần bằng `xltools merge`."]]
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value).font = Font(name=builder.FONT, size=12, bold=r in (1, 7) or c == 1)
+            put(ws.cell(row=r, column=c), value).font = Font(name=builder.FONT, size=12, bold=r in (1, 7) or c == 1)
     ws.cell(row=len(rows), column=1).alignment = Alignment(wrap_text=False)
     for letter, width in (("A", 28), ("B", 60), ("C", 24)):
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
     data = wb.create_sheet(DATA_SHEET)
     for r, text in enumerate(chunks(manifest.to_json()), start=1):
-        data.cell(row=r, column=1, value=text)
+        put(data.cell(row=r, column=1), text)
     data.sheet_state = "veryHidden"
     data.protection.sheet = True
     wb.active = 0

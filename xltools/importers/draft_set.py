@@ -11,13 +11,13 @@ import yaml
 from ..core.criteria import CriteriaError, from_dict
 from ..core.names import fold
 from ..core.scoring import UnitsTable
-from ..publish.files import write_safely
+from ..files import write_safely
 
 DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},
                  {"label": "Yếu", "min": 0}]
 
 
-def _plain(value: Decimal | None):
+def plain_number(value: Decimal | None):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
@@ -34,15 +34,15 @@ def draft(table: UnitsTable) -> dict:
     fields = []
     for i, name in enumerate(table.field_names):
         top = maxima.get((i, "self")) or maxima.get((i, "appraised"))
-        fields.append({"code": str(i + 1), "name": name, "max": _plain(top),
-                       "survey_max": _plain(maxima.get((i, "survey"), Decimal(0)))})
+        fields.append({"code": str(i + 1), "name": name, "max": plain_number(top),
+                       "survey_max": plain_number(maxima.get((i, "survey"), Decimal(0)))})
     slug = "-".join(x for x in (re.sub(r"[^a-z0-9]+", "", fold(table.province)), str(table.year or ""),
                                 table.level or "") if x) or "bo-tieu-chi-moi"
     data = {"id": slug, "province": table.province, "level": table.level, "years": [table.year] if table.year else [],
             "decision": "", "title": table.title[:200], "decimals": _decimals(table),
             "district_rule": table.level == "huyen", "fields": fields}
     if all(f["max"] is not None for f in fields):
-        data["total"] = _plain(sum((Decimal(str(f["max"])) + Decimal(str(f["survey_max"])) for f in fields),
+        data["total"] = plain_number(sum((Decimal(str(f["max"])) + Decimal(str(f["survey_max"])) for f in fields),
                                    Decimal(0)))
     data.update({"bands_basis": "points", "bands": DEFAULT_BANDS})
     return data
@@ -51,11 +51,16 @@ def draft(table: UnitsTable) -> dict:
 def write_draft(table: UnitsTable, path: str | Path) -> list[str]:
     """Write the draft set; returns what the user must still fill in or check (empty when it validates)."""
     data = draft(table)
-    text = ("# Bộ tiêu chí NHÁP, lập tự động từ tiêu đề bảng của " f"{table.source} ({table.sheet}).\n"
-            "# HÃY XEM LẠI trước khi dùng: tên và điểm tối đa từng lĩnh vực, level (so/huyen/xa/tinh), years,\n"
-            "# decision (quyết định ban hành bộ tiêu chí), decimals, district_rule và các mức xếp loại (bands).\n"
-            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
-    write_safely(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))  # a set being edited is kept as .bak
+    header = ("# Bộ tiêu chí NHÁP, lập tự động từ tiêu đề bảng của " f"{table.source} ({table.sheet}).\n"
+              "# HÃY XEM LẠI trước khi dùng: tên và điểm tối đa từng lĩnh vực, level (so/huyen/xa/tinh/bo), years,\n"
+              "# decision (quyết định ban hành bộ tiêu chí), decimals, district_rule và các mức xếp loại (bands).\n")
+    return write_set(data, path, header)
+
+
+def write_set(data: dict, path: str | Path, header: str) -> list[str]:
+    """Write a set file (a set being edited is kept as .bak); returns its problems (empty when it validates)."""
+    text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    write_safely(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     try:
         from_dict(data, str(path))
     except CriteriaError as exc:

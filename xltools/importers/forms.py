@@ -12,28 +12,17 @@ from ..core.names import fold, tidy
 from ..core.numbers import clean
 from ..core.scoring import UnitsTable
 from .text_documents import document_year, self_assessment_table
-from .text_tables import TextTable, cell_value, detect_level, detect_province
+from .text_tables import TextTable, cell_value
+from .titles import detect_level, detect_province
+from .vocabulary import role_of
 
 CANONICAL = ("stt", "name", "max", "self", "reason")
 CANONICAL_HEADER = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm chuẩn", "Điểm tự đánh giá", "Giải trình"]
 
-# (role, marks in the folded, space-free header label), first match wins
-_ROLES = (
-    ("stt", ("stt", "sott")),
-    ("reason", ("giaitrinh",)),
-    ("evidence", ("kiemchung",)),
-    ("appraised", ("thamdinh",)),
-    ("self", ("tudanhgia", "tucham", "diemdatduoc")),
-    ("max", ("diemchuan", "toida", "diemtoida")),
-    ("name", ("tieuchi", "linhvuc", "noidung")),
-)
-
 
 def _role(label: str) -> str | None:
-    f = fold(clean(label)).replace(" ", "")
-    if f in ("tt", "stt"):
-        return "stt"
-    return next((role for role, marks in _ROLES if any(m in f for m in marks)), None)
+    """The role of a form's header cell, from the 'criteria' words of xltools/data/headers.yaml."""
+    return role_of(label, "criteria")
 
 
 def form_columns(table: TextTable) -> dict[str, int]:

@@ -19,12 +19,14 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.names import fold
-from ..core.numbers import NumberError, clean, parse_score, to_decimal
+from ..core.numbers import NumberError, clean, to_decimal
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
+from ..limits import LimitError, check_package, check_xlsx
 from . import forms
 from .text_documents import document_tables
-from .text_tables import TextTable, columns, read_rows
+from .text_tables import NOT_UNIT, TextTable, has_number, is_named_row, read_rows
+from .vocabulary import role_of
 
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
 
@@ -66,6 +68,11 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
         raise ReadError(f"{path.name}: không mở được tệp ({exc.strerror}).") from exc
     if head.startswith(b"PK"):
         return
+    if head.startswith(_OLE) and _is_encrypted(path):
+        raise ReadError(f"{path.name}: tệp {kind} được đặt mật khẩu mở (tệp đã mã hóa), xltools không đọc được. Hãy mở "
+                        f"tệp bằng {kind}, nhập mật khẩu, vào Tệp > Thông tin > Bảo vệ (File > Info > Protect) > Mã hóa "
+                        "bằng mật khẩu (Encrypt with Password), xóa mật khẩu rồi lưu lại; hoặc lưu một bản sao không "
+                        "mật khẩu để dùng với xltools.")
     if not head:
         what = "tệp rỗng, 0 byte"
     else:
@@ -74,6 +81,17 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
             what = "tệp văn bản thuần" if _is_text(path) else "tệp không rõ loại"
     raise ReadError(f"{path.name}: không phải tệp {kind} dù có đuôi '{path.suffix}' (đây là {what}); "
                     f"hãy mở tệp gốc và lưu lại dạng {save_as}.")
+
+
+_OLE = b"\xd0\xcf\x11\xe0"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An Office 2007+ file with a password to open is an OLE container holding an 'EncryptionInfo' stream
+    (the directory names it in UTF-16) instead of a ZIP package."""
+    with open(path, "rb") as f:
+        data = f.read(8 * 2**20)
+    return "EncryptionInfo".encode("utf-16-le") in data
 
 
 def _is_text(path: Path) -> bool:
@@ -104,7 +122,10 @@ def _excel_text(cell) -> str:
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
-        text = f"{to_decimal(value):f}".replace(".", ",")
+        try:
+            text = f"{to_decimal(value):f}".replace(".", ",")
+        except NumberError:  # inf, 1e308: kept as written, and refused with its cell where a score is read
+            text = str(value)
     elif isinstance(value, datetime):  # often a score Excel took for a date ('9.5' -> 09/05)
         text = f"{value:%d/%m/%Y}"
     elif isinstance(value, (date, time)):
@@ -122,7 +143,10 @@ def open_excel(path: Path, **options):
 
     _check_package(path, "Excel", ".xlsx (Excel Workbook)")
     try:
+        check_xlsx(path)  # within the limits, before openpyxl holds every cell in memory
         return openpyxl.load_workbook(path, **options)
+    except LimitError:
+        raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
         raise _broken(path, "Excel", exc) from exc
 
@@ -131,13 +155,15 @@ def excel_grids(path: Path) -> list[Grid]:
     from openpyxl.utils import get_column_letter
 
     wb = open_excel(path, data_only=True)
+    extents = check_xlsx(path)
     grids = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        used = extents.get(ws.title)
+        if ws.sheet_state != "visible" or used is None or not used.rows:
             continue
-        width = min(ws.max_column, MAX_COLUMNS)
+        width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
         rows = []
-        for number, cells in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=width), start=1):
+        for number, cells in enumerate(ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=width), start=1):
             texts = [_excel_text(c) for c in cells]
             while texts and not texts[-1]:
                 texts.pop()
@@ -147,9 +173,10 @@ def excel_grids(path: Path) -> list[Grid]:
             if rng.min_col > width:
                 continue
             top = _excel_text(ws.cell(rng.min_row, rng.min_col))
-            for r, c in rng.cells:
-                if (r, c) != (rng.min_row, rng.min_col):
-                    spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
+            for r in range(rng.min_row, min(rng.max_row, used.rows) + 1):  # within the used range
+                for c in range(rng.min_col, min(rng.max_col, width) + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
         grids.append(Grid(f"trang tính '{ws.title}'", rows,
                           lambda row, col: f"ô {get_column_letter(col + 1)}{row}", spans=spans))
     wb.close()
@@ -184,8 +211,11 @@ def word_grids(path: Path) -> list[Grid]:
 
     _check_package(path, "Word", ".docx (Word Document)")
     try:
+        check_package(path, "Word", ".docx").close()  # an OpenDocument file renamed, an XML bomb
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())
+    except LimitError:
+        raise
     except Exception as exc:
         raise _broken(path, "Word", exc) from exc
     grids, before = [], []
@@ -228,14 +258,18 @@ _MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)
 _ROW_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _NUMBERED = re.compile(r"^\d+\.$")
 _GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
-_NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
 
 
-def _stt_column(plain: list[str]) -> int | None:
-    """Where the 'STT' header cell is among the first three (cells already cleaned)."""
+def _table_start(plain: list[str]) -> tuple[int, bool] | None:
+    """Where a table's header starts among the first three cells (cells already cleaned), and whether
+    it has an STT column: the 'STT' cell, else a unit-name header followed by a known column header
+    (a Word table without STT reads like the same table in text)."""
     for i, c in enumerate(plain[:3]):
         if len(c) <= 8 and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
-            return i
+            return i, True
+    for i, c in enumerate(plain[:3]):
+        if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):
+            return next(j for j in range(i + 1) if role_of(plain[j])), False  # 'Xếp hạng' may come first
     return None
 
 
@@ -246,27 +280,17 @@ def _is_column_numbers(plain: list[str]) -> bool:
     return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def _has_number(cells: list[str]) -> bool:
-    for c in cells:
-        try:
-            if parse_score(c) is not None:
-                return True
-        except NumberError:
-            continue
-    return False
-
-
 def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
     """The grid's rows as `read_rows` expects them, and the column the table starts in: title rows
     as one line, the table from its STT column, column-number rows and group/total/signature rows
     dropped, merged-down text repeated."""
-    out, offset, state, held = [], None, "title", []
+    out, offset, state, held, numbered = [], None, "title", [], True
     for number, raw in grid.rows:
         plain = [clean(c) for c in raw]
-        stt = _stt_column(plain)
-        if stt is not None and state != "header":
+        start = _table_start(plain) if state != "header" else None
+        if start is not None:
             if offset is None:
-                offset = stt
+                offset, numbered = start
             out.extend(held)
             held, state = [], "header"
             out.append((number, raw[offset:]))
@@ -283,14 +307,15 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
             first = cells[0] = first.rstrip(".")
         if _GROUP.match(first) and len(filled) <= 2:  # "I | KHỐI SỞ, NGÀNH"
             continue
-        if state == "header" and not _ROW_NUMBER.match(first):
+        named = not numbered and is_named_row(plain)  # a row of a table without STT
+        if state == "header" and not _ROW_NUMBER.match(first) and not named:
             out.append((number, cells))
             continue
         state = "body"
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        if _ROW_NUMBER.match(first) or (not first and _unit_without_number(plain)):
+        if _ROW_NUMBER.match(first) or named or (not first and _unit_without_number(plain)):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0
@@ -300,7 +325,7 @@ def _unit_without_number(plain: list[str]) -> bool:
     """A body row with no STT: the form's TỔNG ĐIỂM row, or a unit someone forgot to number
     (not a Tổng cộng / Trung bình / signature row)."""
     name = fold(plain[1]) if len(plain) > 1 else ""
-    return name.startswith("tong diem") or (_has_number(plain[2:]) and not name.startswith(_NOT_UNIT))
+    return name.startswith("tong diem") or (has_number(plain[2:]) and not name.startswith(NOT_UNIT))
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:
@@ -311,7 +336,7 @@ def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) ->
         i = span.column - offset
         if i < 0:
             continue
-        if _has_number([span.text]):
+        if has_number([span.text]):
             across = ("nhiều dòng đơn vị; mỗi đơn vị phải có điểm riêng. Hãy bỏ gộp ô và nhập điểm cho từng dòng."
                       if span.down else "nhiều cột; mỗi cột điểm (Tự chấm, Thẩm định, ĐT XHH) cần một ô riêng. "
                                         "Hãy bỏ gộp ô và nhập điểm vào từng cột.")
@@ -354,18 +379,6 @@ def grid_tables(grid: Grid) -> list[TextTable]:
     return tables
 
 
-def _check_header(table: TextTable, source: str) -> None:
-    where = f"{source}, {table.container}, dòng {'–'.join(str(n) for n in table.header_lines[:2]) or '?'}"
-    cols = columns(table)
-    if not any(c.role == "name" for c in cols):
-        raise ReadError(f"{where}: tiêu đề bảng không có cột 'TÊN ĐƠN VỊ'; bảng điểm cần các cột STT, TÊN ĐƠN VỊ, "
-                        "rồi dưới tên từng lĩnh vực các cột 'Tự chấm', 'Thẩm định' (và 'ĐT XHH' nếu có).")
-    if not any(c.kind and c.role in ("field", "total") for c in cols):
-        labels = ", ".join(f"'{clean(c)}'" for c in (table.header[0] if table.header else []) if clean(c))
-        raise ReadError(f"{where}: không nhận ra cột điểm nào trong tiêu đề ({labels}); dưới tên từng lĩnh vực cần "
-                        "có các cột 'Tự chấm', 'Thẩm định' (và 'ĐT XHH' nếu có).")
-
-
 # ---------------------------------------------------------------- whole files
 
 def read_office(path: str | Path) -> list[UnitsTable]:
@@ -384,7 +397,6 @@ def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
                 if forms.is_form(t):
                     out.append(forms.form_table(t, source, text))
                     continue
-                _check_header(t, source)
                 summaries.append(t)
                 before[id(t)] = "\n\n".join([g.before, *t.title])
     except ReadError as exc:

@@ -6,10 +6,11 @@ CLI's `rank`, `check`, `template --units` and `publish` accept any format the to
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import catalog
-from ..core.criteria import LEVELS, CriteriaSet
+from ..core.criteria import LEVELS, CriteriaSet, parse_bands, totals_only_set
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 
@@ -72,9 +73,22 @@ def read_tables(path: str | Path) -> list[UnitsTable]:
     return tables
 
 
-def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:
+@dataclass(frozen=True)
+class Options:
+    """What the user said about the tables on the command line: a set, class bands, decimals."""
+
+    set_id: str | None = None
+    bands: str | None = None  # "Xuất sắc:90;Tốt:80;…"
+    decimals: int | None = None
+
+
+def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str,
+                   options: Options | None = None) -> list[tuple[UnitsTable, CriteriaSet]]:
     """Each table with its criteria set: the one named by --set (for tables of its level), or the
-    shipped set for the table's province, level and year."""
+    shipped set for the table's province, level and year; a table of totals only that no set fits
+    is ranked by its totals. --bands and --decimals replace the set's own."""
+    options = options or Options(set_id)
+    bands = parse_bands(options.bands) if options.bands else None
     if set_id:
         cset = catalog.get(set_id)
         chosen = [t for t in tables if t.level in (None, cset.level)] if len(tables) > 1 else tables
@@ -82,30 +96,77 @@ def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str) ->
             levels = ", ".join(sorted({LEVELS.get(t.level, str(t.level)) for t in tables}))
             raise ReadError(f"{source}: không có bảng cấp {cset.level_label} cho bộ tiêu chí {cset.id} "
                             f"(tệp có bảng cấp: {levels}).")
-        return [(t, cset) for t in chosen]
-    pairs = []
-    for t in tables:
-        cset = catalog.find(t.province, t.level, t.year) or catalog.match_maxima(t)
-        if cset is None:
-            raise ReadError(f"{source}, {t.sheet}: không tự chọn được bộ tiêu chí (tỉnh {t.province or '?'}, "
-                            f"cấp {LEVELS.get(t.level, t.level or '?')}, năm {t.year or '?'}); "
-                            "hãy chỉ rõ bằng --set (xem `xltools sets`), hoặc tạo bộ tiêu chí mới từ tiêu đề bảng: "
-                            f"`xltools import {source} --write-set bo-tieu-chi.yaml`.")
-        pairs.append((t, cset))
-    return pairs
+        pairs = [(t, cset) for t in chosen]
+    else:
+        pairs = [(t, _found_set(t, source, options, bands)) for t in tables]
+    for t, cset in pairs:
+        _same_fields(t, cset, source)
+    return [(t, _adjusted(cset, bands, options.decimals)) for t, cset in pairs]
 
 
-def load(path: str | Path, set_id: str | None = None) -> list[tuple[UnitsTable, CriteriaSet]]:
+def _found_set(t: UnitsTable, source: str, options: Options, bands) -> CriteriaSet:
+    # A shipped set is chosen by the title only when it names the province: another province's table
+    # is never scored with Bắc Kạn's set because the level and year happen to fit.
+    cset = (catalog.find(t.province, t.level, t.year) if t.province else None) or catalog.match_maxima(t)
+    if cset is not None:
+        return cset
+    if not t.field_names:  # totals only: rank by the printed totals
+        return totals_only_set(options.decimals if options.decimals is not None else printed_decimals(t),
+                               bands or (), t.province, t.level or "", (t.year,) if t.year else ())
+    raise ReadError(f"{source}, {t.sheet}: không tự chọn được bộ tiêu chí. Tiêu đề bảng cho biết: "
+                    f"{describe(t)}; bảng có {len(t.field_names)} lĩnh vực. Hãy chỉ rõ bằng --set MÃ (xem "
+                    "`xltools sets`) hoặc --set tệp.yaml; bộ tiêu chí của tỉnh mình lập bằng `xltools set new "
+                    "BỘ_TIÊU_CHÍ.docx -o bo-tieu-chi.yaml` (xem docs/bo-tieu-chi-cua-tinh-toi.md), hoặc nháp từ "
+                    f"tiêu đề bảng: `xltools import {source} --write-set bo-tieu-chi.yaml`.")
+
+
+def describe(t: UnitsTable) -> str:
+    """'tỉnh Bắc Kạn, cấp sở, ban, ngành, năm 2024' with '?' for what the title does not say."""
+    return (f"tỉnh {t.province or '? (không thấy tên tỉnh)'}, cấp {LEVELS.get(t.level, t.level or '? (không rõ)')}, "
+            f"năm {t.year or '? (không thấy năm)'}")
+
+
+def _same_fields(t: UnitsTable, cset: CriteriaSet, source: str) -> None:
+    """A table read with a set of another number of fields would be a partial read: refused."""
+    if t.field_names and len(t.field_names) != len(cset.fields):
+        what = f"có {len(cset.fields)} lĩnh vực" if cset.fields else "chỉ có tổng điểm (không có lĩnh vực)"
+        raise ReadError(f"{source}, {t.sheet}: bảng có {len(t.field_names)} lĩnh vực "
+                        f"({'; '.join(t.field_names)}) nhưng bộ tiêu chí {cset.id} {what}; hãy chọn bộ tiêu chí "
+                        "đúng (--set) hoặc lập bộ của tỉnh mình (`xltools set new`).")
+
+
+def _adjusted(cset: CriteriaSet, bands, decimals: int | None) -> CriteriaSet:
+    changes = {}
+    if bands is not None:
+        changes["bands"] = bands
+    if decimals is not None:
+        changes["decimals"] = decimals
+    return replace(cset, **changes) if changes else cset
+
+
+def printed_decimals(t: UnitsTable) -> int:
+    """The precision the table prints its totals at (89,95 -> 2); 3 when it prints none."""
+    values = [v for u in t.units for v in (u.printed.total, u.printed.appraised_total, u.printed.survey_total)
+              if v is not None]
+    exponents = [v.as_tuple().exponent for v in values]
+    return max((-e if isinstance(e, int) and e < 0 else 0 for e in exponents), default=3)
+
+
+def load(path: str | Path, set_id: str | None = None, options: Options | None = None
+         ) -> list[tuple[UnitsTable, CriteriaSet]]:
     """Tables with their sets. An appraisal workbook carries its own sets (bands edited on Cấu hình,
     a province's own .yaml set), so they win unless --set names another."""
     path = Path(path)
+    options = options or Options(set_id)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         from ..workbook.reader import is_appraisal_workbook, read_workbook_with_sets
 
         if is_appraisal_workbook(path):
             pairs = read_workbook_with_sets(path)
-            return pairs if set_id is None else _same_level(pairs, catalog.get(set_id), path.name)
-    return pair_with_sets(read_tables(path), set_id, path.name)
+            pairs = pairs if set_id is None else _same_level(pairs, catalog.get(set_id), path.name)
+            bands = parse_bands(options.bands) if options.bands else None
+            return [(t, _adjusted(cset, bands, options.decimals)) for t, cset in pairs]
+    return pair_with_sets(read_tables(path), set_id, path.name, options)
 
 
 def _same_level(pairs, cset: CriteriaSet, source: str) -> list[tuple[UnitsTable, CriteriaSet]]:

@@ -16,7 +16,8 @@ from ..core.names import fold, name_key, tidy
 from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 from ..errors import ReadError
-from .text_tables import TextTable, cell_value, detect_district, detect_level, detect_province, read_text, units_table
+from .text_tables import TextTable, cell_value, has_unlabelled_fields, read_text, units_table
+from .titles import detect_district, detect_level, detect_province
 
 
 @dataclass
@@ -39,13 +40,16 @@ def document_year(text: str) -> int | None:
 
 
 def table_kind(table: TextTable) -> str:
+    """What a table is, by its column headers: a criteria tree, a result table (totals, rank, class),
+    a survey table, or a summary table. Only the kind of field columns whose headers name no kind
+    is taken from the title ('Kết quả … điều tra XHH' above them): never the kind of a whole table."""
     head = fold(" ".join(" ".join(r) for r in table.header))
     title = fold(" ".join(table.title[-2:]))
     if "diem chuan" in head or "tieu chi thanh phan" in head:
         return "tree"
     if "ket qua tham dinh" in head and "tu cham" not in head:
         return "result"
-    if ("dieu tra" in title or "xhh" in title or "xxh" in title) and len(table.header) == 1:
+    if ("dieu tra" in title or "xhh" in title or "xxh" in title) and has_unlabelled_fields(table):
         return "survey"
     return "summary"
 
@@ -73,7 +77,7 @@ def document_tables(found: list[TextTable], text: str, source: str, before_of: C
             continue
         level = detect_level(" ".join(t.title))
         district = detect_district(before) if level == "xa" else None
-        ut = units_table(t, source, survey_only=(kind == "survey"), district=district, n_fields=n_fields)
+        ut = units_table(t, source, survey_fields=(kind == "survey"), district=district, n_fields=n_fields)
         ut.province = ut.province or province
         ut.year = ut.year or year
         if kind == "survey":

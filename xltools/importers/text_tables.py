@@ -15,6 +15,8 @@ from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..core.scoring import FieldScores, HeaderMax, Unit, UnitsTable
 from ..errors import ReadError
+from .titles import detect_level, detect_province, detect_year
+from .vocabulary import accepted, role_of
 
 
 @dataclass
@@ -69,7 +71,8 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
-        if _ROW_START.match(cells[0]) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped)):
+        if (_ROW_START.match(cells[0]) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped))
+                or (names_first(current.header) and is_named_row(cells))):
             current.rows.append(cells)
             current.line_numbers.append(number)
         elif first == "" and current.rows:
@@ -82,6 +85,31 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
     for i, t in enumerate(tables):
         t.index = i
     return tables
+
+
+def names_first(header: list[list[str]]) -> bool:
+    """A table without STT: its first header cell names the units, so its rows start with a name."""
+    return bool(header) and bool(header[0]) and role_of(header[0][0]) in ("name", "district")
+
+
+NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
+
+
+def is_named_row(cells: list[str]) -> bool:
+    """A body row that starts with the unit's name (a table without STT): a name, then a number;
+    not a Tổng cộng / Trung bình / signature row."""
+    first = clean(cells[0]) if cells else ""
+    return bool(first) and not fold(first).startswith(NOT_UNIT) and has_number(cells[1:])
+
+
+def has_number(cells: list[str]) -> bool:
+    for c in cells:
+        try:
+            if parse_score(c) is not None:
+                return True
+        except NumberError:
+            continue
+    return False
 
 
 def _is_total_row(cells: list[str]) -> bool:
@@ -102,27 +130,20 @@ def _continue_row(row: list[str], cells: list[str]) -> None:
 
 @dataclass
 class Column:
-    role: str  # stt, name, field, total, rank, class, class_after_rule, district, reason, ignore
-    kind: str = ""  # self, appraised, survey, total
+    role: str  # stt, name, field, total, rank, class, class_after_rule, district, ignore
+    kind: str = ""  # self, appraised, survey, total ("" for a field column whose kind no header says)
     field_index: int | None = None
     max: Decimal | None = None
-    label: str = ""
+    label: str = ""  # the header text (for a field: the field's name)
+    note: str = ""  # why an ignored column is ignored
 
 
 _MAX_IN_HEADER = re.compile(r"\(\s*(?:tối đa\s*)?([\d.,]+)\s*(?:điểm)?\s*\)", re.IGNORECASE)
-
-
-def _kind(label: str) -> str | None:
-    f = fold(label).replace(" ", "")
-    if f.startswith("tucham") or "tudanhgia" in f:
-        return "self"
-    if f.startswith("thamdinh") or f.startswith("diem") and "thamdinh" in f:
-        return "appraised"
-    if "xhh" in f or "xxh" in f or "dieutra" in f:
-        return "survey"
-    if f.startswith("tongcong") or f == "diem":
-        return "total"
-    return None
+SCORE_KINDS = ("self", "appraised", "survey", "total")
+RANK_CLASS = ("rank", "class", "class_after_rule")
+UNKNOWN = "tiêu đề này chưa có trong danh mục tiêu đề (docs/headers.md)"
+NO_KIND = ("cột điểm của lĩnh vực nhưng tiêu đề không nói là Tự chấm, Thẩm định hay ĐT XHH; "
+           "bảng được xếp hạng theo cột tổng điểm")
 
 
 def _header_max(label: str) -> Decimal | None:
@@ -135,59 +156,133 @@ def _header_max(label: str) -> Decimal | None:
         return None
 
 
-def columns(table: TextTable, survey_only: bool = False) -> list[Column]:
-    """Describe each column from one or two header rows (a merged group above its sub-columns)."""
+def _header_cells(table: TextTable) -> list[tuple[str, str]]:
+    """(group, label) of each column: the top header cell (a merged group carries over the columns
+    below it that have a label) and the cell of the second header row."""
     top = table.header[0] if table.header else []
     sub = table.header[1] if len(table.header) > 1 else []
     width = max([len(top), len(sub)] + [len(r) for r in table.rows])
-    groups, last = [], ""
+    out, last = [], ""
     for i in range(width):
-        cell = clean(top[i]) if i < len(top) else ""
-        last = cell or last
-        groups.append(last)
-    cols: list[Column] = []
-    field_groups: list[str] = []
-    group_positions: dict[str, int] = {}
-    for i in range(width):
-        group = groups[i]
+        own = clean(top[i]) if i < len(top) else ""
         label = clean(sub[i]) if i < len(sub) else ""
-        g = fold(group)
+        last = own or (last if label else "")
+        out.append((last, label))
+    return out
+
+
+def columns(table: TextTable, survey_fields: bool = False) -> list[Column]:
+    """Describe each column by its header words (xltools/data/headers.yaml), from one or two header
+    rows. Shapes: a field's name over its Tự chấm/Thẩm định/ĐT XHH columns, or a score kind over the
+    fields; total/rank/class columns on their own or under a group. `survey_fields`: one-level field
+    columns that name no kind hold survey scores (the report's survey table)."""
+    cols: list[Column] = []
+    fields: list[str] = []
+    positions: dict[str, int] = {}
+
+    def field(name: str, kind: str, cell: str) -> Column:
+        if name not in fields:
+            fields.append(name)
+        return Column("field", kind=kind, field_index=fields.index(name), max=_header_max(cell) or _header_max(name),
+                      label=name)
+
+    for group, label in _header_cells(table):
+        g, sub = role_of(group), role_of(label)
         own = label or group
-        if g in ("stt", "tt", "s t t"):
-            cols.append(Column("stt", label=group))
-        elif g.startswith("ten don vi") or g in ("don vi", "ten don vi"):
-            cols.append(Column("name", label=group))
-        elif g.startswith("tong diem"):
-            kind = _kind(label) if label else ("survey" if survey_only else "total")
-            cols.append(Column("total", kind=kind or "total", max=_header_max(label) or _header_max(group),
-                               label=own))
-        elif "xep hang" in g or "ket qua" in g or "xep loai" in g or "phan loai" in g:
-            position = group_positions.setdefault(group, 0)
-            group_positions[group] += 1
-            lf = fold(label or group)  # a lone "Xếp loại" column names itself
-            if "xep hang" in lf:
-                role = "rank"
-            elif "sau" in lf and ("quy tac" in lf or "cap xa" in lf):
-                role = "class_after_rule"
-            elif "xep loai" in lf or "phan loai" in lf:
-                role = "class"
-            elif lf == "diem" or lf.startswith("tong"):
-                cols.append(Column("total", kind="total", label=own))
-                continue
-            else:  # a sub-header copied from the left ('Tự chấm', 'Thẩm định'): go by position
-                role = ("rank", "class")[min(position, 1)]
-            cols.append(Column(role, label=own))
-        elif g in ("huyen", "don vi cap huyen", "thuoc huyen", "huyen, thanh pho"):
-            cols.append(Column("district", label=group))
-        elif not group:
+        if not own:
             cols.append(Column("ignore"))
+        elif g in ("stt", "name", "district") and sub in (None, g):
+            cols.append(Column(g, label=group))
+        elif not label:  # a one-level column
+            if g in SCORE_KINDS:
+                cols.append(Column("total", kind=g, max=_header_max(group), label=group))
+            elif g in RANK_CLASS:
+                cols.append(Column(g, label=group))
+            elif g == "field" or (g is None and _header_max(group) is not None):
+                cols.append(field(group, "survey" if survey_fields else "", group))
+            else:
+                cols.append(Column("ignore", label=group, note=UNKNOWN))
+        elif g == "rank_class":  # sub-headers other than rank/class/total are copies from the left
+            position = positions.setdefault(group, 0)
+            positions[group] += 1
+            if sub in RANK_CLASS:
+                cols.append(Column(sub, label=own))
+            elif sub == "total":
+                cols.append(Column("total", kind="total", max=_header_max(label), label=own))
+            else:
+                cols.append(Column(("rank", "class")[min(position, 1)], label=own))
+        elif g in ("self", "appraised", "survey") and sub not in SCORE_KINDS + RANK_CLASS:
+            cols.append(field(label, g, label))  # a score kind over the fields' columns
+        elif g in ("total", "block", "self", "appraised", "survey", "rank", "class"):
+            if sub in SCORE_KINDS:
+                kind = g if sub == "total" and g in ("self", "appraised", "survey") else sub
+                cols.append(Column("total", kind=kind, max=_header_max(label) or _header_max(group), label=own))
+            elif sub in RANK_CLASS:
+                cols.append(Column(sub, label=own))
+            else:
+                cols.append(Column("ignore", label=f"{group} / {label}", note=UNKNOWN))
+        elif sub in ("self", "appraised", "survey"):  # a field's name over its score columns
+            cols.append(field(group, sub, label))
+        elif sub in RANK_CLASS:
+            cols.append(Column(sub, label=own))
         else:
-            if group not in field_groups:
-                field_groups.append(group)
-            kind = "survey" if survey_only else (_kind(label) if label else None)
-            cols.append(Column("field", kind=kind or "", field_index=field_groups.index(group),
-                               max=_header_max(label) or _header_max(group), label=group))
+            cols.append(Column("ignore", label=f"{group} / {label}", note=UNKNOWN))
+    return _settle(cols, survey_fields)
+
+
+def _settle(cols: list[Column], survey_fields: bool) -> list[Column]:
+    """Field columns whose kind no header says are not read (noted), except survey fields; then the
+    bare total of a survey table is its survey total; a lone district column is the unit's name."""
+    for c in cols:
+        if c.role == "field" and not c.kind:
+            c.role, c.note = "ignore", NO_KIND
+    if survey_fields and any(c.role == "field" for c in cols):
+        totals = [c for c in cols if c.role == "total"]
+        if len(totals) == 1 and totals[0].kind == "total":
+            totals[0].kind = "survey"
+    if not any(c.role == "name" for c in cols):
+        districts = [c for c in cols if c.role == "district"]
+        if len(districts) == 1:
+            districts[0].role = "name"
+    used = sorted({c.field_index for c in cols if c.role == "field"})
+    for c in cols:
+        if c.role == "field":
+            c.field_index = used.index(c.field_index)
     return cols
+
+
+def has_unlabelled_fields(table: TextTable) -> bool:
+    """One-level field columns that name no score kind (a survey table, or per-field totals)."""
+    return any(c.note == NO_KIND for c in columns(table))
+
+
+def check_columns(table: TextTable, cols: list[Column], where: str) -> None:
+    """A table is read only when it has a unit-name column and at least one score column."""
+    seen = ", ".join(f"'{g}{' / ' + sub if sub else ''}'" for g, sub in _header_cells(table) if g or sub) or "không có"
+    if not any(c.role == "name" for c in cols):
+        raise ReadError(f"{where}: tiêu đề bảng không có cột 'TÊN ĐƠN VỊ' (các tiêu đề: {seen}); "
+                        f"tiêu đề cột tên đơn vị được chấp nhận: {accepted(('name',))}.")
+    if not any(c.kind and c.role in ("field", "total") for c in cols):
+        raise ReadError(f"{where}: không nhận ra cột điểm nào (các tiêu đề: {seen}). Cần ít nhất một cột tổng điểm "
+                        f"({accepted(('total',))}), hoặc cột điểm {accepted(('appraised', 'survey', 'self'))} "
+                        "(riêng, hoặc dưới tên từng lĩnh vực). Xem danh mục tiêu đề ở docs/headers.md.")
+
+
+_DECIMAL_POINT = re.compile(r"^\d+\.(\d{1,2}|\d{4,})$")  # 89.95, 8.5: a dot that cannot group thousands
+
+
+def decimal_point_columns(table: TextTable, cols: list[Column]) -> set[int]:
+    """Score columns printed with a decimal point: no number uses a comma and at least one shows the dot is
+    decimal (89.95); then 96.479 in the same column is 96,479 too. A column whose only dotted numbers have
+    three decimals (1.055) stays ambiguous and is refused cell by cell."""
+    out = set()
+    for i, c in enumerate(cols):
+        if not c.kind or c.role not in ("field", "total"):
+            continue
+        texts = [clean(row[i]) for row in table.rows if i < len(row)]
+        if any(_DECIMAL_POINT.match(t) for t in texts) and not any("," in t for t in texts):
+            out.add(i)
+    return out
 
 
 def field_names(cols: list[Column]) -> list[str]:
@@ -212,20 +307,27 @@ def cell_value(table: TextTable, cells: list[str], where: str, line: int, index:
     return _value(cell, f"{where}{ref}")
 
 
-def units_table(table: TextTable, source: str, survey_only: bool = False, district: str | None = None,
+def units_table(table: TextTable, source: str, survey_fields: bool = False, district: str | None = None,
                 n_fields: int | None = None) -> UnitsTable:
-    """A summary table as units; printed totals, ranks and classes are kept to be checked."""
-    cols = columns(table, survey_only)
+    """A summary table as units; printed totals, ranks and classes are kept to be checked. A table
+    without a unit-name column or any score column is refused; each column not read is noted."""
+    cols = columns(table, survey_fields)
     names = field_names(cols)
     count = n_fields or len(names)
     label = table_label(table)
+    lines = "–".join(str(n) for n in table.header_lines[:2])
+    check_columns(table, cols, f"{source}, {label}" + (f", dòng {lines}" if lines else ""))
+    notes = [f"{label}: cột {i + 1} '{c.label}' không được dùng để tính: {c.note}."
+             for i, c in enumerate(cols) if c.role == "ignore" and c.label]
     units: list[Unit] = []
     header_maxima = []
     for c in cols:
         if c.max is not None and c.kind:
             header_maxima.append(HeaderMax(c.field_index if c.role == "field" else None,
                                            c.kind, c.max, f"{source}, {label}, tiêu đề cột '{c.label}'"))
+    dotted = decimal_point_columns(table, cols)
     for row, line in zip(table.rows, table.line_numbers):
+        row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
         fields = [FieldScores() for _ in range(count)]
         unit = Unit(name="", fields=fields, district=district, where=where)
@@ -259,7 +361,7 @@ def units_table(table: TextTable, source: str, survey_only: bool = False, distri
     title = " ".join(table.title)
     return UnitsTable(units=units, level=detect_level(title), title=title, source=source, sheet=label,
                       year=detect_year(" ".join(table.title[-3:])), province=detect_province(title),
-                      header_maxima=header_maxima, field_names=names)
+                      header_maxima=header_maxima, field_names=names, notes=notes)
 
 
 def table_label(table: TextTable) -> str:
@@ -270,44 +372,3 @@ def table_label(table: TextTable) -> str:
             label = m.group(0).upper().replace("PHỤ LỤC", "Phụ lục")
             return f"{label} ({table.container})" if table.container else label
     return table.container or f"bảng {table.index + 1}"
-
-
-# ---------------------------------------------------------------- what a title says
-
-def detect_level(title: str) -> str | None:
-    f = fold(title)
-    last = None
-    for level, marks in (("so", ("so, nganh", "so, ban, nganh", "cac so")),
-                         ("xa", ("xa, phuong", "cap xa", "cac xa")),
-                         ("huyen", ("huyen, thanh pho", "cap huyen", "cac huyen")),
-                         ("tinh", ("chi so cai cach hanh chinh tinh", "chi so cchc tinh", "cap tinh"))):
-        positions = [f.rfind(m) for m in marks if m in f]
-        if positions and (last is None or max(positions) > last[1]):
-            last = (level, max(positions))
-    return last[0] if last else None
-
-
-def detect_year(title: str) -> int | None:
-    years = re.findall(r"năm\s+(20\d\d)", title, re.IGNORECASE)
-    return int(years[-1]) if years else None
-
-
-def detect_province(text: str) -> str:
-    m = re.search(r"tỉnh\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)?)", text)
-    if m:
-        return m.group(1)
-    m = re.search(r"TỈNH\s+([A-ZĐÀ-Ỹ]+(?:\s+[A-ZĐÀ-Ỹ]+)?)", text)
-    return m.group(1).title() if m else ""
-
-
-_DISTRICT = re.compile(r"(?:Ủy ban nhân dân|UBND|Phòng Nội vụ)\s+(thành phố|huyện|thị xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*\s?){1,3})",
-                       re.IGNORECASE)
-
-
-def detect_district(text: str) -> str | None:
-    """'... của Ủy ban nhân dân Thành phố Bắc Kạn)' -> 'Thành phố Bắc Kạn'."""
-    for m in _DISTRICT.finditer(text):
-        words = [w.capitalize() if w.isupper() else w for w in m.group(2).split() if w[0].isupper()]
-        if words:
-            return f"{m.group(1).capitalize()} {' '.join(words)}"
-    return None

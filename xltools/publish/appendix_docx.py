@@ -6,6 +6,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 
+from ..files import write_safely
 from .docx_style import (
     CENTER,
     LEFT,
@@ -19,7 +20,6 @@ from .docx_style import (
     usable_width_mm,
     write_cell,
 )
-from .files import write_safely
 from .model import Appendix, Column, header_spans
 
 PT_MM = 0.3528  # one point in millimetres
@@ -27,6 +27,7 @@ CELL_MARGIN_MM = 0.5
 PAD_MM = 2 * CELL_MARGIN_MM + 0.3
 MIN_EMS = {"stt": 2.2, "name": 11.0}  # STT fits "STT"; names wrap onto two lines
 MAX_TABLE_PT, MIN_TABLE_PT = 11.0, 6.0
+HEADER_LINES = 3  # a column is at least wide enough for its header label on this many lines
 
 
 WIDE = set("mwMWĐĐ")
@@ -51,7 +52,8 @@ def column_ems(appendix: Appendix, column: Column) -> float:
     index = appendix.columns.index(column)
     words = column.label.split() + (column.group.split() if column.group and column.group.count(" ") < 2 else [])
     cells = [] if column.key == "name" else [row[index].text for row in appendix.rows]
-    return max([MIN_EMS.get(column.key, 0.0)] + [text_ems(w) * BOLD_FACTOR for w in words]
+    return max([MIN_EMS.get(column.key, 0.0), text_ems(column.label) * BOLD_FACTOR / HEADER_LINES]
+               + [text_ems(w) * BOLD_FACTOR for w in words]
                + [text_ems(t) * (BOLD_FACTOR if column.bold else 1) for t in cells])
 
 

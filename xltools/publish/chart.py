@@ -22,20 +22,31 @@ CLASS_COLOURS = {"Xuất sắc": "#1b7837", "Tốt": "#4393c3", "Khá": "#f4a582
                  "Yếu": "#762a83"}
 OTHER_COLOUR = "#999999"
 DPI = 150
+MAX_HEIGHT_IN = 8.5  # with the heading above, the picture stays on one portrait A4 page (257 mm usable)
 
 
 @functools.cache
 def chart_font() -> str:
-    """The first candidate that is installed and has every Vietnamese letter (old Liberation 1.x has not)."""
+    """The first candidate with an installed regular face that has every Vietnamese letter. Every file of
+    the family is looked at: Debian installs Liberation 1.x (no Vietnamese) beside Liberation 2, and
+    findfont() may pick the old one."""
     for name in CANDIDATE_FONTS:
-        try:
-            path = font_manager.findfont(name, fallback_to_default=False)
-        except ValueError:
-            continue
-        charmap = font_manager.get_font(path).get_charmap()
-        if all(ord(ch) in charmap for ch in VIETNAMESE_SAMPLE):
-            return name
+        for entry in font_manager.fontManager.ttflist:
+            if entry.name != name or entry.style != "normal":
+                continue
+            charmap = font_manager.get_font(entry.fname).get_charmap()
+            if all(ord(ch) in charmap for ch in VIETNAMESE_SAMPLE):
+                return chart_font_file(entry.fname, name)
     return "DejaVu Sans"  # shipped with matplotlib
+
+
+def chart_font_file(path: str, name: str) -> str:
+    """Register the good file under its own family name, so rc 'font.family' reaches it and not a twin."""
+    if name == "Times New Roman":
+        return name
+    font_manager.fontManager.ttflist = [e for e in font_manager.fontManager.ttflist
+                                        if e.name != name or e.fname.startswith(path.rsplit("/", 1)[0])]
+    return name
 
 
 def band_texts(appendix: Appendix) -> list[tuple[str, str]]:
@@ -48,6 +59,16 @@ def band_texts(appendix: Appendix) -> list[tuple[str, str]]:
     return out
 
 
+def axis_range(totals: list[float], maximum: float) -> tuple[float, float]:
+    """From a round number below the lowest total (so 75 against 96 shows the gap, not two equal bars)
+    to just past the highest, with room for the labels; from 0 when the totals spread over half the scale."""
+    low, high = min(totals), max(totals)
+    spread = max(high - low, maximum * 0.02)
+    left = 0.0 if low - spread < maximum * 0.25 else 5 * ((low - spread * 0.3) // 5)
+    right = min(maximum, high + spread * 0.25) + (min(maximum, high + spread * 0.25) - left) * 0.12
+    return max(left, 0.0), max(right, maximum * 0.1)
+
+
 def totals_chart(appendix: Appendix, width_in: float = 6.3) -> bytes | None:
     """None when no unit has a total yet."""
     results = [r for r in appendix.results if r.total is not None]
@@ -56,19 +77,24 @@ def totals_chart(appendix: Appendix, width_in: float = 6.3) -> bytes | None:
     cset = appendix.cset
     names = [r.unit.name for r in results]
     totals = [float(r.total) for r in results]
-    height = max(2.5, 0.26 * len(results) + 1.2)
+    height = min(max(2.5, 0.26 * len(results) + 1.2), MAX_HEIGHT_IN)  # a long list still fits one A4 page
     with plt.rc_context({"font.family": chart_font(), "font.size": 8}):
         fig, ax = plt.subplots(figsize=(width_in, height), dpi=DPI)
         colours = [CLASS_COLOURS.get(r.class_label or "", OTHER_COLOUR) for r in results]
         ax.barh(range(len(results)), totals, color=colours, edgecolor="#333333", linewidth=0.4)
         ax.set_yticks(range(len(results)), names)
         ax.invert_yaxis()
-        ax.set_xlim(0, float(cset.max_total) * 1.08)
+        left, right = axis_range(totals, float(cset.max_total))
+        ax.set_xlim(left, right)
         for y, r in enumerate(results):
-            ax.text(float(r.total) + float(cset.max_total) * 0.005, y, format_vn(r.total, cset.decimals),
+            ax.text(float(r.total) + (right - left) * 0.006, y, format_vn(r.total, cset.decimals),
                     va="center", fontsize=7)
         for band in cset.bands[:-1]:
-            ax.axvline(float(band.min), color="#555555", linestyle="--", linewidth=0.6)
+            if left < float(band.min) < right:
+                ax.axvline(float(band.min), color="#555555", linestyle="--", linewidth=0.6)
+        if left > 0:
+            ax.set_xlabel(f"Tổng cộng (điểm); trục bắt đầu từ {format_vn_short(round(left))} để thấy rõ chênh lệch",
+                          fontsize=7)
         legend = [Patch(facecolor=CLASS_COLOURS.get(label, OTHER_COLOUR), edgecolor="#333333", label=text)
                   for label, text in band_texts(appendix)]
         ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.3 / (height - 0.9)),

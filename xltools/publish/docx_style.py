@@ -5,6 +5,7 @@ included, so Word never falls back to another face), margins top/bottom 20 mm, l
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from docx import Document
@@ -100,8 +101,17 @@ def paragraph(container, text: str = "", bold: bool = False, italic: bool = Fals
     return p
 
 
+NB_HYPHEN = "\u2011"  # non-breaking hyphen: a minus sign that never wraps away from its number
+MINUS_BEFORE_DIGIT = re.compile(r"(?<![\w])-(?=\d)")
+
+
+def nobreak(text: str) -> str:
+    """'-0,0616' -> '‑0,0616' (U+2011): Word and LibreOffice may break a line after '-', never after U+2011."""
+    return MINUS_BEFORE_DIGIT.sub(NB_HYPHEN, text)
+
+
 def run(p, text: str, bold: bool = False, italic: bool = False, size: float | None = None):
-    r = p.add_run(text)
+    r = p.add_run(nobreak(text))
     r.bold = bold or None
     r.italic = italic or None
     if size:
@@ -135,10 +145,11 @@ def keep_row_together(row) -> None:
     _row_flag(row, "w:cantSplit")
 
 
-def new_table(container, rows: int, widths_mm: Sequence[float], cell_margin_mm: float = 0.8):
-    """A bordered table of fixed column widths (w:tblLayout fixed), centred, with narrow cell margins."""
+def new_table(container, rows: int, widths_mm: Sequence[float], cell_margin_mm: float = 0.8, borders: bool = True):
+    """A table of fixed column widths (w:tblLayout fixed), centred, with narrow cell margins; bordered
+    (Table Grid) unless `borders` is False (the header and signature blocks of a document)."""
     table = container.add_table(rows=rows, cols=len(widths_mm))
-    table.style = "Table Grid"
+    table.style = "Table Grid" if borders else None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
@@ -167,5 +178,74 @@ def write_cell(c, text: str, bold: bool = False, size: float | None = None, alig
     for r in list(p.runs):
         r._r.getparent().remove(r._r)
     run(p, text, bold=bold, italic=italic, size=size)
+    if size:
+        mark_size(p, size)
     p.alignment = align
     c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def mark_size(p, size: float) -> None:
+    """The paragraph mark's font size: an empty cell is as tall as a line of the table's text, not of the
+    document's 14 pt (blank cells made the appendix rows two to three times taller)."""
+    p_pr = p._p.get_or_add_pPr()
+    rpr = p_pr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        p_pr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), str(int(round(size * 2))))
+
+
+def keep_with_next(p, keep: bool = True):
+    """The paragraph stays on the page of the next one (a heading never ends a page)."""
+    p.paragraph_format.keep_with_next = keep
+    return p
+
+
+def keep_table_together(table) -> None:
+    """Every row but the last kept with the next, no row split: a small table moves whole to the next page."""
+    for row in table.rows:
+        keep_row_together(row)
+    for row in table.rows[:-1]:
+        for c in row.cells:
+            for p in c.paragraphs:
+                keep_with_next(p)
+
+
+def rule(container, width_mm: float, box_mm: float, space_after: float = 0, space_before: float = 2):
+    """A short centred horizontal line (Nghị định 30: under the agency name, the motto and the trích yếu):
+    an empty paragraph with a top border, indented to `width_mm` inside a box of `box_mm`."""
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    indent = Mm(max((box_mm - width_mm) / 2, 0))
+    fmt.left_indent = fmt.right_indent = indent
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    fmt.line_spacing = Pt(4)  # exact: the line, not a text line
+    p_pr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        top.set(qn(key), value)
+    borders.append(top)
+    p_pr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                               "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                               "w:pPrChange")
+    return p
+
+
+def cell_paragraph(c, text: str = "", bold: bool = False, italic: bool = False, size: float | None = None,
+                   align=CENTER, first: bool = False):
+    """A paragraph in a cell: its first (empty) one when `first`, else a new one."""
+    p = c.paragraphs[0] if first else c.add_paragraph()
+    if text:
+        run(p, text, bold=bold, italic=italic, size=size)
+    p.alignment = align
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    return p

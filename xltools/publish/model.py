@@ -6,35 +6,18 @@ A cell keeps both the value (Decimal/int/str, for Excel's real numbers) and the 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
+from .. import wording as W
 from ..core.criteria import LEVELS, CriteriaSet
 from ..core.evaluate import Evaluation
 from ..core.names import name_key
 from ..core.numbers import format_vn, format_vn_short, quantize
 from ..core.scoring import Result, lost_points
+from ..errors import ReadError
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-# How an appendix title names the units of a level (PHỤ LỤC I: "... CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024").
-LEVEL_TITLE = {
-    "tinh": "UBND TỈNH",
-    "so": "CÁC SỞ, NGÀNH",
-    "huyen": "CÁC HUYỆN, THÀNH PHỐ",
-    "xa": "UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN",
-}
-
-# How the report's title names them ("… Chỉ số cải cách hành chính các sở, ban, ngành năm 2024").
-LEVEL_PHRASE = {
-    "tinh": "UBND tỉnh",
-    "so": "các sở, ban, ngành",
-    "huyen": "UBND các huyện, thành phố",
-    "xa": "UBND các xã, phường, thị trấn",
-}
-
-DOTS = "……"
+DOTS = W.DOTS
 
 # Column kinds: how a value is shown and which Excel number format it gets.
 TEXT, SCORE, INT, DELTA_SCORE, DELTA_INT = "text", "score", "int", "delta_score", "delta_int"
@@ -63,6 +46,41 @@ class DecisionInfo:
     number: str | None = None
     date: str | None = None
     issuer: str | None = None
+
+
+@dataclass
+class ReportInfo:
+    """The report's thể thức (Nghị định 30/2020/NĐ-CP): who issues and signs it. What is not given stays as
+    dots in the draft, or takes the usual value (wording: Sở Nội vụ, Giám đốc, the province's name)."""
+
+    parent: str | None = None  # cơ quan chủ quản: "UBND TỈNH BẮC KẠN"
+    agency: str | None = None  # cơ quan ban hành: "SỞ NỘI VỤ"
+    number: str | None = None  # "125" or "125/BC-SNV"
+    place: str | None = None  # địa danh: "Bắc Kạn"
+    date: str | None = None  # "20/12/2024"
+    position: str | None = None  # quyền hạn, chức vụ: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer: str | None = None  # "Nguyễn Văn A"
+    recipients: list[str] = dc_field(default_factory=list)  # Nơi nhận
+
+    FIELDS = ("parent", "agency", "number", "place", "date", "position", "signer", "recipients")
+
+    @classmethod
+    def from_mapping(cls, data: dict, source: str = "") -> ReportInfo:
+        unknown = sorted(set(data) - set(cls.FIELDS))
+        if unknown:
+            raise ReadError(f"{source}: tệp thể thức báo cáo có khóa không biết: {', '.join(unknown)}; các khóa dùng được: "
+                             f"{', '.join(cls.FIELDS)}.")
+        values = {k: data[k] for k in cls.FIELDS if data.get(k) not in (None, "")}
+        recipients = values.pop("recipients", [])
+        if isinstance(recipients, str):
+            recipients = [r for r in recipients.split(";")]
+        return cls(**{k: str(v) for k, v in values.items()}, recipients=[str(r).strip() for r in recipients
+                                                                          if str(r).strip()])
+
+    def merged(self, other: ReportInfo) -> ReportInfo:
+        """Fields of `other` where given, else ours (the command line over the config file)."""
+        out = ReportInfo(**{k: getattr(other, k) or getattr(self, k) for k in self.FIELDS})
+        return out
 
 
 @dataclass(frozen=True)
@@ -130,36 +148,9 @@ def points(value: Decimal) -> str:
     return format_vn_short(value)
 
 
-def decision_date_text(date: str | None) -> str:
-    """'15/12/2024' or '2024-12-15' -> '15 tháng 12 năm 2024' (Nghị định 30: 0 before days < 10 and
-    months 1, 2); other text is kept as given; nothing -> dots."""
-    if not date:
-        return f"{DOTS} tháng {DOTS} năm {DOTS}"
-    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", date)
-    iso = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", date)
-    if not (m or iso):
-        return date.strip()
-    day, month, year = (int(x) for x in (m.groups() if m else reversed(iso.groups())))
-    day_text = f"{day:02d}" if day < 10 else str(day)
-    month_text = f"{month:02d}" if month < 3 else str(month)
-    return f"{day_text} tháng {month_text} năm {year}"
-
-
-def default_issuer(e: Evaluation) -> str:
-    """UBND of the district for a commune table of one district, else of the province."""
-    districts = {u.district for u in e.table.units if u.district}
-    if e.cset.level == "xa" and len(districts) == 1:
-        return f"UBND {districts.pop()}"
-    province = e.table.province or e.cset.province
-    return f"UBND tỉnh {province}" if province else DOTS
-
-
 def decision_line(info: DecisionInfo, e: Evaluation) -> str:
-    number = (info.number or "").strip() or DOTS
-    if "/" not in number:
-        number = f"{number}/QĐ-UBND"
-    issuer = (info.issuer or "").strip() or default_issuer(e)
-    return f"(Kèm theo Quyết định số {number} ngày {decision_date_text(info.date)} của {issuer})"
+    return W.decision_line(e.cset, table_year(e), info.number, info.date, info.issuer,
+                           districts=[u.district for u in e.table.units], province=e.table.province)
 
 
 def table_year(e: Evaluation) -> int | None:
@@ -170,42 +161,20 @@ def table_year(e: Evaluation) -> int | None:
 
 # ---------------------------------------------------------------- columns
 
+SCORE_KEYS = ("self", "appraised", "survey", "self_total", "appraised_total", "survey_total", "bonus", "penalty",
+              "total", "percent")
+BOLD_KEYS = ("appraised", "appraised_total", "total")  # Thẩm định and Tổng cộng, bold as the published tables
+
+
 def columns_for(e: Evaluation, previous_label: str | None = None) -> list[Column]:
-    """The official layout of the set: per field Tự chấm/Thẩm định(/ĐT XHH), the totals block,
-    Xếp hạng, Xếp loại (+ the district rule, + year over year as extra columns)."""
-    cset = e.cset
-    cols = [Column("stt", "STT"), Column("name", "TÊN ĐƠN VỊ")]
-    survey = cset.has_survey
-    for i, f in enumerate(cset.fields, start=1):
-        mx, smx = format_vn_short(f.max), format_vn_short(f.survey_max)
-        if survey:
-            cols += [Column(f"f{i}.self", f"Tự chấm ({mx})", f.name, SCORE),
-                     Column(f"f{i}.appraised", f"Thẩm định ({mx})", f.name, SCORE, bold=True),
-                     Column(f"f{i}.survey", f"ĐT XHH ({smx})", f.name, SCORE)]
-        else:
-            group = f"{f.name} (Tối đa {mx} điểm)"
-            cols += [Column(f"f{i}.self", "Tự chấm", group, SCORE),
-                     Column(f"f{i}.appraised", "Thẩm định", group, SCORE, bold=True)]
-    smax, vmax, total_max = (format_vn_short(x) for x in (cset.self_max, cset.survey_max, cset.max_total))
-    if survey:
-        totals, ranking = "Tổng điểm", "Xếp hạng, phân loại"
-        cols += [Column("self_total", f"Tự chấm ({smax})", totals, SCORE),
-                 Column("appraised_total", f"Thẩm định ({smax})", totals, SCORE, bold=True),
-                 Column("survey_total", f"ĐT XHH ({vmax})", totals, SCORE)]
-    else:
-        totals, ranking = f"Tổng điểm (Tối đa {total_max} điểm)", "Kết quả xếp hạng và phân loại"
-        cols += [Column("self_total", "Tự chấm", totals, SCORE),
-                 Column("appraised_total", "Thẩm định", totals, SCORE, bold=True)]
-    if cset.has_bonus:
-        cols += [Column("bonus", f"Điểm thưởng ({format_vn_short(cset.bonus_max or 0)})", totals, SCORE),
-                 Column("penalty", f"Điểm trừ ({format_vn_short(cset.penalty_max or 0)})", totals, SCORE)]
-    if survey or cset.has_bonus:
-        cols.append(Column("total", f"Tổng cộng ({total_max})", ranking, SCORE, bold=True))
-    if cset.max_total != 100:
-        cols.append(Column("percent", "Tỷ lệ (%)", ranking, SCORE))
-    cols += [Column("rank", "Xếp hạng", ranking, INT), Column("class", "Xếp loại", ranking)]
-    if cset.district_rule and any(r.class_after_rule for r in e.results):
-        cols.append(Column("class_after_rule", "Xếp loại sau quy tắc 2/3 số xã", ranking))
+    """The official layout of the set (xltools.wording.table_labels: the workbook prints the same), plus the
+    year over year columns as extra columns."""
+    rule = e.cset.district_rule and any(r.class_after_rule for r in e.results)
+    cols = []
+    for label in W.table_labels(e.cset, class_after_rule=rule):
+        tail = label.key.split(".")[-1]
+        kind = SCORE if tail in SCORE_KEYS else INT if tail == "rank" else TEXT
+        cols.append(Column(label.key, label.label, label.group, kind, bold=tail in BOLD_KEYS))
     if previous_label:
         group = f"So với {previous_label}"
         cols += [Column("previous_total", f"Tổng cộng {previous_label}", group, SCORE, extra=True),
@@ -273,7 +242,7 @@ def appendices(evaluations: list[Evaluation], info: DecisionInfo | None = None,
     info = info or DecisionInfo()
     out = []
     for number, e in enumerate(sorted(evaluations, key=level_order)):
-        numeral = ROMAN[number] if number < len(ROMAN) else str(number + 1)
+        numeral = W.numeral(number)
         prev_level = previous is not None and e.cset.level in previous.by_level
         prev_year = previous.year if prev_level else None
         cols = columns_for(e, previous.label if prev_level else None)
@@ -283,23 +252,13 @@ def appendices(evaluations: list[Evaluation], info: DecisionInfo | None = None,
             change = changes[i] if changes else None
             rows.append([cell(value_of(c.key, r, change), c.kind, e.cset.decimals) for c in cols])
         year = table_year(e)
-        title = (f"XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC {LEVEL_TITLE.get(e.cset.level, e.cset.level_label.upper())} "
-                 f"NĂM {year or DOTS}")
-        out.append(Appendix(numeral, f"PHỤ LỤC {numeral}", title, decision_line(info, e), year, e, cols, rows,
+        out.append(Appendix(numeral, W.appendix_heading(number), W.appendix_title(e.cset, year),
+                            decision_line(info, e), year, e, cols, rows,
                             changes, prev_year))
     return out
 
 
-def header_spans(columns: list[Column]) -> list[tuple[str, int, int]]:
-    """(group label, first, last) for runs of columns sharing a group; ('', i, i) for single columns,
-    whose label spans both header rows."""
-    spans: list[tuple[str, int, int]] = []
-    for i, c in enumerate(columns):
-        if c.group and spans and spans[-1][0] == c.group and spans[-1][2] == i - 1:
-            spans[-1] = (c.group, spans[-1][1], i)
-        else:
-            spans.append((c.group, i, i))
-    return spans
+header_spans = W.header_spans
 
 
 # ---------------------------------------------------------------- report pieces

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .appendix_docx import write_appendix_docx
 from .appendix_xlsx import write_appendix_xlsx
-from .model import Appendix
+from .model import Appendix, ReportInfo
 from .report_docx import write_report_docx
 
 
@@ -16,10 +16,12 @@ def output_names(source: Path, out: Path) -> dict[str, Path]:
             "report": out / f"{stem}_bao_cao.docx"}
 
 
-def write_appendix(items: list[Appendix], source: Path, out: Path, report: bool = False) -> list[Path]:
-    """The appendix as .docx and .xlsx in `out`, named after `source`; with `report`, the report too."""
+def write_appendix(items: list[Appendix], source: Path, out: Path, report: bool = False,
+                   report_info: ReportInfo | None = None) -> list[Path]:
+    """The appendix as .docx and .xlsx in `out`, named after `source`; with `report`, the report too (its
+    issuer and signer from `report_info`)."""
     names = output_names(source, out)
     written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
     if report:
-        written.append(write_report_docx(items, names["report"]))
+        written.append(write_report_docx(items, names["report"], report_info))
     return written

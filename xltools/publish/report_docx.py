@@ -1,6 +1,8 @@
-"""The report (Báo cáo kết quả xếp hạng và phân loại Chỉ số CCHC) as Word, portrait A4: per level the
-ranking, the count of units per class, a bar chart of totals, the change since last year, and per unit
-the scores by field with the criteria where it lost points (where the criteria detail exists)."""
+"""The report (Báo cáo kết quả xếp hạng và phân loại Chỉ số CCHC) as Word, portrait A4, in the thể thức of
+Nghị định 30/2020/NĐ-CP: the agency and Quốc hiệu/Tiêu ngữ block, số và ký hiệu, địa danh and date, the
+trích yếu; per level the ranking, the count of units per class, a bar chart of totals, the change since last
+year, and per unit the scores by field with the criteria where it lost points; then Nơi nhận and the
+signature block. Headings stay with what follows; tables repeat their header rows on every page."""
 from __future__ import annotations
 
 import io
@@ -8,22 +10,29 @@ from pathlib import Path
 
 from docx.shared import Mm
 
+from .. import wording as W
 from ..core.numbers import format_vn
+from ..files import write_safely
 from .appendix_docx import add_grid
 from .chart import totals_chart
 from .docx_style import (
     CENTER,
     JUSTIFY,
     LEFT,
+    cell_paragraph,
+    keep_table_together,
+    keep_with_next,
     new_document,
     new_table,
     page_numbers,
     paragraph,
+    repeat_header,
+    rule,
+    run,
     usable_width_mm,
     write_cell,
 )
-from .files import write_safely
-from .model import LEVEL_PHRASE, LEVEL_TITLE, Appendix, Change, class_counts, field_lines, lost_by_field, points, signed
+from .model import Appendix, Change, ReportInfo, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
                 "percent", "rank", "class", "class_after_rule", "previous_total", "delta_total", "previous_rank",
@@ -33,12 +42,13 @@ FIELD_WIDTHS_MM = {True: [61, 17, 20, 20, 24, 23], False: [85, 20, 30, 30]}  # w
 
 
 def heading(doc, text: str, space_before: float = 6) -> None:
-    paragraph(doc, text, bold=True, align=JUSTIFY, space_before=space_before, space_after=3)
+    keep_with_next(paragraph(doc, text, bold=True, align=JUSTIFY, space_before=space_before, space_after=3))
 
 
-def line(doc, text: str, italic: bool = False) -> None:
+def line(doc, text: str, italic: bool = False, keep: bool = False):
     p = paragraph(doc, text, italic=italic, align=JUSTIFY, space_after=3)
     p.paragraph_format.first_line_indent = Mm(10)
+    return keep_with_next(p, keep)
 
 
 def change_words(change: Change | None, decimals: int, label: str) -> str:
@@ -60,8 +70,9 @@ def change_words(change: Change | None, decimals: int, label: str) -> str:
 def unit_sentence(appendix: Appendix, index: int) -> str:
     r = appendix.results[index]
     d = appendix.cset.decimals
-    text = (f"Tổng cộng {format_vn(r.total, d) or '…'} điểm; xếp hạng {r.rank or '…'}/{len(appendix.results)}; "
-            f"xếp loại {r.class_label or '…'}")
+    ranked = sum(1 for x in appendix.results if x.rank is not None)  # units not yet appraised take no place
+    rank = f"xếp hạng {r.rank}/{ranked}" if r.rank is not None else "chưa xếp hạng (chưa đủ điểm thẩm định)"
+    text = f"Tổng cộng {format_vn(r.total, d) or '…'} điểm; {rank}; xếp loại {r.class_label or '…'}"
     if r.class_after_rule:
         text += f" (sau quy tắc 2/3 số xã: {r.class_after_rule})"
     if appendix.changes:
@@ -76,6 +87,8 @@ def field_table(doc, appendix: Appendix, index: int) -> None:
     table = new_table(doc, 1 + len(lines), FIELD_WIDTHS_MM[survey])
     for c, text in zip(table.rows[0].cells, heads):
         write_cell(c, text, bold=True, size=TABLE_PT)
+    repeat_header(table.rows[0])
+    keep_table_together(table)
     for row, fl in zip(table.rows[1:], lines):
         total = fl is lines[-1]
         values = [fl.label, fl.max, fl.self, fl.appraised] + ([fl.survey_max, fl.survey] if survey else [])
@@ -91,7 +104,7 @@ def lost_section(doc, appendix: Appendix, index: int) -> None:
     if not groups:
         line(doc, "Không có tiêu chí mất điểm.")
     for group in groups:
-        line(doc, f"{group.label} – các tiêu chí mất điểm ({points(group.total)} điểm):")
+        line(doc, f"{group.label} – các tiêu chí mất điểm ({points(group.total)} điểm):", keep=True)
         for code, name, lost in group.items:
             line(doc, f"- {code}. {name}: -{points(lost)} điểm")
 
@@ -123,8 +136,7 @@ def changes_section(doc, appendix: Appendix) -> None:
 
 
 def level_part(doc, appendix: Appendix, roman: str) -> None:
-    level = LEVEL_TITLE.get(appendix.cset.level, appendix.cset.level_label.upper())
-    heading(doc, f"{roman}. KẾT QUẢ CHỈ SỐ CCHC {level} NĂM {appendix.year or '…'}", space_before=12)
+    heading(doc, W.level_heading(roman, appendix.cset, appendix.year), space_before=12)
     number = 1
     heading(doc, f"{number}. Kết quả xếp hạng và phân loại")
     add_grid(doc, appendix, appendix.column_indexes(keys=SUMMARY_KEYS), usable_width_mm(landscape=False))
@@ -138,7 +150,7 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
     if png is None:
         line(doc, "Chưa có tổng điểm để vẽ biểu đồ.")
     else:
-        paragraph(doc, align=CENTER).add_run().add_picture(io.BytesIO(png), width=Mm(160))
+        paragraph(doc, align=CENTER).add_run().add_picture(io.BytesIO(png), width=Mm(155))
     if appendix.changes:
         number += 1
         heading(doc, f"{number}. So với năm {appendix.previous_year or 'trước'}")
@@ -146,30 +158,91 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
     number += 1
     heading(doc, f"{number}. Kết quả từng đơn vị")
     for index, r in enumerate(appendix.results):
-        p = paragraph(doc, align=JUSTIFY, space_before=6, space_after=3)
-        p.add_run(f"{number}.{index + 1}. {r.unit.name}: ").bold = True
-        p.add_run(unit_sentence(appendix, index))
+        p = keep_with_next(paragraph(doc, align=JUSTIFY, space_before=6, space_after=3))
+        run(p, f"{number}.{index + 1}. {r.unit.name}: ", bold=True)
+        run(p, unit_sentence(appendix, index))
         if any(v is not None for f in r.unit.fields for v in (f.self, f.appraised, f.survey)):
             field_table(doc, appendix, index)  # a table of totals only has no field scores
         lost_section(doc, appendix, index)
 
 
-def build(items: list[Appendix]):
+HEADER_WIDTHS_MM = (68, 97)  # agency | Quốc hiệu and Tiêu ngữ (usable width 165 mm)
+SIGNATURE_WIDTHS_MM = (80, 85)  # Nơi nhận | quyền hạn, chức vụ and signer
+
+
+def filled(info: ReportInfo | None, items: list[Appendix]) -> ReportInfo:
+    """The given fields, the usual values for the others (wording), dots where nothing is known."""
+    info = info or ReportInfo()
+    provinces = [a.evaluation.table.province or a.cset.province for a in items]
+    province = next((p for p in provinces if p), None)
+    levels = [a.cset.level for a in items]
+    agency = (info.agency or W.default_agency(levels)).upper()
+    communes = [a for a in items if a.cset.level == "xa"]
+    if info.parent:
+        parent = info.parent
+    elif communes and set(levels) == {"xa"}:
+        parent = W.issuing_authority(communes[0].cset, [u.district for u in communes[0].evaluation.table.units])
+    else:
+        parent = f"UBND tỉnh {province}" if province else f"UBND {W.DOTS}"
+    return ReportInfo(parent=parent.upper(), agency=agency, number=info.number,
+                      place=info.place or province, date=info.date,
+                      position=(info.position or W.default_position(agency)).upper(),
+                      signer=info.signer or W.SIGNER_DOTS,
+                      recipients=info.recipients or list(W.DEFAULT_RECIPIENTS))
+
+
+def header_block(doc, info: ReportInfo) -> None:
+    """Nghị định 30, Phụ lục I: cơ quan chủ quản / cơ quan ban hành / số và ký hiệu on the left; Quốc hiệu,
+    Tiêu ngữ and địa danh, ngày tháng on the right; no borders."""
+    table = new_table(doc, 1, list(HEADER_WIDTHS_MM), borders=False)
+    left, right = table.rows[0].cells
+    cell_paragraph(left, info.parent, size=13, first=True)
+    cell_paragraph(left, info.agency, bold=True, size=13)
+    rule(left, 22, HEADER_WIDTHS_MM[0], space_after=4)
+    cell_paragraph(left, W.report_number(info.number, info.agency), size=13)
+    cell_paragraph(right, W.NATION, bold=True, size=12.5, first=True)
+    cell_paragraph(right, W.MOTTO, bold=True, size=13.5)
+    rule(right, 58, HEADER_WIDTHS_MM[1], space_after=4)
+    cell_paragraph(right, W.place_date(info.place, info.date), italic=True, size=14)
+
+
+def signature_block(doc, info: ReportInfo) -> None:
+    """Nơi nhận (left, 12 and 11 pt) and quyền hạn, chức vụ, the signer's name (right), kept on one page."""
+    table = new_table(doc, 1, list(SIGNATURE_WIDTHS_MM), borders=False)
+    keep_table_together(table)
+    left, right = table.rows[0].cells
+    cell_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT, first=True)
+    for i, name in enumerate(info.recipients):
+        end = "." if i == len(info.recipients) - 1 else ";"
+        cell_paragraph(left, f"- {name.rstrip(';.')}{end}", size=11, align=LEFT)
+    lines = info.position.split("\n")
+    for i, text in enumerate(lines):
+        cell_paragraph(right, text.strip(), bold=True, size=14, first=i == 0)
+    for _ in range(4):  # room for the signature and the seal
+        cell_paragraph(right, "", size=14)
+    cell_paragraph(right, info.signer, bold=True, size=14)
+
+
+def build(items: list[Appendix], info: ReportInfo | None = None):
+    info = filled(info, items)
     doc = new_document()
     page_numbers(doc.sections[0])
+    header_block(doc, info)
     years = sorted({a.year for a in items if a.year})
-    levels = "; ".join(dict.fromkeys(LEVEL_PHRASE.get(a.cset.level, a.cset.level_label) for a in items))
-    paragraph(doc, "BÁO CÁO", bold=True, align=CENTER)
-    paragraph(doc, f"Kết quả xếp hạng và phân loại Chỉ số cải cách hành chính {levels} "
-                   f"năm {', '.join(map(str, years)) or '…'}", bold=True, align=CENTER, space_after=12)
+    keep_with_next(paragraph(doc, W.REPORT, bold=True, align=CENTER, space_before=12))
+    keep_with_next(paragraph(doc, W.report_title([W.level_phrase(a.cset) for a in items], years), bold=True,
+                             align=CENTER))
+    rule(doc, 40, usable_width_mm(landscape=False), space_after=10)
     decisions = dict.fromkeys(a.cset.decision for a in items if a.cset.decision)
     for decision in decisions:
         line(doc, f"Bộ tiêu chí xác định Chỉ số CCHC: {decision}.")
     for appendix in items:
         level_part(doc, appendix, appendix.numeral)
+    keep_with_next(paragraph(doc, space_before=6))
+    signature_block(doc, info)
     return doc
 
 
-def write_report_docx(items: list[Appendix], path: str | Path) -> Path:
-    doc = build(items)
+def write_report_docx(items: list[Appendix], path: str | Path, info: ReportInfo | None = None) -> Path:
+    doc = build(items, info)
     return write_safely(path, lambda tmp: doc.save(str(tmp)))

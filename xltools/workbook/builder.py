@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import tempfile
 import zipfile
 from copy import copy
 from dataclasses import dataclass
@@ -23,25 +22,19 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import catalog
+from .. import catalog, wording
+from ..celltext import Formula, put
 from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
 from ..errors import UserError
-from ..publish.files import write_safely
+from ..files import write_bytes
 from . import formulas as F, layout as L, setdata
 
 FONT = "Times New Roman"
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-SUBJECT = {
-    "tinh": "TỈNH {province}",
-    "so": "CÁC SỞ, BAN, NGÀNH",
-    "huyen": "CÁC HUYỆN, THÀNH PHỐ",
-    "xa": "CỦA UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN",
-}
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -60,6 +53,7 @@ CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
 # Detail sheet: column widths, and the characters of Times New Roman 12 one line of them holds.
 DETAIL_NAME_WIDTH = 70
 DETAIL_NAME_CHARS = 105
+DETAIL_TEXT_CHARS = 36  # Giải trình and Ghi chú columns (width 30)
 DETAIL_UNIT_CHARS = 30
 LINE_HEIGHT = 16.5
 
@@ -121,13 +115,13 @@ def _put(ws, row: int, col: int, value, style: str):
         probe = ws.cell(row=row, column=col)
         probe.style = style
         array = cache[style] = copy(probe._style)
-    cell = Cell(ws, row=row, column=col, value=value, style_array=copy(array))
+    cell = put(Cell(ws, row=row, column=col, style_array=copy(array)), value)  # a str that is not _f(…) is text
     ws._cells[(row, col)] = cell
     return cell
 
 
-def _f(formula: str) -> str:
-    return "=" + formula
+def _f(formula: str) -> Formula:
+    return Formula("=" + formula)
 
 
 def _cell(col: int, row: int, absolute_col: bool = False) -> str:
@@ -158,6 +152,7 @@ def _protect(ws, password: str | None) -> None:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
+    ws.protection.sort = False  # sorting the unlocked input cells (names, scores) stays possible
 
 
 def _print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str) -> None:
@@ -170,20 +165,22 @@ def _print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str)
     ws.print_area = f"A1:{L.col_letter(last_col)}{last_row}"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_setup.blackAndWhite = True  # Excel prints no input fills or highlights: a clean official table
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 10
+    ws.oddFooter.center.font = FONT
     ws.freeze_panes = freeze
     ws.sheet_view.zoomScale = 90
 
 
 # ---------------------------------------------------------------- summary sheet
 
-def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int) -> None:
+def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int,
+                 districts: list[str | None]) -> None:
     cset = section.cset
-    subject = SUBJECT.get(cset.level, cset.level_label.upper()).format(province=cset.province.upper())
-    year_text = f" NĂM {year}" if year else ""
-    authority = "UBND huyện ………" if cset.level == "xa" else f"UBND tỉnh {cset.province}"
-    kem_theo = decision or f"(Kèm theo Quyết định số: ……/QĐ-UBND ngày …… tháng …… năm {year or '……'} của {authority})"
+    kem_theo = decision or wording.decision_line(cset, year, districts=districts)
     for row, text, style in ((1, section.appendix, "xl_title"),
-                             (2, f"XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC {subject}{year_text}", "xl_title"),
+                             (2, wording.appendix_title(cset, year), "xl_title"),
                              (3, kem_theo, "xl_subtitle")):
         _put(ws, row, 1, text, style)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
@@ -211,30 +208,33 @@ def _header(ws, row1: int, col: int, text: str, span: int = 1, sub: list[str] | 
         ws.merge_cells(start_row=row1, start_column=col, end_row=r2, end_column=col)
 
 
+def summary_label_columns(section: L.Section) -> list[tuple[wording.Label, int]]:
+    """The official labels of the summary sheet (xltools.wording, as the appendix prints them) with their columns."""
+    lay = section.summary
+    labels = wording.table_labels(section.cset, district=bool(lay.district), class_after_rule=bool(lay.class_after_rule))
+    cols = {"stt": lay.stt, "name": lay.name, "district": lay.district, "self_total": lay.self_total,
+            "appraised_total": lay.appraised_total, "survey_total": lay.survey_total, "bonus": lay.bonus,
+            "penalty": lay.penalty, "total": lay.total, "percent": lay.percent, "rank": lay.rank, "class": lay.class_,
+            "class_after_rule": lay.class_after_rule}
+    for i, fc in enumerate(lay.fields, start=1):
+        cols.update({f"f{i}.self": fc.self, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+    return [(label, cols[label.key]) for label in labels]
+
+
 def _summary_headers(ws, section: L.Section) -> None:
-    cset, lay = section.cset, section.summary
+    lay = section.summary
     r = L.HEADER_ROWS[0]
-    _header(ws, r, lay.stt, "STT")
-    _header(ws, r, lay.name, "TÊN ĐƠN VỊ")
-    if lay.district:
-        _header(ws, r, lay.district, "Thuộc huyện, thành phố")
-    for f, fc in zip(cset.fields, lay.fields):
-        sub = [f"Tự chấm ({format_vn_short(f.max)})", f"Thẩm định ({format_vn_short(f.max)})"]
-        if fc.survey:
-            sub.append(f"ĐT XHH ({format_vn_short(f.survey_max)})")
-        _header(ws, r, fc.self, f.name, len(sub), sub)
-    sub = [f"Tự chấm ({format_vn_short(cset.self_max)})", f"Thẩm định ({format_vn_short(cset.self_max)})"]
-    if lay.survey_total:
-        sub.append(f"ĐT XHH ({format_vn_short(cset.survey_max)})")
-    if lay.bonus:
-        sub += [f"Điểm thưởng ({format_vn_short(cset.bonus_max or 0)})",
-                f"Điểm trừ ({format_vn_short(cset.penalty_max or 0)})"]
-    _header(ws, r, lay.self_total, "Tổng điểm", len(sub), sub)
-    _header(ws, r, lay.total, f"Tổng cộng ({format_vn_short(cset.max_total)})")
-    if lay.percent:
-        _header(ws, r, lay.percent, "Tỷ lệ (%)")
-    sub = ["Xếp hạng", "Xếp loại"] + (["Xếp loại sau quy tắc 2/3 cấp xã"] if lay.class_after_rule else [])
-    _header(ws, r, lay.rank, "Xếp hạng, phân loại", len(sub), sub)
+    placed = summary_label_columns(section)
+    labels = [label for label, _ in placed]
+    for group, first, last in wording.header_spans(labels):
+        col = placed[first][1]
+        assert [c for _, c in placed[first:last + 1]] == list(range(col, col + last - first + 1)), group
+        if group:
+            _header(ws, r, col, group, last - first + 1, [lab.label for lab in labels[first:last + 1]])
+        else:
+            _header(ws, r, col, labels[first].label)
+    if not wording.shows_total(section.cset):  # the appraised total is the total: kept for formulas, hidden
+        _header(ws, r, lay.total, wording.TOTAL_LABEL)
     _header(ws, r, lay.note, "Ghi chú thẩm định")
     _header(ws, r, lay.check, "Kiểm tra")
     _header(ws, r, lay.order, "Thứ bậc xếp loại")
@@ -254,7 +254,7 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
     flags a district typed differently from its own sheet (the rule would silently leave the commune out)."""
     cset, lay = section.cset, section.summary
     d = cset.decimals
-    _title_block(ws, section, year, decision, lay.print_last_col)
+    _title_block(ws, section, year, decision, lay.print_last_col, [u.district for u in units if u])
     _summary_headers(ws, section)
     names = {s: section.defined_name(s) for s in L.BAND_NAMES}
     total_range = lay.column_range(lay.total)
@@ -332,10 +332,12 @@ def _summary(ws, section: L.Section, units: list[Unit | None], year, decision, c
         widths[lay.class_after_rule] = 13
     for col in range(1, lay.last_col + 1):
         ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 9.5)
-    for col in lay.helper_cols:
+    for col in lay.helper_cols + ([] if wording.shows_total(cset) else [lay.total]):
         ws.column_dimensions[L.col_letter(col)].hidden = True
     freeze = _cell((lay.district or lay.name) + 1, lay.first_row)
     _print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
+    # filter buttons on the second header row (by class, by district…); allowed under protection
+    ws.auto_filter.ref = f"A{L.HEADER_ROWS[1]}:{L.col_letter(lay.check)}{lay.last_row}"
 
 
 def _num(value):
@@ -508,10 +510,14 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
             _put(ws, row, lay.code, node.code, "xl_text")
             label = ("   " * node.depth) + node.name
             _put(ws, row, lay.name, label, "xl_text")
-            if len(label) > DETAIL_NAME_CHARS:  # Excel and Calc do not fit wrapped rows on opening
-                ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(label) // DETAIL_NAME_CHARS)
-            _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
             score = scores.get(node.code)
+            # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+            lines = max(-(-len(label) // DETAIL_NAME_CHARS),
+                        -(-len((score and score.reason) or "") // DETAIL_TEXT_CHARS),
+                        -(-len((with_appraised and score and score.note) or "") // DETAIL_TEXT_CHARS))
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+            _put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
             if node.children:
                 kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
                 for col in (lay.self, lay.appraised):
@@ -549,9 +555,13 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
         ws.column_dimensions[L.col_letter(col)].width = w
     for col in (lay.reason, lay.note):
         dim = ws.column_dimensions[L.col_letter(col)]
-        dim.fill, dim.border, dim.protection = INPUT_FILL, BORDER, Protection(locked=False)
+        dim.border, dim.protection = BORDER, Protection(locked=False)
         dim.font, dim.alignment = Font(name=FONT, size=12), Alignment(horizontal="left", vertical="center",
                                                                       wrap_text=True)
+    # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
+    text_cols = f"{_cell(lay.reason, r1)}:{_cell(lay.note, r2)}"
+    _cf(ws, text_cols, f'CELL("protect",${L.col_letter(lay.self)}{r1})=0', stop=False,
+        fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb))
     _print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2,
                  _cell(lay.max, L.DETAIL_FIRST_ROW))
 
@@ -559,6 +569,96 @@ def _detail(ws, section: L.Section, units: list[Unit | None], year, with_apprais
 def _scored(node) -> bool:
     """A criterion with at least one self-assessed leaf (survey-only branches add nothing)."""
     return any(not n.children and not n.survey for n in node.walk())
+
+
+# ---------------------------------------------------------------- ranking sheet
+
+RANKING_KEYS = ("stt", "name", "appraised_total", "survey_total", "bonus", "penalty", "total", "percent", "rank",
+                "class", "class_after_rule")
+INCOMPLETE_FONT = Font(name=FONT, size=12, italic=True, color="7F7F7F")
+
+
+def _ranking(ws, section: L.Section, year) -> None:
+    """The live ranking (layout.RankingLayout): every unit of the summary in rank order, by formulas, and a
+    bar chart of the totals; it follows every score typed on the summary, without macros."""
+    cset, lay, s = section.cset, section.ranking, section.summary
+    d = cset.decimals
+    cols = {"stt": lay.stt, "name": lay.name, **{("class" if k == "class_" else k): c for k, c in lay.columns.items()}}
+    _put(ws, 1, 1, f"BẢNG {wording.appendix_title(cset, year)}", "xl_title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    _put(ws, 2, 1, f"Tự sắp xếp theo thứ hạng mỗi khi nhập điểm trên trang {s.sheet} (không cần macro); bằng điểm "
+                   f"thì cùng hạng. Đơn vị chưa đủ điểm thẩm định xếp cuối bảng, ghi \"{wording.INCOMPLETE}\". "
+                   "Không nhập vào trang này.", "xl_legend")
+    ws.cell(2, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    ws.row_dimensions[2].height = 30
+    labels = [lab for lab in wording.table_labels(cset, class_after_rule=bool(s.class_after_rule))
+              if lab.key in cols]
+    top = L.RANKING_HEADER_ROWS[0]
+    for group, first, last in wording.header_spans(labels):
+        if group:
+            _header(ws, top, cols[labels[first].key], group, last - first + 1,
+                    [lab.label for lab in labels[first:last + 1]])
+        else:
+            _header(ws, top, cols[labels[first].key], labels[first].label)
+    _header(ws, top, lay.key, "Khóa sắp xếp")
+    _header(ws, top, lay.position, "Dòng trên trang tổng hợp")
+    ws.row_dimensions[top].height = 45
+    ws.row_dimensions[top + 1].height = 32
+    keys = lay.column_range(lay.key)
+    for j, row in enumerate(lay.rows, start=1):
+        summary_row = s.first_row + j - 1
+        _put(ws, row, lay.key, _f(F.rank_key(L.ref(s.sheet, s.name, summary_row), L.ref(s.sheet, s.rank, summary_row),
+                                             j, lay.n_rows)), "xl_center")
+        _put(ws, row, lay.position, _f(F.nth_position(j, keys)), "xl_center")
+        pos = _cell(lay.position, row, absolute_col=True)
+        _put(ws, row, lay.stt, _f(f'IF({pos}="","",{j})'), "xl_center")
+        _put(ws, row, lay.name, _f(F.fetch(pos, s.column_range(s.name))), "xl_text")
+        for key, col in lay.columns.items():
+            source = s.column_range(getattr(s, key))
+            if key == "rank":
+                item = f"INDEX({source},{pos})"
+                formula = f'IF({pos}="","",IF(ISNUMBER({item}),{item},"{wording.INCOMPLETE}"))'
+                _put(ws, row, col, _f(formula), "xl_center")
+            elif key in ("class_", "class_after_rule"):
+                _put(ws, row, col, _f(F.fetch(pos, source)), "xl_center")
+            else:
+                _put(ws, row, col, _f(F.fetch(pos, source)), f"xl_total_{d}" if key == "total" else f"xl_calc_{d}")
+    rank_cell = _cell(lay.columns["rank"], lay.first_row, absolute_col=True)
+    _cf(ws, f"A{lay.first_row}:{L.col_letter(lay.last_col)}{lay.last_row}", f'{rank_cell}="{wording.INCOMPLETE}"',
+        font=INCOMPLETE_FONT)
+    widths = {lay.stt: 5, lay.name: 40}
+    for col in range(1, lay.position + 1):
+        ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)
+    for col in (lay.key, lay.position):
+        ws.column_dimensions[L.col_letter(col)].hidden = True
+    _ranking_chart(ws, section)
+    _print_setup(ws, f"{top}:{top + 1}", lay.last_col, lay.last_row, _cell(lay.name + 1, lay.first_row))
+    ws.page_setup.orientation = "portrait"
+
+
+def _ranking_chart(ws, section: L.Section) -> None:
+    """Horizontal bars of Tổng cộng in rank order (best on top), beside the ranking table."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    lay = section.ranking
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"Tổng cộng – {section.summary.sheet}"
+    chart.legend = None
+    total = lay.columns.get("total") or lay.columns["appraised_total"]  # without survey and bonus they are one
+    chart.add_data(Reference(ws, min_col=total, min_row=lay.first_row, max_row=lay.last_row))
+    chart.set_categories(Reference(ws, min_col=lay.name, min_row=lay.first_row, max_row=lay.last_row))
+    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.height = max(8.0, 0.55 * lay.n_rows)
+    chart.width = 18
+    ws.add_chart(chart, f"{L.col_letter(lay.position + 2)}{L.RANKING_HEADER_ROWS[0]}")
 
 
 # ---------------------------------------------------------------- config sheet
@@ -641,6 +741,8 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
         _summary(ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
                  district_names if s.cset.level == "xa" else {}, with_appraised,
                  districts if s.cset.level == "xa" and rule_live else None)
+        if s.ranking:
+            _ranking(wb.create_sheet(s.ranking.sheet), s, years[s.cset.level])
         if s.survey:
             _survey(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
@@ -683,37 +785,27 @@ class _FixedTimeZip(zipfile.ZipFile):
             self.writestr(arcname or os.path.basename(filename), handle.read())
 
 
-def save(wb: Workbook, path) -> Path:
-    """Write reproducibly (fixed timestamps; openpyxl's save would stamp the current time), to a
-    temporary file first, then replace the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook's file content, reproducibly (fixed timestamps; openpyxl's save would stamp the
+    current time)."""
     buffer = io.BytesIO()
     # compresslevel 1: a third of the time of the default for a few percent more bytes
     archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = wb.properties.modified or FIXED_TIME
     ExcelWriter(wb, archive).save()
-    fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(buffer.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a template is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return buffer.getvalue()
+
+
+def save(wb: Workbook, path) -> Path:
+    """Write reproducibly, through xltools.files (lock, temporary file, backup of an existing file)."""
+    return write_bytes(path, workbook_bytes(wb))
 
 
 def build_file(inputs: list[SectionInput], path, **options) -> Path:
     """The workbook written to `path`; an existing file there (an appraiser's typed scores, perhaps)
-    is kept as NAME.bak.xlsx (write_safely)."""
+    is kept as a backup NAME.bak-TIME.xlsx (xltools.files)."""
     if Path(path).suffix.lower() != ".xlsx":
         raise UserError(f"Bảng tính thẩm định phải có đuôi .xlsx (đang là '{Path(path).name}'); hãy ghi -o TÊN.xlsx "
                          "(bảng có macro: --xlsm -o TÊN.xlsm).")
-    workbook = build(inputs, **options)
-    return write_safely(path, lambda tmp: save(workbook, tmp))
+    return save(build(inputs, **options), path)
 

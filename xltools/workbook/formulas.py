@@ -120,3 +120,16 @@ def messages(parts: list[tuple[str, str]]) -> str:
     if not parts:
         return '""'
     return "&".join(f'IF({cond},"{msg} ","")' for cond, msg in parts)
+
+
+def rank_key(name: str, rank_cell: str, index: int, n_rows: int) -> str:
+    """Sort key of the summary's index-th data row (1-based) for the live ranking: its rank plus
+    index/(n_rows+1), so ties keep the summary's order; a named unit without a numeric rank (incomplete)
+    gets n_rows+1, after every ranked unit; an empty row "" (SMALL skips text)."""
+    after = n_rows + 1
+    return (f'IF({name}="","",IF(ISNUMBER({rank_cell}),{rank_cell},{after})+{index}/{after})')
+
+
+def nth_position(j: int, keys: str) -> str:
+    """Which summary row (1-based position in `keys`) holds the j-th smallest key; "" past the units."""
+    return f'IF({j}>COUNT({keys}),"",MATCH(SMALL({keys},{j}),{keys},0))'

@@ -28,6 +28,7 @@ from functools import cached_property
 
 from openpyxl.utils import get_column_letter
 
+from .. import wording
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
 from ..errors import UserError
 
@@ -35,7 +36,6 @@ LAYOUT_VERSION = "xltools-appraisal/1"
 
 LEVEL_ORDER = ("tinh", "so", "huyen", "xa")
 LEVEL_SHORT = {"tinh": "Tỉnh", "so": "Sở", "huyen": "Huyện", "xa": "Xã"}
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 CONFIG_SHEET = "Cấu hình"
 CHECKS_SHEET = "Kiểm tra"  # written by the macros (excel/macros.py), not by the builder
@@ -115,9 +115,7 @@ def name_suffix(cset: CriteriaSet) -> str:
     return cset.level
 
 
-def shows_percent(cset: CriteriaSet) -> bool:
-    """The index as a percentage of the maximum: shown where the maximum is not 100, or bands use it."""
-    return cset.bands_basis == "percent" or cset.max_total != 100
+shows_percent = wording.shows_percent  # 'Tỷ lệ (%)' where the maximum is not 100 (with 100 it equals the total)
 
 
 # ---------------------------------------------------------------- summary sheet
@@ -138,7 +136,7 @@ class _DataRows:
 
     @property
     def last_row(self) -> int:
-        return FIRST_ROW + self.n_rows - 1
+        return self.first_row + self.n_rows - 1
 
     @property
     def rows(self) -> range:
@@ -328,6 +326,52 @@ class DetailLayout:
         return column_range(self.sheet, col, DETAIL_FIRST_ROW, self.last_row)
 
 
+# ---------------------------------------------------------------- ranking sheet
+
+RANKING_TITLE_ROWS = (1, 2)  # BẢNG XẾP HẠNG …, how the sheet works
+RANKING_HEADER_ROWS = (3, 4)
+RANKING_FIRST_ROW = 5
+
+
+def ranking_sheet(cset: CriteriaSet) -> str:
+    return f"Xếp hạng {level_short(cset.level)}"
+
+
+@dataclass
+class RankingLayout(_DataRows):
+    """The live ranking: the summary's units already in rank order, by formulas (no macro).
+
+    Hidden helper columns: `key` holds, for the summary's i-th data row, its rank plus i/(n+1) (ties
+    keep the summary's order; a unit without a rank gets n+1, after every ranked unit; a row without
+    a name gets ""); `position` holds, for the j-th line of the ranking, which summary row is the
+    j-th smallest key. The visible columns read that row of the summary with INDEX."""
+
+    cset: CriteriaSet
+    n_rows: int  # as many lines as the summary has data rows
+    summary: SummaryLayout
+    sheet: str = ""
+    stt: int = 1
+    name: int = 2
+    columns: dict[str, int] = dc_field(default_factory=dict)  # summary key -> column here
+    key: int = 0
+    position: int = 0
+
+    def __post_init__(self):
+        self.sheet = ranking_sheet(self.cset)
+        s = self.summary
+        col = 3
+        for key in ("appraised_total", "survey_total", "bonus", "penalty", "total", "percent", "rank", "class_",
+                    "class_after_rule"):
+            if getattr(s, key) and not (key == "total" and not wording.shows_total(self.cset)):
+                self.columns[key], col = col, col + 1
+        self.last_col = col - 1
+        self.key, self.position = col, col + 1
+
+    @property
+    def first_row(self) -> int:
+        return RANKING_FIRST_ROW
+
+
 # ---------------------------------------------------------------- the workbook
 
 @dataclass
@@ -339,10 +383,11 @@ class Section:
     summary: SummaryLayout
     detail: DetailLayout | None
     survey: SurveyLayout | None
+    ranking: RankingLayout | None = None
 
     @property
     def appendix(self) -> str:
-        return f"PHỤ LỤC {ROMAN[self.index]}"
+        return wording.appendix_heading(self.index)
 
     @property
     def suffix(self) -> str:
@@ -397,5 +442,5 @@ def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout
                                 rule_live=cset.district_rule and cset.level == "huyen" and has_communes)
         detail = DetailLayout(cset, n_rows) if cset.criteria else None
         survey = SurveyLayout(cset, n_rows) if cset.has_survey else None
-        sections.append(Section(index, cset, summary, detail, survey))
+        sections.append(Section(index, cset, summary, detail, survey, RankingLayout(cset, n_rows, summary)))
     return WorkbookLayout(sections)

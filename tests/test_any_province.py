@@ -1,0 +1,209 @@
+"""Tables as other provinces and the ministry publish them, in layouts unlike the seeds, read alike
+from .txt, .docx and .xlsx; ranked without a criteria set; nothing misread silently."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from table_files import Table, write_all, write_docx, write_txt, write_xlsx
+
+from xltools.cli import main
+from xltools.importers.vocabulary import markdown_table, role_of
+
+ROOT = Path(__file__).resolve().parents[1]
+BANDS = "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;Yếu:0"
+
+# A department ranking as a province portal prints it: no STT, the name first, totals with a
+# decimal point, a title that mentions the survey (it must not turn the totals into survey scores).
+PORTAL = Table(
+    ["ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU",
+     "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CÁC SỞ, BAN, NGÀNH CẤP TỈNH NĂM 2023",
+     "(bao gồm điểm thẩm định và kết quả điều tra XHH)"],
+    [["Tên cơ quan, đơn vị", "Tổng điểm đạt được", "Thứ hạng", "Phân loại"]],
+    [["Sở Tư pháp", "91.25", 1, "Xuất sắc"], ["Sở Nội vụ", "89.95", 2, "Tốt"], ["Sở Y tế", "89.95", 2, "Tốt"],
+     ["Thanh tra tỉnh", "79.5", 4, "Khá"], ["Sở Xây dựng", "49", 5, "Yếu"]])
+
+# The ministries' ranking: appraised + survey = index, merged two-level header, rank only.
+MINISTRIES = Table(
+    ["BỘ NỘI VỤ", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 (PAR INDEX 2023) CỦA CÁC BỘ, CƠ QUAN NGANG BỘ"],
+    [["STT", "Các bộ, cơ quan ngang bộ", "Kết quả", "", "", "Vị thứ"],
+     ["", "", "Điểm thẩm định", "Điểm điều tra XHH", "Chỉ số", ""]],
+    [[1, "Ngân hàng Nhà nước Việt Nam", 60.5, 30.62, 91.12, 1], [2, "Bộ Tư pháp", 58.25, 29.1, 87.35, 2],
+     [3, "Bộ Nội vụ", 57, 30.35, 87.35, 2], [4, "Bộ Y tế", 55.5, 25.75, 81.25, 4]],
+    merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 4), (0, 5, 1, 5)])
+
+# Totals with a comma, class before rank, a column the vocabulary does not know, "Vị thứ".
+COMMUNES = Table(
+    ["UBND THÀNH PHỐ HẢI PHÒNG", "XẾP HẠNG CHỈ SỐ CCHC CỦA UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU NĂM 2025"],
+    [["TT", "Tên đơn vị", "Xếp loại", "Điểm đánh giá", "Vị thứ", "Người chấm"]],
+    [[1, "Phường Hồng Bàng", "Tốt", "86,500", 1, "Tổ 1"], [2, "Đặc khu Cát Hải", "Khá", "78,250", 2, "Tổ 2"],
+     [3, "Xã An Lão", "Trung bình", "64,000", 3, "Tổ 1"]])
+
+
+def run(args, capsys):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def printed(t: Table) -> list[tuple[str, int, str | None]]:
+    """(name, printed rank, printed class) of each row, from the header's own columns."""
+    head = t.header[-1] if len(t.header) > 1 else t.header[0]
+    top = t.header[0]
+    cols = {label: i for i, label in enumerate(top) if label} | {label: i for i, label in enumerate(head) if label}
+    name = next(i for label, i in cols.items() if label.startswith(("Tên", "Các bộ", "Đơn vị")))
+    rank = next(i for label, i in cols.items() if label in ("Thứ hạng", "Vị thứ", "Xếp hạng"))
+    klass = next((i for label, i in cols.items() if label in ("Phân loại", "Xếp loại")), None)
+    return [(r[name], r[rank], r[klass] if klass is not None else None) for r in t.rows]
+
+
+@pytest.mark.parametrize("table", [PORTAL, MINISTRIES, COMMUNES], ids=["portal", "ministries", "communes"])
+def test_each_format_ranks_back_to_the_printed_ranks(tmp_path, capsys, table):
+    expected = printed(table)
+    for path in write_all(tmp_path, "bang", table):
+        code, out, err = run(["rank", path, "--json"], capsys)
+        assert code == 0, (path.name, err)
+        rows = json.loads(out)
+        got = [(r["name"], r["rank"], r["class"]) for r in rows]
+        assert got == expected, path.name
+        code, out, err = run(["check", path, "--json"], capsys)
+        findings = json.loads(out)
+        assert code == 0 and not [f for f in findings if f["severity"] == "error"], (path.name, findings)
+        if any(c for _, _, c in expected):
+            assert any(f["code"] == "class-not-checked" for f in findings), path.name
+
+
+# The rank first, then the name; no STT; a total with its maximum in the header.
+RANK_FIRST = Table(
+    ["XẾP HẠNG CHỈ SỐ CCHC CÁC HUYỆN, THỊ XÃ, THÀNH PHỐ TỈNH NGHỆ AN NĂM 2022"],
+    [["Xếp hạng", "Đơn vị", "Tổng điểm (100)", "Xếp loại"]],
+    [[1, "Thị xã Cửa Lò", "88,12", "Tốt"], [2, "Huyện Nghi Lộc", "85,40", "Tốt"], [3, "Thành phố Vinh", "79,99", "Khá"]])
+
+
+def test_rank_first_without_stt(tmp_path, capsys):
+    for path in write_all(tmp_path, "hang", RANK_FIRST):
+        code, out, err = run(["rank", path, "--json", "--bands", BANDS], capsys)
+        assert code == 0, (path.name, err)
+        assert [(r["name"], r["rank"], r["class"]) for r in json.loads(out)] == printed(RANK_FIRST), path.name
+
+
+def test_no_class_column_gives_null_class(tmp_path, capsys):
+    code, out, _ = run(["rank", write_xlsx(tmp_path / "bo.xlsx", MINISTRIES), "--json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and [r["class"] for r in rows] == [None] * 4
+    assert [r["appraised_total"] for r in rows] == [60.5, 58.25, 57.0, 55.5]
+    assert [r["survey_total"] for r in rows] == [30.62, 29.1, 30.35, 25.75]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "xlsx"])
+def test_bands_classify_and_check_printed_classes(tmp_path, capsys, fmt):
+    path = write_all(tmp_path, "bang", PORTAL)[["txt", "docx", "xlsx"].index(fmt)]
+    code, out, _ = run(["rank", path, "--json", "--bands", BANDS], capsys)
+    assert code == 0 and [r["class"] for r in json.loads(out)] == ["Xuất sắc", "Tốt", "Tốt", "Khá", "Yếu"]
+    code, out, _ = run(["check", path, "--json", "--bands", BANDS], capsys)
+    assert code == 0 and not any(f["code"] == "class-not-checked" for f in json.loads(out))
+    # the same table with one class and one rank printed wrong
+    wrong = Table(PORTAL.title, PORTAL.header, [list(r) for r in PORTAL.rows])
+    wrong.rows[3][3] = "Tốt"
+    wrong.rows[4][2] = 3
+    path = {"txt": write_txt, "docx": write_docx, "xlsx": write_xlsx}[fmt](tmp_path / f"sai.{fmt}", wrong)
+    code, out, _ = run(["check", path, "--json", "--bands", BANDS], capsys)
+    codes = [(f["code"], f["unit"]) for f in json.loads(out) if f["severity"] == "error"]
+    assert code == 1 and codes == [("class-mismatch", "Thanh tra tỉnh"), ("rank-mismatch", "Sở Xây dựng")]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_totals_with_a_decimal_point(tmp_path, capsys, fmt):
+    t = Table(["XẾP HẠNG CÁC SỞ, NGÀNH NĂM 2024"], [["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm ĐT XHH", "Tổng cộng"]],
+              [[1, "Sở A", "84.030", "12.449", "96.479"], [2, "Sở B", "77.836", "12.925", "90.761"],
+               [3, "Sở C", "78.5", "9.0", "87.5"]])
+    path = (write_txt if fmt == "txt" else write_docx)(tmp_path / f"t.{fmt}", t)
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert code == 0, err
+    assert [(r["total"], r["appraised_total"], r["rank"]) for r in json.loads(out)] == [
+        (96.479, 84.03, 1), (90.761, 77.836, 2), (87.5, 78.5, 3)]
+
+
+def test_ties_at_the_printed_precision_or_decimals(tmp_path, capsys):
+    t = Table(["XẾP HẠNG CÁC SỞ, NGÀNH NĂM 2024"], [["STT", "Đơn vị", "Tổng điểm"]],
+              [[1, "Sở A", "90,004"], [2, "Sở B", "90,001"], [3, "Sở C", "89,5"]])
+    path = write_txt(tmp_path / "t.txt", t)
+    code, out, _ = run(["rank", path, "--json"], capsys)
+    assert code == 0 and [r["rank"] for r in json.loads(out)] == [1, 2, 3]
+    code, out, _ = run(["rank", path, "--json", "--decimals", "2"], capsys)
+    assert code == 0 and [r["rank"] for r in json.loads(out)] == [1, 1, 3]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "xlsx"])
+def test_no_score_column_is_refused_with_the_accepted_wordings(tmp_path, capsys, fmt):
+    t = Table(["KẾT QUẢ NĂM 2023"], [["STT", "Tên đơn vị", "Kết luận", "Ghi chú"]],
+              [[1, "Sở Tư pháp", "đạt", ""], [2, "Sở Y tế", "đạt", "x"]])
+    path = {"txt": write_txt, "docx": write_docx, "xlsx": write_xlsx}[fmt](tmp_path / f"k.{fmt}", t)
+    for command in ("rank", "check"):
+        code, _, err = run([command, path], capsys)
+        assert code == 2, err
+        assert "không nhận ra cột điểm nào" in err and "'Kết luận'" in err and "'Ghi chú'" in err
+        for wording in ("'Tổng cộng'", "'Điểm đánh giá'", "'Tổng điểm đạt được'", "'Chỉ số'", "'thẩm định'", "'XHH'"):
+            assert wording in err
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "xlsx"])
+def test_unknown_columns_are_noted(tmp_path, capsys, fmt):
+    path = write_all(tmp_path, "xa", COMMUNES)[["txt", "docx", "xlsx"].index(fmt)]
+    code, out, err = run(["check", path, "--json"], capsys)
+    notes = [f["message"] for f in json.loads(out) if f["code"] == "column-ignored"]
+    assert len(notes) == 1 and "'Người chấm'" in notes[0] and "cột 6" in notes[0]
+    code, out, err = run(["rank", path], capsys)
+    assert code == 0 and "'Người chấm'" in err
+
+
+def test_blank_totals_never_exit_0(tmp_path, capsys):
+    t = Table(["XẾP HẠNG CÁC SỞ NĂM 2024"], [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+              [[1, "Sở A", "", 1], [2, "Sở B", "", 2]])
+    path = write_txt(tmp_path / "trong.txt", t)
+    for command in ("rank", "check"):
+        code, _, err = run([command, path, "--json"], capsys)
+        assert code == 2 and "không đọc được tổng điểm của đơn vị nào" in err
+
+
+def test_some_blank_totals_are_errors(tmp_path, capsys):
+    t = Table(["XẾP HẠNG CÁC SỞ NĂM 2024"], [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+              [[1, "Sở A", "90,5", 1], [2, "Sở B", "", 2], [3, "Sở C", "80", 2]])
+    path = write_txt(tmp_path / "thieu.txt", t)
+    code, out, err = run(["check", path, "--json"], capsys)
+    assert code == 1 and [f["unit"] for f in json.loads(out) if f["code"] == "total-missing"] == ["Sở B"]
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert [r["rank"] for r in json.loads(out)] == [1, 2, None] and "Sở B" in err
+
+
+def test_a_set_with_another_number_of_fields_is_refused(capsys, data_dir):
+    # the Bắc Giang provincial set has 8 fields; the Bắc Kạn commune table has 7
+    code, _, err = run(["rank", data_dir / "quyet_dinh_backan_2023_xa.txt", "--set", "bacgiang-2023-tinh"], capsys)
+    assert code == 2 and "7 lĩnh vực" in err and "8 lĩnh vực" in err
+
+
+def test_a_table_with_fields_and_no_set_says_what_the_title_gave(tmp_path, capsys, data_dir):
+    text = (data_dir / "phu_luc_backan_2024_so_huyen.txt").read_text(encoding="utf-8")
+    text = text.replace("Bắc Kạn", "Quảng Ninh").replace("BẮC KẠN", "QUẢNG NINH")
+    path = tmp_path / "qn.txt"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run(["rank", path], capsys)
+    assert code == 2 and "tỉnh Quảng Ninh" in err and "năm 2024" in err and "--set" in err
+
+
+def test_header_vocabulary_is_documented():
+    doc = (ROOT / "docs" / "headers.md").read_text(encoding="utf-8")
+    assert markdown_table("summary") in doc and markdown_table("criteria") in doc
+
+
+@pytest.mark.parametrize("header, role", [
+    ("Vị thứ", "rank"), ("Thứ hạng", "rank"), ("Xếp hạng", "rank"), ("Điểm đánh giá", "total"),
+    ("Tổng điểm đạt được", "total"), ("Tổng cộng (100)", "total"), ("Chỉ số", "total"), ("PAR INDEX 2023", "total"),
+    ("Điểm thẩm định", "appraised"), ("Điểm điều tra XHH", "survey"), ("ĐT XH H (2.5)", "survey"),
+    ("Điểm tự đánh giá", "self"), ("Tự chấm (9)", "self"), ("Các bộ, cơ quan ngang bộ", "name"),
+    ("Tên cơ quan, đơn vị", "name"), ("TÊN ĐƠN VỊ", "name"), ("TT", "stt"), ("S T T", "stt"), ("Phân loại", "class"),
+    ("Xếp loại", "class"), ("Xếp hạng, phân loại", "rank_class"), ("Kết quả xếp hạng và phân loại", "rank_class"),
+    ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None)])
+def test_header_roles(header, role):
+    assert role_of(header) == role

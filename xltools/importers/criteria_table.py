@@ -1,0 +1,237 @@
+"""A criteria table (bộ tiêu chí) as provinces publish it, read into a criteria set's data.
+
+The table has a code column (STT, Mã: '1', '1.2', '1.2.3'; or fields as 'I', 'II' with criteria
+'1', '2' under each, and sub-criteria 'a)', 'b)'), a name column (Lĩnh vực / Tiêu chí / Tiêu chí
+thành phần), a maximum (Điểm tối đa, Điểm chuẩn) and a way to tell survey-assessed criteria: a
+column (Phương thức đánh giá, ĐT XHH: a mark or a number) or the words 'điều tra xã hội học' in the
+row. Columns are found by the 'criteria' words of xltools/data/headers.yaml, in .txt, .docx, .xlsx.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.names import fold, tidy
+from ..core.numbers import NumberError, clean, parse_score
+from ..errors import ReadError
+from .vocabulary import accepted, role_of
+
+_ROMAN = re.compile(r"^([IVXLC]+)[.)]?$")
+_DOTTED = re.compile(r"^(\d+(?:\.\d+)*)[.)]?$")
+_LETTER = re.compile(r"^([a-zđ])[.)]$|^([a-zđ])$")
+_CODE_IN_NAME = re.compile(r"^(\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+(.+)$")
+_SURVEY_WORDS = ("dieu tra xa hoi hoc", "xhh", "dieu tra xhh", "dt xhh")
+_MARKS = ("x", "v", "co", "\u2713", "\u2714", "*")
+ACRONYMS = {"cchc", "tthc", "ubnd", "hđnd", "xhh", "cqđt", "cqs", "qppl", "vbqppl", "kt-xh", "cntt", "đvhc", "cqcm",
+            "ttđt", "iso", "par", "index"}
+
+
+@dataclass
+class Node:
+    code: str
+    name: str
+    max: Decimal | None
+    survey: bool
+    where: str
+    children: list[Node] = dc_field(default_factory=list)
+
+    def leaves(self):
+        if not self.children:
+            yield self
+        for c in self.children:
+            yield from c.leaves()
+
+
+@dataclass
+class CriteriaTable:
+    title: str  # the text above the table (for province, level, years)
+    fields: list[Node]
+    total: Decimal | None  # a printed Tổng cộng row
+    source: str
+
+
+# ---------------------------------------------------------------- rows of any format
+
+def raw_tables(path: Path) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """(container, [(where, cells)]) of each table-like block of a file; lines of one cell are titles."""
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".md", ".tsv"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"{path.name}: không phải tệp văn bản UTF-8; hãy lưu lại với mã UTF-8.") from exc
+        rows = [(f"dòng {n}", [c.strip() for c in line.split("\t")]) for n, line in enumerate(text.splitlines(), 1)]
+        return [("", rows)]
+    from .office import excel_grids, word_grids
+
+    if suffix == ".docx":
+        grids = word_grids(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        grids = excel_grids(path)
+    else:
+        raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; bảng tiêu chí cần là .docx, .xlsx "
+                        "hoặc .txt.")
+    out = []
+    for g in grids:
+        before = [(g.container, [line]) for line in g.before.split("\n\n") if line]
+        rows = [(f"{g.container}, dòng {n}" if n else g.container, cells) for n, cells in g.rows]
+        out.append((g.container, before + rows))
+    return out
+
+
+def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (or two rows: a group over its sub-columns) holding a name and a maximum column."""
+    for i, (_, cells) in enumerate(rows):
+        below = rows[i + 1][1] if i + 1 < len(rows) else []
+        for span, labels in ((1, cells), (2, _combined(cells, below))):
+            roles: dict[str, int] = {}
+            for col, label in enumerate(labels):
+                role = role_of(label, "criteria")
+                if role and role not in roles:
+                    roles[role] = col
+            if "name" in roles and "max" in roles:
+                return i + span, roles
+    return None
+
+
+def _combined(top: list[str], below: list[str]) -> list[str]:
+    n = max(len(top), len(below))
+    top, below = top + [""] * (n - len(top)), below + [""] * (n - len(below))
+    out, group = [], ""
+    for a, b in zip(top, below):
+        group = clean(a) or (group if clean(b) else "")
+        out.append(clean(b) if role_of(clean(b), "criteria") else f"{group} {clean(b)}".strip())
+    return out
+
+
+def read_criteria(path: str | Path) -> CriteriaTable:
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    for _container, rows in raw_tables(path):
+        found = _header(rows)
+        if found is None:
+            continue
+        start, roles = found
+        title = "\n".join(clean(" ".join(c for c in cells if c)) for _, cells in rows[: start])
+        fields, total = _tree(rows[start:], roles, path.name)
+        if fields:
+            return CriteriaTable(title, fields, total, path.name)
+    raise ReadError(f"{path.name}: không thấy bảng tiêu chí: cần một dòng tiêu đề có cột tên tiêu chí "
+                    f"({accepted(('name',), 'criteria')}) và cột điểm tối đa ({accepted(('max',), 'criteria')}); "
+                    f"cột mã/STT ({accepted(('stt',), 'criteria')}) và cột đánh dấu tiêu chí điều tra XHH "
+                    f"({accepted(('survey',), 'criteria')}) nếu có.")
+
+
+# ---------------------------------------------------------------- rows -> tree
+
+def _cell(cells: list[str], roles: dict[str, int], role: str) -> str:
+    i = roles.get(role)
+    return clean(cells[i]) if i is not None and i < len(cells) else ""
+
+
+def _number(text: str, where: str) -> Decimal | None:
+    try:
+        return parse_score(text)
+    except NumberError as exc:
+        raise ReadError(f"{where}: điểm tối đa {exc}") from exc
+
+
+def _is_survey(cells: list[str], roles: dict[str, int], name: str) -> bool:
+    mark = _cell(cells, roles, "survey")
+    texts = [fold(t) for t in (mark, name, _cell(cells, roles, "reason"))]
+    if any(w in t for t in texts for w in _SURVEY_WORDS):
+        return True
+    if fold(mark) in _MARKS:
+        return True
+    try:
+        value = parse_score(mark)
+    except NumberError:
+        return False
+    return value is not None and value > 0
+
+
+def sentence_case(name: str) -> str:
+    """'CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC' -> 'Công tác chỉ đạo, điều hành CCHC' (acronyms kept)."""
+    if not name.isupper():
+        return name
+    words = [w if w.lower().strip(",.;:()") in ACRONYMS else w.lower() for w in name.split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _is_column_numbers(filled: list[str]) -> bool:
+    """The row '(1) (2) (3) …' under a header."""
+    numbers = [c.strip("()") for c in filled]
+    return len(numbers) >= 3 and all(n.isdigit() for n in numbers) and \
+        [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+
+
+def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal | None]:
+    fields: list[Node] = []
+    stack: list[Node] = []  # the current path from a field down
+    roman = False
+    total = None
+    numbered: Node | None = None  # the last node with a number code: the parent of 'a)', 'b)'
+    for where, cells in rows:
+        filled = [clean(c) for c in cells if clean(c)]
+        if all(re.fullmatch(r"-+", c) for c in filled) or _is_column_numbers(filled):
+            continue
+        if len(filled) < 2:
+            if stack and len(filled) == 1 and len(cells) > 1:  # a wrapped name continues the row above
+                stack[-1].name = tidy(f"{stack[-1].name} {clean(filled[0])}")
+            continue
+        raw = _cell(cells, roles, "stt")
+        name = tidy(_cell(cells, roles, "name"))
+        if not raw:
+            m = _CODE_IN_NAME.match(name)
+            if m:
+                raw, name = m.group(1), m.group(2)
+        limit = _number(_cell(cells, roles, "max"), f"{source}, {where}")
+        if not raw:
+            if fold(name).startswith(("tong", "cong")):
+                total = limit
+            elif stack and limit is None:
+                stack[-1].name = tidy(f"{stack[-1].name} {name}")
+            continue
+        node = Node("", sentence_case(name), limit, _is_survey(cells, roles, name), f"{source}, {where}")
+        if _ROMAN.match(raw) and (roman or not fields):
+            roman = True
+            node.code = str(len(fields) + 1)
+            fields.append(node)
+            stack = [node]
+            numbered = node
+            continue
+        m = _DOTTED.match(raw)
+        if m:
+            code = m.group(1)
+            if roman:
+                if not stack:
+                    raise ReadError(f"{source}, {where}: tiêu chí '{raw}' đứng trước lĩnh vực đầu tiên (I).")
+                code = f"{stack[0].code}.{code}"
+            depth = code.count(".")
+            if depth == 0:
+                fields.append(node)
+                stack = [node]
+            else:
+                parent = next((n for n in reversed(stack) if n.code == code.rsplit(".", 1)[0]), None)
+                if parent is None:
+                    raise ReadError(f"{source}, {where}: tiêu chí '{raw}' không có tiêu chí cha "
+                                    f"'{code.rsplit('.', 1)[0]}' ở phía trên; hãy kiểm tra mã tiêu chí.")
+                parent.children.append(node)
+                stack = stack[: stack.index(parent) + 1] + [node]
+            node.code = code
+            numbered = node
+            continue
+        m = _LETTER.match(raw.lower())
+        if m and numbered is not None:
+            parent = numbered
+            node.code = f"{parent.code}.{len(parent.children) + 1}"
+            parent.children.append(node)
+            stack = stack[: stack.index(parent) + 1] + [node]
+            continue
+        raise ReadError(f"{source}, {where}: không đọc được mã tiêu chí '{raw}'; dùng 1, 1.1, 1.1.1 (hoặc I, II cho "
+                        "lĩnh vực, a), b) cho tiêu chí thành phần).")
+    return fields, total
