@@ -1,7 +1,8 @@
 """A stand-in for an xlwings Book over an openpyxl workbook, answering the calls XlwingsBook makes the
 way xlwings does: Range.formula is a str for one cell and a tuple of tuples for several ('' when
 empty); Range.options(ndim=2).value is a 2-D list (floats, None for empty, and the computed value of
-a formula, unknown here: None); writing .formula takes a 2-D list ('' clears a cell)."""
+a formula, unknown here: None); writing .formula takes a 2-D list ('' clears a cell, a leading
+apostrophe makes the rest text)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -30,9 +31,12 @@ class Range:
         for row, values in zip(self._cells(), rows):
             for cell, value in zip(row, values):
                 cell.value = None if value == "" else value
+                if isinstance(value, str) and value.startswith("'"):  # Excel's text prefix
+                    cell.value = value[1:]
+                    cell.data_type = "s"
 
     def options(self, ndim=None):
-        values = [[None if isinstance(c.value, str) and c.value.startswith("=") else
+        values = [[None if c.data_type == "f" else
                    float(c.value) if isinstance(c.value, int) and not isinstance(c.value, bool) else c.value
                    for c in row] for row in self._cells()]
         return SimpleNamespace(value=values)

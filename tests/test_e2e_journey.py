@@ -32,6 +32,7 @@ from xltools.core.evaluate import evaluate
 from xltools.core.numbers import quantize
 from xltools.core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores, lost_points
 from xltools.engine import libreoffice as lo
+from xltools.files import backups
 from xltools.publish.appendix_xlsx import FIRST_DATA_ROW
 from xltools.workbook import layout as L
 
@@ -298,7 +299,7 @@ def test_backan_districts_and_communes_journey(calc, tmp_path, capsys, monkeypat
     typed_file = book.read_bytes()
     code, out = cli(capsys, "macro", "tinh-lai", book)
     assert code == 0, out
-    backup = tmp_path / "book.bak.xlsx"
+    [backup] = backups(book)
     assert backup.read_bytes() == typed_file  # the file as LibreOffice saved it
     first = book.read_bytes()
     wb = load_workbook(book)

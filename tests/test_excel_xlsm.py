@@ -6,6 +6,7 @@ from openpyxl import Workbook, load_workbook
 
 from xltools.excel.book import BookError
 from xltools.excel.xlsm import CONF_SHEET, MACRO_ENABLED, QUICKSTART, RUN_MAIN, make_xlsm
+from xltools.files import backups
 from xltools.workbook import builder
 
 KEYS = ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "UDF Modules", "Debug UDFs",
@@ -53,7 +54,7 @@ def test_run_main_module_next_to_the_workbook(xlsm, tmp_path):
 
 def test_rebuild_keeps_a_backup_and_refuses_other_suffixes(xlsm, tmp_path):
     make_xlsm(appraisal_workbook(tmp_path / "mau.xlsx"), xlsm, interpreter_win=r"C:\Python312\pythonw.exe")
-    assert (tmp_path / "cchc_2024.bak.xlsm").exists()
+    assert len(backups(xlsm)) == 1
     conf = load_workbook(xlsm)[CONF_SHEET]
     assert conf["B1"].value == r"C:\Python312\pythonw.exe"
     with pytest.raises(BookError):

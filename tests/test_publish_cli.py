@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 from publish_expect import REPORT_2023, SEED_2024
 from test_cli import run as run_cli
 
+from xltools.files import backups
 from xltools.publish import pdf
 from xltools.publish.model import DecisionInfo, signed
 from xltools.wording import date_text as decision_date_text
@@ -32,7 +33,7 @@ def test_existing_output_is_kept_as_backup(capsys, tmp_path):
     target = tmp_path / f"{SEED_2024.stem}_phu_luc.docx"
     target.write_bytes(b"ban cua nguoi dung")
     assert run(capsys, "publish", SEED_2024, "-o", tmp_path)[0] == 0
-    assert (tmp_path / f"{SEED_2024.stem}_phu_luc.bak.docx").read_bytes() == b"ban cua nguoi dung"
+    assert [p.read_bytes() for p in backups(target)] == [b"ban cua nguoi dung"]
     assert Document(str(target)).paragraphs[0].text == "PHỤ LỤC I"
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 

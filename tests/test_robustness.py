@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xltools.cli import main
+from xltools.files import backups
 
 SET = "backan-2024-so"
 SUMMARY = "Tổng hợp Sở"
@@ -48,7 +49,7 @@ def test_template_over_an_existing_workbook_keeps_it_as_backup(tmp_path, workboo
     typed = digest(out)
     code, _, _ = cli(capsys, "template", "--set", SET, "-o", out)
     assert code == 0
-    assert digest(tmp_path / "bang.bak.xlsx") == typed
+    assert [digest(p) for p in backups(out)] == [typed]
 
 
 def test_template_units_and_output_the_same_file_keeps_the_input(tmp_path, workbook, capsys):
@@ -57,14 +58,14 @@ def test_template_units_and_output_the_same_file_keeps_the_input(tmp_path, workb
     before = digest(path)
     code, _, _ = cli(capsys, "template", "--set", SET, "--units", path, "-o", path)
     assert code == 0
-    assert digest(tmp_path / "bang.bak.xlsx") == before
+    assert [digest(p) for p in backups(path)] == [before]
 
 
 def test_rewriting_the_same_content_makes_no_backup(tmp_path, capsys):
     out = tmp_path / "mau.xlsx"
     for _ in range(2):
         assert cli(capsys, "template", "--set", SET, "-o", out)[0] == 0
-    assert not (tmp_path / "mau.bak.xlsx").exists()
+    assert not backups(out)
 
 
 def test_import_output_over_an_existing_file_keeps_it(tmp_path, workbook):
@@ -76,7 +77,7 @@ def test_import_output_over_an_existing_file_keeps_it(tmp_path, workbook):
     shutil.copy(workbook, out)
     before = digest(out)
     write_workbook(catalog.get(SET), read_workbook(workbook)[0], out)
-    assert digest(tmp_path / "tong-hop.bak.xlsx") == before
+    assert [digest(p) for p in backups(out)] == [before]
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -186,7 +187,7 @@ def test_hand_edited_workbook_fails_clearly_and_unchanged(tmp_path, workbook, ca
     code, _, err = cli(capsys, "macro", "tinh-lai", path)
     assert code == 2
     assert digest(path) == before
-    assert not (tmp_path / "bảng sửa tay.bak.xlsx").exists()
+    assert not backups(path)
 
 
 def test_date_score_says_what_excel_did(tmp_path, workbook, capsys):
@@ -202,7 +203,7 @@ def test_an_identical_rewrite_keeps_the_older_backup(tmp_path, capsys):
     out.write_bytes(b"edited by hand")
     for _ in range(2):
         assert cli(capsys, "template", "--set", SET, "-o", out)[0] == 0
-    assert (tmp_path / "bang.bak.xlsx").read_bytes() == b"edited by hand"
+    assert [p.read_bytes() for p in backups(out)] == [b"edited by hand"]
 
 
 def _overwrite_total(wb):
@@ -256,7 +257,7 @@ def test_write_set_keeps_an_existing_set_file(tmp_path, capsys, data_dir):
     target = tmp_path / "bo-tieu-chi.yaml"
     target.write_text("# bộ tiêu chí đang sửa\n", encoding="utf-8")
     cli(capsys, "import", data_dir / "phu_luc_backan_2024_so_huyen.txt", "--write-set", target)
-    assert (tmp_path / "bo-tieu-chi.bak.yaml").read_text(encoding="utf-8") == "# bộ tiêu chí đang sửa\n"
+    assert [p.read_text(encoding="utf-8") for p in backups(target)] == ["# bộ tiêu chí đang sửa\n"]
 
 
 def test_read_only_file_is_not_replaced(tmp_path, workbook, capsys):
@@ -269,4 +270,4 @@ def test_read_only_file_is_not_replaced(tmp_path, workbook, capsys):
     before = digest(path)
     code, _, err = cli(capsys, "macro", "tinh-lai", path)
     assert code == 2 and "chỉ cho đọc" in err
-    assert digest(path) == before and not (tmp_path / "bang.bak.xlsx").exists()
+    assert digest(path) == before and not backups(path)

@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import catalog
 from ..core.criteria import LEVELS
 from ..errors import UserError
-from ..importers.batch import ProgressBar, backup_path, consolidate, write_workbook
+from ..files import backups
+from ..importers.batch import ProgressBar, consolidate, write_workbook
 from ..importers.draft_set import write_draft
 from ..importers.registry import read_tables
 from ..importers.survey import apply_survey, read_survey
@@ -45,7 +46,7 @@ def _folder(args, folder: Path) -> int:
         raise UserError("Khi gộp một thư mục biểu, hãy chọn bộ tiêu chí bằng --set (xem `xltools sets`).")
     cset = catalog.get(args.set_id)
     output = Path(args.output or f"tong-hop-{cset.id}.xlsx")
-    result = consolidate(folder, cset, ProgressBar(), skip=(output, backup_path(output)))
+    result = consolidate(folder, cset, ProgressBar(), skip=(output, *backups(output)))
     survey = None
     if args.survey:
         survey = read_survey(args.survey, cset, [u.name for u in result.table.units])

@@ -8,7 +8,8 @@
     xltools macro so-sanh FILE --old OLD.xlsx         a "So sánh" sheet: what changed since OLD (xltools diff)
 
 The same functions run inside Excel from the buttons (xltools.excel.macros); FILE is saved with the
-previous version kept as FILE.bak.xlsx(m).
+previous version kept as a backup FILE.bak-TIME.xlsx(m). The file is locked from reading to saving,
+so a second command on it waits (xltools.files).
 """
 from __future__ import annotations
 
@@ -44,19 +45,22 @@ def run(args) -> int:
     from ..council.merge import CONFLICTS
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
+    from ..files import locked
 
-    book = OpenpyxlBook(args.file)
-    if args.macro == "tinh-lai":
-        message = macros.tinh_lai_xep_hang(book)
-    elif args.macro == "nhap-xhh":
-        message = macros.nhap_diem_xhh(book, source=args.source)
-    elif args.macro == "xuat-phu-luc":
-        message = macros.xuat_phu_luc(book, outdir=args.out)
-    elif args.macro == "chia-phan":
-        message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
-    elif args.macro == "hop-nhat":
-        message = macros.hop_nhat(book, parts=args.parts or None)
+    if args.macro == "xuat-phu-luc":  # reads the workbook only
+        message = macros.xuat_phu_luc(OpenpyxlBook(args.file), outdir=args.out)
     else:
-        message = macros.so_sanh(book, old=args.old)
+        with locked(args.file):  # from reading the workbook to replacing it: no other command in between
+            book = OpenpyxlBook(args.file)
+            if args.macro == "tinh-lai":
+                message = macros.tinh_lai_xep_hang(book)
+            elif args.macro == "nhap-xhh":
+                message = macros.nhap_diem_xhh(book, source=args.source)
+            elif args.macro == "chia-phan":
+                message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
+            elif args.macro == "hop-nhat":
+                message = macros.hop_nhat(book, parts=args.parts or None)
+            else:
+                message = macros.so_sanh(book, old=args.old)
     print(message)
     return 1 if args.macro == "hop-nhat" and CONFLICTS in message else 0  # as `xltools merge`

@@ -11,7 +11,7 @@ def register(sub) -> None:
     p.add_argument("parts", metavar="PARTS", nargs="+",
                    help="các tệp phần đã nhập điểm, hoặc thư mục do `xltools split` tạo (có phan_cong.json)")
     p.add_argument("-o", "--out", required=True, metavar="OUT.xlsx",
-                   help="tệp kết quả (có thể trùng WORKBOOK: bản cũ giữ lại thành .bak.xlsx)")
+                   help="tệp kết quả (có thể trùng WORKBOOK: bản cũ giữ lại thành TÊN.bak-THỜIGIAN.xlsx)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(run=run)
 

@@ -10,6 +10,7 @@ from ..core.criteria import CriteriaError, CriteriaSet
 from ..core.scoring import UnitsTable
 from ..errors import UserError
 from ..excel.xlsm import build_xlsm
+from ..files import locked
 from ..importers.registry import read_tables
 from ..workbook import layout as L
 from ..workbook.builder import SectionInput, build_file
@@ -54,12 +55,13 @@ def run(args) -> int:
                                                    "tính thẩm định; dùng nó với `xltools rank`/`check`, hoặc lập bộ tiêu "
                                                    "chí đủ lĩnh vực bằng `xltools set new BẢNG_TIÊU_CHÍ`."])
     out = Path(args.out or f"bang_tham_dinh_{'_'.join(s.id for s in sets)}.xlsx")
-    sections = sections_for(sets, args.units, args.year)
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
     if args.spare_rows < 0:
         raise UserError("--spare-rows phải là số không âm (số dòng trống thêm sau các đơn vị).")
-    path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised,
-                spare_rows=args.spare_rows)
+    with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
+        sections = sections_for(sets, args.units, args.year)
+        path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised,
+                    spare_rows=args.spare_rows)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")

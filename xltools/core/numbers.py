@@ -18,6 +18,7 @@ _DIGITS_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
 _DIGITS_DOT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")   # 1.234.567,5
 _EN_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")   # 1,234,567.5
+MAX_MAGNITUDE = Decimal(10) ** 15  # beyond Excel's 15 digits: no score, count or year is this large
 
 
 class NumberError(UserError, ValueError):
@@ -55,7 +56,7 @@ def parse_score(value: Any) -> Decimal | None:
     if text == "":
         return None
     if _DIGITS_COMMA.match(text):
-        return Decimal(text.replace(",", "."))
+        return _bounded(Decimal(text.replace(",", ".")), text)
     if _DIGITS_DOT.match(text):
         if re.search(r"\.\d{3}$", text):
             raise NumberError(
@@ -63,7 +64,7 @@ def parse_score(value: Any) -> Decimal | None:
                 "không rõ là số thập phân hay số có dấu chấm phân cách hàng nghìn; "
                 f"hãy nhập với dấu phẩy thập phân, ví dụ {text.replace('.', ',')}.",
             )
-        return Decimal(text)
+        return _bounded(Decimal(text), text)
     if _VN_GROUPED.match(text) or _EN_GROUPED.match(text):
         raise NumberError(text, "có dấu phân cách hàng nghìn; điểm số không lớn như vậy, hãy kiểm tra lại.")
     if text.count(",") > 1 or text.count(".") > 1 or ("," in text and "." in text):
@@ -75,27 +76,39 @@ def parse_prose_number(text: str) -> Decimal:
     """A number in running text: the dot groups thousands, the comma is decimal ("1.055", "18,77")."""
     t = clean(text).replace(" ", "")
     if _VN_GROUPED.match(t):
-        return Decimal(t.replace(".", "").replace(",", "."))
+        return _bounded(Decimal(t.replace(".", "").replace(",", ".")), t)
     if _DIGITS_COMMA.match(t):
-        return Decimal(t.replace(",", "."))
+        return _bounded(Decimal(t.replace(",", ".")), t)
     if _DIGITS_DOT.match(t):  # "98.79": no group of three, so a decimal point
         if re.search(r"\.\d{3}$", t):
-            return Decimal(t.replace(".", ""))
-        return Decimal(t)
+            return _bounded(Decimal(t.replace(".", "")), t)
+        return _bounded(Decimal(t), t)
     raise NumberError(text, "không phải là số.")
 
 
 def to_decimal(value: Any) -> Decimal:
     """A number from Excel/Python as the decimal the user sees (0.1 + 0.2 is 0.3, not 0.30000000000000004)."""
     if isinstance(value, Decimal):
-        return value
+        return _bounded(value, str(value))
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), str(value))
     try:
         # 15 significant digits is what Excel shows and stores as the user's number.
-        return Decimal(format(float(value), ".15g"))
-    except (InvalidOperation, ValueError) as exc:
+        number = Decimal(format(float(value), ".15g"))
+    except (InvalidOperation, ValueError, OverflowError) as exc:
         raise NumberError(str(value), "không phải là số.") from exc
+    return _bounded(number, str(value))
+
+
+def _bounded(number: Decimal, text: str) -> Decimal:
+    """A finite number of a sensible size: NaN, infinity and 1e308 are refused, never computed with."""
+    if not number.is_finite():
+        raise NumberError(text, "không phải là một số (NaN hoặc vô cực, thường do công thức lỗi hay tệp bị sửa); "
+                                "hãy nhập lại điểm bằng số.")
+    if abs(number) >= MAX_MAGNITUDE:
+        shown = text if len(text) <= 24 else f"{text[:12]}…({len(text)} ký tự)"
+        raise NumberError(shown, "là một số quá lớn, không thể là điểm số; hãy kiểm tra và nhập lại.")
+    return number
 
 
 def quantize(value: Decimal, decimals: int) -> Decimal:

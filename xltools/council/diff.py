@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..celltext import put
 from ..core.evaluate import evaluate
 from ..core.names import exact_key
 from ..core.numbers import format_vn, format_vn_short, to_decimal
@@ -221,7 +222,7 @@ def text_report(d: Diff) -> str:
 
 
 def write_report(d: Diff, path) -> Path:
-    from ..publish.files import write_safely
+    from ..files import write_safely
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -277,10 +278,9 @@ def _save_xlsx(d: Diff, path: Path) -> None:
     wb.remove(wb.active)
     for (title, header, rows), name in zip(_tables(d), ("Điểm thay đổi", "Xếp hạng thay đổi")):
         ws = wb.create_sheet(name)
-        ws.append([title])
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
+        for r, line in enumerate([[title], header, *rows], start=1):
+            for c, value in enumerate(line, start=1):
+                put(ws.cell(row=r, column=c), value)
         for cell in ws[1] + ws[2]:
             cell.font = Font(bold=True)
         for i in range(1, len(header) + 1):

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
+from ..celltext import put
 from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
 from ..core.names import exact_key
 from ..errors import ReadError, UserError
@@ -380,27 +381,28 @@ def changes(plan: MergePlan, master: BookCells) -> bool:
 def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
     """Merge the parts into a copy of `master` written to `out` (atomic, the old `out` kept as a backup).
     Returns the plan and the file written (None when `out` is the master and nothing changes)."""
+    from ..files import locked
     from ..importers.office import open_excel
-    from ..publish.files import write_safely
     from ..workbook import builder
     from .cells import read_file
 
     master, out = Path(master), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
-    book = read_file(master)
-    loaded, expected, absent = load_parts(parts)
-    plan = merge(book, loaded, expected, absent)
-    if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
-        return plan, None
-    wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")
-    apply_to_workbook(wb, plan)
-    return plan, write_safely(out, lambda tmp: builder.save(wb, tmp))
+    with locked(master):  # another command on the master waits (merging into the master itself, say)
+        book = read_file(master)
+        loaded, expected, absent = load_parts(parts)
+        plan = merge(book, loaded, expected, absent)
+        if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
+            return plan, None
+        wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")
+        apply_to_workbook(wb, plan)
+        return plan, builder.save(wb, out)  # atomic, the old `out` kept as a backup
 
 
 def apply_to_workbook(wb, plan: MergePlan) -> None:
     for sheet, row, col, value in plan.writes:
-        wb[sheet].cell(row=row, column=col).value = value
+        put(wb[sheet].cell(row=row, column=col), value)  # a name beginning with '=' stays a name
     for name, rows in plan.sheets.items():
         if name in wb.sheetnames:
             ws = wb[name]
@@ -415,4 +417,4 @@ def apply_to_workbook(wb, plan: MergePlan) -> None:
         for r, line in enumerate(rows, start=1):
             for c, value in enumerate(line, start=1):
                 if value is not None:
-                    ws.cell(row=r, column=c, value=value)
+                    put(ws.cell(row=r, column=c), value)

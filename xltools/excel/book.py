@@ -3,19 +3,22 @@
 Two implementations, one macro code path: `OpenpyxlBook` (files: CLI, tests) here, `XlwingsBook`
 (inside Excel, book_xlwings.py). Cells are addressed by sheet name and an A1 range; values go in
 and out as 2-D lists the way xlwings passes them: None for a blank, float for a number, str for
-text; a formula is its text starting with "=".
+text; a formula is a `Formula` (a str starting with "="): any other str is written as text, even
+one starting with "=" (a unit named "=HYPERLINK(…)" stays a name).
 """
 from __future__ import annotations
 
 import os
+import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
+from ..celltext import Formula, is_formula, put
 from ..errors import ReadError, UserError
-from ..publish.files import write_safely
+from ..files import write_safely
 
 
 class BookError(UserError, ValueError):
@@ -39,7 +42,7 @@ class Book(ABC):
 
     @abstractmethod
     def read(self, sheet: str, ref: str) -> list[list]:
-        """What the cells hold: typed values, and formulas as their text ("=ROUND(...)")."""
+        """What the cells hold: typed values, and formulas as Formula ("=ROUND(...)")."""
 
     @abstractmethod
     def values(self, sheet: str, ref: str) -> list[list]:
@@ -52,6 +55,10 @@ class Book(ABC):
     @abstractmethod
     def extent(self, sheet: str) -> tuple[int, int]:
         """(last used row, last used column)."""
+
+    def merged(self) -> dict[str, tuple[str, ...]]:
+        """Merged ranges by sheet ("C6:C7"), where the implementation knows them."""
+        return {}
 
     @abstractmethod
     def add_sheet(self, name: str) -> None:
@@ -66,6 +73,11 @@ class Book(ABC):
 
     def has_sheet(self, name: str) -> bool:
         return name in self.sheet_names()
+
+    def style_findings(self, sheet: str, rows: int, where_col: int) -> None:
+        """Make a findings sheet readable: widths, wrapped text, and each finding's cell a link to that cell.
+        Optional: a book that cannot style keeps the plain values."""
+        return None
 
     def require(self, name: str) -> None:
         if not self.has_sheet(name):
@@ -97,7 +109,7 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
 
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
-    to it, keeps the previous version as NAME.bak.EXT and moves the new one into place (write_safely)."""
+    to it, keeps the previous version as a backup NAME.bak-TIME.EXT and moves the new one into place (xltools.files)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -127,7 +139,8 @@ class OpenpyxlBook(Book):
 
     def read(self, sheet, ref):
         self.require(sheet)
-        return [[plain(c.value) for c in row] for row in self._cells(self.wb[sheet], ref)]
+        return [[Formula(c.value) if c.data_type == "f" and isinstance(c.value, str) else plain(c.value) for c in row]
+                for row in self._cells(self.wb[sheet], ref)]
 
     def values(self, sheet, ref):
         """Formulas give the values the program that last computed the file saved with it (None where
@@ -144,12 +157,17 @@ class OpenpyxlBook(Book):
         top, left, _, _ = bounds(top_left)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
-                ws.cell(row=top + i, column=left + j).value = value
+                put(ws.cell(row=top + i, column=left + j), value)
 
     def extent(self, sheet):
+        """The last row and column holding a value: formatted blank cells (a whole sheet of them, in a
+        hostile file) are not read."""
         self.require(sheet)
-        ws = self.wb[sheet]
-        return ws.max_row, ws.max_column
+        used = [key for key, cell in self.wb[sheet]._cells.items() if cell.value is not None]
+        return max((r for r, _ in used), default=1), max((c for _, c in used), default=1)
+
+    def merged(self):
+        return {ws.title: tuple(str(r) for r in ws.merged_cells.ranges) for ws in self.wb.worksheets}
 
     def add_sheet(self, name):
         if name in self.wb.sheetnames:
@@ -160,6 +178,25 @@ class OpenpyxlBook(Book):
         else:
             self.wb.create_sheet(name)
 
+    def style_findings(self, sheet, rows, where_col):
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        ws = self.wb[sheet]
+        for col, width in enumerate(FINDINGS_WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.cell(1, 1).font = Font(bold=True, size=13)
+        for c in ws[2]:
+            c.font = Font(bold=True)
+        ws.freeze_panes = "A3"
+        for r in range(3, max(rows, ws.max_row) + 1):
+            for c in ws[r]:
+                c.alignment = Alignment(vertical="top", wrap_text=True)
+            where = ws.cell(r, where_col)
+            target = link_target(where.value) if r <= rows else None
+            where.hyperlink = Hyperlink(ref=where.coordinate, location=target) if target else None
+            where.font = Font(color="0563C1", underline="single") if target else Font()
+
     def save(self):
         try:
             write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
@@ -168,8 +205,16 @@ class OpenpyxlBook(Book):
                             "rồi chạy lại.") from exc
 
 
-def is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+FINDINGS_WIDTHS = (18, 10, 20, 30, 24, 70, 20)  # Trang, Mức độ, Mã, Đơn vị, Lĩnh vực, Nội dung, Ô
+WHERE_CELL = re.compile(r"(?P<sheet>[^!]+)!(?P<ref>\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
+
+
+def link_target(where) -> str | None:
+    """'Tổng hợp Sở!E7' -> "'Tổng hợp Sở'!E7" (a link's location); None for a finding without a cell."""
+    m = WHERE_CELL.fullmatch(str(where or "").strip())
+    if not m:
+        return None
+    return f"'{m['sheet'].strip(chr(39)).replace(chr(39), chr(39) * 2)}'!{m['ref']}"
 
 
 def plain(value):
@@ -177,7 +222,10 @@ def plain(value):
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a 400-digit integer in a hostile file: the number layer names it
+            return value
     if hasattr(value, "text"):  # ArrayFormula / DataTableFormula
-        return getattr(value, "text", None)
+        return Formula(value.text) if isinstance(value.text, str) else None
     return value

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import xlwings as xw
 
+from ..celltext import Formula
 from .book import Book, BookError, bounds, plain
 
 
@@ -44,6 +45,16 @@ def unprotected(sheet):
                     AllowFormattingRows=True, AllowFiltering=True)
 
 
+def _as_formula(value):
+    """A value for Range.formula: a text that Excel would parse as a formula ("=…", "+…", "-…", "@…") gets the
+    apostrophe that makes it text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Formula) and value[:1] in ("=", "+", "-", "@", "'"):
+        return "'" + value
+    return value
+
+
 class XlwingsBook(Book):
     def __init__(self, book: xw.Book | None = None):
         self.book = book or xw.Book.caller()
@@ -62,7 +73,9 @@ class XlwingsBook(Book):
         rng = self._range(sheet, ref)
         formulas = _two_d(rng.formula, bottom - top + 1, right - left + 1)
         values = rng.options(ndim=2).value
-        return [[f if isinstance(f, str) and f.startswith("=") else plain(v) for f, v in zip(frow, vrow)]
+        # a text cell typed as '=1+1 shows its text as its formula too: only a cell whose value differs is a formula
+        return [[Formula(f) if isinstance(f, str) and f.startswith("=") and f != v else plain(v)
+                 for f, v in zip(frow, vrow)]
                 for frow, vrow in zip(formulas, values)]
 
     def values(self, sheet, ref):
@@ -73,7 +86,7 @@ class XlwingsBook(Book):
             return
         rng = self._range(sheet, top_left).resize(len(rows), len(rows[0]))
         with unprotected(self.book.sheets[sheet]):
-            rng.formula = [["" if v is None else v for v in row] for row in rows]
+            rng.formula = [[_as_formula(v) for v in row] for row in rows]
 
     def extent(self, sheet):
         self.require(sheet)

@@ -13,6 +13,8 @@ import re
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
+from ..celltext import Formula
+
 _REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:]+)!)?"
                   r"(?P<c1>\$?[A-Z]{1,3})(?P<r1>\$?)(?P<n1>\d+)"
                   r"(?::(?P<c2>\$?[A-Z]{1,3})(?P<r2>\$?)(?P<n2>\d+))?$")
@@ -41,8 +43,8 @@ def moved_reference(ref: str, home: str, target: str, rows: dict[int, int]) -> s
 
 
 def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) -> str:
-    """A formula after rows of `target` moved (old row -> new row); other text unchanged."""
-    if not (isinstance(formula, str) and formula.startswith("=")) or not rows:
+    """A formula after rows of `target` moved (old row -> new row); text and other values unchanged."""
+    if not isinstance(formula, Formula) or not rows:
         return formula
     tokens = Tokenizer(formula).items
     changed = False
@@ -51,7 +53,7 @@ def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) ->
             new = moved_reference(token.value, home, target, rows)
             changed |= new != token.value
             token.value = new
-    return "=" + "".join(t.value for t in tokens) if changed else formula
+    return Formula("=" + "".join(t.value for t in tokens)) if changed else formula
 
 
 def moved_where(text: str, target: str, rows: dict[int, int]) -> str:

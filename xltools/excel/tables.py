@@ -129,7 +129,7 @@ def template(book: Book):
         grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
     config = GridReader(book.name, grids).config()
     sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
-    return sections, GridReader(book.name, grids).read()
+    return sections, GridReader(book.name, grids, merged=book.merged()).read()
 
 
 def template_rows(book: Book) -> list[Rows]:

@@ -20,7 +20,7 @@ import xlwings
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from ..publish.files import write_safely
+from ..celltext import put
 from ..workbook import builder
 from .book import BookError
 
@@ -63,10 +63,10 @@ def add_conf_sheet(wb: Workbook, rows: list[tuple[str, object]]) -> None:
         del wb[CONF_SHEET]
     ws = wb.create_sheet(CONF_SHEET)
     for i, (key, value) in enumerate(rows, start=1):
-        ws.cell(row=i, column=1, value=key)
-        ws.cell(row=i, column=2, value=value)
+        put(ws.cell(row=i, column=1), key)
+        put(ws.cell(row=i, column=2), value)
     for i, line in enumerate(HELP, start=1):
-        ws.cell(row=i, column=4, value=line).font = Font(italic=True)
+        put(ws.cell(row=i, column=4), line).font = Font(italic=True)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 24
 
@@ -88,7 +88,7 @@ def make_xlsm(source: str | os.PathLike | Workbook, out_path: str | os.PathLike,
     names = [ws.sheet_properties.codeName for ws in quickstart.worksheets]
     wb.worksheets[0].sheet_properties.codeName = names[0]
     wb[CONF_SHEET].sheet_properties.codeName = names[-1]
-    write_safely(out, lambda tmp: builder.save(wb, tmp))  # fixed timestamps: same workbook, same bytes
+    builder.save(wb, out)  # fixed timestamps: same workbook, same bytes
     if out.stem.isidentifier():
         write_run_main(out.with_suffix(".py"))
     out.with_name(VBA_FILE).write_bytes(VBA_BUTTONS.replace("\n", "\r\n").encode("ascii"))

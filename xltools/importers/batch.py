@@ -14,8 +14,7 @@ from pathlib import Path
 from ..core.criteria import CriteriaSet
 from ..core.names import name_key
 from ..core.scoring import Unit, UnitsTable
-from ..errors import ReadError
-from ..publish.files import backup_path  # noqa: F401  (the import command skips it in the folder)
+from ..errors import ReadError, UserError
 from .office import read_office
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
@@ -72,7 +71,7 @@ def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
     """(unit, '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
     try:
         return unit_from_form(path, cset), ""
-    except ReadError as exc:
+    except UserError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 (a strange file must not stop a batch of a thousand)
         return None, (f"{path.name}: lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
@@ -82,18 +81,51 @@ def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
 def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
     """(path, (unit, reason)) in file order; in `workers` processes when the batch is large enough."""
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
         try:
-            pool = ProcessPoolExecutor(max_workers=workers)
+            from concurrent.futures import ProcessPoolExecutor
+
+            ProcessPoolExecutor(max_workers=1).shutdown()
         except (OSError, NotImplementedError):  # no process support here: read in this process
-            pool = None
-        if pool is not None:
-            with pool:
-                yield from zip(files, pool.map(_read_form, files, [cset] * len(files), chunksize=8))
+            pass
+        else:
+            yield from _read_in_processes(files, cset, workers)
             return
     for path in files:
         yield path, _read_form(path, cset)
+
+
+def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
+    """As _read_all, in worker processes. A worker that dies (out of memory on a hostile file, killed) breaks
+    the pool: the files that may have been in reading then are read again one at a time, so one that breaks
+    it again is the file that killed it: it is reported, and the rest go on in a new pool."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: list[Path] = list(files)
+    suspects: list[Path] = []
+    while pending or suspects:
+        alone = bool(suspects)
+        batch = suspects if alone else pending
+        with ProcessPoolExecutor(max_workers=1 if alone else workers) as pool:
+            futures = [pool.submit(_read_form, path, cset) for path in batch]
+            for i, (path, future) in enumerate(zip(batch, futures)):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    if alone:
+                        yield path, (None, f"{path.name}: tiến trình đọc tệp này bị dừng đột ngột (hết bộ nhớ, hoặc bị "
+                                           "tắt); tệp có thể quá lớn hoặc bị hỏng. Hãy mở tệp kiểm tra, hoặc gửi tệp "
+                                           "cho nhóm phát triển.")
+                        suspects = batch[i + 1:]
+                    else:  # the files in the workers' hands then: this one and the next few
+                        suspects, pending = batch[i:i + workers + 1], batch[i + workers + 1:]
+                    break
+                yield path, result
+            else:
+                if alone:
+                    suspects = []
+                else:
+                    pending = []
 
 
 def default_workers() -> int:
@@ -161,7 +193,7 @@ class ProgressBar:
 def write_workbook(cset: CriteriaSet, table: UnitsTable, path: str | Path) -> Path:
     """The live appraisal workbook (xltools.workbook.builder) for the consolidated units: Tự chấm,
     ĐT XHH and the criteria detail filled, Thẩm định left to the appraisers. An existing file is
-    kept as NAME.bak.xlsx first."""
+    kept as a backup NAME.bak-TIME.xlsx first (xltools.files)."""
     from ..workbook.builder import SectionInput, build_file
 
     return build_file([SectionInput(cset, table.units, table.year)], path)

@@ -11,7 +11,7 @@ import yaml
 from ..core.criteria import CriteriaError, from_dict
 from ..core.names import fold
 from ..core.scoring import UnitsTable
-from ..publish.files import write_safely
+from ..files import write_safely
 
 DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},
                  {"label": "Yếu", "min": 0}]

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.names import fold
-from ..core.numbers import clean, to_decimal
+from ..core.numbers import NumberError, clean, to_decimal
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
+from ..limits import LimitError, check_package, check_xlsx
 from . import forms
 from .text_documents import document_tables
 from .text_tables import NOT_UNIT, TextTable, has_number, is_column_numbers, is_named_row, read_rows
@@ -67,6 +68,11 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
         raise ReadError(f"{path.name}: không mở được tệp ({exc.strerror}).") from exc
     if head.startswith(b"PK"):
         return
+    if head.startswith(_OLE) and _is_encrypted(path):
+        raise ReadError(f"{path.name}: tệp {kind} được đặt mật khẩu mở (tệp đã mã hóa), xltools không đọc được. Hãy mở "
+                        f"tệp bằng {kind}, nhập mật khẩu, vào Tệp > Thông tin > Bảo vệ (File > Info > Protect) > Mã hóa "
+                        "bằng mật khẩu (Encrypt with Password), xóa mật khẩu rồi lưu lại; hoặc lưu một bản sao không "
+                        "mật khẩu để dùng với xltools.")
     if not head:
         what = "tệp rỗng, 0 byte"
     else:
@@ -75,6 +81,17 @@ def _check_package(path: Path, kind: str, save_as: str) -> None:
             what = "tệp văn bản thuần" if _is_text(path) else "tệp không rõ loại"
     raise ReadError(f"{path.name}: không phải tệp {kind} dù có đuôi '{path.suffix}' (đây là {what}); "
                     f"hãy mở tệp gốc và lưu lại dạng {save_as}.")
+
+
+_OLE = b"\xd0\xcf\x11\xe0"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An Office 2007+ file with a password to open is an OLE container holding an 'EncryptionInfo' stream
+    (the directory names it in UTF-16) instead of a ZIP package."""
+    with open(path, "rb") as f:
+        data = f.read(8 * 2**20)
+    return "EncryptionInfo".encode("utf-16-le") in data
 
 
 def _is_text(path: Path) -> bool:
@@ -105,7 +122,10 @@ def _excel_text(cell) -> str:
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
-        text = f"{to_decimal(value):f}".replace(".", ",")
+        try:
+            text = f"{to_decimal(value):f}".replace(".", ",")
+        except NumberError:  # inf, 1e308: kept as written, and refused with its cell where a score is read
+            text = str(value)
     elif isinstance(value, datetime):  # often a score Excel took for a date ('9.5' -> 09/05)
         text = f"{value:%d/%m/%Y}"
     elif isinstance(value, (date, time)):
@@ -123,7 +143,10 @@ def open_excel(path: Path, **options):
 
     _check_package(path, "Excel", ".xlsx (Excel Workbook)")
     try:
+        check_xlsx(path)  # within the limits, before openpyxl holds every cell in memory
         return openpyxl.load_workbook(path, **options)
+    except LimitError:
+        raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
         raise _broken(path, "Excel", exc) from exc
 
@@ -132,13 +155,15 @@ def excel_grids(path: Path) -> list[Grid]:
     from openpyxl.utils import get_column_letter
 
     wb = open_excel(path, data_only=True)
+    extents = check_xlsx(path)
     grids = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        used = extents.get(ws.title)
+        if ws.sheet_state != "visible" or used is None or not used.rows:
             continue
-        width = min(ws.max_column, MAX_COLUMNS)
+        width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
         rows = []
-        for number, cells in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=width), start=1):
+        for number, cells in enumerate(ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=width), start=1):
             texts = [_excel_text(c) for c in cells]
             while texts and not texts[-1]:
                 texts.pop()
@@ -148,9 +173,10 @@ def excel_grids(path: Path) -> list[Grid]:
             if rng.min_col > width:
                 continue
             top = _excel_text(ws.cell(rng.min_row, rng.min_col))
-            for r, c in rng.cells:
-                if (r, c) != (rng.min_row, rng.min_col):
-                    spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
+            for r in range(rng.min_row, min(rng.max_row, used.rows) + 1):  # within the used range
+                for c in range(rng.min_col, min(rng.max_col, width) + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
         grids.append(Grid(f"trang tính '{ws.title}'", rows,
                           lambda row, col: f"ô {get_column_letter(col + 1)}{row}", spans=spans))
     wb.close()
@@ -185,8 +211,11 @@ def word_grids(path: Path) -> list[Grid]:
 
     _check_package(path, "Word", ".docx (Word Document)")
     try:
+        check_package(path, "Word", ".docx").close()  # an OpenDocument file renamed, an XML bomb
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())
+    except LimitError:
+        raise
     except Exception as exc:
         raise _broken(path, "Word", exc) from exc
     grids, before = [], []

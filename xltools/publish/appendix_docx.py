@@ -6,6 +6,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 
+from ..files import write_safely
 from .docx_style import (
     CENTER,
     LEFT,
@@ -19,7 +20,6 @@ from .docx_style import (
     usable_width_mm,
     write_cell,
 )
-from .files import write_safely
 from .model import Appendix, Column, header_spans
 
 PT_MM = 0.3528  # one point in millimetres

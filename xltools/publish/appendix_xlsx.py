@@ -15,8 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from ..celltext import put
+from ..files import write_safely
 from .docx_style import FONT, MARGINS_MM
-from .files import write_safely
 from .model import DELTA_INT, DELTA_SCORE, INT, SCORE, Appendix, header_spans
 
 TITLE_ROWS = 3  # PHỤ LỤC I / title / Kèm theo …
@@ -52,7 +53,7 @@ def fill_sheet(ws, appendix: Appendix) -> None:
     for row, (text, italic) in enumerate(((appendix.heading, False), (appendix.title, False),
                                           (appendix.decision_line, True)), start=1):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
-        c = ws.cell(row=row, column=1, value=text)
+        c = put(ws.cell(row=row, column=1), text)
         c.font = Font(name=FONT, size=14, bold=not italic, italic=italic) if italic else title_font
         c.alignment = Alignment(horizontal="center", vertical="center")
 
@@ -62,13 +63,13 @@ def fill_sheet(ws, appendix: Appendix) -> None:
     for group, first, last in header_spans(columns):
         if not group:
             ws.merge_cells(start_row=top, start_column=first + 1, end_row=second, end_column=first + 1)
-            ws.cell(row=top, column=first + 1, value=columns[first].label)
+            put(ws.cell(row=top, column=first + 1), columns[first].label)
             continue
         if last > first:
             ws.merge_cells(start_row=top, start_column=first + 1, end_row=top, end_column=last + 1)
-        ws.cell(row=top, column=first + 1, value=group)
+        put(ws.cell(row=top, column=first + 1), group)
         for i in range(first, last + 1):
-            ws.cell(row=second, column=i + 1, value=columns[i].label)
+            put(ws.cell(row=second, column=i + 1), columns[i].label)
     for row in (top, second):
         ws.row_dimensions[row].height = 48 if row == top else 45
         for col in range(1, n + 1):
@@ -77,7 +78,7 @@ def fill_sheet(ws, appendix: Appendix) -> None:
 
     for r, values in enumerate(appendix.rows, start=FIRST_DATA_ROW):
         for col, (column, value) in enumerate(zip(columns, values), start=1):
-            c = ws.cell(row=r, column=col, value=excel_value(value.value))
+            c = put(ws.cell(row=r, column=col), excel_value(value.value))  # a unit's name is text
             c.font = Font(name=FONT, size=11, bold=column.bold)
             c.border = BORDER
             c.number_format = number_format(column.kind, decimals)

@@ -1,11 +1,12 @@
 """PDF through LibreOffice (xltools.engine.libreoffice.convert), when it is installed."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
 from ..errors import UserError
-from .files import write_safely
+from ..files import write_safely
 
 
 class PdfUnavailable(UserError, RuntimeError):
@@ -30,4 +31,4 @@ def to_pdf(source: str | Path, target: str | Path | None = None) -> Path:
                              f"hãy cài LibreOffice hoặc mở {source.name} bằng Word và chọn Lưu dưới dạng PDF.")
     with tempfile.TemporaryDirectory(prefix="xltools-pdf-") as tmp:
         made = convert(source, "pdf", tmp)
-        return write_safely(target, lambda path: made.replace(path))
+        return write_safely(target, lambda path: shutil.copyfile(made, path))  # /tmp may be another disk

@@ -12,6 +12,7 @@ from docx.shared import Mm
 
 from .. import wording as W
 from ..core.numbers import format_vn
+from ..files import write_safely
 from .appendix_docx import add_grid
 from .chart import totals_chart
 from .docx_style import (
@@ -31,7 +32,6 @@ from .docx_style import (
     usable_width_mm,
     write_cell,
 )
-from .files import write_safely
 from .model import Appendix, Change, ReportInfo, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",

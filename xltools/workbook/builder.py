@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import tempfile
 import zipfile
 from copy import copy
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from .. import catalog, wording
+from ..celltext import Formula, put
 from ..core.criteria import CriteriaSet, class_rank
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import Unit
 from ..errors import UserError
-from ..publish.files import write_safely
+from ..files import write_bytes
 from . import formulas as F, layout as L, setdata
 
 FONT = "Times New Roman"
@@ -115,13 +115,13 @@ def _put(ws, row: int, col: int, value, style: str):
         probe = ws.cell(row=row, column=col)
         probe.style = style
         array = cache[style] = copy(probe._style)
-    cell = Cell(ws, row=row, column=col, value=value, style_array=copy(array))
+    cell = put(Cell(ws, row=row, column=col, style_array=copy(array)), value)  # a str that is not _f(…) is text
     ws._cells[(row, col)] = cell
     return cell
 
 
-def _f(formula: str) -> str:
-    return "=" + formula
+def _f(formula: str) -> Formula:
+    return Formula("=" + formula)
 
 
 def _cell(col: int, row: int, absolute_col: bool = False) -> str:
@@ -785,37 +785,27 @@ class _FixedTimeZip(zipfile.ZipFile):
             self.writestr(arcname or os.path.basename(filename), handle.read())
 
 
-def save(wb: Workbook, path) -> Path:
-    """Write reproducibly (fixed timestamps; openpyxl's save would stamp the current time), to a
-    temporary file first, then replace the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook's file content, reproducibly (fixed timestamps; openpyxl's save would stamp the
+    current time)."""
     buffer = io.BytesIO()
     # compresslevel 1: a third of the time of the default for a few percent more bytes
     archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = wb.properties.modified or FIXED_TIME
     ExcelWriter(wb, archive).save()
-    fd, tmp = tempfile.mkstemp(prefix=".xltools-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(buffer.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a template is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return buffer.getvalue()
+
+
+def save(wb: Workbook, path) -> Path:
+    """Write reproducibly, through xltools.files (lock, temporary file, backup of an existing file)."""
+    return write_bytes(path, workbook_bytes(wb))
 
 
 def build_file(inputs: list[SectionInput], path, **options) -> Path:
     """The workbook written to `path`; an existing file there (an appraiser's typed scores, perhaps)
-    is kept as NAME.bak.xlsx (write_safely)."""
+    is kept as a backup NAME.bak-TIME.xlsx (xltools.files)."""
     if Path(path).suffix.lower() != ".xlsx":
         raise UserError(f"Bảng tính thẩm định phải có đuôi .xlsx (đang là '{Path(path).name}'); hãy ghi -o TÊN.xlsx "
                          "(bảng có macro: --xlsm -o TÊN.xlsm).")
-    workbook = build(inputs, **options)
-    return write_safely(path, lambda tmp: save(workbook, tmp))
+    return save(build(inputs, **options), path)
 

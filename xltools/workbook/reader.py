@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
@@ -20,6 +22,7 @@ from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, parse_score, to_decimal
 from ..core.scoring import CriterionScore, FieldScores, Unit, UnitsTable, criteria_field_scores
 from ..errors import ReadError
+from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
 from . import layout as L, setdata
 
 MAX_REPORTED = 20
@@ -59,7 +62,7 @@ def check_not_orphaned(path) -> None:
                 raise ReadError(
                     f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
                     f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
-                    f"hãy lấy lại bản sao lưu (.bak.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                    f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
                     f"`xltools template --set {set_id}`.")
     finally:
         wb.close()
@@ -76,34 +79,41 @@ def read_workbook_with_sets(path) -> list[tuple[UnitsTable, CriteriaSet]]:
 def grid_reader(path) -> GridReader:
     """The reader over a file's cells: what they show and what they hold (formulas as text)."""
     path = Path(path)
-    return GridReader(path.name, *load_grids(path))
+    grids, typed = load_grids(path)
+    merged = {name: extent.merged for name, extent in check_xlsx(path).items()}  # remembered: no second scan
+    return GridReader(path.name, grids, typed, merged)
 
 
 def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
     """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
     path = Path(path)
     try:
+        used = check_xlsx(path)  # within the limits; each sheet's range of real cells, not the one it declares
         # data_only: input cells are constants either way; a formula an appraiser typed into an
         # input cell reads as the value Excel/LibreOffice last computed for it.
         wb = load_workbook(path, read_only=True, data_only=True)
+    except LimitError:
+        raise
     except Exception as exc:
         raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
     try:
-        grids = {name: _grid(wb[name]) for name in wb.sheetnames}
+        grids = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
     finally:
         wb.close()
     # the cells as typed, to tell a formula cell from a number typed over it
     wb = load_workbook(path, read_only=True, data_only=False)
     try:
-        typed = {name: _grid(wb[name]) for name in wb.sheetnames}
+        typed = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
     finally:
         wb.close()
     return grids, typed
 
 
-def _grid(ws) -> list[list]:
-    """The sheet's values as rows of cells (1-based access through _Sheet)."""
-    return [list(row) for row in ws.iter_rows(values_only=True)]
+def _grid(ws, used: Extent | None) -> list[list]:
+    """The sheet's values as rows of cells (1-based access through _Sheet), within its used range."""
+    if used is None or not used.rows:
+        return []
+    return [list(row) for row in ws.iter_rows(max_row=used.rows, max_col=used.columns, values_only=True)]
 
 
 class _Sheet:
@@ -128,13 +138,19 @@ def _is_formula(value) -> bool:
 class GridReader:
     """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
     the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
-    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None):
+    def __init__(self, source: str, grids: dict[str, list[list]], typed: dict[str, list[list]] | None = None,
+                 merged: dict[str, tuple[str, ...]] | None = None):
         self.source = source
         self.sheets = {name: _Sheet(name, rows) for name, rows in grids.items()}
         # the same cells with formulas as their text, when the caller has them: a number typed over a
         # formula cell (a total, the rank) is then reported
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
+        # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
+        self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
+                       for name, refs in (merged or {}).items()}
+        self._merged_by_column: dict[tuple[str, int], tuple[list, list]] = {}
+        self._merged_reported: set[tuple[str, str]] = set()
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
@@ -145,15 +161,38 @@ class GridReader:
 
     # -------------------------------------------------------- numbers and text
 
+    def merged_at(self, sheet: str, row: int, col: int) -> str | None:
+        """The merged range covering the cell, if any (indexed per column on first use: bisect by top row)."""
+        key = (sheet, col)
+        if key not in self._merged_by_column:
+            boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in self.merged.get(sheet, ())
+                           if left <= col <= right)
+            self._merged_by_column[key] = (boxes, [b[0] for b in boxes])
+        boxes, tops = self._merged_by_column[key]
+        i = bisect_right(tops, row) - 1
+        return boxes[i][2] if i >= 0 and boxes[i][1] >= row else None
+
     def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
-        value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        merged = self.merged_at(sheet.name, row, col)
+        if merged:  # its value is in the first cell only: which unit and field would it count for?
+            if (sheet.name, merged) not in self._merged_reported:
+                self._merged_reported.add((sheet.name, merged))
+                self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): ô điểm nằm trong vùng ô gộp "
+                                     f"{sheet.name}!{merged}; mỗi ô điểm phải là một ô riêng. Hãy bỏ gộp ô (Unmerge) "
+                                     "rồi nhập điểm vào từng ô.")
+            return None
+        value = sheet.value(row, col)  # values as shown: a str starting with "=" is a text ('=1+1), not a formula
+        if value is None:
             return None
         if isinstance(value, bool):
             self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): giá trị đúng/sai, không phải điểm số.")
             return None
         if isinstance(value, (int, float, Decimal)):
-            return to_decimal(value)
+            try:
+                return to_decimal(value)
+            except NumberError as exc:  # NaN, infinity, 1e308: named, never a crash nor a blank
+                self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {exc}")
+                return None
         if isinstance(value, (datetime.date, datetime.time)):
             self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): Excel đã hiểu điểm gõ vào thành ngày/giờ "
                                  f"({value:%d/%m/%Y}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô là Số (Number) rồi nhập lại "
@@ -162,11 +201,12 @@ class GridReader:
         text = str(value).strip()
         if text == "":
             return None
+        shown = text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)"
         try:
             parse_score(text)
-            hint = f"đây là chữ '{text}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
-        except NumberError:
-            hint = f"'{text}' không phải là số"
+            hint = f"đây là chữ '{shown}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
+        except NumberError as exc:
+            hint = f"'{shown}' {exc.reason.rstrip('.').split(';')[0]}"
         self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
                              "ô có số đúng sẽ căn phải.")
         return None
@@ -176,7 +216,7 @@ class GridReader:
         if col is None:
             return ""
         value = sheet.value(row, col)
-        if value is None or _is_formula(value):
+        if value is None:
             return ""
         return tidy(str(value))
 
@@ -194,14 +234,25 @@ class GridReader:
             set_id = str(cfg.value(row, col["set_id"]) or "")
             cset = self.criteria_set(set_id, cfg.value(row, col["set_data"]), row, col)
             cset = self.bands(cfg, index, cset)
-            rows = cfg.value(row, col["rows"])
+            rows = self.row_count(cfg.value(row, col["rows"]), f"{L.CONFIG_SHEET}!{L.col_letter(col['rows'])}{row}")
             year = cfg.value(row, col["years"])
-            out.append((sheet, cset, int(rows) if isinstance(rows, (int, float)) else 0,
-                        int(year) if isinstance(year, (int, float)) else None))
+            out.append((sheet, cset, rows, int(year) if isinstance(year, (int, float)) and 0 < year < 10_000 else None))
             row += 1
         if not out:
             raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} không ghi bộ tiêu chí nào.")
         return out
+
+    def row_count(self, value, where: str) -> int:
+        """The number of unit rows a section has: a whole number from 1 to MAX_ROWS, checked before any
+        layout is sized by it (1e9 typed there would allocate gigabytes; -5 would read no unit at all)."""
+        if value is None:
+            return 0
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+                and 1 <= value <= MAX_ROWS and value == int(value):
+            return int(value)
+        raise ReadError(f"{self.source}, {where}: số dòng đơn vị '{value}' không hợp lệ (phải là số nguyên từ 1 đến "
+                        f"{MAX_ROWS:,}); ô này do xltools ghi, đừng sửa. Hãy ghi lại số dòng như lúc tạo bảng, hoặc "
+                        "lấy lại bản sao lưu.".replace(",", "."))
 
     def criteria_set(self, set_id: str, data, row: int, col: dict) -> CriteriaSet:
         """The set's own data saved in the workbook (written only for sets that are not shipped as
@@ -226,6 +277,10 @@ class GridReader:
             label = self.text(cfg, row, col)
             minimum = self.number(cfg, row, col + 1, "mức điểm xếp loại")
             if not label or minimum is None:
+                return cset
+            if not 0 <= minimum <= cset.max_total:
+                self.problems.append(f"{L.where(L.CONFIG_SHEET, col + 1, row)} (mức điểm xếp loại {label}): {minimum} nằm "
+                                     f"ngoài khoảng 0 đến {cset.max_total} điểm của bộ {cset.id}; hãy sửa lại.")
                 return cset
             bands.append(Band(label, minimum))
         if any(not a.min > b.min for a, b in zip(bands, bands[1:])):
@@ -319,7 +374,7 @@ class GridReader:
             self.problems.append(
                 f"{L.where(lay.sheet, col, row)} ({name or 'dòng ' + str(row)}, {label}): ô công thức đã bị gõ đè "
                 f"bằng '{value}' nên không còn tự tính; hãy chép lại công thức từ ô cùng cột ở dòng trên hoặc dưới "
-                "(hoặc lấy lại từ bản .bak.xlsx).")
+                "(hoặc lấy lại từ bản sao lưu TÊN.bak-THỜIGIAN.xlsx).")
 
     # -------------------------------------------------------- survey and detail
 
