@@ -64,3 +64,22 @@ def test_more_spare_rows_on_demand(tmp_path, capsys):
     ws = load_workbook(out)["Cấu hình"]
     assert ws.cell(L.CONFIG_SETS_FIRST_ROW, 3).value == 19 + 30
     assert main(["template", "--set", "backan-2024-so", "--spare-rows", "-1", "-o", str(out)]) == 2
+
+
+def test_findings_sheet_is_formatted_and_links_to_each_cell(tmp_path):
+    """`xltools macro tinh-lai` writes Kiểm tra: wide, wrapped columns and each finding's cell a link to it."""
+    from xltools.excel.book import link_target
+
+    path = tmp_path / "bang.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
+    wb = load_workbook(path)
+    ws = wb["Tổng hợp Sở"]
+    ws["D7"] = 12  # above the field maximum (9): a finding that names Tổng hợp Sở!D7
+    wb.save(path)
+    main(["macro", "tinh-lai", str(path)])
+    ws = load_workbook(path)["Kiểm tra"]
+    assert ws.column_dimensions["F"].width == 70 and ws.freeze_panes == "A3"
+    links = {c.value: c.hyperlink.location for c in ws["G"][2:] if c.hyperlink is not None}
+    assert links and all(link_target(where) == target for where, target in links.items())
+    assert "'Tổng hợp Sở'!D7" in links.values()
+    assert link_target("Tổng hợp Sở!D7") == "'Tổng hợp Sở'!D7" and link_target("dòng 7") is None

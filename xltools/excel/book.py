@@ -9,6 +9,7 @@ one starting with "=" (a unit named "=HYPERLINK(…)" stays a name).
 from __future__ import annotations
 
 import os
+import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -72,6 +73,11 @@ class Book(ABC):
 
     def has_sheet(self, name: str) -> bool:
         return name in self.sheet_names()
+
+    def style_findings(self, sheet: str, rows: int, where_col: int) -> None:
+        """Make a findings sheet readable: widths, wrapped text, and each finding's cell a link to that cell.
+        Optional: a book that cannot style keeps the plain values."""
+        return None
 
     def require(self, name: str) -> None:
         if not self.has_sheet(name):
@@ -172,12 +178,43 @@ class OpenpyxlBook(Book):
         else:
             self.wb.create_sheet(name)
 
+    def style_findings(self, sheet, rows, where_col):
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        ws = self.wb[sheet]
+        for col, width in enumerate(FINDINGS_WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.cell(1, 1).font = Font(bold=True, size=13)
+        for c in ws[2]:
+            c.font = Font(bold=True)
+        ws.freeze_panes = "A3"
+        for r in range(3, max(rows, ws.max_row) + 1):
+            for c in ws[r]:
+                c.alignment = Alignment(vertical="top", wrap_text=True)
+            where = ws.cell(r, where_col)
+            target = link_target(where.value) if r <= rows else None
+            where.hyperlink = Hyperlink(ref=where.coordinate, location=target) if target else None
+            where.font = Font(color="0563C1", underline="single") if target else Font()
+
     def save(self):
         try:
             write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
         except PermissionError as exc:
             raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
                             "rồi chạy lại.") from exc
+
+
+FINDINGS_WIDTHS = (18, 10, 20, 30, 24, 70, 20)  # Trang, Mức độ, Mã, Đơn vị, Lĩnh vực, Nội dung, Ô
+WHERE_CELL = re.compile(r"(?P<sheet>[^!]+)!(?P<ref>\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
+
+
+def link_target(where) -> str | None:
+    """'Tổng hợp Sở!E7' -> "'Tổng hợp Sở'!E7" (a link's location); None for a finding without a cell."""
+    m = WHERE_CELL.fullmatch(str(where or "").strip())
+    if not m:
+        return None
+    return f"'{m['sheet'].strip(chr(39)).replace(chr(39), chr(39) * 2)}'!{m['ref']}"
 
 
 def plain(value):

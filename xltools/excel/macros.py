@@ -60,6 +60,8 @@ def _run(action, book: Book | None, **options) -> str:
             for name, rows in sheets.items():
                 book.add_sheet(name)
                 book.write(name, "A1", rows)
+                if name == CHECK_SHEET:
+                    book.style_findings(name, len(rows), CHECK_HEADER.index("Ô") + 1)
             book.save()
     except UserError as exc:
         error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
