@@ -181,6 +181,30 @@ def test_some_blank_totals_are_errors(tmp_path, capsys):
     assert [r["rank"] for r in json.loads(out)] == [1, 2, None] and "Sở B" in err
 
 
+def test_totals_only_table_with_a_shipped_set(tmp_path, capsys):
+    # the case: with --set, every total, rank and class came out blank and check said nothing
+    t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024"], [["TT", "Tên đơn vị", "Điểm đánh giá", "Vị thứ", "Xếp loại"]],
+              [[1, "Sở A", "96,479", 1, "Tốt"], [2, "Sở B", "79,280", 2, "Tốt"], [3, "Sở C", "75,849", 4, "Khá"]])
+    path = write_txt(tmp_path / "t.txt", t)
+    code, out, _ = run(["rank", path, "--set", "backan-2024-so", "--json"], capsys)
+    assert code == 0 and [(r["total"], r["rank"], r["class"]) for r in json.loads(out)] == [
+        (96.479, 1, "Tốt"), (79.28, 2, "Khá"), (75.849, 3, "Khá")]
+    code, out, _ = run(["check", path, "--set", "backan-2024-so", "--json"], capsys)
+    errors = sorted((f["code"], f["unit"]) for f in json.loads(out) if f["severity"] == "error")
+    assert code == 1 and errors == [("class-mismatch", "Sở B"), ("rank-mismatch", "Sở C")]
+
+
+def test_draft_set_keeps_the_printed_top_class(tmp_path, capsys, data_dir):
+    out = tmp_path / "nhap.yaml"
+    text = (data_dir / "quyet_dinh_backan_2023_xa.txt").read_text(encoding="utf-8").replace("Bắc Kạn", "Lạng Sơn")
+    path = tmp_path / "ls.txt"
+    path.write_text(text.replace("BẮC KẠN", "LẠNG SƠN"), encoding="utf-8")
+    assert main(["import", str(path), "--write-set", str(out)]) == 0
+    capsys.readouterr()
+    draft = out.read_text(encoding="utf-8")
+    assert "province: Lạng Sơn" in draft and "level: xa" in draft and "Xuất sắc" in draft
+
+
 def test_a_set_with_another_number_of_fields_is_refused(capsys, data_dir):
     # the Bắc Giang provincial set has 8 fields; the Bắc Kạn commune table has 7
     code, _, err = run(["rank", data_dir / "quyet_dinh_backan_2023_xa.txt", "--set", "bacgiang-2023-tinh"], capsys)

@@ -8,9 +8,11 @@ from pathlib import Path
 from ..errors import ReadError
 from ..publish.draft import DRAFT_MARK, PublishState, publish_state
 from ..publish.model import DecisionInfo, Previous, ReportInfo, appendices
-from ..publish.outputs import write_appendix
 from ..publish.pdf import PdfUnavailable, to_pdf
 from ._common import evaluate_file
+
+# python-docx, openpyxl's writer and matplotlib (the report's chart) are imported in publish(), which
+# needs them: every other command, and `--help`, starts without them.
 
 
 def register(sub) -> None:
@@ -64,6 +66,8 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
     """Write the files; returns their paths and whether they are a draft (the table still has errors:
     every page marked DỰ THẢO). A table with nothing appraised is refused (NothingAppraised).
     Raises PdfUnavailable after writing the others."""
+    from ..publish.outputs import write_appendix
+
     prev = load_previous(previous, previous_set) if previous else None
     evaluations = evaluate_file(source, set_id)
     state = publish_state(evaluations, source.name)

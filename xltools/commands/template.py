@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..catalog import shipped_templates  # the shipped templates are a catalog decision; kept importable here
@@ -12,11 +13,15 @@ from ..core.criteria import LEVELS, CriteriaError, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.scoring import UnitsTable
 from ..errors import UserError
-from ..excel.xlsm import build_xlsm
 from ..files import locked
 from ..importers.registry import read_tables
 from ..workbook import layout as L
-from ..workbook.builder import SectionInput, build_file
+
+if TYPE_CHECKING:
+    from ..workbook.builder import SectionInput
+
+# the builder (openpyxl) and the .xlsm maker (xlwings) are imported where a workbook is made: `--help`
+# and the other commands start without them
 
 
 def register(sub) -> None:
@@ -46,6 +51,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..excel.xlsm import build_xlsm
+    from ..workbook.builder import build_file
+
     if args.all:
         outdir = Path(args.out or "templates")
         for name, sets in shipped_templates():
@@ -79,6 +87,8 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
                  allow_mismatch: bool = False) -> list[SectionInput]:
     """Each set with its units: the table of its level in FILE, else the embedded sample's, else none.
     A units table that does not fit its set stops here, unless `allow_mismatch` (then it is only said)."""
+    from ..workbook.builder import SectionInput
+
     if units_file:
         tables = read_tables(units_file)
         sections = []
@@ -140,6 +150,8 @@ def _year(cset: CriteriaSet, table: UnitsTable | None) -> int | None:
 
 def demo_step(sample: Path, outdir: Path) -> None:
     """`xltools demo`: the live workbook of the sample (sở and huyện sheets, appraised scores filled)."""
+    from ..workbook.builder import build_file
+
     sets = [catalog.get("backan-2024-so"), catalog.get("backan-2024-huyen")]
     path = build_file(sections_for(sets, str(sample)), outdir / "bang_tham_dinh_mau.xlsx", with_appraised=True)
     print(f"\nBảng tính thẩm định (công thức sống): {path}")

@@ -423,6 +423,8 @@ def _header_maxima(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> 
     if cset.totals_only and not cset.max_total:  # no maximum known to compare with
         return
     for h in table.header_maxima:
+        if cset.totals_only and (h.kind != "total" or h.field_index is not None):
+            continue  # a set of totals only knows the maximum of Tổng cộng, nothing else
         expected = header_max_expected(cset, h)
         field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
         if h.value != expected:

@@ -5,6 +5,7 @@ is exactly 80 here, never 79,99999999999999). Scores are Decimals from start to 
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from decimal import ROUND_CEILING, Decimal
@@ -193,10 +194,17 @@ def percent_of(total: Decimal | None, cset: CriteriaSet) -> Decimal | None:
     return quantize(total * 100 / cset.max_total, cset.decimals)
 
 
+def rank_among(pool: list[Decimal | None]) -> Callable[[Decimal | None], int | None]:
+    """The rank of a total among the totals of `pool`: 1 + how many of them are greater, so equal totals
+    share a rank and the next rank skips (1, 2, 2, 4). The pool is sorted once; each rank is a bisection."""
+    ordered = sorted(t for t in pool if t is not None)
+    return lambda total: None if total is None else 1 + len(ordered) - bisect_right(ordered, total)
+
+
 def ranks(totals: list[Decimal | None]) -> list[int | None]:
     """Descending; equal totals share a rank and the next rank skips (1, 2, 2, 4)."""
-    present = [t for t in totals if t is not None]
-    return [None if t is None else 1 + sum(1 for o in present if o > t) for t in totals]
+    rank = rank_among(totals)
+    return [rank(t) for t in totals]
 
 
 def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | None, str | None]:

@@ -68,6 +68,8 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         cells = [c.strip() for c in cells]
         if all(re.fullmatch(r"-*", c) for c in cells):
             continue
+        if (current is None or not current.rows) and is_column_numbers([clean(c) for c in cells]):
+            continue  # '(1) (2) (3)' under a header
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
@@ -84,7 +86,40 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         tables.append(current)
     for i, t in enumerate(tables):
         t.index = i
+        _collapse_header(t)
     return tables
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
+_MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)?$", re.IGNORECASE)
+
+
+def is_column_numbers(plain: list[str]) -> bool:
+    """The row '(1) (2) (3) …' under a header (cells already cleaned)."""
+    values = [c for c in plain if c]
+    numbers = [int(m.group(1)) for m in map(_COLUMN_NUMBER.match, values) if m]
+    return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _collapse_header(table: TextTable) -> None:
+    """Two header rows, as `columns` reads them: a row holding only maxima joins the row above;
+    a group row above two levels lends its text to the cells below it that are empty."""
+    header, lines = table.header, table.header_lines
+    while len(header) > 2 and all(_MAXIMUM_ONLY.match(clean(c)) for c in header[-1] if clean(c)):
+        last = header.pop()
+        lines.pop()
+        header[-1] = [f"{a} {b}".strip() for a, b in _zip_pad(header[-1], last)]
+    if len(header) > 2:
+        top = list(header[-2])
+        for upper in reversed(header[:-2]):
+            top = [a or b for a, b in _zip_pad(top, upper)]
+        table.header = [top, header[-1]]
+        table.header_lines = [lines[0], lines[-1]]
+
+
+def _zip_pad(a: list[str], b: list[str]):
+    n = max(len(a), len(b))
+    return zip(a + [""] * (n - len(a)), b + [""] * (n - len(b)))
 
 
 def names_first(header: list[list[str]]) -> bool:

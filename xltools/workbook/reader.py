@@ -16,9 +16,6 @@ from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
-
 from .. import catalog
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
@@ -39,23 +36,20 @@ from ..core.scoring import (
 from ..errors import ReadError
 from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
 from . import layout as L, setdata
+from .values import CannotScan, cell_position, first_rows, range_boundaries, read_cells, sheet_values
 
 MAX_REPORTED = 20
 
 
 def is_appraisal_workbook(path) -> bool:
     """True when the file has our config sheet with the layout marker."""
+    row, col = cell_position(L.CONFIG_MARKER_CELL)
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception:
+        rows = sheet_values(path, L.CONFIG_SHEET, row)
+    except Exception:  # not a workbook, or a damaged one: the other readers say what it is
         return False
-    try:
-        if L.CONFIG_SHEET not in wb.sheetnames:
-            return False
-        value = wb[L.CONFIG_SHEET][L.CONFIG_MARKER_CELL].value
-        return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
-    finally:
-        wb.close()
+    value = rows[row - 1][col - 1] if rows and len(rows) >= row and len(rows[row - 1]) >= col else None
+    return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
 
 
 LEGEND_MARK = "Ô nền vàng:"  # the legend the builder puts on every summary sheet, ending "Bộ tiêu chí: ID."
@@ -65,22 +59,18 @@ def check_not_orphaned(path) -> None:
     """A workbook of ours whose Cấu hình sheet was deleted (or its marker edited) still carries the legend
     on its summary sheets: say so, rather than reading it as a hand-made table and failing on its columns."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        sheets = first_rows(path, L.LEGEND_ROW)
     except Exception:
         return
-    try:
-        for ws in wb.worksheets:
-            legend = next(ws.iter_rows(min_row=L.LEGEND_ROW, max_row=L.LEGEND_ROW, max_col=1, values_only=True),
-                          (None,))[0]
-            if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
-                set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
-                raise ReadError(
-                    f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
-                    f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
-                    f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
-                    f"`xltools template --set {set_id}`.")
-    finally:
-        wb.close()
+    for title, rows in sheets.items():
+        legend = rows[L.LEGEND_ROW - 1][0] if len(rows) >= L.LEGEND_ROW and rows[L.LEGEND_ROW - 1] else None
+        if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
+            set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
+            raise ReadError(
+                f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{title}') nhưng trang "
+                f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
+                f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                f"`xltools template --set {set_id}`.")
 
 
 def read_workbook(path) -> list[UnitsTable]:
@@ -100,28 +90,49 @@ def grid_reader(path) -> GridReader:
 
 
 def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
-    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file; in `typed` a formula cell
+    holds values.FORMULA ("="), not its text, which no reader needs."""
     path = Path(path)
+    # Values: input cells are constants either way; a formula an appraiser typed into an input cell reads
+    # as the value Excel/LibreOffice last computed for it. Typed: formula cells marked, to tell a formula
+    # cell from a number typed over it. Both from one read of the file (values.py).
     try:
         used = check_xlsx(path)  # within the limits; each sheet's range of real cells, not the one it declares
-        # data_only: input cells are constants either way; a formula an appraiser typed into an
-        # input cell reads as the value Excel/LibreOffice last computed for it.
-        wb = load_workbook(path, read_only=True, data_only=True)
+        cells = read_cells(path)
+        grids, typed = cells.values, cells.typed
     except LimitError:
         raise
+    except CannotScan:
+        grids, typed = _openpyxl_grids(path, used)
     except Exception as exc:
         raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
-    try:
-        grids = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
-    finally:
-        wb.close()
-    # the cells as typed, to tell a formula cell from a number typed over it
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        typed = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
-    finally:
-        wb.close()
-    return grids, typed
+    return _within(grids, used), _within(typed, used)
+
+
+def _within(grids: dict[str, list[list]], used: dict[str, Extent]) -> dict[str, list[list]]:
+    """Each sheet's rows within its used range (none for a sheet the limits check did not find)."""
+    out = {}
+    for name, rows in grids.items():
+        extent = used.get(name)
+        out[name] = [row[:extent.columns] for row in rows[:extent.rows]] if extent else []
+    return out
+
+
+def _openpyxl_grids(path: Path, used: dict[str, Extent]) -> tuple[dict, dict]:
+    """The values and the typed cells through openpyxl (twice as slow): for packages values.py does not scan."""
+    from openpyxl import load_workbook
+
+    out = []
+    for data_only in (True, False):
+        try:
+            wb = load_workbook(path, read_only=True, data_only=data_only)
+        except Exception as exc:
+            raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
+        try:
+            out.append({name: _grid(wb[name], used.get(name)) for name in wb.sheetnames})
+        finally:
+            wb.close()
+    return out[0], out[1]
 
 
 def _grid(ws, used: Extent | None) -> list[list]:
