@@ -163,7 +163,11 @@ def test_blank_totals_never_exit_0(tmp_path, capsys):
               [[1, "Sở A", "", 1], [2, "Sở B", "", 2]])
     path = write_txt(tmp_path / "trong.txt", t)
     for command in ("rank", "check"):
-        code, _, err = run([command, path, "--json"], capsys)
+        code, out, err = run([command, path, "--json"], capsys)
+        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON (issue 9)
+        assert code == 2 and failure["severity"] == "error" and err == ""
+        assert "không đọc được tổng điểm của đơn vị nào" in failure["message"]
+        code, _, err = run([command, path], capsys)
         assert code == 2 and "không đọc được tổng điểm của đơn vị nào" in err
 
 
@@ -175,6 +179,30 @@ def test_some_blank_totals_are_errors(tmp_path, capsys):
     assert code == 1 and [f["unit"] for f in json.loads(out) if f["code"] == "total-missing"] == ["Sở B"]
     code, out, err = run(["rank", path, "--json"], capsys)
     assert [r["rank"] for r in json.loads(out)] == [1, 2, None] and "Sở B" in err
+
+
+def test_totals_only_table_with_a_shipped_set(tmp_path, capsys):
+    # the issue's case: with --set, every total, rank and class came out blank and check said nothing
+    t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024"], [["TT", "Tên đơn vị", "Điểm đánh giá", "Vị thứ", "Xếp loại"]],
+              [[1, "Sở A", "96,479", 1, "Tốt"], [2, "Sở B", "79,280", 2, "Tốt"], [3, "Sở C", "75,849", 4, "Khá"]])
+    path = write_txt(tmp_path / "t.txt", t)
+    code, out, _ = run(["rank", path, "--set", "backan-2024-so", "--json"], capsys)
+    assert code == 0 and [(r["total"], r["rank"], r["class"]) for r in json.loads(out)] == [
+        (96.479, 1, "Tốt"), (79.28, 2, "Khá"), (75.849, 3, "Khá")]
+    code, out, _ = run(["check", path, "--set", "backan-2024-so", "--json"], capsys)
+    errors = sorted((f["code"], f["unit"]) for f in json.loads(out) if f["severity"] == "error")
+    assert code == 1 and errors == [("class-mismatch", "Sở B"), ("rank-mismatch", "Sở C")]
+
+
+def test_draft_set_keeps_the_printed_top_class(tmp_path, capsys, data_dir):
+    out = tmp_path / "nhap.yaml"
+    text = (data_dir / "quyet_dinh_backan_2023_xa.txt").read_text(encoding="utf-8").replace("Bắc Kạn", "Lạng Sơn")
+    path = tmp_path / "ls.txt"
+    path.write_text(text.replace("BẮC KẠN", "LẠNG SƠN"), encoding="utf-8")
+    assert main(["import", str(path), "--write-set", str(out)]) == 0
+    capsys.readouterr()
+    draft = out.read_text(encoding="utf-8")
+    assert "province: Lạng Sơn" in draft and "level: xa" in draft and "Xuất sắc" in draft
 
 
 def test_a_set_with_another_number_of_fields_is_refused(capsys, data_dir):

@@ -67,8 +67,10 @@ def test_bad_number_in_a_table_names_the_row(capsys, tmp_path, data_dir):
     bad = tmp_path / "bad.txt"
     bad.write_text(text.replace("<b>8,030</b>", "<b>8,0a</b>").replace("<b>84,030</b>", "<b>8.4.030</b>"),
                    encoding="utf-8")
-    code, _, err = run(capsys, "check", str(bad))
-    assert code == 2 and "bad.txt, Phụ lục I, dòng" in err and "8.4.030" in err
+    code, out, _ = run(capsys, "check", str(bad), "--json")
+    [finding] = [f for f in json.loads(out) if f["found"] == "8.4.030"]
+    assert code == 1 and finding["severity"] == "error" and finding["code"] == "score-not-number"
+    assert finding["where"].startswith("bad.txt, Phụ lục I, dòng") and "8.4.030" in finding["message"]
 
 
 def test_rank_of_a_workbook_uses_its_own_edited_bands(capsys, tmp_path, data_dir):

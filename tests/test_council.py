@@ -543,8 +543,8 @@ def test_a_criteria_tree_workbook_split_by_field(tmp_path):
         wb.save(path)
     out = tmp_path / "out.xlsx"
     assert main(["merge", str(master), str(tmp_path / "p"), "-o", str(out)]) == 0
-    # every leaf appraised but no ĐT XHH yet: the unit is not complete, so no rank (issue 9), in both books
-    assert outcome(out) == outcome(single) and outcome(out)[0][0][2] is None and outcome(out)[0][0][1] is not None
+    # the same outcome as one copy typed whole; no rank yet: the unit's 32 survey points are missing (issue 9)
+    assert outcome(out) == outcome(single) and outcome(out)[0][0][2] is None
     assert read_file(out).values == read_file(single).values
     rows = list(load_workbook(out)[PROVENANCE_SHEET].iter_rows(min_row=3, values_only=True))
     who = {(r[4], r[5]): r[7] for r in rows}

@@ -204,18 +204,22 @@ def test_survey_import_adds_a_unit_missing_from_the_survey_sheet(tmp_path, data_
     assert "1 đơn vị" in message and "chưa có điểm ĐT XHH" in message
 
 
-def test_appendix_leaves_the_workbook_alone_and_refuses_bad_input(so, tmp_path):
+def test_appendix_leaves_the_workbook_alone_and_marks_a_draft(so, tmp_path):
+    """Xuất phụ lục follows `xltools publish`: clean → official; errors → DỰ THẢO with the errors listed."""
+    from xltools.publish.draft import DRAFT_MARK
+
     before = so.read_bytes()
     message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl"))
-    assert so.read_bytes() == before and "so_phu_luc.docx" in message
+    assert so.read_bytes() == before and "so_phu_luc.docx" in message and DRAFT_MARK not in message
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
     wb[lay.sheet].cell(L.FIRST_ROW, lay.fields[0].self, "chín")
     wb.save(so)
     before = so.read_bytes()
-    with pytest.raises(macros.MacroError, match="không phải là số"):
-        macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
-    assert so.read_bytes() == before and not (tmp_path / "pl2").exists()
+    message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
+    assert so.read_bytes() == before and message.startswith(DRAFT_MARK)
+    assert f"{lay.sheet}!{L.col_letter(lay.fields[0].self)}{L.FIRST_ROW}" in message and "'chín'" in message
+    assert main(["macro", "xuat-phu-luc", str(so), "-o", str(tmp_path / "pl3")]) == 1
 
 
 def test_survey_import_from_a_long_csv(tmp_path, data_dir):

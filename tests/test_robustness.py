@@ -190,10 +190,16 @@ def test_hand_edited_workbook_fails_clearly_and_unchanged(tmp_path, workbook, ca
 
 
 def test_date_score_says_what_excel_did(tmp_path, workbook, capsys):
-    """A cell Excel turned into a date is one finding of `check` (the whole table is read), exit 1."""
+    """A score Excel made a date of is one finding: check exit 1, rank still ranks, publish writes a draft."""
     path = edited(workbook, tmp_path, _date_score)
+    before = digest(path)
     code, out, _ = cli(capsys, "check", path)
-    assert code == 1 and "Tổng hợp Sở!D10" in out and "09/05/2024" in out and "Số (Number)" in out
+    assert code == 1 and "09/05/2024" in out and "Số (Number)" in out and "Tổng hợp Sở!D10" in out
+    code, _, err = cli(capsys, "rank", path)
+    assert code == 0 and "Tổng hợp Sở!D10" in err
+    code, _, err = cli(capsys, "publish", "-o", tmp_path / "ra", path)
+    assert code == 1 and "DỰ THẢO" in err and "Tổng hợp Sở!D10" in err
+    assert digest(path) == before
 
 
 def test_an_identical_rewrite_keeps_the_older_backup(tmp_path, capsys):
@@ -217,8 +223,12 @@ def _overwrite_total(wb):
 def test_number_typed_over_a_total_formula_is_named(tmp_path, workbook, capsys):
     path = edited(workbook, tmp_path, _overwrite_total)
     before = digest(path)
-    code, out, _ = cli(capsys, "check", path)
-    assert code == 1 and "Tổng hợp Sở!" in out and "Tổng cộng" in out and "gõ đè bằng '99'" in out, out
+    code, out, _ = cli(capsys, "check", "--json", path)
+    [finding] = [f for f in __import__("json").loads(out) if f["code"] == "formula-overwritten"]
+    assert code == 1 and finding["where"].startswith("Tổng hợp Sở!") and finding["found"] == "99"
+    assert "Tổng cộng" in finding["message"] and "gõ đè" in finding["message"]
+    code, _, err = cli(capsys, "publish", "-o", tmp_path / "ra", path)
+    assert code == 1 and finding["where"] in err and "DỰ THẢO" in err
     assert digest(path) == before
 
 
@@ -243,8 +253,8 @@ def test_publish_warns_when_the_table_still_has_errors(tmp_path, workbook, capsy
 
     path = edited(workbook, tmp_path, over)
     code, out, err = cli(capsys, "publish", path, "-o", tmp_path / "ra")
-    assert code == 0 and "Đã ghi" in out
-    assert "còn 1 lỗi" in err and "xltools check" in err
+    assert code == 1 and "Đã ghi" in out and "(DỰ THẢO)" in out
+    assert "còn 1 lỗi" in err and "Tổng hợp Sở!D10" in err and "Điểm ngoài khoảng" in err
 
 
 def test_set_of_another_level_on_a_workbook_is_refused(workbook, capsys):

@@ -170,9 +170,9 @@ def test_bacgiang_self_assessment(data_dir):
     assert len(r.unit.criteria) == 133
     assert r.unit.criteria["3.4.1"].self == D("1.4981")
     assert "99,9%" in r.unit.criteria["3.4.1"].reason
-    # every parent is the sum of its children; survey criteria are scored 0; a self-assessment is not appraised:
-    # one note, and no rank or class (nothing appraised, and the 32 survey points are missing)
-    assert [(f.severity, f.code) for f in e.findings] == [("info", "unit-not-appraised")]
+    # every parent is the sum of its children; survey criteria are scored 0: only the note that this is a
+    # self-assessment (shown as such, not as a ranking of one)
+    assert [f.code for f in e.findings] == ["self-assessment"]
     assert r.rank is None and r.class_label is None and r.missing
 
 

@@ -48,6 +48,18 @@ RANKING = Table(
     merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 4), (0, 5, 0, 6), (0, 7, 1, 7), (0, 8, 1, 8), (0, 9, 1, 9)])
 
 
+# Three header rows (a group over the fields over their kinds) and a row of column numbers.
+THREE_LEVELS = Table(
+    ["KẾT QUẢ CHỈ SỐ CCHC CỦA UBND CÁC XÃ, PHƯỜNG TỈNH THÁI NGUYÊN NĂM 2025"],
+    [["STT", "Tên đơn vị", "Điểm các lĩnh vực", "", "", "", "", "Tổng cộng", "Xếp hạng", "Xếp loại"],
+     ["", "", F1, "", F2, "", F3, "", "", ""],
+     ["", "", "Thẩm định", "ĐT XHH", "Thẩm định", "ĐT XHH", "Thẩm định", "", "", ""],
+     [f"({i})" for i in range(1, 11)]],
+    [[r[0], r[1], r[2], r[5], r[3], r[6], r[4], r[7], r[8], r[9]] for r in RANKING.rows],
+    merges=[(0, 0, 2, 0), (0, 1, 2, 1), (0, 2, 0, 6), (1, 2, 1, 3), (1, 4, 1, 5), (0, 7, 2, 7), (0, 8, 2, 8),
+            (0, 9, 2, 9)])
+
+
 def run(args, capsys):
     code = main([str(a) for a in args])
     out = capsys.readouterr()
@@ -92,6 +104,17 @@ def test_rank_and_check_with_the_new_set(tmp_path, capsys, province_set):
         code, out, _ = run(["check", path, "--set", province_set, "--json"], capsys)
         errors = [f for f in json.loads(out) if f["severity"] == "error"]
         assert code == 0 and errors == [], (path.name, errors)
+
+
+def test_three_header_rows_and_column_numbers(tmp_path, capsys, province_set):
+    for path in write_all(tmp_path, "ba_tang", THREE_LEVELS):
+        code, out, err = run(["rank", path, "--set", province_set, "--json"], capsys)
+        assert code == 0, (path.name, err)
+        rows = json.loads(out)
+        assert [(r["name"], r["total"], r["rank"], r["class"]) for r in rows] == [
+            (r[1], r[7], r[8], r[9]) for r in RANKING.rows], path.name
+        assert [r["appraised_total"] for r in rows] == [81, 74.5, 72.5, 65, 47], path.name
+        assert [r["survey_total"] for r in rows] == [14.7, 13.1, 14, 11.7, 9], path.name
 
 
 def test_template_with_the_new_set(tmp_path, capsys, province_set):

@@ -2,19 +2,20 @@
 xltools/commands/ with `register(subparsers)`; this file only finds and runs them."""
 from __future__ import annotations
 
-import argparse
 import errno
 import importlib
+import json
 import os
 import pkgutil
 import sys
 
 from . import commands
+from .commands._parser import VietnameseArgumentParser
 from .errors import UserError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xltools", description="Công cụ chấm điểm, xếp hạng Chỉ số CCHC trên Excel.")
+def build_parser() -> VietnameseArgumentParser:
+    parser = VietnameseArgumentParser(prog="xltools", description="Công cụ chấm điểm, xếp hạng Chỉ số CCHC trên Excel.")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     sub.required = True
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -44,6 +45,28 @@ def os_error_message(exc: OSError) -> str:
     return f"'{path}': {reason}." if path else f"{reason[0].upper()}{reason[1:]}."
 
 
+def user_error_message(exc: BaseException) -> str | None:
+    """The Vietnamese message of an input problem the user can fix; None for a defect of ours."""
+    if isinstance(exc, OSError):
+        return os_error_message(exc)
+    if isinstance(exc, UserError):
+        return str(exc)
+    return None
+
+
+def report_failure(args, message: str, code: str) -> None:
+    """A run that ends early: with --json, one JSON error object on stdout (tools always get JSON);
+    otherwise the message on stderr."""
+    if getattr(args, "json", False):
+        from .core.checks import label
+
+        print(json.dumps([{"severity": "error", "code": code, "label": label(code), "unit": "", "field": "",
+                           "message": message, "where": str(getattr(args, "file", "") or ""), "found": ""}],
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"Lỗi: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -55,18 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `xltools rank … | head`: the reader left, nothing is wrong
         sys.stdout = open(os.devnull, "w")
         return 0
-    except OSError as exc:
-        print(f"Lỗi: {os_error_message(exc)}", file=sys.stderr)
-        return 2
-    except UserError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a defect of ours: say so plainly; the traceback only when asked for
-        if os.environ.get("XLTOOLS_DEBUG"):
+    except Exception as exc:
+        message = user_error_message(exc)
+        if message is not None:
+            report_failure(args, message, "file-unreadable")
+            return 2
+        if os.environ.get("XLTOOLS_DEBUG"):  # a defect of ours: say so plainly; the traceback only when asked
             raise
-        print(f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Dữ liệu của bạn không bị thay đổi. "
-              "Hãy chạy lại với biến môi trường XLTOOLS_DEBUG=1 và gửi nội dung lỗi cho bộ phận CNTT.",
-              file=sys.stderr)
+        report_failure(args, f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Dữ liệu của bạn không bị thay "
+                       "đổi. Hãy chạy lại với biến môi trường XLTOOLS_DEBUG=1 và gửi nội dung lỗi cho bộ phận CNTT.",
+                       "internal-error")
         return 3
 
 

@@ -20,6 +20,7 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 # How a title names the units of a level: "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC <SUBJECT> NĂM 2024".
 LEVEL_SUBJECT = {
+    "bo": "CÁC BỘ, CƠ QUAN NGANG BỘ",
     "tinh": "TỈNH {province}",
     "so": "CÁC SỞ, BAN, NGÀNH",
     "huyen": "CÁC HUYỆN, THÀNH PHỐ",
@@ -28,6 +29,7 @@ LEVEL_SUBJECT = {
 
 # How running text names them ("… Chỉ số cải cách hành chính các sở, ban, ngành năm 2024").
 LEVEL_PHRASE = {
+    "bo": "các bộ, cơ quan ngang bộ",
     "tinh": "tỉnh {province}",
     "so": "các sở, ban, ngành",
     "huyen": "UBND các huyện, thành phố",

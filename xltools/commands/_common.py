@@ -4,18 +4,20 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 
-from ..core.checks import SEVERITY_LABEL
+from ..core.checks import SEVERITY_ORDER, by_severity, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
+from ..core.scoring import UnitsTable, is_self_assessment, self_summary
 from ..errors import ReadError
 from ..importers.registry import Options, describe, load
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
-    parser.add_argument("file", metavar="FILE", nargs=None if required_file else "?",
+    parser.add_argument("file", metavar="TỆP", nargs=None if required_file else "?",
                         help="tệp dữ liệu (.txt trích từ văn bản, .xlsx, .docx)")
-    parser.add_argument("--set", dest="set_id", metavar="ID",
+    parser.add_argument("--set", dest="set_id", metavar="MÃ",
                         help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
     parser.add_argument("--bands", metavar="MỨC",
@@ -58,12 +60,19 @@ def rank_rows(e: Evaluation) -> list[dict]:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
                     "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet})
+        if is_self_assessment(e.table):  # not a ranking: what the unit has so far and what is missing
+            s = self_summary(r, e.cset)
+            row["self_assessment"] = {"so_far": num(s.so_far), "percent": num(s.percent),
+                                      "points_to_next": num(s.points_to_next), "next_class": s.next_class,
+                                      "survey_missing": num(s.survey_max) if s.survey_total is None else 0.0}
         rows.append(row)
     return rows
 
 
 def finding_rows(e: Evaluation) -> list[dict]:
-    return [dict(f.as_dict(), set=e.cset.id or None, table=e.table.sheet) for f in e.findings]
+    """The `check --json` contract: severity, code, unit, field, message, where, set, table (+ label: the
+    Vietnamese name of the code; found: what an unreadable cell holds). Errors first, as the text output."""
+    return [dict(f.as_dict(), set=e.cset.id or None, table=e.table.sheet) for f in by_severity(e.findings)]
 
 
 def set_label(cset) -> str:
@@ -78,6 +87,10 @@ def print_json(data) -> None:
 
 
 def print_ranking(e: Evaluation) -> None:
+    if is_self_assessment(e.table):  # one unit's self-assessment: its totals, not a ranking of one
+        print(f"\n{e.table.sheet} – bộ tiêu chí {e.cset.id} ({e.cset.level_label})")
+        print(self_assessment_text(e.cset, e.results[0]))
+        return
     d = e.cset.decimals
     print(f"\n{e.table.sheet} – {set_label(e.cset)}, {len(e.results)} đơn vị")
     rule = e.cset.district_rule
@@ -96,22 +109,43 @@ def print_ranking(e: Evaluation) -> None:
         print("  ".join(cell.ljust(w) if i in (1, 7, 8) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
 
 
+GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+
 def print_findings(e: Evaluation) -> None:
-    counts = {s: sum(1 for f in e.findings if f.severity == s) for s in SEVERITY_LABEL}
-    print(f"\n{e.table.sheet} – {set_label(e.cset)}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
-          f"{counts['info']} ghi chú")
-    for f in e.findings:
-        where = f" ({f.where})" if f.where else ""
-        print(f"  [{SEVERITY_LABEL[f.severity]}] {f.code}: {f.message}{where}")
+    """Errors, then warnings, then notes, each group counted; each line starts with the Vietnamese label."""
+    groups = {s: [f for f in e.findings if f.severity == s] for s in SEVERITY_ORDER}
+    print(f"\n{e.table.sheet} – {set_label(e.cset)}: {len(groups['error'])} lỗi, {len(groups['warning'])} cảnh báo, "
+          f"{len(groups['info'])} ghi chú")
+    for severity, findings in groups.items():
+        if findings:
+            print(f"  {GROUP_TITLE[severity]} ({len(findings)}):")
+        for f in findings:
+            where = f" ({f.where})" if f.where else ""
+            print(f"    {f.label} [{f.code}]: {f.message}{where}")
 
 
-def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0) -> None:
-    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text."""
+def warn_unreadable(tables: list[UnitsTable], source) -> None:
+    """Say on stderr which cells were read as blank because they hold no number (rank, import); `check`
+    lists them as findings."""
+    cells = [p for t in tables for u in t.units for p in u.problems]
+    if cells:
+        shown = "".join(f"\n  - {p.cell}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
+        print(f"Lưu ý: {len(cells)} ô điểm không đọc được nên được coi là để trống:{shown}\n"
+              f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
+
+
+def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0,
+                          warn: bool = True) -> None:
+    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text;
+    `warn`: say on stderr which cells could not be read (check lists them as findings itself)."""
     parser = sub.add_parser(name, help=help_text)
     add_file_and_set(parser)
 
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        if warn:
+            warn_unreadable([e.table for e in evaluations], args.file)
         for e in evaluations:
             if not e.cset.id:  # no criteria set: say what was assumed and which flags change it
                 bands = "xếp loại theo --bands" if e.cset.bands else "chưa xếp loại (thêm --bands \"Tốt:80;Khá:70;…\")"

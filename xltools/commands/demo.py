@@ -10,7 +10,7 @@ from ._common import evaluate_file, print_findings, print_ranking
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="chạy thử trên dữ liệu mẫu (Phụ lục I, II năm 2024 của tỉnh Bắc Kạn)")
-    p.add_argument("-o", "--out", default="out", help="thư mục ghi các tệp kết quả (mặc định: out)")
+    p.add_argument("-o", "--out", default="out", metavar="THƯ_MỤC", help="thư mục ghi các tệp kết quả (mặc định: out)")
     p.set_defaults(run=run)
 
 

@@ -19,17 +19,17 @@ from ..importers.batch import ProgressBar, consolidate, write_workbook
 from ..importers.draft_set import write_draft
 from ..importers.registry import read_tables
 from ..importers.survey import apply_survey, read_survey
-from ._common import print_json
+from ._common import print_json, warn_unreadable
 
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="nhập dữ liệu: gộp các Biểu tự đánh giá trong một thư mục thành một bảng tính "
                                       "thẩm định, hoặc xem một tệp .docx/.xlsx đọc được gì")
-    p.add_argument("path", metavar="PATH", help="thư mục các Biểu tự đánh giá (.xlsx, .docx), hoặc một tệp bảng điểm")
-    p.add_argument("--set", dest="set_id", metavar="ID", help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml")
-    p.add_argument("-o", "--output", metavar="OUT.xlsx", help="bảng tính tổng hợp sẽ ghi (khi PATH là thư mục)")
-    p.add_argument("--survey", metavar="FILE", help="tệp điểm điều tra XHH (.csv/.xlsx) để điền vào bảng tổng hợp")
-    p.add_argument("--write-set", metavar="FILE.yaml", help="lập bộ tiêu chí nháp từ tiêu đề bảng (khi PATH là tệp)")
+    p.add_argument("path", metavar="ĐƯỜNG_DẪN", help="thư mục các Biểu tự đánh giá (.xlsx, .docx), hoặc một tệp bảng điểm")
+    p.add_argument("--set", dest="set_id", metavar="MÃ", help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml")
+    p.add_argument("-o", "--output", metavar="TỆP.xlsx", help="bảng tính tổng hợp sẽ ghi (khi ĐƯỜNG_DẪN là thư mục)")
+    p.add_argument("--survey", metavar="TỆP", help="tệp điểm điều tra XHH (.csv/.xlsx) để điền vào bảng tổng hợp")
+    p.add_argument("--write-set", metavar="TỆP.yaml", help="lập bộ tiêu chí nháp từ tiêu đề bảng (khi ĐƯỜNG_DẪN là tệp)")
     p.add_argument("--json", action="store_true", help="in tóm tắt dạng JSON")
     p.set_defaults(run=run)
 
@@ -88,6 +88,7 @@ def _print_survey(survey) -> None:
 
 def _file(args, path: Path) -> int:
     tables = read_tables(path)
+    warn_unreadable(tables, path)
     rows = []
     for t in tables:
         cset = catalog.get(args.set_id) if args.set_id else (catalog.find(t.province, t.level, t.year)

@@ -21,23 +21,23 @@ def register(sub) -> None:
     names.required = True
     recompute = names.add_parser("tinh-lai", help="Tính lại xếp hạng: sắp xếp, đánh STT, xếp loại, kiểm tra")
     survey = names.add_parser("nhap-xhh", help="Nhập điểm ĐT XHH từ một tệp Excel khác")
-    survey.add_argument("--from", dest="source", required=True, metavar="SURVEY.xlsx",
+    survey.add_argument("--from", dest="source", required=True, metavar="TỆP_XHH.xlsx",
                         help="tệp kết quả điều tra xã hội học (tên đơn vị và điểm từng lĩnh vực)")
     appendix = names.add_parser("xuat-phu-luc", help="Xuất phụ lục chính thức")
-    appendix.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi tệp phụ lục")
+    appendix.add_argument("-o", "--out", default=".", metavar="THƯ_MỤC", help="thư mục ghi tệp phụ lục")
     split = names.add_parser("chia-phan", help="Chia phần cho các thành viên hội đồng (như `xltools split`)")
     split.add_argument("--assign", metavar="\"TÊN=…; TÊN=…\"",
-                       help="phân công, như `xltools split` (mặc định: đọc trang 'Phân công' của FILE: cột A tên thành "
+                       help="phân công, như `xltools split` (mặc định: đọc trang 'Phân công' của TỆP: cột A tên thành "
                             "viên, cột B lĩnh vực hoặc đơn vị được giao)")
     split.add_argument("--by", choices=("field", "unit"), default="field", help="theo lĩnh vực hay theo đơn vị")
-    split.add_argument("-o", "--out", metavar="FOLDER", help="thư mục các phần (mặc định: TÊN_phan_cong cạnh FILE)")
-    merge = names.add_parser("hop-nhat", help="Hợp nhất các phần vào FILE (như `xltools merge`, ghi vào chính FILE)")
-    merge.add_argument("parts", nargs="*", metavar="PARTS",
-                       help="các tệp phần hoặc thư mục (mặc định: thư mục TÊN_phan_cong cạnh FILE)")
+    split.add_argument("-o", "--out", metavar="THƯ_MỤC", help="thư mục các phần (mặc định: TÊN_phan_cong cạnh TỆP)")
+    merge = names.add_parser("hop-nhat", help="Hợp nhất các phần vào TỆP (như `xltools merge`, ghi vào chính TỆP)")
+    merge.add_argument("parts", nargs="*", metavar="PHẦN",
+                       help="các tệp phần hoặc thư mục (mặc định: thư mục TÊN_phan_cong cạnh TỆP)")
     compare = names.add_parser("so-sanh", help="So sánh với phiên bản cũ, ghi trang So sánh (như `xltools diff`)")
-    compare.add_argument("--old", required=True, metavar="OLD.xlsx", help="phiên bản cũ của bảng tính")
+    compare.add_argument("--old", required=True, metavar="BẢN_CŨ.xlsx", help="phiên bản cũ của bảng tính")
     for parser in (recompute, survey, appendix, split, merge, compare):
-        parser.add_argument("file", metavar="FILE", help="bảng tính tạo bằng `xltools template` (.xlsx hoặc .xlsm)")
+        parser.add_argument("file", metavar="TỆP", help="bảng tính tạo bằng `xltools template` (.xlsx hoặc .xlsm)")
     p.set_defaults(run=run)
 
 
@@ -46,6 +46,7 @@ def run(args) -> int:
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
     from ..files import locked
+    from ..publish.draft import DRAFT_MARK
 
     if args.macro == "xuat-phu-luc":  # reads the workbook only
         message = macros.xuat_phu_luc(OpenpyxlBook(args.file), outdir=args.out)
@@ -63,4 +64,6 @@ def run(args) -> int:
             else:
                 message = macros.so_sanh(book, old=args.old)
     print(message)
+    if args.macro == "xuat-phu-luc":  # written as a draft (DỰ THẢO): the table still has errors, as `xltools publish`
+        return 1 if message.startswith(DRAFT_MARK) else 0
     return 1 if args.macro == "hop-nhat" and CONFLICTS in message else 0  # as `xltools merge`

@@ -5,29 +5,31 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..core.checks import ERROR
 from ..errors import ReadError
+from ..publish.draft import DRAFT_MARK, PublishState, publish_state
 from ..publish.model import DecisionInfo, Previous, ReportInfo, appendices
-from ..publish.outputs import write_appendix
 from ..publish.pdf import PdfUnavailable, to_pdf
 from ._common import evaluate_file
+
+# python-docx, openpyxl's writer and matplotlib (the report's chart) are imported in publish(), which
+# needs them: every other command, and `--help`, starts without them.
 
 
 def register(sub) -> None:
     p = sub.add_parser("publish", help="xuất Phụ lục (Word, Excel, PDF) và Báo cáo kết quả xếp hạng")
-    p.add_argument("file", metavar="FILE", help="bảng tính thẩm định (.xlsx) hoặc bảng đã công bố (.txt, .docx)")
-    p.add_argument("--set", dest="set_id", metavar="ID",
+    p.add_argument("file", metavar="TỆP", help="bảng tính thẩm định (.xlsx) hoặc bảng đã công bố (.txt, .docx)")
+    p.add_argument("--set", dest="set_id", metavar="MÃ",
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; mặc định tự nhận")
-    p.add_argument("-o", "--out", default=".", metavar="OUTDIR", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
+    p.add_argument("-o", "--out", default=".", metavar="THƯ_MỤC", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
     p.add_argument("--decision-number", "--so-quyet-dinh", dest="decision_number", metavar="SỐ",
                    help="số Quyết định kèm theo, ví dụ 2345 hoặc 2345/QĐ-UBND (bỏ trống: để dấu chấm)")
     p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY",
                    help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
     p.add_argument("--issuer", "--co-quan", dest="issuer", metavar="CƠ QUAN",
                    help="cơ quan ban hành, ví dụ \"UBND tỉnh Bắc Kạn\" (mặc định: UBND tỉnh theo bảng)")
-    p.add_argument("--previous", "--nam-truoc", dest="previous", metavar="FILE_NĂM_TRƯỚC",
+    p.add_argument("--previous", "--nam-truoc", dest="previous", metavar="TỆP_NĂM_TRƯỚC",
                    help="kết quả năm trước (bất kỳ tệp nào xltools đọc được): thêm tăng/giảm điểm và hạng")
-    p.add_argument("--previous-set", metavar="ID", help="bộ tiêu chí của tệp năm trước (mặc định tự nhận)")
+    p.add_argument("--previous-set", metavar="MÃ", help="bộ tiêu chí của tệp năm trước (mặc định tự nhận)")
     p.add_argument("--report", action="store_true", help="ghi thêm Báo cáo kết quả (.docx)")
     # the report's thể thức (Nghị định 30/2020): what is not given stays as dots or takes the usual value
     p.add_argument("--report-config", metavar="TỆP.yaml",
@@ -60,21 +62,21 @@ def load_previous(path: Path, set_id=None) -> Previous:
 
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
             previous_set=None, report: bool = False, pdf: bool = False,
-            report_info: ReportInfo | None = None) -> list[Path]:
-    """Write the files; returns their paths. Raises PdfUnavailable after writing the others."""
+            report_info: ReportInfo | None = None) -> tuple[list[Path], PublishState]:
+    """Write the files; returns their paths and whether they are a draft (the table still has errors:
+    every page marked DỰ THẢO). A table with nothing appraised is refused (NothingAppraised).
+    Raises PdfUnavailable after writing the others."""
+    from ..publish.outputs import write_appendix
+
     prev = load_previous(previous, previous_set) if previous else None
     evaluations = evaluate_file(source, set_id)
-    errors = sum(1 for e in evaluations for f in e.findings if f.severity == ERROR)
-    if errors:  # published tables keep their own errors (the seeds do); the appraiser is told, not stopped
-        print(f"Lưu ý: {source.name} còn {errors} lỗi (điểm ngoài khoảng, thiếu tên đơn vị, tổng sai…); phụ lục vẫn "
-              f"được ghi theo điểm hiện có. Xem và sửa bằng `xltools check {source.name}` trước khi trình ký.",
-              file=sys.stderr)
+    state = publish_state(evaluations, source.name)
     items = appendices(evaluations, info, prev)
-    written = write_appendix(items, source, out, report, report_info)
+    written = write_appendix(items, source, out, report, report_info, state.draft)
     if pdf:
         for docx in [p for p in written if p.suffix == ".docx"]:
             written.append(to_pdf(docx))
-    return written
+    return written, state
 
 
 def report_info(args) -> ReportInfo:
@@ -99,21 +101,30 @@ def report_info(args) -> ReportInfo:
 
 
 def run(args) -> int:
+    """Exit 0: official documents; 1: written as a draft (DỰ THẢO), the errors listed; 2: nothing written."""
     info = DecisionInfo(args.decision_number, args.decision_date, args.issuer)
+    source = Path(args.file)
     try:
-        written = publish(Path(args.file), Path(args.out), args.set_id, info,
-                          Path(args.previous) if args.previous else None, args.previous_set, args.report, args.pdf,
-                          report_info(args))
+        written, state = publish(source, Path(args.out), args.set_id, info,
+                                 Path(args.previous) if args.previous else None, args.previous_set, args.report,
+                                 args.pdf, report_info(args))
     except PdfUnavailable as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     for path in written:
-        print(f"Đã ghi {path}")
+        print(f"Đã ghi {path}" + (f" ({DRAFT_MARK})" if state.draft else ""))
+    if state.draft:
+        print(state.message(source.name), file=sys.stderr)
+        return 1
     return 0
 
 
 def demo_step(sample: Path, out: Path) -> None:
     """`xltools demo`: the appendix and the report of the sample."""
-    for path in publish(sample, out, report=True):
-        print(f"Đã ghi {path}")
+    written, state = publish(sample, out, report=True)
+    for path in written:
+        print(f"Đã ghi {path}" + (f" ({DRAFT_MARK})" if state.draft else ""))
+    if state.draft:  # the seed is a real published table with real errors: its documents are drafts
+        print(f"\nPhụ lục và báo cáo được đánh dấu {DRAFT_MARK} vì bảng mẫu còn {len(state.errors)} lỗi (xem danh sách "
+              "lỗi ở trên); một bảng không còn lỗi được xuất thành bản chính thức, không có dấu này.")
 

@@ -2,32 +2,40 @@
 appraisal workbook; `xltools template --all -o templates/` regenerates every shipped template."""
 from __future__ import annotations
 
+import copy
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..catalog import shipped_templates  # the shipped templates are a catalog decision; kept importable here
-from ..core.criteria import CriteriaError, CriteriaSet
+from ..core.criteria import LEVELS, CriteriaError, CriteriaSet
+from ..core.evaluate import evaluate
 from ..core.scoring import UnitsTable
 from ..errors import UserError
-from ..excel.xlsm import build_xlsm
 from ..files import locked
 from ..importers.registry import read_tables
 from ..workbook import layout as L
-from ..workbook.builder import SectionInput, build_file
+
+if TYPE_CHECKING:
+    from ..workbook.builder import SectionInput
+
+# the builder (openpyxl) and the .xlsm maker (xlwings) are imported where a workbook is made: `--help`
+# and the other commands start without them
 
 
 def register(sub) -> None:
     p = sub.add_parser("template", help="tạo bảng tính thẩm định (công thức tự tính tổng, xếp hạng, xếp loại)")
-    p.add_argument("--set", dest="set_ids", metavar="ID", action="append",
+    p.add_argument("--set", dest="set_ids", metavar="MÃ", action="append",
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; lặp lại để có nhiều cấp trong một tệp "
                         "(ví dụ cấp huyện và cấp xã: quy tắc 2/3 tính trực tiếp)")
-    p.add_argument("--units", metavar="FILE",
+    p.add_argument("--units", metavar="TỆP",
                    help="danh sách đơn vị (.txt, .xlsx, .docx): lấy tên, huyện, điểm tự chấm, ĐT XHH; mặc định "
                         "dùng dữ liệu mẫu nếu có, không thì để trống các dòng")
-    p.add_argument("-o", "--out", help="tệp .xlsx kết quả (với --all: thư mục)")
-    p.add_argument("--password", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
-    p.add_argument("--year", type=int, help="năm đánh giá in trên tiêu đề")
-    p.add_argument("--decision", default="", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
+    p.add_argument("-o", "--out", metavar="TỆP", help="tệp .xlsx kết quả (với --all: thư mục)")
+    p.add_argument("--password", metavar="MẬT_KHẨU", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
+    p.add_argument("--year", type=int, metavar="NĂM", help="năm đánh giá in trên tiêu đề")
+    p.add_argument("--decision", default="", metavar="DÒNG", help="dòng \"(Kèm theo Quyết định số …)\" dưới tiêu đề")
     p.add_argument("--spare-rows", type=int, default=L.DEFAULT_SPARE_ROWS, metavar="N",
                    help=f"số dòng trống có sẵn công thức sau các đơn vị (mặc định {L.DEFAULT_SPARE_ROWS}); cần thêm "
                         "đơn vị thì tạo lại bảng với --units BẢNG_CŨ.xlsx --with-appraised --spare-rows N")
@@ -36,10 +44,16 @@ def register(sub) -> None:
     p.add_argument("--xlsm", action="store_true",  # xltools.excel.xlsm
                    help="tạo tệp có macro (.xlsm) cho Excel trên Windows: hàm CCHC_ và nút macro (xem docs/excel.md)")
     p.add_argument("--all", action="store_true", help="tạo lại mẫu cho mọi bộ tiêu chí có sẵn vào thư mục -o")
+    p.add_argument("--allow-mismatch", "--chap-nhan-khac", dest="allow_mismatch", action="store_true",
+                   help="vẫn dùng --units khi tệp khác cấp, khác năm với bộ tiêu chí hoặc có điểm vượt tối đa, ô không "
+                        "phải là số (mặc định: dừng và báo những gì không khớp)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from ..excel.xlsm import build_xlsm
+    from ..workbook.builder import build_file
+
     if args.all:
         outdir = Path(args.out or "templates")
         for name, sets in shipped_templates():
@@ -59,7 +73,7 @@ def run(args) -> int:
     if args.spare_rows < 0:
         raise UserError("--spare-rows phải là số không âm (số dòng trống thêm sau các đơn vị).")
     with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
-        sections = sections_for(sets, args.units, args.year)
+        sections = sections_for(sets, args.units, args.year, allow_mismatch=args.allow_mismatch)
         path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised,
                     spare_rows=args.spare_rows)
     for s in sections:
@@ -69,8 +83,12 @@ def run(args) -> int:
     return 0
 
 
-def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None) -> list[SectionInput]:
-    """Each set with its units: the table of its level in FILE, else the embedded sample's, else none."""
+def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | None = None,
+                 allow_mismatch: bool = False) -> list[SectionInput]:
+    """Each set with its units: the table of its level in FILE, else the embedded sample's, else none.
+    A units table that does not fit its set stops here, unless `allow_mismatch` (then it is only said)."""
+    from ..workbook.builder import SectionInput
+
     if units_file:
         tables = read_tables(units_file)
         sections = []
@@ -78,6 +96,16 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
             table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
             if table is None:
                 raise UserError(f"{Path(units_file).name}: không có bảng cấp {cset.level_label} cho bộ {cset.id}.")
+            misfits = mismatches(cset, table)
+            if misfits:
+                text = (f"{Path(units_file).name} ('{table.sheet}') không khớp bộ tiêu chí {cset.id} "
+                        f"({cset.level_label}, năm {', '.join(map(str, cset.years)) or '?'}):"
+                        + "".join(f"\n  - {m}" for m in misfits[:8])
+                        + (f"\n  - … và {len(misfits) - 8} chỗ khác" if len(misfits) > 8 else ""))
+                if not allow_mismatch:
+                    raise UserError(f"{text}\nHãy chọn đúng tệp đơn vị hoặc đúng bộ tiêu chí (--set); nếu vẫn muốn "
+                                     "dùng tệp này, thêm --allow-mismatch (--chap-nhan-khac).")
+                print(f"Lưu ý (--allow-mismatch): {text}", file=sys.stderr)
             sections.append(SectionInput(cset, table.units, year or _year(cset, table)))
         return sections
     sample = read_tables(catalog.sample_path())
@@ -86,6 +114,25 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
         table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)
         sections.append(SectionInput(cset, table.units if table else None, year or _year(cset, table)))
     return sections
+
+
+FIT_CODES = ("score-out-of-range", "score-not-number", "score-as-text", "score-date")
+
+
+def mismatches(cset: CriteriaSet, table: UnitsTable) -> list[str]:
+    """What in a units file does not fit the set: another level or year, scores the set does not allow
+    (above a maximum, negative, not numbers: the same findings as `xltools check`)."""
+    out = []
+    if table.level and table.level != cset.level:
+        out.append(f"bảng là cấp {LEVELS.get(table.level, table.level)}, bộ tiêu chí là cấp {cset.level_label}")
+    if table.year and cset.years and table.year not in cset.years:
+        out.append(f"bảng là năm {table.year}, bộ tiêu chí dùng cho năm {', '.join(map(str, cset.years))}")
+    if len(table.field_names) > len(cset.fields):
+        out.append(f"bảng có {len(table.field_names)} lĩnh vực, bộ tiêu chí có {len(cset.fields)}")
+        return out  # the scores cannot be laid on the set's fields
+    [e] = evaluate([(copy.deepcopy(table), cset)])
+    out += [f"{f.message}" + (f" ({f.where})" if f.where else "") for f in e.findings if f.code in FIT_CODES]
+    return out
 
 
 def _table_for(cset: CriteriaSet, tables: list[UnitsTable], strict: bool) -> UnitsTable | None:
@@ -103,6 +150,8 @@ def _year(cset: CriteriaSet, table: UnitsTable | None) -> int | None:
 
 def demo_step(sample: Path, outdir: Path) -> None:
     """`xltools demo`: the live workbook of the sample (sở and huyện sheets, appraised scores filled)."""
+    from ..workbook.builder import build_file
+
     sets = [catalog.get("backan-2024-so"), catalog.get("backan-2024-huyen")]
     path = build_file(sections_for(sets, str(sample)), outdir / "bang_tham_dinh_mau.xlsx", with_appraised=True)
     print(f"\nBảng tính thẩm định (công thức sống): {path}")

@@ -6,7 +6,7 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field as dc_field
+from dataclasses import KW_ONLY, asdict, dataclass
 from decimal import Decimal
 
 from .criteria import CriteriaSet
@@ -28,11 +28,15 @@ from .scoring import (
     communes_of,
     criteria_field_scores,
     in_range,
+    is_self_assessment,
+    self_summary,
     tolerance,
 )
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
+SEVERITY_ORDER = (ERROR, WARNING, INFO)  # how findings are listed to a person: errors first
+
 KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
 TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
                "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
@@ -66,7 +70,15 @@ LABELS = {
     "district-rule-unavailable": "Chưa áp dụng quy tắc 2/3",
     "district-rule-pending": "Quy tắc 2/3 chờ đủ điểm cấp xã",
     "district-unknown": "Huyện không khớp",
+    "self-assessment": "Biểu tự đánh giá, chưa thẩm định",
+    "file-unreadable": "Không đọc được tệp",
+    "internal-error": "Lỗi của chương trình",
 }
+
+
+def label(code: str) -> str:
+    """The Vietnamese label of a finding's code (the code itself for a code not listed yet)."""
+    return LABELS.get(code, code)
 
 
 @dataclass
@@ -77,12 +89,12 @@ class Finding:
     field: str
     message: str
     where: str = ""
-    # Vietnamese label of the code (LABELS): what a user reads first. Keyword-only, so that subclasses
-    # (council findings) keep adding their own fields after `where`.
-    label: str = dc_field(default="", kw_only=True)
+    _: KW_ONLY  # what follows is named, so a subclass's own fields (council) may follow `where` positionally
+    label: str = ""  # Vietnamese label of the code (LABELS): what a user reads first
+    found: str = ""  # what a cell that holds no score holds (cell problems only)
 
     def __post_init__(self) -> None:
-        self.label = self.label or LABELS.get(self.code, self.code)
+        self.label = self.label or label(self.code)
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -91,6 +103,11 @@ class Finding:
     def text(self) -> str:
         """The line a user reads: the Vietnamese label, then the message."""
         return f"{self.label}: {self.message}"
+
+
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors, then warnings, then notes; the table's order within each group."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
 def n(value: Decimal | float | None) -> str:
@@ -106,6 +123,10 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "Bảng không có đơn vị nào; hãy kiểm tra tệp hoặc vùng dữ liệu đã chọn.", table.sheet))
         return out
     by_unit = {id(r.unit): r for r in results}
+    if is_self_assessment(table):
+        unit = table.units[0]
+        out.append(Finding(INFO, "self-assessment", unit.name, "", self_assessment_text(cset, by_unit[id(unit)]),
+                           unit.where))
     _header_maxima(cset, table, out)
     for position, unit in enumerate(table.units, start=1):
         result = by_unit[id(unit)]
@@ -139,6 +160,24 @@ def _add(out: list[Finding], severity: str, code: str, unit: Unit, field: str, m
                        cell or unit.where))
 
 
+def self_assessment_text(cset: CriteriaSet, result: Result) -> str:
+    """A one-unit self-assessment in words: what it has, what the survey still has to bring, how far the
+    next class is; never a rank of one or a class computed without the survey."""
+    s, d = self_summary(result, cset), cset.decimals
+    text = (f"{result.unit.name}: biểu tự đánh giá, chưa thẩm định. Tự chấm {format_vn(s.self_total, d)}/{n(s.self_max)} "
+            "điểm")
+    if cset.has_survey and s.survey_total is None:
+        text += f"; chưa có điểm ĐT XHH (tối đa {n(s.survey_max)} điểm), nên chưa xếp hạng, chưa xếp loại"
+    elif s.survey_total is not None:
+        text += f"; ĐT XHH {format_vn(s.survey_total, d)}/{n(s.survey_max)} điểm"
+    text += f". Tạm tính {format_vn(s.so_far, d)}/{n(cset.max_total)}"
+    if s.percent is not None and cset.max_total != 100:
+        text += f" ({format_vn(s.percent, d)}%)"
+    if s.next_class:
+        text += f"; cần thêm {format_vn(s.points_to_next, d)} điểm để đạt mức {s.next_class}"
+    return text + "."
+
+
 def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, expect_appraised: bool,
             out: list[Finding]) -> None:
     """One finding per cell: a cell that holds no score, a score outside 0..max, a blank Thẩm định or
@@ -146,7 +185,8 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     if not unit.name.strip():
         out.append(Finding(ERROR, "unit-missing-name", "", "", "Dòng có điểm nhưng thiếu tên đơn vị; hãy nhập tên "
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
-    out += [cell_problem_finding(cset, unit, problem) for problem in unit.problems]
+    for problem in unit.problems:
+        _cell_problem(cset, unit, problem, out)
     bad = {(p.field, p.what) for p in unit.problems}
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
@@ -181,6 +221,8 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
     if not appraised and not survey:
         return
     anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
+    if not expect_appraised and not anything_appraised and is_self_assessment(table):
+        return  # the self-assessment note (check_table) says it, with its totals
     if not expect_appraised and not anything_appraised:
         what = "Thẩm định" + (" và ĐT XHH" if survey else "")
         _add(out, INFO, "unit-not-appraised", unit, "",
@@ -216,14 +258,8 @@ def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: 
          cell)
 
 
-def cell_problem_finding(cset: CriteriaSet, unit: Unit, p: CellProblem) -> Finding:
-    """The one finding for a cell that holds no usable score: what it holds and how to retype it."""
-    out: list[Finding] = []
-    _cell_problem(cset, unit, p, out)
-    return out[0]
-
-
 def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Finding]) -> None:
+    """One finding for a cell that holds no usable score: what it holds and how to retype it."""
     if p.criterion:
         node = cset.criteria_by_code().get(p.criterion)
         field = f"{p.criterion} {node.name}" if node else p.criterion
@@ -235,14 +271,17 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
     if p.kind == OVER_FORMULA:
         _add(out, ERROR, "formula-overwritten", unit, field,
              f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "
-             "cùng cột ở dòng trên hoặc dưới (hoặc lấy lại từ bản sao lưu TÊN.bak-THỜIGIAN.xlsx); đơn vị chưa được xếp hạng, xếp loại "
+             "cùng cột ở dòng trên hoặc dưới (hoặc lấy lại từ bản .bak.xlsx); đơn vị chưa được xếp hạng, xếp loại "
              "cho đến khi sửa.", p.cell or None)
+        out[-1].found = p.found
         return
     if p.kind == DATE:
         why = (f"Excel đã hiểu điểm gõ vào thành ngày/giờ ({p.found}), thường do gõ '9.5' hay '9/5'; hãy định dạng ô "
                "là Số (Number) rồi nhập lại điểm")
     elif p.kind == BOOL:
         why = f"ô ghi giá trị đúng/sai ({p.found}), không phải điểm số; hãy nhập lại điểm bằng số"
+    elif p.reason:  # the reader's own reason ("1.055": a decimal point or a thousands group?)
+        why = f"ô ghi '{p.found}': {p.reason.rstrip('.')}"
     else:
         try:
             value = parse_score(p.found)
@@ -255,6 +294,7 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
         else:
             why = f"ô ghi '{p.found}', không phải là số; hãy nhập điểm bằng số (nhập 0 nếu đơn vị không đạt điểm nào)"
     _add(out, ERROR, "score-not-number", unit, field, f"điểm {kind}: {why}; {UNRANKED}.", p.cell or None)
+    out[-1].found = p.found
 
 
 def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Finding]) -> None:
@@ -383,6 +423,8 @@ def _header_maxima(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> 
     if cset.totals_only and not cset.max_total:  # no maximum known to compare with
         return
     for h in table.header_maxima:
+        if cset.totals_only and (h.kind != "total" or h.field_index is not None):
+            continue  # a set of totals only knows the maximum of Tổng cộng, nothing else
         expected = header_max_expected(cset, h)
         field = TOTAL_LABEL[h.kind] if h.field_index is None else cset.fields[h.field_index].name
         if h.value != expected:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ..errors import UserError
@@ -93,15 +94,15 @@ class CriteriaSet:
     source: str = dc_field(default="", compare=False)
     total_max: Decimal | None = None  # the maximum of a set without fields (a table of totals only)
 
-    @property
+    @cached_property
     def self_max(self) -> Decimal:
         return sum((f.max for f in self.fields), Decimal(0))
 
-    @property
+    @cached_property
     def survey_max(self) -> Decimal:
         return sum((f.survey_max for f in self.fields), Decimal(0))
 
-    @property
+    @cached_property
     def max_total(self) -> Decimal:
         if not self.fields:
             return self.total_max or Decimal(0)
@@ -112,7 +113,7 @@ class CriteriaSet:
         """A set for tables of totals only: no fields, the printed totals are the scores."""
         return not self.fields
 
-    @property
+    @cached_property
     def has_survey(self) -> bool:
         return self.survey_max > 0
 
@@ -128,10 +129,20 @@ class CriteriaSet:
         return [b.label for b in self.bands]
 
     def criteria_by_code(self) -> dict[str, Criterion]:
-        return {c.code: c for top in self.criteria for c in top.walk()}
+        return dict(self._by_code)
 
     def leaves(self) -> list[Criterion]:
-        return [c for top in self.criteria for c in top.walk() if not c.children]
+        return list(self._leaves)
+
+    # The set is frozen: what is derived from it is computed once (cached_property writes the instance's
+    # __dict__, which a frozen dataclass allows; dataclasses.replace makes a new instance, a new cache).
+    @cached_property
+    def _by_code(self) -> dict[str, Criterion]:
+        return {c.code: c for top in self.criteria for c in top.walk()}
+
+    @cached_property
+    def _leaves(self) -> tuple[Criterion, ...]:
+        return tuple(c for top in self.criteria for c in top.walk() if not c.children)
 
 
 def class_rank(label: str, cset: CriteriaSet | None = None) -> int:

@@ -5,6 +5,7 @@ is exactly 80 here, never 79,99999999999999). Scores are Decimals from start to 
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from decimal import ROUND_CEILING, Decimal
@@ -29,6 +30,7 @@ class CellProblem:
     cell: str = ""  # "Sheet!F12"
     field: int | None = None
     criterion: str = ""
+    reason: str = ""  # why the text is no number, when the reader knows better than "not a number" ("1.055")
 
 
 TEXT, DATE, BOOL, OVER_FORMULA = "text", "date", "bool", "over-formula"
@@ -192,10 +194,17 @@ def percent_of(total: Decimal | None, cset: CriteriaSet) -> Decimal | None:
     return quantize(total * 100 / cset.max_total, cset.decimals)
 
 
+def rank_among(pool: list[Decimal | None]) -> Callable[[Decimal | None], int | None]:
+    """The rank of a total among the totals of `pool`: 1 + how many of them are greater, so equal totals
+    share a rank and the next rank skips (1, 2, 2, 4). The pool is sorted once; each rank is a bisection."""
+    ordered = sorted(t for t in pool if t is not None)
+    return lambda total: None if total is None else 1 + len(ordered) - bisect_right(ordered, total)
+
+
 def ranks(totals: list[Decimal | None]) -> list[int | None]:
     """Descending; equal totals share a rank and the next rank skips (1, 2, 2, 4)."""
-    present = [t for t in totals if t is not None]
-    return [None if t is None else 1 + sum(1 for o in present if o > t) for t in totals]
+    rank = rank_among(totals)
+    return [rank(t) for t in totals]
 
 
 def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | None, str | None]:
@@ -218,6 +227,39 @@ def points_to_next(total: Decimal | None, cset: CriteriaSet) -> tuple[Decimal | 
         while threshold - step >= 0 and percent_of(threshold - step, cset) >= upper.min:  # type: ignore[operator]
             threshold -= step
     return quantize(max(threshold - total, Decimal(0)), cset.decimals), upper.label
+
+
+def is_self_assessment(table: UnitsTable) -> bool:
+    """One unit's self-assessment (Biểu tự đánh giá): self scores only, nothing appraised. It is shown as
+    that unit's totals, never as a ranking of one."""
+    if len(table.units) != 1:
+        return False
+    unit = table.units[0]
+    return (any(f.self is not None for f in unit.fields) and all(f.appraised is None for f in unit.fields)
+            and unit.printed.appraised_total is None and unit.printed.total is None)
+
+
+@dataclass
+class SelfSummary:
+    """A self-assessment as far as it goes: the self total, its share of the maximum, and what the
+    survey still has to bring (its points are missing until the survey is done)."""
+
+    self_total: Decimal
+    self_max: Decimal
+    survey_max: Decimal
+    survey_total: Decimal | None
+    so_far: Decimal  # self + survey present, out of the set's maximum total
+    percent: Decimal | None
+    next_class: str | None
+    points_to_next: Decimal | None
+
+
+def self_summary(result: Result, cset: CriteriaSet) -> SelfSummary:
+    assert result.self_total is not None  # a self-assessment has its self scores (is_self_assessment)
+    so_far = quantize(result.self_total + (result.survey_total or 0), cset.decimals)
+    need, label = points_to_next(so_far, cset)
+    return SelfSummary(result.self_total, cset.self_max, cset.survey_max, result.survey_total, so_far,
+                       percent_of(so_far, cset), label, need)
 
 
 def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
@@ -311,10 +353,9 @@ def score_table(cset: CriteriaSet, units: list[Unit], expect_fields: bool | None
         result = Result(unit, self_total, appraised, survey, total, percent,
                         missing=gaps(unit, cset, total, expect_fields))
         if result.complete:
-            label = classify(band_basis_value(total, percent, cset), cset)
+            result.class_label = classify(band_basis_value(total, percent, cset), cset)
             if not cset.bands:  # no bands to class by: the printed class is kept, reported as not checked
-                label = unit.printed.class_label
-            result.class_label = label
+                result.class_label = unit.printed.class_label
             result.points_to_next, result.next_class = points_to_next(total, cset)
         results.append(result)
     for result, rank in zip(results, ranks([r.total if r.complete else None for r in results])):

@@ -81,7 +81,7 @@ def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells
     """The typed cells of a workbook made by `xltools template`. Raises ReadError (Vietnamese, naming the
     file and the cells) for what the reader refuses: text in score cells, formulas typed over."""
     reader = GridReader(source, grids, typed)
-    tables = reader.read()  # reads the whole table: cells that hold no score are the units' problems
+    tables = reader.read()
     config = reader.config()
     layout = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config])
     sections = []
@@ -172,9 +172,18 @@ def field_index(slot: Slot, cset: CriteriaSet) -> int | None:
     return field_of_criterion(cset).get(slot.item)
 
 
+_FIELD_OF: dict[int, tuple[CriteriaSet, dict[str, int]]] = {}
+
+
 def field_of_criterion(cset: CriteriaSet) -> dict[str, int]:
-    codes = {f.code: i for i, f in enumerate(cset.fields)}
-    return {node.code: codes[top.code] for top in cset.criteria if top.code in codes for node in top.walk()}
+    """Criterion code -> its field's index, computed once per set object (a 200-unit detail sheet asks 40 000
+    times; hashing the frozen set would cost as much as computing)."""
+    known = _FIELD_OF.get(id(cset))
+    if known is None or known[0] is not cset:
+        codes = {f.code: i for i, f in enumerate(cset.fields)}
+        known = _FIELD_OF[id(cset)] = (cset, {node.code: codes[top.code] for top in cset.criteria if top.code in codes
+                                              for node in top.walk()})
+    return known[1]
 
 
 def describe(slot: Slot, cset: CriteriaSet) -> tuple[str, str]:

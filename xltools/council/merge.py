@@ -381,6 +381,7 @@ def changes(plan: MergePlan, master: BookCells) -> bool:
 def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
     """Merge the parts into a copy of `master` written to `out` (atomic, the old `out` kept as a backup).
     Returns the plan and the file written (None when `out` is the master and nothing changes)."""
+    from ..files import locked
     from ..importers.office import open_excel
     from ..workbook import builder
     from .cells import read_file
@@ -388,14 +389,15 @@ def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
     master, out = Path(master), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
-    book = read_file(master)
-    loaded, expected, absent = load_parts(parts)
-    plan = merge(book, loaded, expected, absent)
-    if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
-        return plan, None
-    wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")
-    apply_to_workbook(wb, plan)
-    return plan, builder.save(wb, out)  # atomic, the old `out` kept as a backup
+    with locked(master):  # another command on the master waits (merging into the master itself, say)
+        book = read_file(master)
+        loaded, expected, absent = load_parts(parts)
+        plan = merge(book, loaded, expected, absent)
+        if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
+            return plan, None
+        wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")
+        apply_to_workbook(wb, plan)
+        return plan, builder.save(wb, out)  # atomic, the old `out` kept as a backup
 
 
 def apply_to_workbook(wb, plan: MergePlan) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.cell.cell import MergedCell
+from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
@@ -63,72 +64,92 @@ def split(master, by: str, assign: str | None, outdir) -> SplitResult:
     manifest = Manifest(by, members, fingerprint(book, master.name), base)
     if outdir.exists() and not outdir.is_dir():
         raise NotADirectoryError(20, "không phải thư mục", str(outdir))
-    parts = []
+    parts, styler = [], _Styler(open_excel(master), book, manifest)  # the master loaded once, restyled per member
     for member in members:
-        wb = open_excel(master)
         mine = Manifest(by, members, manifest.fingerprint, base, member.name)
-        _restyle(wb, book, mine, member)
-        _assignment_sheet(wb, mine, member)
-        parts.append(builder.save(wb, outdir / member.file))  # atomic, an old part kept as a backup
+        styler.restyle(mine, member)
+        _assignment_sheet(styler.wb, mine, member)
+        parts.append(builder.save(styler.wb, outdir / member.file))  # atomic, an old part kept as a backup
     manifest_file = write_safely(outdir / MANIFEST_FILE,
                                  lambda tmp: tmp.write_text(manifest.to_json() + "\n", encoding="utf-8"))
     return SplitResult(manifest, parts, manifest_file, _unassigned(book, manifest))
 
 
-def _restyle(wb, book: BookCells, manifest: Manifest, member: Member) -> None:
-    """Open the member's cells, lock and grey every other input cell, name the member on each summary."""
-    mine = {cell for slot, cell in book.cells.items() if manifest.owns(member, slot, book)}
-    locked = Protection(locked=True)
-    for ws in wb.worksheets:
-        greyed = []
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell, MergedCell) or cell.protection.locked:
-                    continue
-                if (ws.title, cell.row, cell.column) not in mine:
-                    cell.protection, cell.fill = locked, LOCKED_FILL
-                    greyed.append((cell.column, cell.row))
-        _grey_first(ws, greyed)
-        for dim in ws.column_dimensions.values():  # Giải trình / Ghi chú columns are open by column style
-            if dim.protection is not None and not dim.protection.locked:
-                dim.protection, dim.fill = locked, LOCKED_FILL
-        ws.protection.sheet = True
-    for sheet, row, col in mine:
-        cell = wb[sheet].cell(row=row, column=col)
-        cell.protection, cell.fill = Protection(locked=False), builder.INPUT_FILL
-    for slot, (sheet, row, col) in book.cells.items():
-        if manifest.shared(slot):  # each member writes their own reasons; merge joins them by name
-            wb[sheet].cell(row=row, column=col).value = None
-    for s in book.sections:
-        ws = wb[s.section.summary.sheet]
-        ws.cell(row=L.LEGEND_ROW, column=1).value = (
-            f"{LEGEND_MARK} phần của {member.name} ({member.assignment(manifest.by)}): chỉ nhập ở ô nền vàng; ô nền "
-            f"xám là phần của thành viên khác, đã khóa. Gửi lại tệp này cho bộ phận tổng hợp. Bộ tiêu chí: {s.cset.id}.")
+class _Styler:
+    """The master's workbook made into one member's part after another: the cells open in the master (and
+    the member cells created on the way) are set for each member in turn, so the file is read only once."""
 
+    def __init__(self, wb, book: BookCells, manifest: Manifest):
+        self.wb, self.book = wb, book
+        self.open: dict[str, set[tuple[int, int]]] = {}
+        self.grey_rule: dict[str, ConditionalFormatting] = {}
+        locked = Protection(locked=True)
+        for ws in wb.worksheets:
+            self.open[ws.title] = {(c.row, c.column) for c in ws._cells.values()
+                                   if not isinstance(c, MergedCell) and not c.protection.locked}
+            for dim in ws.column_dimensions.values():  # Giải trình / Ghi chú columns are open by column style
+                if dim.protection is not None and not dim.protection.locked:
+                    dim.protection, dim.fill = locked, LOCKED_FILL
+            for rules in ws.conditional_formatting._cf_rules.values():  # room for the grey rule, first
+                for rule in rules:
+                    rule.priority = (rule.priority or 0) + 1
+            ws.protection.sheet = True
+        for slot, (sheet, row, col) in book.cells.items():
+            if manifest.shared(slot):  # each member writes their own reasons; merge joins them by name
+                wb[sheet].cell(row=row, column=col).value = None
 
-def _grey_first(ws, cells: list[tuple[int, int]]) -> None:
-    """The template's highlights (a blank score of a named unit is green) would colour another member's cells:
-    a first rule, stopping the others, keeps them grey."""
-    if not cells:
-        return
-    runs, cells = [], sorted(cells)
-    start = prev = cells[0]
-    for col, row in cells[1:] + [(0, 0)]:
-        if (col, row) != (prev[0], prev[1] + 1):
-            runs.append(f"{L.col_letter(start[0])}{start[1]}:{L.col_letter(prev[0])}{prev[1]}")
-            start = (col, row)
-        prev = (col, row)
-    for rules in ws.conditional_formatting._cf_rules.values():
-        for rule in rules:
-            rule.priority = (rule.priority or 0) + 1
-    rule = FormulaRule(formula=["TRUE"], stopIfTrue=True, fill=PatternFill("solid", bgColor=LOCKED_FILL.fgColor.rgb))
-    rule.priority = 1
-    ws.conditional_formatting.add(" ".join(runs), rule)
+    def restyle(self, manifest: Manifest, member: Member) -> None:
+        """Open the member's cells, lock and grey every other input cell, name the member on each summary."""
+        book, wb = self.book, self.wb
+        mine: dict[str, set[tuple[int, int]]] = {}
+        for slot, (sheet, row, col) in book.cells.items():
+            if manifest.owns(member, slot, book):
+                mine.setdefault(sheet, set()).add((row, col))
+        locked, unlocked = Protection(locked=True), Protection(locked=False)
+        for name, cells in self.open.items():
+            ws, theirs = wb[name], mine.get(name, set())
+            greyed = []
+            for row, col in cells - theirs:
+                cell = ws.cell(row=row, column=col)
+                cell.protection, cell.fill = locked, LOCKED_FILL
+                greyed.append((col, row))
+            for row, col in theirs:
+                cell = ws.cell(row=row, column=col)
+                cell.protection, cell.fill = unlocked, builder.INPUT_FILL
+            cells |= theirs  # created for this member: set again for the next one
+            self._grey_first(ws, greyed)
+        for s in book.sections:
+            ws = wb[s.section.summary.sheet]
+            ws.cell(row=L.LEGEND_ROW, column=1).value = (
+                f"{LEGEND_MARK} phần của {member.name} ({member.assignment(manifest.by)}): chỉ nhập ở ô nền vàng; ô "
+                f"nền xám là phần của thành viên khác, đã khóa. Gửi lại tệp này cho bộ phận tổng hợp. Bộ tiêu chí: "
+                f"{s.cset.id}.")
+
+    def _grey_first(self, ws, cells: list[tuple[int, int]]) -> None:
+        """The template's highlights (a blank score of a named unit is green) would colour another member's
+        cells: a first rule, stopping the others, keeps them grey."""
+        previous = self.grey_rule.pop(ws.title, None)
+        if previous is not None:
+            ws.conditional_formatting._cf_rules.pop(previous, None)
+        if not cells:
+            return
+        runs, cells = [], sorted(cells)
+        start = prev = cells[0]
+        for col, row in cells[1:] + [(0, 0)]:
+            if (col, row) != (prev[0], prev[1] + 1):
+                runs.append(f"{L.col_letter(start[0])}{start[1]}:{L.col_letter(prev[0])}{prev[1]}")
+                start = (col, row)
+            prev = (col, row)
+        rule = FormulaRule(formula=["TRUE"], stopIfTrue=True, fill=PatternFill("solid", bgColor=LOCKED_FILL.fgColor.rgb))
+        rule.priority = 1
+        self.grey_rule[ws.title] = ConditionalFormatting(" ".join(runs))
+        ws.conditional_formatting.add(self.grey_rule[ws.title], rule)
 
 
 def _assignment_sheet(wb, manifest: Manifest, member: Member) -> None:
-    if SHEET in wb.sheetnames:  # the office's own assignment sheet in the master: each part shows its own
-        del wb[SHEET]
+    for name in (SHEET, DATA_SHEET):  # the office's own assignment sheet, or the previous member's
+        if name in wb.sheetnames:
+            del wb[name]
     ws = wb.create_sheet(SHEET)
     fp = manifest.fingerprint
     rows = [["PHÂN CÔNG THẨM ĐỊNH"],

@@ -13,7 +13,7 @@ from ..core.checks import SEVERITY_LABEL
 from ..core.criteria import Band, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.numbers import format_vn_short, quantize
-from ..core.scoring import CriterionScore, Printed, Result, Unit, UnitsTable, lost_points, ranks, score_table
+from ..core.scoring import CriterionScore, Printed, Result, Unit, UnitsTable, lost_points, rank_among, score_table
 from .cells import CellError, blank, column, flat, grid, out, score, text
 
 DEFAULT_DECIMALS = 3
@@ -113,8 +113,9 @@ def classes(totals, spec, decimals=None) -> list[list]:
 def rank_in(totals, pool, spec=None) -> list[list]:
     """Xếp hạng of each total among the totals of `pool`: rounded first, equal totals share a rank."""
     d = decimals_of(spec)
-    others = [None if t is None else quantize(t, d) for t in scores(pool, "Vùng xếp hạng")]
-    return by_cell(totals, lambda cells: [None if t is None else ranks(others + [quantize(t, d)])[-1]
+    rank = rank_among([None if t is None else quantize(t, d) for t in scores(pool, "Vùng xếp hạng")])
+    # a total outside the pool ranks as if it were added to it: the greater totals are the same
+    return by_cell(totals, lambda cells: [None if t is None else rank(quantize(t, d))
                                           for t in scores(cells, "Tổng điểm")])
 
 

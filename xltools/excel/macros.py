@@ -36,7 +36,6 @@ from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
 CHECK_SHEET = CHECKS_SHEET  # one name, in the workbook layout contract
-CELL_CODES = ("score-not-number", "formula-overwritten")  # cells that hold no score: no appendix from them
 # The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
 CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
@@ -296,6 +295,7 @@ def out_of_range(cset, name: str, scores: list) -> list[str]:
 
 def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] | None = None):
     """Writes the appendix files itself (they are new files, never the workbook): nothing for _run to write."""
+    from ..publish.draft import publish_state
     from ..publish.model import appendices
     from ..publish.outputs import write_appendix
 
@@ -303,13 +303,11 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
                          "cạnh bảng tính).")
     _, evaluations = evaluate_book(book, tables)
-    unreadable = [f for e in evaluations for f in e.findings if f.code in CELL_CODES]
-    if unreadable:  # cells that hold no score never reach an appendix
-        raise MacroError("Chưa xuất phụ lục, vì có ô cần sửa:\n- " + "\n- ".join(
-            f"{f.message} ({f.where})" for f in unreadable[:20]) + ("\n- …" if len(unreadable) > 20 else ""))
+    state = publish_state(evaluations, book.name)  # the same rule as `xltools publish`: refused, draft or official
     items = appendices(evaluations)
-    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent)
-    return [], {}, "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
+    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent, draft=state.draft)
+    message = "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
+    return [], {}, f"{state.message(book.name)}\n{message}" if state.draft else message
 
 
 # ---------------------------------------------------------------- the council: Chia phần, Hợp nhất, So sánh

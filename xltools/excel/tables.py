@@ -13,7 +13,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
-from ..core.scoring import BOOL, TEXT, CellProblem, FieldScores, Printed, StrayRow, Unit, UnitsTable
+from ..core.scoring import BOOL, TEXT, CellProblem, FieldScores, Printed, Unit, UnitsTable
 from ..workbook import layout as L
 from ..workbook.reader import GridReader  # the reader over cell grids: files and Excel alike
 from .book import Book, BookError, is_formula
@@ -62,8 +62,7 @@ class Rows:
     table: Table
     contents: list[list]
     units: list[Unit | None]  # None: a spare blank row
-    strays: list[StrayRow] = dc_field(default_factory=list)  # survey/detail rows matching no unit (templates)
-    exact_names: bool = False  # a template: its formulas match names as exact text
+    read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
 
     def row_of(self, unit: Unit) -> int:
         return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
@@ -128,9 +127,13 @@ def whole(value, where: str) -> int:
 
 
 def units_table(rows: Rows) -> UnitsTable:
+    """The rows' units as the core's table; a template's keeps what the reader knew (unreadable cells of
+    no unit, notes column, names matched as formulas match them), so the macros check as `xltools check`."""
     t = rows.table
-    return UnitsTable([u for u in rows.units if u is not None], level=t.cset.level, sheet=t.sheet,
-                      strays=rows.strays, exact_names=rows.exact_names)
+    units = [u for u in rows.units if u is not None]
+    if rows.read is not None:
+        return replace(rows.read, units=units)
+    return UnitsTable(units, level=t.cset.level, sheet=t.sheet)
 
 
 # ---------------------------------------------------------------- workbooks made by `xltools template`
@@ -160,7 +163,7 @@ def template_rows(book: Book) -> list[Rows]:
             row = int(re.search(r"(\d+)$", unit.where)[1])
             if t.first <= row <= t.last:
                 units[row - t.first] = unit
-        out.append(Rows(t, book.read(t.sheet, t.block), units, table.strays, exact_names=True))
+        out.append(Rows(t, book.read(t.sheet, t.block), units, table))
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..errors import ReadError
+from .text_tables import is_column_numbers
 from .vocabulary import accepted, role_of
 
 _ROMAN = re.compile(r"^([IVXLC]+)[.)]?$")
@@ -162,13 +163,6 @@ def sentence_case(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _is_column_numbers(filled: list[str]) -> bool:
-    """The row '(1) (2) (3) …' under a header."""
-    numbers = [c.strip("()") for c in filled]
-    return len(numbers) >= 3 and all(n.isdigit() for n in numbers) and \
-        [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
-
-
 def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal | None]:
     fields: list[Node] = []
     stack: list[Node] = []  # the current path from a field down
@@ -177,7 +171,7 @@ def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal
     numbered: Node | None = None  # the last node with a number code: the parent of 'a)', 'b)'
     for where, cells in rows:
         filled = [clean(c) for c in cells if clean(c)]
-        if all(re.fullmatch(r"-+", c) for c in filled) or _is_column_numbers(filled):
+        if all(re.fullmatch(r"-+", c) for c in filled) or is_column_numbers(filled):
             continue
         if len(filled) < 2:
             if stack and len(filled) == 1 and len(cells) > 1:  # a wrapped name continues the row above

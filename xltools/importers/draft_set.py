@@ -15,6 +15,13 @@ from ..files import write_safely
 
 DEFAULT_BANDS = [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 70}, {"label": "Trung bình", "min": 50},
                  {"label": "Yếu", "min": 0}]
+EXCELLENT = {"label": "Xuất sắc", "min": 90}  # the usual top band where a province has one
+
+
+def bands_seen(table: UnitsTable) -> list[dict]:
+    """The usual bands, with Xuất sắc on top when the table prints that class."""
+    printed = {u.printed.class_label for u in table.units} | {u.printed.class_after_rule for u in table.units}
+    return [EXCELLENT, *DEFAULT_BANDS] if "Xuất sắc" in printed else DEFAULT_BANDS
 
 
 def plain_number(value: Decimal | None):
@@ -44,7 +51,7 @@ def draft(table: UnitsTable) -> dict:
     if all(f["max"] is not None for f in fields):
         data["total"] = plain_number(sum((Decimal(str(f["max"])) + Decimal(str(f["survey_max"])) for f in fields),
                                    Decimal(0)))
-    data.update({"bands_basis": "points", "bands": DEFAULT_BANDS})
+    data.update({"bands_basis": "points", "bands": bands_seen(table)})
     return data
 
 

@@ -25,7 +25,7 @@ from ..errors import ReadError
 from ..limits import LimitError, check_package, check_xlsx
 from . import forms
 from .text_documents import document_tables
-from .text_tables import NOT_UNIT, TextTable, has_number, is_named_row, read_rows
+from .text_tables import NOT_UNIT, TextTable, has_number, is_column_numbers, is_named_row, read_rows
 from .vocabulary import role_of
 
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
@@ -253,8 +253,6 @@ def word_grids(path: Path) -> list[Grid]:
 
 # ---------------------------------------------------------------- grid -> text tables
 
-_COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
-_MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)?$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _NUMBERED = re.compile(r"^\d+\.$")
 _GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
@@ -271,13 +269,6 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
         if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):
             return next(j for j in range(i + 1) if role_of(plain[j])), False  # 'Xếp hạng' may come first
     return None
-
-
-def _is_column_numbers(plain: list[str]) -> bool:
-    """The row '(1) (2) (3) …' under a header."""
-    values = [c for c in plain if c]
-    numbers = [int(m.group(1)) for m in map(_COLUMN_NUMBER.match, values) if m]
-    return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
@@ -300,7 +291,7 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
             continue
         cells, plain = raw[offset:], plain[offset:]
         filled = [c for c in plain if c]
-        if not filled or _is_column_numbers(plain):
+        if not filled or is_column_numbers(plain):
             continue
         first = plain[0]
         if _NUMBERED.match(first):  # "1." -> "1"
@@ -348,34 +339,12 @@ def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) ->
     return cells
 
 
-def _collapse_header(table: TextTable) -> None:
-    """Two header rows, as `columns` reads them: a row holding only maxima joins the row above;
-    a group row above two levels lends its text to the cells below it that are empty."""
-    header, lines = table.header, table.header_lines
-    while len(header) > 2 and all(_MAXIMUM_ONLY.match(clean(c)) for c in header[-1] if clean(c)):
-        last = header.pop()
-        lines.pop()
-        header[-1] = [f"{a} {b}".strip() for a, b in _zip_pad(header[-1], last)]
-    if len(header) > 2:
-        top = list(header[-2])
-        for upper in reversed(header[:-2]):
-            top = [a or b for a, b in _zip_pad(top, upper)]
-        table.header = [top, header[-1]]
-        table.header_lines = [lines[0], lines[-1]]
-
-
-def _zip_pad(a: list[str], b: list[str]):
-    n = max(len(a), len(b))
-    return zip(a + [""] * (n - len(a)), b + [""] * (n - len(b)))
-
-
 def grid_tables(grid: Grid) -> list[TextTable]:
     prepared, offset = _prepared(grid)
     tables = read_rows(prepared, wrapped=False)
     for t in tables:
         t.container = grid.container
         t.cell_ref = lambda row, col, ref=grid.ref: ref(row, col + offset)
-        _collapse_header(t)
     return tables
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.scoring import FieldScores, HeaderMax, Unit, UnitsTable
+from ..core.scoring import TEXT, CellProblem, FieldScores, HeaderMax, Unit, UnitsTable
 from ..errors import ReadError
 from .titles import detect_level, detect_province, detect_year
 from .vocabulary import accepted, role_of
@@ -68,6 +68,8 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         cells = [c.strip() for c in cells]
         if all(re.fullmatch(r"-*", c) for c in cells):
             continue
+        if (current is None or not current.rows) and is_column_numbers([clean(c) for c in cells]):
+            continue  # '(1) (2) (3)' under a header
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
@@ -84,7 +86,40 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         tables.append(current)
     for i, t in enumerate(tables):
         t.index = i
+        _collapse_header(t)
     return tables
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
+_MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)?$", re.IGNORECASE)
+
+
+def is_column_numbers(plain: list[str]) -> bool:
+    """The row '(1) (2) (3) …' under a header (cells already cleaned)."""
+    values = [c for c in plain if c]
+    numbers = [int(m.group(1)) for m in map(_COLUMN_NUMBER.match, values) if m]
+    return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _collapse_header(table: TextTable) -> None:
+    """Two header rows, as `columns` reads them: a row holding only maxima joins the row above;
+    a group row above two levels lends its text to the cells below it that are empty."""
+    header, lines = table.header, table.header_lines
+    while len(header) > 2 and all(_MAXIMUM_ONLY.match(clean(c)) for c in header[-1] if clean(c)):
+        last = header.pop()
+        lines.pop()
+        header[-1] = [f"{a} {b}".strip() for a, b in _zip_pad(header[-1], last)]
+    if len(header) > 2:
+        top = list(header[-2])
+        for upper in reversed(header[:-2]):
+            top = [a or b for a, b in _zip_pad(top, upper)]
+        table.header = [top, header[-1]]
+        table.header_lines = [lines[0], lines[-1]]
+
+
+def _zip_pad(a: list[str], b: list[str]):
+    n = max(len(a), len(b))
+    return zip(a + [""] * (n - len(a)), b + [""] * (n - len(b)))
 
 
 def names_first(header: list[list[str]]) -> bool:
@@ -300,11 +335,28 @@ def _value(cell: str, where: str):
         raise ReadError(f"{where}: {exc}") from exc
 
 
+def cell_where(table: TextTable, where: str, line: int, index: int, label: str) -> str:
+    """The row, the cell (when known) and the column of one body cell."""
+    return f"{where}, {table.cell_ref(line, index)} ({label})" if table.cell_ref else f"{where}, cột '{label}'"
+
+
 def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
     """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
     cell = cells[index] if index < len(cells) else ""
-    ref = f", {table.cell_ref(line, index)} ({label})" if table.cell_ref else f", cột '{label}'"
-    return _value(cell, f"{where}{ref}")
+    return _value(cell, cell_where(table, where, line, index, label))
+
+
+def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str,
+                     unit: Unit, field: int | None = None, kind: str = ""):
+    """The score in one body cell of a unit's row; text that is no number is recorded on the unit (one
+    finding for `check`) and reads as blank, so the rest of the table is still read."""
+    cell = cells[index] if index < len(cells) else ""
+    try:
+        return parse_score(cell)
+    except NumberError as exc:
+        unit.problems.append(CellProblem(TEXT, kind or label, exc.text, cell_where(table, where, line, index, label),
+                                         field, reason=exc.reason))
+        return None
 
 
 def units_table(table: TextTable, source: str, survey_fields: bool = False, district: str | None = None,
@@ -345,12 +397,12 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
                 if c.field_index >= count:
                     raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
                 target = fields[c.field_index]
-                setattr(target, c.kind, cell_value(table, row, where, line, i, c.label))
+                setattr(target, c.kind, score_or_problem(table, row, where, line, i, c.label, unit, c.field_index, c.kind))
                 if table.cell_ref:
                     target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
             elif c.role == "total":
                 setattr(p, "total" if c.kind == "total" else f"{c.kind}_total",
-                        cell_value(table, row, where, line, i, c.label))
+                        score_or_problem(table, row, where, line, i, c.label, unit))
             elif c.role == "rank":
                 p.rank = int(text) if text.isdigit() else None
             elif c.role == "class":

@@ -20,6 +20,7 @@ from .docx_style import (
     usable_width_mm,
     write_cell,
 )
+from .draft import mark_docx
 from .model import Appendix, Column, header_spans
 
 PT_MM = 0.3528  # one point in millimetres
@@ -119,7 +120,10 @@ def build(items: list[Appendix]):
     return doc
 
 
-def write_appendix_docx(items: list[Appendix], path: str | Path) -> Path:
+def write_appendix_docx(items: list[Appendix], path: str | Path, draft: bool = False) -> Path:
+    """`draft`: the table still has errors; every page is marked DỰ THẢO (publish/draft.py)."""
     doc = build(items)
+    if draft:
+        mark_docx(doc)
     return write_safely(path, lambda tmp: doc.save(str(tmp)))
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..celltext import put
 from ..files import write_safely
 from .docx_style import FONT, MARGINS_MM
+from .draft import mark_sheet
 from .model import DELTA_INT, DELTA_SCORE, INT, SCORE, Appendix, header_spans
 
 TITLE_ROWS = 3  # PHỤ LỤC I / title / Kèm theo …
@@ -112,6 +113,10 @@ def build(items: list[Appendix]) -> Workbook:
     return wb
 
 
-def write_appendix_xlsx(items: list[Appendix], path: str | Path) -> Path:
+def write_appendix_xlsx(items: list[Appendix], path: str | Path, draft: bool = False) -> Path:
+    """`draft`: the table still has errors; each sheet is marked DỰ THẢO (publish/draft.py)."""
     wb = build(items)
+    if draft:
+        for ws, appendix in zip(wb.worksheets, items):
+            mark_sheet(ws, TITLE_ROWS + 1, len(appendix.columns))  # the blank row between title and table
     return write_safely(path, lambda tmp: wb.save(str(tmp)))

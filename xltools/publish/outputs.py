@@ -17,11 +17,12 @@ def output_names(source: Path, out: Path) -> dict[str, Path]:
 
 
 def write_appendix(items: list[Appendix], source: Path, out: Path, report: bool = False,
-                   report_info: ReportInfo | None = None) -> list[Path]:
+                   report_info: ReportInfo | None = None, draft: bool = False) -> list[Path]:
     """The appendix as .docx and .xlsx in `out`, named after `source`; with `report`, the report too (its
-    issuer and signer from `report_info`)."""
+    issuer and signer from `report_info`); `draft`: the table still has errors, every page is marked
+    DỰ THẢO (publish/draft.py)."""
     names = output_names(source, out)
-    written = [write_appendix_docx(items, names["docx"]), write_appendix_xlsx(items, names["xlsx"])]
+    written = [write_appendix_docx(items, names["docx"], draft), write_appendix_xlsx(items, names["xlsx"], draft)]
     if report:
-        written.append(write_report_docx(items, names["report"], report_info))
+        written.append(write_report_docx(items, names["report"], report_info, draft))
     return written

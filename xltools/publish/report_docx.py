@@ -32,6 +32,7 @@ from .docx_style import (
     usable_width_mm,
     write_cell,
 )
+from .draft import mark_docx
 from .model import Appendix, Change, ReportInfo, class_counts, field_lines, lost_by_field, points, signed
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
@@ -243,6 +244,10 @@ def build(items: list[Appendix], info: ReportInfo | None = None):
     return doc
 
 
-def write_report_docx(items: list[Appendix], path: str | Path, info: ReportInfo | None = None) -> Path:
+def write_report_docx(items: list[Appendix], path: str | Path, info: ReportInfo | None = None,
+                      draft: bool = False) -> Path:
+    """`draft`: the table still has errors; every page is marked DỰ THẢO (publish/draft.py)."""
     doc = build(items, info)
+    if draft:
+        mark_docx(doc)
     return write_safely(path, lambda tmp: doc.save(str(tmp)))

@@ -24,9 +24,7 @@ Columns are 1-based integers; `col_letter` turns them into letters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from functools import cached_property
-
-from openpyxl.utils import get_column_letter
+from functools import cache, cached_property
 
 from .. import wording
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
@@ -68,8 +66,15 @@ DEFAULT_SPARE_ROWS = 5
 BLANK_ROWS = 10  # units in a template made without a list of units
 
 
+@cache
 def col_letter(col: int) -> str:
-    return get_column_letter(col)
+    """Column letters of a 1-based column number (1 -> A, 27 -> AA); here rather than openpyxl's, so that
+    reading a workbook does not import openpyxl."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
@@ -220,7 +225,11 @@ class SummaryLayout(_DataRows):
 
     def field_from_detail(self, index: int) -> bool:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""
-        return self.cset.fields[index].code in {c.code for c in self.cset.criteria}
+        return self.cset.fields[index].code in self._tree_codes
+
+    @cached_property
+    def _tree_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.cset.criteria)
 
 
     def input_cols(self) -> list[int]:

@@ -16,14 +16,10 @@ from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
-
 from .. import catalog
-from ..core.checks import KIND_LABEL
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
-from ..core.numbers import NumberError, parse_score, to_decimal
+from ..core.numbers import NumberError, to_decimal
 from ..core.scoring import (
     BOOL,
     DATE,
@@ -40,23 +36,20 @@ from ..core.scoring import (
 from ..errors import ReadError
 from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
 from . import layout as L, setdata
+from .values import CannotScan, cell_position, first_rows, range_boundaries, read_cells, sheet_values
 
 MAX_REPORTED = 20
 
 
 def is_appraisal_workbook(path) -> bool:
     """True when the file has our config sheet with the layout marker."""
+    row, col = cell_position(L.CONFIG_MARKER_CELL)
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception:
+        rows = sheet_values(path, L.CONFIG_SHEET, row)
+    except Exception:  # not a workbook, or a damaged one: the other readers say what it is
         return False
-    try:
-        if L.CONFIG_SHEET not in wb.sheetnames:
-            return False
-        value = wb[L.CONFIG_SHEET][L.CONFIG_MARKER_CELL].value
-        return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
-    finally:
-        wb.close()
+    value = rows[row - 1][col - 1] if rows and len(rows) >= row and len(rows[row - 1]) >= col else None
+    return isinstance(value, str) and value.startswith(L.LAYOUT_VERSION.split("/")[0])
 
 
 LEGEND_MARK = "Ô nền vàng:"  # the legend the builder puts on every summary sheet, ending "Bộ tiêu chí: ID."
@@ -66,22 +59,18 @@ def check_not_orphaned(path) -> None:
     """A workbook of ours whose Cấu hình sheet was deleted (or its marker edited) still carries the legend
     on its summary sheets: say so, rather than reading it as a hand-made table and failing on its columns."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        sheets = first_rows(path, L.LEGEND_ROW)
     except Exception:
         return
-    try:
-        for ws in wb.worksheets:
-            legend = next(ws.iter_rows(min_row=L.LEGEND_ROW, max_row=L.LEGEND_ROW, max_col=1, values_only=True),
-                          (None,))[0]
-            if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
-                set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
-                raise ReadError(
-                    f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{ws.title}') nhưng trang "
-                    f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
-                    f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
-                    f"`xltools template --set {set_id}`.")
-    finally:
-        wb.close()
+    for title, rows in sheets.items():
+        legend = rows[L.LEGEND_ROW - 1][0] if len(rows) >= L.LEGEND_ROW and rows[L.LEGEND_ROW - 1] else None
+        if isinstance(legend, str) and legend.startswith(LEGEND_MARK) and "Bộ tiêu chí:" in legend:
+            set_id = legend.rsplit("Bộ tiêu chí:", 1)[1].strip().rstrip(".")
+            raise ReadError(
+                f"{Path(path).name}: đây là bảng tính thẩm định của xltools (trang '{title}') nhưng trang "
+                f"'{L.CONFIG_SHEET}' đã bị xóa hoặc sửa (ô {L.CONFIG_MARKER_CELL} phải ghi {L.LAYOUT_VERSION}); "
+                f"hãy lấy lại bản sao lưu (TÊN.bak-THỜIGIAN.xlsx), hoặc chép trang '{L.CONFIG_SHEET}' từ một bảng mới tạo bằng "
+                f"`xltools template --set {set_id}`.")
 
 
 def read_workbook(path) -> list[UnitsTable]:
@@ -101,28 +90,49 @@ def grid_reader(path) -> GridReader:
 
 
 def load_grids(path) -> tuple[dict[str, list[list]], dict[str, list[list]]]:
-    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file."""
+    """({sheet: rows of values}, {sheet: rows of cells as typed}) of a file; in `typed` a formula cell
+    holds values.FORMULA ("="), not its text, which no reader needs."""
     path = Path(path)
+    # Values: input cells are constants either way; a formula an appraiser typed into an input cell reads
+    # as the value Excel/LibreOffice last computed for it. Typed: formula cells marked, to tell a formula
+    # cell from a number typed over it. Both from one read of the file (values.py).
     try:
         used = check_xlsx(path)  # within the limits; each sheet's range of real cells, not the one it declares
-        # data_only: input cells are constants either way; a formula an appraiser typed into an
-        # input cell reads as the value Excel/LibreOffice last computed for it.
-        wb = load_workbook(path, read_only=True, data_only=True)
+        cells = read_cells(path)
+        grids, typed = cells.values, cells.typed
     except LimitError:
         raise
+    except CannotScan:
+        grids, typed = _openpyxl_grids(path, used)
     except Exception as exc:
         raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
-    try:
-        grids = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
-    finally:
-        wb.close()
-    # the cells as typed, to tell a formula cell from a number typed over it
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        typed = {name: _grid(wb[name], used.get(name)) for name in wb.sheetnames}
-    finally:
-        wb.close()
-    return grids, typed
+    return _within(grids, used), _within(typed, used)
+
+
+def _within(grids: dict[str, list[list]], used: dict[str, Extent]) -> dict[str, list[list]]:
+    """Each sheet's rows within its used range (none for a sheet the limits check did not find)."""
+    out = {}
+    for name, rows in grids.items():
+        extent = used.get(name)
+        out[name] = [row[:extent.columns] for row in rows[:extent.rows]] if extent else []
+    return out
+
+
+def _openpyxl_grids(path: Path, used: dict[str, Extent]) -> tuple[dict, dict]:
+    """The values and the typed cells through openpyxl (twice as slow): for packages values.py does not scan."""
+    from openpyxl import load_workbook
+
+    out = []
+    for data_only in (True, False):
+        try:
+            wb = load_workbook(path, read_only=True, data_only=data_only)
+        except Exception as exc:
+            raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
+        try:
+            out.append({name: _grid(wb[name], used.get(name)) for name in wb.sheetnames})
+        finally:
+            wb.close()
+    return out[0], out[1]
 
 
 def _grid(ws, used: Extent | None) -> list[list]:
@@ -188,57 +198,48 @@ class GridReader:
         i = bisect_right(tops, row) - 1
         return boxes[i][2] if i >= 0 and boxes[i][1] >= row else None
 
-    def read_score(self, sheet: _Sheet, row: int, col: int, what: str) -> tuple[Decimal | None, tuple[str, str] | None]:
-        """(score, None), or (None, (kind, what the cell holds)) for a cell that holds no score. A merged score
-        cell and a number no score can be (NaN, infinity) stop the reading (self.problems)."""
+    def read_score(self, sheet: _Sheet, row: int, col: int) -> tuple[Decimal | None, tuple[str, str, str] | None]:
+        """(score, None), or (None, (kind, what the cell holds, why)) for a cell that holds no score."""
         merged = self.merged_at(sheet.name, row, col)
         if merged:  # its value is in the first cell only: which unit and field would it count for?
-            if (sheet.name, merged) not in self._merged_reported:
-                self._merged_reported.add((sheet.name, merged))
-                self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): ô điểm nằm trong vùng ô gộp "
-                                     f"{sheet.name}!{merged}; mỗi ô điểm phải là một ô riêng. Hãy bỏ gộp ô (Unmerge) "
-                                     "rồi nhập điểm vào từng ô.")
-            return None, None
+            if (sheet.name, merged) in self._merged_reported:
+                return None, None
+            self._merged_reported.add((sheet.name, merged))
+            return None, (TEXT, f"ô gộp {sheet.name}!{merged}", "ô điểm nằm trong vùng ô gộp; mỗi ô điểm phải là một "
+                          "ô riêng. Hãy bỏ gộp ô (Unmerge) rồi nhập điểm vào từng ô")
         value = sheet.value(row, col)  # values as shown: a str starting with "=" is a text ('=1+1), not a formula
         if value is None:
             return None, None
         if isinstance(value, bool):
-            return None, (BOOL, "TRUE" if value else "FALSE")
+            return None, (BOOL, "TRUE" if value else "FALSE", "")
         if isinstance(value, (int, float, Decimal)):
             try:
                 return to_decimal(value), None
-            except NumberError as exc:  # NaN, infinity, 1e308: named, never a crash nor a blank
-                self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {exc}")
-                return None, None
+            except NumberError as exc:  # NaN, infinity, 1e308: whatever core/numbers refuses is a finding
+                return None, (TEXT, exc.text, exc.reason)
         if isinstance(value, (datetime.date, datetime.time)):
             shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else f"{value:%H:%M}"
-            return None, (DATE, shown)
+            return None, (DATE, shown, "")
         text = str(value).strip()
         if text == "":
             return None, None
-        return None, (TEXT, text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)")
+        return None, (TEXT, text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)", "")
 
     def score(self, problems: list[CellProblem], sheet: _Sheet, row: int, col: int, kind: str,
               field: int | None = None, criterion: str = "") -> Decimal | None:
         """A unit's score cell; what it holds when it is no score goes to `problems` (the unit's)."""
-        value, bad = self.read_score(sheet, row, col, KIND_LABEL.get(kind, kind))
+        value, bad = self.read_score(sheet, row, col)
         if bad:
-            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion))
+            problems.append(CellProblem(bad[0], kind, bad[1], L.where(sheet.name, col, row), field, criterion,
+                                        reason=bad[2]))
         return value
 
     def number(self, sheet: _Sheet, row: int, col: int, what: str) -> Decimal | None:
-        """A number outside the units' own problems (the bands on Cấu hình, the council's cells): a problem
-        there stops the reading."""
-        value, bad = self.read_score(sheet, row, col, what)
+        """A number outside the units (the bands on Cấu hình): a problem there stops the reading."""
+        value, bad = self.read_score(sheet, row, col)
         if bad:
-            found = bad[1]
-            try:
-                parse_score(found)
-                hint = f"đây là chữ '{found}' (có thể do gõ dấu phẩy thập phân khi Excel dùng dấu chấm)"
-            except NumberError as exc:
-                hint = f"'{found}' {exc.reason.rstrip('.').split(';')[0]}"
-            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): {hint}; hãy nhập lại bằng số, "
-                                 "ô có số đúng sẽ căn phải.")
+            why = bad[2] or "không phải là số; hãy nhập lại bằng số"
+            self.problems.append(f"{L.where(sheet.name, col, row)} ({what}): '{bad[1]}' {why}.")
         return value
 
     @staticmethod

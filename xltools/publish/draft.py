@@ -1,0 +1,93 @@
+"""Drafts look like drafts: a table that still has errors is published with "DỰ THẢO" on every page.
+
+`publish_state(evaluations)` decides, once, for the CLI (`xltools publish`) and the macro (Xuất phụ lục):
+no appraised score at all → NothingAppraised (nothing to publish); errors left → a draft, with the
+errors listed (unit, field, cell); none → the official documents, unmarked. The writers call
+`mark_docx` / `mark_sheet` when the state is a draft, so the mark does not depend on their layout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from ..core.checks import ERROR, Finding
+from ..errors import UserError
+
+DRAFT_MARK = "DỰ THẢO"
+DRAFT_NOTE = "DỰ THẢO – bảng điểm còn lỗi, chưa dùng để trình ký"
+MARK_RGB = "C00000"  # dark red, legible in black-and-white print as dark grey
+SHOWN = 30  # errors listed on the terminal; the rest are counted (all are in `xltools check`)
+
+
+class NothingAppraised(UserError, ValueError):
+    """No unit has an appraised score: there is nothing to publish yet (exit 2 in the CLI)."""
+
+
+@dataclass
+class PublishState:
+    errors: list[Finding] = dc_field(default_factory=list)  # what makes the documents a draft
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.errors)
+
+    def error_lines(self, source: str) -> list[str]:
+        """The errors as lines a person can act on: unit, field, cell, what is wrong."""
+        lines = [f"  - {e.label}: {e.message}" + (f" ({e.where})" if e.where and e.where not in e.message else "")
+                 for e in self.errors[:SHOWN]]
+        if len(self.errors) > SHOWN:
+            lines.append(f"  … và {len(self.errors) - SHOWN} lỗi khác: xem `xltools check {source}`.")
+        return lines
+
+    def message(self, source: str) -> str:
+        """What the appraiser is told when the documents are a draft."""
+        return "\n".join([f"{DRAFT_MARK}: {source} còn {len(self.errors)} lỗi, nên các văn bản được ghi với dấu "
+                          f"\"{DRAFT_MARK}\" trên mọi trang. Sửa các lỗi sau rồi xuất lại để có bản chính thức:",
+                          *self.error_lines(source)])
+
+
+def publish_state(evaluations, source: str) -> PublishState:
+    """Refuse a table with no appraisal at all; otherwise the errors that make the documents a draft."""
+    results = [r for e in evaluations for r in e.results]
+    if not any(r.appraised_total is not None or r.total is not None for r in results):
+        raise NothingAppraised(f"{source}: chưa có điểm Thẩm định nào ({len(results)} đơn vị, chưa đơn vị nào được "
+                               "thẩm định), nên chưa có gì để xuất phụ lục; hãy nhập điểm Thẩm định trước.")
+    return PublishState([f for e in evaluations for f in e.findings if f.severity == ERROR])
+
+
+# ---------------------------------------------------------------- marks
+
+def mark_docx(doc) -> None:
+    """DỰ THẢO at the top of every page: in the header of every section, first-page header included."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    for section in doc.sections:
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False  # a section of its own: the mark never depends on another
+            first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            p = first.insert_paragraph_before() if first.text or first.runs else first
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = p.add_run(DRAFT_NOTE)
+            run.bold = True
+            run.font.size = Pt(13)
+            run.font.color.rgb = RGBColor.from_string(MARK_RGB)
+
+
+def mark_sheet(ws, row: int, width: int) -> None:
+    """DỰ THẢO on a printed sheet: in the page header of every page, and in a merged cell on row `row`
+    (a row the layout leaves blank above the table), red on the screen."""
+    from openpyxl.styles import Alignment, Font
+
+    for header in (ws.oddHeader, ws.firstHeader, ws.evenHeader):
+        header.right.text = DRAFT_NOTE
+        header.right.font = "Times New Roman,Bold"
+        header.right.color = MARK_RGB
+    if width > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    cell = ws.cell(row=row, column=1, value=DRAFT_NOTE)
+    cell.font = Font(name="Times New Roman", size=14, bold=True, color=MARK_RGB)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.sheet_properties.tabColor = MARK_RGB
