@@ -86,7 +86,7 @@ def test_template_xlsm_keeps_names_as_text(tmp_path, hostile_units, capsys):
 
 
 def test_published_appendix_keeps_names_as_text(tmp_path, hostile_units, capsys):
-    assert run("publish", hostile_units, "-o", tmp_path / "ra") == 0
+    assert run("publish", hostile_units, "-o", tmp_path / "ra") in (0, 1)  # 1: written as a draft (DỰ THẢO)
     [xlsx] = (tmp_path / "ra").glob("*_phu_luc.xlsx")
     assert formulas_not_ours(xlsx) == [] and set(PAYLOADS) <= texts(xlsx)
 

@@ -155,7 +155,7 @@ def test_report_config_file_and_options(tmp_path):
                       "recipients: [Bộ Nội vụ (b/c), 'Lưu: VT']\n", encoding="utf-8")
     out = tmp_path / "out"
     assert main(["publish", str(SEED_2024), "-o", str(out), "--report", "--report-config", str(config),
-                 "--signer", "Nguyễn Văn An", "--report-date", "5/1/2025"]) == 0
+                 "--signer", "Nguyễn Văn An", "--report-date", "5/1/2025"]) == 1  # the seed has errors: DỰ THẢO
     doc = read_docx(out / f"{SEED_2024.stem}_bao_cao.docx")
     header, signature = doc.tables[0], doc.tables[-1]
     left, right = (c.text for c in header.rows[0].cells)

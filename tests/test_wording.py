@@ -50,7 +50,7 @@ def test_workbook_and_appendix_print_the_same_words(tmp_path, name, set_ids):
         units_by_level[cset.level] = units
         inputs.append(SectionInput(cset, units, year=cset.years[-1]))
     book_path = build_file(inputs, tmp_path / f"{name}.xlsx", with_appraised=True)
-    written = publish(book_path, tmp_path / "out")
+    written, _ = publish(book_path, tmp_path / "out")  # (files, draft state)
     book = load_workbook(book_path)
     appendix = load_workbook(next(p for p in written if p.suffix == ".xlsx"))
     layout = L.workbook_layout([(i.cset, len(i.units) + L.DEFAULT_SPARE_ROWS) for i in inputs])
