@@ -169,7 +169,10 @@ BOLD_KEYS = ("appraised", "appraised_total", "total")  # Thẩm định and Tổ
 def columns_for(e: Evaluation, previous_label: str | None = None) -> list[Column]:
     """The official layout of the set (xltools.wording.table_labels: the workbook prints the same), plus the
     year over year columns as extra columns."""
-    rule = e.cset.district_rule and any(r.class_after_rule for r in e.results)
+    # The 2/3-rule column prints whenever the rule applies (as the workbook shows it), also while it waits
+    # for incomplete communes (district-rule-pending: blank cells, the draft lists why).
+    rule = e.cset.district_rule and (any(r.class_after_rule for r in e.results)
+                                     or any(f.code == "district-rule-pending" for f in e.findings))
     cols = []
     for label in W.table_labels(e.cset, class_after_rule=rule):
         tail = label.key.split(".")[-1]
