@@ -6,7 +6,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.checks import SEVERITY_ORDER, by_severity, self_assessment_text
+from ..core.checks import SEVERITY_ORDER, by_severity, no_units_message, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
@@ -144,6 +144,9 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
 
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        empty = not any(e.results for e in evaluations)
+        if empty and name == "rank":  # nothing to rank is not a ranking: say so, exit 2
+            raise ReadError(no_units_message(Path(args.file).name, [e.table.sheet for e in evaluations]))
         if warn:
             warn_unreadable([e.table for e in evaluations], args.file)
         for e in evaluations:
@@ -165,6 +168,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
         else:
             for e in evaluations:
                 show(e)
-        return exit_code(evaluations)
+        return 2 if empty else exit_code(evaluations)  # check: the empty-table finding is shown, exit 2
 
     parser.set_defaults(run=run)
+

@@ -114,6 +114,14 @@ def n(value: Decimal | float | None) -> str:
     return format_vn_short(value)
 
 
+def no_units_message(source: str, sheets: list[str]) -> str:
+    """What to say when no table of a file holds a unit (a fresh template, the wrong sheet): nothing to rank."""
+    where = ", ".join(f"'{s}'" for s in sheets)
+    return (f"{source}: bảng {where} chưa có đơn vị nào, nên chưa có gì để xếp hạng hay kiểm tra. Hãy gõ tên các "
+            "đơn vị vào cột 'Tên đơn vị' (hoặc tạo bảng tính có sẵn tên bằng `xltools template --units DANH_SÁCH`) "
+            "rồi chạy lại.")
+
+
 def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                 expect_appraised: bool | None = None) -> list[Finding]:
     """All findings for one table, in the order of the table's rows."""
