@@ -6,9 +6,10 @@ one name per line of a .txt or .csv file, or per row of the first sheet of an .x
     …                              …                                2   | Sở Tài chính
 
 A number in front of a name (STT, "1.", "2)") is dropped; a header row ("STT", "Tên đơn vị") and a
-title ("DANH SÁCH …") before the first name are skipped; a line ending with ":" ("Huyện Ba Bể:") names
-the district of the communes below it, as does a heading numbered in Roman ("II. Huyện Ba Bể"). A row holding anything else (scores, a second column of text)
-means the file is not a list of names: `read_name_list` gives None and the caller reads it as a table.
+title ("DANH SÁCH …") before the first name are skipped; a line ending with ":" ("Huyện Ba Bể:") or a
+heading numbered in Roman ("II. Huyện Ba Bể") names the district of the communes below it. A row holding
+anything else (scores, a second column of text) means the file is not a list of names: `read_name_list`
+gives None and the caller reads it as a table.
 """
 from __future__ import annotations
 
