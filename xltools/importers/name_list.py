@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.names import exact_key, fold, tidy
@@ -63,7 +64,7 @@ def read_name_list(path: str | Path) -> UnitsTable | None:
     return UnitsTable(units, source=path.name, sheet="Danh sách đơn vị")
 
 
-def _name(cells: list[object]) -> str | None:
+def _name(cells: Sequence[object]) -> str | None:
     """The one name a row holds ('' for an empty row), after its number; None for anything else."""
     texts = [tidy(str(c)) for c in cells if c is not None and tidy(str(c))]
     if texts and _NUMBER.match(texts[0]) and len(texts) > 1:
@@ -75,7 +76,7 @@ def _name(cells: list[object]) -> str | None:
     return _NUMBERING.sub("", texts[0], count=1)
 
 
-def _header_row(cells: list[object]) -> bool:
+def _header_row(cells: Sequence[object]) -> bool:
     """'STT | Tên đơn vị': every cell a column header of a list."""
     texts = [tidy(str(c)) for c in cells if c is not None and tidy(str(c))]
     return len(texts) > 1 and all(role_of(t) in ("stt", "name", "district") for t in texts)
@@ -87,7 +88,7 @@ def _heading(text: str) -> bool:
 
 
 def _refuse_duplicates(units: list[Unit], source: str) -> None:
-    seen: dict[str, Unit] = {}
+    seen: dict[tuple[str, str], Unit] = {}
     twice = []
     for u in units:
         key = (exact_key(u.district or ""), exact_key(u.name))
@@ -99,7 +100,7 @@ def _refuse_duplicates(units: list[Unit], source: str) -> None:
                         f"{' …' if len(twice) > 5 else ''}. Mỗi đơn vị chỉ ghi một lần; hãy sửa danh sách rồi chạy lại.")
 
 
-def _rows(path: Path) -> list[tuple[str, list[object]]] | None:
+def _rows(path: Path) -> list[tuple[str, Sequence[object]]] | None:
     """(where, cells) of each line or row; None when the file cannot be read that way."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _sheet_rows(path)
@@ -123,7 +124,7 @@ def _csv_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _sheet_rows(path: Path) -> list[tuple[str, list[object]]] | None:
+def _sheet_rows(path: Path) -> list[tuple[str, Sequence[object]]] | None:
     from openpyxl import load_workbook
 
     from ..limits import check_xlsx
