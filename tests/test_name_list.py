@@ -110,3 +110,16 @@ def test_recompute_of_a_workbook_without_units_writes_nothing(empty_book, capsys
     assert code == 2 and "chưa có đơn vị nào" in err
     assert empty_book.read_bytes() == before
     assert sorted(p.name for p in empty_book.parent.iterdir()) == [empty_book.name]
+
+
+def test_ranking_text_says_which_units_wait_and_why(tmp_path, capsys, data_dir):
+    units = tmp_path / "don_vi.txt"
+    units.write_text("Sở Tư pháp\nSở Y tế\n", encoding="utf-8")
+    book = tmp_path / "so.xlsx"
+    assert run(capsys, "template", "--set", "backan-2024-so", "--units", units, "-o", book)[0] == 0
+    code, out, _ = run(capsys, "rank", book)
+    assert code == 0
+    assert "Chưa xếp hạng, xếp loại 2/2 đơn vị chưa đủ điểm:" in out
+    assert "  - Sở Y tế: thiếu Thẩm định: cả 7 lĩnh vực; thiếu ĐT XHH: cả 7 lĩnh vực" in out
+    _, out, _ = run(capsys, "rank", data_dir / "quyet_dinh_backan_2023_xa.txt")  # a published table: all ranked
+    assert "Chưa xếp hạng" not in out

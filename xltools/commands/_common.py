@@ -6,7 +6,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.checks import SEVERITY_ORDER, by_severity, no_units_message, self_assessment_text
+from ..core.checks import SEVERITY_ORDER, by_severity, describe_gaps, no_units_message, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
@@ -107,6 +107,21 @@ def print_ranking(e: Evaluation) -> None:
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
     for row in lines:
         print("  ".join(cell.ljust(w) if i in (1, 7, 8) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    print_unranked(e)
+
+
+def print_unranked(e: Evaluation) -> None:
+    """Under the table, why a unit has no rank: a ranking of incomplete data says so on its face."""
+    waiting = [r for r in e.results if r.missing]
+    if not waiting:
+        return
+    ranked = len(e.results) - len(waiting)
+    print(f"Chưa xếp hạng, xếp loại {len(waiting)}/{len(e.results)} đơn vị chưa đủ điểm"
+          f"{' (thứ hạng trên chỉ so giữa ' + str(ranked) + ' đơn vị đủ điểm)' if ranked else ''}:")
+    for r in waiting[:20]:
+        print(f"  - {r.unit.name}: {describe_gaps(r, len(e.cset.fields))}")
+    if len(waiting) > 20:
+        print(f"  - … và {len(waiting) - 20} đơn vị khác (xem `xltools check`)")
 
 
 GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
