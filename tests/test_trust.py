@@ -38,7 +38,7 @@ DATA = Path(__file__).parent / "data"
 def appraised(tmp_path_factory):
     """The seed's Phụ lục I as an appraisal workbook with every Thẩm định typed (no errors)."""
     path = tmp_path_factory.mktemp("wb") / "bang.xlsx"
-    assert main(["template", "--set", SET, "--units", str(DATA / SEED), "--with-appraised", "-o", str(path)]) == 0
+    assert main(["template", "--set", SET, "--units", str(catalog.sample_path()), "--with-appraised", "-o", str(path)]) == 0
     return path
 
 
@@ -263,7 +263,7 @@ def test_template_units_of_another_level_and_year_stop_unless_allowed(tmp_path, 
 
 
 def test_template_units_above_the_maxima_stop(tmp_path, capsys):
-    text = (DATA / SEED).read_text(encoding="utf-8")
+    text = catalog.sample_path().read_text(encoding="utf-8")
     lines = text.splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("1\tVăn phòng UBND tỉnh"))
     cells = lines[row].split("\t")
