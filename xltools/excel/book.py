@@ -130,7 +130,7 @@ class OpenpyxlBook(Book):
             self.wb = open_excel(self.path, keep_vba=self.keep_vba)
         except ReadError as exc:
             raise BookError(str(exc)) from exc
-        self._cached = None
+        self._cached: dict[str, list[list]] | None = None
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -148,10 +148,26 @@ class OpenpyxlBook(Book):
         """Formulas give the values the program that last computed the file saved with it (None where
         it was saved without them: openpyxl keeps none)."""
         typed = self.read(sheet, ref)
-        if self._cached is None:
-            self._cached = load_workbook(self.path, data_only=True, keep_vba=False)
-        cached = [[plain(c.value) for c in row] for row in self._cells(self._cached[sheet], ref)]
+        top, left, bottom, right = bounds(ref)
+        grid = self._shown().get(sheet, [])
+        cached = [[plain(_at(grid, r, c)) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
         return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
+
+    def _shown(self) -> dict[str, list[list]]:
+        """Every sheet's cells as the file shows them, read once: by the fast value reader, which gives them
+        as openpyxl's would (a second openpyxl load cost as much as the first); by openpyxl itself in the
+        rare files that reader does not take."""
+        if self._cached is None:
+            from python_calamine import CalamineError
+
+            from ..workbook.values import CannotScan, read_cells
+
+            try:
+                self._cached = read_cells(self.path).values
+            except (CannotScan, CalamineError):  # a package it does not follow; openpyxl opened this one
+                wb = load_workbook(self.path, data_only=True, keep_vba=False)
+                self._cached = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+        return self._cached
 
     def write(self, sheet, top_left, rows):
         self.require(sheet)
@@ -190,12 +206,27 @@ class OpenpyxlBook(Book):
         for col in range(1, look.columns + 1):
             ws.cell(look.header_row, col).font = Font(bold=True)
         ws.freeze_panes = f"A{look.first_row}"
+        # `cell.alignment = …` looks the style up among the workbook's for every cell (a thousand findings
+        # took seconds): each style is looked up once, when first used, and its number given to the cells
+        ids: dict = {}  # style maker -> its number in the workbook
+
+        def style_id(collection, make) -> int:
+            if make not in ids:
+                ids[make] = collection.add(make())
+            return ids[make]
+
+        def wrapped():
+            return Alignment(vertical="top", wrap_text=True)
+
+        def link():
+            return Font(color=LINK_COLOUR, underline="single")
         for r in range(look.first_row, max(look.last_row, ws.max_row) + 1):
             for col in range(1, look.columns + 1):
                 c = ws.cell(r, col)
-                c.alignment = Alignment(vertical="top", wrap_text=True)
+                _style_of(c).alignmentId = style_id(self.wb._alignments, wrapped)
                 c.hyperlink = None  # a link object left by an earlier version of this sheet
-            ws.cell(r, look.where_col).font = Font(color=LINK_COLOUR, underline="single") if r in look.link_rows else Font()
+            where = ws.cell(r, look.where_col)
+            _style_of(where).fontId = style_id(self.wb._fonts, link if r in look.link_rows else Font)
 
     def save(self):
         try:
@@ -203,6 +234,21 @@ class OpenpyxlBook(Book):
         except PermissionError as exc:
             raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
                             "rồi chạy lại.") from exc
+
+
+def _at(grid: list[list], row: int, col: int):
+    """The value at 1-based (row, col) of a grid whose rows may stop early (None beyond)."""
+    line = grid[row - 1] if row <= len(grid) else ()
+    return line[col - 1] if col <= len(line) else None
+
+
+def _style_of(cell):
+    """The style numbers of an openpyxl cell, made as its style setters make them (a new cell has none)."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    if not cell._style:
+        cell._style = StyleArray()
+    return cell._style
 
 
 FINDINGS_WIDTHS = (18, 10, 20, 30, 24, 70, 20)  # Trang, Mức độ, Vấn đề, Đơn vị, Lĩnh vực, Nội dung, Ô

@@ -29,13 +29,16 @@ def sheet_name(text: str) -> str:
 def moved_reference(ref: str, home: str, target: str, rows: dict[int, int]) -> str:
     """`ref` (as written in a formula on sheet `home`) after rows of sheet `target` moved."""
     m = _REF.match(ref)
-    if not m:
-        return ref  # a defined name, a whole column, an external or 3-D reference
-    on = sheet_name(m["sheet"]) if m["sheet"] else home
+    return _moved(m, home, target, rows) if m else ref  # else a defined name, a whole column, a 3-D reference
+
+
+def _moved(m: re.Match, home: str, target: str, rows: dict[int, int]) -> str:
+    """The reference matched as _REF reads it (sheet, c1, r1, n1, c2, r2, n2), after the move."""
     row = int(m["n1"])
-    if on != target or row not in rows or (m["n2"] is not None and int(m["n2"]) != row):
-        return ref
-    new = str(rows[row])
+    new = rows.get(row)
+    if new is None or (m["n2"] is not None and int(m["n2"]) != row) \
+            or (sheet_name(m["sheet"]) if m["sheet"] else home) != target:
+        return m[0]
     out = f"{m['sheet'] + '!' if m['sheet'] else ''}{m['c1']}{m['r1']}{new}"
     if m["n2"] is not None:
         out += f":{m['c2']}{m['r2']}{new}"
@@ -46,6 +49,38 @@ def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) ->
     """A formula after rows of `target` moved (old row -> new row); text and other values unchanged."""
     if not isinstance(formula, Formula) or not rows:
         return formula
+    if home != target and target not in formula and target.replace("'", "''") not in formula:
+        return formula  # it names no cell of the moved sheet
+    outside = _QUOTED.sub("", formula)
+    if "#" in outside or "[" in outside or _EXPONENT.search(outside):
+        return _moved_by_tokens(formula, home, target, rows)  # an error value, a bracket, 1E+5: the Tokenizer's way
+
+    def one(m: re.Match) -> str:
+        return _moved(m, home, target, rows) if m["ref"] else m[0]
+    moved = _OPERAND.sub(one, formula)
+    return Formula(moved) if moved != formula else formula
+
+
+# The operands of a formula as openpyxl's Tokenizer cuts them (it took most of the time of a recompute):
+# a run of characters up to one of _END, '…' sheet names inside; "…" texts and '…' names are skipped. Only
+# a run that is a whole cell reference is rewritten: nothing of the run before or after it, and no "("
+# after it (a function's name).
+_END = r' \n"#\[+\-*/^&=<>%{}(),;'  # what ends an operand (the Tokenizer's TOKEN_ENDERS and dispatched characters)
+_END_NO_CALL = _END.replace("(", "")
+_OPERAND = re.compile(rf"""
+    "(?:[^"]|"")*"                                              # a text: skipped
+  | (?P<ref>(?<![^{_END}])                                      # a run that starts here: as _REF reads it,
+      (?:(?P<sheet>'(?:[^']|'')+'|[^{_END}'!:]+)!)?             # its sheet,
+      (?P<c1>\$?[A-Z]{{1,3}})(?P<r1>\$?)(?P<n1>\d+)               # a cell
+      (?::(?P<c2>\$?[A-Z]{{1,3}})(?P<r2>\$?)(?P<n2>\d+))?         # or a range,
+      (?![^{_END_NO_CALL}]))                                    # and ends here
+  | '(?:[^']|'')*'                                              # a quoted name: skipped
+""", re.X)
+_QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^']|'')*'""")
+_EXPONENT = re.compile(rf"(?<![^{_END}])[1-9](?:\.[0-9]+)?[Ee][+-]")  # the Tokenizer reads 1E+5 as one operand
+
+
+def _moved_by_tokens(formula: Formula, home: str, target: str, rows: dict[int, int]) -> str:
     tokens = Tokenizer(formula).items
     changed = False
     for token in tokens:
