@@ -30,7 +30,7 @@ _UNMARKED = _Unmarked()
 def fold(text: str) -> str:
     """Lower case, without diacritics ('đ' -> 'd'), single spaces."""
     text = unicodedata.normalize("NFD", str(text)).replace("\u0111", "d").replace("\u0110", "D")
-    return re.sub(r"\s+", " ", text.translate(_UNMARKED)).strip().lower()
+    return " ".join(text.translate(_UNMARKED).split()).lower()
 
 
 def name_key(name: str) -> str:
