@@ -1,5 +1,5 @@
 """Fixtures shared by the test modules. Expensive things are made once: one headless LibreOffice
-for the whole run (`calc`), the demo's output folder (`demo_out`)."""
+for the whole run (`calc`), the demo's output folder (`demo_out`), the seeds' folder (`data_dir`)."""
 import contextlib
 import io
 import os
@@ -12,8 +12,15 @@ REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    return DATA
+def data_dir(tmp_path_factory) -> Path:
+    """The seeds by file name: tests/data/* and the packaged sample (`catalog.sample_path()`, kept in
+    one copy only). A folder of links, so a test reads the real files and can never change them."""
+    from xltools import catalog
+
+    folder = tmp_path_factory.mktemp("seeds")
+    for source in [*sorted(DATA.iterdir()), catalog.sample_path()]:
+        (folder / source.name).symlink_to(source.resolve())
+    return folder
 
 
 @pytest.fixture(scope="session")

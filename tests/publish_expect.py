@@ -13,7 +13,7 @@ from xltools.core.scoring import FieldScores, Unit, UnitsTable
 from xltools.importers.registry import load
 
 DATA = Path(__file__).parent / "data"
-SEED_2024 = DATA / "phu_luc_backan_2024_so_huyen.txt"
+SEED_2024 = catalog.sample_path()  # phu_luc_backan_2024_so_huyen.txt
 REPORT_2023 = DATA / "bao_cao_118_backan_2023_huyen_xa.txt"
 COMMUNES_2023 = DATA / "quyet_dinh_backan_2023_xa.txt"
 SELF_ASSESSMENT = DATA / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"

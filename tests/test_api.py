@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 
-from xltools import api
+from xltools import api, catalog
 from xltools.cli import main
 
-SEED = Path(__file__).parent / "data" / "phu_luc_backan_2024_so_huyen.txt"
+SEED = catalog.sample_path()  # phu_luc_backan_2024_so_huyen.txt
 
 
 def cli_json(capsys, *argv) -> list[dict]:

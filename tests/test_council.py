@@ -25,7 +25,7 @@ from xltools.workbook import layout as L
 from xltools.workbook.builder import build_file
 from xltools.workbook.reader import read_workbook_with_sets
 
-DATA = Path(__file__).parent / "data" / "phu_luc_backan_2024_so_huyen.txt"
+DATA = catalog.sample_path()  # phu_luc_backan_2024_so_huyen.txt
 SET = "backan-2024-so"
 ASSIGN = "Tư pháp=2; Tài chính=Cải cách tài chính công; Nội vụ=1,3-5,7"
 MEMBERS = {"tu_phap.xlsx": ("Tư pháp", [2]), "tai_chinh.xlsx": ("Tài chính", [6]),
