@@ -2,6 +2,8 @@
 field totals carried to the summary."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
@@ -32,6 +34,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         put(ws, L.DETAIL_HEADER_ROW, col, text, "xl_header")
     ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
     tops = [lay.offsets[t.code] for t in cset.criteria]
+    plan = _plan(lay)
+    blank_leaves = [(lay.offsets[t.code], [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
+                    for t in cset.criteria]
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
@@ -51,27 +56,25 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
             "xl_flag")
         put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
-        for top in cset.criteria:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
-            leaves = [a1(lay.appraised, h + lay.offsets[n.code]) for n in top.walk() if not n.children and not n.survey]
-            put(ws, h + lay.offsets[top.code], lay.blank_leaves, f(F.count_blank(leaves)), "xl_center")
+        for top, leaves in blank_leaves:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
+            put(ws, h + top, lay.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
         scores = unit.criteria if unit else {}
-        for node in lay.nodes:
-            row = h + lay.offsets[node.code]
+        for node in plan:
+            row = h + node.offset
             put(ws, row, lay.code, node.code, "xl_text")
-            label = ("   " * node.depth) + node.name
-            put(ws, row, lay.name, label, "xl_text")
+            put(ws, row, lay.name, node.label, "xl_text")
             score = scores.get(node.code)
             # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
-            lines = max(-(-len(label) // NAME_CHARS),
-                        -(-len((score and score.reason) or "") // TEXT_CHARS),
-                        -(-len((with_appraised and score and score.note) or "") // TEXT_CHARS))
+            lines = node.label_lines
+            if score:
+                lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
+                            -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
                 ws.row_dimensions[row].height = LINE_HEIGHT * lines
-            put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
-            if node.children:
-                kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
+            put(ws, row, lay.max, node.max, f"xl_calc_{d}")
+            if node.kids is not None:
                 for col in (lay.self, lay.appraised):
-                    put(ws, row, col, f(F.sum_children([a1(col, r) for r in kids])) if kids else None,
+                    put(ws, row, col, f(F.sum_children([a1(col, h + o) for o in node.kids])) if node.kids else None,
                         f"xl_total_{d}")
             elif node.survey:
                 for col in (lay.self, lay.appraised):
@@ -113,6 +116,29 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
     cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self)}{r1}"), stop=False, **CF_INPUT)
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What a criterion's row holds in every block (worked out once, not once per unit)."""
+
+    offset: int  # rows below the block's first row
+    code: str
+    label: str  # indented by depth
+    label_lines: int
+    max: float
+    survey: bool
+    kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
+
+
+def _plan(lay: L.DetailLayout) -> list[_Row]:
+    rows = []
+    for node in lay.nodes:
+        label = ("   " * node.depth) + node.name
+        kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
+        rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
+                         node.survey, kids))
+    return rows
 
 
 def _scored(node) -> bool:
