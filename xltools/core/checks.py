@@ -37,6 +37,8 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
 SEVERITY_ORDER = (ERROR, WARNING, INFO)  # how findings are listed to a person: errors first
 
+# How findings name the class after the district rule (the official column header is wording.RULE_LABEL).
+RULE_CLASS_LABEL = "Xếp loại sau quy tắc cấp xã"
 KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
 TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
                "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
@@ -336,7 +338,7 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
              f"in hạng {p.rank} nhưng với tổng {n(result.total)} đơn vị đứng hạng {result.rank}; hãy sửa Xếp hạng.")
     labels = cset.band_labels()
     for printed, computed, field in ((p.class_label, result.class_label, "Xếp loại"),
-                                     (p.class_after_rule, result.class_after_rule, "Xếp loại sau quy tắc cấp xã")):
+                                     (p.class_after_rule, result.class_after_rule, RULE_CLASS_LABEL)):
         if not printed or not labels:  # without bands nothing to check against (noted once for the table)
             continue
         if printed not in labels:
@@ -484,13 +486,13 @@ def district_rule_notes(cset: CriteriaSet, districts: list[Result], communes: li
         mine = communes_of(d, communes or [], key)
         waiting = [c.unit.name for c in mine if c.class_label is None]
         if waiting:
-            _add(out, WARNING, "district-rule-pending", d.unit, "Xếp loại sau quy tắc cấp xã",
+            _add(out, WARNING, "district-rule-pending", d.unit, RULE_CLASS_LABEL,
                  f"chưa áp dụng được quy tắc 2/3 vì {len(waiting)}/{len(mine)} xã trực thuộc chưa đủ điểm "
                  f"({', '.join(waiting)}); hãy nhập đủ điểm cho các xã này.")
         elif not mine:
             none.append(d.unit.name)
     if none:
-        out.append(Finding(INFO, "district-rule-unavailable", "", "Xếp loại sau quy tắc cấp xã",
+        out.append(Finding(INFO, "district-rule-unavailable", "", RULE_CLASS_LABEL,
                            "Chưa có kết quả xếp loại của UBND cấp xã cho: " + ", ".join(none)
                            + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp."))
     return out

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import catalog
+from ..core.checks import RULE_CLASS_LABEL
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, to_decimal
@@ -403,7 +404,7 @@ class GridReader:
         computed = [(fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
             (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
             (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
-            (lay.class_, "Xếp loại", None), (lay.class_after_rule, "Xếp loại sau quy tắc xã", None)]
+            (lay.class_, "Xếp loại", None), (lay.class_after_rule, RULE_CLASS_LABEL, None)]
         out = []
         for col, label, field in computed:
             value = typed.value(row, col) if col else None
