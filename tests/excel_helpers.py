@@ -35,7 +35,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
         ws.cell(r, 2, unit.name)
         for f, cols in zip(unit.fields, fields):
             for k, c in cols.items():
-                value = getattr(f, k)
+                value = f.score(k)
                 ws.cell(r, c, None if value is None else float(value))
     for r in range(FIRST, last + 1):
         for k in kinds:

@@ -172,13 +172,13 @@ def core_backan(typed: dict, lay: L.WorkbookLayout):
     districts = []
     for name, cells in typed[hs.sheet].items():
         survey = typed[ss.sheet][name]
-        fields = [FieldScores(self=None if cells[fc.self] is None else D(repr(cells[fc.self])),
+        fields = [FieldScores(self_score=None if cells[fc.self] is None else D(repr(cells[fc.self])),
                               appraised=D(repr(cells[fc.appraised])),
                               survey=D(repr(survey[ss.fields[k]])), reason=cells[hs.note])
                   for k, fc in enumerate(hs.fields)]
         districts.append(Unit(name=name, fields=fields))
     communes = [Unit(name=name, district=cells[xs.district],
-                     fields=[FieldScores(self=D(repr(cells[fc.self])), appraised=D(repr(cells[fc.appraised])),
+                     fields=[FieldScores(self_score=D(repr(cells[fc.self])), appraised=D(repr(cells[fc.appraised])),
                                          reason=cells[xs.note]) for fc in xs.fields])
                 for name, cells in typed[xs.sheet].items()]
     return evaluate([(UnitsTable(districts, level="huyen", sheet=hs.sheet), huyen.cset),
@@ -404,7 +404,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
                 doc.set_value(det.sheet, f"{L.col_letter(det.appraised)}{row}", appraised)
             if leaf.code in cuts:
                 doc.set_value(det.sheet, f"{L.col_letter(det.note)}{row}", "Thiếu tài liệu kiểm chứng")
-            criteria[leaf.code] = CriterionScore(self=self_score, appraised=appraised)
+            criteria[leaf.code] = CriterionScore(self_score=self_score, appraised=appraised)
         # survey scores, typed on the survey sheet (the name too, if the template left the row blank)
         srow = next((r for r in sv.rows if doc.get(sv.sheet, f"B{r}") == name), None)
         if srow is None:
@@ -429,7 +429,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
     unit = Unit(name=name, fields=[], criteria=criteria)
     rolled_self = criteria_field_scores(unit, cset, "self")
     rolled = criteria_field_scores(unit, cset, "appraised")
-    unit.fields = [FieldScores(self=rolled_self[k], appraised=rolled[k], survey=survey.get(k))
+    unit.fields = [FieldScores(self_score=rolled_self[k], appraised=rolled[k], survey=survey.get(k))
                    for k in range(len(cset.fields))]
     (e,) = evaluate([(UnitsTable([unit], level=cset.level), cset)])
     r = e.results[0]

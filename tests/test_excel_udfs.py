@@ -72,7 +72,7 @@ def test_lost_criteria_from_a_detail_range(data_dir):
     (table, cset), = load(data_dir / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt")
     unit = table.units[0]
     codes = column(list(unit.criteria))
-    scores = [[f(s.self), f(s.appraised)] for s in unit.criteria.values()]
+    scores = [[f(s.self_score), f(s.appraised)] for s in unit.criteria.values()]
     expected = [[code, name, float(points)] for code, name, points in lost_points(unit, cset)]
     assert expected and CCHC_MATDIEM(codes, scores, cset.id) == expected
     text, = CCHC_MATDIEM(codes, scores, cset.id, True)[0]
@@ -156,7 +156,7 @@ def summary_row(unit, cset, n):
             row[column - 1] = float(value) if isinstance(value, int) else value
     for s, cols in zip(unit.fields, t.fields):
         for kind, column in cols.items():
-            row[column - 1] = f(getattr(s, kind))
+            row[column - 1] = f(s.score(kind))
     for kind, column in t.totals.items():
         row[column - 1] = f(getattr(p, "total" if kind == "total" else f"{kind}_total"))
     return row

@@ -166,8 +166,8 @@ def test_reader_gives_the_core_the_same_tables(tmp_path):
     for (table, _), source in zip(read, tables):
         assert [u.name for u in table.units] == [u.name for u in source.units]
         for unit, original in zip(table.units, source.units):
-            assert [(f.self, f.appraised, f.survey) for f in unit.fields] == \
-                   [(f.self, f.appraised, f.survey) for f in original.fields]
+            assert [(f.self_score, f.appraised, f.survey) for f in unit.fields] == \
+                   [(f.self_score, f.appraised, f.survey) for f in original.fields]
         assert table.units[0].where == "Tổng hợp Sở!B7" if table.level == "so" else "Tổng hợp Huyện!B7"
         assert table.units[0].fields[0].cells["appraised"].endswith("!D7")
     # the registry dispatches to this reader and finds the set without --set
@@ -195,7 +195,7 @@ def test_reader_reads_detail_and_survey_by_name(tmp_path):
     wb.save(tmp_path / "typed.xlsx")
     [table] = read_workbook(tmp_path / "typed.xlsx")
     [unit] = table.units
-    assert unit.fields[0].self == Decimal("1.5") and unit.fields[0].appraised == Decimal("2.25")
+    assert unit.fields[0].self_score == Decimal("1.5") and unit.fields[0].appraised == Decimal("2.25")
     assert unit.fields[0].reason == "1.1: thiếu kế hoạch" and unit.fields[1].survey == Decimal("3.5")
     assert unit.criteria["1.1"].note == "thiếu kế hoạch"
     assert unit.fields[0].cells["appraised"] == f"Chi tiết Tỉnh!F{h + 1}"

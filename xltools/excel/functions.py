@@ -163,7 +163,7 @@ def lost_criteria(codes, values, set_id, as_text=False) -> list[list]:
     for code, row in zip(code_cells, rows):
         if code:
             parts = [score(c, f"tiêu chí {code}") for c in row[-2:]]
-            unit.criteria[code] = CriterionScore(self=parts[0], appraised=parts[-1] if len(parts) > 1 else None)
+            unit.criteria[code] = CriterionScore(self_score=parts[0], appraised=parts[-1] if len(parts) > 1 else None)
     lost = lost_points(unit, cset)
     if as_text:
         return [["; ".join(f"{code} {name} (-{format_vn_short(points)})" for code, name, points in lost)

@@ -104,10 +104,12 @@ def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
     name = text(at(table.name))
     fields = []
     for i, columns in enumerate(table.fields):
-        scores = FieldScores(**{kind: score_cell(col, kind, i) for kind, col in columns.items()})
+        scores = FieldScores()
+        for kind, col in columns.items():
+            scores.set_score(kind, score_cell(col, kind, i))
         scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
         fields.append(scores)
-    if not name and not problems and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
+    if not name and not problems and all(s.self_score is None and s.appraised is None and s.survey is None for s in fields):
         return None
     printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
     for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):

@@ -32,7 +32,7 @@ def plain_number(value: Decimal | None):
 
 def _decimals(table: UnitsTable) -> int:
     exponents = [-v.as_tuple().exponent for u in table.units for f in u.fields
-                 for v in (f.self, f.appraised, f.survey) if v is not None]
+                 for v in (f.self_score, f.appraised, f.survey) if v is not None]
     return max(exponents, default=3) or 3
 
 

@@ -397,7 +397,7 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
                 if c.field_index >= count:
                     raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
                 target = fields[c.field_index]
-                setattr(target, c.kind, score_or_problem(table, row, where, line, i, c.label, unit, c.field_index, c.kind))
+                target.set_score(c.kind, score_or_problem(table, row, where, line, i, c.label, unit, c.field_index, c.kind))
                 if table.cell_ref:
                     target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
             elif c.role == "total":

@@ -365,14 +365,14 @@ class GridReader:
         for i, fc in enumerate(lay.fields):
             s = FieldScores()
             if not lay.field_from_detail(i):
-                s.self = self.score(problems, ws, row, fc.self, "self", i)
+                s.self_score = self.score(problems, ws, row, fc.self, "self", i)
                 s.appraised = self.score(problems, ws, row, fc.appraised, "appraised", i)
                 s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
                            "reason": L.where(lay.sheet, lay.note, row)}
             fields.append(s)
         bonus = self.score(problems, ws, row, lay.bonus, "bonus") if lay.bonus else None
         penalty = self.score(problems, ws, row, lay.penalty, "penalty") if lay.penalty else None
-        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty or problems
+        has_scores = any(v is not None for s in fields for v in (s.self_score, s.appraised)) or bonus or penalty or problems
         if not name and not has_scores:
             return None
         problems += self.check_formulas(lay, row)
@@ -455,7 +455,7 @@ class GridReader:
                     continue
                 field = tops.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self=self.score(problems, ws, row, lay.self, "self", field, node.code),
+                    self_score=self.score(problems, ws, row, lay.self, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
             out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
@@ -464,14 +464,14 @@ class GridReader:
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail
         unit.criteria = {code: score for code, score in criteria.items()
-                         if score.self is not None or score.appraised is not None or score.reason or score.note}
+                         if score.self_score is not None or score.appraised is not None or score.reason or score.note}
         selfs = criteria_field_scores(unit, cset, "self")
         appraised = criteria_field_scores(unit, cset, "appraised")
         by_code = cset.criteria_by_code()
         for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
             if not lay.field_from_detail(i):
                 continue
-            s.self, s.appraised = selfs[i], appraised[i]
+            s.self_score, s.appraised = selfs[i], appraised[i]
             row = start + dl.offsets[f.code]
             s.cells = {"self": L.where(dl.sheet, dl.self, row), "appraised": L.where(dl.sheet, dl.appraised, row),
                        **{k: v for k, v in s.cells.items() if k == "survey"}}
