@@ -27,7 +27,9 @@ from dataclasses import dataclass, field as dc_field
 from functools import cache, cached_property
 
 from .. import wording
+from ..core import rows
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
+from ..core.rows import RowColumn
 from ..errors import UserError
 
 LAYOUT_VERSION = "xltools-appraisal/1"
@@ -240,6 +242,23 @@ class SummaryLayout(_DataRows):
                 cols += [fc.self, fc.appraised]
         cols += [c for c in (self.bonus, self.penalty) if c]
         return cols + [self.note]
+
+    def unit_columns(self, inputs_only: bool = False) -> list[RowColumn]:
+        """A unit's row for the shared row reader (core/rows.py), left to right: name, district, the scores,
+        bonus/penalty; with the computed cells (totals, rank, class) unless `inputs_only` (the workbook's own
+        reader: a formula agrees with the rules by design)."""
+        cols = [RowColumn(self.name, rows.NAME)] + ([RowColumn(self.district, rows.DISTRICT)] if self.district else [])
+        for i, fc in enumerate(self.fields):
+            kinds = [] if inputs_only and self.field_from_detail(i) else [("self", fc.self), ("appraised", fc.appraised)]
+            kinds += [("survey", fc.survey)] if fc.survey and not inputs_only else []
+            cols += [RowColumn(col, rows.FIELD, kind, i) for kind, col in kinds]
+        computed = [(self.self_total, rows.TOTAL, "self"), (self.appraised_total, rows.TOTAL, "appraised"),
+                    (self.survey_total, rows.TOTAL, "survey"), (self.bonus, rows.BONUS, ""),
+                    (self.penalty, rows.PENALTY, ""), (self.total, rows.TOTAL, "total"), (self.rank, rows.RANK, ""),
+                    (self.class_, rows.CLASS, ""), (self.class_after_rule, rows.CLASS_AFTER_RULE, "")]
+        inputs = (rows.BONUS, rows.PENALTY)
+        return cols + [RowColumn(col, role, kind) for col, role, kind in computed
+                       if col and (role in inputs or not inputs_only)]
 
     def number_input_cols(self) -> list[tuple[int, object]]:
         """(column, maximum) of the number cells typed on this sheet, for validation and checks."""
