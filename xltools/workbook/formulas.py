@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..core.checks import LABELS
 from ..core.criteria import CriteriaSet
 
 
@@ -89,6 +90,11 @@ def class_of(value: str, labels: str, minima: str) -> str:
     """
     return (f'IF(ISNUMBER({value}),INDEX({labels},MIN(ROWS({minima}),'
             f'ROWS({minima})-SUMPRODUCT(--({minima}<={value}))+1)),"")')
+
+
+def ranked_class(key: str, value: str, labels: str, minima: str) -> str:
+    """The class of a ranked unit (`key` is its ranked total), "" for an incomplete one."""
+    return f'IF(ISNUMBER({key}),{class_of(value, labels, minima)},"")'
 
 
 def class_order(class_cell: str, labels: str, orders: str) -> str:
@@ -195,3 +201,142 @@ def rank_key(name: str, rank_cell: str, index: int, n_rows: int) -> str:
 def nth_position(j: int, keys: str) -> str:
     """Which summary row (1-based position in `keys`) holds the j-th smallest key; "" past the units."""
     return f'IF({j}>COUNT({keys}),"",MATCH(SMALL({keys},{j}),{keys},0))'
+
+
+def ranking_stt(position: str, j: int) -> str:
+    """The j-th row's STT on the live ranking, "" past the units."""
+    return f'IF({position}="","",{j})'
+
+
+def ranking_rank(position: str, ranks: str, mark: str) -> str:
+    """The rank of the unit at `position` of the summary's rank column; `mark` for an incomplete unit."""
+    item = f"INDEX({ranks},{position})"
+    return f'IF({position}="","",IF(ISNUMBER({item}),{item},"{mark}"))'
+
+
+# ---------------------------------------------------------------- Kiểm tra columns (the core's checks, by formula)
+
+def check_text(*parts: str) -> str:
+    """A Kiểm tra cell: its messages one after the other, spaces trimmed."""
+    return f"TRIM({'&'.join(parts)})"
+
+
+def score_flags(cells: list[tuple[str, Decimal, str]]) -> str:
+    """cell_flags with the core's labels (score-not-number, score-out-of-range)."""
+    return cell_flags(cells, LABELS["score-not-number"], LABELS["score-out-of-range"])
+
+
+def appraised_blank(cell: str, position: str | None = None, blank_leaves: str = "", offset: int = 0) -> str:
+    """A field without Thẩm định: its cell is blank, or (a field summed from the detail sheet, the unit's
+    block at `position`) one of its scored leaves is (scoring._leaves_missing)."""
+    blank = f'{cell}=""'
+    if position is None:
+        return blank
+    leaves = f'IF({position}="",FALSE,INDEX({blank_leaves},{position}+{offset})>0)'
+    return f"OR({blank},{leaves})"
+
+
+def appraised_missing(items: list[tuple[str, str]]) -> str:
+    """'Thiếu điểm thẩm định: A, B. ' for the fields (condition, name) without Thẩm định."""
+    return listed(LABELS["appraised-missing"], items)
+
+
+def survey_gaps(position: str, blanks: list[tuple[str, str]], checks: str, sheet: str) -> str:
+    """The ĐT XHH a unit still lacks: its name not found on the survey sheet, the fields (condition,
+    name) without a survey score, and a pointer to the survey sheet's Kiểm tra when its row has a flag."""
+    label = LABELS["survey-missing"]
+    return (f'IF({position}="","{label}: không thấy tên đơn vị trên trang {sheet}. ",'
+            f'{listed(label, blanks)}&IF(INDEX({checks},{position})<>"",'
+            f'"Xem cột Kiểm tra trang {sheet}. ",""))')
+
+
+def detail_pointer(position: str, checks: str, sheet: str) -> str:
+    """A pointer to the detail sheet's Kiểm tra when the unit's block there has a flag."""
+    return f'IF({position}="","",IF(INDEX({checks},{position})<>"","Xem cột Kiểm tra trang {sheet}. ",""))'
+
+
+def unit_gaps(unit: str, parts: list[str]) -> str:
+    """What keeps a unit from being ranked (the parts joined); "" on a row that holds no unit."""
+    return f'IF({unit},{"&".join(parts)},"")'
+
+
+def district_unknown(district: str, district_names: str, sheet: str) -> tuple[str, str]:
+    """(condition, message): a commune's district is not a name of the district sheet (the 2/3 rule
+    would silently leave the commune out)."""
+    return (f'AND({district}<>"",COUNTIFS({district_names},{district})=0)',
+            f"{LABELS['district-unknown']}: tên huyện không có trên trang {sheet}, hãy gõ đúng như trang đó.")
+
+
+def detail_missing(name: str, position: str, sheet: str) -> tuple[str, str]:
+    """(condition, message): a named unit has no block on the detail sheet."""
+    return f'AND({name}<>"",{position}="")', f"Không thấy tên đơn vị trên trang {sheet}."
+
+
+def survey_unmatched_count(flags: str, sheet: str) -> str:
+    """Above the summary's Kiểm tra column: how many names of the survey sheet match no unit."""
+    return (f'IF(SUM({flags})=0,"","{LABELS["name-unmatched"]}: "&SUM({flags})&" tên trên trang {sheet} '
+            f'không khớp đơn vị nào của trang này; xem cột Kiểm tra trang {sheet}.")')
+
+
+def survey_stray(unmatched_cell: str, summary_sheet: str) -> str:
+    """A survey row whose name matches no unit of the summary: its scores count nowhere."""
+    return (f'IF({unmatched_cell}=1,"{LABELS["name-unmatched"]}: không có đơn vị này trên trang '
+            f'{summary_sheet}, điểm của dòng không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ trang đó.","")')
+
+
+def detail_block_flags(block: str, self_range: str, appraised_range: str, max_range: str) -> list[tuple[str, str]]:
+    """(condition, message) of a detail block's Kiểm tra: a score typed as text, a score outside 0 to
+    its criterion's maximum."""
+    def out_of_range(rng: str) -> str:
+        return f"SUMPRODUCT(ISNUMBER({rng})*(({rng}>{max_range})+({rng}<0)))"
+
+    return [(f'SUMPRODUCT(ISTEXT({block})*({block}<>""))>0',
+             f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."),
+            (f"{out_of_range(self_range)}+{out_of_range(appraised_range)}>0",
+             f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa.")]
+
+
+# ---------------------------------------------------------------- conditional formats (relative to a range's first cell)
+
+def cf_text(first: str) -> str:
+    return f"ISTEXT({first})"
+
+
+def cf_text_typed(first: str) -> str:
+    """Text other than "" (a formula's blank is not a typing error)."""
+    return f'AND(ISTEXT({first}),{first}<>"")'
+
+
+def cf_out_of_range(first: str, top: str) -> str:
+    """A number below 0 or above `top` (a constant from num(), or a column reference like $D6)."""
+    return f"AND(ISNUMBER({first}),OR({first}<0,{first}>{top}))"
+
+
+def cf_above(appraised: str, self_score: str) -> str:
+    """Thẩm định above Tự chấm."""
+    return f"AND(ISNUMBER({appraised}),ISNUMBER({self_score}),{appraised}>{self_score})"
+
+
+def cf_differs(appraised: str, self_score: str) -> str:
+    """Thẩm định different from Tự chấm."""
+    return f"AND(ISNUMBER({appraised}),ISNUMBER({self_score}),{appraised}<>{self_score})"
+
+
+def cf_blank(name: str, first: str) -> str:
+    """A score still blank on a named unit's row."""
+    return f'AND({name}<>"",ISBLANK({first}))'
+
+
+def cf_note_due(note: str, pairs: list[tuple[str, str]]) -> str:
+    """The note is blank although a Thẩm định differs from its Tự chấm (the core's reason-missing);
+    `pairs` are (appraised, self) cells."""
+    return f"AND(ISBLANK({note}),OR({','.join(cf_differs(a, s) for a, s in pairs)}))"
+
+
+def cf_unlocked(cell: str) -> str:
+    """The row's cell is unlocked: a criterion the appraiser types."""
+    return f'CELL("protect",{cell})=0'
+
+
+def cf_equals(cell: str, text: str) -> str:
+    return f'{cell}="{text}"'

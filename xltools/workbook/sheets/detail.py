@@ -1,0 +1,120 @@
+"""The detail sheet: one block per unit, every criterion of the set's tree, parents summed by formula,
+field totals carried to the summary."""
+from __future__ import annotations
+
+from ...core.scoring import Unit
+from .. import formulas as F, layout as L
+from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
+from .common import LINE_HEIGHT, a1, cf, f, num, print_setup, put, validate_score
+
+# Column widths, and the characters of Times New Roman 12 one line of them holds.
+NAME_WIDTH = 70
+NAME_CHARS = 105
+TEXT_CHARS = 36  # Giải trình and Ghi chú columns (width 30)
+UNIT_CHARS = 30
+
+
+def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised: bool) -> None:
+    cset, lay = section.cset, section.detail
+    d = max(cset.decimals, 2)
+    put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
+        "xl_title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    put(ws, 3, 1, "Mỗi đơn vị một khối: gõ tên đơn vị ở dòng đầu khối (cột A, giống hệt trang "
+                  f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
+                  "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
+    headers = {lay.unit: "Đơn vị", lay.code: "Mã", lay.name: "Tiêu chí", lay.max: "Điểm tối đa",
+               lay.self: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
+               lay.note: "Ghi chú thẩm định", lay.check: "Kiểm tra"}
+    for col, text in headers.items():
+        put(ws, L.DETAIL_HEADER_ROW, col, text, "xl_header")
+    ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
+    tops = [lay.offsets[t.code] for t in cset.criteria]
+    for k in range(lay.n_units):
+        unit = units[k] if k < len(units) else None
+        h = lay.block_start(k)
+        put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
+        if unit and len(unit.name) > UNIT_CHARS:
+            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS)
+        put(ws, h, lay.code, None, "xl_bold_text")
+        put(ws, h, lay.name, "Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")
+        put(ws, h, lay.max, float(cset.max_total), f"xl_total_{d}")
+        for col in (lay.self, lay.appraised):
+            put(ws, h, col, f(F.sum_children([a1(col, h + o) for o in tops])), f"xl_total_{d}")
+        put(ws, h, lay.reason, None, "xl_bold_text")
+        put(ws, h, lay.note, None, "xl_bold_text")
+        first, last = h + 1, h + len(lay.nodes)
+        block = f"{a1(lay.self, first)}:{a1(lay.appraised, last)}"
+        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self, lay.appraised, lay.max))
+        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
+            "xl_flag")
+        put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
+        for top in cset.criteria:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
+            leaves = [a1(lay.appraised, h + lay.offsets[n.code]) for n in top.walk() if not n.children and not n.survey]
+            put(ws, h + lay.offsets[top.code], lay.blank_leaves, f(F.count_blank(leaves)), "xl_center")
+        scores = unit.criteria if unit else {}
+        for node in lay.nodes:
+            row = h + lay.offsets[node.code]
+            put(ws, row, lay.code, node.code, "xl_text")
+            label = ("   " * node.depth) + node.name
+            put(ws, row, lay.name, label, "xl_text")
+            score = scores.get(node.code)
+            # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+            lines = max(-(-len(label) // NAME_CHARS),
+                        -(-len((score and score.reason) or "") // TEXT_CHARS),
+                        -(-len((with_appraised and score and score.note) or "") // TEXT_CHARS))
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+            put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
+            if node.children:
+                kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
+                for col in (lay.self, lay.appraised):
+                    put(ws, row, col, f(F.sum_children([a1(col, r) for r in kids])) if kids else None,
+                        f"xl_total_{d}")
+            elif node.survey:
+                for col in (lay.self, lay.appraised):
+                    put(ws, row, col, None, "xl_survey_leaf")
+                put(ws, row, lay.reason, "Đánh giá qua điều tra xã hội học", "xl_survey_leaf")
+                put(ws, row, lay.note, None, "xl_survey_leaf")
+            else:
+                put(ws, row, lay.self, num(score and score.self), f"xl_in_{d}")
+                put(ws, row, lay.appraised, num(score and score.appraised) if with_appraised else None,
+                    f"xl_in_{d}")
+                # Giải trình / Ghi chú: written only when there is text; the empty ones take the
+                # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
+                texts = ((lay.reason, score.reason if score else None),
+                         (lay.note, score.note if score and with_appraised else None))
+                for col, text in texts:
+                    if text:
+                        put(ws, row, col, text, "xl_in_text")
+            # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
+    r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
+    sqref = f"{a1(lay.self, r1)}:{a1(lay.appraised, r2)}"
+    mx = f"${L.col_letter(lay.max)}{r1}"
+    validate_score(ws, sqref, mx, "Điểm tiêu chí (tối đa ở cột Điểm tối đa)")
+    corner = a1(lay.self, r1)
+    cf(ws, sqref, F.cf_text_typed(corner), **CF_TEXT)
+    cf(ws, sqref, F.cf_out_of_range(corner, mx), **CF_RANGE)
+    a, s = a1(lay.appraised, r1), a1(lay.self, r1)
+    appr = f"{a1(lay.appraised, r1)}:{a1(lay.appraised, r2)}"
+    cf(ws, appr, F.cf_above(a, s), **CF_ABOVE)
+    cf(ws, appr, F.cf_differs(a, s), **CF_DIFF)
+    widths = {lay.unit: UNIT_CHARS, lay.code: 8, lay.name: NAME_WIDTH, lay.max: 9, lay.self: 10, lay.appraised: 10,
+              lay.reason: 30, lay.note: 30, lay.check: 28}
+    for col, w in widths.items():
+        ws.column_dimensions[L.col_letter(col)].width = w
+    for col in (lay.key, lay.blank_leaves):
+        ws.column_dimensions[L.col_letter(col)].hidden = True
+    for col in (lay.reason, lay.note):
+        text_column_style(ws.column_dimensions[L.col_letter(col)])
+    # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
+    text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
+    cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self)}{r1}"), stop=False, **CF_INPUT)
+    print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
+
+
+def _scored(node) -> bool:
+    """A criterion with at least one self-assessed leaf (survey-only branches add nothing)."""
+    return any(not n.children and not n.survey for n in node.walk())

@@ -1,0 +1,62 @@
+"""The ĐT XHH sheet: survey scores pasted by unit name, matched to the summary by formula."""
+from __future__ import annotations
+
+from ...core.numbers import format_vn_short
+from ...core.scoring import Unit
+from .. import formulas as F, layout as L
+from ..styles import CF_RANGE, CF_TEXT
+from .common import a1, cf, f, header, name_width, num, print_setup, put, validate_score
+
+
+def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
+    cset, lay, summary = section.cset, section.survey, section.summary
+    d = cset.decimals
+    last = lay.check  # the last visible column
+    put(ws, 1, 1, f"ĐIỂM ĐIỀU TRA XÃ HỘI HỌC – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
+        "xl_title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    put(ws, L.LEGEND_ROW, 1, "Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống "
+                             f"cột TÊN ĐƠN VỊ trên trang {section.summary.sheet} (chữ hoa, chữ thường và khoảng trắng "
+                             "thừa không quan trọng); thứ tự dòng không quan trọng.",
+        "xl_legend")
+    r = L.HEADER_ROWS[0]
+    header(ws, r, lay.stt, "STT")
+    header(ws, r, lay.name, "TÊN ĐƠN VỊ")
+    for k, col in lay.fields.items():
+        fd = cset.fields[k]
+        header(ws, r, col, fd.name, 1, [f"ĐT XHH ({format_vn_short(fd.survey_max)})"])
+    header(ws, r, lay.total, "Tổng", 1, [f"ĐT XHH ({format_vn_short(cset.survey_max)})"])
+    header(ws, r, lay.check, "Kiểm tra")
+    header(ws, r, lay.key, "Tên để so khớp")
+    header(ws, r, lay.unmatched, "Tên không khớp")
+    ws.row_dimensions[r].height = 60
+    for i, row in enumerate(lay.rows):
+        unit = units[i] if i < len(units) else None
+        put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
+        put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
+        cells = []
+        for k, col in lay.fields.items():
+            scores = unit.fields[k] if unit and k < len(unit.fields) else None
+            put(ws, row, col, num(scores and scores.survey), f"xl_in_{d}")
+            cells.append((a1(col, row), cset.fields[k].survey_max))
+        put(ws, row, lay.total, f(F.rounded_sum([c for c, _ in cells], cset)), f"xl_total_{d}")
+        key = a1(lay.key, row)
+        put(ws, row, lay.key, f(F.name_key(a1(lay.name, row))), "xl_center")
+        put(ws, row, lay.unmatched, f(F.unmatched(key, summary.column_range(summary.key))), "xl_center")
+        flags = F.score_flags([(c, top, f"{cset.fields[k].label} – ĐT XHH") for (c, top), k in zip(cells, lay.fields)])
+        put(ws, row, lay.check, f(F.check_text(flags, F.survey_stray(a1(lay.unmatched, row), summary.sheet))), "xl_flag")
+    for k, col in lay.fields.items():
+        fd = cset.fields[k]
+        sqref = f"{L.col_letter(col)}{lay.first_row}:{L.col_letter(col)}{lay.last_row}"
+        validate_score(ws, sqref, fd.survey_max, f"ĐT XHH – {fd.name} (tối đa {format_vn_short(fd.survey_max)} điểm)")
+        first = a1(col, lay.first_row)
+        cf(ws, sqref, F.cf_text(first), **CF_TEXT)
+        cf(ws, sqref, F.cf_out_of_range(first, F.num(fd.survey_max)), **CF_RANGE)
+    widths = {lay.stt: 5, lay.name: name_width(units), lay.check: 30}
+    for col in range(1, last + 1):
+        ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)
+    for col in lay.helper_cols:
+        ws.column_dimensions[L.col_letter(col)].hidden = True
+    print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", last, lay.last_row, a1(3, lay.first_row))
