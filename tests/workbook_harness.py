@@ -88,7 +88,7 @@ def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool 
             if lay.field_from_detail(k):
                 continue
             if s.self_score is not None:
-                doc.set_value(lay.sheet, cell(fc.self, row), s.self_score)
+                doc.set_value(lay.sheet, cell(fc.self_col, row), s.self_score)
             if with_appraised and s.appraised is not None:
                 doc.set_value(lay.sheet, cell(fc.appraised, row), s.appraised)
         for col, value in ((lay.bonus, unit.bonus), (lay.penalty, unit.penalty)):
@@ -108,7 +108,7 @@ def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool 
             for code, score in unit.criteria.items():
                 r = start + dl.offsets[code]
                 if score.self_score is not None:
-                    doc.set_value(dl.sheet, cell(dl.self, r), score.self_score)
+                    doc.set_value(dl.sheet, cell(dl.self_col, r), score.self_score)
                 if with_appraised and score.appraised is not None:
                     doc.set_value(dl.sheet, cell(dl.appraised, r), score.appraised)
 

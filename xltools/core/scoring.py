@@ -64,12 +64,6 @@ class ScoresByKind:
     def set_score(self, kind: str, value: Decimal | None) -> None:
         setattr(self, _attribute(kind), value)
 
-    @property
-    def self(self) -> Decimal | None:
-        """Read-only old name of `self_score`, kept only while workbook/builder.py is being split
-        (another branch moves the lines that read it); remove it with that rename."""
-        return self.score("self")
-
 
 @dataclass
 class FieldScores(ScoresByKind):

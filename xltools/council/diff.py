@@ -155,7 +155,7 @@ def _detail_where(book: BookCells, level: str, unit: str, code: str, kind: str) 
         return ""
     sheet, row, col = cell
     dl = section.section.detail
-    return L.where(sheet, dl.self if kind == "self" else col, row)
+    return L.where(sheet, dl.self_col if kind == "self" else col, row)
 
 
 def _provenance(book: BookCells) -> dict[tuple[str, str, str], tuple[str, Decimal | None]]:

@@ -196,6 +196,7 @@ def table_findings(rows, set_id) -> list[list]:
             setattr(layout, attr, {k: c for k, c in value.items() if c <= width})
         elif value and value > width:
             setattr(layout, attr, None)
+    layout.columns = [c for c in layout.columns if c.col <= width]
     units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(layout, i, r, r)) is not None]
     (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
     # one range cannot hold the communes: notes on the district rule are noise here

@@ -181,7 +181,7 @@ def template_rows(book: Book) -> list[Rows]:
 
 def table_of(s, cset: CriteriaSet) -> Table:
     """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
-    fields = [{k: c for k, c in (("self", f.self), ("appraised", f.appraised), ("survey", f.survey)) if c}
+    fields = [{k: c for k, c in (("self", f.self_col), ("appraised", f.appraised), ("survey", f.survey)) if c}
               for f in s.fields]
     totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
                                 ("survey", s.survey_total), ("total", s.total)) if c}

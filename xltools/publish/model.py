@@ -127,7 +127,7 @@ def signed(value: Decimal | int | None, decimals: int = 0) -> str:
     """'+0,265', '-1', '0' (an unchanged rank or total has no sign)."""
     if value is None:
         return ""
-    text = format_vn(abs(value), decimals) if decimals else str(abs(int(value)))
+    text = format_vn(abs(Decimal(value)), decimals) if decimals else str(abs(int(value)))
     return ("+" if value > 0 else "-" if value < 0 else "") + text
 
 

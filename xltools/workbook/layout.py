@@ -129,13 +129,16 @@ shows_percent = wording.shows_percent  # 'Tỷ lệ (%)' where the maximum is no
 
 @dataclass(frozen=True)
 class FieldColumns:
-    self: int
+    self_col: int
     appraised: int
     survey: int | None  # None where the field has no survey points
 
 
 class _DataRows:
     """The data rows of a summary or survey sheet (n_rows of them from FIRST_ROW), and their ranges."""
+
+    sheet: str  # declared by the dataclasses that use it
+    n_rows: int
 
     @property
     def first_row(self) -> int:
@@ -239,7 +242,7 @@ class SummaryLayout(_DataRows):
         cols = [self.name] + ([self.district] if self.district else [])
         for i, fc in enumerate(self.fields):
             if not self.field_from_detail(i):
-                cols += [fc.self, fc.appraised]
+                cols += [fc.self_col, fc.appraised]
         cols += [c for c in (self.bonus, self.penalty) if c]
         return cols + [self.note]
 
@@ -249,7 +252,7 @@ class SummaryLayout(_DataRows):
         reader: a formula agrees with the rules by design)."""
         cols = [RowColumn(self.name, rows.NAME)] + ([RowColumn(self.district, rows.DISTRICT)] if self.district else [])
         for i, fc in enumerate(self.fields):
-            kinds = [] if inputs_only and self.field_from_detail(i) else [("self", fc.self), ("appraised", fc.appraised)]
+            kinds = [] if inputs_only and self.field_from_detail(i) else [("self", fc.self_col), ("appraised", fc.appraised)]
             kinds += [("survey", fc.survey)] if fc.survey and not inputs_only else []
             cols += [RowColumn(col, rows.FIELD, kind, i) for kind, col in kinds]
         computed = [(self.self_total, rows.TOTAL, "self"), (self.appraised_total, rows.TOTAL, "appraised"),
@@ -262,10 +265,10 @@ class SummaryLayout(_DataRows):
 
     def number_input_cols(self) -> list[tuple[int, object]]:
         """(column, maximum) of the number cells typed on this sheet, for validation and checks."""
-        out = []
+        out: list[tuple[int, object]] = []
         for i, (f, fc) in enumerate(zip(self.cset.fields, self.fields)):
             if not self.field_from_detail(i):
-                out += [(fc.self, f.max), (fc.appraised, f.max)]
+                out += [(fc.self_col, f.max), (fc.appraised, f.max)]
         if self.bonus:
             out += [(self.bonus, self.cset.bonus_max), (self.penalty, self.cset.penalty_max)]
         return out
@@ -326,7 +329,7 @@ class DetailLayout:
     code: int = 2
     name: int = 3
     max: int = 4
-    self: int = 5
+    self_col: int = 5
     appraised: int = 6
     reason: int = 7  # Giải trình (of the unit)
     note: int = 8  # Ghi chú thẩm định

@@ -444,7 +444,7 @@ class GridReader:
                     continue
                 field = tops.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self_score=self.score(problems, ws, row, lay.self, "self", field, node.code),
+                    self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
             out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
@@ -462,7 +462,7 @@ class GridReader:
                 continue
             s.self_score, s.appraised = selfs[i], appraised[i]
             row = start + dl.offsets[f.code]
-            s.cells = {"self": L.where(dl.sheet, dl.self, row), "appraised": L.where(dl.sheet, dl.appraised, row),
+            s.cells = {"self": L.where(dl.sheet, dl.self_col, row), "appraised": L.where(dl.sheet, dl.appraised, row),
                        **{k: v for k, v in s.cells.items() if k == "survey"}}
             notes = [f"{code}: {c.note}" for code, c in criteria.items()
                      if c.note and code.split(".")[0] == f.code and code in by_code]

@@ -42,11 +42,11 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
             if lay.field_from_detail(k):
                 dl = section.detail
                 pos = a1(lay.detail_row, row, absolute_col=True)
-                put(ws, row, fc.self, f(F.fetch(pos, dl.column_range(dl.self), dl.offsets[fd.code])), f"xl_calc_{d}")
+                put(ws, row, fc.self_col, f(F.fetch(pos, dl.column_range(dl.self_col), dl.offsets[fd.code])), f"xl_calc_{d}")
                 put(ws, row, fc.appraised, f(F.fetch(pos, dl.column_range(dl.appraised), dl.offsets[fd.code])),
                     f"xl_calc_{d}")
             else:
-                put(ws, row, fc.self, num(scores and scores.self), f"xl_in_{d}")
+                put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
                 put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
                     f"xl_in_{d}")
             if fc.survey:
@@ -54,7 +54,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
                 pos = a1(lay.survey_row, row, absolute_col=True)
                 col_range = sl.column_range(sl.fields[k])
                 put(ws, row, fc.survey, f(F.fetch(pos, col_range)), f"xl_calc_{d}")
-        put(ws, row, lay.self_total, f(F.rounded_sum([c(fc.self) for fc in lay.fields], cset)), f"xl_total_{d}")
+        put(ws, row, lay.self_total, f(F.rounded_sum([c(fc.self_col) for fc in lay.fields], cset)), f"xl_total_{d}")
         put(ws, row, lay.appraised_total, f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
             f"xl_total_{d}")
         if lay.survey_total:
@@ -140,7 +140,7 @@ def label_columns(section: L.Section) -> list[tuple[wording.Label, int]]:
             "penalty": lay.penalty, "total": lay.total, "percent": lay.percent, "rank": lay.rank, "class": lay.class_,
             "class_after_rule": lay.class_after_rule}
     for i, fc in enumerate(lay.fields, start=1):
-        cols.update({f"f{i}.self": fc.self, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+        cols.update({f"f{i}.self": fc.self_col, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
     return [(label, cols[label.key]) for label in labels]
 
 
@@ -181,7 +181,7 @@ def _gaps(section: L.Section, row: int) -> str:
     inputs = []
     for i, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
         if not lay.field_from_detail(i):
-            inputs += [(c(fc.self), fd.max, f"{fd.label} – Tự chấm"), (c(fc.appraised), fd.max, f"{fd.label} – Thẩm định")]
+            inputs += [(c(fc.self_col), fd.max, f"{fd.label} – Tự chấm"), (c(fc.appraised), fd.max, f"{fd.label} – Thẩm định")]
     for col, top, label in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
         if col and top is not None:
             inputs.append((c(col), top, label))
@@ -227,16 +227,16 @@ def _formats(ws, section: L.Section) -> None:
     for k, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
         if lay.field_from_detail(k):
             continue
-        sqref = f"{col_rng(fc.self)} {col_rng(fc.appraised)}"
+        sqref = f"{col_rng(fc.self_col)} {col_rng(fc.appraised)}"
         validate_score(ws, sqref, fd.max, f"{fd.name} (tối đa {format_vn_short(fd.max)} điểm)")
-        first = a1(fc.self, r1)
+        first = a1(fc.self_col, r1)
         cf(ws, sqref, F.cf_text(first), **CF_TEXT)
         cf(ws, sqref, F.cf_out_of_range(first, F.num(fd.max)), **CF_RANGE)
     for col, top, what in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
         if col and top is not None:
             validate_score(ws, col_rng(col), top, what)
     appraised = " ".join(col_rng(fc.appraised) for fc in lay.fields)
-    a, s = a1(lay.fields[0].appraised, r1), a1(lay.fields[0].self, r1)
+    a, s = a1(lay.fields[0].appraised, r1), a1(lay.fields[0].self_col, r1)
     cf(ws, appraised, F.cf_above(a, s), **CF_ABOVE)
     cf(ws, appraised, F.cf_differs(a, s), **CF_DIFF)
     inputs = " ".join(col_rng(col) for col, _ in lay.number_input_cols())
@@ -244,6 +244,6 @@ def _formats(ws, section: L.Section) -> None:
         first = L.col_letter(lay.number_input_cols()[0][0])
         cf(ws, inputs, F.cf_blank(f"${L.col_letter(lay.name)}{r1}", f"{first}{r1}"), **CF_BLANK)
     # the note is due where Thẩm định differs from Tự chấm (core check "reason-missing")
-    typed = [(a1(fc.appraised, r1), a1(fc.self, r1)) for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
+    typed = [(a1(fc.appraised, r1), a1(fc.self_col, r1)) for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
     if typed:
         cf(ws, col_rng(lay.note), F.cf_note_due(a1(lay.note, r1), typed), **CF_DIFF)
