@@ -149,9 +149,9 @@ def summary_row(unit, cset, n):
     """A unit as a row of the summary sheet (the positions KIEMTRA reads), values as Excel hands them."""
     t = summary_columns(cset, n)
     p = unit.printed
-    row = [None] * t.width
+    row = [None] * t.last_col
     for column, value in ((t.stt, p.stt), (t.name, unit.name), (t.district, unit.district), (t.rank, p.rank),
-                          (t.klass, p.class_label)):
+                          (t.class_, p.class_label)):
         if column:
             row[column - 1] = float(value) if isinstance(value, int) else value
     for s, cols in zip(unit.fields, t.fields):

@@ -189,8 +189,8 @@ def table_findings(rows, set_id) -> list[list]:
     if width < needed:
         raise CellError(f"Vùng có {width} cột nhưng bộ tiêu chí {cset.id} cần ít nhất {needed} cột (STT, Tên đơn vị, "
                         "rồi từng lĩnh vực); hãy chọn vùng bắt đầu từ cột STT.")
-    padded = [list(r) + [None] * (layout.width - len(r)) for r in cells]
-    for attr in ("totals", "rank", "klass"):  # columns the range does not reach are not read
+    padded = [list(r) + [None] * (layout.last_col - len(r)) for r in cells]
+    for attr in ("totals", "rank", "class_"):  # columns the range does not reach are not read
         value = getattr(layout, attr)
         if isinstance(value, dict):
             setattr(layout, attr, {k: c for k, c in value.items() if c <= width})

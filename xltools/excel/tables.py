@@ -26,24 +26,24 @@ from .cells import CellError, blank, score, text
 class Table:
     sheet: str
     cset: CriteriaSet
-    first: int  # first unit row
-    last: int  # last unit row (spare blank rows included)
+    first_row: int  # first unit row
+    last_row: int  # last unit row (spare blank rows included)
     name: int  # columns, 1-based
     fields: list[dict[str, int]]  # one per field of the set: kind -> column
     stt: int | None = None
     district: int | None = None
     totals: dict[str, int] = dc_field(default_factory=dict)  # self/appraised/survey/total -> column
     rank: int | None = None
-    klass: int | None = None
-    after_rule: int | None = None
+    class_: int | None = None
+    class_after_rule: int | None = None
     bonus: int | None = None
     penalty: int | None = None
-    width: int = 0  # last column of the table
+    last_col: int = 0  # last column of the table
     columns: list[RowColumn] = dc_field(default_factory=list)  # what a unit's row holds, for the row reader
 
     @property
     def block(self) -> str:
-        return f"A{self.first}:{get_column_letter(self.width)}{self.last}"
+        return f"A{self.first_row}:{get_column_letter(self.last_col)}{self.last_row}"
 
     def cell(self, row: int, column: int) -> str:
         if not self.sheet:  # a range handed to a worksheet function
@@ -55,7 +55,7 @@ def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
     """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
     to a worksheet function)."""
     table = table_of(L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
-    return replace(table, sheet="", first=1, last=n_rows)
+    return replace(table, sheet="", first_row=1, last_row=n_rows)
 
 
 @dataclass
@@ -68,14 +68,14 @@ class Rows:
     read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
 
     def row_of(self, unit: Unit) -> int:
-        return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
+        return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
 
 
 def read_rows(book: Book, table: Table) -> Rows:
     """A table whose rows hold all its inputs (an appendix-like sheet), read row by row."""
     contents = book.read(table.sheet, table.block)
     shown = book.values(table.sheet, table.block)
-    units = [unit_of(table, table.first + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
+    units = [unit_of(table, table.first_row + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
     return Rows(table, contents, units)
 
 
@@ -170,11 +170,11 @@ def template_rows(book: Book) -> list[Rows]:
     out = []
     for section, (table, cset) in zip(sections, pairs):
         t = table_of(section.summary, cset)
-        units: list[Unit | None] = [None] * (t.last - t.first + 1)
+        units: list[Unit | None] = [None] * (t.last_row - t.first_row + 1)
         for unit in table.units:
             row = int(re.search(r"(\d+)$", unit.where)[1])
-            if t.first <= row <= t.last:
-                units[row - t.first] = unit
+            if t.first_row <= row <= t.last_row:
+                units[row - t.first_row] = unit
         out.append(Rows(t, book.read(t.sheet, t.block), units, table))
     return out
 
@@ -186,8 +186,8 @@ def table_of(s, cset: CriteriaSet) -> Table:
     totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
                                 ("survey", s.survey_total), ("total", s.total)) if c}
     return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
-                 district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
-                 bonus=s.bonus, penalty=s.penalty, width=s.last_col, columns=s.unit_columns())
+                 district=s.district, totals=totals, rank=s.rank, class_=s.class_, class_after_rule=s.class_after_rule,
+                 bonus=s.bonus, penalty=s.penalty, last_col=s.last_col, columns=s.unit_columns())
 
 
 @dataclass
@@ -197,8 +197,8 @@ class SurveyTarget:
     sheet: str
     cset: CriteriaSet
     name: int
-    first: int
-    last: int
+    first_row: int
+    last_row: int
     fields: dict[int, int]  # field index -> column
     units: list[str] = dc_field(default_factory=list)  # names on the summary, for rows still missing here
 

@@ -158,7 +158,13 @@ class _DataRows:
 
 @dataclass
 class SummaryLayout(_DataRows):
-    """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows)."""
+    """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows).
+
+    The one model of a summary row: which columns, in which order and with which words, is
+    `wording.table_labels` (the published appendix, `publish.model.columns_for`, prints the same list);
+    this class places them (`key_columns`), adds the inputs and hidden helpers, and gives the row readers
+    their columns (`unit_columns`). `excel.tables.Table` is its view for the macros, with the same names.
+    """
 
     cset: CriteriaSet
     n_rows: int
@@ -245,6 +251,17 @@ class SummaryLayout(_DataRows):
                 cols += [fc.self_col, fc.appraised]
         cols += [c for c in (self.bonus, self.penalty) if c]
         return cols + [self.note]
+
+    def key_columns(self) -> dict[str, int]:
+        """The column of each official label key (xltools.wording.table_labels: stt, name, district, f1.self,
+        f1.appraised, f1.survey, …, self_total, …, total, percent, rank, class, class_after_rule) on this sheet."""
+        cols = {"stt": self.stt, "name": self.name, "district": self.district, "self_total": self.self_total,
+                "appraised_total": self.appraised_total, "survey_total": self.survey_total, "bonus": self.bonus,
+                "penalty": self.penalty, "total": self.total, "percent": self.percent, "rank": self.rank,
+                "class": self.class_, "class_after_rule": self.class_after_rule}
+        for i, fc in enumerate(self.fields, start=1):
+            cols.update({f"f{i}.self": fc.self_col, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+        return {key: col for key, col in cols.items() if col}
 
     def unit_columns(self, inputs_only: bool = False) -> list[RowColumn]:
         """A unit's row for the shared row reader (core/rows.py), left to right: name, district, the scores,

@@ -135,12 +135,7 @@ def label_columns(section: L.Section) -> list[tuple[wording.Label, int]]:
     """The official labels of the summary sheet (xltools.wording, as the appendix prints them) with their columns."""
     lay = section.summary
     labels = wording.table_labels(section.cset, district=bool(lay.district), class_after_rule=bool(lay.class_after_rule))
-    cols = {"stt": lay.stt, "name": lay.name, "district": lay.district, "self_total": lay.self_total,
-            "appraised_total": lay.appraised_total, "survey_total": lay.survey_total, "bonus": lay.bonus,
-            "penalty": lay.penalty, "total": lay.total, "percent": lay.percent, "rank": lay.rank, "class": lay.class_,
-            "class_after_rule": lay.class_after_rule}
-    for i, fc in enumerate(lay.fields, start=1):
-        cols.update({f"f{i}.self": fc.self_col, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+    cols = lay.key_columns()
     return [(label, cols[label.key]) for label in labels]
 
 

@@ -1,0 +1,59 @@
+"""One summary-row model: the official labels (xltools.wording) placed by the layout, read back by the row
+readers (core/rows.py) and seen by the macros (excel/tables.Table) under the same names."""
+from __future__ import annotations
+
+import pytest
+
+from xltools import catalog, wording
+from xltools.core import rows
+from xltools.excel.tables import summary_columns, table_of
+from xltools.workbook import layout as L
+
+
+def layouts():
+    for cset in catalog.shipped().values():
+        options = dict.fromkeys([(False, False), (cset.level == "xa", False), (False, bool(cset.district_rule))])
+        for district_col, rule_live in options:
+            yield pytest.param(cset, L.SummaryLayout(cset, 4, district_col=district_col, rule_live=rule_live),
+                               id=f"{cset.id}-{int(district_col)}{int(rule_live)}")
+
+
+LAYOUTS = list(layouts())
+
+
+@pytest.mark.parametrize("cset, lay", LAYOUTS)
+def test_the_official_labels_sit_left_to_right_without_gaps(cset, lay):
+    labels = wording.table_labels(cset, district=bool(lay.district), class_after_rule=bool(lay.class_after_rule))
+    cols = lay.key_columns()
+    placed = [cols[label.key] for label in labels]
+    assert placed == sorted(placed) and placed[0] == 1
+    gaps = set(range(1, placed[-1] + 1)) - set(placed)
+    assert gaps == (set() if wording.shows_total(cset) else {lay.total})  # Tổng cộng = Thẩm định: kept, not printed
+
+
+@pytest.mark.parametrize("cset, lay", LAYOUTS)
+def test_the_row_readers_and_the_macros_see_the_same_columns(cset, lay):
+    cols = lay.key_columns()
+    key = {rows.NAME: "name", rows.DISTRICT: "district", rows.BONUS: "bonus", rows.PENALTY: "penalty",
+           rows.RANK: "rank", rows.CLASS: "class", rows.CLASS_AFTER_RULE: "class_after_rule"}
+    read = lay.unit_columns()
+    for c in read:
+        if c.role == rows.FIELD:
+            assert cols[f"f{c.field + 1}.{c.kind}"] == c.col
+        elif c.role == rows.TOTAL:
+            assert cols["total" if c.kind == "total" else f"{c.kind}_total"] == c.col
+        else:
+            assert cols[key[c.role]] == c.col
+    assert [c.col for c in read] == sorted(c.col for c in read)
+    # the workbook's own reader: inputs only (names, typed scores, bonus/penalty), never a formula cell
+    inputs = set(lay.input_cols())
+    assert {c.col for c in lay.unit_columns(inputs_only=True)} <= inputs
+    t = table_of(lay, cset)
+    assert (t.name, t.stt, t.rank, t.class_, t.class_after_rule, t.first_row, t.last_row, t.last_col) == \
+        (lay.name, lay.stt, lay.rank, lay.class_, lay.class_after_rule, lay.first_row, lay.last_row, lay.last_col)
+    assert t.columns == read and len(t.fields) == len(cset.fields)
+
+
+def test_a_range_handed_to_a_worksheet_function_starts_at_row_one():
+    t = summary_columns(catalog.get("backan-2024-so"), 3)
+    assert (t.sheet, t.first_row, t.last_row) == ("", 1, 3) and t.cell(2, 4) == "dòng 2, cột 4 của vùng"
