@@ -9,7 +9,7 @@ from xltools.catalog import get as load_set
 from xltools.cli import main
 from xltools.core.evaluate import evaluate
 from xltools.excel import macros
-from xltools.excel.book import OpenpyxlBook
+from xltools.excel.book import OpenpyxlBook, link_label
 from xltools.importers.registry import load
 from xltools.workbook import builder, layout as L
 
@@ -99,7 +99,7 @@ def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
     assert ws.cell(rows[name], lay.fields[1].appraised).value == "tám"   # never edited
     assert rows[name] == L.FIRST_ROW + 18                                  # unranked: after the ranked ones
     cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{rows[name]}"
-    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if r[6] == cell]
+    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if link_label(r[6]) == cell]
     assert len(about) == 1 and about[0][2] == "Ô điểm không phải số" and "'tám'" in about[0][5]
 
 

@@ -67,8 +67,9 @@ def test_more_spare_rows_on_demand(tmp_path, capsys):
 
 
 def test_findings_sheet_is_formatted_and_links_to_each_cell(tmp_path):
-    """`xltools macro tinh-lai` writes Kiểm tra: wide, wrapped columns and each finding's cell a link to it."""
-    from xltools.excel.book import link_target
+    """`xltools macro tinh-lai` writes Kiểm tra: wide, wrapped columns and each finding's cell a HYPERLINK formula
+    to that cell (one mechanism for files and for the macro inside Excel, where the same rows are written)."""
+    from xltools.excel.book import link_label, link_target
 
     path = tmp_path / "bang.xlsx"
     assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
@@ -79,7 +80,87 @@ def test_findings_sheet_is_formatted_and_links_to_each_cell(tmp_path):
     main(["macro", "tinh-lai", str(path)])
     ws = load_workbook(path)["Kiểm tra"]
     assert ws.column_dimensions["F"].width == 70 and ws.freeze_panes == "A3"
-    links = {c.value: c.hyperlink.location for c in ws["G"][2:] if c.hyperlink is not None}
-    assert links and all(link_target(where) == target for where, target in links.items())
-    assert "'Tổng hợp Sở'!D7" in links.values()
+    cells = [c for c in ws["G"][2:] if c.value]
+    assert cells and all(c.value.startswith("=HYPERLINK(") for c in cells)
+    assert all(c.font.underline == "single" and c.hyperlink is None for c in cells)
+    shown = [link_label(c.value) for c in cells]
+    assert "Tổng hợp Sở!D7" in shown
+    assert ws["G3"].value == f'=HYPERLINK("#{link_target(shown[0])}","{shown[0]}")'
+    assert '=HYPERLINK("#\'Tổng hợp Sở\'!D7","Tổng hợp Sở!D7")' in [c.value for c in cells]
+
+
+def test_finding_links_quote_what_they_hold():
+    """A sheet name with an apostrophe or a double quote cannot break out of the link's text; no cell, no link."""
+    from xltools.excel.book import finding_where, findings_look, link_label, link_target
+
     assert link_target("Tổng hợp Sở!D7") == "'Tổng hợp Sở'!D7" and link_target("dòng 7") is None
+    odd = finding_where('Sở "A" của Bà\'s!E9')
+    assert odd == '=HYPERLINK("#\'Sở ""A"" của Bà\'\'s\'!E9","Sở ""A"" của Bà\'s!E9")'
+    assert link_label(odd) == 'Sở "A" của Bà\'s!E9'
+    assert finding_where("dòng 7") == "dòng 7" and finding_where(None) is None
+    assert finding_where("x" * 300 + "!A1") == "x" * 300 + "!A1"  # too long for a formula: plain text
+    rows = [["KẾT QUẢ"], ["Ô"], [finding_where("Tổng hợp Sở!D7")], ["dòng 7"], [None]]
+    look = findings_look(rows, 1)
+    assert look.link_rows == {3} and look.last_row == 5 and look.first_row == 3 and look.columns == 1
+
+
+def test_findings_look_the_same_inside_excel(tmp_path):
+    """Inside Excel the macro writes the same rows (links included) and XlwingsBook applies the same look through
+    Excel's object model. xlwings cannot drive Excel on Linux: the calls go to tests/fake_xlwings, which styles an
+    openpyxl sheet as Excel would; what real Excel does with them is untested here."""
+    import shutil
+
+    import fake_xlwings
+
+    from xltools.excel import macros
+    from xltools.excel.book_xlwings import XlwingsBook
+
+    path, twin = tmp_path / "bang.xlsx", tmp_path / "twin.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
+    wb = load_workbook(path)
+    wb["Tổng hợp Sở"]["D7"] = 12
+    wb.save(path)
+    shutil.copy(path, twin)
+    main(["macro", "tinh-lai", str(path)])
+    fake = fake_xlwings.Book(load_workbook(twin), twin)
+    macros.tinh_lai_xep_hang(XlwingsBook(fake))
+    fake.wb.save(twin)
+
+    def look(file):
+        ws = load_workbook(file)["Kiểm tra"]
+        def colour(c):
+            return c.font.color.rgb if c.font.color is not None and c.font.color.type == "rgb" else None
+
+        cells = [(c.coordinate, c.value, c.font.bold, c.font.underline, colour(c), bool(c.alignment.wrap_text),
+                  c.alignment.vertical) for row in ws.iter_rows(max_col=8) for c in row]
+        return ws.freeze_panes, [ws.column_dimensions[L.col_letter(i)].width for i in range(1, 8)], cells
+
+    mine, theirs = look(twin), look(path)
+    assert mine[:2] == theirs[:2]
+    assert [(a, b) for a, b in zip(mine[2], theirs[2]) if a != b] == []
+    assert any(c[1] and c[1].startswith("=HYPERLINK(") and c[3] == "single" for c in mine[2])
+
+
+def test_finding_links_work_in_libreoffice(tmp_path, calc):
+    """In LibreOffice the HYPERLINK cells show the cited cell and their target lands on it (the link's target
+    goes through the parser the Name Box uses; the formula is Excel's own syntax, '#'Sheet'!D7'). The jumps run
+    in a soffice of their own: dispatching to a hidden frame of the shared session, after many documents, once
+    took soffice down (never when alone, in several runs)."""
+    import re
+
+    from xltools.engine import libreoffice as lo
+
+    path = tmp_path / "bang.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
+    wb = load_workbook(path)
+    wb["Tổng hợp Sở"]["D9"] = 12
+    wb.save(path)
+    main(["macro", "tinh-lai", str(path)])
+    formulas = {c.row: c.value for c in load_workbook(path)["Kiểm tra"]["G"][2:] if c.value}
+    with lo.CalcSession() as session, session.open(path) as doc:
+        doc.recalc()
+        shown = {row: doc.get("Kiểm tra", f"G{row}") for row in formulas}
+        assert "Tổng hợp Sở!D9" in shown.values()
+        for row, formula in formulas.items():
+            mark = re.match(r'=HYPERLINK\("#((?:[^"]|"")*)",', formula)[1].replace('""', '"')
+            assert doc.jump(mark) == tuple(shown[row].split("!")), (row, formula)

@@ -31,3 +31,21 @@ def put(cell, value):
     else:
         cell.value = value
     return cell
+
+
+MAX_FORMULA_TEXT = 255  # characters Excel allows in one text literal of a formula
+
+
+def text_literal(text: str) -> str:
+    """`text` as a formula's string literal: in double quotes, its own double quotes doubled, control
+    characters dropped (so no text can end the literal and continue the formula)."""
+    return '"' + ILLEGAL_CHARACTERS_RE.sub("", text).replace('"', '""') + '"'
+
+
+def hyperlink(location: str, label: str) -> Formula | str:
+    """=HYPERLINK("#'Sheet'!D7","label"): a link to a place in the same workbook, written as a formula so that
+    Excel (also through xlwings), LibreOffice and WPS follow it alike; the label as plain text when either part
+    is too long for a formula's text literal."""
+    if max(len(location) + 1, len(label)) > MAX_FORMULA_TEXT:
+        return label
+    return Formula(f"=HYPERLINK({text_literal('#' + location)},{text_literal(label)})")

@@ -300,6 +300,18 @@ class CalcDoc:
             "prompt": rule.InputMessage,
         }
 
+    # -- navigation --------------------------------------------------------------------
+
+    def jump(self, mark: str) -> tuple[str, str]:
+        """Where Calc goes for `mark`, the part of an in-document link after "#" ("'Tổng hợp Sở'!D7"): (sheet,
+        cell). A clicked link and the Name Box go through the same parser (ScTabViewShell::Execute,
+        SID_JUMPTOMARK / SID_CURRENTCELL); this drives the Name Box's command (.uno:GoToCell)."""
+        controller = self.component.getCurrentController()
+        helper = self.session.service("com.sun.star.frame.DispatchHelper")
+        helper.executeDispatch(controller.getFrame(), ".uno:GoToCell", "", 0, _properties(ToPoint=mark))
+        address = controller.getSelection().getRangeAddress()
+        return controller.getActiveSheet().getName(), _cell_name(address.StartColumn, address.StartRow)
+
     # -- calculation, saving -------------------------------------------------------------
 
     def recalc(self) -> float:

@@ -11,6 +11,7 @@ import uuid
 import warnings
 import weakref
 from pathlib import Path
+from typing import Any
 
 from .calcdoc import CalcDoc
 from .soffice import (
@@ -189,6 +190,12 @@ class CalcSession:
             )
             self.restart()
         return self._desktop
+
+    def service(self, name: str) -> Any:
+        """A new instance of a UNO service of this soffice ("com.sun.star.frame.DispatchHelper")."""
+        self._require()
+        context: Any = self._context
+        return context.ServiceManager.createInstanceWithContext(name, context)
 
     def open(self, path: str | os.PathLike) -> CalcDoc:
         """Open a spreadsheet (.xlsx, .xlsm, .xls, .ods) hidden; formulas are recalculated."""

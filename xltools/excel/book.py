@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from ..celltext import Formula, is_formula, put
+from ..celltext import Formula, hyperlink, is_formula, put
 from ..errors import ReadError, UserError
 from ..files import write_safely
 
@@ -74,10 +75,11 @@ class Book(ABC):
     def has_sheet(self, name: str) -> bool:
         return name in self.sheet_names()
 
-    def style_findings(self, sheet: str, rows: int, where_col: int) -> None:
-        """Make a findings sheet readable: widths, wrapped text, and each finding's cell a link to that cell.
-        Optional: a book that cannot style keeps the plain values."""
-        return None
+    def style_findings(self, sheet: str, look: FindingsLook) -> None:  # noqa: B027 (optional)
+        """Make a findings sheet readable as `look` says: widths, bold title and header, wrapped text, frozen
+        header, link font on the cells that link. The links themselves are HYPERLINK formulas among the values
+        (`finding_where`), so they work whether or not a book can style. Optional: a book that cannot style
+        keeps the plain values."""
 
     def require(self, name: str) -> None:
         if not self.has_sheet(name):
@@ -178,24 +180,22 @@ class OpenpyxlBook(Book):
         else:
             self.wb.create_sheet(name)
 
-    def style_findings(self, sheet, rows, where_col):
+    def style_findings(self, sheet, look):
         from openpyxl.styles import Alignment, Font
-        from openpyxl.worksheet.hyperlink import Hyperlink
 
         ws = self.wb[sheet]
-        for col, width in enumerate(FINDINGS_WIDTHS, start=1):
+        for col, width in enumerate(look.widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.cell(1, 1).font = Font(bold=True, size=13)
-        for c in ws[2]:
-            c.font = Font(bold=True)
-        ws.freeze_panes = "A3"
-        for r in range(3, max(rows, ws.max_row) + 1):
-            for c in ws[r]:
+        for col in range(1, look.columns + 1):
+            ws.cell(look.header_row, col).font = Font(bold=True)
+        ws.freeze_panes = f"A{look.first_row}"
+        for r in range(look.first_row, max(look.last_row, ws.max_row) + 1):
+            for col in range(1, look.columns + 1):
+                c = ws.cell(r, col)
                 c.alignment = Alignment(vertical="top", wrap_text=True)
-            where = ws.cell(r, where_col)
-            target = link_target(where.value) if r <= rows else None
-            where.hyperlink = Hyperlink(ref=where.coordinate, location=target) if target else None
-            where.font = Font(color="0563C1", underline="single") if target else Font()
+                c.hyperlink = None  # a link object left by an earlier version of this sheet
+            ws.cell(r, look.where_col).font = Font(color=LINK_COLOUR, underline="single") if r in look.link_rows else Font()
 
     def save(self):
         try:
@@ -205,7 +205,48 @@ class OpenpyxlBook(Book):
                             "rồi chạy lại.") from exc
 
 
-FINDINGS_WIDTHS = (18, 10, 20, 30, 24, 70, 20)  # Trang, Mức độ, Mã, Đơn vị, Lĩnh vực, Nội dung, Ô
+FINDINGS_WIDTHS = (18, 10, 20, 30, 24, 70, 20)  # Trang, Mức độ, Vấn đề, Đơn vị, Lĩnh vực, Nội dung, Ô
+LINK_COLOUR = "0563C1"  # Excel's own hyperlink blue
+
+
+@dataclass(frozen=True)
+class FindingsLook:
+    """How the findings sheet looks, worked out once from its rows; each Book only applies it."""
+
+    last_row: int
+    columns: int
+    where_col: int
+    link_rows: frozenset[int]
+    widths: tuple[float, ...] = FINDINGS_WIDTHS
+    header_row: int = 2
+    first_row: int = 3
+
+
+def findings_look(rows: list[list], where_col: int) -> FindingsLook:
+    """The look of a findings sheet holding `rows` from A1 (title, header, findings); `where_col` (1-based)
+    holds each finding's cell, a link where `finding_where` made one."""
+    links = frozenset(r for r, row in enumerate(rows, start=1)
+                      if r >= FindingsLook.first_row and len(row) >= where_col and is_formula(row[where_col - 1]))
+    return FindingsLook(last_row=len(rows), columns=max(map(len, rows), default=1), where_col=where_col,
+                        link_rows=links)
+
+
+def finding_where(where):
+    """A finding's "Ô" cell: "Tổng hợp Sở!D7" shown as a link to that cell (a HYPERLINK formula, the same in
+    files and inside Excel); any other text (or None) as it is."""
+    target = link_target(where)
+    return hyperlink(target, str(where).strip()) if target else where
+
+
+def link_label(value):
+    """What a cell written by `finding_where` shows: its label (the cited cell) for a link, else the value."""
+    if is_formula(value) or (isinstance(value, str) and value.startswith("=HYPERLINK(")):
+        m = re.fullmatch(r'=HYPERLINK\("(?:[^"]|"")*",\s*"(?P<label>(?:[^"]|"")*)"\)', str(value))
+        if m:
+            return m["label"].replace('""', '"')
+    return value
+
+
 WHERE_CELL = re.compile(r"(?P<sheet>[^!]+)!(?P<ref>\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
 
 

@@ -12,7 +12,10 @@ from pathlib import Path
 import xlwings as xw
 
 from ..celltext import Formula
-from .book import Book, BookError, bounds, plain
+from .book import LINK_COLOUR, Book, BookError, FindingsLook, bounds, plain
+
+XL_TOP = -4160  # Excel's xlTop (VerticalAlignment)
+XL_UNDERLINE_SINGLE = 2  # Excel's xlUnderlineStyleSingle
 
 
 def _two_d(value, rows: int, cols: int) -> list[list]:
@@ -98,6 +101,28 @@ class XlwingsBook(Book):
             self.book.sheets[name].clear_contents()
         else:
             self.book.sheets.add(name, after=self.book.sheets[-1])
+
+    def style_findings(self, sheet, look: FindingsLook):
+        """`look` applied through Excel's object model. Untested here (xlwings cannot drive Excel on Linux): it only
+        applies what `findings_look` decided, which is tested, as OpenpyxlBook applies it to files."""
+        ws = self.book.sheets[sheet]
+        for col, width in enumerate(look.widths, start=1):
+            ws.range((1, col)).column_width = width
+        ws.range((1, 1)).font.bold, ws.range((1, 1)).font.size = True, 13
+        ws.range((look.header_row, 1), (look.header_row, look.columns)).font.bold = True
+        if look.last_row >= look.first_row:
+            body = ws.range((look.first_row, 1), (look.last_row, look.columns))
+            body.wrap_text = True
+            body.api.VerticalAlignment = XL_TOP
+        for row in sorted(look.link_rows):
+            cell = ws.range((row, look.where_col))
+            cell.font.color = "#" + LINK_COLOUR
+            cell.api.Font.Underline = XL_UNDERLINE_SINGLE
+        ws.activate()  # Excel freezes panes on the active window only
+        window = self.book.app.api.ActiveWindow
+        window.FreezePanes = False
+        window.SplitColumn, window.SplitRow = 0, look.first_row - 1
+        window.FreezePanes = True
 
     def save(self):
         """Inside Excel the appraiser saves; nothing is written to disk behind their back."""

@@ -22,14 +22,14 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
 from ..errors import UserError
 from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
 from ..workbook.layout import CHECKS_SHEET
-from .book import Book, apply, area, is_formula
+from .book import Book, apply, area, finding_where, findings_look, is_formula
 from .cells import blank, text
 from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
@@ -62,7 +62,7 @@ def _run(action, book: Book | None, **options) -> str:
                 book.add_sheet(name)
                 book.write(name, "A1", rows)
                 if name == CHECK_SHEET:
-                    book.style_findings(name, len(rows), CHECK_HEADER.index("Ô") + 1)
+                    book.style_findings(name, findings_look(rows, CHECK_HEADER.index("Ô") + 1))
             book.save()
     except UserError as exc:
         error = exc if isinstance(exc, MacroError) else MacroError(f"Chưa ghi gì vào {book.name}: {exc}")
@@ -141,6 +141,8 @@ def rank_order(rows: Rows, e: Evaluation) -> list[int]:
 
 def recompute(book: Book, tables: list[Table] | None = None):
     rows_list, first = evaluate_book(book, tables)
+    if not any(e.results for e in first):  # a fresh template: nothing to sort, say what to do
+        raise MacroError(no_units_message(book.name, [e.table.sheet for e in first]))
     orders = [rank_order(rows, e) for rows, e in zip(rows_list, first)]
     moves = {rows.table.sheet: {old: rows.table.first_row + i for i, old in enumerate(order)}
              for rows, order in zip(rows_list, orders)}
@@ -221,7 +223,7 @@ def check_sheet(findings) -> list[list]:
     """The Kiểm tra sheet's cells. An empty text is None: a cell cannot hold "" apart from empty (openpyxl
     and Excel read it back as None), and `holds` must find the sheet unchanged on a second run."""
     rows = [["KẾT QUẢ KIỂM TRA BẢNG TỔNG HỢP"], CHECK_HEADER]
-    rows += [[sheet, SEVERITY_LABEL[f.severity], f.label, f.unit, f.field, f.message, f.where, f.code]
+    rows += [[sheet, SEVERITY_LABEL[f.severity], f.label, f.unit, f.field, f.message, finding_where(f.where), f.code]
              for sheet, f in findings]
     if not findings:
         rows.append([None, None, None, None, None, NO_FINDINGS, None, None])
