@@ -2,10 +2,15 @@
 readers (core/rows.py) and seen by the macros (excel/tables.Table) under the same names."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from openpyxl import load_workbook
 
 from xltools import catalog, wording
+from xltools.cli import main
 from xltools.core import rows
+from xltools.core.checks import RULE_CLASS_LABEL
 from xltools.excel.tables import summary_columns, table_of
 from xltools.workbook import layout as L
 
@@ -57,3 +62,23 @@ def test_the_row_readers_and_the_macros_see_the_same_columns(cset, lay):
 def test_a_range_handed_to_a_worksheet_function_starts_at_row_one():
     t = summary_columns(catalog.get("backan-2024-so"), 3)
     assert (t.sheet, t.first_row, t.last_row) == ("", 1, 3) and t.cell(2, 4) == "dòng 2, cột 4 của vùng"
+
+
+def test_a_class_after_the_rule_typed_over_is_named_as_the_core_names_it(tmp_path, capsys, data_dir):
+    """The workbook reader's typed-over-formula finding and the core's own findings name the class after the
+    district rule with one label (core.checks.RULE_CLASS_LABEL); the column header stays the official one."""
+    path = tmp_path / "huyen_xa.xlsx"
+    assert main(["template", "--set", "backan-2023-huyen", "--set", "backan-2023-xa", "--units",
+                 str(data_dir / "bao_cao_118_backan_2023_huyen_xa.txt"), "--with-appraised", "--allow-mismatch",
+                 "-o", str(path)]) == 0
+    capsys.readouterr()
+    wb = load_workbook(path)
+    ws = wb["Tổng hợp Huyện"]
+    [col] = [c.column for row in ws.iter_rows(min_row=L.HEADER_ROWS[0], max_row=L.HEADER_ROWS[-1]) for c in row
+             if c.value == wording.RULE_LABEL]
+    ws.cell(L.FIRST_ROW, col).value = "Tốt"
+    wb.save(path)
+    assert main(["check", str(path), "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    [typed_over] = [f for f in findings if f["code"] == "formula-overwritten"]
+    assert typed_over["field"] == RULE_CLASS_LABEL and typed_over["where"] == f"Tổng hợp Huyện!{L.col_letter(col)}{L.FIRST_ROW}"
