@@ -102,6 +102,14 @@ def match_maxima(table) -> CriteriaSet | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def for_table(table) -> CriteriaSet | None:
+    """The shipped set a table read from a file is scored with: the one its title names by province,
+    level and year, else the one whose maxima its headers print. A title without a province picks no
+    set by level and year alone: another province's table is never scored with Bắc Kạn's set because
+    its level and year happen to fit."""
+    return (find(table.province, table.level, table.year) if table.province else None) or match_maxima(table)
+
+
 def sample_path() -> Path:
     """The embedded sample (a published table in the seeds' text form)."""
     return Path(str(resources.files(SAMPLES_PACKAGE).joinpath(SAMPLE)))

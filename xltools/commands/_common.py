@@ -6,7 +6,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.checks import SEVERITY_ORDER, by_severity, self_assessment_text
+from ..core.checks import SEVERITY_ORDER, by_severity, describe_gaps, no_units_message, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
@@ -107,6 +107,21 @@ def print_ranking(e: Evaluation) -> None:
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
     for row in lines:
         print("  ".join(cell.ljust(w) if i in (1, 7, 8) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    print_unranked(e)
+
+
+def print_unranked(e: Evaluation) -> None:
+    """Under the table, why a unit has no rank: a ranking of incomplete data says so on its face."""
+    waiting = [r for r in e.results if r.missing]
+    if not waiting:
+        return
+    ranked = len(e.results) - len(waiting)
+    print(f"Chưa xếp hạng, xếp loại {len(waiting)}/{len(e.results)} đơn vị chưa đủ điểm"
+          f"{' (thứ hạng trên chỉ so giữa ' + str(ranked) + ' đơn vị đủ điểm)' if ranked else ''}:")
+    for r in waiting[:20]:
+        print(f"  - {r.unit.name}: {describe_gaps(r, len(e.cset.fields))}")
+    if len(waiting) > 20:
+        print(f"  - … và {len(waiting) - 20} đơn vị khác (xem `xltools check`)")
 
 
 GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
@@ -144,6 +159,9 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
 
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        empty = not any(e.results for e in evaluations)
+        if empty and name == "rank":  # nothing to rank is not a ranking: say so, exit 2
+            raise ReadError(no_units_message(Path(args.file).name, [e.table.sheet for e in evaluations]))
         if warn:
             warn_unreadable([e.table for e in evaluations], args.file)
         for e in evaluations:
@@ -165,6 +183,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
         else:
             for e in evaluations:
                 show(e)
-        return exit_code(evaluations)
+        return 2 if empty else exit_code(evaluations)  # check: the empty-table finding is shown, exit 2
 
     parser.set_defaults(run=run)
+

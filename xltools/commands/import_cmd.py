@@ -91,8 +91,7 @@ def _file(args, path: Path) -> int:
     warn_unreadable(tables, path)
     rows = []
     for t in tables:
-        cset = catalog.get(args.set_id) if args.set_id else (catalog.find(t.province, t.level, t.year)
-                                                              or catalog.match_maxima(t))
+        cset = catalog.get(args.set_id) if args.set_id else catalog.for_table(t)
         rows.append({"table": t.sheet, "level": t.level, "year": t.year, "province": t.province,
                      "units": len(t.units), "fields": len(t.field_names),
                      "set": cset.id if cset else None})

@@ -12,7 +12,7 @@ from ..catalog import shipped_templates  # the shipped templates are a catalog d
 from ..core.criteria import LEVELS, CriteriaError, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.scoring import UnitsTable
-from ..errors import UserError
+from ..errors import ReadError, UserError
 from ..files import locked
 from ..importers.registry import read_tables
 from ..workbook import layout as L
@@ -30,8 +30,9 @@ def register(sub) -> None:
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; lặp lại để có nhiều cấp trong một tệp "
                         "(ví dụ cấp huyện và cấp xã: quy tắc 2/3 tính trực tiếp)")
     p.add_argument("--units", metavar="TỆP",
-                   help="danh sách đơn vị (.txt, .xlsx, .docx): lấy tên, huyện, điểm tự chấm, ĐT XHH; mặc định "
-                        "dùng dữ liệu mẫu nếu có, không thì để trống các dòng")
+                   help="bảng đơn vị (.txt, .xlsx, .docx): lấy tên, huyện, điểm tự chấm, ĐT XHH; hoặc danh sách "
+                        "tên (.txt, .csv, .xlsx: mỗi dòng một tên); mặc định dùng dữ liệu mẫu nếu có, không thì "
+                        "để trống các dòng")
     p.add_argument("-o", "--out", metavar="TỆP", help="tệp .xlsx kết quả (với --all: thư mục)")
     p.add_argument("--password", metavar="MẬT_KHẨU", help="mật khẩu bảo vệ trang tính (mặc định: bảo vệ không mật khẩu)")
     p.add_argument("--year", type=int, metavar="NĂM", help="năm đánh giá in trên tiêu đề")
@@ -90,7 +91,7 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
     from ..workbook.builder import SectionInput
 
     if units_file:
-        tables = read_tables(units_file)
+        tables = _units_tables(units_file, sets)
         sections = []
         for cset in sets:
             table = _table_for(cset, tables, strict=len(sets) > 1 or len(tables) > 1)
@@ -114,6 +115,22 @@ def sections_for(sets: list[CriteriaSet], units_file: str | None, year: int | No
         table = next((t for t in sample if catalog.find(t.province, t.level, t.year) == cset), None)
         sections.append(SectionInput(cset, table.units if table else None, year or _year(cset, table)))
     return sections
+
+
+def _units_tables(units_file: str, sets: list[CriteriaSet]) -> list[UnitsTable]:
+    """The tables of FILE; a file that holds no scored table may be a plain list of names (one level)."""
+    from ..importers.name_list import read_name_list
+
+    try:
+        return read_tables(units_file)
+    except ReadError:
+        names = read_name_list(units_file)
+        if names is None:
+            raise
+    if len(sets) > 1:
+        raise UserError(f"{Path(units_file).name} là một danh sách tên đơn vị, chỉ dùng được cho một bộ tiêu chí; "
+                        "hãy lập mỗi cấp một danh sách và tạo từng bảng tính, hoặc dùng một bảng có cột huyện.")
+    return [names]
 
 
 FIT_CODES = ("score-out-of-range", "score-not-number", "score-as-text", "score-date")

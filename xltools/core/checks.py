@@ -6,7 +6,7 @@ is about, and `where` (the row or cell in the source) when the reader knew it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import KW_ONLY, asdict, dataclass
+from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
@@ -81,6 +81,9 @@ def label(code: str) -> str:
     return LABELS.get(code, code)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # by class: a subclass (council) adds fields
+
+
 @dataclass
 class Finding:
     severity: str
@@ -97,7 +100,10 @@ class Finding:
         self.label = self.label or label(self.code)
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """The fields by name, in their order: dataclasses.asdict without its deep copy (every field is a
+        str), which made it the slowest step of `check --json` on a national table."""
+        names = _FIELD_NAMES.get(type(self)) or _FIELD_NAMES.setdefault(type(self), tuple(f.name for f in fields(self)))
+        return {name: getattr(self, name) for name in names}
 
     @property
     def text(self) -> str:
@@ -112,6 +118,14 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
 
 def n(value: Decimal | float | None) -> str:
     return format_vn_short(value)
+
+
+def no_units_message(source: str, sheets: list[str]) -> str:
+    """What to say when no table of a file holds a unit (a fresh template, the wrong sheet): nothing to rank."""
+    where = ", ".join(f"'{s}'" for s in sheets)
+    return (f"{source}: bảng {where} chưa có đơn vị nào, nên chưa có gì để xếp hạng hay kiểm tra. Hãy gõ tên các "
+            "đơn vị vào cột 'Tên đơn vị' (hoặc tạo bảng tính có sẵn tên bằng `xltools template --units DANH_SÁCH`) "
+            "rồi chạy lại.")
 
 
 def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
@@ -500,15 +514,22 @@ GAP_WORDS = {MISSING_APPRAISED: "thiếu Thẩm định", MISSING_SURVEY: "thi�
              NO_TOTAL: "thiếu tổng điểm"}
 
 
-def describe_gaps(result: Result) -> str:
+def describe_gaps(result: Result, field_count: int | None = None) -> str:
     """What an incomplete unit lacks, as the Kiểm tra column says it:
-    'thiếu Thẩm định: Cải cách thể chế, Cải cách tài chính công; thiếu ĐT XHH: …'."""
+    'thiếu Thẩm định: Cải cách thể chế, Cải cách tài chính công; thiếu ĐT XHH: …'; with `field_count`, a
+    kind missing in every field is said in short ('thiếu Thẩm định: cả 7 lĩnh vực')."""
     groups: dict[str, list[str]] = {}
     for g in result.missing:
         names = groups.setdefault(g.kind, [])
         if g.field and g.field not in names:
             names.append(g.field)
-    return "; ".join(GAP_WORDS[kind] + (": " + ", ".join(names) if names else "") for kind, names in groups.items())
+
+    def fields(names: list[str]) -> str:
+        if not names:
+            return ""
+        return f": cả {field_count} lĩnh vực" if len(names) == field_count else ": " + ", ".join(names)
+
+    return "; ".join(GAP_WORDS[kind] + fields(names) for kind, names in groups.items())
 
 
 def unknown_districts(communes: list[Result], district_names: list[str], key: Callable[[str], str]) -> list[Finding]:

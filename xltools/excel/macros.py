@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import name_key
 from ..core.numbers import format_vn_short
@@ -141,6 +141,8 @@ def rank_order(rows: Rows, e: Evaluation) -> list[int]:
 
 def recompute(book: Book, tables: list[Table] | None = None):
     rows_list, first = evaluate_book(book, tables)
+    if not any(e.results for e in first):  # a fresh template: nothing to sort, say what to do
+        raise MacroError(no_units_message(book.name, [e.table.sheet for e in first]))
     orders = [rank_order(rows, e) for rows, e in zip(rows_list, first)]
     moves = {rows.table.sheet: {old: rows.table.first + i for i, old in enumerate(order)}
              for rows, order in zip(rows_list, orders)}

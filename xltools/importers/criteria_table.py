@@ -65,7 +65,8 @@ def raw_tables(path: Path) -> list[tuple[str, list[tuple[str, list[str]]]]]:
             raise ReadError(f"{path.name}: không phải tệp văn bản UTF-8; hãy lưu lại với mã UTF-8.") from exc
         rows = [(f"dòng {n}", [c.strip() for c in line.split("\t")]) for n, line in enumerate(text.splitlines(), 1)]
         return [("", rows)]
-    from .office import excel_grids, word_grids
+    from .excel_grids import excel_grids
+    from .word_grids import word_grids
 
     if suffix == ".docx":
         grids = word_grids(path)

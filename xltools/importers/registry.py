@@ -105,9 +105,7 @@ def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str,
 
 
 def _found_set(t: UnitsTable, source: str, options: Options, bands) -> CriteriaSet:
-    # A shipped set is chosen by the title only when it names the province: another province's table
-    # is never scored with Bắc Kạn's set because the level and year happen to fit.
-    cset = (catalog.find(t.province, t.level, t.year) if t.province else None) or catalog.match_maxima(t)
+    cset = catalog.for_table(t)
     if cset is not None:
         return cset
     if not t.field_names:  # totals only: rank by the printed totals

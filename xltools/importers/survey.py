@@ -36,7 +36,7 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     """(row number, cell texts) and how a row is named in messages."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from .office import excel_grids
+        from .excel_grids import excel_grids
 
         grid = excel_grids(path)[0]
         return grid.rows, grid.container
