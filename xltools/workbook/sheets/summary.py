@@ -9,6 +9,7 @@ from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_BLANK, CF_DIFF, CF_RANGE, CF_TEXT
 from .common import LINE_HEIGHT, a1, cf, f, header, name_width, num, print_setup, put, validate_score
+from .printview import hide_row, prompt, spare_rows
 
 
 def write(ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
@@ -99,6 +100,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
         put(ws, L.TITLE_ROWS[-1], lay.check, f(F.survey_unmatched_count(sl.column_range(sl.unmatched), sl.sheet)),
             "xl_flag")
     _formats(ws, section)
+    text_inputs = [col for col in (lay.name, lay.district, lay.note) if col]
+    spare_rows(ws, lay.first_row + len(units), lay.last_row, lay.last_col, lay.name,
+               text_inputs + [col for col, _ in lay.number_input_cols()])
     widths = {lay.stt: 5, lay.name: width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
     if lay.district:
@@ -124,11 +128,17 @@ def _title_block(ws, section: L.Section, year: int | None, decision: str, last_c
                              (3, kem_theo, "xl_subtitle")):
         put(ws, row, 1, text, style)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    put(ws, L.LEGEND_ROW, 1, "Ô nền vàng: nhập điểm (Thẩm định, Tự chấm, tên đơn vị, ghi chú). Các ô khác tự tính "
-                             "bằng công thức. Cột Kiểm tra báo ô nhập chữ thay cho số, điểm ngoài khoảng, tên không "
-                             f"khớp. Bộ tiêu chí: {cset.id}.", "xl_legend")
+    put(ws, L.LEGEND_ROW, 1, f"{LEGEND} Bộ tiêu chí: {cset.id}.", "xl_legend")
+    hide_row(ws, L.LEGEND_ROW)  # on screen the input messages say it (_formats); on paper it has no place
     ws.row_dimensions[2].height = 20
     ws.row_dimensions[3].height = 18
+
+
+LEGEND = ("Ô nền vàng: nhập điểm (Thẩm định, Tự chấm, tên đơn vị, ghi chú). Các ô khác tự tính bằng công thức. "
+          "Cột Kiểm tra báo ô nhập chữ thay cho số, điểm ngoài khoảng, tên không khớp.")
+NAME_PROMPT = ("Ô nền vàng là ô nhập (tên, Tự chấm, Thẩm định, ghi chú); ô khác tự tính bằng công thức; cột Kiểm "
+               "tra báo ô sai. Thêm đơn vị: gõ tên vào dòng trống đầu tiên dưới bảng: dòng có tên thì có khung, "
+               "được tính và được in.")
 
 
 def label_columns(section: L.Section) -> list[tuple[wording.Label, int]]:
@@ -238,6 +248,8 @@ def _formats(ws, section: L.Section) -> None:
     if inputs:
         first = L.col_letter(lay.number_input_cols()[0][0])
         cf(ws, inputs, F.cf_blank(f"${L.col_letter(lay.name)}{r1}", f"{first}{r1}"), **CF_BLANK)
+    prompt(ws, " ".join(col_rng(col) for col in (lay.name, lay.district) if col), "Tên đơn vị", NAME_PROMPT)
+    prompt(ws, col_rng(lay.note), "Ghi chú thẩm định", "Lý do Thẩm định khác Tự chấm (ô tô cam nhạt khi còn thiếu).")
     # the note is due where Thẩm định differs from Tự chấm (core check "reason-missing")
     typed = [(a1(fc.appraised, r1), a1(fc.self_col, r1)) for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
     if typed:
