@@ -21,14 +21,18 @@ SURVEY_FILL = PatternFill("solid", fgColor="EDEDED")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-# Conditional formats: what the appraiser must look at.
-CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFFFFF", bold=True))
-CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
-CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
-CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
-CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
-CF_INPUT = dict(fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb))
+# Conditional formats: what the appraiser must look at. Each carries the table's border: in LibreOffice only
+# the first format that holds styles a cell, and a spare row's border comes from a format (sheets/printview.py).
+CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFFFFF", bold=True), border=BORDER)
+CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True), border=BORDER)
+CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"), border=BORDER)
+CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"), border=BORDER)
+CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"), border=BORDER)
+CF_INPUT = dict(fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb), border=BORDER)
+CF_ROW = dict(border=BORDER)  # a spare row once it holds a unit (printview.spare_rows)
+CF_ROW_INPUT = CF_INPUT  # its input cells
 INCOMPLETE_FONT = Font(name=FONT, size=12, italic=True, color="7F7F7F")
+CF_INCOMPLETE = dict(font=INCOMPLETE_FONT, border=BORDER)
 
 
 def add_named_styles(wb: Workbook, decimals: set[int]) -> None:

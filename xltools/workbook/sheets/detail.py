@@ -28,7 +28,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                   f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
                   "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
     headers = {lay.unit: "Đơn vị", lay.code: "Mã", lay.name: "Tiêu chí", lay.max: "Điểm tối đa",
-               lay.self: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
+               lay.self_col: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
                lay.note: "Ghi chú thẩm định", lay.check: "Kiểm tra"}
     for col, text in headers.items():
         put(ws, L.DETAIL_HEADER_ROW, col, text, "xl_header")
@@ -46,13 +46,13 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         put(ws, h, lay.code, None, "xl_bold_text")
         put(ws, h, lay.name, "Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")
         put(ws, h, lay.max, float(cset.max_total), f"xl_total_{d}")
-        for col in (lay.self, lay.appraised):
+        for col in (lay.self_col, lay.appraised):
             put(ws, h, col, f(F.sum_children([a1(col, h + o) for o in tops])), f"xl_total_{d}")
         put(ws, h, lay.reason, None, "xl_bold_text")
         put(ws, h, lay.note, None, "xl_bold_text")
         first, last = h + 1, h + len(lay.nodes)
-        block = f"{a1(lay.self, first)}:{a1(lay.appraised, last)}"
-        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self, lay.appraised, lay.max))
+        block = f"{a1(lay.self_col, first)}:{a1(lay.appraised, last)}"
+        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self_col, lay.appraised, lay.max))
         put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
             "xl_flag")
         put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
@@ -73,16 +73,16 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                 ws.row_dimensions[row].height = LINE_HEIGHT * lines
             put(ws, row, lay.max, node.max, f"xl_calc_{d}")
             if node.kids is not None:
-                for col in (lay.self, lay.appraised):
+                for col in (lay.self_col, lay.appraised):
                     put(ws, row, col, f(F.sum_children([a1(col, h + o) for o in node.kids])) if node.kids else None,
                         f"xl_total_{d}")
             elif node.survey:
-                for col in (lay.self, lay.appraised):
+                for col in (lay.self_col, lay.appraised):
                     put(ws, row, col, None, "xl_survey_leaf")
                 put(ws, row, lay.reason, "Đánh giá qua điều tra xã hội học", "xl_survey_leaf")
                 put(ws, row, lay.note, None, "xl_survey_leaf")
             else:
-                put(ws, row, lay.self, num(score and score.self), f"xl_in_{d}")
+                put(ws, row, lay.self_col, num(score and score.self_score), f"xl_in_{d}")
                 put(ws, row, lay.appraised, num(score and score.appraised) if with_appraised else None,
                     f"xl_in_{d}")
                 # Giải trình / Ghi chú: written only when there is text; the empty ones take the
@@ -94,17 +94,17 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                         put(ws, row, col, text, "xl_in_text")
             # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
-    sqref = f"{a1(lay.self, r1)}:{a1(lay.appraised, r2)}"
+    sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
     mx = f"${L.col_letter(lay.max)}{r1}"
     validate_score(ws, sqref, mx, "Điểm tiêu chí (tối đa ở cột Điểm tối đa)")
-    corner = a1(lay.self, r1)
+    corner = a1(lay.self_col, r1)
     cf(ws, sqref, F.cf_text_typed(corner), **CF_TEXT)
     cf(ws, sqref, F.cf_out_of_range(corner, mx), **CF_RANGE)
-    a, s = a1(lay.appraised, r1), a1(lay.self, r1)
+    a, s = a1(lay.appraised, r1), a1(lay.self_col, r1)
     appr = f"{a1(lay.appraised, r1)}:{a1(lay.appraised, r2)}"
     cf(ws, appr, F.cf_above(a, s), **CF_ABOVE)
     cf(ws, appr, F.cf_differs(a, s), **CF_DIFF)
-    widths = {lay.unit: UNIT_CHARS, lay.code: 8, lay.name: NAME_WIDTH, lay.max: 9, lay.self: 10, lay.appraised: 10,
+    widths = {lay.unit: UNIT_CHARS, lay.code: 8, lay.name: NAME_WIDTH, lay.max: 9, lay.self_col: 10, lay.appraised: 10,
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w
@@ -114,7 +114,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         text_column_style(ws.column_dimensions[L.col_letter(col)])
     # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
     text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
-    cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self)}{r1}"), stop=False, **CF_INPUT)
+    cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self_col)}{r1}"), stop=False, **CF_INPUT)
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
 
 
