@@ -25,7 +25,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     ws.title = SHEET
     ws["A1"] = "PHỤ LỤC I"
     last = FIRST + len(units) + spare - 1
-    layout = replace(summary_columns(cset, last - FIRST + 1), sheet=SHEET, first=FIRST, last=last)
+    layout = replace(summary_columns(cset, last - FIRST + 1), sheet=SHEET, first_row=FIRST, last_row=last)
     fields, totals, rank = layout.fields, layout.totals, layout.rank
     kinds = list(fields[0])
     letter = get_column_letter
@@ -35,7 +35,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
         ws.cell(r, 2, unit.name)
         for f, cols in zip(unit.fields, fields):
             for k, c in cols.items():
-                value = getattr(f, k)
+                value = f.score(k)
                 ws.cell(r, c, None if value is None else float(value))
     for r in range(FIRST, last + 1):
         for k in kinds:
@@ -66,7 +66,7 @@ def input_rows(path, table: Table) -> dict[str, tuple]:
     """Each unit's typed inputs (name -> its field scores), wherever its row is."""
     ws = load_workbook(path)[table.sheet]
     out = {}
-    for r in range(table.first, table.last + 1):
+    for r in range(table.first_row, table.last_row + 1):
         name = ws.cell(r, table.name).value
         if name:
             out[name] = tuple(ws.cell(r, c).value for cols in table.fields for c in cols.values())

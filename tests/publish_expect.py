@@ -28,7 +28,7 @@ def core_values(r, cset, rule: bool = False) -> list:
     """One row of the official appendix as the core computes it, column by column."""
     row = [r.stt, r.unit.name]
     for s in r.unit.fields:
-        row += [s.self, s.appraised] + ([s.survey] if cset.has_survey else [])
+        row += [s.self_score, s.appraised] + ([s.survey] if cset.has_survey else [])
     row += [r.self_total, r.appraised_total] + ([r.survey_total, r.total] if cset.has_survey else [])
     row += [r.rank, r.class_label] + ([r.class_after_rule] if rule else [])
     return row
@@ -81,7 +81,7 @@ def synthetic(n_units: int = 60, seed: int = 5):
             self_ = Decimal(rng.randint(int(f.max * 600), int(f.max * 1000))) / 1000
             appraised = max(Decimal(0), self_ - Decimal(rng.randint(0, 1500)) / 1000)
             survey = Decimal(rng.randint(int(f.survey_max * 700), int(f.survey_max * 1000))) / 1000
-            fields.append(FieldScores(self=self_, appraised=appraised, survey=survey))
+            fields.append(FieldScores(self_score=self_, appraised=appraised, survey=survey))
         units.append(Unit(name=f"Sở thử nghiệm số {i:02d}", fields=fields, where=f"dòng {i}"))
     table = UnitsTable(units=units, level="so", source="thu_nghiem.txt", sheet="Phụ lục I", year=2024,
                        province="Bắc Kạn")

@@ -8,8 +8,8 @@ SO = catalog.get("backan-2024-so")
 
 
 def full(name, appraised=9, self_=9, survey=1, reason=None, **printed):
-    fields = [FieldScores(self=D(self_), appraised=D(appraised), survey=D(survey), reason=reason)]
-    fields += [FieldScores(self=D(0), appraised=D(0), survey=D("0.5")) for _ in range(6)]
+    fields = [FieldScores(self_score=D(self_), appraised=D(appraised), survey=D(survey), reason=reason)]
+    fields += [FieldScores(self_score=D(0), appraised=D(0), survey=D("0.5")) for _ in range(6)]
     return Unit(name=name, fields=fields, printed=Printed(**printed), where=f"dòng {name}")
 
 
@@ -73,7 +73,7 @@ def test_one_finding_per_invalid_cell_with_a_vietnamese_label():
     a.fields[1].appraised = None          # "8,5" typed as text: no value, one problem
     a.problems.append(CellProblem(TEXT, "appraised", "8,5", "Tổng hợp Sở!G8", field=1))
     a.fields[2].appraised = D(-1)         # negative
-    a.fields[3].self = D(12)              # above the maximum 5
+    a.fields[3].self_score = D(12)              # above the maximum 5
     a.problems.append(CellProblem(TEXT, "survey", "mười", "ĐT XHH Sở!D9", field=4))
     a.fields[4].survey = None
     a.problems.append(CellProblem(OVER_FORMULA, "Tổng cộng", "99", "Tổng hợp Sở!AA8"))

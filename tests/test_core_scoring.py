@@ -159,7 +159,7 @@ SO = catalog.get("backan-2024-so")
 
 def so_unit(name, appraised=5, survey=1):
     """A field at most `appraised` (the maxima differ), survey 1 everywhere."""
-    return Unit(name, [FieldScores(self=min(D(appraised), f.max), appraised=min(D(appraised), f.max), survey=D(survey))
+    return Unit(name, [FieldScores(self_score=min(D(appraised), f.max), appraised=min(D(appraised), f.max), survey=D(survey))
                        for f in SO.fields])
 
 

@@ -137,7 +137,7 @@ def test_split_opens_only_the_members_cells(master, parts):
         # everything else that was typed in the master (names, Tự chấm) is locked and grey
         name = ws.cell(row=lay.first_row, column=lay.name)
         assert name.protection.locked and name.fill.fgColor.rgb.endswith("D9D9D9")
-        assert ws.cell(row=lay.first_row, column=lay.fields[0].self).protection.locked
+        assert ws.cell(row=lay.first_row, column=lay.fields[0].self_col).protection.locked
     # same layout and formulas as the master
     m, p = load_workbook(master)[lay.sheet], load_workbook(parts / "noi_vu.xlsx")[lay.sheet]
     formulas = [(c.coordinate, c.value) for row in m.iter_rows() for c in row

@@ -134,8 +134,8 @@ def type_backan(doc, lay: L.WorkbookLayout) -> dict:
         cells = typed[hs.sheet].setdefault(name, {hs.name: name})
         for k, fc in enumerate(hs.fields):
             if selfs is not None:
-                doc.set_value(hs.sheet, f"{L.col_letter(fc.self)}{row}", selfs[k])
-            cells[fc.self] = doc.get(hs.sheet, f"{L.col_letter(fc.self)}{row}")
+                doc.set_value(hs.sheet, f"{L.col_letter(fc.self_col)}{row}", selfs[k])
+            cells[fc.self_col] = doc.get(hs.sheet, f"{L.col_letter(fc.self_col)}{row}")
             doc.set_value(hs.sheet, f"{L.col_letter(fc.appraised)}{row}", appraised[k])
             cells[fc.appraised] = float(appraised[k])
         doc.set_value(hs.sheet, f"{L.col_letter(hs.note)}{row}", f"{NOTE} ({name})")
@@ -157,7 +157,7 @@ def type_backan(doc, lay: L.WorkbookLayout) -> dict:
         cells = typed[xs.sheet].setdefault(name, {xs.name: name, xs.district: district})
         for k, fc in enumerate(xs.fields):
             self_score = appraised[k] + (0.5 if k == 0 else 0)
-            for col, value in ((fc.self, self_score), (fc.appraised, appraised[k])):
+            for col, value in ((fc.self_col, self_score), (fc.appraised, appraised[k])):
                 doc.set_value(xs.sheet, f"{L.col_letter(col)}{row}", value)
                 cells[col] = float(value)
         doc.set_value(xs.sheet, f"{L.col_letter(xs.note)}{row}", f"{NOTE} ({name})")
@@ -172,13 +172,13 @@ def core_backan(typed: dict, lay: L.WorkbookLayout):
     districts = []
     for name, cells in typed[hs.sheet].items():
         survey = typed[ss.sheet][name]
-        fields = [FieldScores(self=None if cells[fc.self] is None else D(repr(cells[fc.self])),
+        fields = [FieldScores(self_score=None if cells[fc.self_col] is None else D(repr(cells[fc.self_col])),
                               appraised=D(repr(cells[fc.appraised])),
                               survey=D(repr(survey[ss.fields[k]])), reason=cells[hs.note])
                   for k, fc in enumerate(hs.fields)]
         districts.append(Unit(name=name, fields=fields))
     communes = [Unit(name=name, district=cells[xs.district],
-                     fields=[FieldScores(self=D(repr(cells[fc.self])), appraised=D(repr(cells[fc.appraised])),
+                     fields=[FieldScores(self_score=D(repr(cells[fc.self_col])), appraised=D(repr(cells[fc.appraised])),
                                          reason=cells[xs.note]) for fc in xs.fields])
                 for name, cells in typed[xs.sheet].items()]
     return evaluate([(UnitsTable(districts, level="huyen", sheet=hs.sheet), huyen.cset),
@@ -404,7 +404,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
                 doc.set_value(det.sheet, f"{L.col_letter(det.appraised)}{row}", appraised)
             if leaf.code in cuts:
                 doc.set_value(det.sheet, f"{L.col_letter(det.note)}{row}", "Thiếu tài liệu kiểm chứng")
-            criteria[leaf.code] = CriterionScore(self=self_score, appraised=appraised)
+            criteria[leaf.code] = CriterionScore(self_score=self_score, appraised=appraised)
         # survey scores, typed on the survey sheet (the name too, if the template left the row blank)
         srow = next((r for r in sv.rows if doc.get(sv.sheet, f"B{r}") == name), None)
         if srow is None:
@@ -417,7 +417,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
         doc.recalc()
         assert doc.errors() == []
         row = find_row(doc, s.sheet, s.name, name, s.rows)
-        calc_fields = [(as_dec(doc.get(s.sheet, f"{L.col_letter(fc.self)}{row}"), 4),
+        calc_fields = [(as_dec(doc.get(s.sheet, f"{L.col_letter(fc.self_col)}{row}"), 4),
                         as_dec(doc.get(s.sheet, f"{L.col_letter(fc.appraised)}{row}"), 4)) for fc in s.fields]
         calc_total = as_dec(doc.get(s.sheet, f"{L.col_letter(s.total)}{row}"), 4)
         calc_rank, calc_class = doc.get(s.sheet, f"{L.col_letter(s.rank)}{row}"), doc.get(
@@ -429,7 +429,7 @@ def test_bacgiang_criteria_tree_journey(calc, tmp_path, capsys):
     unit = Unit(name=name, fields=[], criteria=criteria)
     rolled_self = criteria_field_scores(unit, cset, "self")
     rolled = criteria_field_scores(unit, cset, "appraised")
-    unit.fields = [FieldScores(self=rolled_self[k], appraised=rolled[k], survey=survey.get(k))
+    unit.fields = [FieldScores(self_score=rolled_self[k], appraised=rolled[k], survey=survey.get(k))
                    for k in range(len(cset.fields))]
     (e,) = evaluate([(UnitsTable([unit], level=cset.level), cset)])
     r = e.results[0]

@@ -213,12 +213,12 @@ def test_appendix_leaves_the_workbook_alone_and_marks_a_draft(so, tmp_path):
     assert so.read_bytes() == before and "so_phu_luc.docx" in message and DRAFT_MARK not in message
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
-    wb[lay.sheet].cell(L.FIRST_ROW, lay.fields[0].self, "chín")
+    wb[lay.sheet].cell(L.FIRST_ROW, lay.fields[0].self_col, "chín")
     wb.save(so)
     before = so.read_bytes()
     message = macros.xuat_phu_luc(OpenpyxlBook(so), outdir=str(tmp_path / "pl2"))
     assert so.read_bytes() == before and message.startswith(DRAFT_MARK)
-    assert f"{lay.sheet}!{L.col_letter(lay.fields[0].self)}{L.FIRST_ROW}" in message and "'chín'" in message
+    assert f"{lay.sheet}!{L.col_letter(lay.fields[0].self_col)}{L.FIRST_ROW}" in message and "'chín'" in message
     assert main(["macro", "xuat-phu-luc", str(so), "-o", str(tmp_path / "pl3")]) == 1
 
 

@@ -72,7 +72,7 @@ def test_lost_criteria_from_a_detail_range(data_dir):
     (table, cset), = load(data_dir / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt")
     unit = table.units[0]
     codes = column(list(unit.criteria))
-    scores = [[f(s.self), f(s.appraised)] for s in unit.criteria.values()]
+    scores = [[f(s.self_score), f(s.appraised)] for s in unit.criteria.values()]
     expected = [[code, name, float(points)] for code, name, points in lost_points(unit, cset)]
     assert expected and CCHC_MATDIEM(codes, scores, cset.id) == expected
     text, = CCHC_MATDIEM(codes, scores, cset.id, True)[0]
@@ -149,14 +149,14 @@ def summary_row(unit, cset, n):
     """A unit as a row of the summary sheet (the positions KIEMTRA reads), values as Excel hands them."""
     t = summary_columns(cset, n)
     p = unit.printed
-    row = [None] * t.width
+    row = [None] * t.last_col
     for column, value in ((t.stt, p.stt), (t.name, unit.name), (t.district, unit.district), (t.rank, p.rank),
-                          (t.klass, p.class_label)):
+                          (t.class_, p.class_label)):
         if column:
             row[column - 1] = float(value) if isinstance(value, int) else value
     for s, cols in zip(unit.fields, t.fields):
         for kind, column in cols.items():
-            row[column - 1] = f(getattr(s, kind))
+            row[column - 1] = f(s.score(kind))
     for kind, column in t.totals.items():
         row[column - 1] = f(getattr(p, "total" if kind == "total" else f"{kind}_total"))
     return row

@@ -45,8 +45,8 @@ def test_consolidate_lists_failures_and_writes_workbook(tmp_path, capsys, data_d
     assert is_appraisal_workbook(out)
     [table] = read_tables(out)  # the detail of each form reached the workbook
     detail = table.units[0].criteria
-    assert (detail["1.3.1"].self, detail["1.3.1"].reason[:42]) == (1, "Năm 2023, Thực hiện Kế hoạch số 41/KH-UBND")
-    assert sum(c.self for c in detail.values()) == D("65.249")  # the survey-scored leaves are 0
+    assert (detail["1.3.1"].self_score, detail["1.3.1"].reason[:42]) == (1, "Năm 2023, Thực hiện Kế hoạch số 41/KH-UBND")
+    assert sum(c.self_score for c in detail.values()) == D("65.249")  # the survey-scored leaves are 0
     assert main(["rank", str(out), "--set", SET, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == [f"Sở số {i}" for i in range(1, 5)]

@@ -22,10 +22,10 @@ def test_form_detail_matches_text_seed(tmp_path, data_dir, writer):
     unit, want = form.units[0], expected.units[0]
     assert unit.name == "UBND tỉnh Bắc Giang" and form.level == "tinh" and form.has_reasons
     assert len(unit.criteria) == len(want.criteria) == 133
-    assert {c: (s.self, tidy(s.reason)) for c, s in unit.criteria.items()} == \
-        {c: (s.self, tidy(s.reason)) for c, s in want.criteria.items()}
-    assert [f.self for f in unit.fields] == [D("9.5"), D("6"), D("12.9829"), D("6.4384"), D("5"), D("7.7493"),
-                                             D("11.9673"), D("5.6111")] == [f.self for f in want.fields]
+    assert {c: (s.self_score, tidy(s.reason)) for c, s in unit.criteria.items()} == \
+        {c: (s.self_score, tidy(s.reason)) for c, s in want.criteria.items()}
+    assert [f.self_score for f in unit.fields] == [D("9.5"), D("6"), D("12.9829"), D("6.4384"), D("5"), D("7.7493"),
+                                             D("11.9673"), D("5.6111")] == [f.self_score for f in want.fields]
     assert unit.printed.self_total == D("65.249")
 
 
@@ -50,8 +50,8 @@ def test_other_column_order_with_appraised_and_evidence(tmp_path):
     [form] = read_office(tmp_path / "stp.xlsx")
     unit = form.units[0]
     assert unit.name == "Sở Tư pháp"
-    assert [(f.self, f.appraised) for f in unit.fields] == [(D("1.5"), D("1.25")), (D(1), D(1))]
-    assert {c: (s.self, s.appraised, s.reason) for c, s in unit.criteria.items()} == {
+    assert [(f.self_score, f.appraised) for f in unit.fields] == [(D("1.5"), D("1.25")), (D(1), D(1))]
+    assert {c: (s.self_score, s.appraised, s.reason) for c, s in unit.criteria.items()} == {
         "1": (D("1.5"), D("1.25"), ""), "1.1": (D("1.0"), D(1), "Đủ"), "1.2": (D("0.5"), D("0.25"), "Thiếu 1 báo cáo"),
         "2": (D(1), D(1), "")}
     assert (unit.printed.self_total, unit.printed.appraised_total) == (D("2.5"), D("2.25"))

@@ -123,7 +123,7 @@ def test_numbers_as_text_empty_rows_and_text_merged_down_are_read(tmp_path):
         [None, "Tổng cộng", 18, 16.75, 28, 16]])
     [table] = read_office(path)
     assert [u.name for u in table.units] == ["Sở Tư pháp", "UBND huyện Ba Bể"]
-    assert [(str(f.self), str(f.appraised)) for f in table.units[0].fields] == [("9.000", "8.5"), ("19.5", "8")]
+    assert [(str(f.self_score), str(f.appraised)) for f in table.units[0].fields] == [("9.000", "8.5"), ("19.5", "8")]
     assert str(table.units[1].fields[0].appraised) == "8.250"
     assert table.units[1].where == "ok.xlsx, trang tính 'Phụ lục', dòng 7"
 

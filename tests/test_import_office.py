@@ -17,8 +17,8 @@ WRITERS = {"xlsx": write_xlsx, "docx": write_docx}
 
 def snapshot(table):
     """Everything a units table carries that the file's cells determine."""
-    units = [(u.name, u.district, [(f.self, f.appraised, f.survey) for f in u.fields], vars(u.printed),
-              {code: (c.self, c.appraised, c.reason) for code, c in u.criteria.items()}) for u in table.units]
+    units = [(u.name, u.district, [(f.self_score, f.appraised, f.survey) for f in u.fields], vars(u.printed),
+              {code: (c.self_score, c.appraised, c.reason) for code, c in u.criteria.items()}) for u in table.units]
     maxima = [(h.field_index, h.kind, h.value) for h in table.header_maxima]
     return units, maxima, table.field_names, table.level, table.year
 

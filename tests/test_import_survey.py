@@ -46,7 +46,7 @@ def test_wide_xlsx_by_field_names_and_codes(tmp_path, cset):
     assert result.scores["Văn phòng UBND tỉnh"] == [D("1.884"), D("1.825"), D("2.286"), D("0.908"), D("2.323"),
                                                     D("1.355"), D("1.868")]
     assert result.unmatched == ["VP UBND (xhh.xlsx, trang tính 'Sheet', dòng 4)"]
-    table = UnitsTable(units=[Unit(n, [FieldScores(self=D(1)) for _ in cset.fields]) for n in UNITS])
+    table = UnitsTable(units=[Unit(n, [FieldScores(self_score=D(1)) for _ in cset.fields]) for n in UNITS])
     assert apply_survey(table, result) == 1
     assert table.units[0].fields[6].survey == D("1.868") and table.units[1].fields[0].survey is None
 

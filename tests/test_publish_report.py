@@ -30,7 +30,7 @@ def test_per_unit_field_scores_are_the_core(seed_report):
             rows = docx_rows(next(tables))
             assert rows[0] == ["Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định", "Tối đa ĐT XHH", "ĐT XHH"]
             for f, s, row in zip(e.cset.fields, r.unit.fields, rows[1:]):
-                assert row == [f"{f.code}. {f.name}", format_vn_short(f.max), format_vn(s.self, d),
+                assert row == [f"{f.code}. {f.name}", format_vn_short(f.max), format_vn(s.self_score, d),
                                format_vn(s.appraised, d), format_vn_short(f.survey_max), format_vn(s.survey, d)]
             assert rows[-1] == ["Tổng điểm", format_vn_short(e.cset.self_max), format_vn(r.self_total, d),
                                 format_vn(r.appraised_total, d), format_vn_short(e.cset.survey_max),
@@ -91,7 +91,7 @@ def lost_lines(doc) -> list[tuple[str, str, str]]:
 def test_lost_points_from_the_criteria_detail(tmp_path):
     evs = evaluations(SELF_ASSESSMENT)
     unit, cset = evs[0].results[0].unit, evs[0].cset
-    leaf = next(c for c in cset.leaves() if not c.survey and unit.criteria[c.code].self == c.max)
+    leaf = next(c for c in cset.leaves() if not c.survey and unit.criteria[c.code].self_score == c.max)
     unit.criteria[leaf.code].appraised = leaf.max - Decimal("0.75")  # the appraisers cut one criterion
     doc = read_docx(write_report_docx(appendices(evs), tmp_path / "bc.docx"))
     expected = [(code, name, format_vn_short(lost)) for code, name, lost in lost_points(unit, cset)]

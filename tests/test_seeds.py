@@ -165,10 +165,10 @@ def test_bacgiang_self_assessment(data_dir):
     assert e.cset.id == "bacgiang-2023-tinh"
     (r,) = e.results
     assert r.self_total == D("65.2490") == r.unit.printed.self_total
-    assert [f.self for f in r.unit.fields] == [D(x) for x in
+    assert [f.self_score for f in r.unit.fields] == [D(x) for x in
                                               "9.5 6 12.9829 6.4384 5 7.7493 11.9673 5.6111".split()]
     assert len(r.unit.criteria) == 133
-    assert r.unit.criteria["3.4.1"].self == D("1.4981")
+    assert r.unit.criteria["3.4.1"].self_score == D("1.4981")
     assert "99,9%" in r.unit.criteria["3.4.1"].reason
     # every parent is the sum of its children; survey criteria are scored 0: only the note that this is a
     # self-assessment (shown as such, not as a ranking of one)

@@ -39,11 +39,11 @@ def test_layout_follows_the_set():
     assert [s.appendix for s in lay.sections] == ["PHỤ LỤC I", "PHỤ LỤC II", "PHỤ LỤC III"]
     s_so, s_huyen, s_xa = (s.summary for s in lay.sections)
     # three columns per field with survey: C D E for field 1; totals after the 7 fields
-    assert (s_so.fields[0].self, s_so.fields[0].appraised, s_so.fields[0].survey) == (3, 4, 5)
+    assert (s_so.fields[0].self_col, s_so.fields[0].appraised, s_so.fields[0].survey) == (3, 4, 5)
     assert (s_so.self_total, s_so.total, s_so.rank, s_so.class_) == (24, 27, 28, 29)
     assert s_so.percent is None and s_so.district is None and s_so.class_after_rule is None
     # communes: district column, two columns per field (no survey), no survey total
-    assert s_xa.district == 3 and (s_xa.fields[0].self, s_xa.fields[0].appraised, s_xa.fields[0].survey) == (4, 5, None)
+    assert s_xa.district == 3 and (s_xa.fields[0].self_col, s_xa.fields[0].appraised, s_xa.fields[0].survey) == (4, 5, None)
     assert s_xa.survey_total is None and s_xa.total == 20
     # districts with their communes in the workbook: the 2/3 rule column
     assert s_huyen.class_after_rule == s_huyen.class_ + 1
@@ -128,11 +128,11 @@ def test_detail_sheet_sums_children_and_feeds_the_summary(tmp_path):
     h = dl.block_start(0)
     row13 = h + dl.offsets["1.3"]
     assert ws.cell(row13, dl.code).value == "1.3"
-    assert ws.cell(row13, dl.self).value == f'=IF(COUNT(E{row13 + 1},E{row13 + 2})=0,"",SUM(E{row13 + 1},E{row13 + 2}))'
-    assert ws.cell(row13 + 1, dl.self).protection.locked is False  # a leaf: typed
+    assert ws.cell(row13, dl.self_col).value == f'=IF(COUNT(E{row13 + 1},E{row13 + 2})=0,"",SUM(E{row13 + 1},E{row13 + 2}))'
+    assert ws.cell(row13 + 1, dl.self_col).protection.locked is False  # a leaf: typed
     summary = wb["Tổng hợp Tỉnh"]
-    assert "INDEX('Chi tiết Tỉnh'!$E$6:$E$" in summary.cell(7, lay.summary.fields[0].self).value
-    assert summary.cell(7, lay.summary.fields[0].self).protection.locked is True
+    assert "INDEX('Chi tiết Tỉnh'!$E$6:$E$" in summary.cell(7, lay.summary.fields[0].self_col).value
+    assert summary.cell(7, lay.summary.fields[0].self_col).protection.locked is True
 
 
 def test_generation_is_reproducible(tmp_path):
@@ -166,8 +166,8 @@ def test_reader_gives_the_core_the_same_tables(tmp_path):
     for (table, _), source in zip(read, tables):
         assert [u.name for u in table.units] == [u.name for u in source.units]
         for unit, original in zip(table.units, source.units):
-            assert [(f.self, f.appraised, f.survey) for f in unit.fields] == \
-                   [(f.self, f.appraised, f.survey) for f in original.fields]
+            assert [(f.self_score, f.appraised, f.survey) for f in unit.fields] == \
+                   [(f.self_score, f.appraised, f.survey) for f in original.fields]
         assert table.units[0].where == "Tổng hợp Sở!B7" if table.level == "so" else "Tổng hợp Huyện!B7"
         assert table.units[0].fields[0].cells["appraised"].endswith("!D7")
     # the registry dispatches to this reader and finds the set without --set
@@ -186,7 +186,7 @@ def test_reader_reads_detail_and_survey_by_name(tmp_path):
     dl = sec.detail
     h = dl.block_start(3)  # any block: found by name
     wb["Chi tiết Tỉnh"].cell(h, dl.unit).value = "Tỉnh Bắc Giang"
-    wb["Chi tiết Tỉnh"].cell(h + dl.offsets["1.1"], dl.self).value = 1.5
+    wb["Chi tiết Tỉnh"].cell(h + dl.offsets["1.1"], dl.self_col).value = 1.5
     wb["Chi tiết Tỉnh"].cell(h + dl.offsets["1.1"], dl.appraised).value = 1.25
     wb["Chi tiết Tỉnh"].cell(h + dl.offsets["1.1"], dl.note).value = "thiếu kế hoạch"
     wb["Chi tiết Tỉnh"].cell(h + dl.offsets["1.3.2"], dl.appraised).value = 1
@@ -195,7 +195,7 @@ def test_reader_reads_detail_and_survey_by_name(tmp_path):
     wb.save(tmp_path / "typed.xlsx")
     [table] = read_workbook(tmp_path / "typed.xlsx")
     [unit] = table.units
-    assert unit.fields[0].self == Decimal("1.5") and unit.fields[0].appraised == Decimal("2.25")
+    assert unit.fields[0].self_score == Decimal("1.5") and unit.fields[0].appraised == Decimal("2.25")
     assert unit.fields[0].reason == "1.1: thiếu kế hoạch" and unit.fields[1].survey == Decimal("3.5")
     assert unit.criteria["1.1"].note == "thiếu kế hoạch"
     assert unit.fields[0].cells["appraised"] == f"Chi tiết Tỉnh!F{h + 1}"

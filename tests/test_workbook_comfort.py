@@ -49,7 +49,7 @@ def test_detail_rows_grow_with_their_text():
     leaf = next(node for node in cset.leaves() if not node.survey)
     reason = "Đã ban hành đầy đủ văn bản, kèm danh mục tài liệu kiểm chứng số 12, 13, 14 và báo cáo tổng hợp. " * 3
     unit = Unit("Sở Tư pháp", [FieldScores() for _ in cset.fields],
-                criteria={leaf.code: CriterionScore(self=leaf.max, appraised=leaf.max, reason=reason)})
+                criteria={leaf.code: CriterionScore(self_score=leaf.max, appraised=leaf.max, reason=reason)})
     wb = build([SectionInput(cset, [unit])])
     section = L.workbook_layout([(cset, 1 + L.DEFAULT_SPARE_ROWS)]).sections[0]
     row = section.detail.block_start(0) + section.detail.offsets[leaf.code]

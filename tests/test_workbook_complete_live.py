@@ -173,7 +173,7 @@ def test_every_live_check_message_is_a_core_finding(calc, tmp_path, published):
         doc.set_value(lay.sheet, cell(lay.fields[0].appraised, row["Sở Y tế"]), None)
         doc.set_value(lay.sheet, cell(lay.fields[4].appraised, row["Sở Y tế"]), None)
         doc.set_value(lay.sheet, cell(lay.fields[2].appraised, row["Sở Tư pháp"]), "19,5")
-        doc.set_value(lay.sheet, cell(lay.fields[3].self, row["Sở Tư pháp"]), 7.0)   # above 5
+        doc.set_value(lay.sheet, cell(lay.fields[3].self_col, row["Sở Tư pháp"]), 7.0)   # above 5
         doc.set_value(lay.sheet, cell(lay.fields[5].appraised, row["Ban Dân tộc"]), -1.0)
         doc.set_value(sl.sheet, cell(sl.fields[2], srow["Sở Nội vụ"]), "hai")
         doc.set_value(sl.sheet, cell(sl.fields[6], srow["Sở Tài chính"]), None)

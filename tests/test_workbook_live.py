@@ -343,7 +343,7 @@ def test_half_way_totals_round_like_the_core(calc, tmp_path):
     cset = catalog.get("backan-2022-huyen")  # 2 decimals, survey on every field
 
     def unit(name, appraised, survey):
-        return Unit(name, [FieldScores(self=Decimal(a), appraised=Decimal(a), survey=Decimal(s))
+        return Unit(name, [FieldScores(self_score=Decimal(a), appraised=Decimal(a), survey=Decimal(s))
                            for a, s in zip(appraised, survey)])
     units = [
         unit("Huyện A", ["10.005", "8", "10", "5", "10", "8", "10"], ["2", "1", "2", "1", "2", "1", "1.005"]),
@@ -374,7 +374,7 @@ def test_many_ties_rank_like_the_core(calc, tmp_path, seed):
 
     cset = catalog.get("backan-2023-xa")
     rng = random.Random(seed)
-    units = [Unit(f"Xã {i:02d}", [FieldScores(self=f.max, appraised=Decimal(rng.randint(int(f.max * 2) - 4,
+    units = [Unit(f"Xã {i:02d}", [FieldScores(self_score=f.max, appraised=Decimal(rng.randint(int(f.max * 2) - 4,
                                                                                              int(f.max * 2))) / 2)
                                   for f in cset.fields]) for i in range(40)]
     path, layout = blank_template(tmp_path, [(cset, 40)])

@@ -50,21 +50,21 @@ def make_units(cset: CriteriaSet, n: int, seed: int, prefix: str = "Đơn vị",
                 self_score = min(leaf.max, appraised + _random_score(rng, Decimal("0.5"), 2))
                 if (i == 3 and j == 0) or i == 4:
                     appraised = None
-                criteria[leaf.code] = CriterionScore(self=self_score, appraised=appraised)
+                criteria[leaf.code] = CriterionScore(self_score=self_score, appraised=appraised)
         for k, f in enumerate(cset.fields):
             appraised = pick(f.max)
             self_score = min(f.max, appraised + _random_score(rng, Decimal(1), d))
             if (i == 3 and k == 0) or i == 4:
                 appraised = None
             survey = pick(f.survey_max, 3) if f.survey_max else None
-            fields.append(FieldScores(self=self_score, appraised=appraised, survey=survey))
+            fields.append(FieldScores(self_score=self_score, appraised=appraised, survey=survey))
         unit = Unit(name=name, fields=fields, criteria=criteria)
         if cset.criteria:
             selfs = criteria_field_scores(unit, cset, "self")
             appraised = criteria_field_scores(unit, cset, "appraised")
             for k, f in enumerate(cset.fields):
                 if any(c.code == f.code for c in cset.criteria):
-                    fields[k].self, fields[k].appraised = selfs[k], appraised[k]
+                    fields[k].self_score, fields[k].appraised = selfs[k], appraised[k]
         if cset.has_bonus:
             unit.bonus = pick(cset.bonus_max or Decimal(0)) if cset.bonus_max else None
             unit.penalty = _random_score(rng, cset.penalty_max, d) if cset.penalty_max and i > 4 else None
@@ -87,8 +87,8 @@ def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool 
         for k, (s, fc) in enumerate(zip(unit.fields, lay.fields)):
             if lay.field_from_detail(k):
                 continue
-            if s.self is not None:
-                doc.set_value(lay.sheet, cell(fc.self, row), s.self)
+            if s.self_score is not None:
+                doc.set_value(lay.sheet, cell(fc.self_col, row), s.self_score)
             if with_appraised and s.appraised is not None:
                 doc.set_value(lay.sheet, cell(fc.appraised, row), s.appraised)
         for col, value in ((lay.bonus, unit.bonus), (lay.penalty, unit.penalty)):
@@ -107,8 +107,8 @@ def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool 
             doc.set_value(dl.sheet, cell(dl.unit, start), unit.name)
             for code, score in unit.criteria.items():
                 r = start + dl.offsets[code]
-                if score.self is not None:
-                    doc.set_value(dl.sheet, cell(dl.self, r), score.self)
+                if score.self_score is not None:
+                    doc.set_value(dl.sheet, cell(dl.self_col, r), score.self_score)
                 if with_appraised and score.appraised is not None:
                     doc.set_value(dl.sheet, cell(dl.appraised, r), score.appraised)
 

@@ -7,7 +7,7 @@ in `Formula` is a formula the toolkit generated; any other str is stored as text
 """
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 MAX_CELL_TEXT = 32_767  # characters Excel keeps in one cell
 
@@ -23,6 +23,13 @@ def is_formula(value) -> bool:
 def put(cell, value):
     """`cell` holding `value`: a Formula as a formula, any other str as text (control characters that a
     .xlsx cannot hold dropped), numbers and None as they are. Returns the cell."""
+    if isinstance(cell, Cell) and _put_directly(cell, value):
+        return cell
+    return put_through_value(cell, value)
+
+
+def put_through_value(cell, value):
+    """`put` by `cell.value = …` (openpyxl's checks; any cell-like object)."""
     if isinstance(value, Formula):
         cell.value = str(value)
     elif isinstance(value, str):
@@ -31,6 +38,23 @@ def put(cell, value):
     else:
         cell.value = value
     return cell
+
+
+def _put_directly(cell: Cell, value) -> bool:
+    """The common kinds set on an openpyxl Cell as `cell.value = …` would set them, without its type
+    inference and string checks (a third of the time of building a large workbook). False: the value
+    needs `cell.value` (a date, a bool, a formula openpyxl refuses…)."""
+    if isinstance(value, Formula):
+        if not (1 < len(value) <= MAX_CELL_TEXT and value[0] == "=") or ILLEGAL_CHARACTERS_RE.search(value):
+            return False
+        cell._value, cell.data_type = str(value), "f"
+    elif isinstance(value, str):
+        cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT], "s"
+    elif value is None or type(value) is int or type(value) is float:
+        cell._value, cell.data_type = value, "n"
+    else:
+        return False
+    return True
 
 
 MAX_FORMULA_TEXT = 255  # characters Excel allows in one text literal of a formula

@@ -37,6 +37,8 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABEL = {ERROR: "LỖI", WARNING: "CẢNH BÁO", INFO: "GHI CHÚ"}
 SEVERITY_ORDER = (ERROR, WARNING, INFO)  # how findings are listed to a person: errors first
 
+# How findings name the class after the district rule (the official column header is wording.RULE_LABEL).
+RULE_CLASS_LABEL = "Xếp loại sau quy tắc cấp xã"
 KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "total": "Tổng cộng"}
 TOTAL_LABEL = {"self": "Tổng điểm tự chấm", "appraised": "Tổng điểm thẩm định",
                "survey": "Tổng điểm ĐT XHH", "total": "Tổng cộng"}
@@ -203,18 +205,18 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
         _cell_problem(cset, unit, problem, out)
     bad = {(p.field, p.what) for p in unit.problems}
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
-        for kind, value, top in (("self", s.self, f.max), ("appraised", s.appraised, f.max),
+        for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):
             if value is not None and not in_range(value, top) and (i, kind) not in bad:
                 _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
-        if s.self is not None and s.appraised is not None and s.appraised != s.self:
+        if s.self_score is not None and s.appraised is not None and s.appraised != s.self_score:
             if table.has_reasons and not (s.reason or "").strip():
                 _add(out, WARNING, "reason-missing", unit, f.name,
-                     f"điểm Thẩm định ({n(s.appraised)}) khác điểm Tự chấm ({n(s.self)}) nhưng chưa ghi lý do; "
+                     f"điểm Thẩm định ({n(s.appraised)}) khác điểm Tự chấm ({n(s.self_score)}) nhưng chưa ghi lý do; "
                      "hãy ghi lý do vào cột Ghi chú thẩm định.")
-            if s.appraised > s.self:
+            if s.appraised > s.self_score:
                 _add(out, INFO, "appraised-above-self", unit, f.name,
-                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self)}); "
+                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)}); "
                      "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
         if value is not None and limit is not None and not in_range(value, limit):
@@ -313,7 +315,7 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
 
 def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Finding]) -> None:
     d, p = cset.decimals, unit.printed
-    groups = {"self": [f.self for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
+    groups = {"self": [f.self_score for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
               "survey": [f.survey for f in unit.fields]}
     for kind, parts in groups.items():
         printed = getattr(p, f"{kind}_total")
@@ -350,7 +352,7 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
              f"in hạng {p.rank} nhưng với tổng {n(result.total)} đơn vị đứng hạng {result.rank}; hãy sửa Xếp hạng.")
     labels = cset.band_labels()
     for printed, computed, field in ((p.class_label, result.class_label, "Xếp loại"),
-                                     (p.class_after_rule, result.class_after_rule, "Xếp loại sau quy tắc cấp xã")):
+                                     (p.class_after_rule, result.class_after_rule, RULE_CLASS_LABEL)):
         if not printed or not labels:  # without bands nothing to check against (noted once for the table)
             continue
         if printed not in labels:
@@ -456,7 +458,7 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
             _add(out, WARNING, "criterion-unknown", unit, code,
                  f"tiêu chí {code} không có trong bộ tiêu chí {cset.id}; hãy kiểm tra mã tiêu chí.")
             continue
-        for kind, value in (("self", score.self), ("appraised", score.appraised)):
+        for kind, value in (("self", score.self_score), ("appraised", score.appraised)):
             if value is None:
                 continue
             if not (0 <= value <= node.max):
@@ -467,7 +469,7 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
                      f"tiêu chí đánh giá qua điều tra xã hội học nhưng có điểm {KIND_LABEL[kind]} {n(value)}; "
                      "điểm tự đánh giá của tiêu chí này phải là 0.")
             if node.children:
-                kids = [getattr(unit.criteria.get(c.code), kind, None) for c in node.children]
+                kids = [unit.criteria[c.code].score(kind) if c.code in unit.criteria else None for c in node.children]
                 present = [k for k in kids if k is not None]
                 if len(present) == len(kids) and sum(present, Decimal(0)) != value:
                     _add(out, ERROR, "criteria-sum-mismatch", unit, f"{code} {node.name}",
@@ -476,7 +478,7 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
     for kind in ("self", "appraised"):
         rolled = criteria_field_scores(unit, cset, kind)
         for f, s, r in zip(cset.fields, unit.fields, rolled):
-            value = getattr(s, kind)
+            value = s.score(kind)
             if value is not None and r is not None and value != r:
                 _add(out, ERROR, "criteria-sum-mismatch", unit, f.name,
                      f"điểm {KIND_LABEL[kind]} của lĩnh vực là {n(value)} nhưng tổng các tiêu chí là {n(r)}; "
@@ -498,13 +500,13 @@ def district_rule_notes(cset: CriteriaSet, districts: list[Result], communes: li
         mine = communes_of(d, communes or [], key)
         waiting = [c.unit.name for c in mine if c.class_label is None]
         if waiting:
-            _add(out, WARNING, "district-rule-pending", d.unit, "Xếp loại sau quy tắc cấp xã",
+            _add(out, WARNING, "district-rule-pending", d.unit, RULE_CLASS_LABEL,
                  f"chưa áp dụng được quy tắc 2/3 vì {len(waiting)}/{len(mine)} xã trực thuộc chưa đủ điểm "
                  f"({', '.join(waiting)}); hãy nhập đủ điểm cho các xã này.")
         elif not mine:
             none.append(d.unit.name)
     if none:
-        out.append(Finding(INFO, "district-rule-unavailable", "", "Xếp loại sau quy tắc cấp xã",
+        out.append(Finding(INFO, "district-rule-unavailable", "", RULE_CLASS_LABEL,
                            "Chưa có kết quả xếp loại của UBND cấp xã cho: " + ", ".join(none)
                            + "; chưa áp dụng được quy tắc 2/3 số xã cùng mức trở lên. Hãy đưa bảng cấp xã vào cùng tệp."))
     return out

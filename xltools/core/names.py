@@ -15,11 +15,22 @@ _PREFIXES = (
 )
 
 
+class _Unmarked(dict[int, int | None]):
+    """str.translate table that drops combining marks (category Mn), each character judged once."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = kept
+        return kept
+
+
+_UNMARKED = _Unmarked()
+
+
 def fold(text: str) -> str:
     """Lower case, without diacritics ('đ' -> 'd'), single spaces."""
     text = unicodedata.normalize("NFD", str(text)).replace("\u0111", "d").replace("\u0110", "D")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return " ".join(text.translate(_UNMARKED).split()).lower()
 
 
 def name_key(name: str) -> str:

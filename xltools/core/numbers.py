@@ -13,7 +13,6 @@ from typing import Any
 from ..errors import UserError
 
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _DIGITS_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
 _DIGITS_DOT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")   # 1.234.567,5
@@ -32,8 +31,10 @@ class NumberError(UserError, ValueError):
 
 def clean(text: str) -> str:
     """Strip markup (<b>, <p>) and non-breaking spaces."""
-    text = _TAGS.sub("", str(text))
-    return _SPACES.sub(" ", text).strip()
+    text = str(text)
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    return " ".join(text.split())  # every Unicode space (NBSP and U+202F too) as one space
 
 
 def parse_score(value: Any) -> Decimal | None:

@@ -49,11 +49,27 @@ class Gap:
 MISSING_APPRAISED, MISSING_SURVEY, INVALID, NO_TOTAL = "appraised", "survey", "invalid", "total"
 
 
+def _attribute(kind: str) -> str:
+    return "self_score" if kind == "self" else kind
+
+
+class ScoresByKind:
+    """Scores addressed by the kind words that cells, findings and --json use ("self", "appraised",
+    "survey"); the attribute of "self" is `self_score`."""
+
+    def score(self, kind: str) -> Decimal | None:
+        value: Decimal | None = getattr(self, _attribute(kind))
+        return value
+
+    def set_score(self, kind: str, value: Decimal | None) -> None:
+        setattr(self, _attribute(kind), value)
+
+
 @dataclass
-class FieldScores:
+class FieldScores(ScoresByKind):
     """One field (lĩnh vực) of one unit; None is a blank cell, never 0."""
 
-    self: Decimal | None = None
+    self_score: Decimal | None = None
     appraised: Decimal | None = None
     survey: Decimal | None = None
     reason: str | None = None  # giải trình / ghi chú thẩm định
@@ -61,10 +77,10 @@ class FieldScores:
 
 
 @dataclass
-class CriterionScore:
+class CriterionScore(ScoresByKind):
     """One criterion of a unit's detail (Biểu tự đánh giá / thẩm định)."""
 
-    self: Decimal | None = None
+    self_score: Decimal | None = None
     appraised: Decimal | None = None
     reason: str = ""  # Giải trình of the unit
     note: str = ""  # Ghi chú thẩm định
@@ -235,7 +251,7 @@ def is_self_assessment(table: UnitsTable) -> bool:
     if len(table.units) != 1:
         return False
     unit = table.units[0]
-    return (any(f.self is not None for f in unit.fields) and all(f.appraised is None for f in unit.fields)
+    return (any(f.self_score is not None for f in unit.fields) and all(f.appraised is None for f in unit.fields)
             and unit.printed.appraised_total is None and unit.printed.total is None)
 
 
@@ -266,7 +282,7 @@ def unit_totals(unit: Unit, cset: CriteriaSet) -> tuple[Decimal | None, Decimal 
     """(self, appraised, survey, Tổng cộng) for one unit, rounded to the set's decimals."""
     d = cset.decimals
     p = unit.printed
-    self_total = total_of([f.self for f in unit.fields], p.self_total, d)
+    self_total = total_of([f.self_score for f in unit.fields], p.self_total, d)
     appraised = total_of([f.appraised for f in unit.fields], p.appraised_total, d)
     has_survey = cset.has_survey or cset.totals_only  # a totals-only set reads a printed survey total
     survey = total_of([f.survey for f in unit.fields], p.survey_total, d) if has_survey else None
@@ -315,7 +331,7 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
             out.append(Gap(MISSING_SURVEY, f.name, s.cells.get("survey", "")))
         if strict:
             for kind, top in (("self", f.max), ("appraised", f.max), ("survey", f.survey_max)):
-                value = getattr(s, kind)
+                value = s.score(kind)
                 if value is not None and not in_range(value, top):
                     out.append(Gap(INVALID, f.name, s.cells.get(kind, "")))
     if strict:
@@ -412,7 +428,7 @@ def lost_points(unit: Unit, cset: CriteriaSet) -> list[tuple[str, str, Decimal]]
         score = unit.criteria.get(leaf.code)
         if score is None:
             continue
-        value = score.appraised if score.appraised is not None else score.self
+        value = score.appraised if score.appraised is not None else score.self_score
         if value is not None and value < leaf.max:
             lost.append((leaf.code, leaf.name, leaf.max - value))
     return lost
@@ -426,7 +442,7 @@ def criteria_field_scores(unit: Unit, cset: CriteriaSet, which: str) -> list[Dec
         if top is None:
             out.append(None)
             continue
-        values = [getattr(unit.criteria.get(leaf.code) or CriterionScore(), which)
+        values = [(unit.criteria.get(leaf.code) or CriterionScore()).score(which)
                   for leaf in top.walk() if not leaf.children and not leaf.survey]
         present = [v for v in values if v is not None]
         out.append(sum(present, Decimal(0)) if present else None)

@@ -126,7 +126,7 @@ def _unit_changes(old: Unit, new: Unit, cset, sheet: str, section, book: BookCel
         for kind in ("self", "appraised", "survey"):
             if from_detail and kind != "survey":
                 continue  # the criteria's changes are listed instead
-            before, after = getattr(a, kind), getattr(b, kind)
+            before, after = a.score(kind), b.score(kind)
             if before != after:
                 out.append(ScoreChange(sheet, new.name, f.name, "", kind, before, after, b.cells.get(kind, new.where),
                                        _who(who, new.name, str(k + 1), kind, after)))
@@ -140,7 +140,7 @@ def _unit_changes(old: Unit, new: Unit, cset, sheet: str, section, book: BookCel
         for leaf in cset.leaves():
             was, now = old.criteria.get(leaf.code), new.criteria.get(leaf.code)
             for kind in ("self", "appraised"):
-                before, after = getattr(was, kind, None), getattr(now, kind, None)
+                before, after = (c.score(kind) if c else None for c in (was, now))
                 if before != after:
                     out.append(ScoreChange(sheet, new.name, field_of.get(leaf.code, ""), leaf.code, kind, before, after,
                                            _detail_where(book, cset.level, new.name, leaf.code, kind),
@@ -155,7 +155,7 @@ def _detail_where(book: BookCells, level: str, unit: str, code: str, kind: str) 
         return ""
     sheet, row, col = cell
     dl = section.section.detail
-    return L.where(sheet, dl.self if kind == "self" else col, row)
+    return L.where(sheet, dl.self_col if kind == "self" else col, row)
 
 
 def _provenance(book: BookCells) -> dict[tuple[str, str, str], tuple[str, Decimal | None]]:

@@ -124,6 +124,7 @@ class _Styler:
                 f"{LEGEND_MARK} phần của {member.name} ({member.assignment(manifest.by)}): chỉ nhập ở ô nền vàng; ô "
                 f"nền xám là phần của thành viên khác, đã khóa. Gửi lại tệp này cho bộ phận tổng hợp. Bộ tiêu chí: "
                 f"{s.cset.id}.")
+            ws.row_dimensions[L.LEGEND_ROW].hidden = False  # hidden for print in the master; a member reads it
 
     def _grey_first(self, ws, cells: list[tuple[int, int]]) -> None:
         """The template's highlights (a blank score of a named unit is green) would colour another member's

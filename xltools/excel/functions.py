@@ -163,7 +163,7 @@ def lost_criteria(codes, values, set_id, as_text=False) -> list[list]:
     for code, row in zip(code_cells, rows):
         if code:
             parts = [score(c, f"tiêu chí {code}") for c in row[-2:]]
-            unit.criteria[code] = CriterionScore(self=parts[0], appraised=parts[-1] if len(parts) > 1 else None)
+            unit.criteria[code] = CriterionScore(self_score=parts[0], appraised=parts[-1] if len(parts) > 1 else None)
     lost = lost_points(unit, cset)
     if as_text:
         return [["; ".join(f"{code} {name} (-{format_vn_short(points)})" for code, name, points in lost)
@@ -189,13 +189,14 @@ def table_findings(rows, set_id) -> list[list]:
     if width < needed:
         raise CellError(f"Vùng có {width} cột nhưng bộ tiêu chí {cset.id} cần ít nhất {needed} cột (STT, Tên đơn vị, "
                         "rồi từng lĩnh vực); hãy chọn vùng bắt đầu từ cột STT.")
-    padded = [list(r) + [None] * (layout.width - len(r)) for r in cells]
-    for attr in ("totals", "rank", "klass"):  # columns the range does not reach are not read
+    padded = [list(r) + [None] * (layout.last_col - len(r)) for r in cells]
+    for attr in ("totals", "rank", "class_"):  # columns the range does not reach are not read
         value = getattr(layout, attr)
         if isinstance(value, dict):
             setattr(layout, attr, {k: c for k, c in value.items() if c <= width})
         elif value and value > width:
             setattr(layout, attr, None)
+    layout.columns = [c for c in layout.columns if c.col <= width]
     units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(layout, i, r, r)) is not None]
     (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
     # one range cannot hold the communes: notes on the district rule are noise here

@@ -135,7 +135,7 @@ def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[R
 def rank_order(rows: Rows, e: Evaluation) -> list[int]:
     """The table's rows (sheet row numbers) in their new order: units by rank, then spare rows."""
     units = [rows.row_of(r.unit) for r in e.results]
-    spare = [rows.table.first + i for i, u in enumerate(rows.units) if u is None]
+    spare = [rows.table.first_row + i for i, u in enumerate(rows.units) if u is None]
     return units + spare
 
 
@@ -144,7 +144,7 @@ def recompute(book: Book, tables: list[Table] | None = None):
     if not any(e.results for e in first):  # a fresh template: nothing to sort, say what to do
         raise MacroError(no_units_message(book.name, [e.table.sheet for e in first]))
     orders = [rank_order(rows, e) for rows, e in zip(rows_list, first)]
-    moves = {rows.table.sheet: {old: rows.table.first + i for i, old in enumerate(order)}
+    moves = {rows.table.sheet: {old: rows.table.first_row + i for i, old in enumerate(order)}
              for rows, order in zip(rows_list, orders)}
 
     def moved(formula, home):
@@ -153,7 +153,7 @@ def recompute(book: Book, tables: list[Table] | None = None):
         return formula
 
     second = as_sorted(rows_list, first, moves)
-    writes = [(rows.table.sheet, f"A{rows.table.first}", sorted_block(rows, order, e, moved))
+    writes = [(rows.table.sheet, f"A{rows.table.first_row}", sorted_block(rows, order, e, moved))
               for rows, order, e in zip(rows_list, orders, second)]
     writes += formulas_elsewhere(book, rows_list, moved)
     findings = [(e.table.sheet, f) for e in second for f in e.findings]
@@ -189,12 +189,12 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
     results = iter(e.results)
     next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
     for old in order:
-        source = rows.contents[old - t.first]
+        source = rows.contents[old - t.first_row]
         new = [moved(c, t.sheet) for c in source]
-        if rows.units[old - t.first] is not None:
+        if rows.units[old - t.first_row] is not None:
             r = next(results)
-            for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.klass, r.class_label),
-                                  (t.after_rule, r.class_after_rule)):
+            for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.class_, r.class_label),
+                                  (t.class_after_rule, r.class_after_rule)):
                 if column and not is_formula(source[column - 1]):
                     new[column - 1] = value
         elif t.stt and not blank(source[t.stt - 1]) and not is_formula(source[t.stt - 1]):
@@ -205,7 +205,7 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
     """Formulas outside the moved blocks that point into a moved row, made to follow it."""
-    blocks = {r.table.sheet: (r.table.first, r.table.last, r.table.width) for r in rows_list}
+    blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.last_col) for r in rows_list}
     writes = []
     for sheet in book.sheet_names():
         if sheet == CHECK_SHEET:
@@ -238,7 +238,7 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
         return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
                              dict(s.survey.fields), [u.name for u in table.units if u.name])
                 for s, (table, cset) in zip(*template(book)) if s.survey]
-    return [SurveyTarget(t.sheet, t.cset, t.name, t.first, t.last,
+    return [SurveyTarget(t.sheet, t.cset, t.name, t.first_row, t.last_row,
                          {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
             for t in tables if any("survey" in cols for cols in t.fields)]
 
@@ -255,10 +255,10 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
     writes, problems, imported, waiting, unmatched = [], [], 0, [], None
     for target in targets:
-        cells = book.values(target.sheet, f"A{target.first}:{get_column_letter(target.width)}{target.last}")
-        rows = {text(row[target.name - 1]): target.first + i for i, row in enumerate(cells)
+        cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
+        rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
                 if not blank(row[target.name - 1])}
-        free = iter(target.first + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
+        free = iter(target.first_row + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
         on_sheet = {name_key(n) for n in rows}
         survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if name_key(u) not in on_sheet])
         for name, scores in survey.scores.items():

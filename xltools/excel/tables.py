@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as dc_field, replace
+from decimal import Decimal
 
 from openpyxl.utils.cell import get_column_letter
 
 from ..core.checks import KIND_LABEL
 from ..core.criteria import CriteriaSet
-from ..core.scoring import BOOL, TEXT, CellProblem, FieldScores, Printed, Unit, UnitsTable
+from ..core.rows import RowColumn, unit_of_row
+from ..core.scoring import BOOL, TEXT, CellProblem, Unit, UnitsTable
 from ..workbook import layout as L
 from ..workbook.reader import GridReader  # the reader over cell grids: files and Excel alike
 from .book import Book, BookError, is_formula
@@ -24,23 +26,24 @@ from .cells import CellError, blank, score, text
 class Table:
     sheet: str
     cset: CriteriaSet
-    first: int  # first unit row
-    last: int  # last unit row (spare blank rows included)
+    first_row: int  # first unit row
+    last_row: int  # last unit row (spare blank rows included)
     name: int  # columns, 1-based
     fields: list[dict[str, int]]  # one per field of the set: kind -> column
     stt: int | None = None
     district: int | None = None
     totals: dict[str, int] = dc_field(default_factory=dict)  # self/appraised/survey/total -> column
     rank: int | None = None
-    klass: int | None = None
-    after_rule: int | None = None
+    class_: int | None = None
+    class_after_rule: int | None = None
     bonus: int | None = None
     penalty: int | None = None
-    width: int = 0  # last column of the table
+    last_col: int = 0  # last column of the table
+    columns: list[RowColumn] = dc_field(default_factory=list)  # what a unit's row holds, for the row reader
 
     @property
     def block(self) -> str:
-        return f"A{self.first}:{get_column_letter(self.width)}{self.last}"
+        return f"A{self.first_row}:{get_column_letter(self.last_col)}{self.last_row}"
 
     def cell(self, row: int, column: int) -> str:
         if not self.sheet:  # a range handed to a worksheet function
@@ -52,7 +55,7 @@ def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
     """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
     to a worksheet function)."""
     table = table_of(L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
-    return replace(table, sheet="", first=1, last=n_rows)
+    return replace(table, sheet="", first_row=1, last_row=n_rows)
 
 
 @dataclass
@@ -65,58 +68,67 @@ class Rows:
     read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
 
     def row_of(self, unit: Unit) -> int:
-        return self.table.first + next(i for i, u in enumerate(self.units) if u is unit)
+        return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
 
 
 def read_rows(book: Book, table: Table) -> Rows:
     """A table whose rows hold all its inputs (an appendix-like sheet), read row by row."""
     contents = book.read(table.sheet, table.block)
     shown = book.values(table.sheet, table.block)
-    units = [unit_of(table, table.first + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
+    units = [unit_of(table, table.first_row + i, row, typed) for i, (row, typed) in enumerate(zip(shown, contents))]
     return Rows(table, contents, units)
 
 
 def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
-    problems: list[CellProblem] = []
+    return unit_of_row(table.columns, _BookRow(table, row, values, typed), len(table.fields),
+                       table.cell(row, table.name))
 
-    def at(column):
-        return values[column - 1] if column else None
 
-    def number(column, label):
-        return score(at(column), f"{table.cell(row, column)} ({label})") if column else None
+class _BookRow:
+    """One row of a table as the shared row reader asks it (core/rows.py), from the values the cells
+    show; `typed` tells what a person typed from a formula."""
 
-    def score_cell(column, kind, field=None):
+    def __init__(self, table: Table, row: int, values: list, typed: list):
+        self.table, self.row, self.values, self.typed = table, row, values, typed
+        self.problems: list[CellProblem] = []
+
+    def at(self, column: int):
+        return self.values[column - 1]
+
+    def cell(self, column: int) -> str:
+        return self.table.cell(self.row, column)
+
+    def number(self, column: int, label: str) -> Decimal | None:
+        return score(self.at(column), f"{self.cell(column)} ({label})")
+
+    def text(self, column: int) -> str:
+        return text(self.at(column))
+
+    def score(self, column: int, kind: str, field: int | None) -> Decimal | None:
         """A score the appraiser typed: text there (even "8,5") is what Excel does not count, a problem of the
         unit, as the workbook's own Kiểm tra column sees it."""
-        value = at(column)
-        if column is None or blank(value):
+        value = self.at(column)
+        if blank(value):
             return None
         if isinstance(value, (bool, str)) or not isinstance(value, (int, float)):
-            problems.append(CellProblem(BOOL if isinstance(value, bool) else TEXT, kind, text(value),
-                                        table.cell(row, column), field))
+            self.problems.append(CellProblem(BOOL if isinstance(value, bool) else TEXT, kind, text(value),
+                                             self.cell(column), field))
             return None
-        return number(column, KIND_LABEL.get(kind, kind))
+        return self.number(column, KIND_LABEL.get(kind, kind))
 
-    def typed_only(column, label):
+    def typed_only(self, column: int) -> bool:
         """Printed totals, rank, class: only what a person typed; formulas agree with the rules by design."""
-        return None if not column or is_formula(typed[column - 1]) else number(column, label)
+        return not is_formula(self.typed[column - 1])
 
-    name = text(at(table.name))
-    fields = []
-    for i, columns in enumerate(table.fields):
-        scores = FieldScores(**{kind: score_cell(col, kind, i) for kind, col in columns.items()})
-        scores.cells = {kind: table.cell(row, col) for kind, col in columns.items()}
-        fields.append(scores)
-    if not name and not problems and all(s.self is None and s.appraised is None and s.survey is None for s in fields):
-        return None
-    printed = Printed(**{f"{k}_total" if k != "total" else "total": typed_only(c, k) for k, c in table.totals.items()})
-    for attr, column in (("rank", table.rank), ("class_label", table.klass), ("class_after_rule", table.after_rule)):
-        if column and not is_formula(typed[column - 1]) and not blank(at(column)):
-            setattr(printed, attr, whole(at(column), table.cell(row, column)) if attr == "rank" else text(at(column)))
-    district = text(at(table.district)) or None
-    bonus, penalty = score_cell(table.bonus, "bonus"), score_cell(table.penalty, "penalty")
-    return Unit(name, fields, district=district, bonus=bonus, penalty=penalty, printed=printed,
-                where=table.cell(row, table.name), problems=problems)
+    def printed_score(self, column: int, kind: str) -> Decimal | None:
+        return self.number(column, kind) if self.typed_only(column) else None
+
+    def printed_int(self, column: int) -> int | None:
+        return whole(self.at(column), self.cell(column)) if self.typed_only(column) and not blank(self.at(column)) \
+            else None
+
+    def printed_text(self, column: int) -> str | None:
+        return text(self.at(column)) if self.typed_only(column) and not blank(self.at(column)) else None
 
 
 def whole(value, where: str) -> int:
@@ -158,24 +170,24 @@ def template_rows(book: Book) -> list[Rows]:
     out = []
     for section, (table, cset) in zip(sections, pairs):
         t = table_of(section.summary, cset)
-        units: list[Unit | None] = [None] * (t.last - t.first + 1)
+        units: list[Unit | None] = [None] * (t.last_row - t.first_row + 1)
         for unit in table.units:
             row = int(re.search(r"(\d+)$", unit.where)[1])
-            if t.first <= row <= t.last:
-                units[row - t.first] = unit
+            if t.first_row <= row <= t.last_row:
+                units[row - t.first_row] = unit
         out.append(Rows(t, book.read(t.sheet, t.block), units, table))
     return out
 
 
 def table_of(s, cset: CriteriaSet) -> Table:
     """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
-    fields = [{k: c for k, c in (("self", f.self), ("appraised", f.appraised), ("survey", f.survey)) if c}
+    fields = [{k: c for k, c in (("self", f.self_col), ("appraised", f.appraised), ("survey", f.survey)) if c}
               for f in s.fields]
     totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
                                 ("survey", s.survey_total), ("total", s.total)) if c}
     return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
-                 district=s.district, totals=totals, rank=s.rank, klass=s.class_, after_rule=s.class_after_rule,
-                 bonus=s.bonus, penalty=s.penalty, width=s.last_col)
+                 district=s.district, totals=totals, rank=s.rank, class_=s.class_, class_after_rule=s.class_after_rule,
+                 bonus=s.bonus, penalty=s.penalty, last_col=s.last_col, columns=s.unit_columns())
 
 
 @dataclass
@@ -185,8 +197,8 @@ class SurveyTarget:
     sheet: str
     cset: CriteriaSet
     name: int
-    first: int
-    last: int
+    first_row: int
+    last_row: int
     fields: dict[int, int]  # field index -> column
     units: list[str] = dc_field(default_factory=list)  # names on the summary, for rows still missing here
 

@@ -94,6 +94,19 @@ def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
         yield path, _read_form(path, cset)
 
 
+_worker_set: CriteriaSet | None = None  # the set of a worker process's batch, sent once (not with each file)
+
+
+def _start_worker(cset: CriteriaSet) -> None:
+    global _worker_set
+    _worker_set = cset
+
+
+def _read_in_worker(path: Path) -> tuple[Unit | None, str]:
+    assert _worker_set is not None
+    return _read_form(path, _worker_set)
+
+
 def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     """As _read_all, in worker processes. A worker that dies (out of memory on a hostile file, killed) breaks
     the pool: the files that may have been in reading then are read again one at a time, so one that breaks
@@ -106,8 +119,9 @@ def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     while pending or suspects:
         alone = bool(suspects)
         batch = suspects if alone else pending
-        with ProcessPoolExecutor(max_workers=1 if alone else workers) as pool:
-            futures = [pool.submit(_read_form, path, cset) for path in batch]
+        with ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_start_worker,
+                                 initargs=(cset,)) as pool:
+            futures = [pool.submit(_read_in_worker, path) for path in batch]
             for i, (path, future) in enumerate(zip(batch, futures)):
                 try:
                     result = future.result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -31,8 +32,8 @@ def plain_number(value: Decimal | None):
 
 
 def _decimals(table: UnitsTable) -> int:
-    exponents = [-v.as_tuple().exponent for u in table.units for f in u.fields
-                 for v in (f.self, f.appraised, f.survey) if v is not None]
+    exponents = [-cast(int, v.as_tuple().exponent) for u in table.units for f in u.fields
+                 for v in (f.self_score, f.appraised, f.survey) if v is not None]
     return max(exponents, default=3) or 3
 
 

@@ -1,5 +1,9 @@
 """Excel (.xlsx) -> grids: each visible sheet as rows of cell text, bold marked <b>…</b>, numbers as
-Vietnamese text, and the merged cells that cover other cells."""
+Vietnamese text, and the merged cells that cover other cells.
+
+The cells are read straight from the sheets' XML (`xlsx_cells`, one fast pass); a file that reader does
+not follow is read with openpyxl, and both give the same sheets, so the grids do not depend on the way.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -7,15 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.numbers import NumberError, to_decimal
-from ..limits import check_xlsx
+from ..limits import Extent
+from ..workbook.layout import col_letter
 from .grid_tables import Grid, Span
-from .office_open import open_excel
+from .office_open import check_excel, open_excel
+from .xlsx_cells import NotPlain, Sheet, read_sheets
 
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
 
 
-def _excel_text(cell) -> str:
-    value = cell.value
+def cell_text(value: object, bold: bool) -> str:
+    """A cell as the seeds' text shows it: '9,5', '<b>Tổng điểm</b>', a date Excel made of '9.5' as 09/05/…"""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -31,37 +37,62 @@ def _excel_text(cell) -> str:
         text = value.isoformat()
     else:
         text = " ".join(str(value).split())
-    font = cell.font
-    return f"<b>{text}</b>" if font is not None and font.b and text else text
+    return f"<b>{text}</b>" if bold and text else text
 
 
 def excel_grids(path: Path) -> list[Grid]:
-    from openpyxl.utils import get_column_letter
-
-    wb = open_excel(path, data_only=True)
-    extents = check_xlsx(path)
+    extents = check_excel(path)
+    try:
+        sheets = read_sheets(path)
+    except NotPlain:
+        sheets = _openpyxl_sheets(path, extents)
     grids = []
+    for sheet in sheets:
+        used = extents.get(sheet.title)
+        if sheet.visible and used is not None and used.rows:
+            grids.append(_grid(sheet, used))
+    return grids
+
+
+def _grid(sheet: Sheet, used: Extent) -> Grid:
+    width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
+    texts = {at: cell_text(value, bold) for at, (value, bold) in sheet.cells.items() if at[1] <= width}
+    rows = []
+    for number in range(1, used.rows + 1):
+        cells = [texts.get((number, c), "") for c in range(1, width + 1)]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append((number, cells))
+    spans: dict[int, list[Span]] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if c1 > width:
+            continue
+        top = texts.get((r1, c1), "")
+        where = f"ô gộp {col_letter(c1)}{r1}" + (f":{col_letter(c2)}{r2}" if (r1, c1) != (r2, c2) else "")
+        for r in range(r1, min(r2, used.rows) + 1):  # within the used range
+            for c in range(c1, min(c2, width) + 1):
+                if (r, c) != (r1, c1):
+                    spans.setdefault(r, []).append(Span(c - 1, where, top, c == c1))
+    return Grid(f"trang tính '{sheet.title}'", rows, lambda row, col: f"ô {col_letter(col + 1)}{row}", spans=spans)
+
+
+def _openpyxl_sheets(path: Path, extents: dict[str, Extent]) -> list[Sheet]:
+    """The same sheets through openpyxl, for the files `xlsx_cells` does not follow (dates, unusual packages)."""
+    wb = open_excel(path, data_only=True)
+    sheets = []
     for ws in wb.worksheets:
         used = extents.get(ws.title)
-        if ws.sheet_state != "visible" or used is None or not used.rows:
-            continue
-        width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
-        rows = []
-        for number, cells in enumerate(ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=width), start=1):
-            texts = [_excel_text(c) for c in cells]
-            while texts and not texts[-1]:
-                texts.pop()
-            rows.append((number, texts))
-        spans: dict[int, list[Span]] = {}
-        for rng in ws.merged_cells.ranges:
-            if rng.min_col > width:
-                continue
-            top = _excel_text(ws.cell(rng.min_row, rng.min_col))
-            for r in range(rng.min_row, min(rng.max_row, used.rows) + 1):  # within the used range
-                for c in range(rng.min_col, min(rng.max_col, width) + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        spans.setdefault(r, []).append(Span(c - 1, f"ô gộp {rng.coord}", top, c == rng.min_col))
-        grids.append(Grid(f"trang tính '{ws.title}'", rows,
-                          lambda row, col: f"ô {get_column_letter(col + 1)}{row}", spans=spans))
+        cells = {}
+        if used is not None and used.rows:
+            for row in ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=min(used.columns, MAX_COLUMNS)):
+                for c in row:
+                    if c.value is not None:
+                        cells[c.row, c.column] = (c.value, bool(c.font is not None and c.font.b))
+        merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+        for r1, c1, _, _ in merged:  # a merged range's top-left cell may lie beyond the used columns
+            top = ws.cell(r1, c1)
+            if top.value is not None:
+                cells[r1, c1] = (top.value, bool(top.font is not None and top.font.b))
+        sheets.append(Sheet(ws.title, ws.sheet_state == "visible", cells, merged))
     wb.close()
-    return grids
+    return sheets

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
-from ..limits import LimitError, check_package, check_xlsx
+from ..limits import Extent, LimitError, check_package, check_xlsx
 
 _NOT_PACKAGE = ((b"\xd0\xcf\x11\xe0", "tệp định dạng cũ (Office 97–2003) hoặc tệp có mật khẩu"),
                 (b"%PDF", "tệp PDF"), (b"<", "tệp HTML/XML (nhiều phần mềm xuất 'Excel' dạng HTML)"),
@@ -70,17 +70,25 @@ def broken(path: Path, kind: str, exc: Exception) -> ReadError:
                      f"{reason}); hãy mở lại bằng {kind} để sửa, hoặc xin lại tệp gốc.")
 
 
-def open_excel(path: Path, **options):
-    """openpyxl's workbook of `path`; a file that is not one, or a damaged one, is a ReadError saying
-    what the file is and what to do."""
-    import openpyxl
-
+def check_excel(path: Path) -> dict[str, Extent]:
+    """Each sheet's used range (`limits.check_xlsx`) of an Excel package within the limits; a file that is
+    not one, or a damaged one, is a ReadError saying what the file is and what to do."""
     _check_package(path, "Excel", ".xlsx (Excel Workbook)")
     try:
-        check_xlsx(path)  # within the limits, before openpyxl holds every cell in memory
-        return openpyxl.load_workbook(path, **options)
+        return check_xlsx(path)  # within the limits, before a reader holds every cell in memory
     except LimitError:
         raise
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, XML errors: all mean a damaged package
+        raise broken(path, "Excel", exc) from exc
+
+
+def open_excel(path: Path, **options):
+    """openpyxl's workbook of `path`, after `check_excel`."""
+    import openpyxl
+
+    check_excel(path)
+    try:
+        return openpyxl.load_workbook(path, **options)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors: all mean a damaged package
         raise broken(path, "Excel", exc) from exc
 

@@ -25,7 +25,7 @@ class TreeRow:
     code: str
     name: str
     max: Decimal | None
-    self: Decimal | None
+    self_score: Decimal | None
     reason: str
     line: int
 
@@ -138,7 +138,7 @@ def _merge_prose_detail(text: str, table: UnitsTable, source: str) -> None:
     for i, (self_, appraised, survey) in found.items():
         if fields[i].survey is not None and fields[i].survey != survey:
             raise ReadError(f"{source}: mục 2.{i + 1} ghi ĐT XHH {survey} khác bảng điều tra ({fields[i].survey}).")
-        fields[i] = FieldScores(self=self_, appraised=appraised, survey=survey)
+        fields[i] = FieldScores(self_score=self_, appraised=appraised, survey=survey)
     unit.fields = fields
 
 
@@ -167,11 +167,11 @@ def self_assessment_table(table: TextTable, source: str, province: str, year: in
     rows, total = tree_rows(table, source)
     tops = [r for r in rows if "." not in r.code]
     unit = Unit(name=f"UBND tỉnh {province}" if province else "Đơn vị tự đánh giá",
-                fields=[FieldScores(self=r.self) for r in tops],
+                fields=[FieldScores(self_score=r.self_score) for r in tops],
                 where=", ".join(x for x in (source, table.container, f"dòng {table.line_numbers[0]}") if x),
-                criteria={r.code: CriterionScore(self=r.self, reason=r.reason) for r in rows})
+                criteria={r.code: CriterionScore(self_score=r.self_score, reason=r.reason) for r in rows})
     if total is not None:
-        unit.printed = Printed(self_total=total.self)
+        unit.printed = Printed(self_total=total.self_score)
     maxima = [HeaderMax(None, "total", total.max, f"{source}, dòng {total.line}")] if total and total.max else []
     title = " ".join(table.title)
     return UnitsTable(units=[unit], level=detect_level(title) or "tinh", title=title, source=source,

@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
+from ..core import rows
 from ..core.names import fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
-from ..core.scoring import TEXT, CellProblem, FieldScores, HeaderMax, Unit, UnitsTable
+from ..core.rows import RowColumn, unit_of_row
+from ..core.scoring import TEXT, CellProblem, HeaderMax, Unit, UnitsTable
 from ..errors import ReadError
 from .titles import detect_level, detect_province, detect_year
 from .vocabulary import accepted, role_of
@@ -347,16 +349,63 @@ def cell_value(table: TextTable, cells: list[str], where: str, line: int, index:
 
 
 def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str,
-                     unit: Unit, field: int | None = None, kind: str = ""):
-    """The score in one body cell of a unit's row; text that is no number is recorded on the unit (one
-    finding for `check`) and reads as blank, so the rest of the table is still read."""
+                     problems: list[CellProblem], field: int | None = None, kind: str = ""):
+    """The score in one body cell of a unit's row; text that is no number is recorded in the unit's
+    problems (one finding for `check`) and reads as blank, so the rest of the table is still read."""
     cell = cells[index] if index < len(cells) else ""
     try:
         return parse_score(cell)
     except NumberError as exc:
-        unit.problems.append(CellProblem(TEXT, kind or label, exc.text, cell_where(table, where, line, index, label),
-                                         field, reason=exc.reason))
+        problems.append(CellProblem(TEXT, kind or label, exc.text, cell_where(table, where, line, index, label),
+                                    field, reason=exc.reason))
         return None
+
+
+class _TextRow:
+    """One body row of a text table as the shared row reader asks it (core/rows.py)."""
+
+    def __init__(self, table: TextTable, cols: list[Column], cells: list[str], where: str, line: int, source: str):
+        self.table, self.cols, self.cells, self.where, self.line, self.source = table, cols, cells, where, line, source
+        self.problems: list[CellProblem] = []
+
+    def clean(self, index: int) -> str:
+        return clean(self.cells[index] if index < len(self.cells) else "")
+
+    def text(self, index: int) -> str:
+        return tidy(self.clean(index))
+
+    def score(self, index: int, kind: str, field: int | None) -> Decimal | None:
+        return score_or_problem(self.table, self.cells, self.where, self.line, index, self.cols[index].label,
+                                self.problems, field, kind)
+
+    def printed_score(self, index: int, kind: str) -> Decimal | None:
+        return score_or_problem(self.table, self.cells, self.where, self.line, index, self.cols[index].label,
+                                self.problems)
+
+    def printed_int(self, index: int) -> int | None:
+        text = self.clean(index)
+        return int(text) if text.isdigit() else None
+
+    def printed_text(self, index: int) -> str | None:
+        return self.clean(index) or None
+
+    def cell(self, index: int) -> str:
+        if not self.table.cell_ref:
+            return ""
+        return ", ".join(x for x in (self.source, self.table.container, self.table.cell_ref(self.line, index)) if x)
+
+
+def row_columns(cols: list[Column]) -> list[RowColumn]:
+    """The columns a unit's row is read from (the shared row reader's model), left to right."""
+    out = []
+    for i, c in enumerate(cols):
+        if c.role == "field" and c.kind:
+            out.append(RowColumn(i, rows.FIELD, c.kind, c.field_index))
+        elif c.role == "total":
+            out.append(RowColumn(i, rows.TOTAL, c.kind))
+        elif c.role in ("stt", "name", "district", "rank", "class", "class_after_rule"):
+            out.append(RowColumn(i, c.role))
+    return out
 
 
 def units_table(table: TextTable, source: str, survey_fields: bool = False, district: str | None = None,
@@ -378,37 +427,16 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
             header_maxima.append(HeaderMax(c.field_index if c.role == "field" else None,
                                            c.kind, c.max, f"{source}, {label}, tiêu đề cột '{c.label}'"))
     dotted = decimal_point_columns(table, cols)
+    read = row_columns(cols)
+    too_many = any(c.role == rows.FIELD and c.field is not None and c.field >= count for c in read)
     for row, line in zip(table.rows, table.line_numbers):
         row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
-        fields = [FieldScores() for _ in range(count)]
-        unit = Unit(name="", fields=fields, district=district, where=where)
-        p = unit.printed
-        for i, c in enumerate(cols):
-            cell = row[i] if i < len(row) else ""
-            text = clean(cell)
-            if c.role == "stt":
-                p.stt = int(text) if text.isdigit() else None
-            elif c.role == "name":
-                unit.name = tidy(text)
-            elif c.role == "district":
-                unit.district = tidy(text) or district
-            elif c.role == "field" and c.kind:
-                if c.field_index >= count:
-                    raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
-                target = fields[c.field_index]
-                setattr(target, c.kind, score_or_problem(table, row, where, line, i, c.label, unit, c.field_index, c.kind))
-                if table.cell_ref:
-                    target.cells[c.kind] = ", ".join(x for x in (source, table.container, table.cell_ref(line, i)) if x)
-            elif c.role == "total":
-                setattr(p, "total" if c.kind == "total" else f"{c.kind}_total",
-                        score_or_problem(table, row, where, line, i, c.label, unit))
-            elif c.role == "rank":
-                p.rank = int(text) if text.isdigit() else None
-            elif c.role == "class":
-                p.class_label = text or None
-            elif c.role == "class_after_rule":
-                p.class_after_rule = text or None
+        if too_many:
+            raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
+        unit = unit_of_row(read, _TextRow(table, cols, row, where, line, source), count, where, district,
+                           skip_blank=False)
+        assert unit is not None  # skip_blank=False: every body row is a unit
         units.append(unit)
     title = " ".join(table.title)
     return UnitsTable(units=units, level=detect_level(title), title=title, source=source, sheet=label,

@@ -5,7 +5,7 @@ Titles only choose a criteria set and label a table; they never decide how its c
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -41,17 +41,26 @@ def _province_spellings() -> list[tuple[str, str]]:
     return sorted(set(pairs), key=lambda p: -len(p[0]))
 
 
+@cache
+def _level_marks() -> list[tuple[str, str]]:
+    """(level, folded wording) in places.yaml order."""
+    return [(level, words(mark)) for level, marks in places()["levels"].items() for mark in marks]
+
+
+@cache
+def _province_prefixes() -> list[str]:
+    return [words(p) for p in places()["province_prefixes"]]
+
+
 def detect_level(title: str) -> str | None:
     """The level whose wording ends last in the title (at the same end, the longer wording)."""
     t = words(title)
     best = None
-    for level, marks in places()["levels"].items():
-        for mark in marks:
-            m = words(mark)
-            at = t.rfind(m)
-            if at >= 0:
-                candidate = (at + len(m), len(m), level)
-                best = max(best, candidate) if best else candidate
+    for level, m in _level_marks():
+        at = t.rfind(m)
+        if at >= 0:
+            candidate = (at + len(m), len(m), level)
+            best = max(best, candidate) if best else candidate
     return best[2] if best else None
 
 
@@ -74,10 +83,11 @@ def detect_year(title: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=64)  # a form's reader asks it of the same document text more than once
 def detect_province(text: str) -> str:
     """The first province named after 'tỉnh', 'thành phố', 'TP', 'UBND' (longest spelling at a place)."""
     t = words(text)
-    prefixes = [words(p) for p in places()["province_prefixes"]]
+    prefixes = _province_prefixes()
     best = None
     for spelling, name in _province_spellings():
         start = 0

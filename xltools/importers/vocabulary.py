@@ -54,6 +54,7 @@ def vocabulary(section: str) -> tuple[Role, ...]:
                       tuple(r.get("contains", ()))) for r in data[section])
 
 
+@lru_cache(maxsize=16384)  # asked of every cell that may start a table: the same texts form after form
 def role_of(label: str, section: str = "summary") -> str | None:
     """The role a header names, or None (an empty header, or a wording the vocabulary lacks)."""
     k = key(label)

@@ -127,7 +127,7 @@ def signed(value: Decimal | int | None, decimals: int = 0) -> str:
     """'+0,265', '-1', '0' (an unchanged rank or total has no sign)."""
     if value is None:
         return ""
-    text = format_vn(abs(value), decimals) if decimals else str(abs(int(value)))
+    text = format_vn(abs(Decimal(value)), decimals) if decimals else str(abs(int(value)))
     return ("+" if value > 0 else "-" if value < 0 else "") + text
 
 
@@ -190,7 +190,7 @@ def columns_for(e: Evaluation, previous_label: str | None = None) -> list[Column
 def value_of(key: str, r: Result, change: Change | None):
     if key.startswith("f"):
         index, kind = key[1:].split(".")
-        return getattr(r.unit.fields[int(index) - 1], kind)
+        return r.unit.fields[int(index) - 1].score(kind)
     simple = {"stt": r.stt, "name": r.unit.name, "self_total": r.self_total, "appraised_total": r.appraised_total,
               "survey_total": r.survey_total, "bonus": r.unit.bonus, "penalty": r.unit.penalty, "total": r.total,
               "percent": r.percent, "rank": r.rank, "class": r.class_label, "class_after_rule": r.class_after_rule}
@@ -270,7 +270,7 @@ header_spans = W.header_spans
 class FieldLine:
     label: str
     max: str
-    self: str
+    self_score: str
     appraised: str
     survey: str
     survey_max: str
@@ -279,7 +279,7 @@ class FieldLine:
 def field_lines(r: Result, cset: CriteriaSet) -> list[FieldLine]:
     """Per field and in total: maximum, Tự chấm, Thẩm định, ĐT XHH (with its maximum)."""
     d = cset.decimals
-    lines = [FieldLine(f"{f.code}. {f.name}", format_vn_short(f.max), format_vn(s.self, d), format_vn(s.appraised, d),
+    lines = [FieldLine(f"{f.code}. {f.name}", format_vn_short(f.max), format_vn(s.self_score, d), format_vn(s.appraised, d),
                        format_vn(s.survey, d), format_vn_short(f.survey_max))
              for f, s in zip(cset.fields, r.unit.fields)]
     lines.append(FieldLine("Tổng điểm", format_vn_short(cset.self_max), format_vn(r.self_total, d),

@@ -92,7 +92,7 @@ def field_table(doc, appendix: Appendix, index: int) -> None:
     keep_table_together(table)
     for row, fl in zip(table.rows[1:], lines):
         total = fl is lines[-1]
-        values = [fl.label, fl.max, fl.self, fl.appraised] + ([fl.survey_max, fl.survey] if survey else [])
+        values = [fl.label, fl.max, fl.self_score, fl.appraised] + ([fl.survey_max, fl.survey] if survey else [])
         for i, (c, text) in enumerate(zip(row.cells, values)):
             write_cell(c, text, bold=total or i == 3, size=TABLE_PT, align=LEFT if i == 0 else CENTER)
 
@@ -162,7 +162,7 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
         p = keep_with_next(paragraph(doc, align=JUSTIFY, space_before=6, space_after=3))
         run(p, f"{number}.{index + 1}. {r.unit.name}: ", bold=True)
         run(p, unit_sentence(appendix, index))
-        if any(v is not None for f in r.unit.fields for v in (f.self, f.appraised, f.survey)):
+        if any(v is not None for f in r.unit.fields for v in (f.self_score, f.appraised, f.survey)):
             field_table(doc, appendix, index)  # a table of totals only has no field scores
         lost_section(doc, appendix, index)
 

@@ -338,5 +338,10 @@ def cf_unlocked(cell: str) -> str:
     return f'CELL("protect",{cell})=0'
 
 
+def cf_named(name: str) -> str:
+    """The row holds a unit: its name cell is not blank (a formula's "" is blank)."""
+    return f'{name}<>""'
+
+
 def cf_equals(cell: str, text: str) -> str:
     return f'{cell}="{text}"'

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field as dc_field
 from functools import cache, cached_property
 
 from .. import wording
+from ..core import rows
 from ..core.criteria import LEVELS, CriteriaSet, Criterion
+from ..core.rows import RowColumn
 from ..errors import UserError
 
 LAYOUT_VERSION = "xltools-appraisal/1"
@@ -127,13 +129,16 @@ shows_percent = wording.shows_percent  # 'Tỷ lệ (%)' where the maximum is no
 
 @dataclass(frozen=True)
 class FieldColumns:
-    self: int
+    self_col: int
     appraised: int
     survey: int | None  # None where the field has no survey points
 
 
 class _DataRows:
     """The data rows of a summary or survey sheet (n_rows of them from FIRST_ROW), and their ranges."""
+
+    sheet: str  # declared by the dataclasses that use it
+    n_rows: int
 
     @property
     def first_row(self) -> int:
@@ -153,7 +158,13 @@ class _DataRows:
 
 @dataclass
 class SummaryLayout(_DataRows):
-    """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows)."""
+    """Columns of one summary sheet. `n_rows` data rows from FIRST_ROW (units + spare rows).
+
+    The one model of a summary row: which columns, in which order and with which words, is
+    `wording.table_labels` (the published appendix, `publish.model.columns_for`, prints the same list);
+    this class places them (`key_columns`), adds the inputs and hidden helpers, and gives the row readers
+    their columns (`unit_columns`). `excel.tables.Table` is its view for the macros, with the same names.
+    """
 
     cset: CriteriaSet
     n_rows: int
@@ -237,16 +248,44 @@ class SummaryLayout(_DataRows):
         cols = [self.name] + ([self.district] if self.district else [])
         for i, fc in enumerate(self.fields):
             if not self.field_from_detail(i):
-                cols += [fc.self, fc.appraised]
+                cols += [fc.self_col, fc.appraised]
         cols += [c for c in (self.bonus, self.penalty) if c]
         return cols + [self.note]
 
+    def key_columns(self) -> dict[str, int]:
+        """The column of each official label key (xltools.wording.table_labels: stt, name, district, f1.self,
+        f1.appraised, f1.survey, …, self_total, …, total, percent, rank, class, class_after_rule) on this sheet."""
+        cols = {"stt": self.stt, "name": self.name, "district": self.district, "self_total": self.self_total,
+                "appraised_total": self.appraised_total, "survey_total": self.survey_total, "bonus": self.bonus,
+                "penalty": self.penalty, "total": self.total, "percent": self.percent, "rank": self.rank,
+                "class": self.class_, "class_after_rule": self.class_after_rule}
+        for i, fc in enumerate(self.fields, start=1):
+            cols.update({f"f{i}.self": fc.self_col, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+        return {key: col for key, col in cols.items() if col}
+
+    def unit_columns(self, inputs_only: bool = False) -> list[RowColumn]:
+        """A unit's row for the shared row reader (core/rows.py), left to right: name, district, the scores,
+        bonus/penalty; with the computed cells (totals, rank, class) unless `inputs_only` (the workbook's own
+        reader: a formula agrees with the rules by design)."""
+        cols = [RowColumn(self.name, rows.NAME)] + ([RowColumn(self.district, rows.DISTRICT)] if self.district else [])
+        for i, fc in enumerate(self.fields):
+            kinds = [] if inputs_only and self.field_from_detail(i) else [("self", fc.self_col), ("appraised", fc.appraised)]
+            kinds += [("survey", fc.survey)] if fc.survey and not inputs_only else []
+            cols += [RowColumn(col, rows.FIELD, kind, i) for kind, col in kinds]
+        computed = [(self.self_total, rows.TOTAL, "self"), (self.appraised_total, rows.TOTAL, "appraised"),
+                    (self.survey_total, rows.TOTAL, "survey"), (self.bonus, rows.BONUS, ""),
+                    (self.penalty, rows.PENALTY, ""), (self.total, rows.TOTAL, "total"), (self.rank, rows.RANK, ""),
+                    (self.class_, rows.CLASS, ""), (self.class_after_rule, rows.CLASS_AFTER_RULE, "")]
+        inputs = (rows.BONUS, rows.PENALTY)
+        return cols + [RowColumn(col, role, kind) for col, role, kind in computed
+                       if col and (role in inputs or not inputs_only)]
+
     def number_input_cols(self) -> list[tuple[int, object]]:
         """(column, maximum) of the number cells typed on this sheet, for validation and checks."""
-        out = []
+        out: list[tuple[int, object]] = []
         for i, (f, fc) in enumerate(zip(self.cset.fields, self.fields)):
             if not self.field_from_detail(i):
-                out += [(fc.self, f.max), (fc.appraised, f.max)]
+                out += [(fc.self_col, f.max), (fc.appraised, f.max)]
         if self.bonus:
             out += [(self.bonus, self.cset.bonus_max), (self.penalty, self.cset.penalty_max)]
         return out
@@ -307,7 +346,7 @@ class DetailLayout:
     code: int = 2
     name: int = 3
     max: int = 4
-    self: int = 5
+    self_col: int = 5
     appraised: int = 6
     reason: int = 7  # Giải trình (of the unit)
     note: int = 8  # Ghi chú thẩm định

@@ -17,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import catalog
+from ..core.checks import RULE_CLASS_LABEL
 from ..core.criteria import Band, CriteriaSet
 from ..core.names import exact_key, tidy
 from ..core.numbers import NumberError, to_decimal
+from ..core.rows import RowColumn, unit_of_row
 from ..core.scoring import (
     BOOL,
     DATE,
@@ -27,7 +29,6 @@ from ..core.scoring import (
     TEXT,
     CellProblem,
     CriterionScore,
-    FieldScores,
     StrayRow,
     Unit,
     UnitsTable,
@@ -343,8 +344,9 @@ class GridReader:
         survey = self.survey_rows(section.survey) if section.survey else {}
         detail = self.detail_blocks(section.detail) if section.detail else {}
         units = []
+        columns = lay.unit_columns(inputs_only=True)
         for row in range(lay.first_row, ws.max_row + 1):
-            unit = self.unit(section, ws, row, survey, detail)
+            unit = self.unit(section, ws, row, survey, detail, columns)
             if unit is not None:
                 units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
@@ -356,31 +358,19 @@ class GridReader:
                           province=cset.province, has_reasons=True,
                           field_names=[f.name for f in cset.fields], strays=strays)
 
-    def unit(self, section, ws, row, survey, detail) -> Unit | None:
+    def unit(self, section, ws, row, survey, detail, columns: list[RowColumn]) -> Unit | None:
         lay = section.summary
-        name = self.text(ws, row, lay.name)
-        problems: list[CellProblem] = []
-        fields = []
-        for i, fc in enumerate(lay.fields):
-            s = FieldScores()
-            if not lay.field_from_detail(i):
-                s.self = self.score(problems, ws, row, fc.self, "self", i)
-                s.appraised = self.score(problems, ws, row, fc.appraised, "appraised", i)
-                s.cells = {"self": L.where(lay.sheet, fc.self, row), "appraised": L.where(lay.sheet, fc.appraised, row),
-                           "reason": L.where(lay.sheet, lay.note, row)}
-            fields.append(s)
-        bonus = self.score(problems, ws, row, lay.bonus, "bonus") if lay.bonus else None
-        penalty = self.score(problems, ws, row, lay.penalty, "penalty") if lay.penalty else None
-        has_scores = any(v is not None for s in fields for v in (s.self, s.appraised)) or bonus or penalty or problems
-        if not name and not has_scores:
+        unit = unit_of_row(columns, _SheetRow(self, ws, row), len(lay.fields),
+                           L.where(lay.sheet, lay.name, row))
+        if unit is None:
             return None
-        problems += self.check_formulas(lay, row)
+        unit.problems += self.check_formulas(lay, row)
         note = self.text(ws, row, lay.note)
-        unit = Unit(name=name, fields=fields, district=self.text(ws, row, lay.district) or None,
-                    bonus=bonus, penalty=penalty, where=L.where(lay.sheet, lay.name, row), problems=problems)
-        for i, s in enumerate(fields):
+        for i, s in enumerate(unit.fields):
             if not lay.field_from_detail(i):
                 s.reason = note or None
+                s.cells["reason"] = L.where(lay.sheet, lay.note, row)
+        fields, name = unit.fields, unit.name
         key = _key(name)
         if section.survey and key in survey:
             _, _, _, scores, survey_problems = survey[key]
@@ -403,7 +393,7 @@ class GridReader:
         computed = [(fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
             (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
             (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
-            (lay.class_, "Xếp loại", None), (lay.class_after_rule, "Xếp loại sau quy tắc xã", None)]
+            (lay.class_, "Xếp loại", None), (lay.class_after_rule, RULE_CLASS_LABEL, None)]
         out = []
         for col, label, field in computed:
             value = typed.value(row, col) if col else None
@@ -454,7 +444,7 @@ class GridReader:
                     continue
                 field = tops.get(node.code.split(".")[0])
                 criteria[node.code] = CriterionScore(
-                    self=self.score(problems, ws, row, lay.self, "self", field, node.code),
+                    self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
             out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
@@ -463,21 +453,48 @@ class GridReader:
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail
         unit.criteria = {code: score for code, score in criteria.items()
-                         if score.self is not None or score.appraised is not None or score.reason or score.note}
+                         if score.self_score is not None or score.appraised is not None or score.reason or score.note}
         selfs = criteria_field_scores(unit, cset, "self")
         appraised = criteria_field_scores(unit, cset, "appraised")
         by_code = cset.criteria_by_code()
         for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
             if not lay.field_from_detail(i):
                 continue
-            s.self, s.appraised = selfs[i], appraised[i]
+            s.self_score, s.appraised = selfs[i], appraised[i]
             row = start + dl.offsets[f.code]
-            s.cells = {"self": L.where(dl.sheet, dl.self, row), "appraised": L.where(dl.sheet, dl.appraised, row),
+            s.cells = {"self": L.where(dl.sheet, dl.self_col, row), "appraised": L.where(dl.sheet, dl.appraised, row),
                        **{k: v for k, v in s.cells.items() if k == "survey"}}
             notes = [f"{code}: {c.note}" for code, c in criteria.items()
                      if c.note and code.split(".")[0] == f.code and code in by_code]
             s.reason = "; ".join(notes) or None
 
+
+
+class _SheetRow:
+    """One row of a summary sheet as the shared row reader asks it (core/rows.py): inputs only, the
+    computed cells are formulas (check_formulas names a number typed over one)."""
+
+    def __init__(self, reader: GridReader, ws: _Sheet, row: int):
+        self.reader, self.ws, self.row = reader, ws, row
+        self.problems: list[CellProblem] = []
+
+    def text(self, col: int) -> str:
+        return self.reader.text(self.ws, self.row, col)
+
+    def score(self, col: int, kind: str, field: int | None) -> Decimal | None:
+        return self.reader.score(self.problems, self.ws, self.row, col, kind, field)
+
+    def cell(self, col: int) -> str:
+        return L.where(self.ws.name, col, self.row)
+
+    def printed_score(self, col: int, kind: str) -> Decimal | None:
+        return None  # not an input: a formula
+
+    def printed_int(self, col: int) -> int | None:
+        return None
+
+    def printed_text(self, col: int) -> str | None:
+        return None
 
 _key = exact_key  # how the workbook's MATCH formulas compare names
 

@@ -1,14 +1,22 @@
 """Reproducible .xlsx files: fixed document timestamps and fixed zip entry dates, so building twice
-gives identical bytes. Written through xltools.files (lock, one temporary file, backup, os.replace)."""
+gives identical bytes. Written through xltools.files (lock, one temporary file, backup, os.replace).
+
+openpyxl serialises a cell as a handful of lxml elements, which made saving a 200-unit workbook with
+criteria detail (160 000 cells) take longer than building it. `_LeanSheetWriter` writes the sheetData
+of such sheets as text, byte for byte what openpyxl writes (tests/test_workbook_save.py holds it),
+and leaves every other part, and any sheet with a cell kind it does not know, to openpyxl.
+"""
 from __future__ import annotations
 
 import datetime
 import io
-import os
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from ..files import write_bytes
@@ -28,10 +36,112 @@ class _FixedTimeZip(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, compress_type,
                          self.compresslevel if compresslevel is None else compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        """openpyxl writes worksheets through a temporary file: take its bytes, not its mtime."""
-        with open(filename, "rb") as handle:
-            self.writestr(arcname or os.path.basename(filename), handle.read())
+
+class _Writer(ExcelWriter):
+    """openpyxl's ExcelWriter with each worksheet written in memory by `_LeanSheetWriter` (openpyxl
+    would write it to a temporary file and the zip would take its modification time)."""
+
+    def write_worksheet(self, ws):  # openpyxl 3.1 ExcelWriter.write_worksheet
+        if self.workbook.write_only:
+            return super().write_worksheet(ws)
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _LeanSheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)
+
+
+class _LeanSheetWriter(WorksheetWriter):
+    def write_rows(self):
+        data = _sheet_data(self.ws)
+        if data is None:
+            super().write_rows()
+            return
+        xf = self.xf.send(True)
+        xf.flush()  # everything before sheetData is in self.out: the rows follow as bytes
+        self.out.write(data)
+        self.xf.send(None)
+
+
+def _text(value: str) -> str:
+    """Element text as lxml writes it in ASCII (other characters become &#N; when encoded)."""
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return value
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _row_start(r: int, dims) -> str:
+    attrs = {"r": f"{r}"}
+    attrs.update(dims.get(r, {}))
+    return "<row " + " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items()) + ">"
+
+
+# (data type, value type) -> the end of the cell's start tag; a pair not listed is left to openpyxl
+_KINDS = {("f", str): ">", ("s", str): ' t="inlineStr">', ("n", int): ' t="n">', ("n", float): ' t="n">',
+          ("n", type(None)): ' t="n">', ("s", type(None)): ' t="inlineStr">', ("f", type(None)): ">"}
+_INFINITE = (float("inf"), float("-inf"))
+
+
+def _sheet_data(ws) -> bytes | None:
+    """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
+    when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
+    comments, hyperlinks)."""
+    styles, dims, cells = ws.parent._cell_styles, ws.row_dimensions, ws._cells
+    style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
+    arrays = []  # keeps each array of style_ids alive, so no id is reused during the loop
+    letters: dict[int, str] = {}
+    texts: dict[str, str] = {}  # repeated labels are escaped once
+    out = ["<sheetData>"]
+    row = None
+    blank_rows = sorted(dims.keys() - {r for r, _ in cells})
+    for key in sorted(cells):
+        r, c = key
+        cell = cells[key]
+        if r != row:
+            if row is not None:
+                out.append("</row>")
+            while blank_rows and blank_rows[0] < r:  # rows with dimensions and no cells
+                out.append(_row_start(blank_rows.pop(0), dims) + "</row>")
+            row = r
+            out.append(_row_start(r, dims))
+        if cell._comment is not None or getattr(cell, "_hyperlink", None) is not None:
+            return None
+        value, array = cell._value, cell._style
+        style = style_ids.get(id(array))
+        if style is None:
+            arrays.append(array)
+            style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
+        if value is None and not style:
+            continue
+        tail = _KINDS.get((cell.data_type, type(value)))
+        if tail is None:
+            return None
+        letter = letters.get(c) or letters.setdefault(c, get_column_letter(c))
+        if value is None or value == "":
+            out.append(f'<c r="{letter}{r}"{style}{tail}</c>')
+        elif tail == ">":
+            out.append(f'<c r="{letter}{r}"{style}><f>{_text(value[1:])}</f><v></v></c>')
+        elif type(value) is str:
+            text = texts.get(value)
+            if text is None:
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                text = texts[value] = f"<is><t{space}>{_text(value)}</t></is></c>"
+            out.append(f'<c r="{letter}{r}"{style}{tail}{text}')
+        else:
+            number = "" if value != value or value in _INFINITE else f"{value:.16g}"  # openpyxl safe_string
+            out.append(f'<c r="{letter}{r}"{style}{tail}<v>{number}</v></c>')
+    if row is not None:
+        out.append("</row>")
+    out.extend(_row_start(r, dims) + "</row>" for r in blank_rows)
+    out.append("</sheetData>")
+    return "".join(out).encode("ascii", "xmlcharrefreplace")
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
@@ -41,7 +151,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
     # compresslevel 1: a third of the time of the default for a few percent more bytes
     archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = wb.properties.modified or FIXED_TIME
-    ExcelWriter(wb, archive).save()
+    _Writer(wb, archive).save()
     return buffer.getvalue()
 
 

@@ -7,6 +7,8 @@ from copy import copy
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.styleable import StyleableObject
 
 from ..celltext import put as put_value
 
@@ -19,14 +21,18 @@ SURVEY_FILL = PatternFill("solid", fgColor="EDEDED")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-# Conditional formats: what the appraiser must look at.
-CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFFFFF", bold=True))
-CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True))
-CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"))
-CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"))
-CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"))
-CF_INPUT = dict(fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb))
+# Conditional formats: what the appraiser must look at. Each carries the table's border: in LibreOffice only
+# the first format that holds styles a cell, and a spare row's border comes from a format (sheets/printview.py).
+CF_TEXT = dict(fill=PatternFill("solid", bgColor="FF0000"), font=Font(color="FFFFFF", bold=True), border=BORDER)
+CF_RANGE = dict(fill=PatternFill("solid", bgColor="FFC7CE"), font=Font(color="9C0006", bold=True), border=BORDER)
+CF_ABOVE = dict(fill=PatternFill("solid", bgColor="F4B084"), border=BORDER)
+CF_DIFF = dict(fill=PatternFill("solid", bgColor="FCE4D6"), border=BORDER)
+CF_BLANK = dict(fill=PatternFill("solid", bgColor="E2EFDA"), border=BORDER)
+CF_INPUT = dict(fill=PatternFill("solid", bgColor=INPUT_FILL.fgColor.rgb), border=BORDER)
+CF_ROW = dict(border=BORDER)  # a spare row once it holds a unit (printview.spare_rows)
+CF_ROW_INPUT = CF_INPUT  # its input cells
 INCOMPLETE_FONT = Font(name=FONT, size=12, italic=True, color="7F7F7F")
+CF_INCOMPLETE = dict(font=INCOMPLETE_FONT, border=BORDER)
 
 
 def add_named_styles(wb: Workbook, decimals: set[int]) -> None:
@@ -69,16 +75,47 @@ def text_column_style(dim) -> None:
                                                                   wrap_text=True)
 
 
+class SharedStyleCell(Cell):
+    """An openpyxl Cell whose StyleArray is shared with every cell of its named style (a 200-unit workbook
+    has 160 000 cells and a dozen styles). Restyling it (`cell.font = …`, `cell.border += …`, also done by
+    openpyxl's merge_cells) first gives it its own copy, so no other cell changes."""
+
+    __slots__ = ()
+
+
+class _CopyOnWrite:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __get__(self, cell, owner=None):
+        return self if cell is None else self.inner.__get__(cell, owner)
+
+    def __set__(self, cell, value):
+        if cell._style is not None:
+            cell._style = StyleArray(cell._style)
+        self.inner.__set__(cell, value)
+
+
+for _name in ("font", "fill", "border", "number_format", "protection", "alignment", "style", "quotePrefix",
+              "pivotButton"):
+    setattr(SharedStyleCell, _name, _CopyOnWrite(StyleableObject.__dict__[_name]))
+
+_new_cell = Cell.__new__
+
+
 def put(ws, row: int, col: int, value, style: str) -> Cell:
-    """Write a cell with a named style. The style's StyleArray is resolved once per workbook and
-    copied: assigning `cell.style = name` looks the name up on every call, which dominated the
-    build time of a 200-unit detail sheet."""
-    cache = ws.parent.__dict__.setdefault("_xltools_styles", {})
-    array = cache.get(style)
+    """Write a cell with a named style (the value through celltext.put). The style's StyleArray is
+    resolved once per workbook and shared (SharedStyleCell), and the cell's attributes are set as
+    Cell.__init__ sets them: assigning `cell.style = name` to new Cells made half of the build time of a
+    200-unit detail sheet."""
+    shared = ws.parent.__dict__.setdefault("_xltools_styles", {})
+    array = shared.get(style)
     if array is None:
         probe = ws.cell(row=row, column=col)
         probe.style = style
-        array = cache[style] = copy(probe._style)
-    cell = put_value(Cell(ws, row=row, column=col, style_array=copy(array)), value)  # a str that is not f(…) is text
+        array = shared[style] = copy(probe._style)
+    cell = _new_cell(SharedStyleCell)
+    cell.parent, cell.row, cell.column, cell._style = ws, row, col, array
+    cell._value, cell.data_type, cell._hyperlink, cell._comment = None, "n", None, None
     ws._cells[(row, col)] = cell
-    return cell
+    return put_value(cell, value)

@@ -63,6 +63,7 @@ def validate_score(ws, sqref: str, maximum, what: str) -> None:
     else:
         bound, m = F.num(maximum), format_vn_short(maximum)
     dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=bound, allow_blank=True,
+                        showInputMessage=True, promptTitle="Nhập điểm", prompt=f"{what}: một số từ 0 đến {m}."[:255],
                         showErrorMessage=True, errorStyle="stop", errorTitle="Điểm không hợp lệ",
                         error=f"{what}: hãy nhập một số từ 0 đến {m}. Không nhập chữ; dấu thập phân theo cài đặt "
                               "của Excel trên máy (ví dụ 19,5 hoặc 19.5).")

@@ -2,6 +2,8 @@
 field totals carried to the summary."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
@@ -26,12 +28,15 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                   f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
                   "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
     headers = {lay.unit: "Đơn vị", lay.code: "Mã", lay.name: "Tiêu chí", lay.max: "Điểm tối đa",
-               lay.self: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
+               lay.self_col: "Tự chấm", lay.appraised: "Thẩm định", lay.reason: "Giải trình",
                lay.note: "Ghi chú thẩm định", lay.check: "Kiểm tra"}
     for col, text in headers.items():
         put(ws, L.DETAIL_HEADER_ROW, col, text, "xl_header")
     ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
     tops = [lay.offsets[t.code] for t in cset.criteria]
+    plan = _plan(lay)
+    blank_leaves = [(lay.offsets[t.code], [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
+                    for t in cset.criteria]
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
@@ -41,45 +46,43 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         put(ws, h, lay.code, None, "xl_bold_text")
         put(ws, h, lay.name, "Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")
         put(ws, h, lay.max, float(cset.max_total), f"xl_total_{d}")
-        for col in (lay.self, lay.appraised):
+        for col in (lay.self_col, lay.appraised):
             put(ws, h, col, f(F.sum_children([a1(col, h + o) for o in tops])), f"xl_total_{d}")
         put(ws, h, lay.reason, None, "xl_bold_text")
         put(ws, h, lay.note, None, "xl_bold_text")
         first, last = h + 1, h + len(lay.nodes)
-        block = f"{a1(lay.self, first)}:{a1(lay.appraised, last)}"
-        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self, lay.appraised, lay.max))
+        block = f"{a1(lay.self_col, first)}:{a1(lay.appraised, last)}"
+        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self_col, lay.appraised, lay.max))
         put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
             "xl_flag")
         put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
-        for top in cset.criteria:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
-            leaves = [a1(lay.appraised, h + lay.offsets[n.code]) for n in top.walk() if not n.children and not n.survey]
-            put(ws, h + lay.offsets[top.code], lay.blank_leaves, f(F.count_blank(leaves)), "xl_center")
+        for top, leaves in blank_leaves:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
+            put(ws, h + top, lay.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
         scores = unit.criteria if unit else {}
-        for node in lay.nodes:
-            row = h + lay.offsets[node.code]
+        for node in plan:
+            row = h + node.offset
             put(ws, row, lay.code, node.code, "xl_text")
-            label = ("   " * node.depth) + node.name
-            put(ws, row, lay.name, label, "xl_text")
+            put(ws, row, lay.name, node.label, "xl_text")
             score = scores.get(node.code)
             # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
-            lines = max(-(-len(label) // NAME_CHARS),
-                        -(-len((score and score.reason) or "") // TEXT_CHARS),
-                        -(-len((with_appraised and score and score.note) or "") // TEXT_CHARS))
+            lines = node.label_lines
+            if score:
+                lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
+                            -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
                 ws.row_dimensions[row].height = LINE_HEIGHT * lines
-            put(ws, row, lay.max, float(node.max), f"xl_calc_{d}")
-            if node.children:
-                kids = [lay.offsets[c.code] + h for c in node.children if _scored(c)]
-                for col in (lay.self, lay.appraised):
-                    put(ws, row, col, f(F.sum_children([a1(col, r) for r in kids])) if kids else None,
+            put(ws, row, lay.max, node.max, f"xl_calc_{d}")
+            if node.kids is not None:
+                for col in (lay.self_col, lay.appraised):
+                    put(ws, row, col, f(F.sum_children([a1(col, h + o) for o in node.kids])) if node.kids else None,
                         f"xl_total_{d}")
             elif node.survey:
-                for col in (lay.self, lay.appraised):
+                for col in (lay.self_col, lay.appraised):
                     put(ws, row, col, None, "xl_survey_leaf")
                 put(ws, row, lay.reason, "Đánh giá qua điều tra xã hội học", "xl_survey_leaf")
                 put(ws, row, lay.note, None, "xl_survey_leaf")
             else:
-                put(ws, row, lay.self, num(score and score.self), f"xl_in_{d}")
+                put(ws, row, lay.self_col, num(score and score.self_score), f"xl_in_{d}")
                 put(ws, row, lay.appraised, num(score and score.appraised) if with_appraised else None,
                     f"xl_in_{d}")
                 # Giải trình / Ghi chú: written only when there is text; the empty ones take the
@@ -91,17 +94,17 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                         put(ws, row, col, text, "xl_in_text")
             # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
-    sqref = f"{a1(lay.self, r1)}:{a1(lay.appraised, r2)}"
+    sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
     mx = f"${L.col_letter(lay.max)}{r1}"
     validate_score(ws, sqref, mx, "Điểm tiêu chí (tối đa ở cột Điểm tối đa)")
-    corner = a1(lay.self, r1)
+    corner = a1(lay.self_col, r1)
     cf(ws, sqref, F.cf_text_typed(corner), **CF_TEXT)
     cf(ws, sqref, F.cf_out_of_range(corner, mx), **CF_RANGE)
-    a, s = a1(lay.appraised, r1), a1(lay.self, r1)
+    a, s = a1(lay.appraised, r1), a1(lay.self_col, r1)
     appr = f"{a1(lay.appraised, r1)}:{a1(lay.appraised, r2)}"
     cf(ws, appr, F.cf_above(a, s), **CF_ABOVE)
     cf(ws, appr, F.cf_differs(a, s), **CF_DIFF)
-    widths = {lay.unit: UNIT_CHARS, lay.code: 8, lay.name: NAME_WIDTH, lay.max: 9, lay.self: 10, lay.appraised: 10,
+    widths = {lay.unit: UNIT_CHARS, lay.code: 8, lay.name: NAME_WIDTH, lay.max: 9, lay.self_col: 10, lay.appraised: 10,
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w
@@ -111,8 +114,31 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         text_column_style(ws.column_dimensions[L.col_letter(col)])
     # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
     text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
-    cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self)}{r1}"), stop=False, **CF_INPUT)
+    cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self_col)}{r1}"), stop=False, **CF_INPUT)
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What a criterion's row holds in every block (worked out once, not once per unit)."""
+
+    offset: int  # rows below the block's first row
+    code: str
+    label: str  # indented by depth
+    label_lines: int
+    max: float
+    survey: bool
+    kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
+
+
+def _plan(lay: L.DetailLayout) -> list[_Row]:
+    rows = []
+    for node in lay.nodes:
+        label = ("   " * node.depth) + node.name
+        kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
+        rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
+                         node.survey, kids))
+    return rows
 
 
 def _scored(node) -> bool:

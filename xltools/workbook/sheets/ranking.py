@@ -6,8 +6,9 @@ from openpyxl.styles import Alignment
 
 from ... import wording
 from .. import formulas as F, layout as L
-from ..styles import INCOMPLETE_FONT
+from ..styles import CF_INCOMPLETE
 from .common import a1, cf, f, header, print_setup, put
+from .printview import hide_row, prompt, spare_rows
 
 
 def write(ws, section: L.Section, year) -> None:
@@ -18,9 +19,10 @@ def write(ws, section: L.Section, year) -> None:
     cols = {"stt": lay.stt, "name": lay.name, **{("class" if k == "class_" else k): c for k, c in lay.columns.items()}}
     put(ws, 1, 1, f"BẢNG {wording.appendix_title(cset, year)}", "xl_title")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
-    put(ws, 2, 1, f"Tự sắp xếp theo thứ hạng mỗi khi nhập điểm trên trang {s.sheet} (không cần macro); bằng điểm "
-                  f"thì cùng hạng. Đơn vị chưa đủ điểm thẩm định xếp cuối bảng, ghi \"{wording.INCOMPLETE}\". "
-                  "Không nhập vào trang này.", "xl_legend")
+    about = (f"Tự sắp xếp theo thứ hạng mỗi khi nhập điểm trên trang {s.sheet} (không cần macro); bằng điểm thì cùng "
+             f"hạng. Đơn vị chưa đủ điểm thẩm định xếp cuối bảng, ghi \"{wording.INCOMPLETE}\". Không nhập vào trang này.")
+    put(ws, 2, 1, about, "xl_legend")
+    hide_row(ws, 2)  # on screen the table's input message says it
     ws.cell(2, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
     ws.row_dimensions[2].height = 30
@@ -55,8 +57,10 @@ def write(ws, section: L.Section, year) -> None:
             else:
                 put(ws, row, col, f(F.fetch(pos, source)), f"xl_total_{d}" if key == "total" else f"xl_calc_{d}")
     rank_cell = a1(lay.columns["rank"], lay.first_row, absolute_col=True)
-    cf(ws, f"A{lay.first_row}:{L.col_letter(lay.last_col)}{lay.last_row}", F.cf_equals(rank_cell, wording.INCOMPLETE),
-       font=INCOMPLETE_FONT)
+    table = f"A{lay.first_row}:{L.col_letter(lay.last_col)}{lay.last_row}"
+    cf(ws, table, F.cf_equals(rank_cell, wording.INCOMPLETE), **CF_INCOMPLETE)
+    spare_rows(ws, lay.first_row, lay.last_row, lay.last_col, lay.name, [])  # a line is drawn once it holds a unit
+    prompt(ws, table, "Bảng xếp hạng", about)
     widths = {lay.stt: 5, lay.name: 40}
     for col in range(1, lay.position + 1):
         ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)

@@ -9,6 +9,7 @@ from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_BLANK, CF_DIFF, CF_RANGE, CF_TEXT
 from .common import LINE_HEIGHT, a1, cf, f, header, name_width, num, print_setup, put, validate_score
+from .printview import hide_row, prompt, spare_rows
 
 
 def write(ws, section: L.Section, units: list[Unit | None], year, decision, communes: L.Section | None,
@@ -42,11 +43,11 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
             if lay.field_from_detail(k):
                 dl = section.detail
                 pos = a1(lay.detail_row, row, absolute_col=True)
-                put(ws, row, fc.self, f(F.fetch(pos, dl.column_range(dl.self), dl.offsets[fd.code])), f"xl_calc_{d}")
+                put(ws, row, fc.self_col, f(F.fetch(pos, dl.column_range(dl.self_col), dl.offsets[fd.code])), f"xl_calc_{d}")
                 put(ws, row, fc.appraised, f(F.fetch(pos, dl.column_range(dl.appraised), dl.offsets[fd.code])),
                     f"xl_calc_{d}")
             else:
-                put(ws, row, fc.self, num(scores and scores.self), f"xl_in_{d}")
+                put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
                 put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
                     f"xl_in_{d}")
             if fc.survey:
@@ -54,7 +55,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
                 pos = a1(lay.survey_row, row, absolute_col=True)
                 col_range = sl.column_range(sl.fields[k])
                 put(ws, row, fc.survey, f(F.fetch(pos, col_range)), f"xl_calc_{d}")
-        put(ws, row, lay.self_total, f(F.rounded_sum([c(fc.self) for fc in lay.fields], cset)), f"xl_total_{d}")
+        put(ws, row, lay.self_total, f(F.rounded_sum([c(fc.self_col) for fc in lay.fields], cset)), f"xl_total_{d}")
         put(ws, row, lay.appraised_total, f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
             f"xl_total_{d}")
         if lay.survey_total:
@@ -99,6 +100,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
         put(ws, L.TITLE_ROWS[-1], lay.check, f(F.survey_unmatched_count(sl.column_range(sl.unmatched), sl.sheet)),
             "xl_flag")
     _formats(ws, section)
+    text_inputs = [col for col in (lay.name, lay.district, lay.note) if col]
+    spare_rows(ws, lay.first_row + len(units), lay.last_row, lay.last_col, lay.name,
+               text_inputs + [col for col, _ in lay.number_input_cols()])
     widths = {lay.stt: 5, lay.name: width, lay.total: 10, lay.rank: 8, lay.class_: 11,
               lay.note: 30, lay.check: 30}
     if lay.district:
@@ -124,23 +128,24 @@ def _title_block(ws, section: L.Section, year: int | None, decision: str, last_c
                              (3, kem_theo, "xl_subtitle")):
         put(ws, row, 1, text, style)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    put(ws, L.LEGEND_ROW, 1, "Ô nền vàng: nhập điểm (Thẩm định, Tự chấm, tên đơn vị, ghi chú). Các ô khác tự tính "
-                             "bằng công thức. Cột Kiểm tra báo ô nhập chữ thay cho số, điểm ngoài khoảng, tên không "
-                             f"khớp. Bộ tiêu chí: {cset.id}.", "xl_legend")
+    put(ws, L.LEGEND_ROW, 1, f"{LEGEND} Bộ tiêu chí: {cset.id}.", "xl_legend")
+    hide_row(ws, L.LEGEND_ROW)  # on screen the input messages say it (_formats); on paper it has no place
     ws.row_dimensions[2].height = 20
     ws.row_dimensions[3].height = 18
+
+
+LEGEND = ("Ô nền vàng: nhập điểm (Thẩm định, Tự chấm, tên đơn vị, ghi chú). Các ô khác tự tính bằng công thức. "
+          "Cột Kiểm tra báo ô nhập chữ thay cho số, điểm ngoài khoảng, tên không khớp.")
+NAME_PROMPT = ("Ô nền vàng là ô nhập (tên, Tự chấm, Thẩm định, ghi chú); ô khác tự tính bằng công thức; cột Kiểm "
+               "tra báo ô sai. Thêm đơn vị: gõ tên vào dòng trống đầu tiên dưới bảng: dòng có tên thì có khung, "
+               "được tính và được in.")
 
 
 def label_columns(section: L.Section) -> list[tuple[wording.Label, int]]:
     """The official labels of the summary sheet (xltools.wording, as the appendix prints them) with their columns."""
     lay = section.summary
     labels = wording.table_labels(section.cset, district=bool(lay.district), class_after_rule=bool(lay.class_after_rule))
-    cols = {"stt": lay.stt, "name": lay.name, "district": lay.district, "self_total": lay.self_total,
-            "appraised_total": lay.appraised_total, "survey_total": lay.survey_total, "bonus": lay.bonus,
-            "penalty": lay.penalty, "total": lay.total, "percent": lay.percent, "rank": lay.rank, "class": lay.class_,
-            "class_after_rule": lay.class_after_rule}
-    for i, fc in enumerate(lay.fields, start=1):
-        cols.update({f"f{i}.self": fc.self, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
+    cols = lay.key_columns()
     return [(label, cols[label.key]) for label in labels]
 
 
@@ -181,7 +186,7 @@ def _gaps(section: L.Section, row: int) -> str:
     inputs = []
     for i, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
         if not lay.field_from_detail(i):
-            inputs += [(c(fc.self), fd.max, f"{fd.label} – Tự chấm"), (c(fc.appraised), fd.max, f"{fd.label} – Thẩm định")]
+            inputs += [(c(fc.self_col), fd.max, f"{fd.label} – Tự chấm"), (c(fc.appraised), fd.max, f"{fd.label} – Thẩm định")]
     for col, top, label in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
         if col and top is not None:
             inputs.append((c(col), top, label))
@@ -227,23 +232,25 @@ def _formats(ws, section: L.Section) -> None:
     for k, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
         if lay.field_from_detail(k):
             continue
-        sqref = f"{col_rng(fc.self)} {col_rng(fc.appraised)}"
+        sqref = f"{col_rng(fc.self_col)} {col_rng(fc.appraised)}"
         validate_score(ws, sqref, fd.max, f"{fd.name} (tối đa {format_vn_short(fd.max)} điểm)")
-        first = a1(fc.self, r1)
+        first = a1(fc.self_col, r1)
         cf(ws, sqref, F.cf_text(first), **CF_TEXT)
         cf(ws, sqref, F.cf_out_of_range(first, F.num(fd.max)), **CF_RANGE)
     for col, top, what in ((lay.bonus, cset.bonus_max, "Điểm thưởng"), (lay.penalty, cset.penalty_max, "Điểm trừ")):
         if col and top is not None:
             validate_score(ws, col_rng(col), top, what)
     appraised = " ".join(col_rng(fc.appraised) for fc in lay.fields)
-    a, s = a1(lay.fields[0].appraised, r1), a1(lay.fields[0].self, r1)
+    a, s = a1(lay.fields[0].appraised, r1), a1(lay.fields[0].self_col, r1)
     cf(ws, appraised, F.cf_above(a, s), **CF_ABOVE)
     cf(ws, appraised, F.cf_differs(a, s), **CF_DIFF)
     inputs = " ".join(col_rng(col) for col, _ in lay.number_input_cols())
     if inputs:
         first = L.col_letter(lay.number_input_cols()[0][0])
         cf(ws, inputs, F.cf_blank(f"${L.col_letter(lay.name)}{r1}", f"{first}{r1}"), **CF_BLANK)
+    prompt(ws, " ".join(col_rng(col) for col in (lay.name, lay.district) if col), "Tên đơn vị", NAME_PROMPT)
+    prompt(ws, col_rng(lay.note), "Ghi chú thẩm định", "Lý do Thẩm định khác Tự chấm (ô tô cam nhạt khi còn thiếu).")
     # the note is due where Thẩm định differs from Tự chấm (core check "reason-missing")
-    typed = [(a1(fc.appraised, r1), a1(fc.self, r1)) for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
+    typed = [(a1(fc.appraised, r1), a1(fc.self_col, r1)) for k, fc in enumerate(lay.fields) if not lay.field_from_detail(k)]
     if typed:
         cf(ws, col_rng(lay.note), F.cf_note_due(a1(lay.note, r1), typed), **CF_DIFF)

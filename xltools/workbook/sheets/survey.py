@@ -6,6 +6,7 @@ from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_RANGE, CF_TEXT
 from .common import a1, cf, f, header, name_width, num, print_setup, put, validate_score
+from .printview import hide_row, prompt, spare_rows
 
 
 def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
@@ -17,10 +18,11 @@ def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    put(ws, L.LEGEND_ROW, 1, "Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống "
-                             f"cột TÊN ĐƠN VỊ trên trang {section.summary.sheet} (chữ hoa, chữ thường và khoảng trắng "
-                             "thừa không quan trọng); thứ tự dòng không quan trọng.",
-        "xl_legend")
+    legend = (f"Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống cột TÊN ĐƠN VỊ "
+              f"trên trang {section.summary.sheet} (chữ hoa, chữ thường và khoảng trắng thừa không quan trọng); thứ tự "
+              "dòng không quan trọng.")
+    put(ws, L.LEGEND_ROW, 1, legend, "xl_legend")
+    hide_row(ws, L.LEGEND_ROW)  # on screen the name cells' input message says it
     r = L.HEADER_ROWS[0]
     header(ws, r, lay.stt, "STT")
     header(ws, r, lay.name, "TÊN ĐƠN VỊ")
@@ -54,6 +56,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
         first = a1(col, lay.first_row)
         cf(ws, sqref, F.cf_text(first), **CF_TEXT)
         cf(ws, sqref, F.cf_out_of_range(first, F.num(fd.survey_max)), **CF_RANGE)
+    rows = f"{L.col_letter(lay.name)}{lay.first_row}:{L.col_letter(lay.name)}{lay.last_row}"
+    prompt(ws, rows, "Tên đơn vị", legend)
+    spare_rows(ws, lay.first_row + len(units), lay.last_row, last, lay.name, [lay.name, *lay.fields.values()])
     widths = {lay.stt: 5, lay.name: name_width(units), lay.check: 30}
     for col in range(1, last + 1):
         ws.column_dimensions[L.col_letter(col)].width = widths.get(col, 11)
