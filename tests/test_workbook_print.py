@@ -99,7 +99,7 @@ def printed(tmp_path_factory, calc):
     assert ws.cell(spare, lay.name).value is None
     ws.cell(spare, lay.name, NEW_UNIT)
     for f, fc in zip(cset.fields, lay.fields):
-        ws.cell(spare, fc.self, float(f.max))
+        ws.cell(spare, fc.self_col, float(f.max))
         ws.cell(spare, fc.appraised, float(f.max))
     wb.save(path)
     with calc.open(path) as doc:
