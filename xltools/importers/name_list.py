@@ -66,7 +66,7 @@ def read_name_list(path: str | Path) -> UnitsTable | None:
 
 def _name(cells: Sequence[object]) -> str | None:
     """The one name a row holds ('' for an empty row), after its number; None for anything else."""
-    texts = [tidy(str(c)) for c in cells if c is not None and tidy(str(c))]
+    texts = _texts(cells)
     if texts and _NUMBER.match(texts[0]) and len(texts) > 1:
         texts = texts[1:]  # the STT column
     if not texts:
@@ -76,9 +76,14 @@ def _name(cells: Sequence[object]) -> str | None:
     return _NUMBERING.sub("", texts[0], count=1)
 
 
+def _texts(cells: Sequence[object]) -> list[str]:
+    """The row's non-empty cells as tidy text."""
+    return [t for t in (tidy(str(c)) for c in cells if c is not None) if t]
+
+
 def _header_row(cells: Sequence[object]) -> bool:
     """'STT | Tên đơn vị': every cell a column header of a list."""
-    texts = [tidy(str(c)) for c in cells if c is not None and tidy(str(c))]
+    texts = _texts(cells)
     return len(texts) > 1 and all(role_of(t) in ("stt", "name", "district") for t in texts)
 
 

@@ -312,14 +312,19 @@ def cf_out_of_range(first: str, top: str) -> str:
     return f"AND(ISNUMBER({first}),OR({first}<0,{first}>{top}))"
 
 
+def _scores_compare(appraised: str, self_score: str, op: str) -> str:
+    """Both cells hold numbers and Thẩm định `op` Tự chấm."""
+    return f"AND(ISNUMBER({appraised}),ISNUMBER({self_score}),{appraised}{op}{self_score})"
+
+
 def cf_above(appraised: str, self_score: str) -> str:
     """Thẩm định above Tự chấm."""
-    return f"AND(ISNUMBER({appraised}),ISNUMBER({self_score}),{appraised}>{self_score})"
+    return _scores_compare(appraised, self_score, ">")
 
 
 def cf_differs(appraised: str, self_score: str) -> str:
     """Thẩm định different from Tự chấm."""
-    return f"AND(ISNUMBER({appraised}),ISNUMBER({self_score}),{appraised}<>{self_score})"
+    return _scores_compare(appraised, self_score, "<>")
 
 
 def cf_blank(name: str, first: str) -> str:
