@@ -42,28 +42,31 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..council.merge import CONFLICTS
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
     from ..files import locked
-    from ..publish.draft import DRAFT_MARK
 
     if args.macro == "xuat-phu-luc":  # reads the workbook only
+        from ..publish.draft import DRAFT_MARK
+
         message = macros.xuat_phu_luc(OpenpyxlBook(args.file), outdir=args.out)
-    else:
-        with locked(args.file):  # from reading the workbook to replacing it: no other command in between
-            book = OpenpyxlBook(args.file)
-            if args.macro == "tinh-lai":
-                message = macros.tinh_lai_xep_hang(book)
-            elif args.macro == "nhap-xhh":
-                message = macros.nhap_diem_xhh(book, source=args.source)
-            elif args.macro == "chia-phan":
-                message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
-            elif args.macro == "hop-nhat":
-                message = macros.hop_nhat(book, parts=args.parts or None)
-            else:
-                message = macros.so_sanh(book, old=args.old)
+        print(message)
+        return 1 if message.startswith(DRAFT_MARK) else 0  # written as a draft (DỰ THẢO), as `xltools publish`
+    with locked(args.file):  # from reading the workbook to replacing it: no other command in between
+        book = OpenpyxlBook(args.file)
+        if args.macro == "tinh-lai":
+            message = macros.tinh_lai_xep_hang(book)
+        elif args.macro == "nhap-xhh":
+            message = macros.nhap_diem_xhh(book, source=args.source)
+        elif args.macro == "chia-phan":
+            message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
+        elif args.macro == "hop-nhat":
+            message = macros.hop_nhat(book, parts=args.parts or None)
+        else:
+            message = macros.so_sanh(book, old=args.old)
     print(message)
-    if args.macro == "xuat-phu-luc":  # written as a draft (DỰ THẢO): the table still has errors, as `xltools publish`
-        return 1 if message.startswith(DRAFT_MARK) else 0
-    return 1 if args.macro == "hop-nhat" and CONFLICTS in message else 0  # as `xltools merge`
+    if args.macro == "hop-nhat":
+        from ..council.merge import CONFLICTS
+
+        return 1 if CONFLICTS in message else 0  # as `xltools merge`
+    return 0

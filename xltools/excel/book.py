@@ -124,7 +124,7 @@ class OpenpyxlBook(Book):
             raise BookError(f"{self.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
                             "`xltools template`.")
         self.keep_vba = self.path.suffix.lower() == ".xlsm"
-        from ..importers.office import open_excel
+        from ..importers.office_open import open_excel
 
         try:
             self.wb = open_excel(self.path, keep_vba=self.keep_vba)

@@ -49,8 +49,8 @@ def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) ->
     """A formula after rows of `target` moved (old row -> new row); text and other values unchanged."""
     if not isinstance(formula, Formula) or not rows:
         return formula
-    if home != target and target not in formula and target.replace("'", "''") not in formula:
-        return formula  # it names no cell of the moved sheet
+    if home != target and not _names_a_moved_row(formula, target, rows):
+        return formula  # it names no single row of the moved sheet that moves
     outside = _QUOTED.sub("", formula)
     if "#" in outside or "[" in outside or _EXPONENT.search(outside):
         return _moved_by_tokens(formula, home, target, rows)  # an error value, a bracket, 1E+5: the Tokenizer's way
@@ -78,6 +78,22 @@ _OPERAND = re.compile(rf"""
 """, re.X)
 _QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^']|'')*'""")
 _EXPONENT = re.compile(rf"(?<![^{_END}])[1-9](?:\.[0-9]+)?[Ee][+-]")  # the Tokenizer reads 1E+5 as one operand
+
+
+def _names_a_moved_row(formula: str, target: str, rows: dict[int, int]) -> bool:
+    """Whether a formula on another sheet may name a cell, or a range in one row, of `target` that has a
+    new row: a search that finds every such reference the rewrite could change (and some it would not,
+    in texts or in longer sheet names), so that the rewrite runs only for those formulas."""
+    if target not in formula and target.replace("'", "''") not in formula:
+        return False
+    if target not in _SHEET_REFS:
+        quoted, plain_name = re.escape("'" + target.replace("'", "''") + "'"), re.escape(target)
+        _SHEET_REFS[target] = re.compile(rf"(?=(?:{quoted}|{plain_name})!\$?[A-Z]{{1,3}}\$?(\d+)"
+                                         rf"(?::\$?[A-Z]{{1,3}}\$?(\d+))?)")
+    return any(int(n1) in rows and (not n2 or int(n2) == int(n1)) for n1, n2 in _SHEET_REFS[target].findall(formula))
+
+
+_SHEET_REFS: dict[str, re.Pattern] = {}  # sheet -> a search for its cells and ranges, sheet named, overlaps found
 
 
 def _moved_by_tokens(formula: Formula, home: str, target: str, rows: dict[int, int]) -> str:
