@@ -183,14 +183,14 @@ def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> li
 
 def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[list]:
     """The table's rows in rank order: whole rows moved; STT, rank, class written where they are values."""
-    t = rows.table
+    t = rows.table.layout
     block = []
     results = iter(e.results)
     next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
     for old in order:
-        source = rows.contents[old - t.first_row]
-        new = [moved(c, t.sheet) for c in source]
-        if rows.units[old - t.first_row] is not None:
+        source = rows.contents[old - rows.table.first_row]
+        new = [moved(c, rows.table.sheet) for c in source]
+        if rows.units[old - rows.table.first_row] is not None:
             r = next(results)
             for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.class_, r.class_label),
                                   (t.class_after_rule, r.class_after_rule)):
@@ -204,7 +204,7 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
     """Formulas outside the moved blocks that point into a moved row, made to follow it."""
-    blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.last_col) for r in rows_list}
+    blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.layout.last_col) for r in rows_list}
     writes = []
     for sheet in book.sheet_names():
         if sheet == CHECK_SHEET:
@@ -237,9 +237,9 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
         return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
                              dict(s.survey.fields), [u.name for u in table.units if u.name])
                 for s, (table, cset) in zip(*template(book)) if s.survey]
-    return [SurveyTarget(t.sheet, t.cset, t.name, t.first_row, t.last_row,
-                         {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
-            for t in tables if any("survey" in cols for cols in t.fields)]
+    return [SurveyTarget(t.sheet, t.cset, t.layout.name, t.first_row, t.last_row,
+                         {i: fc.survey for i, fc in enumerate(t.layout.fields) if fc.survey})
+            for t in tables if any(fc.survey for fc in t.layout.fields)]
 
 
 def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
@@ -254,7 +254,8 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     targets = survey_targets(book) if targets is None else targets
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
-    writes, problems, imported, waiting, unmatched = [], [], 0, [], None
+    writes: list[tuple[str, str, list[list]]] = []
+    problems, imported, waiting, unmatched = [], 0, [], None
     for target in targets:
         cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
@@ -354,7 +355,8 @@ def merge_parts(book: Book, parts: list[str] | None = None):
     from ..council.merge import load_parts, merge
 
     _saved(book, "hợp nhất")
-    loaded, expected, absent = load_parts(parts or [parts_folder(book)])
+    sources: list[str | Path] = [*parts] if parts else [parts_folder(book)]
+    loaded, expected, absent = load_parts(sources)
     plan = merge(book_cells(book), loaded, expected, absent)
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
     return writes, plan.sheets, plan.message(book.name)
