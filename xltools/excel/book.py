@@ -110,20 +110,26 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
         raise
 
 
+def checked_path(path: str | os.PathLike) -> Path:
+    """The path of a workbook file a macro can open (.xlsx or .xlsm), or a BookError that says what it is."""
+    path = Path(path)
+    if path.is_dir():
+        raise BookError(f"'{path}' là một thư mục; hãy chỉ tới tệp bảng tính (.xlsx hoặc .xlsm).")
+    if not path.is_file():
+        raise BookError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise BookError(f"{path.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
+                        "`xltools template`.")
+    return path
+
+
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
     to it, keeps the previous version as a backup NAME.bak-TIME.EXT and moves the new one into place (xltools.files)."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+        self.path = checked_path(path)
         self.name = self.path.name
-        if self.path.is_dir():
-            raise BookError(f"'{self.path}' là một thư mục; hãy chỉ tới tệp bảng tính (.xlsx hoặc .xlsm).")
-        if not self.path.is_file():
-            raise BookError(f"Không tìm thấy tệp '{self.path}'; hãy kiểm tra đường dẫn.")
-        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise BookError(f"{self.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
-                            "`xltools template`.")
         self.keep_vba = self.path.suffix.lower() == ".xlsm"
         from ..importers.office_open import open_excel
 
