@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..celltext import ILLEGAL_CHARACTERS_RE, MAX_CELL_TEXT, Formula, is_formula
 from ..workbook.values import FORMULA, column_number, read_cells, sheet_parts
-from .book import LINK_COLOUR, Book, BookError, FindingsLook, _at, bounds, checked_path, plain
+from .book import LINK_COLOUR, Book, BookError, FindingsLook, _at, bounds, checked_path, plain, saved, shown
 
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -94,11 +94,7 @@ class PackageBook(Book):
         return [[_at(grid, r, c) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
 
     def values(self, sheet, ref):
-        typed = self.read(sheet, ref)
-        top, left, bottom, right = bounds(ref)
-        grid = self._values.get(sheet, [])
-        cached = [[plain(_at(grid, r, c)) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
-        return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
+        return shown(self.read(sheet, ref), self._values.get(sheet, []), ref)
 
     def extent(self, sheet):
         self.require(sheet)
@@ -136,14 +132,8 @@ class PackageBook(Book):
             self._new[sheet] = look
 
     def save(self):
-        from ..files import write_safely
-
         data = self._package()
-        try:
-            write_safely(self.path, lambda tmp: Path(tmp).write_bytes(data))
-        except PermissionError as exc:
-            raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
-                            "rồi chạy lại.") from exc
+        saved(self, lambda tmp: Path(tmp).write_bytes(data))
 
     def _package(self) -> bytes:
         parts = dict(self._parts)
@@ -169,11 +159,11 @@ class PackageBook(Book):
         parts[book] = _recomputed_on_load(parts[book])
         _drop_calc_chain(parts, book)
         out = io.BytesIO()
-        infos = {info.filename: info for info in self._infos}
+        stamps = {info.filename: info.date_time for info in self._infos}
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in order:
-                if name in parts:
-                    archive.writestr(infos.get(name) or zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), parts[name],
+                if name in parts:  # a fresh entry: nothing of the old one's header (flags, zip64 sizes) carried over
+                    archive.writestr(zipfile.ZipInfo(name, stamps.get(name, (1980, 1, 1, 0, 0, 0))), parts[name],
                                      compress_type=zipfile.ZIP_DEFLATED)
         return out.getvalue()
 
