@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from ..celltext import ILLEGAL_CHARACTERS_RE, MAX_CELL_TEXT, Formula, is_formula
-from ..workbook.values import FORMULA, column_number, read_cells, sheet_parts
+from ..workbook.values import FORMULA, _put as _set, column_number, read_cells, sheet_parts  # _put: a grid's cell set
 from .book import LINK_COLOUR, Book, BookError, FindingsLook, _at, bounds, checked_path, plain, saved, shown
 
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -217,15 +217,6 @@ def _unescaped(text: str) -> str:
             return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
         return _NAMED[name]
     return _ENTITY.sub(one, text) if "&" in text else text
-
-
-def _set(grid: list[list], row: int, col: int, value) -> None:
-    while len(grid) < row:
-        grid.append([])
-    line = grid[row - 1]
-    if len(line) < col:
-        line.extend([None] * (col - len(line)))
-    line[col - 1] = value
 
 
 def _typed(xml: bytes, typed: list[list], sheet: str) -> list[list]:
