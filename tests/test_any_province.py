@@ -164,7 +164,7 @@ def test_blank_totals_never_exit_0(tmp_path, capsys):
     path = write_txt(tmp_path / "trong.txt", t)
     for command in ("rank", "check"):
         code, out, err = run([command, path, "--json"], capsys)
-        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON (issue 9)
+        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON
         assert code == 2 and failure["severity"] == "error" and err == ""
         assert "không đọc được tổng điểm của đơn vị nào" in failure["message"]
         code, _, err = run([command, path], capsys)
@@ -182,7 +182,7 @@ def test_some_blank_totals_are_errors(tmp_path, capsys):
 
 
 def test_totals_only_table_with_a_shipped_set(tmp_path, capsys):
-    # the issue's case: with --set, every total, rank and class came out blank and check said nothing
+    # the case reported by a province: with --set, every total, rank and class came out blank and check said nothing
     t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024"], [["TT", "Tên đơn vị", "Điểm đánh giá", "Vị thứ", "Xếp loại"]],
               [[1, "Sở A", "96,479", 1, "Tốt"], [2, "Sở B", "79,280", 2, "Tốt"], [3, "Sở C", "75,849", 4, "Khá"]])
     path = write_txt(tmp_path / "t.txt", t)
