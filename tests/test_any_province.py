@@ -235,3 +235,37 @@ def test_header_vocabulary_is_documented():
     ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None)])
 def test_header_roles(header, role):
     assert role_of(header) == role
+
+
+# A department table typed in Excel with a comma where the machine expects a point: some scores are text.
+TYPED_AS_TEXT = Table(
+    ["ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN", "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CÁC SỞ, BAN, NGÀNH NĂM 2025"],
+    [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+    [[1, "Sở Tư pháp", 91.25, 1], [2, "Sở Nội vụ", "89,5", 2], [3, "Sở Y tế", " 88,75 ", 3], [4, "Sở Xây dựng", 70, 4]])
+
+
+def test_scores_a_spreadsheet_holds_as_text_are_read_and_named(tmp_path, capsys):
+    """Excel's SUM skips a score stored as text: the reader takes the number (the published figure) and says
+    which cells are text, so the appraiser can fix the source file; a .txt has no types and says nothing."""
+    xlsx = write_xlsx(tmp_path / "so.xlsx", TYPED_AS_TEXT)
+    code, out, _ = run(["check", xlsx, "--json"], capsys)
+    [finding] = [f for f in json.loads(out) if f["code"] == "number-as-text"]
+    assert finding["severity"] == "warning" and finding["label"] == "Số gõ dạng chữ"
+    assert finding["message"].startswith("2 ô điểm được lưu dạng chữ chứ không phải số: ô C6 '89,5', ô C7 '88,75'.")
+    code, out, _ = run(["rank", xlsx, "--json"], capsys)
+    assert code == 0 and [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+        ("Sở Tư pháp", 91.25, 1), ("Sở Nội vụ", 89.5, 2), ("Sở Y tế", 88.75, 3), ("Sở Xây dựng", 70.0, 4)]
+    as_numbers = Table(TYPED_AS_TEXT.title, TYPED_AS_TEXT.header,
+                       [[s, n, float(str(t).replace(",", ".")), r] for s, n, t, r in TYPED_AS_TEXT.rows])
+    for path in (write_xlsx(tmp_path / "so_so.xlsx", as_numbers), write_txt(tmp_path / "so.txt", TYPED_AS_TEXT)):
+        code, out, _ = run(["check", path, "--json"], capsys)
+        assert "number-as-text" not in [f["code"] for f in json.loads(out)], path.name
+
+
+def test_a_whole_table_pasted_as_text_is_one_finding_with_a_count(tmp_path, capsys):
+    rows = [[i, f"Xã {i:03}", f"{90 - i * 0.5:.2f}".replace(".", ","), i] for i in range(1, 31)]
+    path = write_xlsx(tmp_path / "xa.xlsx", Table(["XẾP HẠNG CHỈ SỐ CCHC CÁC XÃ NĂM 2025"],
+                                                  [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]], rows))
+    code, out, _ = run(["check", path, "--json"], capsys)
+    [finding] = [f for f in json.loads(out) if f["code"] == "number-as-text"]
+    assert finding["message"].startswith("30 ô điểm được lưu dạng chữ") and " và 20 ô khác. " in finding["message"]
