@@ -203,11 +203,13 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
 
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
-    """Formulas outside the moved blocks that point into a moved row, made to follow it."""
+    """Formulas outside the moved blocks that point into a moved row, made to follow it (a note on another
+    sheet about one unit stays about that unit); the sheets that read the rows by position are left alone."""
     blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.layout.last_col) for r in rows_list}
+    by_position = {sheet for r in rows_list for sheet in r.by_position}
     writes = []
     for sheet in book.sheet_names():
-        if sheet == CHECKS_SHEET:
+        if sheet == CHECKS_SHEET or sheet in by_position:
             continue
         last_row, last_col = book.extent(sheet)
         for i, row in enumerate(book.read(sheet, f"A1:{get_column_letter(last_col)}{last_row}"), start=1):
