@@ -76,12 +76,12 @@ def test_second_run_does_not_save_again_when_a_finding_has_no_unit_or_cell(tmp_p
     for findings in ([("Tổng hợp", Finding(INFO, "district-rule-unavailable", "", "Xếp loại", "Chưa có cấp xã."))], []):
         rows = macros.check_sheet(findings)
         assert "" not in {v for row in rows for v in row}
-        book.add_sheet(macros.CHECK_SHEET)
-        book.write(macros.CHECK_SHEET, "A1", rows)
+        book.add_sheet(macros.CHECKS_SHEET)
+        book.write(macros.CHECKS_SHEET, "A1", rows)
         book.save()
-        assert macros.holds(OpenpyxlBook(path), macros.CHECK_SHEET, rows)
+        assert macros.holds(OpenpyxlBook(path), macros.CHECKS_SHEET, rows)
     before = path.read_bytes()
-    assert macros._run(lambda b: ([], {macros.CHECK_SHEET: rows}, "ok"), OpenpyxlBook(path)) == "ok"
+    assert macros._run(lambda b: ([], {macros.CHECKS_SHEET: rows}, "ok"), OpenpyxlBook(path)) == "ok"
     assert path.read_bytes() == before
 
 
@@ -91,7 +91,7 @@ def test_text_in_a_score_cell_is_a_finding_not_a_failure(workbook):
     wb[SHEET].cell(table.first_row + 2, table.layout.fields[2].appraised, "mười chín")
     wb.save(path)
     recompute(path, table)
-    checks = [r for r in load_workbook(path)[macros.CHECK_SHEET].iter_rows(values_only=True) if r[7] == "score-not-number"]
+    checks = [r for r in load_workbook(path)[macros.CHECKS_SHEET].iter_rows(values_only=True) if r[7] == "score-not-number"]
     assert len(checks) == 1 and "'mười chín'" in checks[0][5] and "không phải là số" in checks[0][5]
 
 

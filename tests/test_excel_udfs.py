@@ -187,7 +187,7 @@ def test_findings_name_the_row_of_the_range():
 
 
 def test_findings_of_a_text_cell_are_one_line_like_the_live_column():
-    """Issue 9: "8,5" typed as text in a range handed to CCHC_KIEMTRA is one finding (the label first, the cell,
+    """"8,5" typed as text in a range handed to CCHC_KIEMTRA is one finding (the label first, the cell,
     how to retype), never also "missing" or "out of range"; the unit is then not complete."""
     rows = [[1.0, "Sở A"] + [5.0, 5.0, 1.0] * 7, [2.0, "Sở B"] + [5.0, 5.0, 1.0] * 7]
     rows[0][3] = "8,5"  # field 1, Thẩm định

@@ -34,7 +34,6 @@ from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
-CHECK_SHEET = CHECKS_SHEET  # one name, in the workbook layout contract
 # The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
 CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
@@ -60,7 +59,7 @@ def _run(action, book: Book | None, **options) -> str:
             for name, rows in sheets.items():
                 book.add_sheet(name)
                 book.write(name, "A1", rows)
-                if name == CHECK_SHEET:
+                if name == CHECKS_SHEET:
                     book.style_findings(name, findings_look(rows, CHECK_HEADER.index("Ô") + 1))
             book.save()
     except UserError as exc:
@@ -160,8 +159,8 @@ def recompute(book: Book, tables: list[Table] | None = None):
     units = sum(len(e.results) for e in second)
     message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)}). "
                f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
-               f"(xem trang {CHECK_SHEET}).")
-    return writes, {CHECK_SHEET: check_sheet(findings)}, message
+               f"(xem trang {CHECKS_SHEET}).")
+    return writes, {CHECKS_SHEET: check_sheet(findings)}, message
 
 
 def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> list[Evaluation]:
@@ -203,11 +202,13 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
 
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
-    """Formulas outside the moved blocks that point into a moved row, made to follow it."""
+    """Formulas outside the moved blocks that point into a moved row, made to follow it (a note on another
+    sheet about one unit stays about that unit); the sheets that read the rows by position are left alone."""
     blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.layout.last_col) for r in rows_list}
+    by_position = {sheet for r in rows_list for sheet in r.by_position}
     writes = []
     for sheet in book.sheet_names():
-        if sheet == CHECK_SHEET:
+        if sheet == CHECKS_SHEET or sheet in by_position:
             continue
         last_row, last_col = book.extent(sheet)
         for i, row in enumerate(book.read(sheet, f"A1:{get_column_letter(last_col)}{last_row}"), start=1):
