@@ -10,6 +10,7 @@ follows the unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
@@ -171,9 +172,15 @@ def _moved_by_tokens(formula: Formula, home: str, target: str, rows: dict[int, i
 
 def moved_where(text: str, target: str, rows: dict[int, int]) -> str:
     """A message's place ('Tổng hợp!F12', quoted or not) after rows of `target` moved."""
-    pattern = re.compile(rf"(?P<sheet>'{re.escape(target)}'|{re.escape(target)})!(?P<col>\$?[A-Z]{{1,3}})(?P<n>\d+)\b")
+    if not text or target not in text:
+        return text or ""
 
     def one(m):
         n = int(m["n"])
         return f"{m['sheet']}!{m['col']}{rows[n]}" if n in rows else m[0]
-    return pattern.sub(one, text or "")
+    return _place_of(target).sub(one, text)
+
+
+@lru_cache(maxsize=64)
+def _place_of(target: str) -> re.Pattern:
+    return re.compile(rf"(?P<sheet>'{re.escape(target)}'|{re.escape(target)})!(?P<col>\$?[A-Z]{{1,3}})(?P<n>\d+)\b")

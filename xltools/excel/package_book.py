@@ -15,12 +15,13 @@ sheet part it cannot find, …) raises `Unsupported` when opened: the caller the
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from pathlib import Path
 
 from ..celltext import ILLEGAL_CHARACTERS_RE, MAX_CELL_TEXT, Formula, is_formula
-from ..workbook.values import FORMULA, _put as _set, column_number, read_cells, sheet_parts  # _put: a grid's cell set
+from ..workbook.values import FORMULA, column_number, read_cells, sheet_parts
 from .book import LINK_COLOUR, Book, BookError, FindingsLook, _at, bounds, checked_path, plain, saved, shown
 
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -37,6 +38,8 @@ _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*?)(?:/>|>([^<]*(?:<(?!/c>
 _ROW = re.compile(rb'<row r="([0-9]+)"([^>]*?)(?:/>|>([^<]*(?:<(?!/row>)[^<]*)*)</row>)')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f>([^<]*)</f>')
 _CACHED = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)><f>([^<]*)</f><v>([^<]+)</v></c>')
+# a cell or row that does not start with its address, a formula with attributes (shared, array) or none
+_ODD_TAG = re.compile(rb'<(?:c|row)(?:[\t\n\r/>]| (?!r="))|<f[\t\n\r /]')
 _STYLE = re.compile(rb'\ss="([0-9]+)"')
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -87,11 +90,15 @@ class PackageBook(Book):
     def sheet_names(self):
         return list(self._names)
 
+    def has_sheet(self, name):
+        return name in self._typed
+
     def read(self, sheet, ref):
         self.require(sheet)
         top, left, bottom, right = bounds(ref)
-        grid = self._typed[sheet]
-        return [[_at(grid, r, c) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+        grid, width = self._typed[sheet], right - left + 1
+        lines = [grid[r - 1][left - 1:right] if r <= len(grid) else [] for r in range(top, bottom + 1)]
+        return [line + [None] * (width - len(line)) if len(line) < width else line for line in lines]
 
     def values(self, sheet, ref):
         return shown(self.read(sheet, ref), self._values.get(sheet, []), ref)
@@ -113,12 +120,11 @@ class PackageBook(Book):
         top, left, _, _ = bounds(top_left)
         typed, shown = self._typed[sheet], self._values.setdefault(sheet, [])
         written = self._written.setdefault(sheet, {})
-        for i, row in enumerate(rows):
-            for j, value in enumerate(row):
-                value = _kept(value)  # raises Unsupported for a kind of value it does not write
-                written[top + i, left + j] = value
-                _set(typed, top + i, left + j, value)
-                _set(shown, top + i, left + j, None if is_formula(value) else value)
+        for row, values in enumerate(rows, start=top):
+            kept = [_kept(v) for v in values]  # raises Unsupported for a kind of value it does not write
+            written.update(zip([(row, col) for col in range(left, left + len(kept))], kept))
+            _place(typed, row, left, kept)
+            _place(shown, row, left, [None if is_formula(v) else v for v in kept])
 
     def add_sheet(self, name):
         """A sheet this Book writes whole on saving (an existing one loses its cells, as the macros want)."""
@@ -172,6 +178,9 @@ def _kept(value):
     """A value as a cell keeps it (celltext.put): text without the characters a file cannot hold, at most
     MAX_CELL_TEXT long; a Formula, a number, True/False or None as they are. Anything else (a date, a
     Decimal) raises Unsupported: the caller runs the macro again with OpenpyxlBook, which writes them."""
+    kind = type(value)
+    if value is None or kind is int or (kind is float and math.isfinite(value)):
+        return value
     if is_formula(value):
         if not 1 < len(value) <= MAX_CELL_TEXT or ILLEGAL_CHARACTERS_RE.search(value):
             raise Unsupported("a formula openpyxl checks")
@@ -185,15 +194,22 @@ def _kept(value):
     raise Unsupported(f"a value of type {type(value).__name__}")
 
 
+def _place(grid: list[list], row: int, left: int, values: list) -> None:
+    """`values` into `grid` (rows of a sheet from A1) from (row, left) on."""
+    while len(grid) < row:
+        grid.append([])
+    line, end = grid[row - 1], left - 1 + len(values)
+    if len(line) < end:
+        line.extend([None] * (end - len(line)))
+    line[left - 1:end] = values
+
+
 def _plain_sheet(xml: bytes) -> bool:
     """A sheet whose cells and rows all start with their address, without shared or array formulas (an <f>
     with attributes), without a namespace prefix, and whose cached formula values _without_cached_values
     finds."""
-    def starts(tag: bytes) -> int:
-        return sum(xml.count(tag + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
-    return (xml.count(b"<sheetData") == 1 and starts(b"<f") == xml.count(b"<f>")
-            and b":sheetData" not in xml and b':c r="' not in xml and b':row r="' not in xml
-            and starts(b"<c") == xml.count(b'<c r="') and starts(b"<row") == xml.count(b'<row r="')
+    return (xml.count(b"<sheetData") == 1 and b":sheetData" not in xml and b':c r="' not in xml
+            and b':row r="' not in xml and not _ODD_TAG.search(xml)
             and (not (cached := len(re.findall(rb"</f><v>[^<]", xml))) or cached == len(_CACHED.findall(xml))))
 
 
@@ -246,32 +262,41 @@ def _column(letters: bytes) -> int:
 
 # ---------------------------------------------------------------- the XML written
 
+_KEEP_SPACES = re.compile(r"^\s|\s$|\s\s|[\t\n\r]")  # what an XML reader would change without xml:space
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text
 
 
-def _cell(ref: str, style: bytes, value) -> str:
-    """One <c> element holding `value` (None: the cell keeps its style only)."""
-    s = style.decode()
+def _cell(ref: str, style: str, value) -> str:
+    """One <c> element holding `value` (None: the cell keeps its style only); `style` is ' s="N"' or ""."""
+    kind = type(value)
     if value is None:
-        return f'<c r="{ref}"{s}/>' if s else ""
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if kind is float or kind is int:
+        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>'
     if is_formula(value):
-        return f'<c r="{ref}"{s}><f>{_escape(str(value)[1:])}</f><v></v></c>'
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{s} t="n"><v>{value!r}</v></c>'
-    text = str(value)
-    space = ' xml:space="preserve"' if text != text.strip() or re.search(r"\s\s|[\t\n\r]", text) else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+        return f'<c r="{ref}"{style}><f>{_escape(value[1:])}</f><v></v></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    space = ' xml:space="preserve"' if _KEEP_SPACES.search(value) else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+
+
+_LETTERS: dict[int, str] = {}
 
 
 def _letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    if col not in _LETTERS:
+        letters, n = "", col
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(65 + rest) + letters
+        _LETTERS[col] = letters
+    return _LETTERS[col]
 
 
 def _patched(xml: bytes, written: dict[tuple[int, int], object]) -> bytes:
@@ -301,20 +326,25 @@ def _patched(xml: bytes, written: dict[tuple[int, int], object]) -> bytes:
 
 
 def _row(row: int, attributes: bytes, content: bytes, cells: dict[int, object]) -> bytes:
-    attributes = re.sub(rb'\sspans="[^"]*"', b"", attributes)  # a hint only, no longer true
-    out, at = [], 0
+    """A row element with `cells` (column -> value) written over or among the cells it holds."""
+    if b"spans" in attributes:
+        attributes = re.sub(rb'\sspans="[^"]*"', b"", attributes)  # a hint only, no longer true
+    new, k, at, out = sorted(cells), 0, 0, []
     for m in _CELL.finditer(content):
-        col = column_number(m[1].decode())
-        for new in sorted(c for c in cells if c < col):
-            out.append(content[at:m.start()] + _cell(f"{_letters(new)}{row}", b"", cells.pop(new)).encode())
+        col = _column(m[1])
+        while k < len(new) and new[k] <= col:
+            out.append(content[at:m.start()])
             at = m.start()
-        if col in cells:
-            style = _STYLE.search(m[3])
-            out.append(content[at:m.start()] + _cell(f"{_letters(col)}{row}", style[0] if style else b"",
-                                                       cells.pop(col)).encode())
-            at = m.end()
+            style = ""
+            if new[k] == col:
+                found = _STYLE.search(m[3])
+                style, at = (found[0].decode() if found else ""), m.end()
+            out.append(_cell(f"{_letters(new[k])}{row}", style, cells[new[k]]).encode())
+            k += 1
+        if k == len(new):
+            break
     out.append(content[at:])
-    out += [_cell(f"{_letters(c)}{row}", b"", v).encode() for c, v in sorted(cells.items())]
+    out += [_cell(f"{_letters(c)}{row}", "", cells[c]).encode() for c in new[k:]]
     return b'<row r="%d"%s>%s</row>' % (row, attributes, b"".join(out))
 
 
@@ -409,8 +439,8 @@ def _findings_sheet(cells: dict[tuple[int, int], object], look: FindingsLook | N
         rows.setdefault(r, {})[c] = cells.get((r, c))
     body = []
     for r in sorted(rows):
-        line = "".join(_cell(f"{_letters(c)}{r}", (f' s="{style[r, c]}"' if (r, c) in style else "").encode(),
-                             rows[r][c]) for c in sorted(rows[r]))
+        line = "".join(_cell(f"{_letters(c)}{r}", f' s="{style[r, c]}"' if (r, c) in style else "", rows[r][c])
+                       for c in sorted(rows[r]))
         body.append(f'<row r="{r}">{line}</row>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_RELS_NS}">'
