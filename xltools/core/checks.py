@@ -10,7 +10,7 @@ from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
-from .names import name_key
+from .names import name_key, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
     BOOL,
@@ -61,6 +61,7 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
     "appraised-above-self": "Thẩm định cao hơn Tự chấm",
@@ -398,16 +399,25 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
+    """One unit twice is an error; two names that differ only in diacritics or in the unit's kind ('Xã Tân
+    Lập', 'Phường Tân Lập') are two units (common since the 2025 merger), noted in case one is a typo."""
     seen: dict[str, str] = {}
+    alike: dict[str, str] = {}
     for unit in table.units:
-        key = name_key(unit.name)
+        key = unit_key(unit.name)
         if not key:
             continue
         if key in seen:
             _add(out, ERROR, "duplicate-unit", unit, "Tên đơn vị",
                  f"trùng với đơn vị '{seen[key]}' đã có trong bảng; hãy xóa dòng trùng hoặc sửa tên.")
-        else:
-            seen[key] = unit.name
+            continue
+        seen[key] = unit.name
+        loose = name_key(unit.name)
+        if loose in alike:
+            _add(out, INFO, "name-similar", unit, "Tên đơn vị",
+                 f"gần giống tên đơn vị '{alike[loose]}' (chỉ khác dấu hoặc loại đơn vị xã/phường): được tính là "
+                 "hai đơn vị; nếu là một, hãy xóa dòng trùng, nếu gõ sai dấu, hãy sửa tên.")
+        alike.setdefault(loose, unit.name)
 
 
 def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:

@@ -24,7 +24,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
 from ..core.evaluate import Evaluation, evaluate
-from ..core.names import name_key
+from ..core.names import unit_key
 from ..core.numbers import format_vn_short
 from ..errors import UserError
 from ..workbook.layout import CHECKS_SHEET
@@ -262,8 +262,8 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
                 if not blank(row[target.name - 1])}
         free = iter(target.first_row + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
-        on_sheet = {name_key(n) for n in rows}
-        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if name_key(u) not in on_sheet])
+        on_sheet = {unit_key(n) for n in rows}
+        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if unit_key(u) not in on_sheet])
         for name, scores in survey.scores.items():
             row = rows.get(name)
             if row is None:  # typed on the summary, not yet on the survey sheet: the first blank row
