@@ -77,6 +77,7 @@ LABELS = {
     "file-unreadable": "Không đọc được tệp",
     "column-ignored": "Cột không dùng để tính",
     "number-as-text": "Số gõ dạng chữ",
+    "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
 }
 
@@ -238,6 +239,13 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
     appraised = [g for g in result.missing if g.kind == MISSING_APPRAISED]
     survey = [g for g in result.missing if g.kind == MISSING_SURVEY]
     if not appraised and not survey:
+        return
+    if cset.totals_only:  # a table of totals: a blank Tổng điểm Thẩm định or ĐT XHH beside the other one
+        for g in appraised + survey:
+            what = "Thẩm định" if g.kind == MISSING_APPRAISED else "ĐT XHH"
+            _add(out, ERROR, f"{g.kind}-missing", unit, f"Tổng điểm {what}",
+                 f"bảng có cột điểm {what} nhưng ô của đơn vị này để trống, nên Tổng cộng chưa đủ các phần; hãy "
+                 f"nhập điểm {what}; {UNRANKED}.")
         return
     anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
     if not expect_appraised and not anything_appraised and is_self_assessment(table):
