@@ -10,7 +10,7 @@ from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
-from .names import name_key
+from .names import name_key, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
     BOOL,
@@ -61,6 +61,7 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
     "appraised-above-self": "Thẩm định cao hơn Tự chấm",
@@ -76,6 +77,7 @@ LABELS = {
     "file-unreadable": "Không đọc được tệp",
     "column-ignored": "Cột không dùng để tính",
     "number-as-text": "Số gõ dạng chữ",
+    "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
 }
 
@@ -238,6 +240,13 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
     survey = [g for g in result.missing if g.kind == MISSING_SURVEY]
     if not appraised and not survey:
         return
+    if cset.totals_only:  # a table of totals: a blank Tổng điểm Thẩm định or ĐT XHH beside the other one
+        for g in appraised + survey:
+            what = "Thẩm định" if g.kind == MISSING_APPRAISED else "ĐT XHH"
+            _add(out, ERROR, f"{g.kind}-missing", unit, f"Tổng điểm {what}",
+                 f"bảng có cột điểm {what} nhưng ô của đơn vị này để trống, nên Tổng cộng chưa đủ các phần; hãy "
+                 f"nhập điểm {what}; {UNRANKED}.")
+        return
     anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
     if not expect_appraised and not anything_appraised and is_self_assessment(table):
         return  # the self-assessment note (check_table) says it, with its totals
@@ -398,16 +407,25 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
+    """One unit twice is an error; two names that differ only in diacritics or in the unit's kind ('Xã Tân
+    Lập', 'Phường Tân Lập') are two units (common since the 2025 merger), noted in case one is a typo."""
     seen: dict[str, str] = {}
+    alike: dict[str, str] = {}
     for unit in table.units:
-        key = name_key(unit.name)
+        key = unit_key(unit.name)
         if not key:
             continue
         if key in seen:
             _add(out, ERROR, "duplicate-unit", unit, "Tên đơn vị",
                  f"trùng với đơn vị '{seen[key]}' đã có trong bảng; hãy xóa dòng trùng hoặc sửa tên.")
-        else:
-            seen[key] = unit.name
+            continue
+        seen[key] = unit.name
+        loose = name_key(unit.name)
+        if loose in alike:
+            _add(out, INFO, "name-similar", unit, "Tên đơn vị",
+                 f"gần giống tên đơn vị '{alike[loose]}' (chỉ khác dấu hoặc loại đơn vị xã/phường): được tính là "
+                 "hai đơn vị; nếu là một, hãy xóa dòng trùng, nếu gõ sai dấu, hãy sửa tên.")
+        alike.setdefault(loose, unit.name)
 
 
 def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:

@@ -69,6 +69,9 @@ class Rows:
     contents: list[list]
     units: list[Unit | None]  # None: a spare blank row
     read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
+    # sheets whose formulas read this table's rows by position, not by unit (a template's live ranking reads
+    # "the i-th row of the summary"): sorting the rows must leave their references where they are
+    by_position: tuple[str, ...] = ()
 
     def row_of(self, unit: Unit) -> int:
         return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
@@ -178,7 +181,8 @@ def template_rows(book: Book) -> list[Rows]:
             row = int(re.search(r"(\d+)$", unit.where)[1])
             if t.first_row <= row <= t.last_row:
                 units[row - t.first_row] = unit
-        out.append(Rows(t, book.read(t.sheet, t.block), units, table))
+        ranking = (section.ranking.sheet,) if section.ranking else ()
+        out.append(Rows(t, book.read(t.sheet, t.block), units, table, by_position=ranking))
     return out
 
 
