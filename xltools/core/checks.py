@@ -19,6 +19,7 @@ from .scoring import (
     MISSING_APPRAISED,
     MISSING_SURVEY,
     NO_TOTAL,
+    OUTSIDE,
     OVER_FORMULA,
     CellProblem,
     HeaderMax,
@@ -61,6 +62,7 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "unit-outside-table": "Đơn vị ngoài bảng",
     "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
@@ -295,6 +297,13 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
     else:
         field = p.what
     kind = KIND_LABEL.get(p.what, p.what)
+    if p.kind == OUTSIDE:
+        _add(out, ERROR, "unit-outside-table", unit, "Tên đơn vị",
+             f"đơn vị được gõ ở {p.found}, dưới dòng cuối của bảng ({p.what}): công thức của bảng tính không tính "
+             "dòng này, nên tổng, hạng và xếp loại trên bảng tính không có đơn vị này; hãy chuyển đơn vị vào một "
+             "dòng trống trong bảng, hoặc tạo lại bảng tính với nhiều dòng dự phòng hơn (`xltools template "
+             "--spare-rows N`); đơn vị chưa được xếp hạng, xếp loại cho đến khi sửa.", p.cell or None)
+        return
     if p.kind == OVER_FORMULA:
         _add(out, ERROR, "formula-overwritten", unit, field,
              f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "

@@ -24,7 +24,7 @@ class CellProblem:
     typed over, the column's label ("Tổng cộng", "Xếp hạng"); `field` indexes the set's fields (None:
     a cell of the unit itself); `criterion` is the code when the cell is in the criteria detail."""
 
-    kind: str  # TEXT, DATE, BOOL or OVER_FORMULA
+    kind: str  # TEXT, DATE, BOOL, OVER_FORMULA or OUTSIDE (a unit typed below the table's formula rows)
     what: str
     found: str  # the cell's content, as text
     cell: str = ""  # "Sheet!F12"
@@ -33,7 +33,7 @@ class CellProblem:
     reason: str = ""  # why the text is no number, when the reader knows better than "not a number" ("1.055")
 
 
-TEXT, DATE, BOOL, OVER_FORMULA = "text", "date", "bool", "over-formula"
+TEXT, DATE, BOOL, OVER_FORMULA, OUTSIDE = "text", "date", "bool", "over-formula", "outside-table"
 
 
 @dataclass(frozen=True)

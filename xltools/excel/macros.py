@@ -133,7 +133,7 @@ def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[R
 
 def rank_order(rows: Rows, e: Evaluation) -> list[int]:
     """The table's rows (sheet row numbers) in their new order: units by rank, then spare rows."""
-    units = [rows.row_of(r.unit) for r in e.results]
+    units = [rows.row_of(r.unit) for r in e.results if rows.holds(r.unit)]
     spare = [rows.table.first_row + i for i, u in enumerate(rows.units) if u is None]
     return units + spare
 
