@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,11 +53,7 @@ def _folder(args, folder: Path) -> int:
         survey = read_survey(args.survey, cset, [u.name for u in result.table.units])
         apply_survey(result.table, survey)
     read = len(result.table.units)
-    gc.freeze()  # the units live until the end: the collector need not walk them while the workbook is built
-    try:
-        written = write_workbook(cset, result.table, output) if read else None
-    finally:
-        gc.unfreeze()
+    written = write_workbook(cset, result.table, output) if read else None
     if args.json:
         print_json({"files": result.files, "read": read, "failed": len(result.failures),
                     "failures": [{"file": f.file, "message": f.message} for f in result.failures],
