@@ -10,7 +10,7 @@ from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
-from .names import name_key, unit_key
+from .names import name_key, tidy, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
     BOOL,
@@ -19,6 +19,7 @@ from .scoring import (
     MISSING_APPRAISED,
     MISSING_SURVEY,
     NO_TOTAL,
+    OUTSIDE,
     OVER_FORMULA,
     CellProblem,
     HeaderMax,
@@ -61,6 +62,8 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "unit-outside-table": "Đơn vị ngoài bảng",
+    "set-other-table": "Bộ tiêu chí của tỉnh/năm khác",
     "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
@@ -77,6 +80,7 @@ LABELS = {
     "file-unreadable": "Không đọc được tệp",
     "column-ignored": "Cột không dùng để tính",
     "number-as-text": "Số gõ dạng chữ",
+    "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
 }
 
@@ -167,6 +171,7 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "in trên bảng được giữ nguyên. Hãy thêm --bands \"Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;"
                            "Yếu:0\" (theo quy định của tỉnh) để kiểm tra.", table.sheet))
     _order(table, by_unit, out)
+    _other_set(cset, table, out)
     _duplicates(table, out)
     _same_survey_rows(cset, table, out)
     _strays(table, out)
@@ -239,6 +244,13 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
     survey = [g for g in result.missing if g.kind == MISSING_SURVEY]
     if not appraised and not survey:
         return
+    if cset.totals_only:  # a table of totals: a blank Tổng điểm Thẩm định or ĐT XHH beside the other one
+        for g in appraised + survey:
+            what = "Thẩm định" if g.kind == MISSING_APPRAISED else "ĐT XHH"
+            _add(out, ERROR, f"{g.kind}-missing", unit, f"Tổng điểm {what}",
+                 f"bảng có cột điểm {what} nhưng ô của đơn vị này để trống, nên Tổng cộng chưa đủ các phần; hãy "
+                 f"nhập điểm {what}; {UNRANKED}.")
+        return
     anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
     if not expect_appraised and not anything_appraised and is_self_assessment(table):
         return  # the self-assessment note (check_table) says it, with its totals
@@ -287,6 +299,13 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
     else:
         field = p.what
     kind = KIND_LABEL.get(p.what, p.what)
+    if p.kind == OUTSIDE:
+        _add(out, ERROR, "unit-outside-table", unit, "Tên đơn vị",
+             f"đơn vị được gõ ở {p.found}, dưới dòng cuối của bảng ({p.what}): công thức của bảng tính không tính "
+             "dòng này, nên tổng, hạng và xếp loại trên bảng tính không có đơn vị này; hãy chuyển đơn vị vào một "
+             "dòng trống trong bảng, hoặc tạo lại bảng tính với nhiều dòng dự phòng hơn (`xltools template "
+             "--spare-rows N`); đơn vị chưa được xếp hạng, xếp loại cho đến khi sửa.", p.cell or None)
+        return
     if p.kind == OVER_FORMULA:
         _add(out, ERROR, "formula-overwritten", unit, field,
              f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "
@@ -358,17 +377,29 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
                                      (p.class_after_rule, result.class_after_rule, RULE_CLASS_LABEL)):
         if not printed or not labels:  # without bands nothing to check against (noted once for the table)
             continue
-        if printed not in labels:
+        keys = {class_key(label): label for label in labels}
+        if class_key(printed) not in keys:
             _add(out, ERROR, "class-unknown", unit, field,
                  f"xếp loại '{printed}' không có trong {_bands_source(cset)} (các mức: {', '.join(labels)}); "
                  f"theo tổng {n(result.total)} đơn vị xếp loại {computed}.")
-        elif computed is not None and printed != computed:
+        elif computed is not None and keys[class_key(printed)] != computed:
             _add(out, ERROR, "class-mismatch", unit, field,
                  f"in xếp loại '{printed}' nhưng với tổng {n(result.total)} đơn vị xếp loại '{computed}'; "
                  "hãy sửa Xếp loại.")
     if p.stt is not None and p.stt != position:
         _add(out, WARNING, "stt-mismatch", unit, "STT",
              f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
+
+
+def class_key(label: str) -> str:
+    """A printed class as the bands name it: 'TỐT', 'tốt' and 'Loại Tốt' are 'Tốt' (diacritics count:
+    'Kha' is no class)."""
+    words = tidy(label).casefold().split()
+    for lead in (["xếp", "loại"], ["loại"]):
+        if words[: len(lead)] == lead and len(words) > len(lead):
+            words = words[len(lead):]
+            break
+    return " ".join(words)
 
 
 def _bands_source(cset: CriteriaSet) -> str:
@@ -396,6 +427,23 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
                            f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "
                            "cột TÊN ĐƠN VỊ của trang tổng hợp (chữ hoa, chữ thường và khoảng trắng thừa không "
                            "quan trọng).", stray.where))
+
+
+def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
+    """A set chosen for a table whose title names another province or year (--set of last year's or a
+    neighbour's criteria): the maxima and bands may not be this table's; said once, as a warning."""
+    if not cset.id:
+        return
+    other = []
+    if table.province and cset.province and name_key(table.province) != name_key(cset.province):
+        other.append(f"tỉnh {table.province} (bộ tiêu chí của tỉnh {cset.province})")
+    if table.year and cset.years and table.year not in cset.years:
+        other.append(f"năm {table.year} (bộ tiêu chí cho năm {', '.join(map(str, cset.years))})")
+    if other:
+        out.append(Finding(WARNING, "set-other-table", "", "",
+                           f"tiêu đề bảng ghi {' và '.join(other)}: điểm tối đa và mức xếp loại có thể khác; hãy "
+                           f"kiểm tra bộ tiêu chí {cset.id} có đúng cho bảng này (xem `xltools sets`, hoặc --set).",
+                           table.sheet))
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:

@@ -173,8 +173,9 @@ def columns_for(e: Evaluation, previous_label: str | None = None) -> list[Column
     # for incomplete communes (district-rule-pending: blank cells, the draft lists why).
     rule = e.cset.district_rule and (any(r.class_after_rule for r in e.results)
                                      or any(f.code == "district-rule-pending" for f in e.findings))
+    printed = tuple(k for k in W.TOTALS_ONLY_PART if any(getattr(r, k) is not None for r in e.results))
     cols = []
-    for label in W.table_labels(e.cset, class_after_rule=rule):
+    for label in W.table_labels(e.cset, class_after_rule=rule, printed_parts=printed):
         tail = label.key.split(".")[-1]
         kind = SCORE if tail in SCORE_KEYS else INT if tail == "rank" else TEXT
         cols.append(Column(label.key, label.label, label.group, kind, bold=tail in BOLD_KEYS))
