@@ -96,21 +96,38 @@ def check_package(path: Path, kind: str = "Excel", save_as: str = ".xlsx") -> zi
 # ---------------------------------------------------------------- sheets
 
 _cache: dict[tuple, dict[str, Extent]] = {}
+_last_parts: dict[tuple, dict[str, bytes]] = {}  # the file checked last: its sheet parts, formula texts cut
+
+
+def _file_key(path: Path) -> tuple:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def check_xlsx(path: str | os.PathLike) -> dict[str, Extent]:
     """Each sheet's used range, by sheet name; LimitError for a file beyond the limits. The result of a
     file is remembered while the file is unchanged (a command reads some files twice)."""
     path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = _file_key(path)
     if key not in _cache:
         with check_package(path) as archive:
             if len(_cache) > 16:
                 _cache.clear()
-            _cache[key] = {name: scan_sheet(archive.read(part), path.name, name) for name, part in _sheet_parts(archive)}
+            parts, extents = {}, {}
+            for name, part in _sheet_parts(archive):
+                parts[part] = cut_formula_texts(archive.read(part))
+                extents[name] = scan_sheet(parts[part], path.name, name)
             _check_shared_strings(archive, path.name)
+            _cache[key] = extents
+        _last_parts.clear()
+        _last_parts[key] = parts
     return _cache[key]
+
+
+def checked_sheet_parts(path: str | os.PathLike) -> dict[str, bytes]:
+    """{part name: XML, formula texts cut} of the sheets of `path` when it is the file check_xlsx read last
+    and it is unchanged (the reader then unpacks nothing twice); else {}."""
+    return _last_parts.get(_file_key(Path(path)), {})
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -257,6 +274,84 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
         if col > last_col:
             last_col = col
     return Extent(last_row, last_col, tuple(merged))
+
+
+# ---------------------------------------------------------------- formula texts
+
+_BLANK = b" \t\n\r\x0b\x0c"
+_NOT_REFERENCE_MARK = bytes(b for b in range(256) if b not in b"&;<")
+
+
+def cut_formula_texts(xml: bytes) -> bytes:
+    """A sheet part with the text of its formulas (<c ...><f ...>TEXT</f>, how Excel and LibreOffice write
+    one) cut to "=". No reader needs a formula's text, only to know the cell holds one, and on a summary
+    sheet the texts are most of the part (9 KB a row): the limits scan, the formula scan and calamine (which
+    skips a text token by token) read the cut part several times faster, with the same answers. So a text
+    is cut only where that is sure:
+    - the part is UTF-8 and every "&" in it is closed by ";" before another "&" or "<" (calamine's XML
+      parser refuses a part otherwise, and must still refuse it);
+    - the <f> is the first child of a cell's start tag, outside any <v> or <is> (whose text calamine
+      gathers, tags inside and all) and before any mergeCell (whose ref="..." a damaged part could stretch
+      over it); its text has no "<" or ">" and starts with no blank (the cell still shows something; no
+      tag changes);
+    - the cell, from the last </c> before the formula to the next one, is within MAX_CELL_TEXT bytes (a
+      cell the text-length limit refuses keeps all its text)."""
+    at = xml.find(b"<f")
+    if at < 0 or not _plain_references(xml):
+        return xml
+    find, rfind = xml.find, xml.rfind
+    stop = find(b"mergeCell")
+    stop = len(xml) if stop < 0 else stop
+    pieces: list[bytes] = []
+    kept = 0
+    seen, in_value, in_string = 0, False, False  # up to where <v> and <is> were followed
+    while 0 <= at < stop:
+        text = find(b">", at) + 1  # after the <f ...> tag
+        end = find(b"<", at + 1)  # the tag after the text: </f> for a text that is cut
+        tag = rfind(b"<", 0, at)  # the cell's start tag
+        if tag > seen:  # calamine ends a <v> or an <is> at the first end tag of its name
+            opened, closed = rfind(b"<v", seen, tag), rfind(b"</v>", seen, tag)
+            in_value = in_value if opened == closed else opened > closed
+            opened, closed = rfind(b"<is", seen, tag), rfind(b"</is>", seen, tag)
+            in_string = in_string if opened == closed else opened > closed
+            seen = tag
+        if 0 < text < end and xml.startswith(b"</f>", end) and not (in_value or in_string) \
+                and xml.startswith(b"<c ", tag) and find(b">", tag) == at - 1 and xml[at - 2] != 0x2F \
+                and xml[at + 2] in b" >" and xml[text - 2] != 0x2F and xml[text] not in _BLANK \
+                and find(b">", text, end) < 0 and _cell_span(xml, at, end) <= MAX_CELL_TEXT:
+            pieces += (xml[kept:text], b"=")
+            kept = seen = end
+        at = find(b"<f", max(end, at + 2))
+    if not pieces:
+        return xml
+    pieces.append(xml[kept:])
+    cut = b"".join(pieces)
+    return xml if _PREFIXED_TEXT.search(cut) else cut  # <x:v>, <x:is>: not followed above
+
+
+_PREFIXED_TEXT = re.compile(rb":(?:v|is)[\s>]")
+
+
+def _plain_references(xml: bytes) -> bool:
+    """Whether the part is UTF-8 and its references (&amp;, &#7842;) are all closed: what calamine's XML
+    parser checks in every text, a formula's too."""
+    head = xml[:200].lower()
+    if b"encoding=" in head and b"utf-8" not in head:
+        return False
+    if not xml.isascii():
+        try:
+            xml.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    marks = xml.translate(None, _NOT_REFERENCE_MARK)  # only the "&", ";" and "<" of the part, in order
+    return b"&&" not in marks and b"&<" not in marks and not marks.endswith(b"&")
+
+
+def _cell_span(xml: bytes, at: int, end: int) -> int:
+    """Bytes from the last </c> before `at` to the first after `end`: at least the content of whatever
+    cell holds the formula, since a cell's content never holds a </c>."""
+    before, after = xml.rfind(b"</c>", 0, at), xml.find(b"</c>", end)
+    return (after if after >= 0 else len(xml)) - (before + 4 if before >= 0 else 0)
 
 
 def _where(sheet: str, ref: tuple[str, str] | None, row: int) -> str:
