@@ -50,7 +50,7 @@ def inputs_by_unit(path):
     wb = load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        if ws.title in (L.CONFIG_SHEET, macros.CHECK_SHEET):
+        if ws.title in (L.CONFIG_SHEET, macros.CHECKS_SHEET):
             continue
         for row in ws.iter_rows(min_row=L.FIRST_ROW):
             name = row[1].value
@@ -70,10 +70,10 @@ def test_recompute_a_template(so, data_dir):
     assert column(ws, 1, rows) == list(range(1, len(expected) + 1))
     assert inputs_by_unit(so) == before  # inputs moved with their unit, never edited
     assert "19 đơn vị" in message
-    checks = load_workbook(so)[macros.CHECK_SHEET]
+    checks = load_workbook(so)[macros.CHECKS_SHEET]
     assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["H"])
     assert any(c.value == "ĐT XHH giống hệt đơn vị khác" for c in checks["C"])  # the label, in Vietnamese
-    assert macros.CHECK_SHEET == L.CHECKS_SHEET
+    assert macros.CHECKS_SHEET == L.CHECKS_SHEET
 
 
 def test_recompute_twice_is_recompute_once(so):
@@ -84,7 +84,7 @@ def test_recompute_twice_is_recompute_once(so):
 
 
 def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
-    """Issue 9: the macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
+    """The macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
     its unit is not ranked (the others are, among themselves)."""
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
@@ -99,7 +99,7 @@ def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
     assert ws.cell(rows[name], lay.fields[1].appraised).value == "tám"   # never edited
     assert rows[name] == L.FIRST_ROW + 18                                  # unranked: after the ranked ones
     cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{rows[name]}"
-    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if link_label(r[6]) == cell]
+    about = [r for r in wb[macros.CHECKS_SHEET].iter_rows(values_only=True) if link_label(r[6]) == cell]
     assert len(about) == 1 and about[0][2] == "Ô điểm không phải số" and "'tám'" in about[0][5]
 
 
