@@ -110,12 +110,21 @@ def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_pa
     timings = lo.recalc_file(so, tmp_path / "tinh.xlsx", session=calc)
     assert timings["errors"] == 0
     expected = evaluate(load(so))[0].results  # the core on the workbook's own inputs
-    lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
-    ws = load_workbook(tmp_path / "tinh.xlsx", data_only=True)[lay.sheet]
+    section = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0]
+    lay = section.summary
+    wb = load_workbook(tmp_path / "tinh.xlsx", data_only=True)
+    ws = wb[lay.sheet]
     rows = range(L.FIRST_ROW, L.FIRST_ROW + len(expected))
     got = [(ws.cell(r, lay.name).value, round(ws.cell(r, lay.total).value, 3), ws.cell(r, lay.rank).value,
             ws.cell(r, lay.class_).value) for r in rows]
     assert got == [(r.unit.name, float(r.total), r.rank, r.class_label) for r in expected]
+    # the live ranking reads the summary's rows by position: sorting them must not scramble it (every unit
+    # once, in rank order); the macro used to move its references as if they followed one unit each
+    ranking = section.ranking
+    ws = wb[ranking.sheet]
+    shown = [(ws.cell(r, ranking.name).value, ws.cell(r, ranking.columns["rank"]).value)
+             for r in range(ranking.first_row, ranking.first_row + len(expected))]
+    assert shown == [(r.unit.name, r.rank) for r in expected]
 
 
 def test_districts_and_communes_in_one_workbook(tmp_path, data_dir):

@@ -69,6 +69,12 @@ class Rows:
     contents: list[list]
     units: list[Unit | None]  # None: a spare blank row
     read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
+    # sheets whose formulas read this table's rows by position, not by unit (a template's live ranking reads
+    # "the i-th row of the summary"): sorting the rows must leave their references where they are
+    by_position: tuple[str, ...] = ()
+
+    def holds(self, unit: Unit) -> bool:
+        return any(u is unit for u in self.units)
 
     def row_of(self, unit: Unit) -> int:
         return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
@@ -146,8 +152,9 @@ def units_table(rows: Rows) -> UnitsTable:
     no unit, notes column, names matched as formulas match them), so the macros check as `xltools check`."""
     t = rows.table
     units = [u for u in rows.units if u is not None]
-    if rows.read is not None:
-        return replace(rows.read, units=units)
+    if rows.read is not None:  # units typed below the table stay last: checked (and never ranked), never moved
+        inside = {id(u) for u in units}
+        return replace(rows.read, units=units + [u for u in rows.read.units if id(u) not in inside])
     return UnitsTable(units, level=t.cset.level, sheet=t.sheet)
 
 
@@ -165,7 +172,12 @@ def template(book: Book):
         grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
     config = GridReader(book.name, grids).config()
     sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
-    return sections, GridReader(book.name, grids, merged=book.merged()).read()
+    # the summaries' cells as typed (formulas as text): a number typed over a total or the rank is then
+    # reported on Kiểm tra as `xltools check` reports it
+    typed = {s.summary.sheet: book.read(s.summary.sheet, f"A1:{get_column_letter(s.summary.last_col)}"
+                                                          f"{max(book.extent(s.summary.sheet)[0], s.summary.last_row)}")
+             for s in sections}
+    return sections, GridReader(book.name, grids, typed=typed, merged=book.merged()).read()
 
 
 def template_rows(book: Book) -> list[Rows]:
@@ -178,7 +190,8 @@ def template_rows(book: Book) -> list[Rows]:
             row = int(re.search(r"(\d+)$", unit.where)[1])
             if t.first_row <= row <= t.last_row:
                 units[row - t.first_row] = unit
-        out.append(Rows(t, book.read(t.sheet, t.block), units, table))
+        ranking = (section.ranking.sheet,) if section.ranking else ()
+        out.append(Rows(t, book.read(t.sheet, t.block), units, table, by_position=ranking))
     return out
 
 

@@ -25,6 +25,7 @@ from ..core.rows import RowColumn, unit_of_row
 from ..core.scoring import (
     BOOL,
     DATE,
+    OUTSIDE,
     OVER_FORMULA,
     TEXT,
     CellProblem,
@@ -160,6 +161,16 @@ class _Sheet:
 
 def _is_formula(value) -> bool:
     return isinstance(value, str) and value.startswith("=")
+
+
+def _typed_text(value) -> str:
+    """What was typed, alike from a file (99) and from Excel or openpyxl (99.0)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            return f"{to_decimal(value).normalize():f}"
+        except NumberError:
+            return str(value)
+    return str(value)
 
 
 class GridReader:
@@ -347,8 +358,12 @@ class GridReader:
         columns = lay.unit_columns(inputs_only=True)
         for row in range(lay.first_row, ws.max_row + 1):
             unit = self.unit(section, ws, row, survey, detail, columns)
-            if unit is not None:
-                units.append(unit)
+            if unit is None:
+                continue
+            if row > lay.last_row:  # typed below the rows the formulas cover: not a unit of the workbook's ranking
+                unit.problems.append(CellProblem(OUTSIDE, f"dòng {lay.first_row}–{lay.last_row}", f"dòng {row}",
+                                                 L.where(lay.sheet, lay.name, row)))
+            units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
         keys = {_key(u.name) for u in units if u.name}
         strays = [StrayRow(name, sheet, where) for rows in (survey, detail)
@@ -400,7 +415,7 @@ class GridReader:
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
-            out.append(CellProblem(OVER_FORMULA, label, str(value), L.where(lay.sheet, col, row), field))
+            out.append(CellProblem(OVER_FORMULA, label, _typed_text(value), L.where(lay.sheet, col, row), field))
         return out
 
     # -------------------------------------------------------- survey and detail

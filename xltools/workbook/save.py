@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,6 +21,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from ..files import write_bytes
+from .cells import BuiltSheet, cycle_collector_paused
 
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -67,20 +69,28 @@ class _LeanSheetWriter(WorksheetWriter):
 
 
 def _text(value: str) -> str:
-    """Element text as lxml writes it in ASCII (other characters become &#N; when encoded)."""
+    """Element text as lxml writes it in ASCII: markup escaped, other characters as &#N;."""
     if "&" in value or "<" in value or ">" in value or "\r" in value:
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return value
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return value if value.isascii() else value.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-def _row_start(r: int, dims) -> str:
-    attrs = {"r": f"{r}"}
-    attrs.update(dims.get(r, {}))
-    return "<row " + " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items()) + ">"
+def _row_start(r: int, dims, starts: dict) -> str:
+    """<row r="N" …> with the row's dimensions (a height, hidden…); `starts` keeps what follows r="N" for
+    each kind of dimension seen (200 units make 2 500 rows with a height)."""
+    if r not in dims:
+        return f'<row r="{r}">'
+    dim = dims[r]
+    like = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot, dim.thickTop,
+            dim._style and tuple(dim._style))
+    rest = starts.get(like)
+    if rest is None:
+        rest = starts[like] = "".join(f' {k}="{_attribute(v)}"' for k, v in dim) + ">"
+    return f'<row r="{r}"{rest}'
 
 
 # (data type, value type) -> the end of the cell's start tag; a pair not listed is left to openpyxl
@@ -89,61 +99,92 @@ _KINDS = {("f", str): ">", ("s", str): ' t="inlineStr">', ("n", int): ' t="n">',
 _INFINITE = (float("inf"), float("-inf"))
 
 
+def _triples(ws) -> dict | None:
+    """(row, col) -> (value, data type, StyleArray) of every cell of `ws`, the Cells and a BuiltSheet's
+    waiting cells alike (no Cell is made); None when a cell is of a kind only openpyxl writes."""
+    pending = ws.pending if isinstance(ws, BuiltSheet) else {}
+    made = ws._made if isinstance(ws, BuiltSheet) else ws._cells
+    if not made:
+        return pending  # cells `put` wrote are of a known kind
+    triples = {}
+    for key, cell in made.items():
+        if (cell._comment is not None or getattr(cell, "_hyperlink", None) is not None
+                or (cell.data_type, type(cell._value)) not in _KINDS):
+            return None
+        triples[key] = (cell._value, cell.data_type, cell._style)
+    triples.update(pending)  # written after the Cell at the same place
+    return triples
+
+
+def _cell_end(value, data_type: str, style: str) -> str:
+    """What follows `<c r="A1"` in the cell's XML ("" for a cell not written: no value, no style)."""
+    if value is None and not style:
+        return ""
+    tail = _KINDS[(data_type, type(value))]
+    if value is None or value == "":
+        return f"{style}{tail}</c>"
+    if tail == ">":
+        return f"{style}><f>{_text(value[1:])}</f><v></v></c>"
+    if type(value) is str:
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f"{style}{tail}<is><t{space}>{_text(value)}</t></is></c>"
+    number = "" if value != value or value in _INFINITE else f"{value:.16g}"  # openpyxl safe_string
+    return f"{style}{tail}<v>{number}</v></c>"
+
+
 def _sheet_data(ws) -> bytes | None:
     """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
     when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
     comments, hyperlinks)."""
-    styles, dims, cells = ws.parent._cell_styles, ws.row_dimensions, ws._cells
+    triples = _triples(ws)
+    if triples is None:
+        return None
+    styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
-    arrays = []  # keeps each array of style_ids alive, so no id is reused during the loop
-    letters: dict[int, str] = {}
-    texts: dict[str, str] = {}  # repeated labels are escaped once
+    ends: dict[int, str] = {}  # id of a triple (the detail's labels share one per criterion) -> _cell_end
+    alike: dict[tuple, str] = {}  # (value, its type, data type, style) -> _cell_end
+    keys = sorted(triples)
+    letters = [""] + [get_column_letter(c) for c in range(1, max(map(itemgetter(1), keys), default=0) + 1)]
+    dim_rows, d = sorted(dims), 0
+    starts: dict[tuple, str] = {}  # rows with dimensions, some of them without cells
     out = ["<sheetData>"]
-    row = None
-    blank_rows = sorted(dims.keys() - {r for r, _ in cells})
-    for key in sorted(cells):
-        r, c = key
-        cell = cells[key]
+    row, where = None, ""
+    for key in keys:
+        triple = triples[key]
+        r = key[0]
         if r != row:
             if row is not None:
                 out.append("</row>")
-            while blank_rows and blank_rows[0] < r:  # rows with dimensions and no cells
-                out.append(_row_start(blank_rows.pop(0), dims) + "</row>")
-            row = r
-            out.append(_row_start(r, dims))
-        if cell._comment is not None or getattr(cell, "_hyperlink", None) is not None:
-            return None
-        value, array = cell._value, cell._style
-        style = style_ids.get(id(array))
-        if style is None:
-            arrays.append(array)
-            style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
-        if value is None and not style:
-            continue
-        tail = _KINDS.get((cell.data_type, type(value)))
-        if tail is None:
-            return None
-        letter = letters.get(c) or letters.setdefault(c, get_column_letter(c))
-        if value is None or value == "":
-            out.append(f'<c r="{letter}{r}"{style}{tail}</c>')
-        elif tail == ">":
-            out.append(f'<c r="{letter}{r}"{style}><f>{_text(value[1:])}</f><v></v></c>')
-        elif type(value) is str:
-            text = texts.get(value)
-            if text is None:
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                text = texts[value] = f"<is><t{space}>{_text(value)}</t></is></c>"
-            out.append(f'<c r="{letter}{r}"{style}{tail}{text}')
-        else:
-            number = "" if value != value or value in _INFINITE else f"{value:.16g}"  # openpyxl safe_string
-            out.append(f'<c r="{letter}{r}"{style}{tail}<v>{number}</v></c>')
+            while d < len(dim_rows) and dim_rows[d] <= r:
+                if dim_rows[d] < r:
+                    out.append(_row_start(dim_rows[d], dims, starts) + "</row>")
+                d += 1
+            row, where = r, f'{r}"'
+            out.append(_row_start(r, dims, starts))
+        end = ends.get(id(triple))
+        if end is None:
+            value, data_type, array = triple
+            style = style_ids.get(id(array))
+            if style is None:
+                style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
+            if data_type == "f" or value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
+                end = _cell_end(value, data_type, style)
+            else:  # a text, a score, a maximum: the same in many cells
+                like = (value, type(value), data_type, style)
+                end = alike.get(like)
+                if end is None:
+                    end = alike[like] = _cell_end(value, data_type, style)
+            ends[id(triple)] = end
+        if end:
+            out.append(f'<c r="{letters[key[1]]}{where}{end}')
     if row is not None:
         out.append("</row>")
-    out.extend(_row_start(r, dims) + "</row>" for r in blank_rows)
+    out.extend(_row_start(r, dims, starts) + "</row>" for r in dim_rows[d:])
     out.append("</sheetData>")
-    return "".join(out).encode("ascii", "xmlcharrefreplace")
+    return "".join(out).encode("ascii")
 
 
+@cycle_collector_paused
 def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook's file content, reproducibly (fixed timestamps; openpyxl's save would stamp the
     current time)."""
