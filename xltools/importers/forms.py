@@ -75,7 +75,7 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
     ref = table.cell_ref
     canon = replace(table, header=[CANONICAL_HEADER], rows=rows,
                     cell_ref=(lambda line, i: ref(line, index[i])) if ref else None,
-                    text_numbers={(line, i) for line, col in table.text_numbers for i, c in enumerate(index) if c == col},
+                    text_cells={(line, i) for line, col in table.text_cells for i, c in enumerate(index) if c == col},
                     numbers_as_text=[])
     title = " ".join(table.title)
     ut = self_assessment_table(canon, source, detect_province(title) or detect_province(text),

@@ -31,7 +31,7 @@ class TextTable:
     container: str = ""  # where the table sits when not in running text: "trang tính 'PL1'", "bảng 2"
     cell_ref: Callable[[int, int], str] | None = None  # (line, column index) -> "ô F12", when known
     header_lines: list[int] = dc_field(default_factory=list)
-    text_numbers: set[tuple[int, int]] = dc_field(default_factory=set)  # (line, column index): see Grid
+    text_cells: set[tuple[int, int]] = dc_field(default_factory=set)  # (line, column index): see Grid
     numbers_as_text: list[str] = dc_field(default_factory=list)  # those read as scores: "ô F12 '65,0'"
 
 
@@ -363,7 +363,7 @@ def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, 
 
 def _noted(table: TextTable, line: int, index: int, cell: str, value):
     """A score read from a cell the spreadsheet holds as text is kept, and the cell noted for the user."""
-    if value is not None and (line, index) in table.text_numbers and table.cell_ref:
+    if value is not None and (line, index) in table.text_cells and table.cell_ref:
         table.numbers_as_text.append(f"{table.cell_ref(line, index)} '{clean(cell)}'")
     return value
 
