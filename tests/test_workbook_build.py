@@ -289,8 +289,8 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
-EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
-              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
+EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+              "MATCH", "MAX", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
               "SUBSTITUTE"}
 
 

@@ -35,6 +35,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
     tops = [lay.offsets[t.code] for t in cset.criteria]
     plan = _plan(lay)
+    leaf_runs = _leaf_runs(plan)
     blank_leaves = [(lay.offsets[t.code], [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
                     for t in cset.criteria]
     for k in range(lay.n_units):
@@ -50,10 +51,10 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             put(ws, h, col, f(F.sum_children([a1(col, h + o) for o in tops])), f"xl_total_{d}")
         put(ws, h, lay.reason, None, "xl_bold_text")
         put(ws, h, lay.note, None, "xl_bold_text")
-        first, last = h + 1, h + len(lay.nodes)
-        block = f"{a1(lay.self_col, first)}:{a1(lay.appraised, last)}"
-        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self_col, lay.appraised, lay.max))
-        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
+        block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
+        by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
+                  for top, runs in leaf_runs]
+        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
             "xl_flag")
         put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
         for top, leaves in blank_leaves:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
@@ -139,6 +140,21 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
                          node.survey, kids))
     return rows
+
+
+def _leaf_runs(plan: list[_Row]) -> list[tuple[float, list[tuple[int, int]]]]:
+    """The typed (scored leaf) rows grouped by their maximum, each group as runs of consecutive offsets
+    (first, last): what the Kiểm tra compares with each maximum."""
+    runs: dict[float, list[tuple[int, int]]] = {}
+    for row in plan:
+        if row.kids is not None or row.survey:
+            continue
+        mine = runs.setdefault(row.max, [])
+        if mine and mine[-1][1] == row.offset - 1:
+            mine[-1] = (mine[-1][0], row.offset)
+        else:
+            mine.append((row.offset, row.offset))
+    return list(runs.items())
 
 
 def _scored(node) -> bool:
