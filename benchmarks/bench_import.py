@@ -3,7 +3,7 @@ one unit each), consolidate them with `xltools import`, print time and peak memo
 
     python3 benchmarks/bench_import.py [--count 1000] [--keep DIR]
 
-Target on the 2-core build machine (issue 11): consolidation of 1 000 forms in at most 20 s and 1 GiB.
+Target on the 2-core build machine: consolidation of 1 000 forms in at most 20 s and 1 GiB.
 Forms are read in worker processes (one per CPU, at most 4). Peak memory is the maximum resident
 set (ru_maxrss) of this process (interpreter, generation step, the units, the workbook being written)
 and of the largest worker; the target counts this process plus two workers. `--trace` also measures

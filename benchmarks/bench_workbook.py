@@ -1,5 +1,5 @@
 """Benchmark (not a test): build a 200-unit workbook with criteria detail, then recalculate it in
-LibreOffice. Targets (issue 11): build in at most 1 s, full recalculation in at most 0.2 s.
+LibreOffice. Targets: build in at most 1 s, full recalculation in at most 0.2 s.
 
     python3 benchmarks/bench_workbook.py [--units 200] [--set bacgiang-2023-tinh] [--json]
 """

@@ -1,4 +1,4 @@
-"""Benchmarks (not tests): each row of issue 11's target table, xltools beside the plain-openpyxl
+"""Benchmarks (not tests): each row of the speed targets' table (docs/DEVELOPING.md, Speed), xltools beside the plain-openpyxl
 baseline doing the least the same job needs, measured in one run on this machine.
 
     python3 benchmarks/run_all.py [--repeat 5] [--forms 1000] [--skip-import] [--keep DIR]

@@ -25,8 +25,9 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     ws.title = SHEET
     ws["A1"] = "PHỤ LỤC I"
     last = FIRST + len(units) + spare - 1
-    layout = replace(summary_columns(cset, last - FIRST + 1), sheet=SHEET, first_row=FIRST, last_row=last)
-    fields, totals, rank = layout.fields, layout.totals, layout.rank
+    table = replace(summary_columns(cset, last - FIRST + 1), sheet=SHEET, first_row=FIRST, last_row=last)
+    fields = [fc.by_kind() for fc in table.layout.fields]
+    totals, rank = table.layout.total_columns(), table.layout.rank
     kinds = list(fields[0])
     letter = get_column_letter
     for i, unit in enumerate(units):
@@ -52,7 +53,7 @@ def summary_workbook(path, seed, set_index=0, shuffle=3, spare=2, formulas=True)
     other["A1"] = f"='{SHEET}'!B{FIRST}"  # a formula tied to one unit's row: it must follow the unit
     other["A2"] = f"=COUNTA('{SHEET}'!B{FIRST}:B{last})"
     wb.save(path)
-    return layout
+    return table
 
 
 def snapshot(path) -> dict:
@@ -67,9 +68,9 @@ def input_rows(path, table: Table) -> dict[str, tuple]:
     ws = load_workbook(path)[table.sheet]
     out = {}
     for r in range(table.first_row, table.last_row + 1):
-        name = ws.cell(r, table.name).value
+        name = ws.cell(r, table.layout.name).value
         if name:
-            out[name] = tuple(ws.cell(r, c).value for cols in table.fields for c in cols.values())
+            out[name] = tuple(ws.cell(r, c).value for fc in table.layout.fields for c in fc.by_kind().values())
     return out
 
 

@@ -164,7 +164,7 @@ def test_blank_totals_never_exit_0(tmp_path, capsys):
     path = write_txt(tmp_path / "trong.txt", t)
     for command in ("rank", "check"):
         code, out, err = run([command, path, "--json"], capsys)
-        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON (issue 9)
+        [failure] = json.loads(out)  # with --json, even a run that ends early answers in JSON
         assert code == 2 and failure["severity"] == "error" and err == ""
         assert "không đọc được tổng điểm của đơn vị nào" in failure["message"]
         code, _, err = run([command, path], capsys)
@@ -182,7 +182,7 @@ def test_some_blank_totals_are_errors(tmp_path, capsys):
 
 
 def test_totals_only_table_with_a_shipped_set(tmp_path, capsys):
-    # the issue's case: with --set, every total, rank and class came out blank and check said nothing
+    # the case reported by a province: with --set, every total, rank and class came out blank and check said nothing
     t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2024"], [["TT", "Tên đơn vị", "Điểm đánh giá", "Vị thứ", "Xếp loại"]],
               [[1, "Sở A", "96,479", 1, "Tốt"], [2, "Sở B", "79,280", 2, "Tốt"], [3, "Sở C", "75,849", 4, "Khá"]])
     path = write_txt(tmp_path / "t.txt", t)
@@ -235,3 +235,37 @@ def test_header_vocabulary_is_documented():
     ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None)])
 def test_header_roles(header, role):
     assert role_of(header) == role
+
+
+# A department table typed in Excel with a comma where the machine expects a point: some scores are text.
+TYPED_AS_TEXT = Table(
+    ["ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN", "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CÁC SỞ, BAN, NGÀNH NĂM 2025"],
+    [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+    [[1, "Sở Tư pháp", 91.25, 1], [2, "Sở Nội vụ", "89,5", 2], [3, "Sở Y tế", " 88,75 ", 3], [4, "Sở Xây dựng", 70, 4]])
+
+
+def test_scores_a_spreadsheet_holds_as_text_are_read_and_named(tmp_path, capsys):
+    """Excel's SUM skips a score stored as text: the reader takes the number (the published figure) and says
+    which cells are text, so the appraiser can fix the source file; a .txt has no types and says nothing."""
+    xlsx = write_xlsx(tmp_path / "so.xlsx", TYPED_AS_TEXT)
+    code, out, _ = run(["check", xlsx, "--json"], capsys)
+    [finding] = [f for f in json.loads(out) if f["code"] == "number-as-text"]
+    assert finding["severity"] == "warning" and finding["label"] == "Số gõ dạng chữ"
+    assert finding["message"].startswith("2 ô điểm được lưu dạng chữ chứ không phải số: ô C6 '89,5', ô C7 '88,75'.")
+    code, out, _ = run(["rank", xlsx, "--json"], capsys)
+    assert code == 0 and [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+        ("Sở Tư pháp", 91.25, 1), ("Sở Nội vụ", 89.5, 2), ("Sở Y tế", 88.75, 3), ("Sở Xây dựng", 70.0, 4)]
+    as_numbers = Table(TYPED_AS_TEXT.title, TYPED_AS_TEXT.header,
+                       [[s, n, float(str(t).replace(",", ".")), r] for s, n, t, r in TYPED_AS_TEXT.rows])
+    for path in (write_xlsx(tmp_path / "so_so.xlsx", as_numbers), write_txt(tmp_path / "so.txt", TYPED_AS_TEXT)):
+        code, out, _ = run(["check", path, "--json"], capsys)
+        assert "number-as-text" not in [f["code"] for f in json.loads(out)], path.name
+
+
+def test_a_whole_table_pasted_as_text_is_one_finding_with_a_count(tmp_path, capsys):
+    rows = [[i, f"Xã {i:03}", f"{90 - i * 0.5:.2f}".replace(".", ","), i] for i in range(1, 31)]
+    path = write_xlsx(tmp_path / "xa.xlsx", Table(["XẾP HẠNG CHỈ SỐ CCHC CÁC XÃ NĂM 2025"],
+                                                  [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]], rows))
+    code, out, _ = run(["check", path, "--json"], capsys)
+    [finding] = [f for f in json.loads(out) if f["code"] == "number-as-text"]
+    assert finding["message"].startswith("30 ô điểm được lưu dạng chữ") and " và 20 ô khác. " in finding["message"]

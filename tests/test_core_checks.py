@@ -62,7 +62,7 @@ def test_messages_say_what_to_do():
     assert "Sở A" in f.message and "Công tác chỉ đạo" in f.message and "hãy" in f.message
 
 
-# ------------------------------------------------------------------ one precise finding per cell (issue 9)
+# ------------------------------------------------------------------ one precise finding per cell
 
 def test_one_finding_per_invalid_cell_with_a_vietnamese_label():
     from xltools.core.scoring import OVER_FORMULA, TEXT, CellProblem

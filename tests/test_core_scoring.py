@@ -152,7 +152,7 @@ def test_district_names_match_loosely_in_documents_and_exactly_in_workbooks():
     assert f.unit == "Xã B" and f.severity == "warning" and "Huyện Ngân Sơn" in f.message
 
 
-# ------------------------------------------------------------------ complete units only are ranked (issue 9)
+# ------------------------------------------------------------------ complete units only are ranked
 
 SO = catalog.get("backan-2024-so")
 

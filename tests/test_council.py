@@ -543,7 +543,7 @@ def test_a_criteria_tree_workbook_split_by_field(tmp_path):
         wb.save(path)
     out = tmp_path / "out.xlsx"
     assert main(["merge", str(master), str(tmp_path / "p"), "-o", str(out)]) == 0
-    # the same outcome as one copy typed whole; no rank yet: the unit's 32 survey points are missing (issue 9)
+    # the same outcome as one copy typed whole; no rank yet: the unit's 32 survey points are missing
     assert outcome(out) == outcome(single) and outcome(out)[0][0][2] is None
     assert read_file(out).values == read_file(single).values
     rows = list(load_workbook(out)[PROVENANCE_SHEET].iter_rows(min_row=3, values_only=True))
@@ -555,7 +555,7 @@ def test_a_criteria_tree_workbook_split_by_field(tmp_path):
 
 
 def test_a_part_with_text_in_a_score_cell_is_refused_naming_the_cell(tmp_path):
-    """The reader reads the whole table (issue 9: a text cell is a finding, not an abort); the council still
+    """The reader reads the whole table (a text cell is a finding, not an abort); the council still
     refuses to merge a file with such a cell, naming it once."""
     from openpyxl import load_workbook
 

@@ -30,11 +30,11 @@ def test_recompute_sorts_numbers_ranks_and_classes_like_the_core(workbook, data_
     message = recompute(path, table)
     expected = evaluate(load(data_dir / SEED)[:1])[0].results
     ws = load_workbook(path)[SHEET]
-    rows = [[ws.cell(r, c).value for c in (table.stt, table.name, table.class_)]
+    rows = [[ws.cell(r, c).value for c in (table.layout.stt, table.layout.name, table.layout.class_)]
             for r in range(table.first_row, table.first_row + len(expected))]
     assert rows == [[r.stt, r.unit.name, r.class_label] for r in expected]
-    assert ws.cell(table.first_row, table.rank).value.startswith("=IF(B6")  # formulas stay formulas
-    assert [ws.cell(r, table.name).value for r in range(table.first_row + len(expected), table.last_row + 1)] == [None, None]
+    assert ws.cell(table.first_row, table.layout.rank).value.startswith("=IF(B6")  # formulas stay formulas
+    assert [ws.cell(r, table.layout.name).value for r in range(table.first_row + len(expected), table.last_row + 1)] == [None, None]
     assert "19 đơn vị" in message and "Kiểm tra" in load_workbook(path).sheetnames
 
 
@@ -48,13 +48,13 @@ def test_inputs_move_only_as_whole_rows(workbook):
 def test_formulas_follow_their_unit(workbook):
     path, table = workbook
     wb = load_workbook(path)
-    first_unit = wb[SHEET].cell(table.first_row, table.name).value
+    first_unit = wb[SHEET].cell(table.first_row, table.layout.name).value
     recompute(path, table)
     wb = load_workbook(path)
-    row = next(r for r in range(table.first_row, table.last_row + 1) if wb[SHEET].cell(r, table.name).value == first_unit)
+    row = next(r for r in range(table.first_row, table.last_row + 1) if wb[SHEET].cell(r, table.layout.name).value == first_unit)
     assert wb["Ghi chú"]["A1"].value == f"='{SHEET}'!B{row}"
     assert wb["Ghi chú"]["A2"].value == f"=COUNTA('{SHEET}'!B6:B{table.last_row})"  # a block range stays
-    total = wb[SHEET].cell(row, table.totals["total"]).value
+    total = wb[SHEET].cell(row, table.layout.total).value
     assert total.endswith(f"{row},3)")  # its own totals moved with it
 
 
@@ -76,22 +76,22 @@ def test_second_run_does_not_save_again_when_a_finding_has_no_unit_or_cell(tmp_p
     for findings in ([("Tổng hợp", Finding(INFO, "district-rule-unavailable", "", "Xếp loại", "Chưa có cấp xã."))], []):
         rows = macros.check_sheet(findings)
         assert "" not in {v for row in rows for v in row}
-        book.add_sheet(macros.CHECK_SHEET)
-        book.write(macros.CHECK_SHEET, "A1", rows)
+        book.add_sheet(macros.CHECKS_SHEET)
+        book.write(macros.CHECKS_SHEET, "A1", rows)
         book.save()
-        assert macros.holds(OpenpyxlBook(path), macros.CHECK_SHEET, rows)
+        assert macros.holds(OpenpyxlBook(path), macros.CHECKS_SHEET, rows)
     before = path.read_bytes()
-    assert macros._run(lambda b: ([], {macros.CHECK_SHEET: rows}, "ok"), OpenpyxlBook(path)) == "ok"
+    assert macros._run(lambda b: ([], {macros.CHECKS_SHEET: rows}, "ok"), OpenpyxlBook(path)) == "ok"
     assert path.read_bytes() == before
 
 
 def test_text_in_a_score_cell_is_a_finding_not_a_failure(workbook):
     path, table = workbook
     wb = load_workbook(path)
-    wb[SHEET].cell(table.first_row + 2, table.fields[2]["appraised"], "mười chín")
+    wb[SHEET].cell(table.first_row + 2, table.layout.fields[2].appraised, "mười chín")
     wb.save(path)
     recompute(path, table)
-    checks = [r for r in load_workbook(path)[macros.CHECK_SHEET].iter_rows(values_only=True) if r[7] == "score-not-number"]
+    checks = [r for r in load_workbook(path)[macros.CHECKS_SHEET].iter_rows(values_only=True) if r[7] == "score-not-number"]
     assert len(checks) == 1 and "'mười chín'" in checks[0][5] and "không phải là số" in checks[0][5]
 
 
@@ -113,16 +113,16 @@ def without_survey(workbook):
     path, table = workbook
     wb = load_workbook(path)
     for r in range(table.first_row, table.last_row + 1):
-        for cols in table.fields:
-            wb[SHEET].cell(r, cols["survey"]).value = None
+        for fc in table.layout.fields:
+            wb[SHEET].cell(r, fc.survey).value = None
     wb.save(path)
     return path, table
 
 
 def survey_cells(path, table):
     ws = load_workbook(path)[SHEET]
-    return {ws.cell(r, table.name).value: [ws.cell(r, cols["survey"]).value for cols in table.fields]
-            for r in range(table.first_row, table.last_row + 1) if ws.cell(r, table.name).value}
+    return {ws.cell(r, table.layout.name).value: [ws.cell(r, fc.survey).value for fc in table.layout.fields]
+            for r in range(table.first_row, table.last_row + 1) if ws.cell(r, table.layout.name).value}
 
 
 def test_survey_import_matches_names_and_lists_the_rest(without_survey, tmp_path, data_dir):

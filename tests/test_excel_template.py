@@ -50,7 +50,7 @@ def inputs_by_unit(path):
     wb = load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        if ws.title in (L.CONFIG_SHEET, macros.CHECK_SHEET):
+        if ws.title in (L.CONFIG_SHEET, macros.CHECKS_SHEET):
             continue
         for row in ws.iter_rows(min_row=L.FIRST_ROW):
             name = row[1].value
@@ -70,10 +70,10 @@ def test_recompute_a_template(so, data_dir):
     assert column(ws, 1, rows) == list(range(1, len(expected) + 1))
     assert inputs_by_unit(so) == before  # inputs moved with their unit, never edited
     assert "19 đơn vị" in message
-    checks = load_workbook(so)[macros.CHECK_SHEET]
+    checks = load_workbook(so)[macros.CHECKS_SHEET]
     assert checks["A2"].value == "Trang" and any(c.value == "duplicate-survey-row" for c in checks["H"])
     assert any(c.value == "ĐT XHH giống hệt đơn vị khác" for c in checks["C"])  # the label, in Vietnamese
-    assert macros.CHECK_SHEET == L.CHECKS_SHEET
+    assert macros.CHECKS_SHEET == L.CHECKS_SHEET
 
 
 def test_recompute_twice_is_recompute_once(so):
@@ -84,7 +84,7 @@ def test_recompute_twice_is_recompute_once(so):
 
 
 def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
-    """Issue 9: the macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
+    """The macro reads the whole table; the text is kept as typed, named once on Kiểm tra, and
     its unit is not ranked (the others are, among themselves)."""
     wb = load_workbook(so)
     lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
@@ -99,7 +99,7 @@ def test_text_in_a_score_cell_is_one_finding_and_unranks_the_unit(so):
     assert ws.cell(rows[name], lay.fields[1].appraised).value == "tám"   # never edited
     assert rows[name] == L.FIRST_ROW + 18                                  # unranked: after the ranked ones
     cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{rows[name]}"
-    about = [r for r in wb[macros.CHECK_SHEET].iter_rows(values_only=True) if link_label(r[6]) == cell]
+    about = [r for r in wb[macros.CHECKS_SHEET].iter_rows(values_only=True) if link_label(r[6]) == cell]
     assert len(about) == 1 and about[0][2] == "Ô điểm không phải số" and "'tám'" in about[0][5]
 
 
@@ -110,12 +110,21 @@ def test_recomputed_formulas_still_compute_the_core_ranking(so, data_dir, tmp_pa
     timings = lo.recalc_file(so, tmp_path / "tinh.xlsx", session=calc)
     assert timings["errors"] == 0
     expected = evaluate(load(so))[0].results  # the core on the workbook's own inputs
-    lay = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0].summary
-    ws = load_workbook(tmp_path / "tinh.xlsx", data_only=True)[lay.sheet]
+    section = L.workbook_layout([(load_set("backan-2024-so"), 24)]).sections[0]
+    lay = section.summary
+    wb = load_workbook(tmp_path / "tinh.xlsx", data_only=True)
+    ws = wb[lay.sheet]
     rows = range(L.FIRST_ROW, L.FIRST_ROW + len(expected))
     got = [(ws.cell(r, lay.name).value, round(ws.cell(r, lay.total).value, 3), ws.cell(r, lay.rank).value,
             ws.cell(r, lay.class_).value) for r in rows]
     assert got == [(r.unit.name, float(r.total), r.rank, r.class_label) for r in expected]
+    # the live ranking reads the summary's rows by position: sorting them must not scramble it (every unit
+    # once, in rank order); the macro used to move its references as if they followed one unit each
+    ranking = section.ranking
+    ws = wb[ranking.sheet]
+    shown = [(ws.cell(r, ranking.name).value, ws.cell(r, ranking.columns["rank"]).value)
+             for r in range(ranking.first_row, ranking.first_row + len(expected))]
+    assert shown == [(r.unit.name, r.rank) for r in expected]
 
 
 def test_districts_and_communes_in_one_workbook(tmp_path, data_dir):

@@ -147,17 +147,17 @@ def test_excel_import_of_the_functions(windows_udfs):
 
 def summary_row(unit, cset, n):
     """A unit as a row of the summary sheet (the positions KIEMTRA reads), values as Excel hands them."""
-    t = summary_columns(cset, n)
+    t = summary_columns(cset, n).layout
     p = unit.printed
     row = [None] * t.last_col
     for column, value in ((t.stt, p.stt), (t.name, unit.name), (t.district, unit.district), (t.rank, p.rank),
                           (t.class_, p.class_label)):
         if column:
             row[column - 1] = float(value) if isinstance(value, int) else value
-    for s, cols in zip(unit.fields, t.fields):
-        for kind, column in cols.items():
+    for s, fc in zip(unit.fields, t.fields):
+        for kind, column in fc.by_kind().items():
             row[column - 1] = f(s.score(kind))
-    for kind, column in t.totals.items():
+    for kind, column in t.total_columns().items():
         row[column - 1] = f(getattr(p, "total" if kind == "total" else f"{kind}_total"))
     return row
 
@@ -187,7 +187,7 @@ def test_findings_name_the_row_of_the_range():
 
 
 def test_findings_of_a_text_cell_are_one_line_like_the_live_column():
-    """Issue 9: "8,5" typed as text in a range handed to CCHC_KIEMTRA is one finding (the label first, the cell,
+    """"8,5" typed as text in a range handed to CCHC_KIEMTRA is one finding (the label first, the cell,
     how to retype), never also "missing" or "out of range"; the unit is then not complete."""
     rows = [[1.0, "Sở A"] + [5.0, 5.0, 1.0] * 7, [2.0, "Sở B"] + [5.0, 5.0, 1.0] * 7]
     rows[0][3] = "8,5"  # field 1, Thẩm định

@@ -97,7 +97,7 @@ def test_macros_keep_the_vba_project(tmp_path):
     with zipfile.ZipFile(QUICKSTART) as template, zipfile.ZipFile(path) as made:
         assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
         assert MACRO_ENABLED in made.read("[Content_Types].xml").decode()
-    assert macros.CHECK_SHEET in load_workbook(path, keep_vba=True).sheetnames
+    assert macros.CHECKS_SHEET in load_workbook(path, keep_vba=True).sheetnames
 
 
 def test_template_command_makes_the_xlsm(tmp_path, capsys):

@@ -179,7 +179,7 @@ def test_bad_numbers_in_a_score_cell_are_named(workbook, tmp_path, capsys, conte
             assert code == 2 and cell in out and shown in out, (command, out)
         assert path.read_bytes() == before
         return
-    # issue 9: a cell that holds no score is a finding of the whole table, never an abort
+    # a cell that holds no score is a finding of the whole table, never an abort
     for command, expected in ((["check"], 1), (["rank"], 0), (["publish", "-o", tmp_path / "ra"], 1)):
         code, out = cli(capsys, *command, path)
         assert code == expected and cell in out and shown in out, (command, out)
@@ -194,7 +194,7 @@ def test_merged_score_cells_are_named(workbook, tmp_path, capsys):
     before = path.read_bytes()
     col = L.col_letter(summary().fields[0].appraised)
     merged = f"{col}{summary().first_row}:{col}{summary().first_row + 1}"
-    for command, expected in ((["check"], 1), (["rank"], 0)):  # issue 9: a finding, the table read to its end
+    for command, expected in ((["check"], 1), (["rank"], 0)):  # a finding, the table read to its end
         code, out = cli(capsys, *command, path)
         assert code == expected and merged in out and "ô gộp" in out, (command, out)
     assert path.read_bytes() == before
@@ -257,7 +257,7 @@ def test_huge_numbers_in_a_hand_made_table_are_named(tmp_path, capsys, data_dir)
     cell = next(c for row in wb.active.iter_rows() for c in row if c.value == "Sở Tư pháp")
     wb.active.cell(cell.row, cell.column + 2).value = 1e308
     wb.save(path)
-    code, out = cli(capsys, "check", path)  # issue 9: one finding naming the cell, the rest of the table read
+    code, out = cli(capsys, "check", path)  # one finding naming the cell, the rest of the table read
     assert code == 1 and "pl.xlsx" in out and f"ô D{cell.row}" in out and "1e+308" in out, out
 
 

@@ -53,10 +53,14 @@ def test_the_row_readers_and_the_macros_see_the_same_columns(cset, lay):
     # the workbook's own reader: inputs only (names, typed scores, bonus/penalty), never a formula cell
     inputs = set(lay.input_cols())
     assert {c.col for c in lay.unit_columns(inputs_only=True)} <= inputs
-    t = table_of(lay, cset)
-    assert (t.name, t.stt, t.rank, t.class_, t.class_after_rule, t.first_row, t.last_row, t.last_col) == \
-        (lay.name, lay.stt, lay.rank, lay.class_, lay.class_after_rule, lay.first_row, lay.last_row, lay.last_col)
-    assert t.columns == read and len(t.fields) == len(cset.fields)
+    # the macros read the same layout where it is placed: its sheet and rows, every unit column
+    t = table_of(lay)
+    assert (t.layout, t.sheet, t.first_row, t.last_row, t.block) == \
+        (lay, lay.sheet, lay.first_row, lay.last_row, f"A{lay.first_row}:{L.col_letter(lay.last_col)}{lay.last_row}")
+    assert t.columns == read and len(t.layout.fields) == len(cset.fields)
+    survey = {"survey": cols["survey_total"]} if "survey_total" in cols else {}
+    assert lay.total_columns() == {"self": cols["self_total"], "appraised": cols["appraised_total"], **survey,
+                                   "total": cols["total"]}
 
 
 def test_a_range_handed_to_a_worksheet_function_starts_at_row_one():

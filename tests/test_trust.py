@@ -1,4 +1,4 @@
-"""Issue 9 (check, publish, CLI): never a silent wrong number.
+"""Trust (check, publish, CLI): never a silent wrong number.
 
 - `check` reads a damaged table to its end and reports every problem in one run (--json always JSON);
 - `check` and the Kiểm tra sheet written by `macro tinh-lai` are one source of findings;

@@ -91,7 +91,7 @@ def test_summary_sheet_in_the_official_layout(tmp_path):
     assert ws["B7"].value == "Văn phòng UBND tỉnh" and ws["D7"].value == 9 and ws["F7"].value == 8.5
     assert ws["AA7"].value == '=IF(COUNT(Y7)=0,"",ROUND(SUM(Y7,Z7),3))'
     # the rank ranks the hidden "ranked total" (AJ: Tổng cộng of a complete unit, else ""); an incomplete unit
-    # shows the marker, never a number (issue 9)
+    # shows the marker, never a number
     assert ws["AJ7"].value == '=IF(AND(ISNUMBER(AA7),AI7=""),AA7,"")'
     assert ws["AB7"].value.startswith("=IF(ISNUMBER(AJ7),RANK(AJ7,'Tổng hợp Sở'!$AJ$7:$AJ$30,0),IF(OR(B7<>\"\",")
     assert ws["AB7"].value.endswith(',"chưa đủ điểm",""))')

@@ -1,4 +1,4 @@
-"""Issue 9, in a real engine: a unit is ranked and classed only when it is complete, as the appraiser types.
+"""In a real engine: a unit is ranked and classed only when it is complete, as the appraiser types.
 
 The published 2024 Phụ lục I (19 departments) is typed into a blank template in LibreOffice, except for
 one thing per test: a blank Thẩm định, "8,5" typed as text, a survey-sheet name typed with a trailing

@@ -151,6 +151,7 @@ def field_labels(cset: CriteriaSet, index: int) -> list[Label]:
 TOTAL_LABEL = "Tổng cộng"
 DISTRICT_LABEL = "Thuộc huyện, thành phố"
 RULE_LABEL = "Xếp loại sau quy tắc 2/3 số xã"
+RULE_HEAD = "Sau quy tắc 2/3"  # the same column where space is short: text tables, the council's movement list
 
 
 def total_label(cset: CriteriaSet) -> str:

@@ -12,6 +12,7 @@ from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
 from ..errors import ReadError
 from ..importers.registry import Options, describe, load
+from ..wording import RULE_HEAD
 
 
 def add_file_and_set(parser, required_file: bool = True) -> None:
@@ -96,7 +97,7 @@ def print_ranking(e: Evaluation) -> None:
     rule = e.cset.district_rule
     head = ["STT", "Tên đơn vị", "Tự chấm", "Thẩm định", "ĐT XHH", "Tổng cộng", "Hạng", "Xếp loại"]
     if rule:
-        head.append("Sau quy tắc xã")
+        head.append(RULE_HEAD)
     lines = [head]
     for r in e.results:
         line = [str(r.stt), r.unit.name, format_vn(r.self_total, d), format_vn(r.appraised_total, d),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import catalog
 from ..core.criteria import LEVELS
@@ -89,7 +90,7 @@ def _print_survey(survey) -> None:
 def _file(args, path: Path) -> int:
     tables = read_tables(path)
     warn_unreadable(tables, path)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for t in tables:
         cset = catalog.get(args.set_id) if args.set_id else catalog.for_table(t)
         rows.append({"table": t.sheet, "level": t.level, "year": t.year, "province": t.province,

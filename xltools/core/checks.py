@@ -74,6 +74,8 @@ LABELS = {
     "district-unknown": "Huyện không khớp",
     "self-assessment": "Biểu tự đánh giá, chưa thẩm định",
     "file-unreadable": "Không đọc được tệp",
+    "column-ignored": "Cột không dùng để tính",
+    "number-as-text": "Số gõ dạng chữ",
     "internal-error": "Lỗi của chương trình",
 }
 
@@ -548,8 +550,22 @@ def unknown_districts(communes: list[Result], district_names: list[str], key: Ca
 
 
 def reader_notes(table: UnitsTable) -> list[Finding]:
-    """What the reader left out of the table (a column whose header it does not know), one note each."""
-    return [Finding(INFO, "column-ignored", "", "", note, table.sheet) for note in table.notes]
+    """What the reader left out of the table (a column whose header it does not know), one note each, and the
+    score cells the file holds as text."""
+    out = [Finding(INFO, "column-ignored", "", "", note, table.sheet) for note in table.notes]
+    if table.numbers_as_text:
+        cells = table.numbers_as_text
+        shown = ", ".join(cells[:NUMBERS_AS_TEXT_SHOWN]) + (f" và {len(cells) - NUMBERS_AS_TEXT_SHOWN} ô khác"
+                                                           if len(cells) > NUMBERS_AS_TEXT_SHOWN else "")
+        out.append(Finding(WARNING, "number-as-text", "", "",
+                           f"{len(cells)} ô điểm được lưu dạng chữ chứ không phải số: {shown}. Đã đọc chúng như số, "
+                           "nhưng Excel không cộng các ô này (hàm SUM bỏ qua ô chữ), nên tổng tính bằng công thức "
+                           "trong tệp gốc có thể thiếu; hãy chuyển chúng thành số trong tệp gốc (Data > Text to "
+                           "Columns, hoặc gõ lại).", table.sheet))
+    return out
+
+
+NUMBERS_AS_TEXT_SHOWN = 10  # a whole table pasted as text: the first cells and a count, not 500 cells
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -16,6 +16,7 @@ from ..core.names import exact_key
 from ..core.numbers import format_vn, format_vn_short, to_decimal
 from ..core.scoring import Unit
 from ..errors import ReadError, UserError
+from ..wording import RULE_HEAD
 from ..workbook import layout as L
 from .cells import APPRAISED, KIND_LABEL as CELL_KIND, BookCells, Slot, read_file
 from .merge import PROVENANCE_SHEET
@@ -195,7 +196,7 @@ def movement_line(m: Movement, decimals: int) -> list[str]:
 
 
 CHANGE_HEADER = ["Ô", "Đơn vị", "Lĩnh vực", "Điểm", "Cũ", "Mới", "Người nhập"]
-MOVEMENT_HEADER = ["Trang", "Đơn vị", "Tổng cộng", "Xếp hạng", "Xếp loại", "Sau quy tắc 2/3"]
+MOVEMENT_HEADER = ["Trang", "Đơn vị", "Tổng cộng", "Xếp hạng", "Xếp loại", RULE_HEAD]
 
 
 def _score(value) -> str:

@@ -36,6 +36,7 @@ class Book(ABC):
     """What a macro may do to a workbook."""
 
     name: str = ""
+    path: Path  # where the workbook is saved (inside Excel: its FullName, a URL for a book in the cloud)
 
     @abstractmethod
     def sheet_names(self) -> list[str]:

@@ -183,21 +183,15 @@ def table_findings(rows, set_id) -> list[list]:
 
     cset = criteria(set_id)
     cells = grid(rows)
-    layout = summary_columns(cset, len(cells))
+    table = summary_columns(cset, len(cells))
     width = max((len(r) for r in cells), default=0)
-    needed = max(c for cols in layout.fields for c in cols.values())
+    needed = max(c for fc in table.layout.fields for c in (fc.self_col, fc.appraised, fc.survey) if c)
     if width < needed:
         raise CellError(f"Vùng có {width} cột nhưng bộ tiêu chí {cset.id} cần ít nhất {needed} cột (STT, Tên đơn vị, "
                         "rồi từng lĩnh vực); hãy chọn vùng bắt đầu từ cột STT.")
-    padded = [list(r) + [None] * (layout.last_col - len(r)) for r in cells]
-    for attr in ("totals", "rank", "class_"):  # columns the range does not reach are not read
-        value = getattr(layout, attr)
-        if isinstance(value, dict):
-            setattr(layout, attr, {k: c for k, c in value.items() if c <= width})
-        elif value and value > width:
-            setattr(layout, attr, None)
-    layout.columns = [c for c in layout.columns if c.col <= width]
-    units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(layout, i, r, r)) is not None]
+    padded = [list(r) + [None] * (table.layout.last_col - len(r)) for r in cells]
+    table.columns = [c for c in table.columns if c.col <= width]  # columns the range does not reach are not read
+    units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(table, i, r, r)) is not None]
     (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
     # one range cannot hold the communes: notes on the district rule are noise here
     findings = [f for f in e.findings if f.code not in ("district-rule-unavailable", "district-rule-pending")]

@@ -35,7 +35,6 @@ from .functions import NO_FINDINGS
 from .moves import moved_formula, moved_where
 from .tables import Rows, SurveyTarget, Table, read_rows, template, template_rows, units_table
 
-CHECK_SHEET = CHECKS_SHEET  # one name, in the workbook layout contract
 # The Vietnamese label of a finding comes first; its stable code (what `check --json` calls "code") last.
 CHECK_HEADER = ["Trang", "Mức độ", "Vấn đề", "Đơn vị", "Lĩnh vực", "Nội dung", "Ô", "Mã"]
 
@@ -61,7 +60,7 @@ def _run(action, book: Book | None, **options) -> str:
             for name, rows in sheets.items():
                 book.add_sheet(name)
                 book.write(name, "A1", rows)
-                if name == CHECK_SHEET:
+                if name == CHECKS_SHEET:
                     book.style_findings(name, findings_look(rows, CHECK_HEADER.index("Ô") + 1))
             book.save()
     except UserError as exc:
@@ -161,8 +160,8 @@ def recompute(book: Book, tables: list[Table] | None = None):
     units = sum(len(e.results) for e in second)
     message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)}). "
                f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
-               f"(xem trang {CHECK_SHEET}).")
-    return writes, {CHECK_SHEET: check_sheet(findings)}, message
+               f"(xem trang {CHECKS_SHEET}).")
+    return writes, {CHECKS_SHEET: check_sheet(findings)}, message
 
 
 def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> list[Evaluation]:
@@ -184,14 +183,14 @@ def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> li
 
 def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[list]:
     """The table's rows in rank order: whole rows moved; STT, rank, class written where they are values."""
-    t = rows.table
+    t = rows.table.layout
     block = []
     results = iter(e.results)
     next_stt = len(e.results) + 1  # numbered blank rows (a template made without units) follow the units
     for old in order:
-        source = rows.contents[old - t.first_row]
-        new = [moved(c, t.sheet) for c in source]
-        if rows.units[old - t.first_row] is not None:
+        source = rows.contents[old - rows.table.first_row]
+        new = [moved(c, rows.table.sheet) for c in source]
+        if rows.units[old - rows.table.first_row] is not None:
             r = next(results)
             for column, value in ((t.stt, r.stt), (t.rank, r.rank), (t.class_, r.class_label),
                                   (t.class_after_rule, r.class_after_rule)):
@@ -204,11 +203,13 @@ def sorted_block(rows: Rows, order: list[int], e: Evaluation, moved) -> list[lis
 
 
 def formulas_elsewhere(book: Book, rows_list: list[Rows], moved) -> list:
-    """Formulas outside the moved blocks that point into a moved row, made to follow it."""
-    blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.last_col) for r in rows_list}
+    """Formulas outside the moved blocks that point into a moved row, made to follow it (a note on another
+    sheet about one unit stays about that unit); the sheets that read the rows by position are left alone."""
+    blocks = {r.table.sheet: (r.table.first_row, r.table.last_row, r.table.layout.last_col) for r in rows_list}
+    by_position = {sheet for r in rows_list for sheet in r.by_position}
     writes = []
     for sheet in book.sheet_names():
-        if sheet == CHECK_SHEET:
+        if sheet == CHECKS_SHEET or sheet in by_position:
             continue
         last_row, last_col = book.extent(sheet)
         for i, row in enumerate(book.read(sheet, f"A1:{get_column_letter(last_col)}{last_row}"), start=1):
@@ -238,9 +239,9 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
         return [SurveyTarget(s.survey.sheet, cset, s.survey.name, s.survey.first_row, s.survey.last_row,
                              dict(s.survey.fields), [u.name for u in table.units if u.name])
                 for s, (table, cset) in zip(*template(book)) if s.survey]
-    return [SurveyTarget(t.sheet, t.cset, t.name, t.first_row, t.last_row,
-                         {i: cols["survey"] for i, cols in enumerate(t.fields) if "survey" in cols})
-            for t in tables if any("survey" in cols for cols in t.fields)]
+    return [SurveyTarget(t.sheet, t.cset, t.layout.name, t.first_row, t.last_row,
+                         {i: fc.survey for i, fc in enumerate(t.layout.fields) if fc.survey})
+            for t in tables if any(fc.survey for fc in t.layout.fields)]
 
 
 def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
@@ -253,7 +254,8 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     targets = survey_targets(book) if targets is None else targets
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
-    writes, problems, imported, waiting, unmatched = [], [], 0, [], None
+    writes: list[tuple[str, str, list[list]]] = []
+    problems, imported, waiting, unmatched = [], 0, [], None
     for target in targets:
         cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
@@ -353,7 +355,8 @@ def merge_parts(book: Book, parts: list[str] | None = None):
     from ..council.merge import load_parts, merge
 
     _saved(book, "hợp nhất")
-    loaded, expected, absent = load_parts(parts or [parts_folder(book)])
+    sources: list[str | Path] = [*parts] if parts else [parts_folder(book)]
+    loaded, expected, absent = load_parts(sources)
     plan = merge(book_cells(book), loaded, expected, absent)
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
     return writes, plan.sheets, plan.message(book.name)

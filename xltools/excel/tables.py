@@ -24,26 +24,24 @@ from .cells import CellError, blank, score, text
 
 @dataclass
 class Table:
+    """A summary sheet's layout placed where the macros read it: on its sheet of a workbook, or as rows
+    1..n of a range handed to a worksheet function (sheet ""). Every column is the layout's
+    (`workbook.layout.SummaryLayout`, the one model of a summary row); only the rows, and which of the
+    unit's columns a range reaches, are the placement's."""
+
+    layout: L.SummaryLayout
     sheet: str
-    cset: CriteriaSet
     first_row: int  # first unit row
     last_row: int  # last unit row (spare blank rows included)
-    name: int  # columns, 1-based
-    fields: list[dict[str, int]]  # one per field of the set: kind -> column
-    stt: int | None = None
-    district: int | None = None
-    totals: dict[str, int] = dc_field(default_factory=dict)  # self/appraised/survey/total -> column
-    rank: int | None = None
-    class_: int | None = None
-    class_after_rule: int | None = None
-    bonus: int | None = None
-    penalty: int | None = None
-    last_col: int = 0  # last column of the table
-    columns: list[RowColumn] = dc_field(default_factory=list)  # what a unit's row holds, for the row reader
+    columns: list[RowColumn]  # what the row reader reads of a unit's row (core/rows.py)
+
+    @property
+    def cset(self) -> CriteriaSet:
+        return self.layout.cset
 
     @property
     def block(self) -> str:
-        return f"A{self.first_row}:{get_column_letter(self.last_col)}{self.last_row}"
+        return f"A{self.first_row}:{get_column_letter(self.layout.last_col)}{self.last_row}"
 
     def cell(self, row: int, column: int) -> str:
         if not self.sheet:  # a range handed to a worksheet function
@@ -51,11 +49,16 @@ class Table:
         return f"{self.sheet}!{get_column_letter(column)}{row}"
 
 
+def table_of(layout: L.SummaryLayout) -> Table:
+    """A summary sheet of a workbook, where `xltools template` put it."""
+    return Table(layout, layout.sheet, layout.first_row, layout.last_row, layout.unit_columns())
+
+
 def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
     """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
     to a worksheet function)."""
-    table = table_of(L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False), cset)
-    return replace(table, sheet="", first_row=1, last_row=n_rows)
+    layout = L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False)
+    return Table(layout, "", 1, n_rows, layout.unit_columns())
 
 
 @dataclass
@@ -66,6 +69,9 @@ class Rows:
     contents: list[list]
     units: list[Unit | None]  # None: a spare blank row
     read: UnitsTable | None = None  # what the workbook reader made of a template's sheet (its problems, …)
+    # sheets whose formulas read this table's rows by position, not by unit (a template's live ranking reads
+    # "the i-th row of the summary"): sorting the rows must leave their references where they are
+    by_position: tuple[str, ...] = ()
 
     def row_of(self, unit: Unit) -> int:
         return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
@@ -80,8 +86,8 @@ def read_rows(book: Book, table: Table) -> Rows:
 
 
 def unit_of(table: Table, row: int, values: list, typed: list) -> Unit | None:
-    return unit_of_row(table.columns, _BookRow(table, row, values, typed), len(table.fields),
-                       table.cell(row, table.name))
+    return unit_of_row(table.columns, _BookRow(table, row, values, typed), len(table.layout.fields),
+                       table.cell(row, table.layout.name))
 
 
 class _BookRow:
@@ -168,26 +174,16 @@ def template(book: Book):
 def template_rows(book: Book) -> list[Rows]:
     sections, pairs = template(book)
     out = []
-    for section, (table, cset) in zip(sections, pairs):
-        t = table_of(section.summary, cset)
+    for section, (table, _) in zip(sections, pairs):
+        t = table_of(section.summary)
         units: list[Unit | None] = [None] * (t.last_row - t.first_row + 1)
         for unit in table.units:
             row = int(re.search(r"(\d+)$", unit.where)[1])
             if t.first_row <= row <= t.last_row:
                 units[row - t.first_row] = unit
-        out.append(Rows(t, book.read(t.sheet, t.block), units, table))
+        ranking = (section.ranking.sheet,) if section.ranking else ()
+        out.append(Rows(t, book.read(t.sheet, t.block), units, table, by_position=ranking))
     return out
-
-
-def table_of(s, cset: CriteriaSet) -> Table:
-    """A summary sheet's layout (xltools.workbook.layout.SummaryLayout) as the macros' Table."""
-    fields = [{k: c for k, c in (("self", f.self_col), ("appraised", f.appraised), ("survey", f.survey)) if c}
-              for f in s.fields]
-    totals = {k: c for k, c in (("self", s.self_total), ("appraised", s.appraised_total),
-                                ("survey", s.survey_total), ("total", s.total)) if c}
-    return Table(s.sheet, cset, s.first_row, s.last_row, name=s.name, fields=fields, stt=s.stt,
-                 district=s.district, totals=totals, rank=s.rank, class_=s.class_, class_after_rule=s.class_after_rule,
-                 bonus=s.bonus, penalty=s.penalty, last_col=s.last_col, columns=s.unit_columns())
 
 
 @dataclass

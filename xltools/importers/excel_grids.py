@@ -10,13 +10,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.numbers import NumberError, to_decimal
+from ..core.numbers import NumberError, parse_score, to_decimal
 from ..limits import Extent
 from ..workbook.layout import col_letter
 from .grid_tables import Grid, Span
 from .office_open import check_excel, open_excel
 from .xlsx_cells import NotPlain, Sheet, read_sheets
 
+_NUMBER_STARTS = frozenset("0123456789.,+-")
 MAX_COLUMNS = 300  # a sheet formatted to column XFD is not 16 384 columns of data
 
 
@@ -57,6 +58,8 @@ def excel_grids(path: Path) -> list[Grid]:
 def _grid(sheet: Sheet, used: Extent) -> Grid:
     width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
     texts = {at: cell_text(value, bold) for at, (value, bold) in sheet.cells.items() if at[1] <= width}
+    text_numbers = {(row, col - 1) for (row, col), (value, _) in sheet.cells.items()
+                    if col <= width and isinstance(value, str) and _reads_as_number(value)}
     rows = []
     for number in range(1, used.rows + 1):
         cells = [texts.get((number, c), "") for c in range(1, width + 1)]
@@ -73,7 +76,17 @@ def _grid(sheet: Sheet, used: Extent) -> Grid:
             for c in range(c1, min(c2, width) + 1):
                 if (r, c) != (r1, c1):
                     spans.setdefault(r, []).append(Span(c - 1, where, top, c == c1))
-    return Grid(f"trang tính '{sheet.title}'", rows, lambda row, col: f"ô {col_letter(col + 1)}{row}", spans=spans)
+    return Grid(f"trang tính '{sheet.title}'", rows, lambda row, col: f"ô {col_letter(col + 1)}{row}", spans=spans,
+                text_numbers=text_numbers)
+
+
+def _reads_as_number(text: str) -> bool:
+    if text.lstrip()[:1] not in _NUMBER_STARTS:  # most text cells are words: no parse
+        return False
+    try:
+        return parse_score(text) is not None
+    except NumberError:
+        return False
 
 
 def _openpyxl_sheets(path: Path, extents: dict[str, Extent]) -> list[Sheet]:

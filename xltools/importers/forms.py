@@ -74,7 +74,9 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
     rows = [[row[i] if i is not None and i < len(row) else "" for i in index] for row in table.rows]
     ref = table.cell_ref
     canon = replace(table, header=[CANONICAL_HEADER], rows=rows,
-                    cell_ref=(lambda line, i: ref(line, index[i])) if ref else None)
+                    cell_ref=(lambda line, i: ref(line, index[i])) if ref else None,
+                    text_numbers={(line, i) for line, col in table.text_numbers for i, c in enumerate(index) if c == col},
+                    numbers_as_text=[])
     title = " ".join(table.title)
     ut = self_assessment_table(canon, source, detect_province(title) or detect_province(text),
                                document_year(text))
@@ -87,6 +89,7 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
     ut.level = detect_level(title)
     if "appraised" in roles:
         _appraised(table, roles, source, ut)
+    ut.numbers_as_text = canon.numbers_as_text + table.numbers_as_text
     return ut
 
 

@@ -28,6 +28,9 @@ class Grid:
     ref: Callable[[int, int], str]  # (row number, column index) -> "ô F12"
     before: str = ""  # document text above the grid
     spans: dict[int, list[Span]] = dc_field(default_factory=dict)  # row -> the merged cells covering it
+    # (row number, column index) of the cells a spreadsheet holds as text although they read as a number
+    # ("65,0" typed as text): the reader takes the number, the user is told (Excel's SUM skips such a cell)
+    text_numbers: set[tuple[int, int]] = dc_field(default_factory=set)
 
 
 @dataclass
@@ -140,4 +143,5 @@ def grid_tables(grid: Grid) -> list[TextTable]:
     for t in tables:
         t.container = grid.container
         t.cell_ref = _shifted(grid.ref, offset)
+        t.text_numbers = {(row, col - offset) for row, col in grid.text_numbers if col >= offset}
     return tables

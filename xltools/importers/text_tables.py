@@ -31,6 +31,8 @@ class TextTable:
     container: str = ""  # where the table sits when not in running text: "trang tính 'PL1'", "bảng 2"
     cell_ref: Callable[[int, int], str] | None = None  # (line, column index) -> "ô F12", when known
     header_lines: list[int] = dc_field(default_factory=list)
+    text_numbers: set[tuple[int, int]] = dc_field(default_factory=set)  # (line, column index): see Grid
+    numbers_as_text: list[str] = dc_field(default_factory=list)  # those read as scores: "ô F12 '65,0'"
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
@@ -345,7 +347,7 @@ def cell_where(table: TextTable, where: str, line: int, index: int, label: str) 
 def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
     """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
     cell = cells[index] if index < len(cells) else ""
-    return _value(cell, cell_where(table, where, line, index, label))
+    return _noted(table, line, index, cell, _value(cell, cell_where(table, where, line, index, label)))
 
 
 def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str,
@@ -354,11 +356,19 @@ def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, 
     problems (one finding for `check`) and reads as blank, so the rest of the table is still read."""
     cell = cells[index] if index < len(cells) else ""
     try:
-        return parse_score(cell)
+        value = parse_score(cell)
     except NumberError as exc:
         problems.append(CellProblem(TEXT, kind or label, exc.text, cell_where(table, where, line, index, label),
                                     field, reason=exc.reason))
         return None
+    return _noted(table, line, index, cell, value)
+
+
+def _noted(table: TextTable, line: int, index: int, cell: str, value):
+    """A score read from a cell the spreadsheet holds as text is kept, and the cell noted for the user."""
+    if value is not None and (line, index) in table.text_numbers and table.cell_ref:
+        table.numbers_as_text.append(f"{table.cell_ref(line, index)} '{clean(cell)}'")
+    return value
 
 
 class _TextRow:
@@ -441,7 +451,8 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
     title = " ".join(table.title)
     return UnitsTable(units=units, level=detect_level(title), title=title, source=source, sheet=label,
                       year=detect_year(" ".join(table.title[-3:])), province=detect_province(title),
-                      header_maxima=header_maxima, field_names=names, notes=notes)
+                      header_maxima=header_maxima, field_names=names, notes=notes,
+                      numbers_as_text=table.numbers_as_text)
 
 
 def table_label(table: TextTable) -> str:

@@ -133,6 +133,10 @@ class FieldColumns:
     appraised: int
     survey: int | None  # None where the field has no survey points
 
+    def by_kind(self) -> dict[str, int]:
+        """kind (self / appraised / survey, as `FieldScores.score` names them) -> column."""
+        return {k: c for k, c in (("self", self.self_col), ("appraised", self.appraised), ("survey", self.survey)) if c}
+
 
 class _DataRows:
     """The data rows of a summary or survey sheet (n_rows of them from FIRST_ROW), and their ranges."""
@@ -163,7 +167,7 @@ class SummaryLayout(_DataRows):
     The one model of a summary row: which columns, in which order and with which words, is
     `wording.table_labels` (the published appendix, `publish.model.columns_for`, prints the same list);
     this class places them (`key_columns`), adds the inputs and hidden helpers, and gives the row readers
-    their columns (`unit_columns`). `excel.tables.Table` is its view for the macros, with the same names.
+    their columns (`unit_columns`). The macros read it where it is placed (`excel.tables.Table`).
     """
 
     cset: CriteriaSet
@@ -262,6 +266,11 @@ class SummaryLayout(_DataRows):
         for i, fc in enumerate(self.fields, start=1):
             cols.update({f"f{i}.self": fc.self_col, f"f{i}.appraised": fc.appraised, f"f{i}.survey": fc.survey})
         return {key: col for key, col in cols.items() if col}
+
+    def total_columns(self) -> dict[str, int]:
+        """kind (self / appraised / survey / total) -> the column of that total."""
+        return {k: c for k, c in (("self", self.self_total), ("appraised", self.appraised_total),
+                                  ("survey", self.survey_total), ("total", self.total)) if c}
 
     def unit_columns(self, inputs_only: bool = False) -> list[RowColumn]:
         """A unit's row for the shared row reader (core/rows.py), left to right: name, district, the scores,
