@@ -165,12 +165,16 @@ def _vn(value) -> str:
     return num(value).replace(".", ",")
 
 
-def fetch(position: str, column_range: str, offset: int = 0) -> str:
-    """The cell at `position` (+offset) of another sheet's column, "" when the position is unknown
-    or the cell is blank (INDEX of a blank cell would read as 0)."""
-    at = f"{position}+{offset}" if offset else position
-    item = f"INDEX({column_range},{at})"
+def fetch(position: str, column_range: str) -> str:
+    """The cell at `position` of another sheet's column, "" when the position is unknown or the cell
+    is blank (INDEX of a blank cell would read as 0)."""
+    item = f"INDEX({column_range},{position})"
     return f'IF({position}="","",IF({item}="","",{item}))'
+
+
+def value_or_blank(cell: str) -> str:
+    """The cell's value, "" when it is blank (a reference to a blank cell would read as 0)."""
+    return f'IF({cell}="","",{cell})'
 
 
 def sum_children(cells: list[str]) -> str:
@@ -228,13 +232,13 @@ def score_flags(cells: list[tuple[str, Decimal, str]]) -> str:
     return cell_flags(cells, LABELS["score-not-number"], LABELS["score-out-of-range"])
 
 
-def appraised_blank(cell: str, position: str | None = None, blank_leaves: str = "", offset: int = 0) -> str:
+def appraised_blank(cell: str, position: str | None = None, blank_leaves: str = "") -> str:
     """A field without Thẩm định: its cell is blank, or (a field summed from the detail sheet, the unit's
-    block at `position`) one of its scored leaves is (scoring._leaves_missing)."""
+    block at `position` of the detail index) one of its scored leaves is (scoring._leaves_missing)."""
     blank = f'{cell}=""'
     if position is None:
         return blank
-    leaves = f'IF({position}="",FALSE,INDEX({blank_leaves},{position}+{offset})>0)'
+    leaves = f'IF({position}="",FALSE,INDEX({blank_leaves},{position})>0)'
     return f"OR({blank},{leaves})"
 
 
@@ -252,9 +256,11 @@ def survey_gaps(position: str, blanks: list[tuple[str, str]], checks: str, sheet
             f'"Xem cột Kiểm tra trang {sheet}. ",""))')
 
 
-def detail_pointer(position: str, checks: str, sheet: str) -> str:
-    """A pointer to the detail sheet's Kiểm tra when the unit's block there has a flag."""
-    return f'IF({position}="","",IF(INDEX({checks},{position})<>"","Xem cột Kiểm tra trang {sheet}. ",""))'
+def detail_pointer(block: str, checks: str, block_size: int, sheet: str) -> str:
+    """A pointer to the detail sheet's Kiểm tra when the unit's block there (1-based, `block_size` rows
+    each, `checks` the column from the first block's first row) has a flag."""
+    return (f'IF({block}="","",IF(INDEX({checks},({block}-1)*{block_size}+1)<>"",'
+            f'"Xem cột Kiểm tra trang {sheet}. ",""))')
 
 
 def unit_gaps(unit: str, parts: list[str]) -> str:

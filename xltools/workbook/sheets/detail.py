@@ -36,8 +36,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     tops = [lay.offsets[t.code] for t in cset.criteria]
     plan = _plan(lay)
     leaf_runs = _leaf_runs(plan)
-    blank_leaves = [(lay.offsets[t.code], [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
-                    for t in cset.criteria]
+    tops_leaves = [(t.code, [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
+                   for t in cset.criteria]
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
@@ -56,9 +56,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                   for top, runs in leaf_runs]
         put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
             "xl_flag")
-        put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
-        for top, leaves in blank_leaves:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
-            put(ws, h + top, lay.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
+        _index_row(ws, lay, k, tops_leaves)
         scores = unit.criteria if unit else {}
         for node in plan:
             row = h + node.offset
@@ -109,14 +107,25 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w
-    for col in (lay.key, lay.blank_leaves):
-        ws.column_dimensions[L.col_letter(col)].hidden = True
+    ws.column_dimensions.group(L.col_letter(lay.key), L.col_letter(lay.index_last_col), outline_level=0, hidden=True)
     for col in (lay.reason, lay.note):
         text_column_style(ws.column_dimensions[L.col_letter(col)])
     # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
     text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
     cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self_col)}{r1}"), stop=False, **CF_INPUT)
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
+
+
+def _index_row(ws, lay: L.DetailLayout, k: int, tops_leaves: list[tuple[str, list[int]]]) -> None:
+    """The k-th block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định
+    and scored leaves still without Thẩm định (scoring._leaves_missing)."""
+    h, row = lay.block_start(k), lay.index_row(k)
+    put(ws, row, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
+    for code, leaves in tops_leaves:
+        cols, top = lay.index[code], h + lay.offsets[code]
+        put(ws, row, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center")
+        put(ws, row, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center")
+        put(ws, row, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
 
 
 @dataclass(frozen=True)
