@@ -269,3 +269,37 @@ def test_a_whole_table_pasted_as_text_is_one_finding_with_a_count(tmp_path, caps
     code, out, _ = run(["check", path, "--json"], capsys)
     [finding] = [f for f in json.loads(out) if f["code"] == "number-as-text"]
     assert finding["message"].startswith("30 ô điểm được lưu dạng chữ") and " và 20 ô khác. " in finding["message"]
+
+
+def test_publishing_a_table_of_totals_prints_its_totals_and_checks_its_classes(tmp_path, capsys):
+    """A ranking of printed totals is published with its totals (not empty Tự chấm/Thẩm định columns of a
+    set it does not have); its classes are checked against --bands, and without bands the documents stay a
+    draft: nobody checked them."""
+    from openpyxl import load_workbook
+
+    path = write_txt(tmp_path / "cang.txt", PORTAL)
+    code, _, err = run(["publish", path, "-o", tmp_path / "draft"], capsys)
+    assert code == 1 and "Xếp loại chưa kiểm tra" in err and "--bands" in err
+    code, out, err = run(["publish", path, "-o", tmp_path / "official", "--bands", BANDS], capsys)
+    assert code == 0 and "DỰ THẢO" not in out + err
+    rows = [r for r in load_workbook(tmp_path / "official" / "cang_phu_luc.xlsx").active.iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    assert rows[head][:4] == ("STT", "TÊN ĐƠN VỊ", "Tổng điểm", "Kết quả xếp hạng và phân loại")
+    body = [r[:5] for r in rows[head + 2:] if r[0] is not None]
+    assert body == [(1, "Sở Tư pháp", 91.25, 1, "Xuất sắc"), (2, "Sở Nội vụ", 89.95, 2, "Tốt"),
+                    (3, "Sở Y tế", 89.95, 2, "Tốt"), (4, "Thanh tra tỉnh", 79.5, 4, "Khá"), (5, "Sở Xây dựng", 49, 5, "Yếu")]
+
+
+def test_a_blank_part_of_a_table_of_totals_leaves_the_unit_unranked(tmp_path, capsys):
+    """Thẩm định + ĐT XHH = Tổng điểm: a unit whose ĐT XHH cell is blank is not ranked on its Thẩm định alone."""
+    t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2025"],
+              [["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm", "Xếp hạng"]],
+              [[1, "Sở Nội vụ", "78,5", "12,75", "91,25", 1], [2, "Sở Y tế", "70", "", "85", 2],
+               [3, "Sở Tư pháp", "67,9", "12", "79,9", 3]])
+    path = write_txt(tmp_path / "so.txt", t)
+    code, out, _ = run(["rank", path, "--json"], capsys)
+    assert [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+        ("Sở Nội vụ", 91.25, 1), ("Sở Tư pháp", 79.9, 2), ("Sở Y tế", 70.0, None)]
+    code, out, _ = run(["check", path, "--json"], capsys)
+    [missing] = [f for f in json.loads(out) if f["code"] == "survey-missing"]
+    assert code == 1 and missing["unit"] == "Sở Y tế" and "ĐT XHH" in missing["message"]

@@ -121,3 +121,26 @@ def test_a_printed_rank_for_an_incomplete_unit_is_flagged():
     a.fields[2].appraised = None
     got = codes([a, full("Sở B")])
     assert ("warning", "ranked-incomplete", "Sở A") in got and ("error", "appraised-missing", "Sở A") in got
+
+
+def test_same_name_in_another_kind_or_with_other_diacritics_is_another_unit():
+    """Since the 2025 merger a province has 'Xã Tân Lập' beside 'Phường Tân Lập', 'Xã Yên Phù' beside 'Xã Yên
+    Phú': two units (a note in case one is a typo); 'UBND xã Tân Lập' and 'xã  tân lập' are still one."""
+    names = ["Xã Tân Lập", "Phường Tân Lập", "Xã Yên Phù", "Xã Yên Phú", "UBND xã  tân lập", "TP. Bắc Kạn",
+             "Thành phố Bắc Kạn"]
+    units = [full(name, survey=f"0.{i}") for i, name in enumerate(names, start=1)]  # no two alike survey rows
+    assert [c for c in codes(units) if c[1] in ("duplicate-unit", "name-similar")] == sorted([
+        ("info", "name-similar", "Phường Tân Lập"), ("info", "name-similar", "Xã Yên Phú"),
+        ("error", "duplicate-unit", "UBND xã  tân lập"), ("error", "duplicate-unit", "Thành phố Bắc Kạn")])
+
+
+def test_names_are_found_as_the_same_unit_first_then_loosely():
+    from xltools.core.names import NameIndex, unit_key
+
+    assert unit_key("UBND TP. Bắc Kạn") == unit_key("thành phố  Bắc Kạn") == "thành phố bắc kạn"
+    assert unit_key("Xã Tân Lập") != unit_key("Phường Tân Lập") and unit_key("Yên Phù") != unit_key("Yên Phú")
+    known = NameIndex(["Xã Tân Lập", "Phường Tân Lập", "Xã Yên Phù", "Xã Yên Phú", "Sở Tư pháp"])
+    assert known.find("Phường Tân Lập") == ["Phường Tân Lập"] and known.one("UBND xã Tân Lập") == "Xã Tân Lập"
+    assert known.find("Tân Lập") == ["Xã Tân Lập", "Phường Tân Lập"] and known.one("Tân Lập") is None  # ambiguous
+    assert known.find("Yen Phu") == ["Xã Yên Phù", "Xã Yên Phú"] and known.one("Xã Yên Phù") == "Xã Yên Phù"
+    assert known.one("So Tu phap") == "Sở Tư pháp" and known.find("Sở Nội vụ") == []

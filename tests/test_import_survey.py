@@ -78,3 +78,17 @@ def test_errors_name_file_row_and_column(tmp_path, cset, content, message):
 def test_field_index(cset):
     assert [field_index(x, cset) for x in ("1", "LV 2", "Lĩnh vực 3", "cai cach the che", "CQĐT, CQS",
                                            "Cải cách tài chính công (1,5)", "Khác")] == [0, 1, 2, 1, 6, 5, None]
+
+
+def test_the_exact_unit_is_found_beside_a_namesake_of_another_kind(tmp_path):
+    """'Xã Tân Lập' and 'Phường Tân Lập' are two units of a merged province: the full name finds its unit,
+    the bare 'Tân Lập' is listed as ambiguous, a diacritic typo that fits one unit only still finds it."""
+    cset = catalog.get("backan-2023-xa")
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;Lĩnh vực;Điểm\nPhường Tân Lập;1;1,5\nUBND xã Tân Lập;1;1,25\nTân Lập;2;1\n"
+                    "Xa Yen Phu;1;1\nXã Lũng Cú;1;1,75\n", encoding="utf-8")
+    result = read_survey(path, cset, ["Xã Tân Lập", "Phường Tân Lập", "Xã Yên Phù", "Xã Yên Phú", "Xã Lũng Cu"])
+    assert result.scores["Phường Tân Lập"][0] == D("1.5") and result.scores["Xã Tân Lập"][0] == D("1.25")
+    assert result.scores["Xã Lũng Cu"][0] == D("1.75")
+    assert result.ambiguous == ["Tân Lập (xhh.csv, dòng 4: trùng với Xã Tân Lập, Phường Tân Lập)",
+                                "Xa Yen Phu (xhh.csv, dòng 5: trùng với Xã Yên Phù, Xã Yên Phú)"]

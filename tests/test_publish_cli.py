@@ -91,12 +91,31 @@ def test_signed_changes():
 def test_unit_missing_last_year_gets_blank_change():
     from publish_expect import evaluations
 
-    from xltools.core.names import name_key
+    from xltools.core.names import unit_key
     from xltools.publish.model import Previous, appendices
 
-    previous = Previous.from_evaluations(evaluations(REPORT_2023))
-    del previous.by_level["huyen"][name_key("Huyện Ba Bể")]
+    last_year = Previous.from_evaluations(evaluations(REPORT_2023)).by_level
+    last_year["huyen"] = {n: r for n, r in last_year["huyen"].items() if unit_key(n) != unit_key("Huyện Ba Bể")}
+    previous = Previous(2023, last_year)
     huyen = appendices(evaluations(SEED_2024), previous=previous)[1]
     row = next(row for row in huyen.rows if row[1].text == "Huyện Ba Bể")
     assert [c.text for c in row[-4:]] == ["", "", "", ""]
     assert sum(c is None for c in huyen.changes) == 1
+
+
+def test_last_year_is_found_by_the_same_unit_not_a_namesake():
+    """'Phường Tân Lập' is compared with last year's 'Phường Tân Lập', never with 'Xã Tân Lập'."""
+    from decimal import Decimal as D
+
+    from xltools.core.scoring import Result, Unit
+    from xltools.publish.model import Previous
+
+    def result(name, total, rank):
+        return Result(Unit(name, []), None, None, None, D(total), None, rank=rank)
+
+    previous = Previous(2024, {"xa": {"Xã Tân Lập": result("Xã Tân Lập", "80", 2),
+                                      "Phường Tân Lập": result("Phường Tân Lập", "90", 1),
+                                      "Xã Yên Phù": result("Xã Yên Phù", "70", 3)}})
+    change = previous.change("xa", result("UBND phường Tân Lập", "85", 1), 2)
+    assert (change.previous_total, change.previous_rank, change.delta_total) == (D("90"), 1, D("-5.00"))
+    assert previous.change("xa", result("Yên Phù", "75", 3), 2).previous_total == D("70")  # the only one alike

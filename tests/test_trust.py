@@ -294,3 +294,30 @@ def test_demo_shows_the_seed_draft_for_what_it_is(tmp_path, capsys):
     assert code == 0 and "(DỰ THẢO)" in out and "vì bảng mẫu còn" in out
     assert all(DRAFT_MARK in t for texts in docx_header_texts(tmp_path / "phu_luc_backan_2024_so_huyen_phu_luc.docx")
                for t in texts)
+
+
+def test_a_unit_typed_below_the_table_is_an_error_never_ranked(appraised, tmp_path, capsys):
+    """The workbook's formulas stop at the table's last row: a unit typed below it is outside the workbook's
+    own ranking, so the CLI and the macro do not rank it either; they name the row and say what to do."""
+    lay = summary()
+    path = tmp_path / "ngoai.xlsx"
+    shutil.copy(appraised, path)
+    wb = load_workbook(path)
+    ws = wb[lay.sheet]
+    below = lay.last_row + 1
+    ws.cell(below, lay.name, "Sở Ngoài Bảng")
+    for fc in lay.fields:
+        ws.cell(below, fc.appraised, 1)
+    wb.save(path)
+    code, out, _ = run(capsys, "check", path, "--json")
+    [outside] = [f for f in json.loads(out) if f["code"] == "unit-outside-table"]
+    assert code == 1 and outside["unit"] == "Sở Ngoài Bảng" and outside["severity"] == "error"
+    assert f"dòng {below}" in outside["message"] and "--spare-rows" in outside["message"]
+    code, out, _ = run(capsys, "rank", path, "--json")
+    ranks = {r["name"]: r["rank"] for r in json.loads(out)}
+    assert ranks["Sở Ngoài Bảng"] is None and sorted(r for r in ranks.values() if r)[0] == 1
+    code, out, err = run(capsys, "macro", "tinh-lai", path)
+    assert code == 0
+    wb = load_workbook(path)
+    assert wb[lay.sheet].cell(below, lay.name).value == "Sở Ngoài Bảng"  # left where it was typed
+    assert any(r[7] == "unit-outside-table" for r in wb["Kiểm tra"].iter_rows(values_only=True))

@@ -157,10 +157,19 @@ def test_finding_links_work_in_libreoffice(tmp_path, calc):
     wb.save(path)
     main(["macro", "tinh-lai", str(path)])
     formulas = {c.row: c.value for c in load_workbook(path)["Kiểm tra"]["G"][2:] if c.value}
-    with lo.CalcSession() as session, session.open(path) as doc:
-        doc.recalc()
-        shown = {row: doc.get("Kiểm tra", f"G{row}") for row in formulas}
-        assert "Tổng hợp Sở!D9" in shown.values()
-        for row, formula in formulas.items():
-            mark = re.match(r'=HYPERLINK\("#((?:[^"]|"")*)",', formula)[1].replace('""', '"')
-            assert doc.jump(mark) == tuple(shown[row].split("!")), (row, formula)
+
+    def jumps():
+        with lo.CalcSession() as session, session.open(path) as doc:
+            doc.recalc()
+            shown = {row: doc.get("Kiểm tra", f"G{row}") for row in formulas}
+            assert "Tổng hợp Sở!D9" in shown.values()
+            for row, formula in formulas.items():
+                mark = re.match(r'=HYPERLINK\("#((?:[^"]|"")*)",', formula)[1].replace('""', '"')
+                assert doc.jump(mark) == tuple(shown[row].split("!")), (row, formula)
+
+    try:
+        jumps()
+    except Exception as exc:  # only soffice dying under a loaded machine is retried, once
+        if "disposed" not in f"{exc} {exc.__context__}":  # closing a dead document raises over the first error
+            raise
+        jumps()  # the dispatcher took a busy soffice down twice in 700 tests at load 13; a second death fails

@@ -151,6 +151,7 @@ def field_labels(cset: CriteriaSet, index: int) -> list[Label]:
 TOTAL_LABEL = "Tổng cộng"
 DISTRICT_LABEL = "Thuộc huyện, thành phố"
 RULE_LABEL = "Xếp loại sau quy tắc 2/3 số xã"
+TOTALS_ONLY_PART = {"self_total": "Tự chấm", "appraised_total": "Thẩm định", "survey_total": "ĐT XHH"}
 RULE_HEAD = "Sau quy tắc 2/3"  # the same column where space is short: text tables, the council's movement list
 
 
@@ -158,12 +159,20 @@ def total_label(cset: CriteriaSet) -> str:
     return f"{TOTAL_LABEL} ({format_vn_short(cset.max_total)})"
 
 
-def table_labels(cset: CriteriaSet, district: bool = False, class_after_rule: bool = False) -> list[Label]:
+def table_labels(cset: CriteriaSet, district: bool = False, class_after_rule: bool = False,
+                 printed_parts: tuple[str, ...] = ()) -> list[Label]:
     """The official ranking table of a set, left to right: STT, TÊN ĐƠN VỊ, the fields, the totals block,
-    then Tổng cộng, Tỷ lệ (%), Xếp hạng, Xếp loại (and the class after the district rule)."""
+    then Tổng cộng, Tỷ lệ (%), Xếp hạng, Xếp loại (and the class after the district rule). A table of
+    printed totals (a totals-only set) shows the totals it prints (`printed_parts`: self_total,
+    appraised_total, survey_total) and Tổng điểm."""
     cols = [Label("stt", "STT"), Label("name", "TÊN ĐƠN VỊ")]
     if district:
         cols.append(Label("district", DISTRICT_LABEL))
+    if cset.totals_only:
+        ranking = "Kết quả xếp hạng và phân loại"
+        parts = [Label(k, TOTALS_ONLY_PART[k], "Tổng điểm") for k in printed_parts]
+        cols += parts + [Label("total", TOTAL_LABEL if parts else "Tổng điểm", "Tổng điểm" if parts else "")]
+        return cols + [Label("rank", "Xếp hạng", ranking), Label("class", "Xếp loại", ranking)]
     for i in range(len(cset.fields)):
         cols += field_labels(cset, i)
     smax, vmax = format_vn_short(cset.self_max), format_vn_short(cset.survey_max)

@@ -21,6 +21,10 @@ def add_file_and_set(parser, required_file: bool = True) -> None:
     parser.add_argument("--set", dest="set_id", metavar="MÃ",
                         help="mã bộ tiêu chí (xem `xltools sets`) hoặc đường dẫn tệp .yaml; mặc định tự nhận")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
+    add_bands_and_decimals(parser)
+
+
+def add_bands_and_decimals(parser) -> None:
     parser.add_argument("--bands", metavar="MỨC",
                         help='các mức xếp loại "Tên:điểm thấp nhất;…", ví dụ "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;'
                              'Yếu:0" (thay các mức của bộ tiêu chí; bảng chỉ có tổng điểm thì dùng để xếp loại)')

@@ -9,7 +9,7 @@ from ..errors import ReadError
 from ..publish.draft import DRAFT_MARK, PublishState, publish_state
 from ..publish.model import DecisionInfo, Previous, ReportInfo, appendices
 from ..publish.pdf import PdfUnavailable, to_pdf
-from ._common import evaluate_file
+from ._common import add_bands_and_decimals, evaluate_file
 
 # python-docx, openpyxl's writer and matplotlib (the report's chart) are imported in publish(), which
 # needs them: every other command, and `--help`, starts without them.
@@ -20,6 +20,7 @@ def register(sub) -> None:
     p.add_argument("file", metavar="TỆP", help="bảng tính thẩm định (.xlsx) hoặc bảng đã công bố (.txt, .docx)")
     p.add_argument("--set", dest="set_id", metavar="MÃ",
                    help="mã bộ tiêu chí (xem `xltools sets`) hoặc tệp .yaml; mặc định tự nhận")
+    add_bands_and_decimals(p)
     p.add_argument("-o", "--out", default=".", metavar="THƯ_MỤC", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
     p.add_argument("--decision-number", "--so-quyet-dinh", dest="decision_number", metavar="SỐ",
                    help="số Quyết định kèm theo, ví dụ 2345 hoặc 2345/QĐ-UBND (bỏ trống: để dấu chấm)")
@@ -62,14 +63,15 @@ def load_previous(path: Path, set_id=None) -> Previous:
 
 def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = None, previous: Path | None = None,
             previous_set=None, report: bool = False, pdf: bool = False,
-            report_info: ReportInfo | None = None) -> tuple[list[Path], PublishState]:
+            report_info: ReportInfo | None = None, bands: str | None = None,
+            decimals: int | None = None) -> tuple[list[Path], PublishState]:
     """Write the files; returns their paths and whether they are a draft (the table still has errors:
     every page marked DỰ THẢO). A table with nothing appraised is refused (NothingAppraised).
     Raises PdfUnavailable after writing the others."""
     from ..publish.outputs import write_appendix
 
     prev = load_previous(previous, previous_set) if previous else None
-    evaluations = evaluate_file(source, set_id)
+    evaluations = evaluate_file(source, set_id, bands, decimals)
     state = publish_state(evaluations, source.name)
     items = appendices(evaluations, info, prev)
     written = write_appendix(items, source, out, report, report_info, state.draft)
@@ -107,7 +109,7 @@ def run(args) -> int:
     try:
         written, state = publish(source, Path(args.out), args.set_id, info,
                                  Path(args.previous) if args.previous else None, args.previous_set, args.report,
-                                 args.pdf, report_info(args))
+                                 args.pdf, report_info(args), args.bands, args.decimals)
     except PdfUnavailable as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
-from .names import name_key
+from .names import name_key, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
     BOOL,
@@ -19,6 +19,7 @@ from .scoring import (
     MISSING_APPRAISED,
     MISSING_SURVEY,
     NO_TOTAL,
+    OUTSIDE,
     OVER_FORMULA,
     CellProblem,
     HeaderMax,
@@ -61,6 +62,8 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "unit-outside-table": "Đơn vị ngoài bảng",
+    "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
     "appraised-above-self": "Thẩm định cao hơn Tự chấm",
@@ -76,6 +79,7 @@ LABELS = {
     "file-unreadable": "Không đọc được tệp",
     "column-ignored": "Cột không dùng để tính",
     "number-as-text": "Số gõ dạng chữ",
+    "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
 }
 
@@ -238,6 +242,13 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
     survey = [g for g in result.missing if g.kind == MISSING_SURVEY]
     if not appraised and not survey:
         return
+    if cset.totals_only:  # a table of totals: a blank Tổng điểm Thẩm định or ĐT XHH beside the other one
+        for g in appraised + survey:
+            what = "Thẩm định" if g.kind == MISSING_APPRAISED else "ĐT XHH"
+            _add(out, ERROR, f"{g.kind}-missing", unit, f"Tổng điểm {what}",
+                 f"bảng có cột điểm {what} nhưng ô của đơn vị này để trống, nên Tổng cộng chưa đủ các phần; hãy "
+                 f"nhập điểm {what}; {UNRANKED}.")
+        return
     anything_appraised = any(s.appraised is not None for s in unit.fields) or unit.problems
     if not expect_appraised and not anything_appraised and is_self_assessment(table):
         return  # the self-assessment note (check_table) says it, with its totals
@@ -286,6 +297,13 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
     else:
         field = p.what
     kind = KIND_LABEL.get(p.what, p.what)
+    if p.kind == OUTSIDE:
+        _add(out, ERROR, "unit-outside-table", unit, "Tên đơn vị",
+             f"đơn vị được gõ ở {p.found}, dưới dòng cuối của bảng ({p.what}): công thức của bảng tính không tính "
+             "dòng này, nên tổng, hạng và xếp loại trên bảng tính không có đơn vị này; hãy chuyển đơn vị vào một "
+             "dòng trống trong bảng, hoặc tạo lại bảng tính với nhiều dòng dự phòng hơn (`xltools template "
+             "--spare-rows N`); đơn vị chưa được xếp hạng, xếp loại cho đến khi sửa.", p.cell or None)
+        return
     if p.kind == OVER_FORMULA:
         _add(out, ERROR, "formula-overwritten", unit, field,
              f"ô công thức {kind} đã bị gõ đè bằng '{p.found}' nên không còn tự tính; hãy chép lại công thức từ ô "
@@ -398,16 +416,25 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
+    """One unit twice is an error; two names that differ only in diacritics or in the unit's kind ('Xã Tân
+    Lập', 'Phường Tân Lập') are two units (common since the 2025 merger), noted in case one is a typo."""
     seen: dict[str, str] = {}
+    alike: dict[str, str] = {}
     for unit in table.units:
-        key = name_key(unit.name)
+        key = unit_key(unit.name)
         if not key:
             continue
         if key in seen:
             _add(out, ERROR, "duplicate-unit", unit, "Tên đơn vị",
                  f"trùng với đơn vị '{seen[key]}' đã có trong bảng; hãy xóa dòng trùng hoặc sửa tên.")
-        else:
-            seen[key] = unit.name
+            continue
+        seen[key] = unit.name
+        loose = name_key(unit.name)
+        if loose in alike:
+            _add(out, INFO, "name-similar", unit, "Tên đơn vị",
+                 f"gần giống tên đơn vị '{alike[loose]}' (chỉ khác dấu hoặc loại đơn vị xã/phường): được tính là "
+                 "hai đơn vị; nếu là một, hãy xóa dòng trùng, nếu gõ sai dấu, hãy sửa tên.")
+        alike.setdefault(loose, unit.name)
 
 
 def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:

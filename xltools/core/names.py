@@ -1,7 +1,12 @@
 """Unit names as people write them: 'UBND phường Huyền Tụng', 'TP Bắc Kạn', 'Sở  Tư pháp'.
 
-`name_key` folds case, diacritics, spacing and the administrative prefixes, so that two spellings
-of one unit meet; it is for matching, never for display.
+Two keys, because since the 2025 merger a province often has 'Xã Tân Lập' and 'Phường Tân Lập', or
+'Xã Yên Phù' and 'Xã Yên Phú', side by side:
+- `unit_key` says which names are one unit: case, spacing, 'UBND' and the short forms of a unit's kind
+  ('TP' for 'Thành phố') do not matter; diacritics and the kind (xã, phường) do.
+- `name_key` also folds diacritics and drops the kind, so that a name written loosely ('Tân Lập', 'UBND
+  phuong Tan Lap') still finds its unit. `NameIndex` tries the first, then the second, and tells when a
+  loose name fits several units. Both are for matching, never for display.
 """
 from __future__ import annotations
 
@@ -47,6 +52,43 @@ def name_key(name: str) -> str:
                 break
     text = " ".join(w.strip(".,") for w in words)
     return re.sub(r"[^0-9a-z ]", "", text).strip()
+
+
+_GENERIC = (("uy", "ban", "nhan", "dan"), ("ubnd",))  # words that name no kind of unit
+_KIND_SHORT = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
+
+
+def unit_key(name: str) -> str:
+    """Identity key: 'UBND TP. Bắc Kạn' and 'thành phố  Bắc Kạn' give 'thành phố bắc kạn'; 'Xã Tân Lập' and
+    'Phường Tân Lập', 'Yên Phù' and 'Yên Phú' stay apart."""
+    words = tidy(name).casefold().replace(".", ". ").split()
+    folded = [fold(w).strip(".,") for w in words]
+    for generic in _GENERIC:
+        if tuple(folded[: len(generic)]) == generic and len(words) > len(generic):
+            words, folded = words[len(generic):], folded[len(generic):]
+    if folded and folded[0] in _KIND_SHORT and len(words) > 1:
+        words = [_KIND_SHORT[folded[0]]] + words[1:]
+    return " ".join(w.strip(".,") for w in words if w.strip(".,"))
+
+
+class NameIndex:
+    """Names to look up by how people write them: the same unit first (`unit_key`), then, when no unit has
+    that identity, the loose key (`name_key`: 'Tân Lập' finds 'Xã Tân Lập' when it is the only Tân Lập)."""
+
+    def __init__(self, names: list[str]):
+        self.strict: dict[str, list[str]] = {}
+        self.loose: dict[str, list[str]] = {}
+        for name in names:
+            self.strict.setdefault(unit_key(name), []).append(name)
+            self.loose.setdefault(name_key(name), []).append(name)
+
+    def find(self, name: str) -> list[str]:
+        """The names `name` may stand for: one is a match, several are ambiguous, none is unknown."""
+        return self.strict.get(unit_key(name)) or self.loose.get(name_key(name), [])
+
+    def one(self, name: str) -> str | None:
+        found = self.find(name)
+        return found[0] if len(found) == 1 else None
 
 
 def exact_key(name: str) -> str:

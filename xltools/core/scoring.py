@@ -24,7 +24,7 @@ class CellProblem:
     typed over, the column's label ("Tổng cộng", "Xếp hạng"); `field` indexes the set's fields (None:
     a cell of the unit itself); `criterion` is the code when the cell is in the criteria detail."""
 
-    kind: str  # TEXT, DATE, BOOL or OVER_FORMULA
+    kind: str  # TEXT, DATE, BOOL, OVER_FORMULA or OUTSIDE (a unit typed below the table's formula rows)
     what: str
     found: str  # the cell's content, as text
     cell: str = ""  # "Sheet!F12"
@@ -33,7 +33,7 @@ class CellProblem:
     reason: str = ""  # why the text is no number, when the reader knows better than "not a number" ("1.055")
 
 
-TEXT, DATE, BOOL, OVER_FORMULA = "text", "date", "bool", "over-formula"
+TEXT, DATE, BOOL, OVER_FORMULA, OUTSIDE = "text", "date", "bool", "over-formula", "outside-table"
 
 
 @dataclass(frozen=True)
@@ -364,11 +364,12 @@ def score_table(cset: CriteriaSet, units: list[Unit], expect_fields: bool | None
     its running totals, with rank, class and points to the next class None, and `missing` saying why.
     Incomplete units come after the ranked ones, in input order."""
     results = []
+    parts = [k for k in _PARTS if any(getattr(u.printed, k) is not None for u in units)] if cset.totals_only else []
     for unit in units:
         self_total, appraised, survey, total = unit_totals(unit, cset)
         percent = percent_of(total, cset)
         result = Result(unit, self_total, appraised, survey, total, percent,
-                        missing=gaps(unit, cset, total, expect_fields))
+                        missing=gaps(unit, cset, total, expect_fields) + blank_parts(unit, parts))
         if result.complete:
             result.class_label = classify(band_basis_value(total, percent, cset), cset)
             if not cset.bands:  # no bands to class by: the printed class is kept, reported as not checked
@@ -382,6 +383,18 @@ def score_table(cset: CriteriaSet, units: list[Unit], expect_fields: bool | None
     for stt, result in enumerate(ordered, start=1):
         result.stt = stt
     return ordered
+
+
+_PARTS = {"appraised_total": MISSING_APPRAISED, "survey_total": MISSING_SURVEY}  # the parts of Tổng cộng
+
+
+def blank_parts(unit: Unit, parts: list[str]) -> list[Gap]:
+    """A table of totals that prints Thẩm định and ĐT XHH columns: a unit with one of them and the other
+    blank is not complete (its Tổng cộng would be the sum of one part)."""
+    values = {k: getattr(unit.printed, k) for k in parts}
+    if len(values) < 2 or all(v is None for v in values.values()):
+        return []
+    return [Gap(_PARTS[k], "", unit.where) for k, v in values.items() if v is None]
 
 
 def district_rule_class(district_class: str, commune_classes: list[str], cset: CriteriaSet) -> str:

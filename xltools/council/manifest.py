@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
-from ..core.names import exact_key, fold, name_key
+from ..core.names import NameIndex, exact_key, fold
 from ..errors import ReadError, UserError
 from ..workbook import layout as L
 from .cells import NOTE, BookCells, Slot, as_text, field_index, from_text
@@ -219,17 +219,21 @@ def _fields(items: str, book: BookCells, member: str) -> list[int]:
 def _units(items: str, book: BookCells, member: str) -> list[str]:
     """Unit names may hold commas ('Sở Văn hóa, Thể thao và Du lịch'): pieces are joined back while they
     make a known name."""
-    known = {name_key(u): u for s in book.sections for u in s.units}
+    known = NameIndex([u for s in book.sections for u in s.units])
     pieces = [p.strip() for p in items.split(",")]
     out, i = [], 0
     while i < len(pieces):
         for j in range(len(pieces), i, -1):
-            name = known.get(name_key(", ".join(pieces[i:j])))
+            name = known.one(", ".join(pieces[i:j]))
             if name:
                 out.append(name)
                 i = j
                 break
         else:
+            several = known.find(pieces[i])
+            if len(several) > 1:
+                raise AssignmentError(f"Phân công của {member}: '{pieces[i]}' có thể là {', '.join(several)}; hãy ghi "
+                                      "đủ tên như cột TÊN ĐƠN VỊ.")
             raise AssignmentError(f"Phân công của {member}: không có đơn vị '{pieces[i]}' trên bảng tổng hợp; hãy ghi "
                                   "tên như cột TÊN ĐƠN VỊ.")
     return out

@@ -24,7 +24,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
 from ..core.evaluate import Evaluation, evaluate
-from ..core.names import name_key
+from ..core.names import unit_key
 from ..core.numbers import format_vn_short
 from ..errors import UserError
 from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
@@ -133,7 +133,7 @@ def evaluate_book(book: Book, tables: list[Table] | None = None) -> tuple[list[R
 
 def rank_order(rows: Rows, e: Evaluation) -> list[int]:
     """The table's rows (sheet row numbers) in their new order: units by rank, then spare rows."""
-    units = [rows.row_of(r.unit) for r in e.results]
+    units = [rows.row_of(r.unit) for r in e.results if rows.holds(r.unit)]
     spare = [rows.table.first_row + i for i, u in enumerate(rows.units) if u is None]
     return units + spare
 
@@ -261,8 +261,8 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
                 if not blank(row[target.name - 1])}
         free = iter(target.first_row + i for i, row in enumerate(cells) if blank(row[target.name - 1]))
-        on_sheet = {name_key(n) for n in rows}
-        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if name_key(u) not in on_sheet])
+        on_sheet = {unit_key(n) for n in rows}
+        survey = read_survey(source, target.cset, list(rows) + [u for u in target.units if unit_key(u) not in on_sheet])
         for name, scores in survey.scores.items():
             row = rows.get(name)
             if row is None:  # typed on the summary, not yet on the survey sheet: the first blank row

@@ -73,6 +73,9 @@ class Rows:
     # "the i-th row of the summary"): sorting the rows must leave their references where they are
     by_position: tuple[str, ...] = ()
 
+    def holds(self, unit: Unit) -> bool:
+        return any(u is unit for u in self.units)
+
     def row_of(self, unit: Unit) -> int:
         return self.table.first_row + next(i for i, u in enumerate(self.units) if u is unit)
 
@@ -149,8 +152,9 @@ def units_table(rows: Rows) -> UnitsTable:
     no unit, notes column, names matched as formulas match them), so the macros check as `xltools check`."""
     t = rows.table
     units = [u for u in rows.units if u is not None]
-    if rows.read is not None:
-        return replace(rows.read, units=units)
+    if rows.read is not None:  # units typed below the table stay last: checked (and never ranked), never moved
+        inside = {id(u) for u in units}
+        return replace(rows.read, units=units + [u for u in rows.read.units if id(u) not in inside])
     return UnitsTable(units, level=t.cset.level, sheet=t.sheet)
 
 

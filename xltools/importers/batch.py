@@ -12,7 +12,7 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
-from ..core.names import name_key
+from ..core.names import unit_key
 from ..core.scoring import Unit, UnitsTable
 from ..errors import ReadError, UserError
 from .office import read_office
@@ -165,7 +165,7 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         if unit is None:
             failures.append(Failure(path.name, reason))
             continue
-        key = name_key(unit.name)
+        key = unit_key(unit.name)  # one unit: 'UBND xã A' and 'Xã A'; 'Phường A' is another
         if key in first_file:
             failures.append(Failure(path.name, f"{path.name}: đơn vị '{unit.name}' trùng với tệp {first_file[key]}; "
                                                "mỗi đơn vị chỉ một biểu."))

@@ -1,8 +1,8 @@
 """Survey scores (ĐT XHH) per unit and field from .csv or .xlsx, matched to the units by name.
 
 Two layouts: long (one row per unit and field: đơn vị, lĩnh vực, điểm) and wide (one row per unit,
-one column per field). Names meet through `name_key` (UBND, Sở, case, spacing, diacritics); a name
-that matches no unit, or several, is listed for the user, never guessed.
+one column per field). Names meet through `NameIndex` (the same unit first; else UBND, Sở, case and
+diacritics folded); a name that matches no unit, or several, is listed for the user, never guessed.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
-from ..core.names import fold, name_key, tidy
+from ..core.names import NameIndex, fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
@@ -104,9 +104,7 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
             raise ReadError(f"{source}, dòng {rows[start][0]}: không nhận ra lĩnh vực của cột {shown}; "
                             f"hãy đặt tên cột là mã hoặc tên lĩnh vực của bộ tiêu chí {cset.id} ({names}), "
                             "hoặc dùng ba cột Đơn vị, Lĩnh vực, Điểm.")
-    by_key: dict[str, list[str]] = {}
-    for name in unit_names:
-        by_key.setdefault(name_key(name), []).append(name)
+    known = NameIndex(unit_names)
     result = SurveyImport(scores={})
     problems: list[str] = []
     seen: dict[tuple[str, int], int] = {}
@@ -116,7 +114,7 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
         if not name or fold(name).startswith(("tong", "trung binh")):
             continue
         where = f"{source}, dòng {number}"
-        matches = by_key.get(name_key(name), [])
+        matches = known.find(name)
         if len(matches) != 1:
             (result.ambiguous if matches else result.unmatched).append(
                 f"{name} ({where}{': trùng với ' + ', '.join(matches) if matches else ''})")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..core.names import fold, name_key, tidy
+from ..core.names import NameIndex, fold, name_key, tidy
 from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 from ..errors import ReadError
@@ -95,11 +95,13 @@ def document_tables(found: list[TextTable], text: str, source: str, before_of: C
 
 def _merge_survey(result: UnitsTable, survey: UnitsTable) -> None:
     """Survey scores per field from the survey table into the result table's units (by name)."""
-    by_key = {name_key(u.name): u for u in survey.units}
+    units = {u.name: u for u in survey.units}
+    index = NameIndex(list(units))
     for unit in result.units:
-        s = by_key.get(name_key(unit.name))
-        if s is None:
+        found = index.one(unit.name)
+        if found is None:
             continue
+        s = units[found]
         unit.fields = [FieldScores(survey=f.survey) for f in s.fields]
         unit.printed.survey_total = s.printed.survey_total
     result.header_maxima.extend(survey.header_maxima)

@@ -51,7 +51,12 @@ def publish_state(evaluations, source: str) -> PublishState:
     if not any(r.appraised_total is not None or r.total is not None for r in results):
         raise NothingAppraised(f"{source}: chưa có điểm Thẩm định nào ({len(results)} đơn vị, chưa đơn vị nào được "
                                "thẩm định), nên chưa có gì để xuất phụ lục; hãy nhập điểm Thẩm định trước.")
-    return PublishState([f for e in evaluations for f in e.findings if f.severity == ERROR])
+    return PublishState([f for e in evaluations for f in e.findings if f.severity == ERROR or f.code in UNCHECKED])
+
+
+# Not errors for `check`, but an official document would print what nobody checked: the classes of a table
+# of totals without bands (publish --bands, or a criteria set, checks them).
+UNCHECKED = ("class-not-checked",)
 
 
 # ---------------------------------------------------------------- marks

@@ -12,7 +12,7 @@ from decimal import Decimal
 from .. import wording as W
 from ..core.criteria import LEVELS, CriteriaSet
 from ..core.evaluate import Evaluation
-from ..core.names import name_key
+from ..core.names import NameIndex
 from ..core.numbers import format_vn, format_vn_short, quantize
 from ..core.scoring import Result, lost_points
 from ..errors import ReadError
@@ -173,8 +173,9 @@ def columns_for(e: Evaluation, previous_label: str | None = None) -> list[Column
     # for incomplete communes (district-rule-pending: blank cells, the draft lists why).
     rule = e.cset.district_rule and (any(r.class_after_rule for r in e.results)
                                      or any(f.code == "district-rule-pending" for f in e.findings))
+    printed = tuple(k for k in W.TOTALS_ONLY_PART if any(getattr(r, k) is not None for r in e.results))
     cols = []
-    for label in W.table_labels(e.cset, class_after_rule=rule):
+    for label in W.table_labels(e.cset, class_after_rule=rule, printed_parts=printed):
         tail = label.key.split(".")[-1]
         kind = SCORE if tail in SCORE_KEYS else INT if tail == "rank" else TEXT
         cols.append(Column(label.key, label.label, label.group, kind, bold=tail in BOLD_KEYS))
@@ -203,10 +204,14 @@ def value_of(key: str, r: Result, change: Change | None):
 
 @dataclass
 class Previous:
-    """Last year's results of one file, by level and unit name key."""
+    """Last year's results of one file, by level and unit name (found as `NameIndex` finds names: 'Phường
+    Tân Lập' is not last year's 'Xã Tân Lập')."""
 
     year: int | None
     by_level: dict[str, dict[str, Result]]
+
+    def __post_init__(self) -> None:
+        self._names = {level: NameIndex(list(results)) for level, results in self.by_level.items()}
 
     @classmethod
     def from_evaluations(cls, evaluations: list[Evaluation]) -> Previous:
@@ -215,7 +220,7 @@ class Previous:
         for e in evaluations:
             level = by_level.setdefault(e.cset.level, {})
             for r in e.results:
-                level.setdefault(name_key(r.unit.name), r)
+                level.setdefault(r.unit.name, r)
         return cls(max(years) if years else None, by_level)
 
     @property
@@ -223,7 +228,9 @@ class Previous:
         return f"năm {self.year}" if self.year else "năm trước"
 
     def change(self, level: str, r: Result, decimals: int) -> Change | None:
-        last = self.by_level.get(level, {}).get(name_key(r.unit.name))
+        names = self._names.get(level)
+        found = names.one(r.unit.name) if names else None
+        last = self.by_level[level].get(found) if found else None
         if last is None:
             return None
         delta_total = (quantize(r.total - last.total, decimals)

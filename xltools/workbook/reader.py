@@ -25,6 +25,7 @@ from ..core.rows import RowColumn, unit_of_row
 from ..core.scoring import (
     BOOL,
     DATE,
+    OUTSIDE,
     OVER_FORMULA,
     TEXT,
     CellProblem,
@@ -347,8 +348,12 @@ class GridReader:
         columns = lay.unit_columns(inputs_only=True)
         for row in range(lay.first_row, ws.max_row + 1):
             unit = self.unit(section, ws, row, survey, detail, columns)
-            if unit is not None:
-                units.append(unit)
+            if unit is None:
+                continue
+            if row > lay.last_row:  # typed below the rows the formulas cover: not a unit of the workbook's ranking
+                unit.problems.append(CellProblem(OUTSIDE, f"dòng {lay.first_row}–{lay.last_row}", f"dòng {row}",
+                                                 L.where(lay.sheet, lay.name, row)))
+            units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
         keys = {_key(u.name) for u in units if u.name}
         strays = [StrayRow(name, sheet, where) for rows in (survey, detail)
