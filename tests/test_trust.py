@@ -118,6 +118,10 @@ def test_check_equals_the_kiem_tra_sheet(appraised, tmp_path, capsys):
     """One source of findings: after `macro tinh-lai`, `check --json` lists exactly the Kiểm tra sheet's rows,
     units with no appraisal at all included."""
     path = damage(appraised, tmp_path / "hong.xlsx", no_appraisal=(6, 9))
+    lay = summary()
+    wb = load_workbook(path)
+    wb[lay.sheet].cell(L.FIRST_ROW + 7, lay.total, 99)  # a number typed over Tổng cộng's formula
+    wb.save(path)
     assert run(capsys, "macro", "tinh-lai", path)[0] == 0
     from xltools.excel.book import link_label  # the Ô cell links to the cell it cites
 
@@ -129,6 +133,7 @@ def test_check_equals_the_kiem_tra_sheet(appraised, tmp_path, capsys):
     code, out, _ = run(capsys, "check", path, "--json")
     from_check = sorted((f["table"], f["code"], f["unit"], f["field"], f["message"], f["where"]) for f in json.loads(out))
     assert code == 1 and from_check == on_sheet
+    assert [r[1] for r in on_sheet].count("formula-overwritten") == 1
     missing = [r for r in on_sheet if r[1] == "appraised-missing"]
     assert len(missing) == 1 + 2 * 7  # the blank cell, and every field of the two units not appraised
 

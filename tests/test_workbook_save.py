@@ -10,12 +10,13 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.styles.styleable import StyleableObject
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._writer import WorksheetWriter
 from workbook_harness import make_units
 
 from xltools import catalog
 from xltools.celltext import Formula, put, put_through_value
-from xltools.workbook import builder, styles
+from xltools.workbook import builder, cells
 from xltools.workbook.save import _LeanSheetWriter, _sheet_data
 from xltools.workbook.styles import FONT, add_named_styles
 
@@ -98,25 +99,77 @@ def test_a_formula_openpyxl_refuses_is_still_refused():
     assert type(fast.value) is type(slow.value)
 
 
-def test_restyling_a_built_cell_changes_no_other_cell():
+def built_sheet():
     wb = Workbook()
     add_named_styles(wb, {2})
-    ws = wb.active
-    cells = [styles.put(ws, row, 1, row, "xl_in_2") for row in (1, 2, 3)]
-    assert cells[0]._style is cells[1]._style  # shared until restyled
-    cells[0].font = Font(name="Arial", bold=True)
-    cells[1].alignment = Alignment(horizontal="left")
+    return cells.create_sheet(wb, "Chi tiết")
+
+
+def test_restyling_a_built_cell_changes_no_other_cell():
+    ws = built_sheet()
+    for row in (1, 2, 3):
+        cells.put(ws, row, 1, row, "xl_in_2")
+    made = [ws.cell(row, 1) for row in (1, 2, 3)]
+    assert made[0]._style is made[1]._style  # shared until restyled
+    made[0].font = Font(name="Arial", bold=True)
+    made[1].alignment = Alignment(horizontal="left")
     ws.merge_cells("A3:B3")  # openpyxl adds the start cell's border through `cell.border += …`
-    assert cells[0].font.name == "Arial" and not cells[0].alignment.horizontal == "left"
-    assert cells[1].font.name == FONT and cells[1].alignment.horizontal == "left"
-    assert styles.put(ws, 4, 1, 4, "xl_in_2").font.name == FONT
-    assert styles.put(ws, 4, 1, 4, "xl_in_2").alignment.horizontal == "right"
+    assert made[0].font.name == "Arial" and not made[0].alignment.horizontal == "left"
+    assert made[1].font.name == FONT and made[1].alignment.horizontal == "left"
+    cells.put(ws, 4, 1, 4, "xl_in_2")
+    assert ws.cell(4, 1).font.name == FONT and ws.cell(4, 1).alignment.horizontal == "right"
 
 
-def test_put_cell_has_every_attribute_of_an_openpyxl_cell():
-    ws = Workbook().active
-    add_named_styles(ws.parent, {2})
-    ours, theirs = styles.put(ws, 2, 3, 1.5, "xl_in_2"), Cell(ws, row=2, column=3, value=1.5)
+@pytest.mark.parametrize("sheet", ["built", "plain"])
+def test_put_cell_has_every_attribute_of_an_openpyxl_cell(sheet):
+    ws = built_sheet() if sheet == "built" else built_sheet().parent.create_sheet("thường")
+    cells.put(ws, 2, 3, 1.5, "xl_in_2")
+    ours, theirs = ws.cell(2, 3), Cell(ws, row=2, column=3, value=1.5)
+    assert type(ours) is cells.SharedStyleCell
     for slot in (*Cell.__slots__, *StyleableObject.__slots__):
         assert getattr(ours, slot, "unset") == getattr(theirs, slot, "unset") or slot == "_style", slot
     assert (ours.coordinate, ours.value, ours.has_style, ours.hyperlink, ours.comment) == ("C2", 1.5, True, None, None)
+
+
+def test_waiting_cells_become_cells_when_read_in_the_order_written():
+    ws = built_sheet()
+    cells.put(ws, 3, 1, "ba", "xl_text")
+    cells.put(ws, 1, 2, Formula("=A3&\"!\""), "xl_text")
+    assert ws.pending and ws.calculate_dimension() == "A1:B3"
+    assert [c.coordinate for c in ws._cells.values()] == ["A3", "B1"] and not ws.pending
+    ws.merge_cells("A5:B5")
+    cells.put(ws, 5, 1, "gộp", "xl_text")  # over the merged range's start, after it was made
+    cells.put(ws, 3, 1, 7, "xl_in_2")  # a second put at the same place wins
+    assert ws["A5"].value == "gộp" and ws["A3"].value == 7 and ws["B1"].data_type == "f"
+    assert ws.max_row == 5 and ws.calculate_dimension() == "A1:B5"
+
+
+def test_a_value_put_cannot_store_waiting_is_written_as_a_cell():
+    ws = built_sheet()
+    cells.put(ws, 1, 1, "trước", "xl_text")
+    cells.put(ws, 2, 1, datetime.date(2025, 1, 2), "xl_text")
+    assert ws["A2"].value == datetime.date(2025, 1, 2) and ws["A1"].value == "trước"
+    with pytest.raises(IllegalCharacterError):
+        cells.put(ws, 3, 1, Formula("=A1&\"\x01\""), "xl_text")  # refused, as cell.value refuses it
+
+
+def test_saving_makes_no_cell_and_writes_what_made_cells_write():
+    cset = catalog.get("bacgiang-2023-tinh")
+    units = make_units(cset, 4, seed=5)
+    make = lambda: builder.build([builder.SectionInput(cset, units)], with_appraised=True)  # noqa: E731
+    waiting, made = make(), make()
+    for ws in made.worksheets:
+        ws._cells  # noqa: B018 (reading makes the Cells)
+    detail = waiting.worksheets[-2]
+    assert detail.title.startswith("Chi tiết") and len(detail.pending) > 500
+    assert builder.workbook_bytes(waiting) == builder.workbook_bytes(made)
+    assert len(detail.pending) > 500 and len(detail._made) < 30  # the title rows' merged cells
+
+
+def test_a_built_sheet_iterates_and_appends_as_openpyxls():
+    ws = built_sheet()
+    cells.put(ws, 2, 2, "b2", "xl_text")
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [[None, None], [None, "b2"]]
+    cells.put(ws, 4, 1, 1.5, "xl_in_2")
+    ws.append(["sau"])
+    assert ws["A5"].value == "sau" and [c.value for c in next(ws.iter_cols(min_row=4))] == [1.5, "sau"]

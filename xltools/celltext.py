@@ -44,17 +44,25 @@ def _put_directly(cell: Cell, value) -> bool:
     """The common kinds set on an openpyxl Cell as `cell.value = …` would set them, without its type
     inference and string checks (a third of the time of building a large workbook). False: the value
     needs `cell.value` (a date, a bool, a formula openpyxl refuses…)."""
+    stored = plain_value(value)
+    if stored is None:
+        return False
+    cell._value, cell.data_type = stored
+    return True
+
+
+def plain_value(value) -> tuple | None:
+    """(value, data type) of a cell holding `value`, as `put` stores it, for the common kinds (formula, text,
+    number, None); None for a value that needs `cell.value` (a date, a bool, a formula openpyxl refuses…)."""
     if isinstance(value, Formula):
         if not (1 < len(value) <= MAX_CELL_TEXT and value[0] == "=") or ILLEGAL_CHARACTERS_RE.search(value):
-            return False
-        cell._value, cell.data_type = str(value), "f"
-    elif isinstance(value, str):
-        cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT], "s"
-    elif value is None or type(value) is int or type(value) is float:
-        cell._value, cell.data_type = value, "n"
-    else:
-        return False
-    return True
+            return None
+        return str(value), "f"
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT], "s"
+    if value is None or type(value) is int or type(value) is float:
+        return value, "n"
+    return None
 
 
 MAX_FORMULA_TEXT = 255  # characters Excel allows in one text literal of a formula

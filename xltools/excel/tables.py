@@ -172,7 +172,12 @@ def template(book: Book):
         grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
     config = GridReader(book.name, grids).config()
     sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
-    return sections, GridReader(book.name, grids, merged=book.merged()).read()
+    # the summaries' cells as typed (formulas as text): a number typed over a total or the rank is then
+    # reported on Kiểm tra as `xltools check` reports it
+    typed = {s.summary.sheet: book.read(s.summary.sheet, f"A1:{get_column_letter(s.summary.last_col)}"
+                                                          f"{max(book.extent(s.summary.sheet)[0], s.summary.last_row)}")
+             for s in sections}
+    return sections, GridReader(book.name, grids, typed=typed, merged=book.merged()).read()
 
 
 def template_rows(book: Book) -> list[Rows]:

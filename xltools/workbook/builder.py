@@ -17,6 +17,7 @@ from ..core.names import name_key
 from ..core.scoring import Unit
 from ..errors import UserError
 from . import layout as L
+from .cells import create_sheet, cycle_collector_paused
 from .save import FIXED_TIME, save, workbook_bytes
 from .sheets import config, detail, ranking, summary, survey
 from .sheets.common import LINE_HEIGHT, protect
@@ -45,6 +46,7 @@ def default_year(cset: CriteriaSet) -> int | None:
     return cset.years[-1] if cset.years else None
 
 
+@cycle_collector_paused
 def build(inputs: list[SectionInput], password: str | None = None, spare_rows: int = L.DEFAULT_SPARE_ROWS,
           decision: str = "", with_appraised: bool = False) -> Workbook:
     """The openpyxl Workbook for the given sets (one per level) and their units.
@@ -62,18 +64,18 @@ def build(inputs: list[SectionInput], password: str | None = None, spare_rows: i
     district_names = {name_key(u.name): u.name for u in unit_lists.get("huyen", []) if u}
     for s in layout.sections:
         units = unit_lists[s.cset.level]
-        ws = wb.create_sheet(s.summary.sheet)
+        ws = create_sheet(wb, s.summary.sheet)
         rule_live = districts is not None and districts.summary.rule_live
         summary.write(ws, s, units, years[s.cset.level], decision, communes if s.summary.rule_live else None,
                       district_names if s.cset.level == "xa" else {}, with_appraised,
                       districts if s.cset.level == "xa" and rule_live else None)
         if s.ranking:
-            ranking.write(wb.create_sheet(s.ranking.sheet), s, years[s.cset.level])
+            ranking.write(create_sheet(wb, s.ranking.sheet), s, years[s.cset.level])
         if s.survey:
-            survey.write(wb.create_sheet(s.survey.sheet), s, units, years[s.cset.level])
+            survey.write(create_sheet(wb, s.survey.sheet), s, units, years[s.cset.level])
         if s.detail:
-            detail.write(wb.create_sheet(s.detail.sheet), s, units, years[s.cset.level], with_appraised)
-    config.write(wb.create_sheet(L.CONFIG_SHEET), layout, years)
+            detail.write(create_sheet(wb, s.detail.sheet), s, units, years[s.cset.level], with_appraised)
+    config.write(create_sheet(wb, L.CONFIG_SHEET), layout, years)
     config.defined_names(wb, layout)
     if communes is not None and districts is not None:
         _district_choice(wb, communes, districts)

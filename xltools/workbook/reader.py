@@ -163,6 +163,16 @@ def _is_formula(value) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+def _typed_text(value) -> str:
+    """What was typed, alike from a file (99) and from Excel or openpyxl (99.0)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        try:
+            return f"{to_decimal(value).normalize():f}"
+        except NumberError:
+            return str(value)
+    return str(value)
+
+
 class GridReader:
     """The reader over cell grids ({sheet: rows of values}), for files and for callers that already hold
     the values, e.g. the macros inside Excel: GridReader(name, grids).read() / .config()."""
@@ -405,7 +415,7 @@ class GridReader:
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
-            out.append(CellProblem(OVER_FORMULA, label, str(value), L.where(lay.sheet, col, row), field))
+            out.append(CellProblem(OVER_FORMULA, label, _typed_text(value), L.where(lay.sheet, col, row), field))
         return out
 
     # -------------------------------------------------------- survey and detail

@@ -20,6 +20,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from ..files import write_bytes
+from .cells import BuiltSheet, cycle_collector_paused
 
 FIXED_TIME = datetime.datetime(2025, 1, 1, 0, 0, 0)  # document properties: reproducible files
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -67,10 +68,10 @@ class _LeanSheetWriter(WorksheetWriter):
 
 
 def _text(value: str) -> str:
-    """Element text as lxml writes it in ASCII (other characters become &#N; when encoded)."""
+    """Element text as lxml writes it in ASCII: markup escaped, other characters as &#N;."""
     if "&" in value or "<" in value or ">" in value or "\r" in value:
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return value
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return value if value.isascii() else value.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _attribute(value: str) -> str:
@@ -78,8 +79,10 @@ def _attribute(value: str) -> str:
 
 
 def _row_start(r: int, dims) -> str:
+    if r not in dims:
+        return f'<row r="{r}">'
     attrs = {"r": f"{r}"}
-    attrs.update(dims.get(r, {}))
+    attrs.update(dims[r])
     return "<row " + " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items()) + ">"
 
 
@@ -89,21 +92,57 @@ _KINDS = {("f", str): ">", ("s", str): ' t="inlineStr">', ("n", int): ' t="n">',
 _INFINITE = (float("inf"), float("-inf"))
 
 
+def _triples(ws) -> dict | None:
+    """(row, col) -> (value, data type, StyleArray) of every cell of `ws`, the Cells and a BuiltSheet's
+    waiting cells alike (no Cell is made); None when a cell is of a kind only openpyxl writes."""
+    pending = ws.pending if isinstance(ws, BuiltSheet) else {}
+    made = ws._made if isinstance(ws, BuiltSheet) else ws._cells
+    if not made:
+        return pending  # cells `put` wrote are of a known kind
+    triples = {}
+    for key, cell in made.items():
+        if (cell._comment is not None or getattr(cell, "_hyperlink", None) is not None
+                or (cell.data_type, type(cell._value)) not in _KINDS):
+            return None
+        triples[key] = (cell._value, cell.data_type, cell._style)
+    triples.update(pending)  # written after the Cell at the same place
+    return triples
+
+
+def _cell_end(value, data_type: str, style: str) -> str:
+    """What follows `<c r="A1"` in the cell's XML ("" for a cell not written: no value, no style)."""
+    if value is None and not style:
+        return ""
+    tail = _KINDS[(data_type, type(value))]
+    if value is None or value == "":
+        return f"{style}{tail}</c>"
+    if tail == ">":
+        return f"{style}><f>{_text(value[1:])}</f><v></v></c>"
+    if type(value) is str:
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f"{style}{tail}<is><t{space}>{_text(value)}</t></is></c>"
+    number = "" if value != value or value in _INFINITE else f"{value:.16g}"  # openpyxl safe_string
+    return f"{style}{tail}<v>{number}</v></c>"
+
+
 def _sheet_data(ws) -> bytes | None:
     """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
     when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
     comments, hyperlinks)."""
-    styles, dims, cells = ws.parent._cell_styles, ws.row_dimensions, ws._cells
+    triples = _triples(ws)
+    if triples is None:
+        return None
+    styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
     arrays = []  # keeps each array of style_ids alive, so no id is reused during the loop
     letters: dict[int, str] = {}
-    texts: dict[str, str] = {}  # repeated labels are escaped once
+    ends: dict[tuple, str] = {}  # (text or None, data type, style) -> _cell_end: labels repeat in every block
     out = ["<sheetData>"]
     row = None
-    blank_rows = sorted(dims.keys() - {r for r, _ in cells})
-    for key in sorted(cells):
+    blank_rows = sorted(dims.keys() - {r for r, _ in triples})
+    for key in sorted(triples):
+        value, data_type, array = triples[key]
         r, c = key
-        cell = cells[key]
         if r != row:
             if row is not None:
                 out.append("</row>")
@@ -111,39 +150,27 @@ def _sheet_data(ws) -> bytes | None:
                 out.append(_row_start(blank_rows.pop(0), dims) + "</row>")
             row = r
             out.append(_row_start(r, dims))
-        if cell._comment is not None or getattr(cell, "_hyperlink", None) is not None:
-            return None
-        value, array = cell._value, cell._style
         style = style_ids.get(id(array))
         if style is None:
             arrays.append(array)
             style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
-        if value is None and not style:
-            continue
-        tail = _KINDS.get((cell.data_type, type(value)))
-        if tail is None:
-            return None
-        letter = letters.get(c) or letters.setdefault(c, get_column_letter(c))
-        if value is None or value == "":
-            out.append(f'<c r="{letter}{r}"{style}{tail}</c>')
-        elif tail == ">":
-            out.append(f'<c r="{letter}{r}"{style}><f>{_text(value[1:])}</f><v></v></c>')
-        elif type(value) is str:
-            text = texts.get(value)
-            if text is None:
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                text = texts[value] = f"<is><t{space}>{_text(value)}</t></is></c>"
-            out.append(f'<c r="{letter}{r}"{style}{tail}{text}')
+        if data_type == "s" or value is None:
+            end = ends.get((value, data_type, style))
+            if end is None:
+                end = ends[(value, data_type, style)] = _cell_end(value, data_type, style)
         else:
-            number = "" if value != value or value in _INFINITE else f"{value:.16g}"  # openpyxl safe_string
-            out.append(f'<c r="{letter}{r}"{style}{tail}<v>{number}</v></c>')
+            end = _cell_end(value, data_type, style)
+        if end:
+            letter = letters.get(c) or letters.setdefault(c, get_column_letter(c))
+            out.append(f'<c r="{letter}{r}"{end}')
     if row is not None:
         out.append("</row>")
     out.extend(_row_start(r, dims) + "</row>" for r in blank_rows)
     out.append("</sheetData>")
-    return "".join(out).encode("ascii", "xmlcharrefreplace")
+    return "".join(out).encode("ascii")
 
 
+@cycle_collector_paused
 def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook's file content, reproducibly (fixed timestamps; openpyxl's save would stamp the
     current time)."""

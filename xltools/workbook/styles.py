@@ -1,16 +1,9 @@
-"""The workbook's look: named styles, fills and borders, conditional-format styles, and the fast way
-to write a styled cell (`put`)."""
+"""The workbook's look: named styles, fills and borders, conditional-format styles (cells.put writes a
+cell with a named style)."""
 from __future__ import annotations
 
-from copy import copy
-
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.styles.styleable import StyleableObject
-
-from ..celltext import put as put_value
 
 FONT = "Times New Roman"
 
@@ -73,49 +66,3 @@ def text_column_style(dim) -> None:
     dim.border, dim.protection = BORDER, Protection(locked=False)
     dim.font, dim.alignment = Font(name=FONT, size=12), Alignment(horizontal="left", vertical="center",
                                                                   wrap_text=True)
-
-
-class SharedStyleCell(Cell):
-    """An openpyxl Cell whose StyleArray is shared with every cell of its named style (a 200-unit workbook
-    has 160 000 cells and a dozen styles). Restyling it (`cell.font = …`, `cell.border += …`, also done by
-    openpyxl's merge_cells) first gives it its own copy, so no other cell changes."""
-
-    __slots__ = ()
-
-
-class _CopyOnWrite:
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __get__(self, cell, owner=None):
-        return self if cell is None else self.inner.__get__(cell, owner)
-
-    def __set__(self, cell, value):
-        if cell._style is not None:
-            cell._style = StyleArray(cell._style)
-        self.inner.__set__(cell, value)
-
-
-for _name in ("font", "fill", "border", "number_format", "protection", "alignment", "style", "quotePrefix",
-              "pivotButton"):
-    setattr(SharedStyleCell, _name, _CopyOnWrite(StyleableObject.__dict__[_name]))
-
-_new_cell = Cell.__new__
-
-
-def put(ws, row: int, col: int, value, style: str) -> Cell:
-    """Write a cell with a named style (the value through celltext.put). The style's StyleArray is
-    resolved once per workbook and shared (SharedStyleCell), and the cell's attributes are set as
-    Cell.__init__ sets them: assigning `cell.style = name` to new Cells made half of the build time of a
-    200-unit detail sheet."""
-    shared = ws.parent.__dict__.setdefault("_xltools_styles", {})
-    array = shared.get(style)
-    if array is None:
-        probe = ws.cell(row=row, column=col)
-        probe.style = style
-        array = shared[style] = copy(probe._style)
-    cell = _new_cell(SharedStyleCell)
-    cell.parent, cell.row, cell.column, cell._style = ws, row, col, array
-    cell._value, cell.data_type, cell._hyperlink, cell._comment = None, "n", None, None
-    ws._cells[(row, col)] = cell
-    return put_value(cell, value)

@@ -8,7 +8,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ...celltext import Formula
 from ...core.numbers import format_vn_short
 from .. import formulas as F, layout as L
-from ..styles import FONT, put
+from ..cells import put
+from ..styles import FONT
 
 LINE_HEIGHT = 16.5  # the height of one line of Times New Roman 12: wrapped rows are a multiple of it
 

@@ -1,0 +1,170 @@
+"""How the builder writes cells fast: a 200-unit workbook with criteria detail has 160 000 of them.
+
+`put` writes a cell with a named style. Into a `BuiltSheet` (every sheet the builder creates) it writes no
+openpyxl Cell at all: the cell waits as a (value, data type, StyleArray) triple that save.py writes
+straight to XML. The moment anything else reads the sheet's cells (`ws.cell`, `ws[…]`, `iter_rows`,
+`max_row`, `merge_cells`: everything in openpyxl goes through `ws._cells`), the waiting cells become
+ordinary openpyxl Cells, exactly those `put` used to make: readers of a built workbook (tests, council,
+the .xlsm maker) see no difference.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+from copy import copy
+from operator import itemgetter
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.styleable import StyleableObject
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..celltext import plain_value, put as put_value
+
+
+def cycle_collector_paused(fn):
+    """`fn` run with Python's cycle collector paused (and resumed after, if it ran): while 160 000 cells are
+    written, the collector would walk the growing workbook again and again (a fifth of the build time),
+    and nothing built is garbage."""
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+    return paused
+
+
+class SharedStyleCell(Cell):
+    """An openpyxl Cell whose StyleArray is shared with every cell of its named style (a 200-unit workbook
+    has 160 000 cells and a dozen styles). Restyling it (`cell.font = …`, `cell.border += …`, also done by
+    openpyxl's merge_cells) first gives it its own copy, so no other cell changes."""
+
+    __slots__ = ()
+
+
+class _CopyOnWrite:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __get__(self, cell, owner=None):
+        return self if cell is None else self.inner.__get__(cell, owner)
+
+    def __set__(self, cell, value):
+        if cell._style is not None:
+            cell._style = StyleArray(cell._style)
+        self.inner.__set__(cell, value)
+
+
+for _name in ("font", "fill", "border", "number_format", "protection", "alignment", "style", "quotePrefix",
+              "pivotButton"):
+    setattr(SharedStyleCell, _name, _CopyOnWrite(StyleableObject.__dict__[_name]))
+
+_new_cell = Cell.__new__
+
+
+def _cell(ws, row: int, col: int, value, data_type: str, array) -> Cell:
+    """A SharedStyleCell with its attributes set as Cell.__init__ sets them."""
+    cell = _new_cell(SharedStyleCell)
+    cell.parent, cell.row, cell.column, cell._style = ws, row, col, array
+    cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
+    return cell
+
+
+class BuiltSheet(Worksheet):
+    """A Worksheet whose `put` cells wait in `pending` ((row, col) -> (value, data type, StyleArray)) until
+    someone reads `_cells` (then they become Cells, in the order they were written) or save.py writes them."""
+
+    def __init__(self, parent, title=None):
+        self.pending: dict[tuple[int, int], tuple] = {}
+        self._row = 0
+        self.styles: dict[str, StyleArray] = parent.__dict__.setdefault("_xltools_styles", {})  # per workbook
+        self.texts: dict[str, str] = {}  # text -> as the cell holds it (labels repeat in every unit's block)
+        super().__init__(parent, title)
+
+    @property  # type: ignore[override]
+    def _cells(self) -> dict:
+        pending = self.pending
+        if pending:
+            cells = self._made
+            for (row, col), (value, data_type, array) in pending.items():
+                cells[(row, col)] = _cell(self, row, col, value, data_type, array)
+            self._row = max(self._row, max(pending)[0])  # as openpyxl's _add_cell keeps it
+            pending.clear()
+        return self._made
+
+    @_cells.setter
+    def _cells(self, cells: dict) -> None:
+        self.pending.clear()
+        self._made = cells
+
+    @property  # type: ignore[override]
+    def _current_row(self) -> int:
+        """openpyxl's last row written (iter_rows reads it before the cells: it finds no cell while it is 0)."""
+        self._cells  # noqa: B018 (makes the waiting cells)
+        return self._row
+
+    @_current_row.setter
+    def _current_row(self, row: int) -> None:
+        self._row = row
+
+    def calculate_dimension(self) -> str:
+        """openpyxl's, over the made and the waiting cells (saving makes no Cell)."""
+        keys = [k for k in (self._made, self.pending) if k]
+        if not keys:
+            return "A1:A1"
+        rows = [r for k in keys for r in (min(k)[0], max(k)[0])]
+        cols = [c for k in keys for c in (min(k, key=_col)[1], max(k, key=_col)[1])]
+        return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+
+
+_col = itemgetter(1)
+
+
+def create_sheet(wb, title: str) -> BuiltSheet:
+    """`wb.create_sheet(title)`, as a BuiltSheet."""
+    ws = BuiltSheet(parent=wb, title=title)
+    wb._add_sheet(ws)
+    return ws
+
+
+def style_array(ws, style: str) -> StyleArray:
+    """The StyleArray of a named style, resolved once per workbook and shared by its cells."""
+    shared = ws.parent.__dict__.setdefault("_xltools_styles", {})
+    array = shared.get(style)
+    if array is None:
+        probe = Cell(ws)
+        probe.style = style  # registers the named style with the workbook
+        array = shared[style] = copy(probe._style)
+    return array
+
+
+_NUMBERS = (int, float, type(None))
+
+
+def put(ws, row: int, col: int, value, style: str) -> None:
+    """Write a cell with a named style (the value as celltext.put stores it); in a BuiltSheet the cell waits
+    as a triple (see the module)."""
+    pending = getattr(ws, "pending", None)
+    if pending is not None:
+        array = ws.styles.get(style) or style_array(ws, style)
+        kind = type(value)
+        if kind in _NUMBERS:  # not bool, not Decimal: exact types, as celltext.plain_value
+            pending[(row, col)] = (value, "n", array)
+            return
+        if kind is str:
+            text = ws.texts.get(value)
+            if text is None:
+                text = ws.texts[value] = plain_value(value)[0]
+            pending[(row, col)] = (text, "s", array)
+            return
+        stored = plain_value(value)
+        if stored is not None:
+            pending[(row, col)] = (*stored, array)
+            return
+    cell = ws._cells[(row, col)] = _cell(ws, row, col, None, "n", style_array(ws, style))  # no cell waits now
+    put_value(cell, value)
