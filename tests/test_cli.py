@@ -104,3 +104,11 @@ def test_demo_main_job(capsys, demo_out):
     assert rows[0]["name"] == "Văn phòng UBND tỉnh" and rows[0]["total"] == 96.479
     rows = json.loads(run(capsys, "rank", str(tmp_path / "bang_tham_dinh_mau.xlsx"), "--json")[1])
     assert [r["rank"] for r in rows[:19]] == list(range(1, 20))
+
+
+@pytest.mark.parametrize("value", ["-1", "40", "2,5", "hai"])
+def test_decimals_out_of_range_is_a_usage_error_not_a_crash(capsys, data_dir, value):
+    with pytest.raises(SystemExit) as stop:
+        main(["rank", str(data_dir / "quyet_dinh_backan_2023_xa.txt"), "--decimals", value])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "số nguyên từ 0 đến 6" in err and "Lỗi không mong đợi" not in err

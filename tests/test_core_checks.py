@@ -144,3 +144,17 @@ def test_names_are_found_as_the_same_unit_first_then_loosely():
     assert known.find("Tân Lập") == ["Xã Tân Lập", "Phường Tân Lập"] and known.one("Tân Lập") is None  # ambiguous
     assert known.find("Yen Phu") == ["Xã Yên Phù", "Xã Yên Phú"] and known.one("Xã Yên Phù") == "Xã Yên Phù"
     assert known.one("So Tu phap") == "Sở Tư pháp" and known.find("Sở Nội vụ") == []
+
+
+def test_printed_classes_in_other_case_or_with_loai_are_the_bands_classes():
+    from xltools.core.checks import class_key
+
+    assert class_key("TỐT") == class_key("Loại tốt") == class_key("Xếp loại  Tốt") == class_key("Tốt") == "tốt"
+    assert class_key("Kha") != class_key("Khá")  # diacritics count
+    ok, wrong = full("Sở A"), full("Sở B", appraised=8, self_=8, survey=2)
+    classed = {r.unit.name: r.class_label for r in score_table(SO, [ok, wrong])}
+    ok.printed.class_label = classed["Sở A"].upper()
+    other = next(label for label in SO.band_labels() if label != classed["Sở B"])
+    wrong.printed.class_label = f"Loại {other.lower()}"
+    found = [c for c in codes([ok, wrong]) if c[1].startswith("class")]
+    assert found == [("error", "class-mismatch", "Sở B")]  # a known class, wrongly printed: not an unknown one

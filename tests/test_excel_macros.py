@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from xltools.core.checks import INFO, Finding
 from xltools.core.evaluate import evaluate
+from xltools.core.numbers import format_vn_short
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
 from xltools.files import backups
@@ -225,3 +226,19 @@ def test_a_file_open_elsewhere_is_reported(workbook, monkeypatch):
     monkeypatch.setattr(book_module, "write_safely", locked)
     with pytest.raises(macros.MacroError, match="đang mở trong Excel"):
         recompute(path, table)
+
+
+def test_a_blank_in_the_survey_file_clears_the_old_score_and_says_so(without_survey, tmp_path, data_dir):
+    """The survey file is the source: a field it leaves blank is not left holding last import's score beside
+    the new ones (a total mixing two files); the unit is incomplete and the message names the cell."""
+    path, table = without_survey
+    units = load(data_dir / SEED)[0][0].units
+    import_survey(path, table, survey_file(tmp_path / "xhh.xlsx", units))
+    again = survey_file(tmp_path / "xhh2.xlsx", units)
+    wb = load_workbook(again)
+    wb.active.cell(3, 5).value = None  # the first unit's third field
+    wb.save(again)
+    message = import_survey(path, table, again)
+    third = table.cset.fields[2].label
+    assert survey_cells(path, table)[units[0].name][2] is None
+    assert f"{units[0].name} – {third} (đã xóa điểm cũ {format_vn_short(units[0].fields[2].survey)})" in message

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 from publish_expect import REPORT_2023, SEED_2024
 from test_cli import run as run_cli
 
+from xltools.cli import main
 from xltools.files import backups
 from xltools.publish import pdf
 from xltools.publish.model import DecisionInfo, signed
@@ -119,3 +120,11 @@ def test_last_year_is_found_by_the_same_unit_not_a_namesake():
     change = previous.change("xa", result("UBND phường Tân Lập", "85", 1), 2)
     assert (change.previous_total, change.previous_rank, change.delta_total) == (D("90"), 1, D("-5.00"))
     assert previous.change("xa", result("Yên Phù", "75", 3), 2).previous_total == D("70")  # the only one alike
+
+
+@pytest.mark.parametrize("option", ["--decision-date", "--report-date"])
+def test_a_date_not_on_the_calendar_is_refused_before_anything_is_written(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as stop:
+        main(["publish", str(SEED_2024), "-o", str(tmp_path / "out"), option, "31/2/2026"])
+    assert stop.value.code == 2 and "'31/2/2026' không có trên lịch" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

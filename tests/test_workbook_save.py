@@ -173,3 +173,20 @@ def test_a_built_sheet_iterates_and_appends_as_openpyxls():
     cells.put(ws, 4, 1, 1.5, "xl_in_2")
     ws.append(["sau"])
     assert ws["A5"].value == "sau" and [c.value for c in next(ws.iter_cols(min_row=4))] == [1.5, "sau"]
+
+
+@pytest.mark.parametrize("sheet", ["built", "plain"])
+def test_a_styled_cell_placed_is_the_cell_put_writes(sheet):
+    ws = built_sheet() if sheet == "built" else built_sheet().parent.create_sheet("thường")
+    place = cells.writer(ws)
+    label = cells.styled(ws, "  Tiêu chí\x01 1", "xl_text")
+    for row in (1, 2):
+        place((row, 1), label)  # one triple, two cells
+        cells.put(ws, row, 2, "  Tiêu chí\x01 1", "xl_text")
+    for row in (1, 2):
+        ours, theirs = ws.cell(row, 1), ws.cell(row, 2)
+        assert (ours.value, ours.data_type, ours.style, list(ours._style)) == (theirs.value, theirs.data_type,
+                                                                                theirs.style, list(theirs._style))
+    assert ws["A1"].value == "  Tiêu chí 1"
+    with pytest.raises(TypeError):
+        cells.styled(ws, datetime.date(2025, 1, 2), "xl_text")  # only put writes what openpyxl must convert

@@ -89,16 +89,25 @@ def issuing_authority(cset: CriteriaSet, districts: Iterable[str | None] = (), p
     return f"UBND tỉnh {province}" if province else f"UBND {DOTS}"
 
 
+def date_parts(date: str) -> tuple[int, int, int] | None:
+    """(day, month, year) of '15/12/2024', '15.12.2024' or '2024-12-15'; None for other text."""
+    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", date)
+    iso = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", date)
+    if not (m or iso):
+        return None
+    day, month, year = (int(x) for x in (m.groups() if m else reversed(iso.groups())))
+    return day, month, year
+
+
 def date_text(date: str | None, year: int | None = None) -> str:
     """'15/12/2024' or '2024-12-15' -> '15 tháng 12 năm 2024' (Nghị định 30: 0 before days < 10 and
     months 1, 2); other text is kept as given; nothing -> dots, with the year when it is known."""
     if not date:
         return f"{DOTS} tháng {DOTS} năm {year or DOTS}"
-    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", date)
-    iso = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", date)
-    if not (m or iso):
+    parts = date_parts(date)
+    if parts is None:
         return date.strip()
-    day, month, year_ = (int(x) for x in (m.groups() if m else reversed(iso.groups())))
+    day, month, year_ = parts
     day_text = f"{day:02d}" if day < 10 else str(day)
     month_text = f"{month:02d}" if month < 3 else str(month)
     return f"{day_text} tháng {month_text} năm {year_}"

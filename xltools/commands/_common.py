@@ -28,9 +28,26 @@ def add_bands_and_decimals(parser) -> None:
     parser.add_argument("--bands", metavar="MỨC",
                         help='các mức xếp loại "Tên:điểm thấp nhất;…", ví dụ "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;'
                              'Yếu:0" (thay các mức của bộ tiêu chí; bảng chỉ có tổng điểm thì dùng để xếp loại)')
-    parser.add_argument("--decimals", type=int, metavar="N",
+    parser.add_argument("--decimals", type=decimals_option, metavar="N",
                         help="số chữ số thập phân khi làm tròn tổng điểm để xếp hạng (mặc định: của bộ tiêu chí, "
                              "hoặc như bảng in)")
+
+
+MAX_DECIMALS = 6  # scores are published with 2-4 decimals; more is a typo, and Decimal's precision has an end
+
+
+def decimals_option(text: str) -> int:
+    """--decimals N: a whole number from 0 to MAX_DECIMALS (argparse words the refusal as its own)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_DECIMALS:
+        raise argparse.ArgumentTypeError(f"'{text}' không hợp lệ: số chữ số thập phân phải là số nguyên từ 0 đến "
+                                         f"{MAX_DECIMALS}")
+    return value
 
 
 def evaluate_file(path, set_id=None, bands=None, decimals=None) -> list[Evaluation]:

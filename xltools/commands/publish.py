@@ -24,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--out", default=".", metavar="THƯ_MỤC", help="thư mục ghi kết quả (mặc định: thư mục hiện tại)")
     p.add_argument("--decision-number", "--so-quyet-dinh", dest="decision_number", metavar="SỐ",
                    help="số Quyết định kèm theo, ví dụ 2345 hoặc 2345/QĐ-UBND (bỏ trống: để dấu chấm)")
-    p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY",
+    p.add_argument("--decision-date", "--ngay-quyet-dinh", dest="decision_date", metavar="NGÀY", type=date_option,
                    help="ngày Quyết định, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
     p.add_argument("--issuer", "--co-quan", dest="issuer", metavar="CƠ QUAN",
                    help="cơ quan ban hành, ví dụ \"UBND tỉnh Bắc Kạn\" (mặc định: UBND tỉnh theo bảng)")
@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--report-number", "--so-bao-cao", dest="report_number", metavar="SỐ",
                    help="số báo cáo, ví dụ 125 hoặc 125/BC-SNV (bỏ trống: để dấu chấm)")
     p.add_argument("--place", "--dia-danh", dest="place", metavar="ĐỊA DANH", help="địa danh (mặc định: tên tỉnh)")
-    p.add_argument("--report-date", "--ngay-bao-cao", dest="report_date", metavar="NGÀY",
+    p.add_argument("--report-date", "--ngay-bao-cao", dest="report_date", metavar="NGÀY", type=date_option,
                    help="ngày báo cáo, ví dụ 20/12/2024 (bỏ trống: để dấu chấm)")
     p.add_argument("--signer-title", "--chuc-vu", dest="position", metavar="CHỨC VỤ",
                    help="quyền hạn, chức vụ người ký; xuống dòng bằng \\n, ví dụ \"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC\"")
@@ -51,6 +51,25 @@ def register(sub) -> None:
                    help="một nơi nhận (lặp lại cho nhiều nơi)")
     p.add_argument("--pdf", action="store_true", help="ghi thêm bản PDF (cần LibreOffice)")
     p.set_defaults(run=run)
+
+
+def date_option(text: str) -> str:
+    """A date for a signed document: 20/12/2024 or 2024-12-20 must be a day of the calendar (31/2 is a typo
+    nobody should sign); other wording is printed as given."""
+    import argparse
+    import datetime
+
+    from ..wording import date_parts
+
+    parts = date_parts(text)
+    if parts is not None:
+        day, month, year = parts
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"ngày '{text.strip()}' không có trên lịch; hãy ghi đúng ngày/tháng/năm, "
+                                             "ví dụ 20/12/2024") from None
+    return text
 
 
 def load_previous(path: Path, set_id=None) -> Previous:

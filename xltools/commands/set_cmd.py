@@ -11,6 +11,7 @@ from ..core.numbers import format_vn_short, parse_score
 from ..errors import UserError
 from ..importers.criteria_table import read_criteria
 from ..importers.new_set import Answers, parse_years, set_from_table, totals_only, write_new_set
+from ._common import decimals_option
 
 
 def register(sub) -> None:
@@ -29,7 +30,7 @@ def register(sub) -> None:
     new.add_argument("--province", help="tên tỉnh, ví dụ \"Thái Nguyên\"")
     new.add_argument("--level", choices=list(LEVELS), help="cấp đơn vị được chấm")
     new.add_argument("--years", help="năm áp dụng: 2025, hoặc 2023-2025")
-    new.add_argument("--decimals", type=int, help="số chữ số thập phân của tổng điểm (mặc định 3)")
+    new.add_argument("--decimals", type=decimals_option, help="số chữ số thập phân của tổng điểm (mặc định 3)")
     new.add_argument("--bands", help='các mức xếp loại, ví dụ "Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;Yếu:0"')
     new.add_argument("--decision", help="quyết định ban hành bộ tiêu chí")
     new.set_defaults(run=run_new)

@@ -10,7 +10,7 @@ from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
 from .criteria import CriteriaSet
-from .names import name_key, unit_key
+from .names import name_key, tidy, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
     BOOL,
@@ -375,17 +375,29 @@ def _printed_rank_class(cset: CriteriaSet, unit: Unit, result: Result, position:
                                      (p.class_after_rule, result.class_after_rule, RULE_CLASS_LABEL)):
         if not printed or not labels:  # without bands nothing to check against (noted once for the table)
             continue
-        if printed not in labels:
+        keys = {class_key(label): label for label in labels}
+        if class_key(printed) not in keys:
             _add(out, ERROR, "class-unknown", unit, field,
                  f"xếp loại '{printed}' không có trong {_bands_source(cset)} (các mức: {', '.join(labels)}); "
                  f"theo tổng {n(result.total)} đơn vị xếp loại {computed}.")
-        elif computed is not None and printed != computed:
+        elif computed is not None and keys[class_key(printed)] != computed:
             _add(out, ERROR, "class-mismatch", unit, field,
                  f"in xếp loại '{printed}' nhưng với tổng {n(result.total)} đơn vị xếp loại '{computed}'; "
                  "hãy sửa Xếp loại.")
     if p.stt is not None and p.stt != position:
         _add(out, WARNING, "stt-mismatch", unit, "STT",
              f"STT in là {p.stt} nhưng đơn vị ở dòng thứ {position} của bảng; hãy đánh lại STT.")
+
+
+def class_key(label: str) -> str:
+    """A printed class as the bands name it: 'TỐT', 'tốt' and 'Loại Tốt' are 'Tốt' (diacritics count:
+    'Kha' is no class)."""
+    words = tidy(label).casefold().split()
+    for lead in (["xếp", "loại"], ["loại"]):
+        if words[: len(lead)] == lead and len(words) > len(lead):
+            words = words[len(lead):]
+            break
+    return " ".join(words)
 
 
 def _bands_source(cset: CriteriaSet) -> str:

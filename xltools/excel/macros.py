@@ -25,9 +25,9 @@ from openpyxl.utils.cell import get_column_letter
 from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import unit_key
-from ..core.numbers import format_vn_short
+from ..core.numbers import format_vn_short, to_decimal
 from ..errors import UserError
-from ..importers.survey import read_survey  # the survey importer: long or wide files, names by name_key
+from ..importers.survey import read_survey  # the survey importer: long or wide files, names by NameIndex
 from ..workbook.layout import CHECKS_SHEET
 from .book import Book, apply, area, finding_where, findings_look, is_formula
 from .cells import blank, text
@@ -255,7 +255,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
     writes: list[tuple[str, str, list[list]]] = []
-    problems, imported, waiting, unmatched = [], 0, [], None
+    problems, imported, waiting, unmatched, blanks = [], 0, [], None, []
     for target in targets:
         cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
@@ -274,6 +274,15 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
             problems += out_of_range(target.cset, name, scores)
             writes += [(target.sheet, f"{get_column_letter(col)}{row}", [[float(scores[i])]])
                        for i, col in target.fields.items() if scores[i] is not None]
+            # a blank in the file: the survey file is the source, so an old score is not kept beside new ones
+            old = cells[row - target.first_row] if row - target.first_row < len(cells) else []
+            for i, col in target.fields.items():
+                if scores[i] is None:
+                    before = old[col - 1] if col - 1 < len(old) else None
+                    blanks.append(f"{name} – {target.cset.fields[i].label}"
+                                  + ("" if blank(before) else f" (đã xóa điểm cũ {_shown(before)})"))
+                    if not blank(before):
+                        writes.append((target.sheet, f"{get_column_letter(col)}{row}", [[None]]))
         imported += len(survey.scores)
         waiting += survey.missing
         theirs = set(survey.unmatched + survey.ambiguous)
@@ -286,7 +295,17 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
         message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
     if waiting:
         message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
+    if blanks:
+        message += ("\nTệp để trống điểm ĐT XHH (đơn vị chưa đủ điểm, chưa xếp hạng cho tới khi nhập): "
+                    + "; ".join(blanks) + ".")
     return writes, {}, message
+
+
+def _shown(value) -> str:
+    """A cell's value as a person reads it: 1,928 for a number, the text otherwise."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_vn_short(to_decimal(value))
+    return text(value)
 
 
 def out_of_range(cset, name: str, scores: list) -> list[str]:

@@ -4,6 +4,7 @@ every file's problem listed without stopping; then the live appraisal workbook f
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -100,6 +101,7 @@ _worker_set: CriteriaSet | None = None  # the set of a worker process's batch, s
 def _start_worker(cset: CriteriaSet) -> None:
     global _worker_set
     _worker_set = cset
+    gc.freeze()  # what the worker inherits lives as long as it: the garbage collector need not walk it per form
 
 
 def _read_in_worker(path: Path) -> tuple[Unit | None, str]:

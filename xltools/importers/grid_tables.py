@@ -53,7 +53,7 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
     it has an STT column: the 'STT' cell, else a unit-name header followed by a known column header
     (a Word table without STT reads like the same table in text)."""
     for i, c in enumerate(plain[:3]):
-        if len(c) <= 8 and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
+        if len(c) <= 8 and not "0" <= c[:1] <= "9" and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
             return i, True
     for i, c in enumerate(plain[:3]):
         if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):

@@ -65,6 +65,8 @@ def document_tables(found: list[TextTable], text: str, source: str, before_of: C
                     n_fields: int | None = None) -> list[UnitsTable]:
     """What each table of a document is, as units tables; `text` is the whole document and
     `before_of(table)` the text above a table (the district a commune table belongs to is named there)."""
+    if not found:  # a form alone: no need to search the whole text for its province
+        return []
     province = detect_province(text)
     year = document_year(text)
     tables: list[UnitsTable] = []

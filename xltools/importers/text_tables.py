@@ -332,13 +332,6 @@ def field_names(cols: list[Column]) -> list[str]:
     return names
 
 
-def _value(cell: str, where: str):
-    try:
-        return parse_score(cell)
-    except NumberError as exc:
-        raise ReadError(f"{where}: {exc}") from exc
-
-
 def cell_where(table: TextTable, where: str, line: int, index: int, label: str) -> str:
     """The row, the cell (when known) and the column of one body cell."""
     return f"{where}, {table.cell_ref(line, index)} ({label})" if table.cell_ref else f"{where}, cột '{label}'"
@@ -347,7 +340,11 @@ def cell_where(table: TextTable, where: str, line: int, index: int, label: str) 
 def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):
     """The score in one body cell; a ReadError names the row, the cell (when known) and the column."""
     cell = cells[index] if index < len(cells) else ""
-    return _noted(table, line, index, cell, _value(cell, cell_where(table, where, line, index, label)))
+    try:
+        value = parse_score(cell)
+    except NumberError as exc:  # the cell's address is worded only when needed: most cells read
+        raise ReadError(f"{cell_where(table, where, line, index, label)}: {exc}") from exc
+    return _noted(table, line, index, cell, value)
 
 
 def score_or_problem(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str,

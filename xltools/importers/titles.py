@@ -87,15 +87,20 @@ def detect_year(title: str) -> int | None:
 def detect_province(text: str) -> str:
     """The first province named after 'tỉnh', 'thành phố', 'TP', 'UBND' (longest spelling at a place)."""
     t = words(text)
-    prefixes = _province_prefixes()
-    best = None
-    for spelling, name in _province_spellings():
-        start = 0
-        while (at := t.find(spelling, start)) >= 0:
-            start = at + 1
-            if any(t[: at + 1].endswith(p) for p in prefixes) and (best is None or at < best[0]):
-                best = (at, name)
-    return best[1] if best else ""
+    # where a name may start: right after a prefix (a spelling begins with the space that ends it)
+    starts = sorted({at + len(p) - 1 for p in _province_prefixes() for at in _find_all(t, p)})
+    for at in starts:  # the first place; there the longest spelling
+        for spelling, name in _province_spellings():
+            if t.startswith(spelling, at):
+                return name
+    return ""
+
+
+def _find_all(text: str, part: str):
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 _DISTRICT = re.compile(r"(?:Ủy ban nhân dân|UBND|Phòng Nội vụ)\s+(thành phố|huyện|thị xã|quận)\s+"

@@ -15,10 +15,12 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_C, _V, _IS, _T = f"{_NS}c", f"{_NS}v", f"{_NS}is", f"{_NS}t"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
@@ -65,6 +67,13 @@ def _column(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=65536)  # the same addresses sheet after sheet
+def _address(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (7, 2), the (row, column) of a cell; None for anything else."""
+    m = _CELL.fullmatch(ref)
+    return (int(m[2]), _column(m[1])) if m else None
+
+
 def _number(text: str) -> int | float:
     """openpyxl's reading of a number cell: a float when the text has '.', 'e' or 'E', else an int."""
     return float(text) if "." in text or "e" in text or "E" in text else int(text)
@@ -73,11 +82,13 @@ def _number(text: str) -> int | float:
 def _text(node: ElementTree.Element) -> str:
     """A string item's text as openpyxl shows it: its plain <t>, then the <t> of its runs (<r>); phonetic
     runs (<rPh>) left out."""
-    plain = node.findall(f"{_NS}t")
+    if len(node) == 1 and node[0].tag == _T:  # the usual item: one <t>
+        return node[0].text or ""
+    plain = node.findall(_T)
     if len(plain) > 1:
         raise NotPlain("several <t> in one string")
     parts = [plain[0].text or ""] if plain else []
-    parts += [t.text for r in node.findall(f"{_NS}r") for t in r.findall(f"{_NS}t")[-1:] if t.text is not None]
+    parts += [t.text for r in node.findall(f"{_NS}r") for t in r.findall(_T)[-1:] if t.text is not None]
     return "".join(parts)
 
 
@@ -147,17 +158,17 @@ class _Package:
         root = ElementTree.fromstring(self.archive.read(part))
         data = root.find(f"{_NS}sheetData")
         cells: dict[tuple[int, int], tuple[object, bool]] = {}
-        for c in data.iter(f"{_NS}c") if data is not None else ():
-            m = _CELL.fullmatch(c.get("r") or "")
-            if m is None:
+        for c in data.iter(_C) if data is not None else ():
+            at = _address(c.get("r") or "")
+            if at is None:
                 raise NotPlain("a cell without its address")
             style = int(c.get("s", 0))  # s="" stops openpyxl: NotPlain here
             kind = c.get("t", "n")
             value: object = None
             if kind == "inlineStr":
-                inline = c.find(f"{_NS}is")
+                inline = c.find(_IS)
                 value = _text(inline) if inline is not None else None
-            elif text := c.findtext(f"{_NS}v"):
+            elif text := c.findtext(_V):
                 if kind == "n":
                     if style in self.dates:
                         raise NotPlain("a date cell")
@@ -172,9 +183,9 @@ class _Package:
                     value = text
             bold = self.bold[style]  # an unknown style stops openpyxl: NotPlain here
             if value is None:
-                cells.pop((int(m[2]), _column(m[1])), None)  # shows nothing, as an absent cell (a later one wins)
+                cells.pop(at, None)  # shows nothing, as an absent cell (a later one wins)
             else:
-                cells[int(m[2]), _column(m[1])] = (value, bold)
+                cells[at] = (value, bold)
         merged = []
         for merge in root.iter(f"{_NS}mergeCell"):
             m = _RANGE.fullmatch(merge.get("ref") or "")

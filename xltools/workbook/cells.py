@@ -143,7 +143,26 @@ def style_array(ws, style: str) -> StyleArray:
     return array
 
 
-_NUMBERS = (int, float, type(None))
+NUMBERS = (int, float, type(None))  # the exact types of a number cell (not bool, not Decimal)
+
+
+def styled(ws, value, style: str) -> tuple:
+    """The (value, data type, StyleArray) triple of a cell holding `value` (a number, text, formula or None)
+    with a named style: worked out once, placed in many cells with `writer`."""
+    stored = plain_value(value)
+    if stored is None:
+        raise TypeError(f"{value!r}: a value put() writes through openpyxl")
+    return (*stored, style_array(ws, style))
+
+
+def writer(ws):
+    """place((row, col), triple): the cell `styled` described, written into `ws` (in a BuiltSheet, as it is)."""
+    if isinstance(ws, BuiltSheet):
+        return ws.pending.__setitem__
+
+    def place(key: tuple[int, int], triple: tuple) -> None:
+        ws._cells[key] = _cell(ws, *key, *triple)
+    return place
 
 
 def put(ws, row: int, col: int, value, style: str) -> None:
@@ -153,7 +172,7 @@ def put(ws, row: int, col: int, value, style: str) -> None:
     if pending is not None:
         array = ws.styles.get(style) or style_array(ws, style)
         kind = type(value)
-        if kind in _NUMBERS:  # not bool, not Decimal: exact types, as celltext.plain_value
+        if kind in NUMBERS:  # not bool, not Decimal: exact types, as celltext.plain_value
             pending[(row, col)] = (value, "n", array)
             return
         if kind is str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -78,12 +79,18 @@ def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-def _row_start(r: int, dims) -> str:
+def _row_start(r: int, dims, starts: dict) -> str:
+    """<row r="N" …> with the row's dimensions (a height, hidden…); `starts` keeps what follows r="N" for
+    each kind of dimension seen (200 units make 2 500 rows with a height)."""
     if r not in dims:
         return f'<row r="{r}">'
-    attrs = {"r": f"{r}"}
-    attrs.update(dims[r])
-    return "<row " + " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items()) + ">"
+    dim = dims[r]
+    like = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot, dim.thickTop,
+            dim._style and tuple(dim._style))
+    rest = starts.get(like)
+    if rest is None:
+        rest = starts[like] = "".join(f' {k}="{_attribute(v)}"' for k, v in dim) + ">"
+    return f'<row r="{r}"{rest}'
 
 
 # (data type, value type) -> the end of the cell's start tag; a pair not listed is left to openpyxl
@@ -134,38 +141,45 @@ def _sheet_data(ws) -> bytes | None:
         return None
     styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
-    arrays = []  # keeps each array of style_ids alive, so no id is reused during the loop
-    letters: dict[int, str] = {}
-    ends: dict[tuple, str] = {}  # (text or None, data type, style) -> _cell_end: labels repeat in every block
+    ends: dict[int, str] = {}  # id of a triple (the detail's labels share one per criterion) -> _cell_end
+    alike: dict[tuple, str] = {}  # (value, its type, data type, style) -> _cell_end
+    keys = sorted(triples)
+    letters = [""] + [get_column_letter(c) for c in range(1, max(map(itemgetter(1), keys), default=0) + 1)]
+    dim_rows, d = sorted(dims), 0
+    starts: dict[tuple, str] = {}  # rows with dimensions, some of them without cells
     out = ["<sheetData>"]
-    row = None
-    blank_rows = sorted(dims.keys() - {r for r, _ in triples})
-    for key in sorted(triples):
-        value, data_type, array = triples[key]
-        r, c = key
+    row, where = None, ""
+    for key in keys:
+        triple = triples[key]
+        r = key[0]
         if r != row:
             if row is not None:
                 out.append("</row>")
-            while blank_rows and blank_rows[0] < r:  # rows with dimensions and no cells
-                out.append(_row_start(blank_rows.pop(0), dims) + "</row>")
-            row = r
-            out.append(_row_start(r, dims))
-        style = style_ids.get(id(array))
-        if style is None:
-            arrays.append(array)
-            style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
-        if data_type == "s" or value is None:
-            end = ends.get((value, data_type, style))
-            if end is None:
-                end = ends[(value, data_type, style)] = _cell_end(value, data_type, style)
-        else:
-            end = _cell_end(value, data_type, style)
+            while d < len(dim_rows) and dim_rows[d] <= r:
+                if dim_rows[d] < r:
+                    out.append(_row_start(dim_rows[d], dims, starts) + "</row>")
+                d += 1
+            row, where = r, f'{r}"'
+            out.append(_row_start(r, dims, starts))
+        end = ends.get(id(triple))
+        if end is None:
+            value, data_type, array = triple
+            style = style_ids.get(id(array))
+            if style is None:
+                style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
+            if data_type == "f" or value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
+                end = _cell_end(value, data_type, style)
+            else:  # a text, a score, a maximum: the same in many cells
+                like = (value, type(value), data_type, style)
+                end = alike.get(like)
+                if end is None:
+                    end = alike[like] = _cell_end(value, data_type, style)
+            ends[id(triple)] = end
         if end:
-            letter = letters.get(c) or letters.setdefault(c, get_column_letter(c))
-            out.append(f'<c r="{letter}{r}"{end}')
+            out.append(f'<c r="{letters[key[1]]}{where}{end}')
     if row is not None:
         out.append("</row>")
-    out.extend(_row_start(r, dims) + "</row>" for r in blank_rows)
+    out.extend(_row_start(r, dims, starts) + "</row>" for r in dim_rows[d:])
     out.append("</sheetData>")
     return "".join(out).encode("ascii")
 
