@@ -158,3 +158,16 @@ def test_printed_classes_in_other_case_or_with_loai_are_the_bands_classes():
     wrong.printed.class_label = f"Loại {other.lower()}"
     found = [c for c in codes([ok, wrong]) if c[1].startswith("class")]
     assert found == [("error", "class-mismatch", "Sở B")]  # a known class, wrongly printed: not an unknown one
+
+
+def test_a_set_of_another_year_or_province_is_a_warning():
+    def other(**where):
+        units = [full("Sở A")]
+        return [c for c in check_table(SO, UnitsTable(units, **where), score_table(SO, units))
+                if c.code == "set-other-table"]
+
+    assert other(province="Bắc Kạn", year=2024) == [] and other() == []
+    [year] = other(province="Bắc Kạn", year=2025)
+    assert year.severity == "warning" and "năm 2025 (bộ tiêu chí cho năm 2024)" in year.message
+    [province] = other(province="Thái Nguyên", year=2024)
+    assert "tỉnh Thái Nguyên (bộ tiêu chí của tỉnh Bắc Kạn)" in province.message

@@ -14,14 +14,27 @@ from .commands._parser import VietnameseArgumentParser
 from .errors import UserError
 
 
-def build_parser() -> VietnameseArgumentParser:
+def build_parser(only: str | None = None) -> VietnameseArgumentParser:
+    """The whole command line; or, with `only` (a command's module name), that command alone: a command
+    then does not import what every other command needs at module level."""
     parser = VietnameseArgumentParser(prog="xltools", description="Công cụ chấm điểm, xếp hạng Chỉ số CCHC trên Excel.")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    for name in [only] if only else command_modules():
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
+
+
+def command_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+
+
+def _asked_command(argv: list[str]) -> str | None:
+    """The module of the command `argv` starts with (the top parser's only option is -h): `rank` is in
+    rank.py, `import` in import_cmd.py; None for anything else (the whole parser then says what is wrong)."""
+    modules = command_modules()
+    word = argv[0] if argv else ""
+    return next((m for m in (word, f"{word}_cmd") if m in modules), None)
 
 
 _OS_REASONS = (
@@ -71,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_asked_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -10,6 +10,7 @@ declarations such as a "billion laughs" bomb).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import re
@@ -96,21 +97,38 @@ def check_package(path: Path, kind: str = "Excel", save_as: str = ".xlsx") -> zi
 # ---------------------------------------------------------------- sheets
 
 _cache: dict[tuple, dict[str, Extent]] = {}
+_last_parts: dict[tuple, dict[str, bytes]] = {}  # the file checked last: its sheet parts, formula texts cut
+
+
+def _file_key(path: Path) -> tuple:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def check_xlsx(path: str | os.PathLike) -> dict[str, Extent]:
     """Each sheet's used range, by sheet name; LimitError for a file beyond the limits. The result of a
     file is remembered while the file is unchanged (a command reads some files twice)."""
     path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = _file_key(path)
     if key not in _cache:
         with check_package(path) as archive:
             if len(_cache) > 16:
                 _cache.clear()
-            _cache[key] = {name: scan_sheet(archive.read(part), path.name, name) for name, part in _sheet_parts(archive)}
+            parts, extents = {}, {}
+            for name, part in _sheet_parts(archive):
+                parts[part] = cut_formula_texts(archive.read(part))
+                extents[name] = scan_sheet(parts[part], path.name, name)
             _check_shared_strings(archive, path.name)
+            _cache[key] = extents
+        _last_parts.clear()
+        _last_parts[key] = parts
     return _cache[key]
+
+
+def checked_sheet_parts(path: str | os.PathLike) -> dict[str, bytes]:
+    """{part name: XML, formula texts cut} of the sheets of `path` when it is the file check_xlsx read last
+    and it is unchanged (the reader then unpacks nothing twice); else {}."""
+    return _last_parts.get(_file_key(Path(path)), {})
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -187,13 +205,25 @@ def _shows_text(content: bytes) -> bool:
     return _TEXT_AFTER_TAG.search(content) is not None or bool(_TAGS.sub(b"", content).strip())
 
 
+def _not_a_number(attrs: bytes, content: bytes) -> bytes | None:
+    """The value of a number cell (no type, or t="n") that is not a number."""
+    t = _ATTR_T.search(attrs) if b"t=" in attrs else None
+    if not t or t[1] == b"n":
+        value = _VALUE.search(content)
+        if value and value[1] and not _PLAIN_NUMBER.fullmatch(value[1]) \
+                and not _is_number(value[1].decode("ascii", "replace")):
+            return value[1]
+    return None
+
+
 def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
     """The used range of one sheet from its XML part (at most MAX_PART_BYTES, checked by check_package),
     and the limits checked on the way."""
     last_row = last_col = cells = 0
     row_number = col_number = 0
     merged: list[str] = []
-    columns: dict[str, int] = {}
+    columns: dict[str | bytes, int] = {}
+    facts: dict[tuple[bytes, bytes], bytes | bool] = {}  # what a content says: a bad number, or whether it shows
     # findall gives plain tuples (no match objects): most tokens are blank cells and cost one test each
     for row_tag, row_attrs, cell_attrs, letters, digits, more_attrs, content, merge_tag, merge in _TOKEN.findall(xml):
         if row_tag:
@@ -218,31 +248,32 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
             col_number += 1
             continue
         if letters:  # the usual <c r="B7" ...>, read by the token itself
-            attrs = more_attrs
-            ref: tuple[str, str] | None = (letters.decode(), digits.decode())
+            attrs, ref = more_attrs, None
+            row = int(digits)
+            col = columns.get(letters) or columns.setdefault(letters, _column_number(letters.decode()))
         else:
             attrs = cell_attrs
             r = _ATTR_R.search(attrs)
             found = _REF.match(r[1].decode("ascii", "replace")) if r else None
             ref = (found[1], found[2]) if found else None
-        if ref:
-            row = int(ref[1])
-            col = columns.get(ref[0]) or columns.setdefault(ref[0], _column_number(ref[0]))
-        else:
-            row, col = row_number, col_number + 1
+            if ref:
+                row = int(ref[1])
+                col = columns.get(ref[0]) or columns.setdefault(ref[0], _column_number(ref[0]))
+            else:
+                row, col = row_number, col_number + 1
         col_number = col
         if len(content) > MAX_CELL_TEXT and _text_length(content) > MAX_CELL_TEXT:
-            raise _too_much_text(source, _where(sheet, ref, row), _text_length(content))
-        t = _ATTR_T.search(attrs) if b"t=" in attrs else None
-        if not t or t[1] == b"n":
-            value = _VALUE.search(content)
-            if value and value[1] and not _PLAIN_NUMBER.fullmatch(value[1]) \
-                    and not _is_number(value[1].decode("ascii", "replace")):
-                raise LimitError(f"{source}: {_where(sheet, ref, row)} là ô số nhưng ghi "
-                                 f"'{value[1][:40].decode('utf-8', 'replace')}', không phải là số (Excel không ghi như "
-                                 "vậy; tệp đã bị sửa bằng công cụ khác). Hãy mở tệp, nhập lại ô đó rồi lưu, hoặc xin "
-                                 "lại tệp gốc.")
-        if not _shows_text(content):
+            where = _where(sheet, (letters.decode(), digits.decode()) if letters else ref, row)
+            raise _too_much_text(source, where, _text_length(content))
+        fact = facts.get((attrs, content))  # the same few contents recur: numbers, an empty <v></v>
+        if fact is None:
+            fact = facts[attrs, content] = _not_a_number(attrs, content) or _shows_text(content)
+        if fact.__class__ is bytes:
+            raise LimitError(f"{source}: {_where(sheet, (letters.decode(), digits.decode()) if letters else ref, row)} là "
+                             f"ô số nhưng ghi '{fact[:40].decode('utf-8', 'replace')}', không phải là số (Excel không ghi "
+                             "như vậy; tệp đã bị sửa bằng công cụ khác). Hãy mở tệp, nhập lại ô đó rồi lưu, hoặc xin "
+                             "lại tệp gốc.")
+        if not fact:
             continue  # <v></v>: no value
         if row > MAX_ROWS:
             raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới dòng {vn(row)}, vượt giới hạn {vn(MAX_ROWS)} "
@@ -257,6 +288,76 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
         if col > last_col:
             last_col = col
     return Extent(last_row, last_col, tuple(merged))
+
+
+# ---------------------------------------------------------------- formula texts
+
+_BLANK = b" \t\n\r\x0b\x0c"
+_NOT_REFERENCE_MARK = bytes(b for b in range(256) if b not in b"&;<")
+
+
+def cut_formula_texts(xml: bytes) -> bytes:
+    """A sheet part with the text of its formulas (<c ...><f ...>TEXT</f>, how Excel and LibreOffice write
+    one) cut to "=". No reader needs a formula's text, only to know the cell holds one, and on a summary
+    sheet the texts are most of the part (9 KB a row): the limits scan, the formula scan and calamine (which
+    skips a text token by token) read the cut part several times faster, with the same answers. So a text
+    is cut only where that is sure:
+    - the part is UTF-8 and every "&" in it is closed by ";" before another "&" or "<" (calamine's XML
+      parser refuses a part otherwise, and must still refuse it);
+    - the <f> is the first child of a cell's start tag, before any mergeCell (whose ref="..." a damaged part
+      could stretch over it); its text has no "<" or ">" and starts with no blank (the cell still shows
+      something; no tag changes);
+    - the cell, from the last </c> before the formula to the next one, is within MAX_CELL_TEXT bytes (a
+      cell the text-length limit refuses keeps all its text);
+    - no cell start tag is inside a <v> or an <is>, whose text calamine gathers, tags inside and all
+      (else nothing is cut)."""
+    stop = xml.find(b"mergeCell")
+    found = _FORMULA.finditer(xml, 0, len(xml) if stop < 0 else stop)
+    first = next(found, None)
+    if first is None or not _plain_references(xml):
+        return xml
+    find, rfind = xml.find, xml.rfind
+    pieces: list[bytes] = []
+    kept = 0
+    for formula in itertools.chain((first,), found):
+        text = formula.end()
+        end = find(b"<", text)
+        if end > text and xml[text] not in _BLANK and xml.startswith(b"</f>", end) and find(b">", text, end) < 0:
+            before, after = rfind(b"</c>", 0, text), find(b"</c>", end)
+            if (after if after >= 0 else len(xml)) - (before + 4 if before >= 0 else 0) <= MAX_CELL_TEXT:
+                pieces += (xml[kept:text], b"=")
+                kept = end
+    if not pieces:
+        return xml
+    pieces.append(xml[kept:])
+    cut = b"".join(pieces)
+    if _TAG_IN_VALUE.search(cut) or _CELL_IN_STRING.search(cut) or _PREFIXED_TEXT.search(cut):
+        return xml  # a cell inside a <v> or an <is>; a prefixed <x:v> or <x:is>, not looked into
+    return cut
+
+
+# a formula that may be cut: <f ...>, the first child of a cell's start tag; its text follows the match
+_FORMULA = re.compile(rb"<c [^<>]*[^/<>]><f(?: [^<>]*[^/<>])?>")
+# a <v> with a tag inside; a cell start tag inside an <is> (unless another <is> starts first, which keeps
+# the search linear: the last <is> before such a cell is found instead)
+_TAG_IN_VALUE = re.compile(rb"<v\b[^<]*<(?!/v>)")
+_CELL_IN_STRING = re.compile(rb"<is\b[^<]*(?:<(?!/is>|is\b|c\b)[^<]*)*<c\b")
+_PREFIXED_TEXT = re.compile(rb":(?:v|is)[\s>]")
+
+
+def _plain_references(xml: bytes) -> bool:
+    """Whether the part is UTF-8 and its references (&amp;, &#7842;) are all closed: what calamine's XML
+    parser checks in every text, a formula's too."""
+    head = xml[:200].lower()
+    if b"encoding=" in head and b"utf-8" not in head:
+        return False
+    if not xml.isascii():
+        try:
+            xml.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    marks = xml.translate(None, _NOT_REFERENCE_MARK)  # only the "&", ";" and "<" of the part, in order
+    return b"&&" not in marks and b"&<" not in marks and not marks.endswith(b"&")
 
 
 def _where(sheet: str, ref: tuple[str, str] | None, row: int) -> str:

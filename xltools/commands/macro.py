@@ -13,6 +13,8 @@ so a second command on it waits (xltools.files).
 """
 from __future__ import annotations
 
+from functools import partial
+
 
 def register(sub) -> None:
     p = sub.add_parser("macro", help="chạy macro của bảng tính (Tính lại xếp hạng, Nhập điểm XHH, Xuất phụ lục) "
@@ -42,28 +44,39 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..council.merge import CONFLICTS
     from ..excel import macros
     from ..excel.book import OpenpyxlBook
     from ..files import locked
-    from ..publish.draft import DRAFT_MARK
 
     if args.macro == "xuat-phu-luc":  # reads the workbook only
+        from ..publish.draft import DRAFT_MARK
+
         message = macros.xuat_phu_luc(OpenpyxlBook(args.file), outdir=args.out)
-    else:
-        with locked(args.file):  # from reading the workbook to replacing it: no other command in between
-            book = OpenpyxlBook(args.file)
-            if args.macro == "tinh-lai":
-                message = macros.tinh_lai_xep_hang(book)
-            elif args.macro == "nhap-xhh":
-                message = macros.nhap_diem_xhh(book, source=args.source)
-            elif args.macro == "chia-phan":
-                message = macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
-            elif args.macro == "hop-nhat":
-                message = macros.hop_nhat(book, parts=args.parts or None)
-            else:
-                message = macros.so_sanh(book, old=args.old)
+        print(message)
+        return 1 if message.startswith(DRAFT_MARK) else 0  # written as a draft (DỰ THẢO), as `xltools publish`
+    with locked(args.file):  # from reading the workbook to replacing it: no other command in between
+        if args.macro in ("tinh-lai", "nhap-xhh"):  # cells and a findings sheet: the package changed part by part
+            from ..excel.package_book import Unsupported, open_book
+
+            action = macros.tinh_lai_xep_hang if args.macro == "tinh-lai" else \
+                partial(macros.nhap_diem_xhh, source=args.source)
+            try:
+                message = action(open_book(args.file))
+            except Unsupported:  # a value it does not write (a date moved with its row): nothing was written yet
+                message = action(OpenpyxlBook(args.file))
+        else:
+            message = _council_macro(args, macros, OpenpyxlBook(args.file))
     print(message)
-    if args.macro == "xuat-phu-luc":  # written as a draft (DỰ THẢO): the table still has errors, as `xltools publish`
-        return 1 if message.startswith(DRAFT_MARK) else 0
-    return 1 if args.macro == "hop-nhat" and CONFLICTS in message else 0  # as `xltools merge`
+    if args.macro == "hop-nhat":
+        from ..council.merge import CONFLICTS
+
+        return 1 if CONFLICTS in message else 0  # as `xltools merge`
+    return 0
+
+
+def _council_macro(args, macros, book) -> str:
+    if args.macro == "chia-phan":
+        return macros.chia_phan(book, assign=args.assign, by=args.by, outdir=args.out)
+    if args.macro == "hop-nhat":
+        return macros.hop_nhat(book, parts=args.parts or None)
+    return macros.so_sanh(book, old=args.old)

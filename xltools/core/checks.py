@@ -63,6 +63,7 @@ LABELS = {
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
     "unit-outside-table": "Đơn vị ngoài bảng",
+    "set-other-table": "Bộ tiêu chí của tỉnh/năm khác",
     "name-similar": "Tên gần giống",
     "duplicate-survey-row": "ĐT XHH giống hệt đơn vị khác",
     "reason-missing": "Thiếu lý do",
@@ -170,6 +171,7 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
                            "in trên bảng được giữ nguyên. Hãy thêm --bands \"Xuất sắc:90;Tốt:80;Khá:70;Trung bình:50;"
                            "Yếu:0\" (theo quy định của tỉnh) để kiểm tra.", table.sheet))
     _order(table, by_unit, out)
+    _other_set(cset, table, out)
     _duplicates(table, out)
     _same_survey_rows(cset, table, out)
     _strays(table, out)
@@ -425,6 +427,23 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
                            f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "
                            "cột TÊN ĐƠN VỊ của trang tổng hợp (chữ hoa, chữ thường và khoảng trắng thừa không "
                            "quan trọng).", stray.where))
+
+
+def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
+    """A set chosen for a table whose title names another province or year (--set of last year's or a
+    neighbour's criteria): the maxima and bands may not be this table's; said once, as a warning."""
+    if not cset.id:
+        return
+    other = []
+    if table.province and cset.province and name_key(table.province) != name_key(cset.province):
+        other.append(f"tỉnh {table.province} (bộ tiêu chí của tỉnh {cset.province})")
+    if table.year and cset.years and table.year not in cset.years:
+        other.append(f"năm {table.year} (bộ tiêu chí cho năm {', '.join(map(str, cset.years))})")
+    if other:
+        out.append(Finding(WARNING, "set-other-table", "", "",
+                           f"tiêu đề bảng ghi {' và '.join(other)}: điểm tối đa và mức xếp loại có thể khác; hãy "
+                           f"kiểm tra bộ tiêu chí {cset.id} có đúng cho bảng này (xem `xltools sets`, hoặc --set).",
+                           table.sheet))
 
 
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:

@@ -90,26 +90,28 @@ def parse_prose_number(text: str) -> Decimal:
 def to_decimal(value: Any) -> Decimal:
     """A number from Excel/Python as the decimal the user sees (0.1 + 0.2 is 0.3, not 0.30000000000000004)."""
     if isinstance(value, Decimal):
-        return _bounded(value, str(value))
+        return _bounded(value, value)
     if isinstance(value, int):
-        return _bounded(Decimal(value), str(value))
+        return _bounded(Decimal(value), value)
     try:
         # 15 significant digits is what Excel shows and stores as the user's number.
         number = Decimal(format(float(value), ".15g"))
     except (InvalidOperation, ValueError, OverflowError) as exc:
         raise NumberError(str(value), "không phải là số.") from exc
-    return _bounded(number, str(value))
+    return _bounded(number, value)
 
 
-def _bounded(number: Decimal, text: str) -> Decimal:
-    """A finite number of a sensible size: NaN, infinity and 1e308 are refused, never computed with."""
+def _bounded(number: Decimal, shown: Any) -> Decimal:
+    """A finite number of a sensible size: NaN, infinity and 1e308 are refused, never computed with. `shown`
+    is what the user typed, put in words (str) only for a refusal."""
+    if number.is_finite() and -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
+        return number
+    text = str(shown)
     if not number.is_finite():
         raise NumberError(text, "không phải là một số (NaN hoặc vô cực, thường do công thức lỗi hay tệp bị sửa); "
                                 "hãy nhập lại điểm bằng số.")
-    if abs(number) >= MAX_MAGNITUDE:
-        shown = text if len(text) <= 24 else f"{text[:12]}…({len(text)} ký tự)"
-        raise NumberError(shown, "là một số quá lớn, không thể là điểm số; hãy kiểm tra và nhập lại.")
-    return number
+    raise NumberError(text if len(text) <= 24 else f"{text[:12]}…({len(text)} ký tự)",
+                      "là một số quá lớn, không thể là điểm số; hãy kiểm tra và nhập lại.")
 
 
 def quantize(value: Decimal, decimals: int) -> Decimal:

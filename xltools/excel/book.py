@@ -110,22 +110,28 @@ def apply(book: Book, writes: list[tuple[str, str, list[list]]]) -> None:
         raise
 
 
+def checked_path(path: str | os.PathLike) -> Path:
+    """The path of a workbook file a macro can open (.xlsx or .xlsm), or a BookError that says what it is."""
+    path = Path(path)
+    if path.is_dir():
+        raise BookError(f"'{path}' là một thư mục; hãy chỉ tới tệp bảng tính (.xlsx hoặc .xlsm).")
+    if not path.is_file():
+        raise BookError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise BookError(f"{path.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
+                        "`xltools template`.")
+    return path
+
+
 class OpenpyxlBook(Book):
     """A workbook file. Nothing reaches the disk before save(); save() writes a temporary file next
     to it, keeps the previous version as a backup NAME.bak-TIME.EXT and moves the new one into place (xltools.files)."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+        self.path = checked_path(path)
         self.name = self.path.name
-        if self.path.is_dir():
-            raise BookError(f"'{self.path}' là một thư mục; hãy chỉ tới tệp bảng tính (.xlsx hoặc .xlsm).")
-        if not self.path.is_file():
-            raise BookError(f"Không tìm thấy tệp '{self.path}'; hãy kiểm tra đường dẫn.")
-        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise BookError(f"{self.name}: macro chỉ chạy trên bảng tính Excel (.xlsx hoặc .xlsm) tạo bằng "
-                            "`xltools template`.")
         self.keep_vba = self.path.suffix.lower() == ".xlsm"
-        from ..importers.office import open_excel
+        from ..importers.office_open import open_excel
 
         try:
             self.wb = open_excel(self.path, keep_vba=self.keep_vba)
@@ -148,11 +154,7 @@ class OpenpyxlBook(Book):
     def values(self, sheet, ref):
         """Formulas give the values the program that last computed the file saved with it (None where
         it was saved without them: openpyxl keeps none)."""
-        typed = self.read(sheet, ref)
-        top, left, bottom, right = bounds(ref)
-        grid = self._shown().get(sheet, [])
-        cached = [[plain(_at(grid, r, c)) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
-        return [[c if is_formula(t) else t for t, c in zip(trow, crow)] for trow, crow in zip(typed, cached)]
+        return shown(self.read(sheet, ref), self._shown().get(sheet, []), ref)
 
     def _shown(self) -> dict[str, list[list]]:
         """Every sheet's cells as the file shows them, read once: by the fast value reader, which gives them
@@ -230,11 +232,24 @@ class OpenpyxlBook(Book):
             _style_of(where).fontId = style_id(self.wb._fonts, link if r in look.link_rows else Font)
 
     def save(self):
-        try:
-            write_safely(self.path, lambda tmp: self.wb.save(str(tmp)))
-        except PermissionError as exc:
-            raise BookError(f"Không ghi được {self.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
-                            "rồi chạy lại.") from exc
+        saved(self, lambda tmp: self.wb.save(str(tmp)))
+
+
+def saved(book: Book, save) -> None:
+    """`save(tmp)` writes the book's new version; it replaces the file, the old one kept (xltools.files)."""
+    try:
+        write_safely(book.path, save)
+    except PermissionError as exc:
+        raise BookError(f"Không ghi được {book.name}: tệp đang mở trong Excel hoặc chỉ cho đọc; hãy đóng tệp "
+                        "rồi chạy lại.") from exc
+
+
+def shown(typed: list[list], cached: list[list], ref: str) -> list[list]:
+    """What the cells of `ref` show: what they hold (`typed`, read from it), formulas as the value `cached` (a
+    grid of the whole sheet from A1) keeps for them."""
+    top, left, bottom, right = bounds(ref)
+    return [[plain(_at(cached, r, c)) if is_formula(t) else t for c, t in enumerate(trow, start=left)]
+            for r, trow in enumerate(typed, start=top)]
 
 
 def _at(grid: list[list], row: int, col: int):

@@ -27,7 +27,6 @@ from ..core.evaluate import Evaluation, evaluate
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short, to_decimal
 from ..errors import UserError
-from ..importers.survey import read_survey  # the survey importer: long or wide files, names by NameIndex
 from ..workbook.layout import CHECKS_SHEET
 from .book import Book, apply, area, finding_where, findings_look, is_formula
 from .cells import blank, text
@@ -245,6 +244,8 @@ def survey_targets(book: Book, tables: list[Table] | None = None) -> list[Survey
 
 
 def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | None = None):
+    from ..importers.survey import read_survey  # the survey importer: long or wide files, names by NameIndex
+
     if not source:
         raise MacroError("Hãy chọn tệp kết quả điều tra xã hội học (ĐT XHH) để nhập.")
     if Path(source).is_dir():

@@ -10,6 +10,7 @@ follows the unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
@@ -49,8 +50,16 @@ def moved_formula(formula: str, home: str, target: str, rows: dict[int, int]) ->
     """A formula after rows of `target` moved (old row -> new row); text and other values unchanged."""
     if not isinstance(formula, Formula) or not rows:
         return formula
-    if home != target and target not in formula and target.replace("'", "''") not in formula:
-        return formula  # it names no cell of the moved sheet
+    if home != target and not _names_a_moved_row(formula, target, rows):
+        return formula  # it names no single row of the moved sheet that moves
+    parts = _RUNS.split(formula)
+    shape = _shape(formula, parts)
+    if shape is not None:
+        return _moved_by_shape(formula, parts, shape, home, target, rows)
+    return _moved_by_operands(formula, home, target, rows)
+
+
+def _moved_by_operands(formula: Formula, home: str, target: str, rows: dict[int, int]) -> str:
     outside = _QUOTED.sub("", formula)
     if "#" in outside or "[" in outside or _EXPONENT.search(outside):
         return _moved_by_tokens(formula, home, target, rows)  # an error value, a bracket, 1E+5: the Tokenizer's way
@@ -80,6 +89,76 @@ _QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^']|'')*'""")
 _EXPONENT = re.compile(rf"(?<![^{_END}])[1-9](?:\.[0-9]+)?[Ee][+-]")  # the Tokenizer reads 1E+5 as one operand
 
 
+# A formula's shape: its text with every run of digits taken out (`parts[0::2]` of _RUNS.split). The formulas of
+# one column differ only in their row numbers, and every part of _OPERAND treats any digit alike and takes a
+# run whole: the references _OPERAND finds in one formula of a shape are where it finds them in every other,
+# as runs of digits numbered in order. So each shape is matched once, and a formula of a known shape is
+# moved by changing those runs. A shape that may hold an exponent (1E+5: the digits' values matter), an
+# error value or a bracket (the Tokenizer's way), or a sheet name with digits, is not kept (None).
+_RUNS = re.compile(r"(\d+)")  # \d as _OPERAND reads a row number (other scripts' digits too)
+_SHAPES: dict[str, tuple[tuple[str | None, int, int | None], ...] | None] = {}
+_MAY_BE_EXPONENT = re.compile(r"\x00+(?:\.\x00+)?[Ee][+-]")
+
+
+def _shape(formula: str, parts: list[str]) -> tuple[tuple[str | None, int, int | None], ...] | None:
+    """The references of formulas of this shape: (sheet named, or None; run of its row; run of the range's second
+    row, or None), runs numbered from 0; None for a shape not kept."""
+    key = "\x00".join(parts[0::2])
+    if key in _SHAPES:
+        return _SHAPES[key]
+    shape = None
+    outside = _QUOTED.sub("", key)  # digits are neither quotes nor quoted-name marks: the same spans as in formula
+    if "\x00" not in formula and "#" not in outside and "[" not in outside and not _MAY_BE_EXPONENT.search(outside):
+        run_at = {}  # where each run of digits starts in formula -> its number
+        at = 0
+        for i, part in enumerate(parts):
+            if i % 2:
+                run_at[at] = i // 2
+            at += len(part)
+        refs = [(m["sheet"], run_at[m.start("n1")], run_at[m.start("n2")] if m["n2"] is not None else None)
+                for m in _OPERAND.finditer(formula) if m["ref"]]
+        if not any(sheet and _RUNS.search(sheet) for sheet, _, _ in refs):
+            shape = tuple((sheet_name(sheet) if sheet else None, n1, n2) for sheet, n1, n2 in refs)
+    if len(_SHAPES) > 20_000:  # a long session inside Excel: keep memory bounded
+        _SHAPES.clear()
+    _SHAPES[key] = shape
+    return shape
+
+
+def _moved_by_shape(formula: Formula, parts: list[str], shape, home: str, target: str, rows: dict[int, int]) -> str:
+    """What _OPERAND.sub with _moved gives, from the formula's runs of digits and its shape."""
+    changed = False
+    for sheet, n1, n2 in shape:
+        if (sheet or home) != target:
+            continue
+        row = int(parts[2 * n1 + 1])
+        new = rows.get(row)
+        if new is None or (n2 is not None and int(parts[2 * n2 + 1]) != row):
+            continue
+        parts[2 * n1 + 1] = str(new)
+        if n2 is not None:
+            parts[2 * n2 + 1] = str(new)
+        changed = True
+    moved = "".join(parts) if changed else formula
+    return Formula(moved) if moved != formula else formula
+
+
+def _names_a_moved_row(formula: str, target: str, rows: dict[int, int]) -> bool:
+    """Whether a formula on another sheet may name a cell, or a range in one row, of `target` that has a
+    new row: a search that finds every such reference the rewrite could change (and some it would not,
+    in texts or in longer sheet names), so that the rewrite runs only for those formulas."""
+    if target not in formula and target.replace("'", "''") not in formula:
+        return False
+    if target not in _SHEET_REFS:
+        quoted, plain_name = re.escape("'" + target.replace("'", "''") + "'"), re.escape(target)
+        _SHEET_REFS[target] = re.compile(rf"(?=(?:{quoted}|{plain_name})!\$?[A-Z]{{1,3}}\$?(\d+)"
+                                         rf"(?::\$?[A-Z]{{1,3}}\$?(\d+))?)")
+    return any(int(n1) in rows and (not n2 or int(n2) == int(n1)) for n1, n2 in _SHEET_REFS[target].findall(formula))
+
+
+_SHEET_REFS: dict[str, re.Pattern] = {}  # sheet -> a search for its cells and ranges, sheet named, overlaps found
+
+
 def _moved_by_tokens(formula: Formula, home: str, target: str, rows: dict[int, int]) -> str:
     tokens = Tokenizer(formula).items
     changed = False
@@ -93,9 +172,15 @@ def _moved_by_tokens(formula: Formula, home: str, target: str, rows: dict[int, i
 
 def moved_where(text: str, target: str, rows: dict[int, int]) -> str:
     """A message's place ('Tổng hợp!F12', quoted or not) after rows of `target` moved."""
-    pattern = re.compile(rf"(?P<sheet>'{re.escape(target)}'|{re.escape(target)})!(?P<col>\$?[A-Z]{{1,3}})(?P<n>\d+)\b")
+    if not text or target not in text:
+        return text or ""
 
     def one(m):
         n = int(m["n"])
         return f"{m['sheet']}!{m['col']}{rows[n]}" if n in rows else m[0]
-    return pattern.sub(one, text or "")
+    return _place_of(target).sub(one, text)
+
+
+@lru_cache(maxsize=64)
+def _place_of(target: str) -> re.Pattern:
+    return re.compile(rf"(?P<sheet>'{re.escape(target)}'|{re.escape(target)})!(?P<col>\$?[A-Z]{{1,3}})(?P<n>\d+)\b")

@@ -46,13 +46,19 @@ class WorkbookCells:
 def read_cells(path: str | Path) -> WorkbookCells:
     """Every sheet's values and formula marks, from one read of the file. Raises what calamine or
     zipfile raise for a file that is not a workbook (the caller words it for the user), and CannotScan."""
+    from ..limits import checked_sheet_parts, cut_formula_texts
+
     data = Path(path).read_bytes()
+    checked = checked_sheet_parts(path)  # the limits check has just unpacked them
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = sheet_parts(archive)
-        xml = {name: archive.read(part) for name, part in parts.items()}
-    for name, sheet in xml.items():
-        guard(sheet, name)
-    with _calamine(data) as book:
+        lean = {part: checked[part] if part in checked else cut_formula_texts(archive.read(part))
+                for part in parts.values()}
+        for name, part in parts.items():
+            guard(lean[part], name)
+        package = _lean_package(archive, lean) or data
+    xml = {name: lean[part] for name, part in parts.items()}
+    with _calamine(package) as book:
         if set(book.sheet_names) - set(parts):
             raise CannotScan("a sheet whose part was not found")
         values = {name: plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
@@ -88,6 +94,29 @@ def sheet_values(path: str | Path, sheet: str, rows: int) -> list[list] | None:
     """The first `rows` rows of one sheet (None when the file has no such sheet): enough to recognise a
     workbook by a marker cell."""
     return first_rows(path, rows, only=sheet).get(sheet)
+
+
+_REPACKED_AT_MOST = 64 * 2**20  # bytes of the other parts, unpacked, copied into the lean package
+
+
+def _lean_package(archive: zipfile.ZipFile, lean: dict[str, bytes]) -> bytes | None:
+    """The package with its sheets' formula texts cut, for calamine (it skips a formula's text token by
+    token: on a summary sheet most of its time), every other part as it is, stored; None when nothing was
+    cut, or the other parts are large, or the package is one zipfile does not copy as it is (calamine then
+    reads the file itself, and says what is wrong with it)."""
+    infos = archive.infolist()
+    if all(len(xml) == archive.getinfo(part).file_size for part, xml in lean.items()) \
+            or len({info.filename for info in infos}) < len(infos) \
+            or sum(info.file_size for info in infos if info.filename not in lean) > _REPACKED_AT_MOST:
+        return None
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(out, "w") as package:
+            for info in infos:
+                package.writestr(info.filename, lean[info.filename] if info.filename in lean else archive.read(info))
+    except Exception:
+        return None
+    return out.getvalue()
 
 
 def _calamine(data: bytes):
@@ -179,7 +208,8 @@ def _tags(prefix: bytes) -> tuple:
     if prefix not in _TAGS:
         p = re.escape(prefix)
         _TAGS[prefix] = (b"<" + prefix + b"c", re.compile(rb'<' + p + rb'c r="([A-Z]{1,3})([0-9]+)"'),
-                         re.compile(rb"<" + p + rb"f[\s>/]"), re.compile(rb"<" + p + rb"v>([^<]*)</"))
+                         re.compile(rb"<" + p + rb"f[\s>/]"), re.compile(rb"<" + p + rb"v>([^<]*)</"),
+                         re.compile(rb'<' + p + rb'c r="([A-Z]{1,3})([0-9]+)"[^<>]*><' + p + rb"f[\s>/]"))
     return _TAGS[prefix]
 
 
@@ -194,7 +224,7 @@ def scan(xml: bytes) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]
     prefix = found.group(1) or b""
     begin, end = found.end(), xml.find(b"</" + prefix + b"sheetData>", found.end())
     end = len(xml) if end < 0 else end
-    cell_open, usual, formula, value = _tags(prefix)
+    cell_open, usual, formula, value, usual_formula = _tags(prefix)
     columns: dict[bytes, int] = {}
 
     def cell_at(tag: int) -> tuple[int, int]:
@@ -206,7 +236,16 @@ def scan(xml: bytes) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]
             columns[letters] = column_number(letters.decode())
         return int(ref.group(2)), columns[letters]
 
-    formulas = [cell_at(xml.rfind(cell_open, begin, m.start())) for m in formula.finditer(xml, begin, end)]
+    # most formulas follow their cell's usual start tag (<c r="B7" s="3"><f>): found with it, in one pass,
+    # when every formula is (each is then what the nearest cell start tag before it says)
+    usual_ones = usual_formula.findall(xml, begin, end)
+    if len(usual_ones) == len(formula.findall(xml, begin, end)):
+        for letters, _ in usual_ones:
+            if letters not in columns:
+                columns[letters] = column_number(letters.decode())
+        formulas = [(int(row), columns[letters]) for letters, row in usual_ones]
+    else:
+        formulas = [cell_at(xml.rfind(cell_open, begin, m.start())) for m in formula.finditer(xml, begin, end)]
     errors = {}
     if xml.find(b'"e"', begin, end) >= 0 or xml.find(b"'e'", begin, end) >= 0:  # error values are rare
         for m in _ERROR_TYPE.finditer(xml, begin, end):
