@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--set", default="bacgiang-2023-tinh", help="a set with a criteria tree (detail sheet)")
+    parser.add_argument("--recalcs", type=int, default=5, help="full recalculations to time (the median is reported)")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON (benchmarks/run_all.py reads it)")
     args = parser.parse_args()
     cset = catalog.get(args.set)
@@ -48,10 +50,16 @@ def main() -> int:
             print(f"LibreOffice: bỏ qua ({lo.unavailable_reason()})")
         else:
             with lo.CalcSession() as session:
-                timings = lo.recalc_file(path, session=session)
-            figures["recalc_seconds"] = timings["recalc"]
-            print(f"LibreOffice: mở (kèm tính lại khi mở) {timings['open']:.2f} s, tính lại toàn bộ (calculateAll) "
-                  f"{timings['recalc']:.2f} s (mục tiêu ≤ 0,2 s), ô lỗi: {timings['errors']}")
+                began = time.perf_counter()
+                with session.open(path) as doc:
+                    opened = time.perf_counter() - began
+                    # one calculateAll varies a lot on a shared machine: the median of several
+                    recalcs = sorted(doc.recalc() for _ in range(args.recalcs))
+                    errors = len(doc.errors())
+            figures["recalc_seconds"] = statistics.median(recalcs)
+            print(f"LibreOffice: mở (kèm tính lại khi mở) {opened:.2f} s, tính lại toàn bộ (calculateAll) "
+                  f"{figures['recalc_seconds']:.2f} s (trung vị {len(recalcs)} lần: "
+                  f"{', '.join(f'{t:.2f}' for t in recalcs)}; mục tiêu ≤ 0,2 s), ô lỗi: {errors}")
     if args.json:
         print(json.dumps(figures))
     return 0

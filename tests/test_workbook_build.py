@@ -131,8 +131,18 @@ def test_detail_sheet_sums_children_and_feeds_the_summary(tmp_path):
     assert ws.cell(row13, dl.self_col).value == f'=IF(COUNT(E{row13 + 1},E{row13 + 2})=0,"",SUM(E{row13 + 1},E{row13 + 2}))'
     assert ws.cell(row13 + 1, dl.self_col).protection.locked is False  # a leaf: typed
     summary = wb["Tổng hợp Tỉnh"]
-    assert "INDEX('Chi tiết Tỉnh'!$E$6:$E$" in summary.cell(7, lay.summary.fields[0].self_col).value
+    # the summary reads the field total from the detail's hidden index (one row per block), not the whole sheet
+    top = cset.fields[0].code
+    index = dl.index[top]
+    assert ws.cell(dl.index_row(0), index.self_col).value == f'=IF(E{h + dl.offsets[top]}="","",E{h + dl.offsets[top]})'
+    assert ws.cell(dl.index_row(0), dl.key).value == f"=UPPER(TRIM(A{h}))"
+    col = L.col_letter(index.self_col)
+    assert f"INDEX('Chi tiết Tỉnh'!${col}$6:${col}${dl.index_row(dl.n_units - 1)}," in \
+        summary.cell(7, lay.summary.fields[0].self_col).value
     assert summary.cell(7, lay.summary.fields[0].self_col).protection.locked is True
+    hidden = ws.column_dimensions[L.col_letter(dl.key)]  # the index is hidden and locked (the sheet is protected)
+    assert hidden.hidden and (hidden.min, hidden.max) == (dl.key, dl.index_last_col)
+    assert all(ws.cell(dl.index_row(0), c).protection.locked for c in range(dl.key, dl.index_last_col + 1))
 
 
 def test_generation_is_reproducible(tmp_path):
@@ -289,8 +299,8 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 
 
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
-EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
-              "MATCH", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
+EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
+              "MATCH", "MAX", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
               "SUBSTITUTE"}
 
 

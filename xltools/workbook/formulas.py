@@ -5,9 +5,10 @@ names, maximum, the 2/3 district rule) from the CriteriaSet, so the workbook and
 drift apart; tests evaluate these formulas in LibreOffice and compare with score_table.
 
 Written for Excel 2010+ and LibreOffice alike (formulas as stored in .xlsx, without "="):
-- only functions of Excel 2007 or older (ROUND, SUM, COUNT, COUNTA, RANK, COUNTIFS, SUMPRODUCT,
-  INDEX, MATCH, IFERROR, ISNA, ISTEXT, TRIM, UPPER, LEFT, LEN), which must NOT carry an _xlfn. prefix; RANK.EQ would need _xlfn. and is
-  avoided because RANK does the same (ties share a rank: 1, 2, 2, 4);
+- only functions of Excel 2007 or older (ROUND, SUM, COUNT, COUNTA, COUNTBLANK, MIN, MAX, RANK, COUNTIFS,
+  SUMPRODUCT, INDEX, MATCH, IFERROR, ISNA, ISTEXT, TRIM, UPPER, LEFT, LEN), which must NOT carry an _xlfn.
+  prefix; RANK.EQ would need _xlfn. and is avoided because RANK does the same (ties share a rank:
+  1, 2, 2, 4);
 - blanks stay blank: a total of nothing is "" (the core's None), never 0; SUM, COUNT and RANK
   skip "" so blank rows take no rank;
 - ranks and classes are computed on ROUND()-ed totals: RANK compares exactly, and a raw sum like
@@ -18,6 +19,7 @@ Written for Excel 2010+ and LibreOffice alike (formulas as stored in .xlsx, with
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..core.checks import LABELS
@@ -163,12 +165,16 @@ def _vn(value) -> str:
     return num(value).replace(".", ",")
 
 
-def fetch(position: str, column_range: str, offset: int = 0) -> str:
-    """The cell at `position` (+offset) of another sheet's column, "" when the position is unknown
-    or the cell is blank (INDEX of a blank cell would read as 0)."""
-    at = f"{position}+{offset}" if offset else position
-    item = f"INDEX({column_range},{at})"
+def fetch(position: str, column_range: str) -> str:
+    """The cell at `position` of another sheet's column, "" when the position is unknown or the cell
+    is blank (INDEX of a blank cell would read as 0)."""
+    item = f"INDEX({column_range},{position})"
     return f'IF({position}="","",IF({item}="","",{item}))'
+
+
+def value_or_blank(cell: str) -> str:
+    """The cell's value, "" when it is blank (a reference to a blank cell would read as 0)."""
+    return f'IF({cell}="","",{cell})'
 
 
 def sum_children(cells: list[str]) -> str:
@@ -226,13 +232,13 @@ def score_flags(cells: list[tuple[str, Decimal, str]]) -> str:
     return cell_flags(cells, LABELS["score-not-number"], LABELS["score-out-of-range"])
 
 
-def appraised_blank(cell: str, position: str | None = None, blank_leaves: str = "", offset: int = 0) -> str:
+def appraised_blank(cell: str, position: str | None = None, blank_leaves: str = "") -> str:
     """A field without Thẩm định: its cell is blank, or (a field summed from the detail sheet, the unit's
-    block at `position`) one of its scored leaves is (scoring._leaves_missing)."""
+    block at `position` of the detail index) one of its scored leaves is (scoring._leaves_missing)."""
     blank = f'{cell}=""'
     if position is None:
         return blank
-    leaves = f'IF({position}="",FALSE,INDEX({blank_leaves},{position}+{offset})>0)'
+    leaves = f'IF({position}="",FALSE,INDEX({blank_leaves},{position})>0)'
     return f"OR({blank},{leaves})"
 
 
@@ -250,9 +256,11 @@ def survey_gaps(position: str, blanks: list[tuple[str, str]], checks: str, sheet
             f'"Xem cột Kiểm tra trang {sheet}. ",""))')
 
 
-def detail_pointer(position: str, checks: str, sheet: str) -> str:
-    """A pointer to the detail sheet's Kiểm tra when the unit's block there has a flag."""
-    return f'IF({position}="","",IF(INDEX({checks},{position})<>"","Xem cột Kiểm tra trang {sheet}. ",""))'
+def detail_pointer(block: str, checks: str, block_size: int, sheet: str) -> str:
+    """A pointer to the detail sheet's Kiểm tra when the unit's block there (1-based, `block_size` rows
+    each, `checks` the column from the first block's first row) has a flag."""
+    return (f'IF({block}="","",IF(INDEX({checks},({block}-1)*{block_size}+1)<>"",'
+            f'"Xem cột Kiểm tra trang {sheet}. ",""))')
 
 
 def unit_gaps(unit: str, parts: list[str]) -> str:
@@ -284,16 +292,26 @@ def survey_stray(unmatched_cell: str, summary_sheet: str) -> str:
             f'{summary_sheet}, điểm của dòng không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ trang đó.","")')
 
 
-def detail_block_flags(block: str, self_range: str, appraised_range: str, max_range: str) -> list[tuple[str, str]]:
+def detail_block_flags(block: str, n_cells: int, leaves_by_max: Sequence[tuple[Decimal | float, list[str]]]) -> list[tuple[str, str]]:
     """(condition, message) of a detail block's Kiểm tra: a score typed as text, a score outside 0 to
-    its criterion's maximum."""
-    def out_of_range(rng: str) -> str:
-        return f"SUMPRODUCT(ISNUMBER({rng})*(({rng}>{max_range})+({rng}<0)))"
+    its criterion's maximum.
 
-    return [(f'SUMPRODUCT(ISTEXT({block})*({block}<>""))>0',
+    Plain counts, no SUMPRODUCT: array formulas over every block were most of a full recalculation.
+    - not a number: the block's `n_cells` Tự chấm/Thẩm định cells less its numbers and its blanks
+      (COUNTBLANK counts a formula's "" as blank: a parent sum with nothing scored below it);
+    - below 0: MIN of the block; above the maximum: for each maximum, MAX of the leaf cells (ranges)
+      that have it. MIN and MAX skip texts and blanks; a cell holding an error is already "not a number"
+      (IFERROR keeps the message instead of the error).
+    """
+    over = ",".join(f"MAX({','.join(refs[i:i + MAX_ARGS])})>{num(top)}"
+                    for top, refs in leaves_by_max for i in range(0, len(refs), MAX_ARGS))
+    return [(f"{n_cells}-COUNT({block})-COUNTBLANK({block})>0",
              f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."),
-            (f"{out_of_range(self_range)}+{out_of_range(appraised_range)}>0",
+            (f"IFERROR(OR(MIN({block})<0{',' + over if over else ''}),FALSE)",
              f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa.")]
+
+
+MAX_ARGS = 200  # Excel takes at most 255 arguments per function
 
 
 # ---------------------------------------------------------------- conditional formats (relative to a range's first cell)

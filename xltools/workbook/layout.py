@@ -193,7 +193,7 @@ class SummaryLayout(_DataRows):
     check: int = 0  # Kiểm tra: visible flag for text in number cells, out-of-range values, unknown names
     # hidden helper columns
     order: int = 0  # Thứ bậc of the class (CLASS_ORDER position), read by the district rule
-    detail_row: int | None = None  # first row of the unit's block on the detail sheet
+    detail_row: int | None = None  # the unit's block on the detail sheet (1-based: its row in the index)
     survey_row: int | None = None  # the unit's row on the survey sheet
     key: int = 0  # the name as sheets match it (UPPER(TRIM(name)))
     gaps: int = 0  # what keeps the unit from being ranked ("" when complete: scoring.gaps)
@@ -336,6 +336,15 @@ class SurveyLayout(_DataRows):
 
 # ---------------------------------------------------------------- detail sheet
 
+@dataclass(frozen=True)
+class IndexColumns:
+    """A top criterion's columns in the detail sheet's hidden index."""
+
+    self_col: int
+    appraised: int
+    blank_leaves: int  # its scored leaves without Thẩm định (scoring._leaves_missing)
+
+
 @dataclass
 class DetailLayout:
     """One long detail sheet: a block per unit, each a header row then every criterion in tree order.
@@ -346,6 +355,11 @@ class DetailLayout:
     with a single MATCH on the unit name in column A of the block's header row, so sorting the
     summary never mixes up units. Only the header row carries the name: repeating it on each of
     the ~27 000 criterion rows of a 200-unit workbook cost a third of the build time.
+
+    Beside the blocks, hidden, an index with one row per block (from DETAIL_FIRST_ROW): the unit's name
+    as sheets match it, and for each top criterion its Tự chấm, Thẩm định and number of scored leaves
+    without Thẩm định. The summary matches and reads those ~200 rows, not the whole sheet: a lookup
+    over ~27 000 rows made LibreOffice revisit every formula of the sheet for each summary column.
     """
 
     cset: CriteriaSet
@@ -361,11 +375,29 @@ class DetailLayout:
     note: int = 8  # Ghi chú thẩm định
     check: int = 9
     last_col: int = 9  # the last visible column
-    key: int = 10  # hidden, block header row: the unit's name as sheets match it
-    blank_leaves: int = 11  # hidden, each field's row: its scored leaves without Thẩm định
+    key: int = 10  # hidden index: the unit's name as sheets match it; then IndexColumns per top criterion
 
     def __post_init__(self):
         self.sheet = detail_sheet(self.cset)
+
+    @cached_property
+    def index(self) -> dict[str, IndexColumns]:
+        """The hidden index's columns of each top criterion (by code), after `key`."""
+        first = self.key + 1
+        return {top.code: IndexColumns(first + 3 * i, first + 3 * i + 1, first + 3 * i + 2)
+                for i, top in enumerate(self.cset.criteria)}
+
+    @property
+    def index_last_col(self) -> int:
+        return self.key + 3 * len(self.cset.criteria)
+
+    def index_row(self, k: int) -> int:
+        """The index row of the k-th (0-based) block."""
+        return DETAIL_FIRST_ROW + k
+
+    def index_range(self, col: int) -> str:
+        """A column of the index, one row per block: what the summary matches (the key) and reads."""
+        return column_range(self.sheet, col, DETAIL_FIRST_ROW, self.index_row(self.n_units - 1))
 
     @cached_property
     def nodes(self) -> list[Criterion]:

@@ -36,8 +36,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     ws.row_dimensions[L.DETAIL_HEADER_ROW].height = 32
     tops = [lay.offsets[t.code] for t in cset.criteria]
     plan = _plan(lay)
-    blank_leaves = [(lay.offsets[t.code], [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
-                    for t in cset.criteria]
+    leaf_runs = _leaf_runs(plan)
+    tops_leaves = [(t.code, [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
+                   for t in cset.criteria]
     # what is the same in every block, worked out once: cells as put stores them, placed with `place`
     place, same = writer(ws), lambda value, style: styled(ws, value, style)  # noqa: E731
     total, score_in = f"xl_total_{d}", f"xl_in_{d}"
@@ -64,14 +65,12 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             put(ws, h, col, f(F.sum_children([f"{letter}{h + o}" for o in tops])), total)
         for col, cell in head_end:
             place((h, col), cell)
-        first, last = h + 1, h + len(lay.nodes)
-        block = f"{a1(lay.self_col, first)}:{a1(lay.appraised, last)}"
-        self_rng, appr_rng, max_rng = (f"{a1(c, first)}:{a1(c, last)}" for c in (lay.self_col, lay.appraised, lay.max))
-        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, self_rng, appr_rng, max_rng)))),
+        block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
+        by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
+                  for top, runs in leaf_runs]
+        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
             "xl_flag")
-        put(ws, h, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
-        for top, leaves in blank_leaves:  # each field's scored leaves still without Thẩm định (scoring._leaves_missing)
-            put(ws, h + top, lay.blank_leaves, f(F.count_blank([f"{appr_l}{h + o}" for o in leaves])), "xl_center")
+        _index_row(ws, lay, k, tops_leaves)
         scores = unit.criteria if unit else {}
         for node, cells in rows:
             row = h + node.offset
@@ -120,14 +119,25 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
               lay.reason: 30, lay.note: 30, lay.check: 28}
     for col, w in widths.items():
         ws.column_dimensions[L.col_letter(col)].width = w
-    for col in (lay.key, lay.blank_leaves):
-        ws.column_dimensions[L.col_letter(col)].hidden = True
+    ws.column_dimensions.group(L.col_letter(lay.key), L.col_letter(lay.index_last_col), outline_level=0, hidden=True)
     for col in (lay.reason, lay.note):
         text_column_style(ws.column_dimensions[L.col_letter(col)])
     # the input colour only where a criterion is typed (its Tự chấm cell is unlocked), not down the whole column
     text_cols = f"{a1(lay.reason, r1)}:{a1(lay.note, r2)}"
     cf(ws, text_cols, F.cf_unlocked(f"${L.col_letter(lay.self_col)}{r1}"), stop=False, **CF_INPUT)
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
+
+
+def _index_row(ws, lay: L.DetailLayout, k: int, tops_leaves: list[tuple[str, list[int]]]) -> None:
+    """The k-th block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định
+    and scored leaves still without Thẩm định (scoring._leaves_missing)."""
+    h, row = lay.block_start(k), lay.index_row(k)
+    put(ws, row, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
+    for code, leaves in tops_leaves:
+        cols, top = lay.index[code], h + lay.offsets[code]
+        put(ws, row, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center")
+        put(ws, row, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center")
+        put(ws, row, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,21 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
                          node.survey, kids))
     return rows
+
+
+def _leaf_runs(plan: list[_Row]) -> list[tuple[float, list[tuple[int, int]]]]:
+    """The typed (scored leaf) rows grouped by their maximum, each group as runs of consecutive offsets
+    (first, last): what the Kiểm tra compares with each maximum."""
+    runs: dict[float, list[tuple[int, int]]] = {}
+    for row in plan:
+        if row.kids is not None or row.survey:
+            continue
+        mine = runs.setdefault(row.max, [])
+        if mine and mine[-1][1] == row.offset - 1:
+            mine[-1] = (mine[-1][0], row.offset)
+        else:
+            mine.append((row.offset, row.offset))
+    return list(runs.items())
 
 
 def _scored(node) -> bool:

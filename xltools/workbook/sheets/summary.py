@@ -43,9 +43,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
             if lay.field_from_detail(k):
                 dl = section.detail
                 pos = a1(lay.detail_row, row, absolute_col=True)
-                put(ws, row, fc.self_col, f(F.fetch(pos, dl.column_range(dl.self_col), dl.offsets[fd.code])), f"xl_calc_{d}")
-                put(ws, row, fc.appraised, f(F.fetch(pos, dl.column_range(dl.appraised), dl.offsets[fd.code])),
-                    f"xl_calc_{d}")
+                index = dl.index[fd.code]
+                put(ws, row, fc.self_col, f(F.fetch(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
+                put(ws, row, fc.appraised, f(F.fetch(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
             else:
                 put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
                 put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
@@ -90,7 +90,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
         key_cell = a1(lay.key, row, absolute_col=True)
         if lay.detail_row:
             dl = section.detail
-            put(ws, row, lay.detail_row, f(F.match_row(key_cell, dl.column_range(dl.key))), "xl_center")
+            put(ws, row, lay.detail_row, f(F.match_row(key_cell, dl.index_range(dl.key))), "xl_center")
         if lay.survey_row:
             sl = section.survey
             put(ws, row, lay.survey_row, f(F.match_row(key_cell, sl.column_range(sl.key))), "xl_center")
@@ -167,7 +167,7 @@ def _headers(ws, section: L.Section) -> None:
     header(ws, r, lay.check, "Kiểm tra")
     header(ws, r, lay.order, "Thứ bậc xếp loại")
     if lay.detail_row:
-        header(ws, r, lay.detail_row, "Dòng chi tiết")
+        header(ws, r, lay.detail_row, "Khối chi tiết")
     if lay.survey_row:
         header(ws, r, lay.survey_row, "Dòng ĐT XHH")
     header(ws, r, lay.key, "Tên để so khớp")
@@ -195,8 +195,7 @@ def _gaps(section: L.Section, row: int) -> str:
     for i, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
         if lay.field_from_detail(i):
             dl = section.detail
-            blank = F.appraised_blank(c(fc.appraised), c(lay.detail_row), dl.column_range(dl.blank_leaves),
-                                      dl.offsets[fd.code])
+            blank = F.appraised_blank(c(fc.appraised), c(lay.detail_row), dl.index_range(dl.index[fd.code].blank_leaves))
         else:
             blank = F.appraised_blank(c(fc.appraised))
         appraised.append((blank, fd.name))
@@ -207,7 +206,7 @@ def _gaps(section: L.Section, row: int) -> str:
         parts.append(F.survey_gaps(c(lay.survey_row), blanks, sl.column_range(sl.check), sl.sheet))
     if lay.detail_row:
         dl = section.detail
-        parts.append(F.detail_pointer(c(lay.detail_row), dl.column_range(dl.check), dl.sheet))
+        parts.append(F.detail_pointer(c(lay.detail_row), dl.column_range(dl.check), dl.block_size, dl.sheet))
     return F.unit_gaps(F.is_unit(c(lay.name), [c(col) for col, _ in lay.number_input_cols()]), parts)
 
 

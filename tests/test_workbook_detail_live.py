@@ -1,0 +1,129 @@
+"""The criteria-detail sheet's formulas (block Kiểm tra, field totals and blank leaves carried to the summary),
+computed by a real engine (headless LibreOffice Calc) and compared with the core reading the saved file.
+
+Values are typed cell by cell as an appraiser does: complete units, a half-filled unit ("chưa đủ điểm"),
+a score above its criterion's maximum, a negative score, "0,5" typed as text, a unit typed into a spare row
+(and a spare block of the detail sheet). Skipped when LibreOffice is missing, unless
+XLTOOLS_REQUIRE_LIBREOFFICE=1 (then it fails).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from workbook_harness import as_decimal, as_label, as_rank, cell, make_units, read_rows, type_units
+
+from xltools import catalog
+from xltools.core.checks import LABELS
+from xltools.core.evaluate import evaluate
+from xltools.engine import libreoffice as lo
+from xltools.workbook import layout as L
+from xltools.workbook.builder import SectionInput, build_file
+from xltools.workbook.formulas import INCOMPLETE
+from xltools.workbook.reader import read_workbook_with_sets
+
+REQUIRED = os.environ.get("XLTOOLS_REQUIRE_LIBREOFFICE") == "1"
+pytestmark = pytest.mark.skipif(not lo.available() and not REQUIRED,
+                                reason=f"LibreOffice không có sẵn: {lo.unavailable_reason()}")
+
+CSET = catalog.get("bacgiang-2023-tinh")
+BLANK_ROWS = 5  # the template's numbered rows; L.DEFAULT_SPARE_ROWS more below them
+NOT_NUMBER = f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."
+OUT_OF_RANGE = f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa."
+
+
+def type_spare(doc, section: L.Section, row: int, block: int, unit) -> None:
+    """A unit typed below the numbered rows: its name on a spare summary row, its ĐT XHH on a spare survey
+    row, its criteria in a spare detail block."""
+    lay, sl, dl = section.summary, section.survey, section.detail
+    doc.set_value(lay.sheet, cell(lay.name, lay.first_row + row), unit.name)
+    if sl:
+        doc.set_value(sl.sheet, cell(sl.name, sl.first_row + row), unit.name)
+        for k, col in sl.fields.items():
+            if unit.fields[k].survey is not None:
+                doc.set_value(sl.sheet, cell(col, sl.first_row + row), unit.fields[k].survey)
+    start = dl.block_start(block)
+    doc.set_value(dl.sheet, cell(dl.unit, start), unit.name)
+    for code, score in unit.criteria.items():
+        for col, value in ((dl.self_col, score.self_score), (dl.appraised, score.appraised)):
+            if value is not None:
+                doc.set_value(dl.sheet, cell(col, start + dl.offsets[code]), value)
+
+
+def test_detail_checks_and_totals_agree_with_the_core(calc, tmp_path):
+    path = build_file([SectionInput(CSET, None, blank_rows=BLANK_ROWS)], tmp_path / "detail.xlsx")
+    section = L.workbook_layout([(CSET, BLANK_ROWS + L.DEFAULT_SPARE_ROWS)]).sections[0]
+    dl = section.detail
+    # 0 and 1 all maxima, 2 all zeros, 3 one leaf without Thẩm định, 4 nothing appraised, 5..7 random
+    units = make_units(CSET, 8, seed=29)
+    typed, spare = units[:5], units[5:]
+    leaves = [c for c in CSET.leaves() if not c.survey]
+    wide = max(leaves, key=lambda c: c.max)  # a leaf whose maximum is not the smallest: "above" is per criterion
+    with calc.open(path) as doc:
+        type_units(doc, section, typed)  # summary rows 0..4, detail blocks 4..0
+        # units typed below the numbered rows, into spare rows and spare blocks (in another order)
+        for i, unit in enumerate(spare):
+            type_spare(doc, section, BLANK_ROWS + 1 + i, dl.n_units - 1 - i, unit)
+        doc.recalc()
+        assert doc.errors() == []
+        assert [doc.get(dl.sheet, cell(dl.check, dl.block_start(k))) for k in range(dl.n_units)] == [""] * dl.n_units
+        # now the mistakes, each in another unit's block
+        block_of = {u.name: len(typed) - 1 - i for i, u in enumerate(typed)}
+        block_of.update({u.name: dl.n_units - 1 - i for i, u in enumerate(spare)})
+
+        def at(unit, leaf, col):
+            return dl.sheet, cell(col, dl.block_start(block_of[unit.name]) + dl.offsets[leaf.code])
+
+        over, below = at(units[5], wide, dl.appraised), at(units[6], leaves[-1], dl.self_col)
+        doc.set_value(*over, float(wide.max) + 0.25)
+        doc.set_value(*below, -0.5)
+        doc.set_value(*at(units[2], leaves[1], dl.appraised), "0,5")
+        doc.set_value(*at(units[0], wide, dl.appraised), float(wide.max))  # exactly the maximum: fine
+        doc.recalc()
+        assert doc.errors() == []
+        checks = {u.name: doc.get(dl.sheet, cell(dl.check, dl.block_start(block_of[u.name]))) for u in units}
+        assert checks == {u.name: {units[5].name: OUT_OF_RANGE, units[6].name: OUT_OF_RANGE,
+                                   units[2].name: NOT_NUMBER}.get(u.name, "") for u in units}
+        rows = rows_by_name(doc, section)
+        for i in (2, 5, 6):  # the summary points at the detail sheet and does not rank the unit
+            assert rows[units[i].name].check == f"Xem cột Kiểm tra trang {dl.sheet}.", rows[units[i].name].check
+            assert rows[units[i].name].rank == INCOMPLETE
+        (e,) = evaluate(read_workbook_with_sets(doc.save_as(tmp_path / "mistakes.xlsx")))
+        codes = {(f.unit, f.code) for f in e.findings if f.severity == "error"}
+        assert {(units[5].name, "score-out-of-range"), (units[6].name, "score-out-of-range"),
+                (units[2].name, "score-not-number")} <= codes
+        assert_totals_match_core(rows, e.results)
+        # retyped within range: those two units rank again, every figure is the core's
+        doc.set_value(*over, float(wide.max))
+        doc.set_value(*below, 0)
+        doc.recalc()
+        assert doc.errors() == []
+        rows = rows_by_name(doc, section)
+        saved = doc.save_as(tmp_path / "retyped.xlsx")
+    assert set(rows) == {u.name for u in units}
+    (e,) = evaluate(read_workbook_with_sets(saved))
+    assert_totals_match_core(rows, e.results)
+    for r in e.results:
+        row = rows[r.unit.name]
+        assert (as_rank(row.rank), as_label(row.class_label)) == (r.rank, r.class_label), r.unit.name
+        if r.rank is None:
+            assert row.rank == INCOMPLETE and row.check, r.unit.name
+        else:
+            assert row.check == "", (r.unit.name, row.check)
+    assert {r.unit.name for r in e.results if r.rank is None} == {units[i].name for i in (2, 3, 4)}
+    assert rows[units[3].name].check == f"{LABELS['appraised-missing']}: {CSET.fields[0].name}."
+    # complete units are ranked among themselves: 0 and 1 (all maxima) share the first rank
+    assert as_rank(rows[units[0].name].rank) == as_rank(rows[units[1].name].rank) == 1
+
+
+def rows_by_name(doc, section: L.Section) -> dict:
+    return {r.name: r for r in read_rows(doc, section, section.summary.n_rows) if r.name}
+
+
+def assert_totals_match_core(rows: dict, results) -> None:
+    assert {r.unit.name for r in results} == set(rows)
+    d = CSET.decimals
+    for r in results:
+        row = rows[r.unit.name]
+        got = (as_decimal(row.self_total, d), as_decimal(row.appraised_total, d), as_decimal(row.total, d))
+        assert got == (r.self_total, r.appraised_total, r.total), r.unit.name
