@@ -335,6 +335,15 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
                 value = s.score(kind)
                 if value is not None and not in_range(value, top):
                     out.append(Gap(INVALID, f.name, s.cells.get(kind, "")))
+    if strict and unit.criteria:  # the workbook's detail block: a leaf outside 0..its maximum, as its Kiểm tra
+        field_names = {f.code: f.name for f in cset.fields}
+        for root in cset.criteria:
+            for leaf in root.walk():
+                score = unit.criteria.get(leaf.code)
+                if leaf.children or score is None:
+                    continue
+                if any(v is not None and not in_range(v, leaf.max) for v in (score.self_score, score.appraised)):
+                    out.append(Gap(INVALID, field_names.get(root.code, root.name)))
     if strict:
         for extra, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"),
                                     (unit.penalty, cset.penalty_max, "Điểm trừ")):
