@@ -72,16 +72,9 @@ def side_by_side(ours: list[str], baseline: list[str], repeat: int, prepare=None
 
 def workbook(path: Path, set_id: str, units: int, seed: int, districts: int = 0) -> Path:
     """An appraisal workbook as `xltools template` makes it, with random typed scores."""
-    from workbook_harness import make_units
+    from workbook_harness import typed_workbook
 
-    from xltools import catalog
-    from xltools.workbook.builder import SectionInput, build_file
-
-    cset = catalog.get(set_id)
-    names = [f"Huyện {i}" for i in range(1, districts + 1)] or None
-    build_file([SectionInput(cset, make_units(cset, units, seed=seed, prefix="Xã", districts=names))], path,
-               with_appraised=True)
-    return path
+    return typed_workbook(path, set_id, units, seed, districts)
 
 
 def survey_source(path: Path, units: int) -> Path:

@@ -21,7 +21,6 @@ from xltools.limits import (
     MAX_ROWS,
     Extent,
     LimitError,
-    vn,
 )
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[1] / "templates").glob("*.xlsx"))
@@ -52,15 +51,11 @@ def oracle(xml: bytes, source: str, sheet: str) -> Extent:
             merged.append(merge.decode("ascii", "replace"))
             cells += limits._area(merged[-1])
             if len(merged) > MAX_MERGED or cells > MAX_CELLS:
-                raise LimitError(f"{source}: trang '{sheet}' có quá nhiều ô gộp (merge: hơn {vn(MAX_MERGED)} vùng, hoặc "
-                                 f"các vùng gộp phủ hơn {vn(MAX_CELLS)} ô), vượt giới hạn mà xltools đọc; hãy bỏ gộp ô "
-                                 "(Unmerge) ở các vùng thừa rồi lưu lại.")
+                raise limits.too_many_merged(source, sheet)
             continue
         cells += 1
         if cells > MAX_CELLS:
-            raise LimitError(f"{source}: tệp có hơn {vn(MAX_CELLS)} ô (kể cả ô trống đã định dạng), vượt giới hạn "
-                             "mà xltools đọc; hãy xóa các dòng, cột thừa (chọn rồi Delete) và lưu lại, hoặc "
-                             "tách bảng thành nhiều tệp.")
+            raise limits.too_many_cells(source)
         if not content:
             col_number += 1
             continue
@@ -80,13 +75,9 @@ def oracle(xml: bytes, source: str, sheet: str) -> Extent:
         if not _TAGS.sub(b"", content).strip():
             continue
         if row > MAX_ROWS:
-            raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới dòng {vn(row)}, vượt giới hạn {vn(MAX_ROWS)} "
-                             "dòng một trang mà xltools đọc. Nếu đó là ô gõ nhầm ở cuối trang, hãy xóa các dòng thừa "
-                             "(Ctrl+End cho biết ô cuối cùng) rồi lưu lại.")
+            raise limits.beyond_rows(source, sheet, row)
         if col > MAX_COLUMNS:
-            raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới cột thứ {vn(col)}, vượt giới hạn "
-                             f"{vn(MAX_COLUMNS)} cột một trang mà xltools đọc. Nếu đó là ô gõ nhầm ở bên phải, hãy xóa "
-                             "các cột thừa (Ctrl+End cho biết ô cuối cùng) rồi lưu lại.")
+            raise limits.beyond_columns(source, sheet, col)
         last_row, last_col = max(last_row, row), max(last_col, col)
     return Extent(last_row, last_col, tuple(merged))
 

@@ -10,24 +10,18 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from workbook_harness import make_units
+from workbook_harness import typed_workbook
 
-from xltools import catalog
 from xltools.cli import main
 from xltools.excel import macros
 from xltools.excel.book import OpenpyxlBook
 from xltools.excel.package_book import PackageBook, Unsupported, open_book
-from xltools.workbook.builder import SectionInput, build_file
 
 SO = "Tổng hợp Sở"
 
 
 def workbook(path: Path, set_id: str, units: int, districts: int = 0) -> Path:
-    cset = catalog.get(set_id)
-    names = [f"Huyện {i}" for i in range(1, districts + 1)] or None
-    build_file([SectionInput(cset, make_units(cset, units, seed=3, prefix="Xã", districts=names))], path,
-               with_appraised=True)
-    return path
+    return typed_workbook(path, set_id, units, seed=3, districts=districts)
 
 
 def survey(path: Path, units: int) -> Path:

@@ -74,6 +74,19 @@ def make_units(cset: CriteriaSet, n: int, seed: int, prefix: str = "Đơn vị",
     return units
 
 
+def typed_workbook(path, set_id: str, units: int, seed: int, districts: int = 0):
+    """An appraisal workbook as `xltools template` makes it, with `units` communes' random typed scores
+    (`districts` > 0: spread over that many districts); for the macro tests and the benchmarks."""
+    from xltools import catalog
+    from xltools.workbook.builder import SectionInput, build_file
+
+    cset = catalog.get(set_id)
+    names = [f"Huyện {i}" for i in range(1, districts + 1)] or None
+    build_file([SectionInput(cset, make_units(cset, units, seed=seed, prefix="Xã", districts=names))], path,
+               with_appraised=True)
+    return path
+
+
 def type_units(doc, section: L.Section, units: list[Unit], with_appraised: bool = True) -> None:
     """Type names and scores cell by cell into blank rows. Survey rows and detail blocks are filled
     in reverse order, to prove the summary finds them by name."""

@@ -216,6 +216,29 @@ def _not_a_number(attrs: bytes, content: bytes) -> bytes | None:
     return None
 
 
+def too_many_merged(source: str, sheet: str) -> LimitError:
+    return LimitError(f"{source}: trang '{sheet}' có quá nhiều ô gộp (merge: hơn {vn(MAX_MERGED)} vùng, hoặc các vùng "
+                      f"gộp phủ hơn {vn(MAX_CELLS)} ô), vượt giới hạn mà xltools đọc; hãy bỏ gộp ô (Unmerge) ở các vùng "
+                      "thừa rồi lưu lại.")
+
+
+def too_many_cells(source: str) -> LimitError:
+    return LimitError(f"{source}: tệp có hơn {vn(MAX_CELLS)} ô (kể cả ô trống đã định dạng), vượt giới hạn mà xltools "
+                      "đọc; hãy xóa các dòng, cột thừa (chọn rồi Delete) và lưu lại, hoặc tách bảng thành nhiều tệp.")
+
+
+def beyond_rows(source: str, sheet: str, row: int) -> LimitError:
+    return LimitError(f"{source}: trang '{sheet}' có dữ liệu tới dòng {vn(row)}, vượt giới hạn {vn(MAX_ROWS)} dòng một "
+                      "trang mà xltools đọc. Nếu đó là ô gõ nhầm ở cuối trang, hãy xóa các dòng thừa (Ctrl+End cho biết "
+                      "ô cuối cùng) rồi lưu lại.")
+
+
+def beyond_columns(source: str, sheet: str, col: int) -> LimitError:
+    return LimitError(f"{source}: trang '{sheet}' có dữ liệu tới cột thứ {vn(col)}, vượt giới hạn {vn(MAX_COLUMNS)} cột "
+                      "một trang mà xltools đọc. Nếu đó là ô gõ nhầm ở bên phải, hãy xóa các cột thừa (Ctrl+End cho "
+                      "biết ô cuối cùng) rồi lưu lại.")
+
+
 def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
     """The used range of one sheet from its XML part (at most MAX_PART_BYTES, checked by check_package),
     and the limits checked on the way."""
@@ -235,15 +258,11 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
             merged.append(merge.decode("ascii", "replace"))
             cells += _area(merged[-1])  # openpyxl makes an object for every cell a merge covers
             if len(merged) > MAX_MERGED or cells > MAX_CELLS:
-                raise LimitError(f"{source}: trang '{sheet}' có quá nhiều ô gộp (merge: hơn {vn(MAX_MERGED)} vùng, hoặc "
-                                 f"các vùng gộp phủ hơn {vn(MAX_CELLS)} ô), vượt giới hạn mà xltools đọc; hãy bỏ gộp ô "
-                                 "(Unmerge) ở các vùng thừa rồi lưu lại.")
+                raise too_many_merged(source, sheet)
             continue
         cells += 1
         if cells > MAX_CELLS:
-            raise LimitError(f"{source}: tệp có hơn {vn(MAX_CELLS)} ô (kể cả ô trống đã định dạng), vượt giới hạn "
-                             "mà xltools đọc; hãy xóa các dòng, cột thừa (chọn rồi Delete) và lưu lại, hoặc "
-                             "tách bảng thành nhiều tệp.")
+            raise too_many_cells(source)
         if not content:  # a formatted blank (most cells of a template): no value, no position needed
             col_number += 1
             continue
@@ -276,13 +295,9 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
         if not fact:
             continue  # <v></v>: no value
         if row > MAX_ROWS:
-            raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới dòng {vn(row)}, vượt giới hạn {vn(MAX_ROWS)} "
-                             "dòng một trang mà xltools đọc. Nếu đó là ô gõ nhầm ở cuối trang, hãy xóa các dòng thừa "
-                             "(Ctrl+End cho biết ô cuối cùng) rồi lưu lại.")
+            raise beyond_rows(source, sheet, row)
         if col > MAX_COLUMNS:
-            raise LimitError(f"{source}: trang '{sheet}' có dữ liệu tới cột thứ {vn(col)}, vượt giới hạn "
-                             f"{vn(MAX_COLUMNS)} cột một trang mà xltools đọc. Nếu đó là ô gõ nhầm ở bên phải, hãy xóa "
-                             "các cột thừa (Ctrl+End cho biết ô cuối cùng) rồi lưu lại.")
+            raise beyond_columns(source, sheet, col)
         if row > last_row:
             last_row = row
         if col > last_col:

@@ -163,6 +163,12 @@ def units_table(rows: Rows) -> UnitsTable:
 def template(book: Book):
     """The layout contract's sections of a template and the reader's (UnitsTable, set) for each,
     read from what the Book's cells show (so inside Excel too)."""
+    sections, pairs, _ = _template(book)
+    return sections, pairs
+
+
+def _template(book: Book):
+    """`template`, and the summaries' cells as typed ({sheet: rows from row 1}), read once for both."""
     if not book.has_sheet(L.CONFIG_SHEET) or book.read(L.CONFIG_SHEET, L.CONFIG_MARKER_CELL)[0][0] != L.LAYOUT_VERSION:
         raise BookError(f"{book.name} không phải bảng tính thẩm định tạo bằng `xltools template` (không có trang "
                         f"{L.CONFIG_SHEET} ghi {L.LAYOUT_VERSION} ở ô {L.CONFIG_MARKER_CELL}).")
@@ -177,11 +183,11 @@ def template(book: Book):
     typed = {s.summary.sheet: book.read(s.summary.sheet, f"A1:{get_column_letter(s.summary.last_col)}"
                                                           f"{max(book.extent(s.summary.sheet)[0], s.summary.last_row)}")
              for s in sections}
-    return sections, GridReader(book.name, grids, typed=typed, merged=book.merged()).read()
+    return sections, GridReader(book.name, grids, typed=typed, merged=book.merged()).read(), typed
 
 
 def template_rows(book: Book) -> list[Rows]:
-    sections, pairs = template(book)
+    sections, pairs, typed = _template(book)
     out = []
     for section, (table, _) in zip(sections, pairs):
         t = table_of(section.summary)
@@ -191,7 +197,8 @@ def template_rows(book: Book) -> list[Rows]:
             if t.first_row <= row <= t.last_row:
                 units[row - t.first_row] = unit
         ranking = (section.ranking.sheet,) if section.ranking else ()
-        out.append(Rows(t, book.read(t.sheet, t.block), units, table, by_position=ranking))
+        contents = typed[t.sheet][t.first_row - 1:t.last_row]  # the block's rows (A to the last column)
+        out.append(Rows(t, contents, units, table, by_position=ranking))
     return out
 
 
