@@ -5,8 +5,9 @@ import pytest
 from openpyxl import Workbook
 
 from xltools import catalog
+from xltools.core.field_names import field_index
 from xltools.core.scoring import FieldScores, Unit, UnitsTable
-from xltools.importers.survey import apply_survey, field_index, read_survey
+from xltools.importers.survey import apply_survey, read_survey
 
 UNITS = ["Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Y tế", "UBND huyện Ba Bể", "Thành phố Bắc Kạn"]
 

@@ -7,12 +7,12 @@ diacritics folded); a name that matches no unit, or several, is listed for the u
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
+from ..core.field_names import field_index
 from ..core.names import NameIndex, fold, tidy
 from ..core.numbers import NumberError, clean, parse_score
 from ..core.scoring import UnitsTable
@@ -52,19 +52,6 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
             dialect = csv.excel
         return [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)], ""
     raise ReadError(f"{path.name}: điểm điều tra XHH đọc được từ tệp .csv hoặc .xlsx, không đọc được '{path.suffix}'.")
-
-
-def field_index(label: str, cset: CriteriaSet) -> int | None:
-    """'1', 'LV1', 'Lĩnh vực 1', 'Cải cách thể chế', 'Thể chế' -> the field's index."""
-    f = fold(re.sub(r"\(.*?\)", "", clean(label))).strip()
-    code = re.sub(r"^(linh vuc|lv|field)\s*", "", f).strip(" .")
-    by_code = [i for i, x in enumerate(cset.fields) if x.code == code]
-    if by_code:
-        return by_code[0]
-    named = [i for i, x in enumerate(cset.fields) if f in (fold(x.name), fold(x.short))]
-    if not named and len(f) >= 6:
-        named = [i for i, x in enumerate(cset.fields) if f in fold(x.name)]
-    return named[0] if len(named) == 1 else None
 
 
 def _header(rows, source) -> tuple[int, list[str]]:
