@@ -222,7 +222,9 @@ def columns(table: TextTable, survey_fields: bool = False) -> list[Column]:
     def field(name: str, kind: str, cell: str) -> Column:
         if name not in fields:
             fields.append(name)
-        return Column("field", kind=kind, field_index=fields.index(name), max=_header_max(cell) or _header_max(name),
+        # the maximum a field's name prints is its Tự chấm/Thẩm định maximum, never its ĐT XHH one
+        inherited = _header_max(name) if kind != "survey" or cell == name else None
+        return Column("field", kind=kind, field_index=fields.index(name), max=_header_max(cell) or inherited,
                       label=name)
 
     for group, label in _header_cells(table):
