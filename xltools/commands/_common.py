@@ -196,7 +196,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                       f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
                       f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
         if name == "rank":  # check lists them among its findings
-            for note in (n for e in evaluations for n in e.table.notes + [text for _, text in e.table.field_notes]):
+            for note in (n for e in evaluations for n in e.table.notes + [text for _, text in e.table.remarks]):
                 print(f"Ghi chú: {note}", file=sys.stderr)
             for e in evaluations:
                 blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]

@@ -38,7 +38,7 @@ def in_set_order(t: UnitsTable, cset: CriteriaSet, source: str) -> None:
         moved = "; ".join(f"cột '{name}' là lĩnh vực {cset.fields[i].code}. {cset.fields[i].name}"
                           for k, (name, i) in enumerate(zip(t.field_names, named)) if i != k)
         _reorder(t, named)
-        t.field_notes.append((BY_NAME, f"các cột lĩnh vực xếp khác thứ tự bộ tiêu chí {cset.id}; đã đọc theo tên "
+        t.remarks.append((BY_NAME, f"các cột lĩnh vực xếp khác thứ tự bộ tiêu chí {cset.id}; đã đọc theo tên "
                                        f"cột: {moved}."))
         return
     elsewhere = [(k, i) for k, i in enumerate(named) if i is not None and i != k]
@@ -48,7 +48,7 @@ def in_set_order(t: UnitsTable, cset: CriteriaSet, source: str) -> None:
                         + f". Đọc theo vị trí sẽ đặt điểm vào lĩnh vực khác. Hãy đặt tên cột như bộ tiêu chí {cset.id} "
                         f"({_listed(cset)}) hoặc xếp các cột theo thứ tự của bộ, rồi chạy lại.")
     unknown = [k for k, i in enumerate(named) if i is None]
-    t.field_notes.append((BY_POSITION, "không nhận ra lĩnh vực qua tên cột "
+    t.remarks.append((BY_POSITION, "không nhận ra lĩnh vực qua tên cột "
                           + ", ".join(f"'{t.field_names[k]}'" for k in unknown)
                           + "; đã đọc theo vị trí: "
                           + "; ".join(f"cột '{t.field_names[k]}' là lĩnh vực {cset.fields[k].code}. "

@@ -33,6 +33,7 @@ class TextTable:
     header_lines: list[int] = dc_field(default_factory=list)
     text_cells: set[tuple[int, int]] = dc_field(default_factory=set)  # (line, column index): see Grid
     numbers_as_text: list[str] = dc_field(default_factory=list)  # those read as scores: "ô F12 '65,0'"
+    groups: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, "I. KHỐI SỞ, NGÀNH"): group headings in the body
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
