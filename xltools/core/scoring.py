@@ -131,6 +131,7 @@ class StrayRow:
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
+    twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
 
 
 @dataclass
