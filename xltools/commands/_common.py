@@ -71,7 +71,8 @@ def num(value: Decimal | None):
 
 def rank_rows(e: Evaluation) -> list[dict]:
     """The `rank --json` contract: stt, name, self_total, appraised_total, survey_total, total, rank, class
-    (+ district, class_after_rule where they apply; + set, table, percent, points_to_next)."""
+    (+ district, class_after_rule where they apply; + set, table, percent, points_to_next; + missing: why an
+    unranked unit has no rank, [] for a ranked one, and reason: the same in words, null when ranked)."""
     rows = []
     for r in e.results:
         row = {"stt": r.stt, "name": r.unit.name, "self_total": num(r.self_total),
@@ -82,7 +83,9 @@ def rank_rows(e: Evaluation) -> list[dict]:
         if e.cset.district_rule:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
-                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet})
+                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet,
+                    "missing": [{"kind": g.kind, "field": g.field or None, "cell": g.cell or None} for g in r.missing],
+                    "reason": describe_gaps(r, len(e.cset.fields)) if r.missing else None})
         if is_self_assessment(e.table):  # not a ranking: what the unit has so far and what is missing
             s = self_summary(r, e.cset)
             row["self_assessment"] = {"so_far": num(s.so_far), "percent": num(s.percent),
@@ -211,7 +214,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                       f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
                       f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
         if name == "rank":  # check lists them among its findings
-            for note in (n for e in evaluations for n in e.table.notes):
+            for note in (n for e in evaluations for n in e.table.notes + [text for _, text in e.table.remarks]):
                 print(f"Ghi chú: {note}", file=sys.stderr)
             for e in evaluations:
                 blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
