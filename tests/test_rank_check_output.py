@@ -7,8 +7,8 @@ import random
 from decimal import Decimal
 
 import pytest
-
 from workbook_harness import typed_workbook
+
 from xltools.commands._common import json_text, rank_rows
 from xltools.core.checks import n
 from xltools.core.evaluate import evaluate
