@@ -129,8 +129,18 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
+_SHORT: dict[Decimal, str] = {}  # n() of the scores a table repeats in its messages, each formatted once
+
+
 def n(value: Decimal | float | None) -> str:
-    return format_vn_short(value)
+    if type(value) is not Decimal or not value.is_finite() or not value:  # -0 and 0 are equal, shown apart
+        return format_vn_short(value)
+    text = _SHORT.get(value)
+    if text is None:
+        if len(_SHORT) > 10_000:
+            _SHORT.clear()
+        text = _SHORT[value] = format_vn_short(value)
+    return text
 
 
 def no_units_message(source: str, sheets: list[str]) -> str:
