@@ -190,3 +190,18 @@ def test_a_styled_cell_placed_is_the_cell_put_writes(sheet):
     assert ws["A1"].value == "  Tiêu chí 1"
     with pytest.raises(TypeError):
         cells.styled(ws, datetime.date(2025, 1, 2), "xl_text")  # only put writes what openpyxl must convert
+
+
+def test_set_height_makes_the_row_dimension_openpyxl_makes():
+    ours, theirs = built_sheet(), Workbook().active
+    for row, height in ((3, 33.0), (4, 33.0), (9, 16.5)):
+        cells.set_height(ours, row, height)
+        theirs.row_dimensions[row].height = height
+    ours.row_dimensions[5].hidden = True
+    cells.set_height(ours, 5, 49.5)  # a row that has dimensions already keeps them
+    theirs.row_dimensions[5].hidden = True
+    theirs.row_dimensions[5].height = 49.5
+    for row in (3, 4, 5, 9):
+        mine, expected = ours.row_dimensions[row], theirs.row_dimensions[row]
+        assert (mine.__dict__, mine._style, mine.parent) == (expected.__dict__, expected._style, ours)
+    assert ours.row_dimensions[3] is not ours.row_dimensions[4]

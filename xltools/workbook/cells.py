@@ -18,6 +18,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import plain_value, put as put_value
@@ -187,3 +188,24 @@ def put(ws, row: int, col: int, value, style: str) -> None:
             return
     cell = ws._cells[(row, col)] = _cell(ws, row, col, None, "n", style_array(ws, style))  # no cell waits now
     put_value(cell, value)
+
+
+_row_heights: dict[float, dict] = {}  # height -> the attributes of a RowDimension with that height
+
+
+def set_height(ws, row: int, height: float) -> None:
+    """`ws.row_dimensions[row].height = height`, the new RowDimension made from a copy of the attributes of
+    one made by openpyxl (its descriptors cost more than the rest of a row: 2 500 rows have a height)."""
+    dims = ws.row_dimensions
+    dim = dims.get(row)
+    if dim is not None:
+        dim.height = height
+        return
+    like = _row_heights.get(height)
+    if like is None:
+        like = _row_heights[height] = RowDimension(ws, index=row, ht=height).__dict__
+    dim = RowDimension.__new__(RowDimension)
+    dim.parent, dim._style = ws, None
+    dim.__dict__.update(like)
+    dim.__dict__["index"] = row
+    dims[row] = dim

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import styled, writer
+from ..cells import set_height, styled, writer
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
 from .common import LINE_HEIGHT, a1, cf, f, num, print_setup, put, validate_score
 
@@ -58,7 +59,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         h = lay.block_start(k)
         put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
-            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS)
+            set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
         for col, cell in head:
             place((h, col), cell)
         for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
@@ -83,11 +84,11 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                 lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
                             -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
-                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+                set_height(ws, row, LINE_HEIGHT * lines)
             if node.kids is not None:
-                for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
-                    if node.kids:
-                        put(ws, row, col, f(F.sum_children([f"{letter}{h + o}" for o in node.kids])), total)
+                for col, template in node.sums:
+                    if template:
+                        put(ws, row, col, Formula(template.format(*[h + o for o in node.kids])), total)
                     else:
                         place((row, col), no_sum[col])
             elif node.survey:
@@ -151,6 +152,8 @@ class _Row:
     max: float
     survey: bool
     kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
+    # a parent's (column, its sum formula with a {i} for the row of kids[i]; "" when nothing below is scored)
+    sums: tuple[tuple[int, str], ...] = ()
 
 
 def _plan(lay: L.DetailLayout) -> list[_Row]:
@@ -158,8 +161,10 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
     for node in lay.nodes:
         label = ("   " * node.depth) + node.name
         kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
+        sums = tuple((col, "=" + F.sum_children([f"{L.col_letter(col)}{{{i}}}" for i in range(len(kids))]) if kids else "")
+                     for col in (lay.self_col, lay.appraised)) if kids is not None else ()
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
-                         node.survey, kids))
+                         node.survey, kids, sums))
     return rows
 
 
