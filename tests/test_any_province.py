@@ -298,8 +298,68 @@ def test_a_blank_part_of_a_table_of_totals_leaves_the_unit_unranked(tmp_path, ca
                [3, "Sở Tư pháp", "67,9", "12", "79,9", 3]])
     path = write_txt(tmp_path / "so.txt", t)
     code, out, _ = run(["rank", path, "--json"], capsys)
-    assert [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+    rows = json.loads(out)
+    assert [(r["name"], r["total"], r["rank"]) for r in rows] == [
         ("Sở Nội vụ", 91.25, 1), ("Sở Tư pháp", 79.9, 2), ("Sở Y tế", 70.0, None)]
+    # the JSON says why a unit has no rank, as the text output does under its table
+    assert [(r["missing"], r["reason"]) for r in rows] == [
+        ([], None), ([], None), ([{"kind": "survey", "field": None, "cell": "so.txt, bảng 1, dòng 5"}], "thiếu ĐT XHH")]
     code, out, _ = run(["check", path, "--json"], capsys)
     [missing] = [f for f in json.loads(out) if f["code"] == "survey-missing"]
     assert code == 1 and missing["unit"] == "Sở Y tế" and "ĐT XHH" in missing["message"]
+
+
+def test_a_draft_set_never_drops_the_survey_columns_it_saw(tmp_path, capsys):
+    """ĐT XHH columns without a printed maximum: the draft leaves survey_max blank for the user (0 would rank
+    every unit without its survey scores) and says so; the draft does not load until it is filled."""
+    t = Table(["UBND TỈNH TUYÊN QUANG", "KẾT QUẢ CHỈ SỐ CCHC CÁC XÃ, PHƯỜNG NĂM 2025"],
+              [["STT", "Tên đơn vị", "Công tác chỉ đạo, điều hành (30)", "", "Cải cách thể chế (25)", "", "Tổng điểm"],
+               ["", "", "Thẩm định", "ĐT XHH", "Thẩm định", "ĐT XHH", ""]],
+              [[1, "Xã Lũng Cú", 25, "4,5", 20, 4, "53,5"], [2, "Phường Minh Xuân", 28, 5, 22, "4,75", "59,75"]],
+              merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 0, 5), (0, 6, 1, 6)])
+    path = write_xlsx(tmp_path / "xa.xlsx", t)
+    draft = tmp_path / "bo.yaml"
+    code, _, err = run(["import", path, "--write-set", draft], capsys)
+    text = draft.read_text(encoding="utf-8")
+    assert code == 0 and "survey_max: null" in text and "survey_max: 0" not in text
+    assert "cần sửa" in err and "survey_max" in err
+    code, _, err = run(["rank", path, "--set", draft], capsys)
+    assert code == 2 and "survey_max" in err
+
+
+GROUPED = ["UBND TỈNH HẢI PHÒNG", "KẾT QUẢ CHỈ SỐ CCHC NĂM 2025 CÁC SỞ, BAN, NGÀNH"]
+GROUP_HEAD = [["STT", "Tên cơ quan", "Tổng điểm", "Xếp hạng", "Xếp loại"]]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, fmt):
+    """'I. KHỐI CƠ QUAN CHUYÊN MÔN' and 'II. KHỐI CƠ QUAN NGÀNH DỌC', ranks starting again at 1 in each: each group
+    is ranked and checked alone (one list would call every rank of the second group wrong)."""
+    t = Table(GROUPED, GROUP_HEAD,
+              [["I", "KHỐI CƠ QUAN CHUYÊN MÔN", "", "", ""], [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"],
+               [2, "Sở Xây dựng", 80, 2, "Tốt"], ["II", "KHỐI CƠ QUAN NGÀNH DỌC", "", "", ""],
+               [1, "Cục Thuế", 85, 1, "Tốt"], [2, "Công an tỉnh", 70, 2, "Khá"]])
+    path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"khoi.{fmt}", t)
+    code, out, _ = run(["check", path, "--bands", BANDS, "--json"], capsys)
+    findings = json.loads(out)
+    assert code == 0 and [f for f in findings if f["severity"] != "info"] == []
+    assert sorted(f["code"] for f in findings) == ["ranked-by-group"] * 2
+    code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+    assert [(r["name"], r["rank"], r["class"], r["table"].split(" – ")[-1]) for r in json.loads(out)] == [
+        ("Sở Tài chính", 1, "Xuất sắc", "I. KHỐI CƠ QUAN CHUYÊN MÔN"), ("Sở Xây dựng", 2, "Tốt", "I. KHỐI CƠ QUAN CHUYÊN MÔN"),
+        ("Cục Thuế", 1, "Tốt", "II. KHỐI CƠ QUAN NGÀNH DỌC"), ("Công an tỉnh", 2, "Khá", "II. KHỐI CƠ QUAN NGÀNH DỌC")]
+
+
+def test_groups_ranked_as_one_list_stay_one_list_and_say_so(tmp_path, capsys):
+    t = Table(GROUPED, GROUP_HEAD,
+              [["I", "KHỐI CƠ QUAN CHUYÊN MÔN", "", "", ""], [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"],
+               [2, "Sở Xây dựng", 80, 3, "Tốt"], ["II", "KHỐI CƠ QUAN NGÀNH DỌC", "", "", ""],
+               [3, "Cục Thuế", 85, 2, "Tốt"], [4, "Công an tỉnh", 70, 4, "Khá"]])
+    path = write_xlsx(tmp_path / "chung.xlsx", t)
+    code, out, _ = run(["check", path, "--bands", BANDS, "--json"], capsys)
+    findings = json.loads(out)
+    assert code == 0 and not [f for f in findings if f["severity"] == "error"]
+    note, = [f for f in findings if f["code"] == "groups-one-list"]
+    assert "I. KHỐI CƠ QUAN CHUYÊN MÔN; II. KHỐI CƠ QUAN NGÀNH DỌC" in note["message"]
+    code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+    assert [r["rank"] for r in json.loads(out)] == [1, 2, 3, 4]

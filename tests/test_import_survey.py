@@ -5,8 +5,9 @@ import pytest
 from openpyxl import Workbook
 
 from xltools import catalog
+from xltools.core.field_names import field_index
 from xltools.core.scoring import FieldScores, Unit, UnitsTable
-from xltools.importers.survey import apply_survey, field_index, read_survey
+from xltools.importers.survey import apply_survey, read_survey
 
 UNITS = ["Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Y tế", "UBND huyện Ba Bể", "Thành phố Bắc Kạn"]
 
@@ -66,6 +67,9 @@ def test_ambiguous_names_are_listed(tmp_path, cset):
     ("Đơn vị;Thể chế;Môi trường\nSở Tư pháp;1;2\n", "xhh.csv, dòng 1: không nhận ra lĩnh vực của cột 'Môi trường'"),
     ("Tên;Điểm\n", "không nhận ra lĩnh vực"),
     ("a;b\n1;2\n", "không thấy dòng tiêu đề có cột 'Đơn vị'"),
+    # a printed total the fields do not add up to: a wrong cell somewhere, nothing imported
+    ("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;4;4;14\n",
+     "dòng 2: cột 'Tổng' ghi 14 nhưng các lĩnh vực cộng lại 8 (4 + 4); hãy sửa ô sai rồi nhập lại."),
 ])
 def test_errors_name_file_row_and_column(tmp_path, cset, content, message):
     path = tmp_path / "xhh.csv"
@@ -92,3 +96,11 @@ def test_the_exact_unit_is_found_beside_a_namesake_of_another_kind(tmp_path):
     assert result.scores["Xã Lũng Cu"][0] == D("1.75")
     assert result.ambiguous == ["Tân Lập (xhh.csv, dòng 4: trùng với Xã Tân Lập, Phường Tân Lập)",
                                 "Xa Yen Phu (xhh.csv, dòng 5: trùng với Xã Yên Phù, Xã Yên Phú)"]
+
+
+def test_a_total_column_that_agrees_and_abbreviated_fields(tmp_path, cset):
+    """'TTHC' names Cải cách thủ tục hành chính; a total that is the fields' sum (as printed: 2 decimals) passes."""
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;TTHC;Thể chế;Tổng cộng\nSở Tư pháp;2,414;1,870;4,28\n", encoding="utf-8")
+    result = read_survey(path, cset, UNITS)
+    assert result.scores["Sở Tư pháp"][1:3] == [D("1.870"), D("2.414")]

@@ -50,8 +50,9 @@ def decimals_option(text: str) -> int:
     return value
 
 
-def evaluate_file(path, set_id=None, bands=None, decimals=None) -> list[Evaluation]:
-    evaluations = evaluate(load(path, set_id, Options(set_id, bands, decimals)))
+def evaluate_file(path, set_id=None, bands=None, decimals=None, findings: bool = True) -> list[Evaluation]:
+    """The file's tables scored and, unless `findings` is False (a ranking prints none), checked."""
+    evaluations = evaluate(load(path, set_id, Options(set_id, bands, decimals)), findings=findings)
     for e in evaluations:
         if e.results and not e.table.exact_names and not any(_read_something(r) for r in e.results):
             raise ReadError(f"{e.table.source}, {e.table.sheet}: không đọc được tổng điểm của đơn vị nào "
@@ -70,7 +71,8 @@ def num(value: Decimal | None):
 
 def rank_rows(e: Evaluation) -> list[dict]:
     """The `rank --json` contract: stt, name, self_total, appraised_total, survey_total, total, rank, class
-    (+ district, class_after_rule where they apply; + set, table, percent, points_to_next)."""
+    (+ district, class_after_rule where they apply; + set, table, percent, points_to_next; + missing: why an
+    unranked unit has no rank, [] for a ranked one, and reason: the same in words, null when ranked)."""
     rows = []
     for r in e.results:
         row = {"stt": r.stt, "name": r.unit.name, "self_total": num(r.self_total),
@@ -81,7 +83,9 @@ def rank_rows(e: Evaluation) -> list[dict]:
         if e.cset.district_rule:
             row["class_after_rule"] = r.class_after_rule
         row.update({"percent": num(r.percent), "points_to_next": num(r.points_to_next),
-                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet})
+                    "next_class": r.next_class, "set": e.cset.id or None, "table": e.table.sheet,
+                    "missing": [{"kind": g.kind, "field": g.field or None, "cell": g.cell or None} for g in r.missing],
+                    "reason": describe_gaps(r, len(e.cset.fields)) if r.missing else None})
         if is_self_assessment(e.table):  # not a ranking: what the unit has so far and what is missing
             s = self_summary(r, e.cset)
             row["self_assessment"] = {"so_far": num(s.so_far), "percent": num(s.percent),
@@ -105,7 +109,24 @@ def set_label(cset) -> str:
 
 
 def print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(data) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=2), byte for byte. With `indent`, json encodes in Python;
+    `check --json` of a national table is 26 000 findings, 12 MB. A list of objects whose values are all
+    scalars (what rank and check print) is encoded by json's C encoder instead: each item separator is a
+    newline and the indentation of an object's members, and only between two objects of the list does one
+    follow a "}" (a member's value never ends with one), where the list's own indentation is put back."""
+    if not (type(data) is list and data and all(
+            type(row) is dict and row and all(type(v) in _SCALARS for v in row.values())
+            and all(type(k) is str for k in row) for row in data)):
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    flat = json.dumps(data, ensure_ascii=False, separators=(",\n    ", ": "))  # [{"a": 1,\n    "b": 2},\n    {…}]
+    return "[\n  {\n    " + flat[2:-2].replace("},\n    {", "\n  },\n  {\n    ") + "\n  }\n]"
 
 
 def print_ranking(e: Evaluation) -> None:
@@ -180,7 +201,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
     add_file_and_set(parser)
 
     def run(args) -> int:
-        evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals)
+        evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals, findings=name != "rank")
         empty = not any(e.results for e in evaluations)
         if empty and name == "rank":  # nothing to rank is not a ranking: say so, exit 2
             raise ReadError(no_units_message(Path(args.file).name, [e.table.sheet for e in evaluations]))
@@ -193,7 +214,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                       f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
                       f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
         if name == "rank":  # check lists them among its findings
-            for note in (n for e in evaluations for n in e.table.notes):
+            for note in (n for e in evaluations for n in e.table.notes + [text for _, text in e.table.remarks]):
                 print(f"Ghi chú: {note}", file=sys.stderr)
             for e in evaluations:
                 blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]

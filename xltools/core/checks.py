@@ -79,6 +79,10 @@ LABELS = {
     "self-assessment": "Biểu tự đánh giá, chưa thẩm định",
     "file-unreadable": "Không đọc được tệp",
     "column-ignored": "Cột không dùng để tính",
+    "fields-by-name": "Cột lĩnh vực đọc theo tên",
+    "fields-by-position": "Cột lĩnh vực đọc theo vị trí",
+    "ranked-by-group": "Xếp hạng riêng từng khối",
+    "groups-one-list": "Các khối xếp hạng chung",
     "number-as-text": "Số gõ dạng chữ",
     "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
@@ -125,8 +129,18 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
+_SHORT: dict[Decimal, str] = {}  # n() of the scores a table repeats in its messages, each formatted once
+
+
 def n(value: Decimal | float | None) -> str:
-    return format_vn_short(value)
+    if type(value) is not Decimal or not value.is_finite() or not value:  # -0 and 0 are equal, shown apart
+        return format_vn_short(value)
+    text = _SHORT.get(value)
+    if text is None:
+        if len(_SHORT) > 10_000:
+            _SHORT.clear()
+        text = _SHORT[value] = format_vn_short(value)
+    return text
 
 
 def no_units_message(source: str, sheets: list[str]) -> str:
@@ -608,9 +622,11 @@ def unknown_districts(communes: list[Result], district_names: list[str], key: Ca
 
 
 def reader_notes(table: UnitsTable) -> list[Finding]:
-    """What the reader left out of the table (a column whose header it does not know), one note each, and the
-    score cells the file holds as text."""
+    """What the reader left out of the table (a column whose header it does not know), one note each; how its
+    field columns met the set (by name in another order, or by position); the score cells held as text."""
     out = [Finding(INFO, "column-ignored", "", "", note, table.sheet) for note in table.notes]
+    out += [Finding(WARNING if code in WARNING_REMARKS else INFO, code, "", "", note, table.sheet)
+            for code, note in table.remarks]
     if table.numbers_as_text:
         cells = table.numbers_as_text
         shown = ", ".join(cells[:NUMBERS_AS_TEXT_SHOWN]) + (f" và {len(cells) - NUMBERS_AS_TEXT_SHOWN} ô khác"
@@ -623,6 +639,7 @@ def reader_notes(table: UnitsTable) -> list[Finding]:
     return out
 
 
+WARNING_REMARKS = ("fields-by-position",)  # a reader's guess the user must verify; the other remarks inform
 NUMBERS_AS_TEXT_SHOWN = 10  # a whole table pasted as text: the first cells and a count, not 500 cells
 
 

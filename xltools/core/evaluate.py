@@ -28,9 +28,12 @@ def fit_fields(table: UnitsTable, cset: CriteriaSet) -> None:
         unit.fields = unit.fields + [FieldScores() for _ in range(n - len(unit.fields))]
 
 
-def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool | None = None) -> list[Evaluation]:
+def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool | None = None,
+             findings: bool = True) -> list[Evaluation]:
     """`expect_appraised`: every unit is being appraised (a workbook) and needs all its field scores to be
-    complete (scoring.gaps); None: True for an appraisal workbook (exact_names), else each row as it is."""
+    complete (scoring.gaps); None: True for an appraisal workbook (exact_names), else each row as it is.
+    `findings=False`: the results only, each Evaluation's findings left empty (`rank` prints none of them,
+    and on a national table they cost as much as the scoring)."""
     evaluations = []
     for table, cset in pairs:
         fit_fields(table, cset)
@@ -43,6 +46,8 @@ def evaluate(pairs: list[tuple[UnitsTable, CriteriaSet]], expect_appraised: bool
     for e in evaluations:
         if e.cset.district_rule and e.cset.level == "huyen":
             apply_district_rule(e.results, communes, e.cset, key)
+        if not findings:
+            continue
         expect = expect_appraised if expect_appraised is not None else (True if e.table.exact_names else None)
         e.findings = check_table(e.cset, e.table, e.results, expect) + reader_notes(e.table)
         if e.cset.district_rule and e.cset.level == "huyen":

@@ -18,6 +18,7 @@ _PREFIXES = (
     "uy ban nhan dan", "ubnd", "thanh pho", "tp.", "tp", "thi xa", "tx.", "tx", "thi tran", "tt.",
     "huyen", "quan", "phuong", "xa", "so", "ban", "cac",
 )
+_PREFIX_WORDS = tuple(prefix.split() for prefix in _PREFIXES)  # split once: name_key runs for every unit
 
 
 class _Unmarked(dict[int, int | None]):
@@ -44,8 +45,7 @@ def name_key(name: str) -> str:
     changed = True
     while changed and words:
         changed = False
-        for prefix in _PREFIXES:
-            parts = prefix.split()
+        for parts in _PREFIX_WORDS:
             if words[: len(parts)] == parts and len(words) > len(parts):
                 words = words[len(parts):]
                 changed = True

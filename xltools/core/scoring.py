@@ -148,6 +148,7 @@ class UnitsTable:
     exact_names: bool = False  # a workbook: its formulas match names as exact text (names.exact_key)
     strays: list[StrayRow] = dc_field(default_factory=list)  # rows of other sheets that match no unit
     notes: list[str] = dc_field(default_factory=list)  # what the reader left out (columns not read), for the user
+    remarks: list[tuple[str, str]] = dc_field(default_factory=list)  # (finding code, text): what the reader decided (fields, groups)
     numbers_as_text: list[str] = dc_field(default_factory=list)  # score cells a spreadsheet holds as text: "ô F12 '65,0'"
 
 

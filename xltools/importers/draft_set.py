@@ -42,14 +42,17 @@ def draft(table: UnitsTable) -> dict:
     fields = []
     for i, name in enumerate(table.field_names):
         top = maxima.get((i, "self")) or maxima.get((i, "appraised"))
+        surveyed = any(len(u.fields) > i and u.fields[i].survey is not None for u in table.units)
+        # a field with ĐT XHH scores but no printed maximum: left blank for the user, never 0 (0 would drop them)
+        survey_max = maxima.get((i, "survey"), None if surveyed else Decimal(0))
         fields.append({"code": str(i + 1), "name": name, "max": plain_number(top),
-                       "survey_max": plain_number(maxima.get((i, "survey"), Decimal(0)))})
+                       "survey_max": plain_number(survey_max)})
     slug = "-".join(x for x in (re.sub(r"[^a-z0-9]+", "", fold(table.province)), str(table.year or ""),
                                 table.level or "") if x) or "bo-tieu-chi-moi"
     data = {"id": slug, "province": table.province, "level": table.level, "years": [table.year] if table.year else [],
             "decision": "", "title": table.title[:200], "decimals": _decimals(table),
             "district_rule": table.level == "huyen", "fields": fields}
-    if all(f["max"] is not None for f in fields):
+    if all(f["max"] is not None and f["survey_max"] is not None for f in fields):
         data["total"] = plain_number(sum((Decimal(str(f["max"])) + Decimal(str(f["survey_max"])) for f in fields),
                                    Decimal(0)))
     data.update({"bands_basis": "points", "bands": bands_seen(table)})

@@ -61,11 +61,12 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
     return None
 
 
-def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
-    """The grid's rows as `read_rows` expects them, and the column the table starts in: title rows
-    as one line, the table from its STT column, column-number rows and group/total/signature rows
-    dropped, merged-down text repeated."""
+def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[int, str]]]:
+    """The grid's rows as `read_rows` expects them, the column the table starts in, and the group headings
+    ("I | KHỐI SỞ, NGÀNH") met: title rows as one line, the table from its STT column, column-number rows and
+    group/total/signature rows dropped, merged-down text repeated."""
     out: list[tuple[int, list[str]]] = []
+    groups: list[tuple[int, str]] = []
     held: list[tuple[int, list[str]]] = []
     offset: int | None = None
     state, numbered = "title", True
@@ -90,6 +91,7 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
         if _NUMBERED.match(first):  # "1." -> "1"
             first = cells[0] = first.rstrip(".")
         if _GROUP.match(first) and len(filled) <= 2:  # "I | KHỐI SỞ, NGÀNH"
+            groups.append((number, ". ".join(c.rstrip(".") for c in filled)))
             continue
         named = not numbered and is_named_row(plain)  # a row of a table without STT
         if state == "header" and not _ROW_NUMBER.match(first) and not named:
@@ -102,7 +104,7 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int]:
         if _ROW_NUMBER.match(first) or named or (not first and _unit_without_number(plain)):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
-    return out, offset or 0
+    return out, offset or 0, groups
 
 
 def _unit_without_number(plain: list[str]) -> bool:
@@ -138,9 +140,11 @@ def _shifted(ref: Callable[[int, int], str], offset: int) -> Callable[[int, int]
 
 
 def grid_tables(grid: Grid) -> list[TextTable]:
-    prepared, offset = _prepared(grid)
+    prepared, offset, groups = _prepared(grid)
     tables = read_rows(prepared, wrapped=False)
     for t in tables:
+        top = t.header_lines[-1] if t.header_lines else t.line_numbers[0]
+        t.groups = [(n, text) for n, text in groups if top < n < t.line_numbers[-1]]
         t.container = grid.container
         t.cell_ref = _shifted(grid.ref, offset)
         t.text_cells = {(row, col - offset) for row, col in grid.text_cells if col >= offset}

@@ -13,6 +13,7 @@ from .. import catalog
 from ..core.criteria import LEVELS, CriteriaSet, parse_bands, totals_only_set
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
+from .field_columns import in_set_order
 
 Reader = Callable[[Path], list[UnitsTable]]
 READERS: dict[str, Reader] = {}
@@ -100,7 +101,7 @@ def pair_with_sets(tables: list[UnitsTable], set_id: str | None, source: str,
     else:
         pairs = [(t, _found_set(t, source, options, bands)) for t in tables]
     for t, cset in pairs:
-        _same_fields(t, cset, source)
+        in_set_order(t, cset, source)
     return [(t, _adjusted(cset, bands, options.decimals)) for t, cset in pairs]
 
 
@@ -122,15 +123,6 @@ def describe(t: UnitsTable) -> str:
     """'tỉnh Bắc Kạn, cấp sở, ban, ngành, năm 2024' with '?' for what the title does not say."""
     return (f"tỉnh {t.province or '? (không thấy tên tỉnh)'}, cấp {LEVELS.get(t.level, t.level or '? (không rõ)')}, "
             f"năm {t.year or '? (không thấy năm)'}")
-
-
-def _same_fields(t: UnitsTable, cset: CriteriaSet, source: str) -> None:
-    """A table read with a set of another number of fields would be a partial read: refused."""
-    if t.field_names and len(t.field_names) != len(cset.fields):
-        what = f"có {len(cset.fields)} lĩnh vực" if cset.fields else "chỉ có tổng điểm (không có lĩnh vực)"
-        raise ReadError(f"{source}, {t.sheet}: bảng có {len(t.field_names)} lĩnh vực "
-                        f"({'; '.join(t.field_names)}) nhưng bộ tiêu chí {cset.id} {what}; hãy chọn bộ tiêu chí "
-                        "đúng (--set) hoặc lập bộ của tỉnh mình (`xltools set new`).")
 
 
 def _adjusted(cset: CriteriaSet, bands, decimals: int | None) -> CriteriaSet:

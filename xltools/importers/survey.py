@@ -7,14 +7,14 @@ diacritics folded); a name that matches no unit, or several, is listed for the u
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
+from ..core.field_names import field_index
 from ..core.names import NameIndex, fold, tidy
-from ..core.numbers import NumberError, clean, parse_score
+from ..core.numbers import NumberError, clean, format_vn_short, parse_score
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 
@@ -22,6 +22,7 @@ _UNIT = ("don vi", "ten don vi", "unit", "co quan", "ten co quan", "dia phuong",
 _FIELD = ("linh vuc", "field", "ma linh vuc", "ten linh vuc")
 _SCORE = ("diem", "score", "diem xhh", "dt xhh", "diem dt xhh", "diem dieu tra")
 _SKIP = ("stt", "tt", "tong", "tong cong", "tong diem", "ghi chu", "tong diem xhh")
+_TOTAL = ("tong", "tong cong", "tong diem", "tong diem xhh")  # checked against the fields' sum, never imported
 
 
 @dataclass
@@ -54,19 +55,6 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     raise ReadError(f"{path.name}: điểm điều tra XHH đọc được từ tệp .csv hoặc .xlsx, không đọc được '{path.suffix}'.")
 
 
-def field_index(label: str, cset: CriteriaSet) -> int | None:
-    """'1', 'LV1', 'Lĩnh vực 1', 'Cải cách thể chế', 'Thể chế' -> the field's index."""
-    f = fold(re.sub(r"\(.*?\)", "", clean(label))).strip()
-    code = re.sub(r"^(linh vuc|lv|field)\s*", "", f).strip(" .")
-    by_code = [i for i, x in enumerate(cset.fields) if x.code == code]
-    if by_code:
-        return by_code[0]
-    named = [i for i, x in enumerate(cset.fields) if f in (fold(x.name), fold(x.short))]
-    if not named and len(f) >= 6:
-        named = [i for i, x in enumerate(cset.fields) if f in fold(x.name)]
-    return named[0] if len(named) == 1 else None
-
-
 def _header(rows, source) -> tuple[int, list[str]]:
     for i, (_number, cells) in enumerate(rows):
         if any(fold(clean(c)) in _UNIT for c in cells):
@@ -85,12 +73,15 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
     field_col = next((i for i, h in enumerate(head) if h in _FIELD), None)
     score_col = next((i for i, h in enumerate(head) if h in _SCORE), None)
     header_cells = rows[start][1]
+    total_col = None
     if field_col is not None and score_col is not None:
         columns = None
     else:
         columns = {}
         unknown = []
         for i, label in enumerate(header_cells):
+            if fold(clean(label)) in _TOTAL and total_col is None:
+                total_col = i
             if i == unit_col or not clean(label) or fold(clean(label)) in _SKIP:
                 continue
             index = field_index(label, cset)
@@ -141,11 +132,30 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
                 continue
             seen[(unit, index)] = number
             scores[index] = value
+        if total_col is not None:
+            problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where, header_cells[total_col])
     if problems:
         raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
                         + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))
     result.missing = [n for n in unit_names if n not in result.scores]
     return result
+
+
+def _total_disagrees(cell: str, scores: list[Decimal | None], where: str, label: str) -> list[str]:
+    """A row whose printed total is not the sum of its fields has a wrong cell somewhere: which one, the user knows."""
+    try:
+        total = parse_score(cell)
+    except NumberError as exc:
+        return [f"{where}, cột '{clean(label)}': {exc}"]
+    if total is None or any(s is None for s in scores):
+        return []
+    summed = sum((s for s in scores if s is not None), Decimal(0))
+    exponent = total.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if abs(summed - total) <= Decimal(5) * Decimal(10) ** -(decimals + 1):  # the total rounded as printed
+        return []
+    return [f"{where}: cột '{clean(label)}' ghi {format_vn_short(total)} nhưng các lĩnh vực cộng lại "
+            f"{format_vn_short(summed)} ({' + '.join(format_vn_short(s) for s in scores)}); hãy sửa ô sai rồi nhập lại."]
 
 
 def apply_survey(table: UnitsTable, survey: SurveyImport) -> int:

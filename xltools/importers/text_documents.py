@@ -16,6 +16,7 @@ from ..core.names import NameIndex, fold, name_key, tidy
 from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 from ..errors import ReadError
+from .groups import by_group
 from .text_tables import TextTable, cell_value, has_unlabelled_fields, read_text, units_table
 from .titles import detect_district, detect_level, detect_province
 
@@ -87,7 +88,7 @@ def document_tables(found: list[TextTable], text: str, source: str, before_of: C
             continue
         if kind == "result" and (level or "") in pending_survey:
             _merge_survey(ut, pending_survey.pop(level or ""))
-        tables.append(ut)
+        tables.extend(by_group(ut, t))
     tables.extend(pending_survey.values())
     for ut in tables:
         if ut.level == "huyen":

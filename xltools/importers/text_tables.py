@@ -33,6 +33,7 @@ class TextTable:
     header_lines: list[int] = dc_field(default_factory=list)
     text_cells: set[tuple[int, int]] = dc_field(default_factory=set)  # (line, column index): see Grid
     numbers_as_text: list[str] = dc_field(default_factory=list)  # those read as scores: "ô F12 '65,0'"
+    groups: list[tuple[int, str]] = dc_field(default_factory=list)  # (line, "I. KHỐI SỞ, NGÀNH"): group headings in the body
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
@@ -222,7 +223,9 @@ def columns(table: TextTable, survey_fields: bool = False) -> list[Column]:
     def field(name: str, kind: str, cell: str) -> Column:
         if name not in fields:
             fields.append(name)
-        return Column("field", kind=kind, field_index=fields.index(name), max=_header_max(cell) or _header_max(name),
+        # the maximum a field's name prints is its Tự chấm/Thẩm định maximum, never its ĐT XHH one
+        inherited = _header_max(name) if kind != "survey" or cell == name else None
+        return Column("field", kind=kind, field_index=fields.index(name), max=_header_max(cell) or inherited,
                       label=name)
 
     for group, label in _header_cells(table):

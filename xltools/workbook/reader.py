@@ -189,6 +189,9 @@ class GridReader:
                        for name, refs in (merged or {}).items()}
         self._merged_by_column: dict[tuple[str, int], tuple[list, list]] = {}
         self._merged_reported: set[tuple[str, str]] = set()
+        self._numbers: dict[tuple[type, int | float], Decimal] = {}  # the few distinct scores, each converted once
+        self._cell_prefix: dict[tuple[str, int], str] = {}  # "Tổng hợp Xã!F" of a sheet's column
+        self._computed: dict[str, list[tuple[int | None, str, int | None]]] = {}  # check_formulas' columns
 
     def sheet(self, name: str) -> _Sheet:
         if name not in self.sheets:
@@ -201,10 +204,12 @@ class GridReader:
 
     def merged_at(self, sheet: str, row: int, col: int) -> str | None:
         """The merged range covering the cell, if any (indexed per column on first use: bisect by top row)."""
+        merged = self.merged.get(sheet)
+        if not merged:  # most sheets have none
+            return None
         key = (sheet, col)
         if key not in self._merged_by_column:
-            boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in self.merged.get(sheet, ())
-                           if left <= col <= right)
+            boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in merged if left <= col <= right)
             self._merged_by_column[key] = (boxes, [b[0] for b in boxes])
         boxes, tops = self._merged_by_column[key]
         i = bisect_right(tops, row) - 1
@@ -222,6 +227,15 @@ class GridReader:
         value = sheet.value(row, col)  # values as shown: a str starting with "=" is a text ('=1+1), not a formula
         if value is None:
             return None, None
+        kind = value.__class__
+        if (kind is float or kind is int) and value:  # a score: the same few recur (0 and -0.0, equal, read apart)
+            number = self._numbers.get((kind, value))
+            if number is None:
+                try:
+                    number = self._numbers[kind, value] = to_decimal(value)
+                except NumberError as exc:  # NaN, infinity, 1e308: whatever core/numbers refuses is a finding
+                    return None, (TEXT, exc.text, exc.reason)
+            return number, None
         if isinstance(value, bool):
             return None, (BOOL, "TRUE" if value else "FALSE", "")
         if isinstance(value, (int, float, Decimal)):
@@ -236,6 +250,13 @@ class GridReader:
         if text == "":
             return None, None
         return None, (TEXT, text if len(text) <= 40 else f"{text[:20]}…({len(text)} ký tự)", "")
+
+    def where(self, sheet: str, col: int, row: int) -> str:
+        """L.where(sheet, col, row), its "Sheet!F" part built once per column (every score cell is cited)."""
+        prefix = self._cell_prefix.get((sheet, col))
+        if prefix is None:
+            prefix = self._cell_prefix[sheet, col] = L.where(sheet, col, 0)[:-1]
+        return f"{prefix}{row}"
 
     def score(self, problems: list[CellProblem], sheet: _Sheet, row: int, col: int, kind: str,
               field: int | None = None, criterion: str = "") -> Decimal | None:
@@ -381,10 +402,11 @@ class GridReader:
             return None
         unit.problems += self.check_formulas(lay, row)
         note = self.text(ws, row, lay.note)
+        note_cell = L.where(lay.sheet, lay.note, row)
         for i, s in enumerate(unit.fields):
             if not lay.field_from_detail(i):
                 s.reason = note or None
-                s.cells["reason"] = L.where(lay.sheet, lay.note, row)
+                s.cells["reason"] = note_cell
         fields, name = unit.fields, unit.name
         key = _key(name)
         if section.survey and key in survey:
@@ -405,10 +427,13 @@ class GridReader:
         typed = self.typed.get(lay.sheet)
         if typed is None:
             return []
-        computed = [(fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
-            (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
-            (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
-            (lay.class_, "Xếp loại", None), (lay.class_after_rule, RULE_CLASS_LABEL, None)]
+        computed = self._computed.get(lay.sheet)
+        if computed is None:  # the same columns on every row: listed once per sheet
+            computed = self._computed[lay.sheet] = [
+                (fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
+                (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
+                (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
+                (lay.class_, "Xếp loại", None), (lay.class_after_rule, RULE_CLASS_LABEL, None)]
         out = []
         for col, label, field in computed:
             value = typed.value(row, col) if col else None
@@ -500,7 +525,7 @@ class _SheetRow:
         return self.reader.score(self.problems, self.ws, self.row, col, kind, field)
 
     def cell(self, col: int) -> str:
-        return L.where(self.ws.name, col, self.row)
+        return self.reader.where(self.ws.name, col, self.row)
 
     def printed_score(self, col: int, kind: str) -> Decimal | None:
         return None  # not an input: a formula

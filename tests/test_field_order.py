@@ -1,0 +1,118 @@
+"""A table's field columns are matched to the set's fields by header name, not position: a province that
+prints 'Cải cách TTHC | Chỉ đạo, điều hành | Thể chế' gets each score in its own field, a table whose headers
+contradict each other is refused, and headers nobody can name are read by position with a warning."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from table_files import Table, write_docx, write_txt, write_xlsx
+
+from xltools import catalog
+from xltools.cli import main
+from xltools.core.field_names import FieldMatcher, field_index
+from xltools.importers.registry import load
+
+SET = """id: thainguyen-2025-xa
+province: Thái Nguyên
+level: xa
+years: [2025]
+title: "Xếp hạng Chỉ số CCHC các xã, phường"
+decimals: 2
+district_rule: false
+fields:
+  - {code: "1", name: "Công tác chỉ đạo, điều hành CCHC", max: 40}
+  - {code: "2", name: "Cải cách thể chế", max: 25}
+  - {code: "3", name: "Cải cách thủ tục hành chính", max: 35}
+total: 100
+bands_basis: points
+bands:
+  - {label: "Tốt", min: 80}
+  - {label: "Khá", min: 70}
+  - {label: "Yếu", min: 0}
+"""
+SCORES = [("Phường Phan Đình Phùng", (38, 22, 33)), ("Xã Đại Từ", (30, 20, 30)), ("Xã Tân Cương", (20, 15, 25))]
+WRITERS = {"txt": write_txt, "docx": write_docx, "xlsx": write_xlsx}
+
+
+def table(headers: list[str], order: list[int]) -> Table:
+    """The set's three fields printed in `order` (indexes of the set's fields) under `headers`."""
+    body = [[stt, name, *(scores[i] for i in order), sum(scores)] for stt, (name, scores) in enumerate(SCORES, 1)]
+    return Table(["ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN", "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CÁC XÃ, PHƯỜNG NĂM 2025"],
+                 [["STT", "Tên đơn vị", "Điểm thẩm định", "", "", "Tổng điểm"], ["", "", *headers, ""]], body,
+                 merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 4), (0, 5, 1, 5)])
+
+
+@pytest.fixture
+def set_file(tmp_path) -> Path:
+    path = tmp_path / "bo-tieu-chi.yaml"
+    path.write_text(SET, encoding="utf-8")
+    return path
+
+
+def run(args, capsys):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def appraised(path: Path, set_file: Path) -> dict[str, list]:
+    (t, _cset), = load(path, str(set_file))
+    return {u.name: [f.appraised for f in u.fields] for u in t.units}
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_fields_in_another_order_and_abbreviated_are_read_by_name(tmp_path, capsys, set_file, fmt):
+    moved = WRITERS[fmt](tmp_path / f"moved.{fmt}", table(["Cải cách TTHC", "Chỉ đạo, điều hành", "Thể chế"],
+                                                          [2, 0, 1]))
+    assert appraised(moved, set_file) == {name: list(scores) for name, scores in SCORES}
+    code, out, _ = run(["check", moved, "--set", set_file, "--json"], capsys)
+    findings = json.loads(out)
+    assert code == 0 and [f["severity"] for f in findings if f["severity"] == "error"] == []
+    note, = [f for f in findings if f["code"] == "fields-by-name"]
+    assert note["severity"] == "info" and "cột 'Cải cách TTHC' là lĩnh vực 3. Cải cách thủ tục hành chính" in note["message"]
+
+
+def test_the_set_order_needs_no_note(tmp_path, capsys, set_file):
+    same = write_xlsx(tmp_path / "same.xlsx", table(["Công tác chỉ đạo, điều hành CCHC", "Cải cách thể chế",
+                                                     "Cải cách thủ tục hành chính"], [0, 1, 2]))
+    code, out, _ = run(["check", same, "--set", set_file, "--json"], capsys)
+    assert code == 0 and [f["code"] for f in json.loads(out)] == []
+
+
+def test_headers_that_contradict_their_position_are_refused(tmp_path, capsys, set_file):
+    """Two headers name fields at other positions, the third names none: no reading is safe."""
+    bad = write_xlsx(tmp_path / "bad.xlsx", table(["Cải cách TTHC", "Cột A", "Thể chế"], [2, 0, 1]))
+    code, out, err = run(["rank", bad, "--set", set_file], capsys)
+    assert code == 2 and out == ""
+    assert "cột thứ 1 'Cải cách TTHC' là lĩnh vực 3" in err and "cột thứ 2 'Cột A' không khớp" in err
+    assert "Cải cách thủ tục hành chính" in err  # the set's names, to rename the headers
+
+
+def test_headers_nobody_can_name_are_read_by_position_with_a_warning(tmp_path, capsys, set_file):
+    anon = write_xlsx(tmp_path / "anon.xlsx", table(["Tiêu chí A", "Tiêu chí B", "Tiêu chí C"], [0, 1, 2]))
+    assert appraised(anon, set_file) == {name: list(scores) for name, scores in SCORES}
+    code, out, _ = run(["check", anon, "--set", set_file, "--json"], capsys)
+    warning, = [f for f in json.loads(out) if f["code"] == "fields-by-position"]
+    assert warning["severity"] == "warning" and "'Tiêu chí B' là lĩnh vực 2. Cải cách thể chế" in warning["message"]
+    code, _, err = run(["rank", anon, "--set", set_file], capsys)
+    assert code == 0 and "đã đọc theo vị trí" in err
+
+
+@pytest.mark.parametrize("set_id", sorted(catalog.shipped()))
+def test_every_shipped_field_is_named_by_its_name_short_name_and_code(set_id):
+    cset = catalog.get(set_id)
+    matcher = FieldMatcher(cset.fields)
+    for i, f in enumerate(cset.fields):
+        for label in (f.name, f.name.upper(), f.short or f.name, f.code, f"LV{f.code}", f"Lĩnh vực {f.code}"):
+            assert matcher.index(label) == i, (label, matcher.index(label))
+
+
+@pytest.mark.parametrize("label, index", [
+    ("Chỉ đạo điều hành", 0), ("Cải cách TTHC", 2), ("TTHC", 2), ("Cải cách tổ chức bộ máy HC", 3),
+    ("XD&PT CQĐT, CQS", 6), ("Thể chế", 1), ("Cải cách tài chính công (tối đa 14)", 5), ("III", 2),
+    ("XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH QUYỀN ĐIỆN, CHÍNH QUYỀN SỐ", 6),  # the 2023 form's typo ('ĐIỆN' without 'TỬ')
+    ("Cải cách", None), ("Cải cách hành chính", None), ("Điểm", None), ("Tổng cộng", None)])
+def test_abbreviated_headers_of_the_seeds(label, index):
+    assert field_index(label, catalog.get("backan-2024-so")) == index

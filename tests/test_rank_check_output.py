@@ -1,0 +1,81 @@
+"""The shortcuts that make `rank` and `check` fast on a national table give the same answers as the long way:
+the JSON text, the results without findings, the message numbers, the reader's score cells."""
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+
+import pytest
+from workbook_harness import typed_workbook
+
+from xltools.commands._common import json_text, rank_rows
+from xltools.core.checks import n
+from xltools.core.evaluate import evaluate
+from xltools.core.numbers import format_vn_short, to_decimal
+from xltools.workbook.reader import GridReader, read_workbook_with_sets
+
+ODD_TEXT = ["}", "},\n    {", "{", "[", "\n", 'a"b', "\\", "\u2028", "ế Đ", "\x00", "", " }, {", "\t}"]
+ODD_VALUES = ODD_TEXT + [0, 1, -7, -0.0, 0.1, 1e300, float("nan"), float("inf"), True, False, None, 10**30]
+NOT_FLAT = [[], {}, [[]], [{}], [{"a": {"b": 1}}], [{"a": [1, 2]}], [1, 2], "x", 3, None, [{"a": 1}, {}], [{1: 2}],
+            [{"a": (1,)}], [{"a": 1}, [1]], ({"a": 1},), [{"a": Decimal(1)}]]
+
+
+def _expected(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_json_text_is_json_dumps_with_indent():
+    rng = random.Random(11)
+    for _ in range(2000):
+        data = [{rng.choice(ODD_TEXT + ["message"]) + str(j): rng.choice(ODD_VALUES) for j in range(rng.randint(1, 5))}
+                for _ in range(rng.randint(1, 5))]
+        assert json_text(data) == _expected(data), data
+    for data in NOT_FLAT:
+        try:
+            expected = _expected(data)
+        except TypeError:  # what json refuses, json_text refuses too
+            with pytest.raises(TypeError):
+                json_text(data)
+            continue
+        assert json_text(data) == expected, data
+
+
+def test_n_formats_every_score_as_format_vn_short():
+    for value in [Decimal("5"), Decimal("5.00"), Decimal("5"), Decimal("-0"), Decimal("0"), Decimal("0.000"),
+                  Decimal("-0"), Decimal("1E+1"), Decimal("10"), Decimal("19.50"), Decimal("NaN"), 0.5, -0.0, None]:
+        try:
+            expected = format_vn_short(value)
+        except ValueError:
+            with pytest.raises(ValueError):
+                n(value)
+            continue
+        assert n(value) == expected, value
+    assert n(Decimal("-0")) == "-0" and n(Decimal("0")) == "0"
+
+
+def test_reader_scores_are_to_decimal_of_the_cell():
+    values = [5, 5.0, 7.25, -0.0, 0, 0.0, 1e300, float("nan"), 2**60, True, "8,5", -3, 9.999999999999999]
+    reader = GridReader("x.xlsx", {"S": [values, values]})
+    sheet = reader.sheet("S")
+    for row in (1, 2):  # the second row is read from what the first one remembered
+        for col, value in enumerate(values, start=1):
+            score, bad = reader.read_score(sheet, row, col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                try:
+                    expected = to_decimal(value)
+                except ValueError:
+                    assert score is None and bad is not None
+                    continue
+                assert bad is None and str(score) == str(expected), value
+            else:
+                assert score is None and bad is not None
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rank_results_without_findings_are_the_same(tmp_path, seed):
+    path = typed_workbook(tmp_path / "xa.xlsx", "backan-2023-xa", 40, seed=seed, districts=4)
+    full = evaluate(read_workbook_with_sets(path))
+    bare = evaluate(read_workbook_with_sets(path), findings=False)
+    assert [rank_rows(e) for e in bare] == [rank_rows(e) for e in full]
+    assert all(e.findings == [] for e in bare) and any(e.findings for e in full)
