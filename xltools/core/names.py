@@ -98,4 +98,4 @@ def exact_key(name: str) -> str:
 
 def tidy(name: str) -> str:
     """Display form: NFC, single spaces (keeps the writer's own words and diacritics)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(name))).strip()
+    return " ".join(unicodedata.normalize("NFC", str(name)).split())  # split() takes the spaces \s takes

@@ -336,9 +336,9 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
 
 # ---------------------------------------------------------------- the council: Chia phần, Hợp nhất, So sánh
 
-def parts_folder(book: Book) -> Path:
+def parts_folder(path: Path) -> Path:
     """Where Chia phần puts the parts and Hợp nhất looks for them: a folder next to the workbook."""
-    return book.path.parent / f"{book.path.stem}_phan_cong"
+    return path.parent / f"{path.stem}_phan_cong"
 
 
 def book_cells(book: Book):
@@ -353,17 +353,20 @@ def book_cells(book: Book):
     return read_cells(book.name, grids, typed)
 
 
-def _saved(book: Book, what: str) -> None:
-    if not book.path.is_absolute() or "://" in str(book.path) or not book.path.is_file():
+def _saved(book: Book, what: str) -> Path:
+    """The workbook's file, absolute (a path relative to the current folder is fine); a workbook never saved
+    (Excel's "Book1") or saved in the cloud has none."""
+    if "://" in str(book.path) or not book.path.is_file():
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi {what}.")
+    return book.path.resolve()
 
 
 def split_parts(book: Book, assign: str | None, by: str = "field", outdir: str | None = None):
     """Splits the file as saved (the parts are new files; the workbook itself is not written)."""
     from ..council.split import split
 
-    _saved(book, "chia phần")
-    result = split(book.path, by, assign, outdir or parts_folder(book))  # assign None: the "Phân công" sheet
+    path = _saved(book, "chia phần")
+    result = split(path, by, assign, outdir or parts_folder(path))  # assign None: the "Phân công" sheet
     lines = [f"{m.name}: {m.assignment(by)} -> {p.name}" for m, p in zip(result.manifest.members, result.parts)]
     message = f"Đã chia {book.name} thành {len(result.parts)} phần trong {result.manifest_file.parent}:\n" + "\n".join(lines)
     if result.unassigned:
@@ -374,8 +377,8 @@ def split_parts(book: Book, assign: str | None, by: str = "field", outdir: str |
 def merge_parts(book: Book, parts: list[str] | None = None):
     from ..council.merge import load_parts, merge
 
-    _saved(book, "hợp nhất")
-    sources: list[str | Path] = [*parts] if parts else [parts_folder(book)]
+    path = _saved(book, "hợp nhất")
+    sources: list[str | Path] = [*parts] if parts else [parts_folder(path)]
     loaded, expected, absent = load_parts(sources)
     plan = merge(book_cells(book), loaded, expected, absent)
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
