@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import styled, writer
+from ..cells import number_cell, set_height, styled, writer
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
-from .common import LINE_HEIGHT, a1, cf, f, num, print_setup, put, validate_score
+from .common import LINE_HEIGHT, a1, cf, f, merge, num, print_setup, put, validate_score
 
 # Column widths, and the characters of Times New Roman 12 one line of them holds.
 NAME_WIDTH = 70
@@ -22,9 +23,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     d = max(cset.decimals, 2)
     put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
         "xl_title")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    merge(ws, start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
     put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    merge(ws, start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
     put(ws, 3, 1, "Mỗi đơn vị một khối: gõ tên đơn vị ở dòng đầu khối (cột A, giống hệt trang "
                   f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
                   "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
@@ -41,7 +42,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                    for t in cset.criteria]
     # what is the same in every block, worked out once: cells as put stores them, placed with `place`
     place, same = writer(ws), lambda value, style: styled(ws, value, style)  # noqa: E731
-    total, score_in = f"xl_total_{d}", f"xl_in_{d}"
+    total, score_cell = f"xl_total_{d}", number_cell(ws, f"xl_in_{d}")
     head = [(lay.code, same(None, "xl_bold_text")),
             (lay.name, same("Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")),
             (lay.max, same(float(cset.max_total), total))]
@@ -58,7 +59,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         h = lay.block_start(k)
         put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
-            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS)
+            set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
         for col, cell in head:
             place((h, col), cell)
         for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
@@ -83,19 +84,19 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                 lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
                             -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
-                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+                set_height(ws, row, LINE_HEIGHT * lines)
             if node.kids is not None:
-                for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
-                    if node.kids:
-                        put(ws, row, col, f(F.sum_children([f"{letter}{h + o}" for o in node.kids])), total)
+                for col, template in node.sums:
+                    if template:
+                        put(ws, row, col, Formula(template.format(*[h + o for o in node.kids])), total)
                     else:
                         place((row, col), no_sum[col])
             elif node.survey:
                 for col, cell in survey:
                     place((row, col), cell)
             else:
-                put(ws, row, lay.self_col, num(score and score.self_score), score_in)
-                put(ws, row, lay.appraised, num(score and score.appraised) if with_appraised else None, score_in)
+                place((row, lay.self_col), score_cell(num(score and score.self_score)))
+                place((row, lay.appraised), score_cell(num(score and score.appraised) if with_appraised else None))
                 # Giải trình / Ghi chú: written only when there is text; the empty ones take the
                 # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
                 texts = ((lay.reason, score.reason if score else None),
@@ -151,6 +152,8 @@ class _Row:
     max: float
     survey: bool
     kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
+    # a parent's (column, its sum formula with a {i} for the row of kids[i]; "" when nothing below is scored)
+    sums: tuple[tuple[int, str], ...] = ()
 
 
 def _plan(lay: L.DetailLayout) -> list[_Row]:
@@ -158,8 +161,10 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
     for node in lay.nodes:
         label = ("   " * node.depth) + node.name
         kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
+        sums = tuple((col, "=" + F.sum_children([f"{L.col_letter(col)}{{{i}}}" for i in range(len(kids))]) if kids else "")
+                     for col in (lay.self_col, lay.appraised)) if kids is not None else ()
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
-                         node.survey, kids))
+                         node.survey, kids, sums))
     return rows
 
 
