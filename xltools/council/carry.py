@@ -61,11 +61,11 @@ def carry(old: BookCells, wb, with_appraised: bool) -> Carried:
         if lay.sheet not in wb.sheetnames:
             continue
         ws = wb[lay.sheet]
-        rows = {exact_key(str(ws.cell(row=r, column=lay.name).value)): r
-                for r in range(lay.first_row, ws.max_row + 1) if ws.cell(row=r, column=lay.name).value}
+        row_of = {exact_key(str(ws.cell(row=r, column=lay.name).value)): r
+                  for r in range(lay.first_row, ws.max_row + 1) if ws.cell(row=r, column=lay.name).value}
         for unit in section.units:
             note = section.values.get(Slot(section.cset.level, unit, "", NOTE))
-            row = rows.get(exact_key(unit))
+            row = row_of.get(exact_key(unit))
             if note and row and ws.cell(row=row, column=lay.note).value != note:
                 put(ws.cell(row=row, column=lay.note), note)
                 done.notes += 1
