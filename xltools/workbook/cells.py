@@ -252,3 +252,30 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         else:
             cell = start
         cell._style = StyleArray(style)
+
+
+def unframe(ws, row: int, col: int, border, fill=None) -> None:
+    """`cell.border = border` (and `cell.fill = fill`) for the cell at (row, col), if there is one; a waiting
+    cell keeps waiting, with a restyled copy of its StyleArray (shared by the cells that had the same)."""
+    pending = getattr(ws, "pending", None)
+    triple = pending.get((row, col)) if pending else None
+    if triple is None:
+        cell = (ws._made if isinstance(ws, BuiltSheet) else ws._cells).get((row, col))  # no waiting cell made
+        if cell is not None:
+            cell.border = border
+            if fill is not None:
+                cell.fill = fill
+        return
+    wb = ws.parent
+    border_id = wb._borders.add(border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else wb._fills.add(fill)
+    value, data_type, array = triple
+    restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
+    like = (id(array), border_id, fill_id)
+    if like not in restyled:
+        new = StyleArray(array) if array is not None else StyleArray()
+        new.borderId = border_id
+        if fill_id is not None:
+            new.fillId = fill_id
+        restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
+    pending[(row, col)] = (value, data_type, restyled[like][0])
