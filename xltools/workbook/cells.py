@@ -121,7 +121,7 @@ class BuiltSheet(Worksheet):
         if not keys:
             return "A1:A1"
         rows = [r for k in keys for r in (min(k)[0], max(k)[0])]
-        cols = [c for k in keys for c in (min(k, key=_col)[1], max(k, key=_col)[1])]
+        cols = [c for k in keys for c in (min(map(_col, k)), max(map(_col, k)))]
         return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
 
 
@@ -162,11 +162,18 @@ def number_cell(ws, style: str):
     """value -> the triple of a cell holding the number `value` (int, float or None) with a named style, for
     `writer`: what put stores, without its checks (the detail writes 80 000 scores)."""
     array = style_array(ws, style)
+    made: dict[tuple, tuple] = {}  # (type, value) -> its triple: one object for equal scores (save.py caches by it)
 
     def triple(value: int | float | None) -> tuple:
-        if type(value) not in NUMBERS:
+        kind = type(value)
+        if kind not in NUMBERS:
             raise TypeError(f"{value!r}: not a number cell")
-        return value, "n", array
+        if kind is float and (value == 0 or value != value):  # -0.0 == 0.0, NaN != NaN: not shared
+            return value, "n", array
+        same = made.get((kind, value))
+        if same is None:
+            same = made[(kind, value)] = (value, "n", array)
+        return same
     return triple
 
 
