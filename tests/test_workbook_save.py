@@ -221,6 +221,8 @@ def test_a_number_cell_placed_is_the_cell_put_writes(sheet):
     for value in (True, Decimal("2.5"), "7"):
         with pytest.raises(TypeError):
             score(value)
+    assert score(2) is score(2) and score(2)[0] is not score(2.0)[0]  # shared, by type and value
+    assert str(score(0.0)[0]) == "0.0" and str(score(-0.0)[0]) == "-0.0" and str(score(0.0)[0]) == "0.0"
 
 
 def test_merge_leaves_what_openpyxls_merge_cells_leaves():
