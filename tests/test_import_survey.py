@@ -68,8 +68,8 @@ def test_ambiguous_names_are_listed(tmp_path, cset):
     ("Tên;Điểm\n", "không nhận ra lĩnh vực"),
     ("a;b\n1;2\n", "không thấy dòng tiêu đề có cột 'Đơn vị'"),
     # a printed total the fields do not add up to: a wrong cell somewhere, nothing imported
-    ("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;4;4;14\n",
-     "dòng 2: cột 'Tổng' ghi 14 nhưng các lĩnh vực cộng lại 8 (4 + 4); hãy sửa ô sai rồi nhập lại."),
+    ("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;2;1;4\n",
+     "dòng 2: cột 'Tổng' ghi 4 nhưng các lĩnh vực cộng lại 3 (2 + 1); hãy sửa ô sai rồi nhập lại."),
 ])
 def test_errors_name_file_row_and_column(tmp_path, cset, content, message):
     path = tmp_path / "xhh.csv"

@@ -92,8 +92,10 @@ class NameIndex:
 
 
 def exact_key(name: str) -> str:
-    """How Excel's MATCH and COUNTIFS compare names: the same text in any case."""
-    return tidy(name).casefold()
+    """How the workbook's MATCH(UPPER(TRIM(name))) compares names: letter case and ASCII spaces at the ends or
+    doubled do not matter (Excel's TRIM), anything else does: a non-breaking space (pasted from a PDF or the web)
+    and a name typed in decomposed Unicode (Unikey's 'Unicode tổ hợp') are other names to Excel."""
+    return " ".join(part for part in str(name).split(" ") if part).casefold()
 
 
 def tidy(name: str) -> str:

@@ -133,7 +133,10 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
             seen[(unit, index)] = number
             scores[index] = value
         if total_col is not None:
-            problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where, header_cells[total_col])
+            beyond = any(scores[i] is not None and scores[i] > cset.fields[i].survey_max for i, _ in pairs)
+            if not beyond:  # a score above its maximum is named by its own error; the total would blame the sum
+                problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where,
+                                             header_cells[total_col])
     if problems:
         raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
                         + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))
