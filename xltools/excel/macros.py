@@ -256,7 +256,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
     writes: list[tuple[str, str, list[list]]] = []
-    problems, imported, waiting, unmatched, blanks = [], 0, [], None, []
+    problems, imported, waiting, unmatched, blanks, approximate = [], 0, [], None, [], []
     for target in targets:
         cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
@@ -286,12 +286,19 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
                         writes.append((target.sheet, f"{get_column_letter(col)}{row}", [[None]]))
         imported += len(survey.scores)
         waiting += survey.missing
+        approximate += survey.approximate
         theirs = set(survey.unmatched + survey.ambiguous)
         unmatched = theirs if unmatched is None else unmatched & theirs  # matched by no sheet at all
     if problems:
         raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
                          + ("\n- …" if len(problems) > 20 else ""))
+    if not imported:  # nothing matched: not a success (the file is another province's, or its names differ)
+        raise MacroError("Chưa nhập điểm nào: không đơn vị nào trong tệp khớp tên đơn vị của bảng tính"
+                         + (" (" + "; ".join(sorted(unmatched)[:10]) + ")" if unmatched else "")
+                         + "; hãy sửa tên trong tệp cho giống cột TÊN ĐƠN VỊ rồi nhập lại.")
     message = f"Đã nhập điểm ĐT XHH cho {imported} đơn vị."
+    if approximate:
+        message += "\nGhép tên gần đúng (hãy soát lại): " + "; ".join(approximate) + "."
     if unmatched:
         message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
     if waiting:
