@@ -221,6 +221,8 @@ def test_a_number_cell_placed_is_the_cell_put_writes(sheet):
     for value in (True, Decimal("2.5"), "7"):
         with pytest.raises(TypeError):
             score(value)
+    assert score(2) is score(2) and score(2)[0] is not score(2.0)[0]  # shared, by type and value
+    assert str(score(0.0)[0]) == "0.0" and str(score(-0.0)[0]) == "-0.0" and str(score(0.0)[0]) == "0.0"
 
 
 def test_merge_leaves_what_openpyxls_merge_cells_leaves():
@@ -243,3 +245,27 @@ def test_merge_leaves_what_openpyxls_merge_cells_leaves():
         other = theirs._cells[key]
         assert (type(cell), cell.value, list(cell._style)) == (type(other), other.value, list(other._style)), key
     assert builder.workbook_bytes(ours.parent) == builder.workbook_bytes(theirs.parent)
+
+
+def test_unframe_restyles_as_setting_border_and_fill():
+    from openpyxl.styles import Border, PatternFill
+    ours, theirs = built_sheet(), built_sheet()
+    for ws in (ours, theirs):
+        for row in (1, 2):
+            for col in (1, 2):
+                cells.put(ws, row, col, f"{row}{col}", "xl_in_text" if col == 1 else "xl_header")
+        ws.cell(2, 2)  # made Cells from here on
+        cells.put(ws, 3, 1, "chờ", "xl_in_text")
+    for row, col in ((1, 1), (1, 2), (2, 1), (3, 1), (4, 4)):
+        fill = PatternFill() if col == 1 else None
+        cells.unframe(ours, row, col, Border(), fill)
+        cell = theirs._cells.get((row, col))
+        if cell is not None:
+            cell.border = Border()
+            if fill is not None:
+                cell.fill = fill
+    assert (3, 1) in ours.pending and (4, 4) not in ours._made
+    for key, cell in theirs._cells.items():
+        mine = ours.cell(*key)
+        assert (mine.value, list(mine._style)) == (cell.value, list(cell._style)), key
+    assert len(list(theirs._cells)) == 5

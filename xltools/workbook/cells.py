@@ -121,7 +121,7 @@ class BuiltSheet(Worksheet):
         if not keys:
             return "A1:A1"
         rows = [r for k in keys for r in (min(k)[0], max(k)[0])]
-        cols = [c for k in keys for c in (min(k, key=_col)[1], max(k, key=_col)[1])]
+        cols = [c for k in keys for c in (min(map(_col, k)), max(map(_col, k)))]
         return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
 
 
@@ -162,11 +162,18 @@ def number_cell(ws, style: str):
     """value -> the triple of a cell holding the number `value` (int, float or None) with a named style, for
     `writer`: what put stores, without its checks (the detail writes 80 000 scores)."""
     array = style_array(ws, style)
+    made: dict[tuple, tuple] = {}  # (type, value) -> its triple: one object for equal scores (save.py caches by it)
 
     def triple(value: int | float | None) -> tuple:
-        if type(value) not in NUMBERS:
+        kind = type(value)
+        if kind not in NUMBERS:
             raise TypeError(f"{value!r}: not a number cell")
-        return value, "n", array
+        if kind is float and (value == 0 or value != value):  # -0.0 == 0.0, NaN != NaN: not shared
+            return value, "n", array
+        same = made.get((kind, value))
+        if same is None:
+            same = made[(kind, value)] = (value, "n", array)
+        return same
     return triple
 
 
@@ -252,3 +259,30 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         else:
             cell = start
         cell._style = StyleArray(style)
+
+
+def unframe(ws, row: int, col: int, border, fill=None) -> None:
+    """`cell.border = border` (and `cell.fill = fill`) for the cell at (row, col), if there is one; a waiting
+    cell keeps waiting, with a restyled copy of its StyleArray (shared by the cells that had the same)."""
+    pending = getattr(ws, "pending", None)
+    triple = pending.get((row, col)) if pending else None
+    if triple is None:
+        cell = (ws._made if isinstance(ws, BuiltSheet) else ws._cells).get((row, col))  # no waiting cell made
+        if cell is not None:
+            cell.border = border
+            if fill is not None:
+                cell.fill = fill
+        return
+    wb = ws.parent
+    border_id = wb._borders.add(border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else wb._fills.add(fill)
+    value, data_type, array = triple
+    restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
+    like = (id(array), border_id, fill_id)
+    if like not in restyled:
+        new = StyleArray(array) if array is not None else StyleArray()
+        new.borderId = border_id
+        if fill_id is not None:
+            new.fillId = fill_id
+        restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
+    pending[(row, col)] = (value, data_type, restyled[like][0])

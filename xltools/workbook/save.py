@@ -82,11 +82,10 @@ def _attribute(value: str) -> str:
 def _row_start(r: int, dims, starts: dict) -> str:
     """<row r="N" …> with the row's dimensions (a height, hidden…); `starts` keeps what follows r="N" for
     each kind of dimension seen (200 units make 2 500 rows with a height)."""
-    if r not in dims:
+    dim = dims.get(r)  # dict.get: no dimension made for a row that has none
+    if dim is None:
         return f'<row r="{r}">'
-    dim = dims[r]
-    like = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot, dim.thickTop,
-            dim._style and tuple(dim._style))
+    like = (*(item for item in vars(dim).items() if item[0] != "index"), dim._style and tuple(dim._style))
     rest = starts.get(like)
     if rest is None:
         rest = starts[like] = "".join(f' {k}="{_attribute(v)}"' for k, v in dim) + ">"

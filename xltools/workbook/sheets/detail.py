@@ -53,25 +53,18 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     survey += [(lay.reason, same("Đánh giá qua điều tra xã hội học", "xl_survey_leaf")),
                (lay.note, same(None, "xl_survey_leaf"))]
     no_sum = {col: same(None, total) for col in (lay.self_col, lay.appraised)}
-    self_l, appr_l = L.col_letter(lay.self_col), L.col_letter(lay.appraised)
+    block_formulas = _block_formulas(lay, tops, leaf_runs, tops_leaves)
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
         put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
             set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
-        for col, cell in head:
+        for col, cell in head + head_end:
             place((h, col), cell)
-        for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
-            put(ws, h, col, f(F.sum_children([f"{letter}{h + o}" for o in tops])), total)
-        for col, cell in head_end:
-            place((h, col), cell)
-        block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
-        by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
-                  for top, runs in leaf_runs]
-        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
-            "xl_flag")
-        _index_row(ws, lay, k, tops_leaves)
+        block_rows, index_row = tuple(range(h, h + lay.block_size)), lay.index_row(k)  # what templates take
+        for offset, col, template, style in block_formulas:
+            put(ws, h + offset if offset >= 0 else index_row, col, Formula(template.format(*block_rows)), style)
         scores = unit.criteria if unit else {}
         for node, cells in rows:
             row = h + node.offset
@@ -129,16 +122,42 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
 
 
-def _index_row(ws, lay: L.DetailLayout, k: int, tops_leaves: list[tuple[str, list[int]]]) -> None:
-    """The k-th block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định
-    and scored leaves still without Thẩm định (scoring._leaves_missing)."""
-    h, row = lay.block_start(k), lay.index_row(k)
-    put(ws, row, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
+class _BlockRow(int):
+    """The row `offset` (the int) rows below a block's first row, as a formula template writes it: "{offset}"."""
+
+    def __add__(self, rows: int) -> _BlockRow:  # type: ignore[override]
+        return _BlockRow(int(self) + rows)
+
+    def __str__(self) -> str:
+        return f"{{{int(self)}}}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+def _block_formulas(lay: L.DetailLayout, tops: list[int], leaf_runs, tops_leaves: list[tuple[str, list[int]]]):
+    """(row offset in the block, or -1 for the block's row of the hidden index; column; formula template;
+    style) of the formulas every block has but the parent sums: written with `_BlockRow`s, so a block's
+    formula is the template formatted with the rows of its offsets (no cell address worked out 200 times)."""
+    total = f"xl_total_{max(lay.cset.decimals, 2)}"
+    h = _BlockRow(0)
+    out: list[tuple[int, int, str, str]] = []
+    for col in (lay.self_col, lay.appraised):
+        out.append((0, col, f(F.sum_children([a1(col, h + o) for o in tops])), total))
+    block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
+    by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
+              for top, runs in leaf_runs]
+    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
+                "xl_flag"))
+    # the block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định and
+    # scored leaves still without Thẩm định (scoring._leaves_missing)
+    out.append((-1, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center"))
     for code, leaves in tops_leaves:
         cols, top = lay.index[code], h + lay.offsets[code]
-        put(ws, row, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center")
-        put(ws, row, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center")
-        put(ws, row, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
+        out.append((-1, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center"))
+        out.append((-1, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center"))
+        out.append((-1, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center"))
+    return out
 
 
 @dataclass(frozen=True)
