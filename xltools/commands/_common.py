@@ -7,6 +7,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from ..collector import cycle_collector_paused
 from ..core.checks import SEVERITY_ORDER, by_severity, describe_gaps, no_units_message, self_assessment_text
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
@@ -203,6 +204,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
     parser = sub.add_parser(name, help=help_text)
     add_file_and_set(parser)
 
+    @cycle_collector_paused  # a national table: 3 321 rows of scores and their findings, no cyclic garbage
     def run(args) -> int:
         evaluations = evaluate_file(args.file, args.set_id, args.bands, args.decimals, findings=name != "rank")
         empty = not any(e.results for e in evaluations)
