@@ -436,6 +436,14 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
 
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        if stray.twin:
+            out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
+                               f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "
+                               "khác về mã chữ (gõ bằng bảng mã Unicode tổ hợp, hoặc có khoảng trắng không ngắt khi dán "
+                               "từ PDF, web): Excel không coi là cùng một tên, nên điểm của dòng này không được tính và "
+                               "đơn vị chưa đủ điểm. Hãy gõ lại tên ở cả hai ô bằng bảng mã Unicode dựng sẵn (Unikey: "
+                               "Unicode), hoặc sao chép tên từ ô của trang tổng hợp.", stray.where))
+            continue
         out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                            f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang "
                            f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "

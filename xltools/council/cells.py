@@ -74,12 +74,36 @@ class BookCells:
 
 
 def read_file(path) -> BookCells:
-    return read_cells(Path(path).name, *load_grids(path))
+    path = Path(path)
+    return read_cells(path.name, *load(path))
+
+
+def load(path: Path) -> tuple[dict, dict]:
+    """The grids of a workbook file (workbook.reader.load_grids); a file that is no Excel workbook is a
+    ReadError saying what it is and what to do."""
+    if not path.is_file():
+        raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        old = " (tệp .xls: hãy mở bằng Excel và lưu lại dạng .xlsx, Excel Workbook)" if path.suffix.lower() == ".xls" else ""
+        raise ReadError(f"{path.name}: không phải bảng tính Excel .xlsx hoặc .xlsm{old}; chia phần, hợp nhất và so "
+                        "sánh dùng bảng tính thẩm định tạo bằng `xltools template`.")
+    try:
+        return load_grids(path)
+    except ReadError:
+        from ..importers.office_open import check_excel
+
+        check_excel(path)  # a truncated or disguised file: the message `check` and `rank` give
+        raise
 
 
 def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells:
     """The typed cells of a workbook made by `xltools template`. Raises ReadError (Vietnamese, naming the
     file and the cells) for what the reader refuses: text in score cells, formulas typed over."""
+    if L.CONFIG_SHEET not in grids:
+        raise ReadError(f"{source}: không phải bảng tính thẩm định do xltools tạo (không có trang '{L.CONFIG_SHEET}'; "
+                        f"các trang: {', '.join(grids) or 'không có'}). Chia phần, hợp nhất và so sánh dùng bảng tính "
+                        "tạo bằng `xltools template` (hoặc bản đã hợp nhất của nó); một bảng phụ lục đã in thì kiểm "
+                        "tra bằng `xltools check`, xếp hạng bằng `xltools rank`.")
     reader = GridReader(source, grids, typed)
     tables = reader.read()
     config = reader.config()

@@ -26,8 +26,7 @@ from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
 from ..core.names import exact_key
 from ..errors import ReadError, UserError
 from ..workbook import layout as L
-from ..workbook.reader import load_grids
-from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
+from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, load, read_cells
 from .manifest import Manifest, Member, describe_template, fingerprint, part_manifest, read_manifest_file, template_of
 
 MERGE_SHEET = "Hợp nhất"
@@ -113,9 +112,7 @@ def load_parts(paths: list[str | Path]) -> tuple[list[Part], Manifest | None, li
 
 
 def load_part(path: Path) -> Part:
-    if not path.is_file():
-        raise ReadError(f"{path}: không tìm thấy tệp phần; hãy kiểm tra đường dẫn.")
-    grids, typed = load_grids(path)
+    grids, typed = load(path)
     manifest = part_manifest(grids, path.name)
     if manifest is None or manifest.member_named(manifest.member) is None:
         raise ReadError(f"{path.name}: không phải phần do `xltools split` tạo (không có trang dữ liệu phân công); "
@@ -186,11 +183,11 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
                                          " không lấy giá trị này.", slot, part.cells.where(slot)))
     writes, provenance, replaced = [], {}, []
     order = {slot: i for i, slot in enumerate(master.cells)}
-    gone: set[tuple[str, str]] = set()
+    gone: dict[tuple[str, str, str], tuple[Part, list[str]]] = {}  # (level, unit, member) -> the cells dropped
     for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
         entries = candidates[slot]
         if slot not in master.cells:
-            _unit_gone(slot, entries[0][0], master, gone, findings)
+            _unit_gone(slot, entries, gone)
             continue
         values = list(dict.fromkeys(v for _, v in entries))
         field, what = describe(slot, master.section(slot.level).cset)
@@ -220,7 +217,7 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
     for slot in sorted(notes, key=lambda s: order.get(s, len(order))):
         noted = notes[slot]
         if slot not in master.cells:
-            _unit_gone(slot, noted[0][0], master, gone, findings)
+            _unit_gone(slot, noted, gone)
             continue
         now = str(master.values.get(slot) or "")
         text: str = now
@@ -231,6 +228,7 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
         if text != now:
             writes.append((*master.cells[slot], text))
         provenance[slot] = ([p.name for p, _ in noted], [p.path.name for p, _ in noted], text)
+    findings += _gone_findings(gone, master, reference)
     sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance, replaced),
               PROVENANCE_SHEET: _provenance_sheet(master, provenance)}
     return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced)
@@ -283,13 +281,30 @@ def _unit_findings(part: Part, reference: Manifest, findings: list) -> set[str]:
     return skip
 
 
-def _unit_gone(slot: Slot, part: Part, master: BookCells, gone: set, findings: list) -> None:
-    if (slot.level, slot.unit) in gone:
-        return
-    gone.add((slot.level, slot.unit))
-    findings.append(_finding(part, "unit-not-in-master", f"Bảng tổng hợp không còn đơn vị '{slot.unit}' (có lúc chia, "
-                             f"có điểm trong phần của {part.name}); đơn vị đã bị đổi tên hoặc xóa sau khi chia, hãy "
-                             "nhập tay các điểm này.", None, "", unit=slot.unit))
+def _unit_gone(slot: Slot, entries: list, gone: dict) -> None:
+    """A unit of the split the master no longer has: every member's cell for it is kept aside, to be listed."""
+    for part, value in entries:
+        cells = gone.setdefault((slot.level, slot.unit, part.name), (part, []))[1]
+        section = part.cells.section(slot.level)
+        what = describe(slot, section.cset)[1] if section else KIND_LABEL[slot.kind]
+        cells.append(f"{part.cells.where(slot)} ({what}) = {_shown(value)}")
+
+
+def _gone_findings(gone: dict, master: BookCells, reference: Manifest | None) -> list[CouncilFinding]:
+    """One finding per member and unit the master no longer has, listing each cell and value not taken,
+    and naming the master's units that were not there at the split (the unit's new name, perhaps)."""
+    out = []
+    for (level, unit, _), (part, cells) in gone.items():
+        section = master.section(level)
+        at_split = {exact_key(u) for u in reference.units_at_split(level)} if reference else set()
+        new = [u for u in (section.units if section else []) if exact_key(u) not in at_split]
+        hint = (f"; bảng tổng hợp có đơn vị không có lúc chia: {', '.join(repr(u) for u in new)}, nếu đó là tên mới "
+                "thì nhập các điểm này vào dòng của nó" if new else "")
+        out.append(_finding(part, "unit-not-in-master",
+                            f"Bảng tổng hợp không còn đơn vị '{unit}' (có lúc chia; đã bị đổi tên hoặc xóa sau khi "
+                            f"chia): {len(cells)} ô {part.name} đã nhập cho đơn vị này trong {part.path.name} không được "
+                            f"ghi vào bảng tổng hợp: {'; '.join(cells)}. Hãy nhập tay các điểm này{hint}.", None, "", unit=unit))
+    return out
 
 
 def _finding(part: Part, code: str, message: str, slot: Slot | None = None, where: str = "",

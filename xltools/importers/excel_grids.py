@@ -24,7 +24,9 @@ def cell_text(value: object, bold: bool) -> str:
     """A cell as the seeds' text shows it: '9,5', '<b>Tổng điểm</b>', a date Excel made of '9.5' as 09/05/…"""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if type(value) is str:  # most cells: the same as the last branch, without the type tests
+        text = " ".join(value.split())
+    elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
         try:

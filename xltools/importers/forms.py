@@ -73,9 +73,12 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
     index = [roles.get(r) for r in CANONICAL]
     rows = [[row[i] if i is not None and i < len(row) else "" for i in index] for row in table.rows]
     ref = table.cell_ref
+    canonical_of: dict[int | None, list[int]] = {}  # the table's column -> the canonical columns it fills
+    for i, c in enumerate(index):
+        canonical_of.setdefault(c, []).append(i)
     canon = replace(table, header=[CANONICAL_HEADER], rows=rows,
                     cell_ref=(lambda line, i: ref(line, index[i])) if ref else None,
-                    text_cells={(line, i) for line, col in table.text_cells for i, c in enumerate(index) if c == col},
+                    text_cells={(line, i) for line, col in table.text_cells for i in canonical_of.get(col, ())},
                     numbers_as_text=[])
     title = " ".join(table.title)
     ut = self_assessment_table(canon, source, detect_province(title) or detect_province(text),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 
 from ..core.names import fold
 from ..core.numbers import clean
@@ -31,6 +32,12 @@ class Grid:
     # (row number, column index) of the cells a spreadsheet holds as text: a score read from one ("65,0"
     # typed as text) is taken as the number, and the user is told (Excel's SUM skips such a cell)
     text_cells: set[tuple[int, int]] = dc_field(default_factory=set)
+
+    @cached_property
+    def plain(self) -> list[list[str]]:
+        """Each row's cells cleaned (markup and extra spaces out), once for the document text and the
+        table reading, which both look at every cell."""
+        return [[clean(c) for c in cells] for _, cells in self.rows]
 
 
 @dataclass
@@ -70,8 +77,7 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
     held: list[tuple[int, list[str]]] = []
     offset: int | None = None
     state, numbered = "title", True
-    for number, raw in grid.rows:
-        plain = [clean(c) for c in raw]
+    for (number, raw), plain in zip(grid.rows, grid.plain):
         start = _table_start(plain) if state != "header" else None
         if start is not None:
             if offset is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import catalog
-from ..core.numbers import clean
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from . import forms
@@ -34,7 +33,7 @@ def read_office(path: str | Path) -> list[UnitsTable]:
 
 
 def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
-    text = "\n".join([g.before for g in grids] + [" ".join(map(clean, cells)) for g in grids for _, cells in g.rows])
+    text = "\n".join([g.before for g in grids] + [" ".join(plain) for g in grids for plain in g.plain])
     summaries: list[TextTable] = []
     before: dict[int, str] = {}
     out: list[UnitsTable] = []

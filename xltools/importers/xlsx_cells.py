@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..limits import checked_sheet_parts
+
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _C, _V, _IS, _T = f"{_NS}c", f"{_NS}v", f"{_NS}is", f"{_NS}t"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -53,7 +55,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     """Every worksheet of a checked .xlsx package, in workbook order; NotPlain when openpyxl must read it."""
     with zipfile.ZipFile(path) as archive:
         try:
-            return _Package(archive).sheets()
+            return _Package(archive, checked_sheet_parts(path)).sheets()
         except NotPlain:
             raise
         except Exception as exc:  # malformed XML, a missing part, a bad number: openpyxl says what is wrong
@@ -93,8 +95,9 @@ def _text(node: ElementTree.Element) -> str:
 
 
 class _Package:
-    def __init__(self, archive: zipfile.ZipFile):
+    def __init__(self, archive: zipfile.ZipFile, unpacked: dict[str, bytes]):
         self.archive = archive
+        self.unpacked = unpacked  # the sheet parts the limits check has just unpacked (`limits.checked_sheet_parts`)
         types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
         overrides = [(o.get("PartName", ""), o.get("ContentType")) for o in types.iter(_TYPES)]
         workbooks = [name for name, kind in overrides if kind in _WORKBOOK_TYPES]
@@ -155,7 +158,10 @@ class _Package:
         return out
 
     def _sheet(self, part: str, title: str, visible: bool) -> Sheet:
-        root = ElementTree.fromstring(self.archive.read(part))
+        xml = self.unpacked.get(part)
+        if xml is None or b"<f" in xml:  # a cut formula text might hide XML that must stop this reader
+            xml = self.archive.read(part)
+        root = ElementTree.fromstring(xml)
         data = root.find(f"{_NS}sheetData")
         cells: dict[tuple[int, int], tuple[object, bool]] = {}
         for c in data.iter(_C) if data is not None else ():
