@@ -274,8 +274,8 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
                 cell.fill = fill
         return
     wb = ws.parent
-    border_id = wb._borders.add(border)  # registered in the order cell.border = … would register them
-    fill_id = None if fill is None else wb._fills.add(fill)
+    border_id = _added(wb, "_borders", border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else _added(wb, "_fills", fill)
     value, data_type, array = triple
     restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
     like = (id(array), border_id, fill_id)
@@ -286,3 +286,13 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
             new.fillId = fill_id
         restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
     pending[(row, col)] = (value, data_type, restyled[like][0])
+
+
+def _added(wb, collection: str, item) -> int:
+    """`getattr(wb, collection).add(item)`, remembered per item object (hashing a Border or a Fill to find it
+    again costs more than the rest of restyling a cell): for style objects that are not changed after."""
+    known = wb.__dict__.setdefault("_xltools_added", {})
+    hit = known.get((collection, id(item)))
+    if hit is None or hit[1] is not item:
+        hit = known[(collection, id(item))] = (getattr(wb, collection).add(item), item)
+    return hit[0]
