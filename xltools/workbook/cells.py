@@ -187,6 +187,16 @@ def writer(ws):
     return place
 
 
+def place_all(ws, cells: list[tuple[tuple[int, int], tuple]]) -> None:
+    """Each ((row, col), triple) of `cells` placed as `writer(ws)` places it."""
+    if isinstance(ws, BuiltSheet):
+        ws.pending.update(cells)
+        return
+    place = writer(ws)
+    for key, triple in cells:
+        place(key, triple)
+
+
 def put(ws, row: int, col: int, value, style: str) -> None:
     """Write a cell with a named style (the value as celltext.put stores it); in a BuiltSheet the cell waits
     as a triple (see the module)."""
