@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from xltools.cli import main
-from xltools.council.cells import APPRAISED, Slot, read_file
+from xltools.council.cells import APPRAISED, NOTE, Slot, read_file
+from xltools.council.merge import MERGE_SHEET, PROVENANCE_SHEET
 
 SET = Path(__file__).parent / "data" / "council_tuyenquang_2025_xa.yaml"
 UNITS = ["Xã Lũng Cú", "Phường Hà Giang 1", "Xã Đồng Văn", "Xã Mèo Vạc", "Phường Minh Xuân", "Xã Yên Sơn"]
@@ -148,3 +149,73 @@ def test_a_workbook_never_saved_is_still_refused(master):
     for macro in (split_parts, merge_parts):
         with pytest.raises(MacroError, match="Hãy lưu Book1 vào một thư mục"):
             macro(Unsaved(), None)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ making the workbook again to add units
+
+def _noted(path: Path, notes: dict[str, str]) -> None:
+    """A member types the unit's Ghi chú thẩm định on the summary of their part."""
+    book = read_file(path)
+    wb = load_workbook(path)
+    for unit, text in notes.items():
+        sheet, row, col = book.cells[Slot("xa", unit, "", NOTE)]
+        wb[sheet].cell(row=row, column=col).value = text
+        wb[sheet].cell(row=row, column=col).data_type = "s"
+    wb.save(path)
+
+
+@pytest.fixture
+def merged(master, parts, tmp_path, capsys):
+    """The council's merged workbook: notes on the summary, the Hợp nhất and Nguồn điểm sheets."""
+    _noted(parts / "so_kh_cn.xlsx", {"Xã Lũng Cú": "6.1: chưa tích hợp Cổng DVC, trừ 1 điểm",
+                                     "Xã Đồng Văn": "-3,25 điểm 6.1: tỷ lệ hồ sơ trực tuyến thấp"})
+    _noted(parts / "so_noi_vu.xlsx", {"Xã Mèo Vạc": "=1+1 là chữ, không phải công thức"})
+    out = tmp_path / "so_2025_hop_nhat.xlsx"
+    code, text = run(capsys, "merge", master, parts, "-o", out)
+    assert code == 0, text
+    return out
+
+
+def test_making_the_workbook_again_keeps_the_notes_and_the_merge_history(merged, tmp_path, capsys):
+    again = tmp_path / "so_2025_them_don_vi.xlsx"
+    code, out = run(capsys, "template", "--set", SET, "--units", merged, "--with-appraised", "--spare-rows", 10,
+                    "-o", again)
+    assert code == 0 and "CẢNH BÁO" not in out, out
+    assert "ghi chú thẩm định của 3 đơn vị" in out and "Hợp nhất, Nguồn điểm" in out
+    before, after = read_file(merged), read_file(again)
+    notes = {s.unit: v for s, v in before.values.items() if s.kind == NOTE and not s.item}
+    assert notes == {s.unit: v for s, v in after.values.items() if s.kind == NOTE and not s.item}
+    assert notes["Xã Mèo Vạc"] == "Sở Nội vụ: =1+1 là chữ, không phải công thức"
+    assert before.values == after.values
+    for sheet in (MERGE_SHEET, PROVENANCE_SHEET):
+        assert after.grids[sheet] == before.grids[sheet]
+    code, out = run(capsys, "diff", merged, again)
+    assert code == 0 and "Hai phiên bản có cùng điểm số." in out, out
+
+
+def test_without_the_appraised_scores_what_is_not_carried_is_listed(merged, tmp_path, capsys):
+    fresh = tmp_path / "so_2026.xlsx"
+    code, out = run(capsys, "template", "--set", SET, "--units", merged, "-o", fresh)
+    assert code == 0
+    typed_cells = sum(len(codes) for codes in FILES.values()) * len(UNITS)
+    assert (f"CẢNH BÁO: so_2026.xlsx chưa có mọi thứ của so_2025_hop_nhat.xlsx:\n  - {typed_cells} ô Thẩm định và 3 "
+            "ghi chú thẩm định, giải trình không được chép (thêm --with-appraised để chép).") in out
+    assert "trang 'Hợp nhất' không được chép." in out and "trang 'Nguồn điểm' không được chép." in out
+
+
+def test_diff_reports_notes_and_sheets_that_differ(merged, master, capsys):
+    import json
+
+    code, out = run(capsys, "diff", merged, master, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["changes"]  # the scores typed by the council
+    notes = {(n["unit"], n["kind_label"], n["old"], n["new"]) for n in data["notes_changed"]}
+    assert ("Xã Lũng Cú", "Ghi chú thẩm định", "Sở KH&CN: 6.1: chưa tích hợp Cổng DVC, trừ 1 điểm", "") in notes
+    assert len(notes) == 3 and data["sheets_removed"] == [MERGE_SHEET, PROVENANCE_SHEET]
+    # the same scores, other notes: never "the same"
+    only_notes = master.parent / "notes_only.xlsx"
+    shutil.copy(merged, only_notes)
+    _noted(only_notes, {"Xã Yên Sơn": "ghi chú mới"})
+    code, out = run(capsys, "diff", merged, only_notes)
+    assert "Xã Yên Sơn – Ghi chú thẩm định: (trống) → 'ghi chú mới'" in out
+    assert "Hai phiên bản có cùng điểm số, nhưng khác nhau ở ghi chú" in out

@@ -397,7 +397,16 @@ COMPARE_SHEET = "So sánh"
 
 def compare(book: Book, old: str | None):
     from ..council.cells import read_file
-    from ..council.diff import CHANGE_HEADER, MOVEMENT_HEADER, change_line, diff, movement_line
+    from ..council.diff import (
+        CHANGE_HEADER,
+        MOVEMENT_HEADER,
+        NOTE_HEADER,
+        NOTES_TITLE,
+        change_line,
+        diff,
+        movement_line,
+        note_line,
+    )
 
     if not old:
         raise MacroError("Hãy chọn phiên bản cũ của bảng tính để so sánh.")
@@ -406,8 +415,10 @@ def compare(book: Book, old: str | None):
     rows += [change_line(c) for c in d.changes] or [["Không có."]]
     rows += [[], ["II. THAY ĐỔI TỔNG ĐIỂM, XẾP HẠNG, XẾP LOẠI"], MOVEMENT_HEADER]
     rows += [movement_line(m, d.decimals.get(m.sheet, 3)) for m in d.movements] or [["Không có."]]
+    if d.notes:
+        rows += [[], [NOTES_TITLE], NOTE_HEADER, *map(note_line, d.notes)]
     width = max(len(r) for r in rows)
     rows = [[None if v == "" else v for v in r] + [None] * (width - len(r)) for r in rows]
     message = (f"So với {Path(old).name}: {len(d.changes)} điểm thay đổi, {len(d.movements)} đơn vị thay đổi tổng điểm, "
-               f"xếp hạng hoặc xếp loại (xem trang {COMPARE_SHEET}).")
+               f"xếp hạng hoặc xếp loại, {len(d.notes)} ghi chú, giải trình thay đổi (xem trang {COMPARE_SHEET}).")
     return [], {COMPARE_SHEET: rows}, message
