@@ -170,6 +170,16 @@ def writer(ws):
     return place
 
 
+def place_all(ws, cells: list[tuple[tuple[int, int], tuple]]) -> None:
+    """Each ((row, col), triple) of `cells` placed as `writer(ws)` places it."""
+    if isinstance(ws, BuiltSheet):
+        ws.pending.update(cells)
+        return
+    place = writer(ws)
+    for key, triple in cells:
+        place(key, triple)
+
+
 def put(ws, row: int, col: int, value, style: str) -> None:
     """Write a cell with a named style (the value as celltext.put stores it); in a BuiltSheet the cell waits
     as a triple (see the module)."""
@@ -257,8 +267,8 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
                 cell.fill = fill
         return
     wb = ws.parent
-    border_id = wb._borders.add(border)  # registered in the order cell.border = … would register them
-    fill_id = None if fill is None else wb._fills.add(fill)
+    border_id = _added(wb, "_borders", border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else _added(wb, "_fills", fill)
     value, data_type, array = triple
     restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
     like = (id(array), border_id, fill_id)
@@ -269,3 +279,13 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
             new.fillId = fill_id
         restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
     pending[(row, col)] = (value, data_type, restyled[like][0])
+
+
+def _added(wb, collection: str, item) -> int:
+    """`getattr(wb, collection).add(item)`, remembered per item object (hashing a Border or a Fill to find it
+    again costs more than the rest of restyling a cell): for style objects that are not changed after."""
+    known = wb.__dict__.setdefault("_xltools_added", {})
+    hit = known.get((collection, id(item)))
+    if hit is None or hit[1] is not item:
+        hit = known[(collection, id(item))] = (getattr(wb, collection).add(item), item)
+    return hit[0]
