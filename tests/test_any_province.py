@@ -391,3 +391,24 @@ def test_a_row_without_the_survey_other_rows_print_per_field_is_not_ranked(tmp_p
     assert (rows["Phường Minh Xuân"]["rank"], rows["Xã Lũng Cú"]["rank"]) == (1, 2)
     code, out, _ = run(["check", path, "--set", set_file, "--json"], capsys)
     assert code == 1 and {f["code"] for f in json.loads(out) if f["unit"] == "Xã Đồng Văn"} >= {"survey-missing"}
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_table_saved_as_csv_reads_as_the_same_table_in_xlsx(tmp_path, capsys, delimiter):
+    """Excel's 'CSV UTF-8' of a ranking (title row, header, '86,500' in quotes): rank, check and template --units
+    read it as they read the .xlsx (it used to be refused: 'chưa đọc được loại tệp .csv')."""
+    import csv
+
+    path = tmp_path / "xa.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        w = csv.writer(out, delimiter=delimiter)
+        for line in COMMUNES.title:
+            w.writerow([line] + [""] * 5)
+        w.writerows(COMMUNES.header + [[str(c) for c in row] for row in COMMUNES.rows])
+    xlsx = write_xlsx(tmp_path / "xa.xlsx", COMMUNES)
+    results = []
+    for source in (path, xlsx):
+        code, out, _ = run(["rank", source, "--bands", BANDS, "--json"], capsys)
+        assert code == 0
+        results.append([(r["name"], r["total"], r["rank"], r["class"]) for r in json.loads(out)])
+    assert results[0] == results[1] and len(results[0]) == 3
