@@ -232,7 +232,8 @@ def test_header_vocabulary_is_documented():
     ("Điểm tự đánh giá", "self"), ("Tự chấm (9)", "self"), ("Các bộ, cơ quan ngang bộ", "name"),
     ("Tên cơ quan, đơn vị", "name"), ("TÊN ĐƠN VỊ", "name"), ("TT", "stt"), ("S T T", "stt"), ("Phân loại", "class"),
     ("Xếp loại", "class"), ("Xếp hạng, phân loại", "rank_class"), ("Kết quả xếp hạng và phân loại", "rank_class"),
-    ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None)])
+    ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None),
+    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self")])  # the abbreviations a form may print
 def test_header_roles(header, role):
     assert role_of(header) == role
 

@@ -244,6 +244,8 @@ def test_merge_leaves_what_openpyxls_merge_cells_leaves():
     for key, cell in ours._cells.items():
         other = theirs._cells[key]
         assert (type(cell), cell.value, list(cell._style)) == (type(other), other.value, list(other._style)), key
+    for ws in (ours, theirs):
+        ws.parent.properties.created = datetime.datetime(2025, 1, 1)  # not the second each was made in
     assert builder.workbook_bytes(ours.parent) == builder.workbook_bytes(theirs.parent)
 
 
@@ -269,3 +271,12 @@ def test_unframe_restyles_as_setting_border_and_fill():
         mine = ours.cell(*key)
         assert (mine.value, list(mine._style)) == (cell.value, list(cell._style)), key
     assert len(list(theirs._cells)) == 5
+
+
+@pytest.mark.parametrize("sheet", ["built", "plain"])
+def test_place_all_places_each_cell(sheet):
+    ws = built_sheet() if sheet == "built" else built_sheet().parent.create_sheet("thường")
+    label, score = cells.styled(ws, "Tiêu chí", "xl_text"), cells.number_cell(ws, "xl_in_2")(2.5)
+    cells.place_all(ws, [((1, 1), label), ((2, 1), label), ((2, 2), score)])
+    assert [[ws.cell(r, c).value for c in (1, 2)] for r in (1, 2)] == [["Tiêu chí", None], ["Tiêu chí", 2.5]]
+    assert ws["B2"].style == "xl_in_2" and ws["A2"].style == "xl_text"

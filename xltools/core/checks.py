@@ -86,6 +86,18 @@ LABELS = {
     "number-as-text": "Số gõ dạng chữ",
     "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
+    "total-missing": "Thiếu tổng điểm",
+    # the council's merge of the members' parts (council/merge.py)
+    "double-entry": "Hai người cùng nhập một ô",
+    "outside-assignment": "Ngoài phần được giao",
+    "master-changed": "Bảng tổng hợp đã sửa sau khi chia",
+    "part-duplicate": "Phần nộp trùng",
+    "part-foreign": "Phần của bảng tính khác",
+    "part-missing": "Thiếu phần",
+    "unit-added": "Đơn vị thêm sau khi chia",
+    "unit-removed": "Đơn vị bị xóa sau khi chia",
+    "unit-renamed": "Đơn vị đổi tên sau khi chia",
+    "unit-not-in-master": "Đơn vị không còn trong bảng tổng hợp",
 }
 
 

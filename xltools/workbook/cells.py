@@ -9,8 +9,6 @@ the .xlsm maker) see no difference.
 """
 from __future__ import annotations
 
-import functools
-import gc
 from copy import copy
 from operator import itemgetter
 
@@ -24,22 +22,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import plain_value, put as put_value
-
-
-def cycle_collector_paused(fn):
-    """`fn` run with Python's cycle collector paused (and resumed after, if it ran): while 160 000 cells are
-    written, the collector would walk the growing workbook again and again (a fifth of the build time),
-    and nothing built is garbage."""
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-    return paused
+from ..collector import cycle_collector_paused  # noqa: F401  (save.py and builder.py take it from here)
 
 
 class SharedStyleCell(Cell):
@@ -187,6 +170,16 @@ def writer(ws):
     return place
 
 
+def place_all(ws, cells: list[tuple[tuple[int, int], tuple]]) -> None:
+    """Each ((row, col), triple) of `cells` placed as `writer(ws)` places it."""
+    if isinstance(ws, BuiltSheet):
+        ws.pending.update(cells)
+        return
+    place = writer(ws)
+    for key, triple in cells:
+        place(key, triple)
+
+
 def put(ws, row: int, col: int, value, style: str) -> None:
     """Write a cell with a named style (the value as celltext.put stores it); in a BuiltSheet the cell waits
     as a triple (see the module)."""
@@ -274,8 +267,8 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
                 cell.fill = fill
         return
     wb = ws.parent
-    border_id = wb._borders.add(border)  # registered in the order cell.border = … would register them
-    fill_id = None if fill is None else wb._fills.add(fill)
+    border_id = _added(wb, "_borders", border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else _added(wb, "_fills", fill)
     value, data_type, array = triple
     restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
     like = (id(array), border_id, fill_id)
@@ -286,3 +279,13 @@ def unframe(ws, row: int, col: int, border, fill=None) -> None:
             new.fillId = fill_id
         restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
     pending[(row, col)] = (value, data_type, restyled[like][0])
+
+
+def _added(wb, collection: str, item) -> int:
+    """`getattr(wb, collection).add(item)`, remembered per item object (hashing a Border or a Fill to find it
+    again costs more than the rest of restyling a cell): for style objects that are not changed after."""
+    known = wb.__dict__.setdefault("_xltools_added", {})
+    hit = known.get((collection, id(item)))
+    if hit is None or hit[1] is not item:
+        hit = known[(collection, id(item))] = (getattr(wb, collection).add(item), item)
+    return hit[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import number_cell, set_height, styled, writer
+from ..cells import number_cell, place_all, set_height, styled, writer
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
 from .common import LINE_HEIGHT, a1, cf, f, merge, num, print_setup, put, validate_score
 
@@ -40,64 +40,61 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     leaf_runs = _leaf_runs(plan)
     tops_leaves = [(t.code, [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
                    for t in cset.criteria]
-    # what is the same in every block, worked out once: cells as put stores them, placed with `place`
+    # what is the same in every block, worked out once: cells as put stores them, placed with place_all
     place, same = writer(ws), lambda value, style: styled(ws, value, style)  # noqa: E731
     total, score_cell = f"xl_total_{d}", number_cell(ws, f"xl_in_{d}")
     head = [(lay.code, same(None, "xl_bold_text")),
             (lay.name, same("Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")),
             (lay.max, same(float(cset.max_total), total))]
     head_end = [(lay.reason, same(None, "xl_bold_text")), (lay.note, same(None, "xl_bold_text"))]
-    rows = [(node, [(lay.code, same(node.code, "xl_text")), (lay.name, same(node.label, "xl_text")),
-                    (lay.max, same(node.max, f"xl_calc_{d}"))]) for node in plan]
+    labels = [[(node.offset, lay.code, same(node.code, "xl_text")), (node.offset, lay.name, same(node.label, "xl_text")),
+               (node.offset, lay.max, same(node.max, f"xl_calc_{d}"))] for node in plan]
     survey = [(col, same(None, "xl_survey_leaf")) for col in (lay.self_col, lay.appraised)]
     survey += [(lay.reason, same("Đánh giá qua điều tra xã hội học", "xl_survey_leaf")),
                (lay.note, same(None, "xl_survey_leaf"))]
-    no_sum = {col: same(None, total) for col in (lay.self_col, lay.appraised)}
-    block_formulas = _block_formulas(lay, tops, leaf_runs, tops_leaves)
+    no_sum = [(col, same(None, total)) for col in (lay.self_col, lay.appraised)]
+    fixed = [(0, col, cell) for col, cell in head + head_end]  # (offset, column, cell): in every block
+    for node, cells in zip(plan, labels):
+        fixed += cells
+        if node.kids is None and node.survey:
+            fixed += [(node.offset, col, cell) for col, cell in survey]
+        elif node.kids == []:  # a parent with nothing scored below it (a parent's sum is a block formula)
+            fixed += [(node.offset, col, cell) for col, cell in no_sum]
+    leaves = [node for node in plan if node.kids is None and not node.survey]
+    block_formulas = _block_formulas(lay, plan, tops, leaf_runs, tops_leaves)
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
         put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
             set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
-        for col, cell in head + head_end:
-            place((h, col), cell)
+        place_all(ws, [((h + offset, col), cell) for offset, col, cell in fixed])
         block_rows, index_row = tuple(range(h, h + lay.block_size)), lay.index_row(k)  # what templates take
         for offset, col, template, style in block_formulas:
             put(ws, h + offset if offset >= 0 else index_row, col, Formula(template.format(*block_rows)), style)
         scores = unit.criteria if unit else {}
-        for node, cells in rows:
-            row = h + node.offset
-            for col, cell in cells:
-                place((row, col), cell)
-            score = scores.get(node.code)
+        for node in plan:
             # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+            score = scores.get(node.code)
             lines = node.label_lines
             if score:
                 lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
                             -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
-                set_height(ws, row, LINE_HEIGHT * lines)
-            if node.kids is not None:
-                for col, template in node.sums:
-                    if template:
-                        put(ws, row, col, Formula(template.format(*[h + o for o in node.kids])), total)
-                    else:
-                        place((row, col), no_sum[col])
-            elif node.survey:
-                for col, cell in survey:
-                    place((row, col), cell)
-            else:
-                place((row, lay.self_col), score_cell(num(score and score.self_score)))
-                place((row, lay.appraised), score_cell(num(score and score.appraised) if with_appraised else None))
-                # Giải trình / Ghi chú: written only when there is text; the empty ones take the
-                # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-                texts = ((lay.reason, score.reason if score else None),
-                         (lay.note, score.note if score and with_appraised else None))
-                for col, text in texts:
-                    if text:
-                        put(ws, row, col, text, "xl_in_text")
-            # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
+                set_height(ws, h + node.offset, LINE_HEIGHT * lines)
+        for node in leaves:
+            row = h + node.offset
+            score = scores.get(node.code)
+            place((row, lay.self_col), score_cell(num(score and score.self_score)))
+            place((row, lay.appraised), score_cell(num(score and score.appraised) if with_appraised else None))
+            # Giải trình / Ghi chú: written only when there is text; the empty ones take the
+            # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
+            texts = ((lay.reason, score.reason if score else None),
+                     (lay.note, score.note if score and with_appraised else None))
+            for col, text in texts:
+                if text:
+                    put(ws, row, col, text, "xl_in_text")
+        # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
     sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
     mx = f"${L.col_letter(lay.max)}{r1}"
@@ -135,7 +132,8 @@ class _BlockRow(int):
         return str(self)
 
 
-def _block_formulas(lay: L.DetailLayout, tops: list[int], leaf_runs, tops_leaves: list[tuple[str, list[int]]]):
+def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf_runs,
+                    tops_leaves: list[tuple[str, list[int]]]):
     """(row offset in the block, or -1 for the block's row of the hidden index; column; formula template;
     style) of the formulas every block has but the parent sums: written with `_BlockRow`s, so a block's
     formula is the template formatted with the rows of its offsets (no cell address worked out 200 times)."""
@@ -144,6 +142,10 @@ def _block_formulas(lay: L.DetailLayout, tops: list[int], leaf_runs, tops_leaves
     out: list[tuple[int, int, str, str]] = []
     for col in (lay.self_col, lay.appraised):
         out.append((0, col, f(F.sum_children([a1(col, h + o) for o in tops])), total))
+    for node in plan:  # a parent criterion: the sum of its scored children
+        if node.kids:
+            out += [(node.offset, col, f(F.sum_children([a1(col, h + o) for o in node.kids])), total)
+                    for col in (lay.self_col, lay.appraised)]
     block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
     by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
               for top, runs in leaf_runs]
@@ -171,8 +173,6 @@ class _Row:
     max: float
     survey: bool
     kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
-    # a parent's (column, its sum formula with a {i} for the row of kids[i]; "" when nothing below is scored)
-    sums: tuple[tuple[int, str], ...] = ()
 
 
 def _plan(lay: L.DetailLayout) -> list[_Row]:
@@ -180,10 +180,8 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
     for node in lay.nodes:
         label = ("   " * node.depth) + node.name
         kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
-        sums = tuple((col, "=" + F.sum_children([f"{L.col_letter(col)}{{{i}}}" for i in range(len(kids))]) if kids else "")
-                     for col in (lay.self_col, lay.appraised)) if kids is not None else ()
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
-                         node.survey, kids, sums))
+                         node.survey, kids))
     return rows
 
 

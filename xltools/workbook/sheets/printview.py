@@ -23,7 +23,7 @@ from ..cells import unframe
 from ..styles import CF_ROW, CF_ROW_INPUT
 from .common import a1, cf
 
-NO_BORDER, NO_FILL = Border(), PatternFill()
+NO_BORDER, NO_FILL = Border(), PatternFill()  # never changed (cells.unframe remembers them)
 PROMPT_TITLE_MAX, PROMPT_MAX = 32, 255  # Excel's limits for an input message
 
 
