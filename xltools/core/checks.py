@@ -94,6 +94,7 @@ LABELS = {
     "part-duplicate": "Phần nộp trùng",
     "part-foreign": "Phần của bảng tính khác",
     "part-missing": "Thiếu phần",
+    "part-stray": "Tệp không được hợp nhất",
     "unit-added": "Đơn vị thêm sau khi chia",
     "unit-removed": "Đơn vị bị xóa sau khi chia",
     "unit-renamed": "Đơn vị đổi tên sau khi chia",
