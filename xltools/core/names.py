@@ -10,6 +10,7 @@ Two keys, because since the 2025 merger a province often has 'Xã Tân Lập' an
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -46,7 +47,7 @@ def name_key(name: str) -> str:
     while changed and words:
         changed = False
         for parts in _PREFIX_WORDS:
-            if words[: len(parts)] == parts and len(words) > len(parts):
+            if words[0] == parts[0] and words[: len(parts)] == parts and len(words) > len(parts):
                 words = words[len(parts):]
                 changed = True
                 break
@@ -58,11 +59,17 @@ _GENERIC = (("uy", "ban", "nhan", "dan"), ("ubnd",))  # words that name no kind 
 _KIND_SHORT = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
 
 
+@functools.lru_cache(maxsize=2**14)
+def _folded_word(word: str) -> str:
+    """fold(word).strip(".,"), remembered: a province's unit names share a few hundred syllables."""
+    return fold(word).strip(".,")
+
+
 def unit_key(name: str) -> str:
     """Identity key: 'UBND TP. Bắc Kạn' and 'thành phố  Bắc Kạn' give 'thành phố bắc kạn'; 'Xã Tân Lập' and
     'Phường Tân Lập', 'Yên Phù' and 'Yên Phú' stay apart."""
     words = tidy(name).casefold().replace(".", ". ").split()
-    folded = [fold(w).strip(".,") for w in words]
+    folded = [_folded_word(w) for w in words]
     for generic in _GENERIC:
         if tuple(folded[: len(generic)]) == generic and len(words) > len(generic):
             words, folded = words[len(generic):], folded[len(generic):]

@@ -386,8 +386,7 @@ def merge_parts(book: Book, parts: list[str] | None = None):
 
     path = _saved(book, "hợp nhất")
     sources: list[str | Path] = [*parts] if parts else [parts_folder(path)]
-    loaded, expected, absent = load_parts(sources)
-    plan = merge(book_cells(book), loaded, expected, absent)
+    plan = merge(book_cells(book), *load_parts(sources))
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
     return writes, plan.sheets, plan.message(book.name)
 

@@ -9,8 +9,6 @@ the .xlsm maker) see no difference.
 """
 from __future__ import annotations
 
-import functools
-import gc
 from copy import copy
 from operator import itemgetter
 
@@ -24,22 +22,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import plain_value, put as put_value
-
-
-def cycle_collector_paused(fn):
-    """`fn` run with Python's cycle collector paused (and resumed after, if it ran): while 160 000 cells are
-    written, the collector would walk the growing workbook again and again (a fifth of the build time),
-    and nothing built is garbage."""
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-    return paused
+from ..collector import cycle_collector_paused  # noqa: F401  (save.py and builder.py take it from here)
 
 
 class SharedStyleCell(Cell):

@@ -187,6 +187,7 @@ class GridReader:
         # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
         self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
                        for name, refs in (merged or {}).items()}
+        self._last_merged_row = {name: max(box[3] for box in boxes) for name, boxes in self.merged.items() if boxes}
         self._merged_by_column: dict[tuple[str, int], tuple[list, list]] = {}
         self._merged_reported: set[tuple[str, str]] = set()
         self._numbers: dict[tuple[type, int | float], Decimal] = {}  # the few distinct scores, each converted once
@@ -204,9 +205,9 @@ class GridReader:
 
     def merged_at(self, sheet: str, row: int, col: int) -> str | None:
         """The merged range covering the cell, if any (indexed per column on first use: bisect by top row)."""
-        merged = self.merged.get(sheet)
-        if not merged:  # most sheets have none
+        if row > self._last_merged_row.get(sheet, 0):  # below every merge (a table's rows under its merged title)
             return None
+        merged = self.merged[sheet]
         key = (sheet, col)
         if key not in self._merged_by_column:
             boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in merged if left <= col <= right)
