@@ -86,6 +86,7 @@ def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
     return f"{quote_sheet(sheet)}!{cell}"
 
 
+@cache  # the summary asks for the same ranges in each of its rows
 def column_range(sheet: str, col: int, first: int, last: int) -> str:
     """'Tổng hợp Huyện'!$N$7:$N$40: a column of data rows, for RANK, MATCH, COUNTIFS, defined names."""
     c = col_letter(col)
