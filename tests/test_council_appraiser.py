@@ -138,6 +138,8 @@ def test_the_council_macros_take_a_path_relative_to_the_current_folder(master, m
     code, out = run(capsys, "macro", "hop-nhat", f"./{master.name}")
     assert code == 0 and "Hãy lưu" not in out, out
     assert read_file(master).values[Slot("xa", "Xã Yên Sơn", "2.1", APPRAISED)] == 8
+    code, out = run(capsys, "macro", "xuat-phu-luc", master.name)  # a draft: most scores are still blank
+    assert "Hãy lưu" not in out and (master.parent / "so_2025_phu_luc.xlsx").is_file(), out
 
 
 def test_a_workbook_never_saved_is_still_refused(master):
@@ -281,3 +283,32 @@ def test_parts_of_another_workbook_only_write_nothing(parts, tmp_path, capsys):
     assert code == 2 and not out.exists()
     assert "Chưa hợp nhất gì (không ghi tệp nào): không có phần nào của bảng tổng hợp so_2024.xlsx" in text
     assert "chưa được đưa vào" not in text and text.count("là phần của một bảng khác (bộ tq năm 2025)") == 4
+
+
+def test_a_row_renamed_in_a_part_lists_its_cells(master, parts, tmp_path, capsys):
+    part = parts / "so_kh_cn.xlsx"
+    wb = load_workbook(part)
+    for ws in wb.worksheets:
+        ws.protection.sheet = False
+        for line in ws.iter_rows():
+            for cell in line:
+                if cell.value == "Xã Mèo Vạc":
+                    cell.value = "Xã Mèo Vạc 2"
+    wb.save(part)
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
+    line = next(line for line in text.splitlines() if "đã đổi tên đơn vị 'Xã Mèo Vạc'" in line)
+    where = read_file(part).where(Slot("xa", "Xã Mèo Vạc 2", "6.1", APPRAISED))
+    assert code == 1 and f"Các ô đã nhập ở dòng này trong so_kh_cn.xlsx (2): {where} (tiêu chí 6.1, Thẩm định) = 15" \
+        in line, line
+
+
+def test_a_formula_typed_in_a_note_is_named(master, parts, tmp_path, capsys):
+    """openpyxl (and other tools) save a formula without its result: the note would be empty, unseen."""
+    book = read_file(parts / "so_noi_vu.xlsx")
+    sheet, row, col = book.cells[Slot("xa", "Xã Đồng Văn", "", NOTE)]
+    wb = load_workbook(parts / "so_noi_vu.xlsx")
+    wb[sheet].cell(row=row, column=col).value = '=HYPERLINK("http://x","bấm")'
+    wb.save(parts / "so_noi_vu.xlsx")
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
+    assert code == 1 and (f"{book.where(Slot('xa', 'Xã Đồng Văn', '', NOTE))} (Xã Đồng Văn, Ghi chú thẩm định): Sở Nội "
+                          "vụ đã gõ một công thức") in text, text

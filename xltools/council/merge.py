@@ -26,6 +26,7 @@ from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
 from ..core.names import exact_key
 from ..errors import ReadError, UserError
 from ..workbook import layout as L
+from ..workbook.values import FORMULA
 from .cells import (
     APPRAISED,
     KIND_LABEL,
@@ -210,6 +211,7 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
     for part in accepted:
         skip = _unit_findings(part, reference, findings)
         findings += _other_edits(part, reference, skip)
+        _formulas_typed(part, findings)
         counts[part.name] = 0
         for slot, value in _entries(part, reference, skip):
             counts[part.name] += 1
@@ -357,21 +359,47 @@ def _unit_findings(part: Part, reference: Manifest, findings: list) -> set[str]:
             sheet, row, _ = section.cells[Slot(level, name, "", "note")]
             where = L.where(sheet, lay.name, row)
             old = before[i] if i < len(before) and exact_key(before[i]) not in now_keys else None
+            dropped = _row_entries(part, section, name, old, reference)
             if old:
                 skip.add(exact_key(old))
                 findings.append(_finding(part, "unit-renamed", f"{where}: {part.name} đã đổi tên đơn vị '{old}' thành "
-                                         f"'{name}'; không lấy điểm của dòng này, hãy dùng đúng tên như bảng tổng hợp.",
-                                         None, where, unit=old))
+                                         f"'{name}'; không lấy điểm của dòng này, hãy dùng đúng tên như bảng tổng hợp."
+                                         + dropped, None, where, unit=old))
             else:
                 findings.append(_finding(part, "unit-added", f"{where}: {part.name} đã thêm đơn vị '{name}' không có lúc "
                                          "chia; không lấy điểm của dòng này, hãy thêm đơn vị vào bảng tổng hợp rồi "
-                                         "chia lại.", None, where, unit=name))
+                                         "chia lại." + dropped, None, where, unit=name))
         for name in before:
             if exact_key(name) not in now_keys and exact_key(name) not in skip:
                 skip.add(exact_key(name))
                 findings.append(_finding(part, "unit-removed", f"{part.name} đã xóa đơn vị '{name}' khỏi phần của mình; "
                                          "các ô của đơn vị này giữ giá trị của bảng tổng hợp.", None, "", unit=name))
     return skip
+
+
+def _row_entries(part: Part, section, name: str, old: str | None, reference: Manifest) -> str:
+    """The cells typed for a unit whose row is not taken (renamed or added in the part), to be typed by hand."""
+    cells = []
+    for slot, value in section.values.items():
+        if slot.unit == name and (reference.shared(slot) or
+                                  value != reference.base.get(Slot(slot.level, old or name, slot.item, slot.kind))):
+            cells.append(f"{part.cells.where(slot)} ({describe(slot, section.cset)[1]}) = {_shown(value)}")
+    return f" Các ô đã nhập ở dòng này trong {part.path.name} ({len(cells)}): {'; '.join(cells)}." if cells else ""
+
+
+def _formulas_typed(part: Part, findings: list) -> None:
+    """A formula typed into an input cell: a file saved without its result (not by Excel) holds no value
+    to take, so the cell would be dropped unseen."""
+    for slot, (sheet, row, col) in part.cells.cells.items():
+        rows = part.cells.typed.get(sheet) or []
+        mark = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+        if mark == FORMULA and part.cells.values.get(slot) in (None, ""):
+            section = part.cells.section(slot.level)
+            field, what = describe(slot, section.cset) if section else ("", KIND_LABEL[slot.kind])
+            findings.append(_finding(part, "formula-typed", f"{part.cells.where(slot)} ({slot.unit}, "
+                                     f"{field + ', ' if field else ''}{what}): {part.name} đã gõ một công thức, tệp không "
+                                     "lưu kết quả của nó; không lấy ô này, hãy nhập giá trị (số hoặc chữ, không bắt đầu "
+                                     "bằng '=') rồi gửi lại.", slot, part.cells.where(slot)))
 
 
 def _unit_gone(slot: Slot, entries: list, gone: dict) -> None:

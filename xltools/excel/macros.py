@@ -330,13 +330,11 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     from ..publish.model import appendices
     from ..publish.outputs import write_appendix
 
-    if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
-        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
-                         "cạnh bảng tính).")
+    folder = Path(outdir) if outdir else _saved(book, "xuất phụ lục (phụ lục được ghi cạnh bảng tính)").parent
     _, evaluations = evaluate_book(book, tables)
     state = publish_state(evaluations, book.name)  # the same rule as `xltools publish`: refused, draft or official
     items = appendices(evaluations)
-    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent, draft=state.draft)
+    written = write_appendix(items, book.path, folder, draft=state.draft)
     message = "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
     return [], {}, f"{state.message(book.name)}\n{message}" if state.draft else message
 
