@@ -375,7 +375,7 @@ def test_a_row_without_the_survey_other_rows_print_per_field_is_not_ranked(tmp_p
                 "Xếp hạng"],
                ["", "", "Thẩm định", "ĐT XHH", "Thẩm định", "ĐT XHH", "", ""]],
               [[1, "Xã Lũng Cú", 25, 4.5, 20, 4, 53.5, 1], [2, "Phường Minh Xuân", 28, 4.75, 22, 4, 58.75, 2],
-               [3, "Xã Đồng Văn", 30, "", 23.5, "", 53.5, 3]],
+               [3, "Xã Đồng Văn", 30, "", 23.5, "", 53.5, 3], [4, "Xã Mèo Vạc", 28, "", 22, "", 59.5, 4]],
               merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 0, 5), (0, 6, 1, 6), (0, 7, 1, 7)])
     path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"xa.{fmt}", t)
     set_file = tmp_path / "bo.yaml"
@@ -390,4 +390,29 @@ def test_a_row_without_the_survey_other_rows_print_per_field_is_not_ranked(tmp_p
     assert rows["Xã Đồng Văn"]["rank"] is None and rows["Xã Đồng Văn"]["reason"] == "thiếu ĐT XHH: cả 2 lĩnh vực"
     assert (rows["Phường Minh Xuân"]["rank"], rows["Xã Lũng Cú"]["rank"]) == (1, 2)
     code, out, _ = run(["check", path, "--set", set_file, "--json"], capsys)
-    assert code == 1 and {f["code"] for f in json.loads(out) if f["unit"] == "Xã Đồng Văn"} >= {"survey-missing"}
+    findings = json.loads(out)
+    assert code == 1 and {f["code"] for f in findings if f["unit"] == "Xã Đồng Văn"} >= {"survey-missing"}
+    # its printed Tổng điểm counts the survey the row lacks: the missing cells are the error, not the total
+    mèo_vạc = {f["code"] for f in findings if f["unit"] == "Xã Mèo Vạc"}
+    assert "survey-missing" in mèo_vạc and "total-mismatch" not in mèo_vạc
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_table_saved_as_csv_reads_as_the_same_table_in_xlsx(tmp_path, capsys, delimiter):
+    """Excel's 'CSV UTF-8' of a ranking (title row, header, '86,500' in quotes): rank, check and template --units
+    read it as they read the .xlsx (it used to be refused: 'chưa đọc được loại tệp .csv')."""
+    import csv
+
+    path = tmp_path / "xa.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        w = csv.writer(out, delimiter=delimiter)
+        for line in COMMUNES.title:
+            w.writerow([line] + [""] * 5)
+        w.writerows(COMMUNES.header + [[str(c) for c in row] for row in COMMUNES.rows])
+    xlsx = write_xlsx(tmp_path / "xa.xlsx", COMMUNES)
+    results = []
+    for source in (path, xlsx):
+        code, out, _ = run(["rank", source, "--bands", BANDS, "--json"], capsys)
+        assert code == 0
+        results.append([(r["name"], r["total"], r["rank"], r["class"]) for r in json.loads(out)])
+    assert results[0] == results[1] and len(results[0]) == 3

@@ -46,6 +46,7 @@ def made(tmp_path_factory):
     assert main(["template", "--set", str(SET), "--units", str(names), "-o", str(master)]) == 0
     typed(master, {(u, code): v for u in UNITS for code, v in SELF.items()}, "self")
     assert main(["split", str(master), "--assign", ASSIGN, "-o", str(root / "pc")]) == 0
+    shutil.copytree(root / "pc", root / "blank")  # the parts as the members received them
     for file, codes in FILES.items():
         typed(root / "pc" / file, {(u, code): SELF[code] - (i % 3) for i, u in enumerate(UNITS) for code in codes})
     return master, root / "pc"
@@ -137,6 +138,8 @@ def test_the_council_macros_take_a_path_relative_to_the_current_folder(master, m
     code, out = run(capsys, "macro", "hop-nhat", f"./{master.name}")
     assert code == 0 and "Hãy lưu" not in out, out
     assert read_file(master).values[Slot("xa", "Xã Yên Sơn", "2.1", APPRAISED)] == 8
+    code, out = run(capsys, "macro", "xuat-phu-luc", master.name)  # a draft: most scores are still blank
+    assert "Hãy lưu" not in out and (master.parent / "so_2025_phu_luc.xlsx").is_file(), out
 
 
 def test_a_workbook_never_saved_is_still_refused(master):
@@ -219,3 +222,93 @@ def test_diff_reports_notes_and_sheets_that_differ(merged, master, capsys):
     code, out = run(capsys, "diff", merged, only_notes)
     assert "Xã Yên Sơn – Ghi chú thẩm định: (trống) → 'ghi chú mới'" in out
     assert "Hai phiên bản có cùng điểm số, nhưng khác nhau ở ghi chú" in out
+
+
+# ------------------------------------------------------------------ parts sent twice, parts of another workbook
+
+def test_a_part_sent_again_under_another_name_is_seen(made, parts, master, tmp_path, capsys):
+    """The member's typed part comes back as 'so_noi_vu (1).xlsx'; the blank one received is still there."""
+    (parts / "so_noi_vu.xlsx").rename(parts / "so_noi_vu (1).xlsx")
+    shutil.copy(made[0].parent / "blank" / "so_noi_vu.xlsx", parts / "so_noi_vu.xlsx")
+    out = tmp_path / "m.xlsx"
+    code, text = run(capsys, "merge", master, parts, "-o", out)
+    assert code == 1 and "Không có xung đột" not in text
+    assert ("so_noi_vu.xlsx và so_noi_vu (1).xlsx đều là phần của Sở Nội vụ; so_noi_vu.xlsx chưa có ô nào được "
+            "nhập, lấy so_noi_vu (1).xlsx (24 ô)") in text
+    assert read_file(out).values[Slot("xa", "Xã Yên Sơn", "3.1", APPRAISED)] == 7  # Nội vụ's scores are in
+    # both typed, differently: the first is taken, the difference is an error naming the cells
+    typed(parts / "so_noi_vu.xlsx", {("Xã Yên Sơn", "3.1"): 8})
+    code, text = run(capsys, "merge", master, parts, "-o", out)
+    assert code == 1 and "hai tệp khác nhau ở 24 ô" in text and "(trống) / 7" in text
+
+
+def test_a_members_part_with_nothing_typed_is_named(made, parts, master, tmp_path, capsys):
+    shutil.copy(made[0].parent / "blank" / "so_tai_chinh.xlsx", parts / "so_tai_chinh.xlsx")
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
+    assert code == 0 and "Lưu ý: phần của Sở Tài chính (so_tai_chinh.xlsx) chưa có ô nào được nhập" in text
+
+
+@pytest.mark.parametrize("sheet_cell, value, said", [
+    (("Chi tiết Xã", "self", ("Xã Lũng Cú", "6.1")), 10, "(Xã Lũng Cú, Xây dựng chính quyền số, tiêu chí 6.1, "
+                                                         "Tự chấm): Sở KH&CN đã sửa 15 → 10 trong so_kh_cn.xlsx"),
+    (("ĐT XHH Xã", "survey", ("Xã Lũng Cú", "6")), 1, "(Xã Lũng Cú, Xây dựng chính quyền số, ĐT XHH): Sở KH&CN "
+                                                       "đã sửa (trống) → 1 trong so_kh_cn.xlsx")], ids=["self", "survey"])
+def test_a_member_who_changes_tu_cham_or_dt_xhh_is_named(master, parts, tmp_path, capsys, sheet_cell, value, said):
+    part = parts / "so_kh_cn.xlsx"
+    _, kind, (unit, item) = sheet_cell
+    if kind == "self":
+        typed(part, {(unit, item): value}, "self")
+    else:
+        book = read_file(part)
+        table = book.tables[0][0]
+        where = next(u for u in table.units if u.name == unit).fields[int(item) - 1].cells.get("survey")
+        sheet, ref = where.split("!") if where else ("ĐT XHH Xã", None)
+        wb = load_workbook(part)
+        wb[sheet].protection.sheet = False
+        wb[sheet][ref].value = value
+        wb.save(part)
+    out = tmp_path / "m.xlsx"
+    code, text = run(capsys, "merge", master, parts, "-o", out)
+    line = next(line for line in text.splitlines() if "ngoài phần phân công" in line)
+    assert code == 1 and said in line and "không được nhận vì ngoài phần phân công" in line, text
+    from xltools.council.cells import other_scores
+    assert other_scores(read_file(out)) == other_scores(read_file(master))  # not taken
+
+
+def test_parts_of_another_workbook_only_write_nothing(parts, tmp_path, capsys):
+    other = tmp_path / "so_2024.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(other)]) == 0
+    out = tmp_path / "m.xlsx"
+    code, text = run(capsys, "merge", other, parts, "-o", out)
+    assert code == 2 and not out.exists()
+    assert "Chưa hợp nhất gì (không ghi tệp nào): không có phần nào của bảng tổng hợp so_2024.xlsx" in text
+    assert "chưa được đưa vào" not in text and text.count("là phần của một bảng khác (bộ tq năm 2025)") == 4
+
+
+def test_a_row_renamed_in_a_part_lists_its_cells(master, parts, tmp_path, capsys):
+    part = parts / "so_kh_cn.xlsx"
+    wb = load_workbook(part)
+    for ws in wb.worksheets:
+        ws.protection.sheet = False
+        for line in ws.iter_rows():
+            for cell in line:
+                if cell.value == "Xã Mèo Vạc":
+                    cell.value = "Xã Mèo Vạc 2"
+    wb.save(part)
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
+    line = next(line for line in text.splitlines() if "đã đổi tên đơn vị 'Xã Mèo Vạc'" in line)
+    where = read_file(part).where(Slot("xa", "Xã Mèo Vạc 2", "6.1", APPRAISED))
+    assert code == 1 and f"Các ô đã nhập ở dòng này trong so_kh_cn.xlsx (2): {where} (tiêu chí 6.1, Thẩm định) = 15" \
+        in line, line
+
+
+def test_a_formula_typed_in_a_note_is_named(master, parts, tmp_path, capsys):
+    """openpyxl (and other tools) save a formula without its result: the note would be empty, unseen."""
+    book = read_file(parts / "so_noi_vu.xlsx")
+    sheet, row, col = book.cells[Slot("xa", "Xã Đồng Văn", "", NOTE)]
+    wb = load_workbook(parts / "so_noi_vu.xlsx")
+    wb[sheet].cell(row=row, column=col).value = '=HYPERLINK("http://x","bấm")'
+    wb.save(parts / "so_noi_vu.xlsx")
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
+    assert code == 1 and (f"{book.where(Slot('xa', 'Xã Đồng Văn', '', NOTE))} (Xã Đồng Văn, Ghi chú thẩm định): Sở Nội "
+                          "vụ đã gõ một công thức") in text, text

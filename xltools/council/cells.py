@@ -185,6 +185,40 @@ def _detail_cells(reader: GridReader, section: L.Section, names: set[str], put) 
             put(Slot(level, name, node.code, NOTE), dl.sheet, row, dl.note, reader.text(ws, row, dl.note))
 
 
+SCORE_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "bonus": "Điểm thưởng",
+               "penalty": "Điểm trừ"}
+ScoreKey = tuple[str, str, str, str]  # (level, unit key, field number or criterion code, kind)
+
+
+def other_scores(book: BookCells) -> dict[ScoreKey, tuple[Decimal, str, str]]:
+    """The scores no council member types (Tự chấm, ĐT XHH, bonus, penalty) that are not blank: (value, cell,
+    unit name) by (level, unit key, field number or criterion code, kind). Recorded at split time, so the
+    merge can name a member who changed one after removing the sheet's protection."""
+    out: dict[ScoreKey, tuple[Decimal, str, str]] = {}
+
+    def add(level, name, item, kind, value, where) -> None:
+        if value is not None:
+            out[(level, exact_key(name), item, kind)] = (value, where, name)
+
+    for table, cset in book.tables:
+        section = book.section(cset.level)
+        if section is None:
+            continue
+        lay, dl, level = section.section.summary, section.section.detail, cset.level
+        for unit in table.units:
+            for k, f in enumerate(unit.fields):
+                for kind in ("self", "survey"):
+                    if kind == "survey" or not lay.field_from_detail(k):  # else the criteria's Tự chấm count
+                        add(level, unit.name, str(k + 1), kind, f.score(kind), f.cells.get(kind, unit.where))
+            for code, c in unit.criteria.items():
+                cell = section.cells.get(Slot(level, unit.name, code, APPRAISED))
+                where = L.where(cell[0], dl.self_col, cell[1]) if cell and dl else unit.where
+                add(level, unit.name, code, "self", c.self_score, where)
+            add(level, unit.name, "", "bonus", unit.bonus, unit.where)
+            add(level, unit.name, "", "penalty", unit.penalty, unit.where)
+    return out
+
+
 # ---------------------------------------------------------------- what a slot is about
 
 def field_index(slot: Slot, cset: CriteriaSet) -> int | None:

@@ -18,13 +18,12 @@ from ..core.scoring import Unit
 from ..errors import ReadError, UserError
 from ..wording import RULE_HEAD
 from ..workbook import layout as L
-from .cells import APPRAISED, KIND_LABEL as CELL_KIND, NOTE, REASON, BookCells, Slot, read_file
+from .cells import APPRAISED, KIND_LABEL as CELL_KIND, NOTE, REASON, SCORE_LABEL, BookCells, Slot, read_file
 from .manifest import DATA_SHEET
 from .merge import PROVENANCE_SHEET
 
 PLUMBING = {DATA_SHEET, "xlwings.conf"}  # sheets no one reads: a part's manifest, xlwings' settings (excel.xlsm)
-KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "bonus": "Điểm thưởng",
-              "penalty": "Điểm trừ"}
+KIND_LABEL = SCORE_LABEL
 
 
 @dataclass

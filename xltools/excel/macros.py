@@ -330,13 +330,11 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     from ..publish.model import appendices
     from ..publish.outputs import write_appendix
 
-    if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
-        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
-                         "cạnh bảng tính).")
+    folder = Path(outdir) if outdir else _saved(book, "xuất phụ lục (phụ lục được ghi cạnh bảng tính)").parent
     _, evaluations = evaluate_book(book, tables)
     state = publish_state(evaluations, book.name)  # the same rule as `xltools publish`: refused, draft or official
     items = appendices(evaluations)
-    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent, draft=state.draft)
+    written = write_appendix(items, book.path, folder, draft=state.draft)
     message = "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
     return [], {}, f"{state.message(book.name)}\n{message}" if state.draft else message
 
@@ -386,8 +384,7 @@ def merge_parts(book: Book, parts: list[str] | None = None):
 
     path = _saved(book, "hợp nhất")
     sources: list[str | Path] = [*parts] if parts else [parts_folder(path)]
-    loaded, expected, absent = load_parts(sources)
-    plan = merge(book_cells(book), loaded, expected, absent)
+    plan = merge(book_cells(book), *load_parts(sources))
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
     return writes, plan.sheets, plan.message(book.name)
 

@@ -37,6 +37,28 @@ def _read_text(path: Path) -> list[UnitsTable]:
 register((".txt", ".md", ".tsv"), _read_text)
 
 
+def _read_csv(path: Path) -> list[UnitsTable]:
+    """A table saved as CSV (Excel's 'CSV UTF-8', commas or semicolons): its rows as the text reader's lines."""
+    import csv
+
+    from .text_documents import read_document
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadError(f"{path.name}: không phải tệp CSV mã UTF-8; trong Excel hãy lưu bằng 'CSV UTF-8 (Comma "
+                        "delimited)'.") from None
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    lines = ["\t".join(" ".join(c.split()) for c in row).rstrip("\t") for row in csv.reader(text.splitlines(), dialect)]
+    return read_document("\n".join(lines), path.name)
+
+
+register((".csv",), _read_csv)
+
+
 def _read_excel(path: Path) -> list[UnitsTable]:
     """An appraisal workbook made by `xltools template`, else an official table made by hand."""
     from ..workbook.reader import check_not_orphaned, is_appraisal_workbook, read_workbook

@@ -146,11 +146,10 @@ def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf
         if node.kids:
             out += [(node.offset, col, f(F.sum_children([a1(col, h + o) for o in node.kids])), total)
                     for col in (lay.self_col, lay.appraised)]
-    block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
-    by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
-              for top, runs in leaf_runs]
-    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
-                "xl_flag"))
+    cells = lambda runs: [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs]  # noqa: E731
+    every = _runs(sorted(o for _, runs in leaf_runs for a, b in runs for o in range(a, b + 1)))
+    by_max = [(top, cells(runs)) for top, runs in leaf_runs]
+    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(cells(every), by_max)))), "xl_flag"))
     # the block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định and
     # scored leaves still without Thẩm định (scoring._leaves_missing)
     out.append((-1, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center"))
@@ -188,16 +187,22 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
 def _leaf_runs(plan: list[_Row]) -> list[tuple[float, list[tuple[int, int]]]]:
     """The typed (scored leaf) rows grouped by their maximum, each group as runs of consecutive offsets
     (first, last): what the Kiểm tra compares with each maximum."""
-    runs: dict[float, list[tuple[int, int]]] = {}
+    by_max: dict[float, list[int]] = {}
     for row in plan:
-        if row.kids is not None or row.survey:
-            continue
-        mine = runs.setdefault(row.max, [])
-        if mine and mine[-1][1] == row.offset - 1:
-            mine[-1] = (mine[-1][0], row.offset)
+        if row.kids is None and not row.survey:
+            by_max.setdefault(row.max, []).append(row.offset)
+    return [(top, _runs(offsets)) for top, offsets in by_max.items()]
+
+
+def _runs(offsets: list[int]) -> list[tuple[int, int]]:
+    """Increasing offsets as runs of consecutive ones (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for o in offsets:
+        if runs and runs[-1][1] == o - 1:
+            runs[-1] = (runs[-1][0], o)
         else:
-            mine.append((row.offset, row.offset))
-    return list(runs.items())
+            runs.append((o, o))
+    return runs
 
 
 def _scored(node) -> bool:
