@@ -311,3 +311,15 @@ def test_a_formula_typed_in_a_note_is_named(master, parts, tmp_path, capsys):
     code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
     assert code == 1 and (f"{book.where(Slot('xa', 'Xã Đồng Văn', '', NOTE))} (Xã Đồng Văn, Ghi chú thẩm định): Sở Nội "
                           "vụ đã gõ một công thức") in text, text
+
+
+def test_making_the_workbook_again_keeps_the_decision_line(tmp_path, capsys):
+    names = tmp_path / "donvi.txt"
+    names.write_text("\n".join(UNITS) + "\n", encoding="utf-8")
+    line = "(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/3/2025 của UBND tỉnh Tuyên Quang)"
+    first, again = tmp_path / "so_2025.xlsx", tmp_path / "so_2025_moi.xlsx"
+    assert main(["template", "--set", str(SET), "--units", str(names), "--decision", line, "-o", str(first)]) == 0
+    code, out = run(capsys, "template", "--set", SET, "--units", first, "--with-appraised", "-o", again)
+    assert code == 0 and f"dòng '{line}'" in out and "CẢNH BÁO" not in out, out
+    sheet = read_file(again).sections[0].section.summary.sheet
+    assert load_workbook(again)[sheet]["A3"].value == line
