@@ -165,7 +165,10 @@ def _sheet_data(ws) -> bytes | None:
             style = style_ids.get(id(array))
             if style is None:
                 style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
-            if data_type == "f" or value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
+            if data_type == "f" and value:  # a formula: written once (nothing to remember)
+                append(f"{starts[c]}{where}{style}><f>{_text(value[1:])}</f><v></v></c>")
+                continue
+            if value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
                 end = _cell_end(value, data_type, style)
             else:  # a text, a score, a maximum: the same in many cells
                 like = (value, type(value), data_type, style)
