@@ -94,6 +94,8 @@ LABELS = {
     "part-duplicate": "Phần nộp trùng",
     "part-foreign": "Phần của bảng tính khác",
     "part-missing": "Thiếu phần",
+    "part-stray": "Tệp không được hợp nhất",
+    "formula-typed": "Công thức gõ vào ô điểm",
     "unit-added": "Đơn vị thêm sau khi chia",
     "unit-removed": "Đơn vị bị xóa sau khi chia",
     "unit-renamed": "Đơn vị đổi tên sau khi chia",
