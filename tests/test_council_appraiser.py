@@ -71,14 +71,20 @@ def run(capsys, *args) -> tuple[int, str]:
 
 # ------------------------------------------------------------------ a unit renamed in the master
 
-def test_a_unit_renamed_in_the_master_lists_every_members_cells(master, parts, tmp_path, capsys):
-    wb = load_workbook(master)
+def renamed(path: Path, old: str, new: str) -> None:
+    """The unit's name changed on every sheet (protection removed)."""
+    wb = load_workbook(path)
     for ws in wb.worksheets:
+        ws.protection.sheet = False
         for line in ws.iter_rows():
             for cell in line:
-                if cell.value == "Xã Đồng Văn":
-                    cell.value = "Xã Đồng Văn mới"
-    wb.save(master)
+                if cell.value == old:
+                    cell.value = new
+    wb.save(path)
+
+
+def test_a_unit_renamed_in_the_master_lists_every_members_cells(master, parts, tmp_path, capsys):
+    renamed(master, "Xã Đồng Văn", "Xã Đồng Văn mới")
     code, out = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
     assert code == 1
     part_cells = read_file(parts / "so_noi_vu.xlsx")
@@ -287,14 +293,7 @@ def test_parts_of_another_workbook_only_write_nothing(parts, tmp_path, capsys):
 
 def test_a_row_renamed_in_a_part_lists_its_cells(master, parts, tmp_path, capsys):
     part = parts / "so_kh_cn.xlsx"
-    wb = load_workbook(part)
-    for ws in wb.worksheets:
-        ws.protection.sheet = False
-        for line in ws.iter_rows():
-            for cell in line:
-                if cell.value == "Xã Mèo Vạc":
-                    cell.value = "Xã Mèo Vạc 2"
-    wb.save(part)
+    renamed(part, "Xã Mèo Vạc", "Xã Mèo Vạc 2")  # the member removed the protection first
     code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
     line = next(line for line in text.splitlines() if "đã đổi tên đơn vị 'Xã Mèo Vạc'" in line)
     where = read_file(part).where(Slot("xa", "Xã Mèo Vạc 2", "6.1", APPRAISED))
@@ -312,3 +311,15 @@ def test_a_formula_typed_in_a_note_is_named(master, parts, tmp_path, capsys):
     code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
     assert code == 1 and (f"{book.where(Slot('xa', 'Xã Đồng Văn', '', NOTE))} (Xã Đồng Văn, Ghi chú thẩm định): Sở Nội "
                           "vụ đã gõ một công thức") in text, text
+
+
+def test_making_the_workbook_again_keeps_the_decision_line(tmp_path, capsys):
+    names = tmp_path / "donvi.txt"
+    names.write_text("\n".join(UNITS) + "\n", encoding="utf-8")
+    line = "(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/3/2025 của UBND tỉnh Tuyên Quang)"
+    first, again = tmp_path / "so_2025.xlsx", tmp_path / "so_2025_moi.xlsx"
+    assert main(["template", "--set", str(SET), "--units", str(names), "--decision", line, "-o", str(first)]) == 0
+    code, out = run(capsys, "template", "--set", SET, "--units", first, "--with-appraised", "-o", again)
+    assert code == 0 and f"dòng '{line}'" in out and "CẢNH BÁO" not in out, out
+    sheet = read_file(again).sections[0].section.summary.sheet
+    assert load_workbook(again)[sheet]["A3"].value == line

@@ -52,7 +52,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..council.carry import carry, not_carried, old_workbook
+    from ..council.carry import carry, not_carried, old_workbook, typed_decision
     from ..excel.xlsm import build_xlsm, make_xlsm
     from ..workbook.builder import build, build_file, save
 
@@ -85,10 +85,12 @@ def run(args) -> int:
         else:
             if not args.xlsm and out.suffix.lower() != ".xlsx":
                 build_file([], out)  # refuses the name, with its message, before anything is built
+            options["decision"] = args.decision or typed_decision(old)
             wb = build(sections, **options)
             carried = carry(old, wb, args.with_appraised)
+            carried.decision = "" if args.decision else options["decision"]
             path = make_xlsm(wb, out.with_suffix(".xlsm")) if args.xlsm else save(wb, out)
-            lost = not_carried(old, path, args.with_appraised)
+            lost = not_carried(old, path, args.with_appraised, args.decision)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")

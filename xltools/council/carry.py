@@ -27,9 +27,10 @@ class Carried:
     notes: int = 0  # units whose Ghi chú thẩm định was written again
     sheets: list[str] = dc_field(default_factory=list)
     as_values: list[str] = dc_field(default_factory=list)  # carried sheets whose formulas became their values
+    decision: str = ""  # OLD's decision line, written again (typed_decision)
 
     def message(self, source: str) -> str:
-        said = []
+        said = [f"dòng '{self.decision}'"] if self.decision else []
         if self.notes:
             said.append(f"ghi chú thẩm định của {self.notes} đơn vị")
         if self.sheets:
@@ -84,15 +85,17 @@ def carry(old: BookCells, wb, with_appraised: bool) -> Carried:
     return done
 
 
-def not_carried(old: BookCells, new_path: Path, with_appraised: bool) -> list[str]:
-    """What of OLD the new file does not hold, one line each (compared as `xltools diff` compares)."""
+def not_carried(old: BookCells, new_path: Path, with_appraised: bool, decision: str = "") -> list[str]:
+    """What of OLD the new file does not hold, one line each (compared as `xltools diff` compares); the
+    decision line too, unless `decision` was given for the new file."""
     from .diff import KIND_LABEL, diff, note_line
 
     try:
-        d = diff(old, read_file(new_path))
+        new = read_file(new_path)
+        d = diff(old, new)
     except ReadError as exc:
         return [f"không so sánh được với {old.source} để biết đã chép đủ chưa ({exc}); hãy chạy `xltools diff`."]
-    out = []
+    out = [] if decision else _decision_lines(old, new)
     changes, notes = d.changes, d.notes
     if not with_appraised:  # said in one line: the option carries them
         changes = [c for c in changes if not (c.kind == "appraised" and c.new is None)]
@@ -110,6 +113,30 @@ def not_carried(old: BookCells, new_path: Path, with_appraised: bool) -> list[st
     out += [f"đơn vị {unit} ({sheet}) không có trong bảng mới." for sheet, unit in d.removed]
     out += [f"trang '{name}' không được chép." for name in d.sheets_removed if name not in NOT_CARRIED]
     return out
+
+
+def typed_decision(old: BookCells) -> str:
+    """The '(Kèm theo Quyết định số …)' line of OLD's first summary when someone filled it in (--decision)."""
+    line = _cell(old.grids.get(old.sections[0].section.summary.sheet), L.TITLE_ROWS[-1]) if old.sections else None
+    return str(line) if line and "……" not in str(line) else ""
+
+
+def _decision_lines(old: BookCells, new: BookCells) -> list[str]:
+    """The '(Kèm theo Quyết định số …)' line under each summary's title is typed with --decision: a new
+    file that prints another one says so (the option writes it again)."""
+    out = []
+    row = L.TITLE_ROWS[-1]
+    for section in old.sections:
+        sheet = section.section.summary.sheet
+        before, after = (_cell(book.grids.get(sheet), row) for book in (old, new))
+        if sheet in new.grids and before and before != after and "……" not in str(before):  # "……": not filled in
+            out.append(f"{sheet}!A{row}: {old.source} ghi '{before}', bảng mới ghi '{after}'; nếu cần, tạo lại với "
+                       f"--decision \"{before}\".")
+    return out
+
+
+def _cell(rows: list[list] | None, row: int):
+    return rows[row - 1][0] if rows and len(rows) >= row and rows[row - 1] else None
 
 
 def _score(value) -> str:
