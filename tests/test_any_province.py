@@ -232,7 +232,8 @@ def test_header_vocabulary_is_documented():
     ("Điểm tự đánh giá", "self"), ("Tự chấm (9)", "self"), ("Các bộ, cơ quan ngang bộ", "name"),
     ("Tên cơ quan, đơn vị", "name"), ("TÊN ĐƠN VỊ", "name"), ("TT", "stt"), ("S T T", "stt"), ("Phân loại", "class"),
     ("Xếp loại", "class"), ("Xếp hạng, phân loại", "rank_class"), ("Kết quả xếp hạng và phân loại", "rank_class"),
-    ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None)])
+    ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None),
+    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self")])  # the abbreviations a form may print
 def test_header_roles(header, role):
     assert role_of(header) == role
 
@@ -363,3 +364,55 @@ def test_groups_ranked_as_one_list_stay_one_list_and_say_so(tmp_path, capsys):
     assert "I. KHỐI CƠ QUAN CHUYÊN MÔN; II. KHỐI CƠ QUAN NGÀNH DỌC" in note["message"]
     code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
     assert [r["rank"] for r in json.loads(out)] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_row_without_the_survey_other_rows_print_per_field_is_not_ranked(tmp_path, capsys, fmt):
+    """Thẩm định and ĐT XHH per field; one commune's ĐT XHH cells all blank, its Tổng điểm = its Thẩm định (so the
+    row adds up): it is not complete, never ranked on its Thẩm định alone, and the published documents are drafts."""
+    t = Table(["UBND TỈNH TUYÊN QUANG", "KẾT QUẢ CHỈ SỐ CCHC CÁC XÃ, PHƯỜNG NĂM 2025"],
+              [["STT", "Tên đơn vị", "Công tác chỉ đạo, điều hành", "", "Cải cách thể chế", "", "Tổng điểm",
+                "Xếp hạng"],
+               ["", "", "Thẩm định", "ĐT XHH", "Thẩm định", "ĐT XHH", "", ""]],
+              [[1, "Xã Lũng Cú", 25, 4.5, 20, 4, 53.5, 1], [2, "Phường Minh Xuân", 28, 4.75, 22, 4, 58.75, 2],
+               [3, "Xã Đồng Văn", 30, "", 23.5, "", 53.5, 3], [4, "Xã Mèo Vạc", 28, "", 22, "", 59.5, 4]],
+              merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 0, 5), (0, 6, 1, 6), (0, 7, 1, 7)])
+    path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"xa.{fmt}", t)
+    set_file = tmp_path / "bo.yaml"
+    set_file.write_text("id: tuyenquang-2025-xa\nprovince: Tuyên Quang\nlevel: xa\nyears: [2025]\ndecimals: 2\n"
+                        "district_rule: false\nfields:\n"
+                        "  - {code: '1', name: 'Công tác chỉ đạo, điều hành', max: 30, survey_max: 5}\n"
+                        "  - {code: '2', name: 'Cải cách thể chế', max: 25, survey_max: 5}\n"
+                        "total: 65\nbands_basis: points\nbands:\n  - {label: 'Tốt', min: 50}\n  - {label: 'Yếu', min: 0}\n",
+                        encoding="utf-8")
+    code, out, _ = run(["rank", path, "--set", set_file, "--json"], capsys)
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["Xã Đồng Văn"]["rank"] is None and rows["Xã Đồng Văn"]["reason"] == "thiếu ĐT XHH: cả 2 lĩnh vực"
+    assert (rows["Phường Minh Xuân"]["rank"], rows["Xã Lũng Cú"]["rank"]) == (1, 2)
+    code, out, _ = run(["check", path, "--set", set_file, "--json"], capsys)
+    findings = json.loads(out)
+    assert code == 1 and {f["code"] for f in findings if f["unit"] == "Xã Đồng Văn"} >= {"survey-missing"}
+    # its printed Tổng điểm counts the survey the row lacks: the missing cells are the error, not the total
+    mèo_vạc = {f["code"] for f in findings if f["unit"] == "Xã Mèo Vạc"}
+    assert "survey-missing" in mèo_vạc and "total-mismatch" not in mèo_vạc
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_table_saved_as_csv_reads_as_the_same_table_in_xlsx(tmp_path, capsys, delimiter):
+    """Excel's 'CSV UTF-8' of a ranking (title row, header, '86,500' in quotes): rank, check and template --units
+    read it as they read the .xlsx (it used to be refused: 'chưa đọc được loại tệp .csv')."""
+    import csv
+
+    path = tmp_path / "xa.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        w = csv.writer(out, delimiter=delimiter)
+        for line in COMMUNES.title:
+            w.writerow([line] + [""] * 5)
+        w.writerows(COMMUNES.header + [[str(c) for c in row] for row in COMMUNES.rows])
+    xlsx = write_xlsx(tmp_path / "xa.xlsx", COMMUNES)
+    results = []
+    for source in (path, xlsx):
+        code, out, _ = run(["rank", source, "--bands", BANDS, "--json"], capsys)
+        assert code == 0
+        results.append([(r["name"], r["total"], r["rank"], r["class"]) for r in json.loads(out)])
+    assert results[0] == results[1] and len(results[0]) == 3

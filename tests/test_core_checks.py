@@ -171,3 +171,18 @@ def test_a_set_of_another_year_or_province_is_a_warning():
     assert year.severity == "warning" and "năm 2025 (bộ tiêu chí cho năm 2024)" in year.message
     [province] = other(province="Thái Nguyên", year=2024)
     assert "tỉnh Thái Nguyên (bộ tiêu chí của tỉnh Bắc Kạn)" in province.message
+
+
+def test_every_finding_code_has_a_vietnamese_label():
+    """Users read the label ('Tổng sai'), not the code: a code the source emits without a label would print
+    'total-missing [total-missing]'."""
+    import re
+    from pathlib import Path
+
+    from xltools.core.checks import LABELS
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "xltools").rglob("*.py"))
+    emitted = set(re.findall(r'(?:Finding\((?:ERROR|WARNING|INFO), |_add\(out, (?:ERROR|WARNING|INFO), |'
+                             r'_finding\(part, |remarks\.append\(\()"([a-z0-9-]+)"', source))
+    emitted |= set(re.findall(r'^[A-Z_]+ = "([a-z]+(?:-[a-z]+)+)"$', source, re.MULTILINE))  # codes kept in constants
+    assert len(emitted) > 30 and sorted(c for c in emitted if c not in LABELS) == []

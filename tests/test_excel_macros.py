@@ -154,6 +154,18 @@ def test_survey_import_refuses_bad_scores_and_writes_nothing(without_survey, tmp
     assert "ngoài khoảng 0 đến 2" in str(failure.value)
 
 
+def test_a_survey_file_that_matches_no_unit_is_an_error_not_a_success(without_survey, tmp_path):
+    path, table = without_survey
+    before = path.read_bytes()
+    source = survey_file(tmp_path / "xhh.xlsx", [], extra=[[1, "Xã Lũng Cú", 1, 1, 1, 1, 1, 1, 1, 7],
+                                                        [2, "Phường Minh Xuân", 1, 1, 1, 1, 1, 1, 1, 7]])
+    with pytest.raises(macros.MacroError) as failure:
+        import_survey(path, table, source)
+    assert path.read_bytes() == before
+    assert str(failure.value).startswith("Chưa nhập điểm nào: không đơn vị nào trong tệp khớp")
+    assert "Xã Lũng Cú" in str(failure.value)
+
+
 def test_appendix_from_the_workbook(workbook, tmp_path):
     path, table = workbook
     message = macros._run(lambda b: macros.export_appendix(b, str(tmp_path / "pl"), [table]), OpenpyxlBook(path))

@@ -68,8 +68,8 @@ def test_ambiguous_names_are_listed(tmp_path, cset):
     ("Tên;Điểm\n", "không nhận ra lĩnh vực"),
     ("a;b\n1;2\n", "không thấy dòng tiêu đề có cột 'Đơn vị'"),
     # a printed total the fields do not add up to: a wrong cell somewhere, nothing imported
-    ("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;4;4;14\n",
-     "dòng 2: cột 'Tổng' ghi 14 nhưng các lĩnh vực cộng lại 8 (4 + 4); hãy sửa ô sai rồi nhập lại."),
+    ("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;2;1;4\n",
+     "dòng 2: cột 'Tổng' ghi 4 nhưng các lĩnh vực cộng lại 3 (2 + 1); hãy sửa ô sai rồi nhập lại."),
 ])
 def test_errors_name_file_row_and_column(tmp_path, cset, content, message):
     path = tmp_path / "xhh.csv"
@@ -86,14 +86,21 @@ def test_field_index(cset):
 
 def test_the_exact_unit_is_found_beside_a_namesake_of_another_kind(tmp_path):
     """'Xã Tân Lập' and 'Phường Tân Lập' are two units of a merged province: the full name finds its unit,
-    the bare 'Tân Lập' is listed as ambiguous, a diacritic typo that fits one unit only still finds it."""
+    the bare 'Tân Lập' is listed as ambiguous; a name written with other diacritics ('Lũng Cú' for the unit 'Lũng Cu')
+    or another kind is another unit (listed with the name it resembles), one written without any is matched and
+    listed for review."""
     cset = catalog.get("backan-2023-xa")
     path = tmp_path / "xhh.csv"
     path.write_text("Đơn vị;Lĩnh vực;Điểm\nPhường Tân Lập;1;1,5\nUBND xã Tân Lập;1;1,25\nTân Lập;2;1\n"
-                    "Xa Yen Phu;1;1\nXã Lũng Cú;1;1,75\n", encoding="utf-8")
-    result = read_survey(path, cset, ["Xã Tân Lập", "Phường Tân Lập", "Xã Yên Phù", "Xã Yên Phú", "Xã Lũng Cu"])
+                    "Xa Yen Phu;1;1\nXã Lũng Cú;1;1,75\nPhường Ba Bể;1;1\nxa Na Ri;1;1,5\n", encoding="utf-8")
+    result = read_survey(path, cset, ["Xã Tân Lập", "Phường Tân Lập", "Xã Yên Phù", "Xã Yên Phú", "Xã Lũng Cu",
+                                      "Xã Ba Bể", "Xã Na Rì"])
     assert result.scores["Phường Tân Lập"][0] == D("1.5") and result.scores["Xã Tân Lập"][0] == D("1.25")
-    assert result.scores["Xã Lũng Cu"][0] == D("1.75")
+    assert "Xã Lũng Cu" not in result.scores and "Xã Ba Bể" not in result.scores
+    assert result.unmatched == [
+        "Xã Lũng Cú (xhh.csv, dòng 6: gần giống Xã Lũng Cu nhưng khác dấu hoặc khác loại xã/phường, không ghép)",
+        "Phường Ba Bể (xhh.csv, dòng 7: gần giống Xã Ba Bể nhưng khác dấu hoặc khác loại xã/phường, không ghép)"]
+    assert result.scores["Xã Na Rì"][0] == D("1.5") and result.approximate == ["'xa Na Ri' (xhh.csv, dòng 8) → Xã Na Rì"]
     assert result.ambiguous == ["Tân Lập (xhh.csv, dòng 4: trùng với Xã Tân Lập, Phường Tân Lập)",
                                 "Xa Yen Phu (xhh.csv, dòng 5: trùng với Xã Yên Phù, Xã Yên Phú)"]
 

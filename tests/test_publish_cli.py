@@ -120,6 +120,10 @@ def test_last_year_is_found_by_the_same_unit_not_a_namesake():
     change = previous.change("xa", result("UBND phường Tân Lập", "85", 1), 2)
     assert (change.previous_total, change.previous_rank, change.delta_total) == (D("90"), 1, D("-5.00"))
     assert previous.change("xa", result("Yên Phù", "75", 3), 2).previous_total == D("70")  # the only one alike
+    # names that differ from last year's only by a tone mark or by xã/phường are other communes: no pair
+    assert previous.change("xa", result("Xã Yên Phú", "75", 3), 2) is None
+    assert previous.change("xa", result("Phường Yên Phù", "75", 3), 2) is None
+    assert previous.change("xa", result("XA YEN PHU", "75", 3), 2).previous_total == D("70")  # no marks: may be it
 
 
 @pytest.mark.parametrize("option", ["--decision-date", "--report-date"])

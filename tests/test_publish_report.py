@@ -121,3 +121,30 @@ def test_totals_only_rows_and_district_rule(tmp_path):
     text = [p.text for p in doc.paragraphs]
     assert "4.1. TP Bắc Kạn: Tổng cộng 87,461 điểm; xếp hạng 1/8; xếp loại Tốt (sau quy tắc 2/3 số xã: Tốt)." in text
     assert docx_rows(report_tables(doc)[0])[1][-1] == "Xếp loại sau quy tắc 2/3 số xã"
+
+
+def test_a_two_tier_province_reports_as_its_sở_nội_vụ(tmp_path):
+    """Communes of Tuyên Quang in 2025 (no district any more): the report is the Sở Nội vụ's under the
+    province's UBND, the appendix is the province's decision, nothing says thị trấn, Phòng Nội vụ or '……'."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from xltools import catalog
+    from xltools.core.evaluate import evaluate
+    from xltools.core.scoring import FieldScores, Unit, UnitsTable
+    from xltools.publish.model import DecisionInfo
+
+    cset = replace(catalog.get("backan-2023-xa"), id="tuyenquang-2025-xa", province="Tuyên Quang", years=(2025,))
+    units = [Unit(name=name, fields=[FieldScores(self_score=f.max, appraised=f.max - Decimal(k), survey=None)
+                                     for f in cset.fields], where=f"dòng {k + 1}")
+             for k, name in enumerate(["Xã Lũng Cú", "Phường Minh Xuân", "Xã Đồng Văn"])]
+    table = UnitsTable(units=units, level="xa", source="xa.xlsx", sheet="Tổng hợp Xã", year=2025, province="Tuyên Quang")
+    items = appendices(evaluate([(table, cset)]), DecisionInfo())
+    assert items[0].decision_line.endswith("năm 2025 của UBND tỉnh Tuyên Quang)")
+    doc = read_docx(write_report_docx(items, tmp_path / "bc.docx"))
+    text = " ".join(" ".join(p.text for p in doc.paragraphs).split() + [
+        cell.text for t in doc.tables for row in t.rows for cell in row.cells])
+    for wanted in ("SỞ NỘI VỤ", "/BC-SNV", "xã, phường, đặc khu năm 2025"):
+        assert wanted in text, wanted
+    for unwanted in ("PHÒNG NỘI VỤ", "thị trấn", "TRƯỞNG PHÒNG"):
+        assert unwanted not in text, unwanted

@@ -31,6 +31,9 @@ def test_json_text_is_json_dumps_with_indent():
         data = [{rng.choice(ODD_TEXT + ["message"]) + str(j): rng.choice(ODD_VALUES) for j in range(rng.randint(1, 5))}
                 for _ in range(rng.randint(1, 5))]
         assert json_text(data) == _expected(data), data
+        for row in data:  # objects holding lists and objects, empty or not (rank's "missing")
+            row[rng.choice(ODD_TEXT)] = rng.choice([[], {}, [{"kind": "x", "cell": None}], [1, [2, {}]], {"a": [{}]}])
+        assert json_text(data) == _expected(data), data
     for data in NOT_FLAT:
         try:
             expected = _expected(data)
@@ -79,3 +82,18 @@ def test_rank_results_without_findings_are_the_same(tmp_path, seed):
     bare = evaluate(read_workbook_with_sets(path), findings=False)
     assert [rank_rows(e) for e in bare] == [rank_rows(e) for e in full]
     assert all(e.findings == [] for e in bare) and any(e.findings for e in full)
+
+
+def test_merged_at_skips_only_rows_below_every_merge():
+    rng = random.Random(5)
+    for _ in range(300):
+        refs = tuple(f"{rng.choice('ABCDEF')}{rng.randint(1, 6)}:{rng.choice('ABCDEF')}{rng.randint(1, 6)}"
+                     for _ in range(rng.randint(0, 4)))  # reversed and overlapping ones too
+        fast = GridReader("x.xlsx", {"S": []}, merged={"S": refs})
+        slow = GridReader("x.xlsx", {"S": []}, merged={"S": refs})
+        slow._last_merged_row = {"S": 10**9}  # the shortcut off: every cell looked up
+        answers = [(slow.merged_at("S", row, col), fast.merged_at("S", row, col))
+                   for row in range(1, 9) for col in range(1, 8)]
+        assert all(a == b for a, b in answers), refs
+        covered = {ref for ref in refs if any(a == ref for a, _ in answers)}
+        assert covered == {ref for ref in refs if ref[1] <= ref[4] and ref[0] <= ref[3]} or len(refs) > 1, refs

@@ -78,6 +78,26 @@ def test_commune_appendix_names_its_district():
     assert wording.issuing_authority(cset, []) == "UBND ……"
 
 
+def test_a_two_tier_province_has_no_district_and_no_thi_tran():
+    """Since 1 July 2025 communes (xã, phường, đặc khu) sit directly under the province: the decision is the
+    province's (or the city's), the Sở Nội vụ appraises and reports, and nothing prints 'thị trấn' or '……' for a
+    province the set names."""
+    from dataclasses import replace
+
+    before = catalog.get("backan-2023-xa")
+    cset = replace(before, province="Tuyên Quang", years=(2025,))
+    assert wording.appendix_title(cset, 2025) == "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU NĂM 2025"
+    assert wording.level_phrase(cset, 2025) == "UBND các xã, phường, đặc khu"
+    assert wording.decision_line(cset, 2025).endswith("năm 2025 của UBND tỉnh Tuyên Quang)")
+    assert wording.issuing_authority(cset, ["Huyện Na Hang"], year=2025) == "UBND tỉnh Tuyên Quang"  # an old column
+    assert wording.issuing_authority(replace(cset, province="Hải Phòng"), []) == "UBND thành phố Hải Phòng"
+    assert (wording.default_agency(["xa"], two_tier_years=True), wording.default_agency(["xa"])) == (
+        "SỞ NỘI VỤ", "PHÒNG NỘI VỤ")
+    # the year of the table decides, even with a set that does not say its years
+    assert wording.subject(replace(before, years=()), 2026) == "UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU"
+    assert wording.subject(before, 2023) == "UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN"
+
+
 def test_numerals_and_level_subjects():
     assert [wording.numeral(i) for i in (0, 3, 11, 12)] == ["I", "IV", "XII", "13"]
     assert wording.appendix_title(catalog.get("backan-2024-so"), None) == \

@@ -129,3 +129,27 @@ def assert_totals_match_core(rows: dict, results) -> None:
         row = rows[r.unit.name]
         got = (as_decimal(row.self_total, d), as_decimal(row.appraised_total, d), as_decimal(row.total, d))
         assert got == (r.self_total, r.appraised_total, r.total), r.unit.name
+
+
+def test_detail_check_reads_only_what_is_typed(calc, tmp_path):
+    """The Kiểm tra counts the typed cells (COUNTA − COUNT, MIN, MAX over the scored leaves): each odd entry
+    flags its own block, a 0 or exactly-the-maximum entry nothing, the parent sums never. A formula typed in a
+    score cell that gives "" is not a number either (LibreOffice counts TRUE as the number 1: not listed)."""
+    path = build_file([SectionInput(CSET, None, blank_rows=BLANK_ROWS)], tmp_path / "odd.xlsx")
+    dl = L.workbook_layout([(CSET, BLANK_ROWS + L.DEFAULT_SPARE_ROWS)]).sections[0].detail
+    leaves = [c for c in CSET.leaves() if not c.survey]
+    first, last = leaves[0], leaves[-1]
+    entries = [("value", first, 0), ("value", last, float(last.max)), ("value", first, "  "),
+               ("value", last, "abc"), ("formula", first, "=1/0"), ("formula", last, '=""'),
+               ("value", first, float(first.max) + 0.01), ("value", last, -0.0001), ("formula", first, "=NA()")]
+    expected = ["", "", NOT_NUMBER, NOT_NUMBER, NOT_NUMBER, NOT_NUMBER, OUT_OF_RANGE, OUT_OF_RANGE, NOT_NUMBER]
+    with calc.open(path) as doc:
+        for block, (kind, leaf, entry) in enumerate(entries):
+            where = cell(dl.appraised if block % 2 else dl.self_col, dl.block_start(block) + dl.offsets[leaf.code])
+            if kind == "value":
+                doc.set_value(dl.sheet, where, entry)
+            else:
+                doc.set_formula(dl.sheet, where, entry)
+        doc.recalc()
+        got = [doc.get(dl.sheet, cell(dl.check, dl.block_start(k))) for k in range(len(entries))]
+    assert got == expected

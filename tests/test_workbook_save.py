@@ -190,3 +190,93 @@ def test_a_styled_cell_placed_is_the_cell_put_writes(sheet):
     assert ws["A1"].value == "  Tiêu chí 1"
     with pytest.raises(TypeError):
         cells.styled(ws, datetime.date(2025, 1, 2), "xl_text")  # only put writes what openpyxl must convert
+
+
+def test_set_height_makes_the_row_dimension_openpyxl_makes():
+    ours, theirs = built_sheet(), Workbook().active
+    for row, height in ((3, 33.0), (4, 33.0), (9, 16.5)):
+        cells.set_height(ours, row, height)
+        theirs.row_dimensions[row].height = height
+    ours.row_dimensions[5].hidden = True
+    cells.set_height(ours, 5, 49.5)  # a row that has dimensions already keeps them
+    theirs.row_dimensions[5].hidden = True
+    theirs.row_dimensions[5].height = 49.5
+    for row in (3, 4, 5, 9):
+        mine, expected = ours.row_dimensions[row], theirs.row_dimensions[row]
+        assert (mine.__dict__, mine._style, mine.parent) == (expected.__dict__, expected._style, ours)
+    assert ours.row_dimensions[3] is not ours.row_dimensions[4]
+
+
+@pytest.mark.parametrize("sheet", ["built", "plain"])
+def test_a_number_cell_placed_is_the_cell_put_writes(sheet):
+    ws = built_sheet() if sheet == "built" else built_sheet().parent.create_sheet("thường")
+    place, score = cells.writer(ws), cells.number_cell(ws, "xl_in_2")
+    for row, value in enumerate((7, 8.25, None, -0.0), start=1):
+        place((row, 1), score(value))
+        cells.put(ws, row, 2, value, "xl_in_2")
+    for row in range(1, 5):
+        ours, theirs = ws.cell(row, 1), ws.cell(row, 2)
+        assert (ours.value, ours.data_type, ours.style, list(ours._style)) == (theirs.value, theirs.data_type,
+                                                                                theirs.style, list(theirs._style))
+    for value in (True, Decimal("2.5"), "7"):
+        with pytest.raises(TypeError):
+            score(value)
+    assert score(2) is score(2) and score(2)[0] is not score(2.0)[0]  # shared, by type and value
+    assert str(score(0.0)[0]) == "0.0" and str(score(-0.0)[0]) == "-0.0" and str(score(0.0)[0]) == "0.0"
+
+
+def test_merge_leaves_what_openpyxls_merge_cells_leaves():
+    def sheet_merged(merge):
+        ws = built_sheet()
+        for row in (1, 3, 5, 7):  # the same kind of range again and again: the copied ones as well
+            for col in range(1, 5):
+                cells.put(ws, row, col, f"ô {col}" if col == 1 else None, "xl_header")
+                cells.put(ws, row + 1, col, None, "xl_title" if row == 5 else "xl_header")
+            merge(ws, row, 1, row + 1, 3)
+        merge(ws, 9, 1, 9, 2)  # no cell there yet
+        return ws
+    ours = sheet_merged(cells.merge)
+    theirs = sheet_merged(lambda ws, *corners: ws.merge_cells(start_row=corners[0], start_column=corners[1],
+                                                                end_row=corners[2], end_column=corners[3]))
+    assert [str(r) for r in ours.merged_cells.ranges] == [str(r) for r in theirs.merged_cells.ranges]
+    assert all(r.start_cell is ours._cells[(r.min_row, r.min_col)] for r in ours.merged_cells.ranges)
+    assert list(ours._cells) == list(theirs._cells)
+    for key, cell in ours._cells.items():
+        other = theirs._cells[key]
+        assert (type(cell), cell.value, list(cell._style)) == (type(other), other.value, list(other._style)), key
+    for ws in (ours, theirs):
+        ws.parent.properties.created = datetime.datetime(2025, 1, 1)  # not the second each was made in
+    assert builder.workbook_bytes(ours.parent) == builder.workbook_bytes(theirs.parent)
+
+
+def test_unframe_restyles_as_setting_border_and_fill():
+    from openpyxl.styles import Border, PatternFill
+    ours, theirs = built_sheet(), built_sheet()
+    for ws in (ours, theirs):
+        for row in (1, 2):
+            for col in (1, 2):
+                cells.put(ws, row, col, f"{row}{col}", "xl_in_text" if col == 1 else "xl_header")
+        ws.cell(2, 2)  # made Cells from here on
+        cells.put(ws, 3, 1, "chờ", "xl_in_text")
+    for row, col in ((1, 1), (1, 2), (2, 1), (3, 1), (4, 4)):
+        fill = PatternFill() if col == 1 else None
+        cells.unframe(ours, row, col, Border(), fill)
+        cell = theirs._cells.get((row, col))
+        if cell is not None:
+            cell.border = Border()
+            if fill is not None:
+                cell.fill = fill
+    assert (3, 1) in ours.pending and (4, 4) not in ours._made
+    for key, cell in theirs._cells.items():
+        mine = ours.cell(*key)
+        assert (mine.value, list(mine._style)) == (cell.value, list(cell._style)), key
+    assert len(list(theirs._cells)) == 5
+
+
+@pytest.mark.parametrize("sheet", ["built", "plain"])
+def test_place_all_places_each_cell(sheet):
+    ws = built_sheet() if sheet == "built" else built_sheet().parent.create_sheet("thường")
+    label, score = cells.styled(ws, "Tiêu chí", "xl_text"), cells.number_cell(ws, "xl_in_2")(2.5)
+    cells.place_all(ws, [((1, 1), label), ((2, 1), label), ((2, 2), score)])
+    assert [[ws.cell(r, c).value for c in (1, 2)] for r in (1, 2)] == [["Tiêu chí", None], ["Tiêu chí", 2.5]]
+    assert ws["B2"].style == "xl_in_2" and ws["A2"].style == "xl_text"

@@ -55,14 +55,20 @@ def plain_value(value) -> tuple | None:
     """(value, data type) of a cell holding `value`, as `put` stores it, for the common kinds (formula, text,
     number, None); None for a value that needs `cell.value` (a date, a bool, a formula openpyxl refuses…)."""
     if isinstance(value, Formula):
-        if not (1 < len(value) <= MAX_CELL_TEXT and value[0] == "=") or ILLEGAL_CHARACTERS_RE.search(value):
+        if not (1 < len(value) <= MAX_CELL_TEXT and value[0] == "=") or not _clean(value):
             return None
         return str(value), "f"
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT], "s"
+        return (value if _clean(value) else ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_TEXT], "s"
     if value is None or type(value) is int or type(value) is float:
         return value, "n"
     return None
+
+
+def _clean(text: str) -> bool:
+    """No control character a .xlsx cannot hold (isprintable, a C loop, clears nearly every text: a
+    200-unit workbook writes 28 000 formulas)."""
+    return text.isprintable() or not ILLEGAL_CHARACTERS_RE.search(text)
 
 
 MAX_FORMULA_TEXT = 255  # characters Excel allows in one text literal of a formula

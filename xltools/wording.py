@@ -36,6 +36,11 @@ LEVEL_PHRASE = {
     "xa": "UBND các xã, phường, thị trấn",
 }
 
+# Since 1 July 2025 a province has communes (xã, phường, đặc khu) directly under it: no thị trấn, no district.
+TWO_TIER_SUBJECT = "UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU"
+TWO_TIER_PHRASE = "UBND các xã, phường, đặc khu"
+TWO_TIER_FROM = 2025
+
 TITLE = "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC"
 INCOMPLETE = "Chưa đủ điểm"  # the Xếp hạng sheet's mark for a unit that takes no rank yet
 
@@ -49,17 +54,27 @@ def appendix_heading(index: int) -> str:
     return f"PHỤ LỤC {numeral(index)}"
 
 
-def subject(cset: CriteriaSet) -> str:
+def two_tier(cset: CriteriaSet, year: int | None = None) -> bool:
+    """The scoring year (the table's, else the set's) is after the 2025 reform: no districts, no thị trấn."""
+    years = [year] if year else list(cset.years)
+    return bool(years) and min(years) >= TWO_TIER_FROM
+
+
+def subject(cset: CriteriaSet, year: int | None = None) -> str:
+    if cset.level == "xa" and two_tier(cset, year):
+        return TWO_TIER_SUBJECT
     return LEVEL_SUBJECT.get(cset.level, cset.level_label.upper()).format(province=cset.province.upper())
 
 
-def level_phrase(cset: CriteriaSet) -> str:
+def level_phrase(cset: CriteriaSet, year: int | None = None) -> str:
+    if cset.level == "xa" and two_tier(cset, year):
+        return TWO_TIER_PHRASE
     return LEVEL_PHRASE.get(cset.level, cset.level_label).format(province=cset.province)
 
 
 def appendix_title(cset: CriteriaSet, year: int | None) -> str:
     """'XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2024' (dots for an unknown year)."""
-    return f"{TITLE} {subject(cset)} NĂM {year or DOTS}"
+    return f"{TITLE} {subject(cset, year)} NĂM {year or DOTS}"
 
 
 # ---------------------------------------------------------------- the decision line
@@ -77,16 +92,27 @@ def local_authority(district: str) -> str:
     return f"UBND {text}"
 
 
-def issuing_authority(cset: CriteriaSet, districts: Iterable[str | None] = (), province: str | None = None) -> str:
+def issuing_authority(cset: CriteriaSet, districts: Iterable[str | None] = (), province: str | None = None,
+                      year: int | None = None) -> str:
     """Who issues the decision: for the communes of one district, that district's UBND; otherwise the
     province's (communes of several districts, or since 2025 a two-tier province); dots when unknown."""
     named = {" ".join(d.split()) for d in districts if d and d.strip()}
-    if cset.level == "xa" and len(named) == 1:
+    if cset.level == "xa" and len(named) == 1 and not two_tier(cset, year):
         return local_authority(named.pop())
-    if cset.level == "xa" and not named:
+    if cset.level == "xa" and not named and not two_tier(cset, year):
         return f"UBND {DOTS}"
-    province = province or cset.province
-    return f"UBND tỉnh {province}" if province else f"UBND {DOTS}"
+    return province_authority(province or cset.province)
+
+
+# The centrally-run cities (thành phố trực thuộc trung ương) since 1 July 2025: their UBND is "UBND thành phố".
+CITIES = ("Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ")
+
+
+def province_authority(province: str | None) -> str:
+    """'UBND tỉnh Tuyên Quang', 'UBND thành phố Hải Phòng'; dots when the province is unknown."""
+    if not province:
+        return f"UBND {DOTS}"
+    return f"UBND {'thành phố' if province in CITIES else 'tỉnh'} {province}"
 
 
 def date_parts(date: str) -> tuple[int, int, int] | None:
@@ -119,7 +145,7 @@ def decision_line(cset: CriteriaSet, year: int | None, number: str | None = None
     number = (number or "").strip() or DOTS
     if "/" not in number:
         number = f"{number}/QĐ-UBND"
-    issuer = (issuer or "").strip() or issuing_authority(cset, districts, province)
+    issuer = (issuer or "").strip() or issuing_authority(cset, districts, province, year)
     return f"(Kèm theo Quyết định số {number} ngày {date_text(date, year)} của {issuer})"
 
 
@@ -226,7 +252,7 @@ def report_title(phrases: list[str], years: list[int]) -> str:
 
 
 def level_heading(numeral_text: str, cset: CriteriaSet, year: int | None) -> str:
-    return f"{numeral_text}. KẾT QUẢ CHỈ SỐ CCHC {subject(cset)} NĂM {year or DOTS}"
+    return f"{numeral_text}. KẾT QUẢ CHỈ SỐ CCHC {subject(cset, year)} NĂM {year or DOTS}"
 
 
 # ---------------------------------------------------------------- the report's thể thức (Nghị định 30/2020)
@@ -237,9 +263,10 @@ REPORT = "BÁO CÁO"
 SIGNER_DOTS = "…………………"
 
 
-def default_agency(levels: list[str]) -> str:
-    """Who appraises and reports: the province's Sở Nội vụ, for communes alone the district's Phòng Nội vụ."""
-    return "PHÒNG NỘI VỤ" if levels and set(levels) == {"xa"} else "SỞ NỘI VỤ"
+def default_agency(levels: list[str], two_tier_years: bool = False) -> str:
+    """Who appraises and reports: the province's Sở Nội vụ; for communes alone before 2025, the district's Phòng
+    Nội vụ (a two-tier province has no district: its Sở Nội vụ appraises the communes)."""
+    return "PHÒNG NỘI VỤ" if levels and set(levels) == {"xa"} and not two_tier_years else "SỞ NỘI VỤ"
 
 
 def agency_code(agency: str) -> str:

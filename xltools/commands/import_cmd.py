@@ -60,7 +60,8 @@ def _folder(args, folder: Path) -> int:
                     "output": str(written) if written else None, "seconds": round(result.seconds, 2),
                     "survey_unmatched": survey.unmatched if survey else [],
                     "survey_ambiguous": survey.ambiguous if survey else [],
-                    "survey_missing": survey.missing if survey else []})
+                    "survey_missing": survey.missing if survey else [],
+                    "survey_approximate": survey.approximate if survey else []})
     else:
         print(f"Đã đọc {read}/{result.files} tệp trong {result.seconds:.1f} giây; lỗi {len(result.failures)} tệp.")
         for f in result.failures:
@@ -73,6 +74,10 @@ def _folder(args, folder: Path) -> int:
     if not read:
         print("Không đọc được tệp nào; chưa ghi bảng tổng hợp.", file=sys.stderr)
         return 2
+    if survey is not None and not survey.scores:
+        print(f"Cảnh báo: tệp {Path(args.survey).name} không có đơn vị nào khớp tên các đơn vị đã nhập: chưa điền điểm "
+              "ĐT XHH nào; hãy sửa tên trong tệp rồi nhập lại (macro nhap-xhh).", file=sys.stderr)
+        return 1
     return 1 if result.failures else 0
 
 
@@ -80,7 +85,8 @@ def _print_survey(survey) -> None:
     print(f"Điểm điều tra XHH: đã điền cho {len(survey.scores)} đơn vị.")
     for label, names in (("Không khớp tên đơn vị nào (chưa điền)", survey.unmatched),
                          ("Khớp nhiều đơn vị (chưa điền)", survey.ambiguous),
-                         ("Đơn vị chưa có điểm XHH", survey.missing)):
+                         ("Đơn vị chưa có điểm XHH", survey.missing),
+                         ("Ghép tên gần đúng (hãy soát lại)", survey.approximate)):
         if names:
             print(f"  {label}:")
             for n in names:

@@ -52,8 +52,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..excel.xlsm import build_xlsm
-    from ..workbook.builder import build_file
+    from ..council.carry import carry, not_carried, old_workbook, typed_decision
+    from ..excel.xlsm import build_xlsm, make_xlsm
+    from ..workbook.builder import build, build_file, save
 
     if args.all:
         outdir = Path(args.out or "templates")
@@ -73,14 +74,32 @@ def run(args) -> int:
     make = build_xlsm if args.xlsm else build_file  # --xlsm: the same workbook, macro-enabled (.xlsm)
     if args.spare_rows < 0:
         raise UserError("--spare-rows phải là số không âm (số dòng trống thêm sau các đơn vị).")
+    options = dict(password=args.password, decision=args.decision, with_appraised=args.with_appraised,
+                   spare_rows=args.spare_rows)
+    carried, lost = None, []
     with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
         sections = sections_for(sets, args.units, args.year, allow_mismatch=args.allow_mismatch)
-        path = make(sections, out, password=args.password, decision=args.decision, with_appraised=args.with_appraised,
-                    spare_rows=args.spare_rows)
+        old = old_workbook(args.units)  # an appraisal workbook made again (to add units): carry what it holds
+        if old is None:
+            path = make(sections, out, **options)
+        else:
+            if not args.xlsm and out.suffix.lower() != ".xlsx":
+                build_file([], out)  # refuses the name, with its message, before anything is built
+            options["decision"] = args.decision or typed_decision(old)
+            wb = build(sections, **options)
+            carried = carry(old, wb, args.with_appraised)
+            carried.decision = "" if args.decision else options["decision"]
+            path = make_xlsm(wb, out.with_suffix(".xlsm")) if args.xlsm else save(wb, out)
+            lost = not_carried(old, path, args.with_appraised, args.decision)
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")
     print(f"Đã tạo {path}")
+    if carried is not None and carried.message(Path(args.units).name):
+        print(carried.message(Path(args.units).name))
+    if lost:
+        print(f"CẢNH BÁO: {path.name} chưa có mọi thứ của {Path(args.units).name}:"
+              + "".join(f"\n  - {line}" for line in lost), file=sys.stderr)
     return 0
 
 

@@ -86,6 +86,20 @@ LABELS = {
     "number-as-text": "Số gõ dạng chữ",
     "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
+    "total-missing": "Thiếu tổng điểm",
+    # the council's merge of the members' parts (council/merge.py)
+    "double-entry": "Hai người cùng nhập một ô",
+    "outside-assignment": "Ngoài phần được giao",
+    "master-changed": "Bảng tổng hợp đã sửa sau khi chia",
+    "part-duplicate": "Phần nộp trùng",
+    "part-foreign": "Phần của bảng tính khác",
+    "part-missing": "Thiếu phần",
+    "part-stray": "Tệp không được hợp nhất",
+    "formula-typed": "Công thức gõ vào ô điểm",
+    "unit-added": "Đơn vị thêm sau khi chia",
+    "unit-removed": "Đơn vị bị xóa sau khi chia",
+    "unit-renamed": "Đơn vị đổi tên sau khi chia",
+    "unit-not-in-master": "Đơn vị không còn trong bảng tổng hợp",
 }
 
 
@@ -353,10 +367,13 @@ def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Fin
     d, p = cset.decimals, unit.printed
     groups = {"self": [f.self_score for f in unit.fields], "appraised": [f.appraised for f in unit.fields],
               "survey": [f.survey for f in unit.fields]}
+    # a part the unit still lacks is named by its own finding (appraised-missing, survey-missing); comparing the
+    # printed total with what is there would tell the user to "fix" a total that is right
+    lacking = {g.kind for g in result.missing if g.kind in (MISSING_APPRAISED, MISSING_SURVEY)}
     for kind, parts in groups.items():
         printed = getattr(p, f"{kind}_total")
         present = [x for x in parts if x is not None]
-        if printed is None or not present:
+        if printed is None or not present or kind in lacking:
             continue
         exact = sum(present, Decimal(0))
         if abs(printed - exact) > tolerance(len(present), d):
@@ -368,7 +385,7 @@ def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Fin
         appraised = p.appraised_total if p.appraised_total is not None else result.appraised_total
         survey = p.survey_total if p.survey_total is not None else result.survey_total
         terms = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
-        if appraised is not None:
+        if appraised is not None and not lacking:
             exact = sum(terms, Decimal(0))
             if abs(p.total - exact) > tolerance(len(terms), d):
                 _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
@@ -436,6 +453,14 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
 
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        if stray.twin:
+            out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
+                               f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "
+                               "khác về mã chữ (gõ bằng bảng mã Unicode tổ hợp, hoặc có khoảng trắng không ngắt khi dán "
+                               "từ PDF, web): Excel không coi là cùng một tên, nên điểm của dòng này không được tính và "
+                               "đơn vị chưa đủ điểm. Hãy gõ lại tên ở cả hai ô bằng bảng mã Unicode dựng sẵn (Unikey: "
+                               "Unicode), hoặc sao chép tên từ ô của trang tổng hợp.", stray.where))
+            continue
         out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                            f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang "
                            f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "

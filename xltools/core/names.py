@@ -10,6 +10,7 @@ Two keys, because since the 2025 merger a province often has 'Xã Tân Lập' an
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -46,7 +47,7 @@ def name_key(name: str) -> str:
     while changed and words:
         changed = False
         for parts in _PREFIX_WORDS:
-            if words[: len(parts)] == parts and len(words) > len(parts):
+            if words[0] == parts[0] and words[: len(parts)] == parts and len(words) > len(parts):
                 words = words[len(parts):]
                 changed = True
                 break
@@ -58,11 +59,17 @@ _GENERIC = (("uy", "ban", "nhan", "dan"), ("ubnd",))  # words that name no kind 
 _KIND_SHORT = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
 
 
+@functools.lru_cache(maxsize=2**14)
+def _folded_word(word: str) -> str:
+    """fold(word).strip(".,"), remembered: a province's unit names share a few hundred syllables."""
+    return fold(word).strip(".,")
+
+
 def unit_key(name: str) -> str:
     """Identity key: 'UBND TP. Bắc Kạn' and 'thành phố  Bắc Kạn' give 'thành phố bắc kạn'; 'Xã Tân Lập' and
     'Phường Tân Lập', 'Yên Phù' and 'Yên Phú' stay apart."""
     words = tidy(name).casefold().replace(".", ". ").split()
-    folded = [fold(w).strip(".,") for w in words]
+    folded = [_folded_word(w) for w in words]
     for generic in _GENERIC:
         if tuple(folded[: len(generic)]) == generic and len(words) > len(generic):
             words, folded = words[len(generic):], folded[len(generic):]
@@ -71,9 +78,36 @@ def unit_key(name: str) -> str:
     return " ".join(w.strip(".,") for w in words if w.strip(".,"))
 
 
+_KINDS = ("thi tran", "thanh pho", "thi xa", "dac khu", "xa", "phuong", "huyen", "quan", "so")  # folded
+
+
+def _kind_and_rest(name: str) -> tuple[str, str]:
+    """('xa', 'tân thành') for 'UBND xã Tân Thành': the unit's kind (folded, '' when unsaid) and the rest as
+    written (diacritics kept, case folded)."""
+    key = unit_key(name)
+    folded = fold(key)
+    for kind in _KINDS:
+        if folded.startswith(kind + " "):
+            return kind, key[len(kind) + 1:].strip()
+    return "", key
+
+
+def contradicts(loose: str, name: str) -> bool:
+    """A loosely written name that says something else than `name`: another kind ('Phường Yên Sơn' is not
+    'Xã Yên Sơn'), or other diacritics where it writes them ('Tân Thanh' is not 'Tân Thành'; 'Tan Thanh',
+    without any, may be either)."""
+    kind, rest = _kind_and_rest(loose)
+    other_kind, other_rest = _kind_and_rest(name)
+    if kind and other_kind and kind != other_kind:
+        return True
+    return fold(rest) != rest.replace("đ", "d") and rest != other_rest
+
+
 class NameIndex:
     """Names to look up by how people write them: the same unit first (`unit_key`), then, when no unit has
-    that identity, the loose key (`name_key`: 'Tân Lập' finds 'Xã Tân Lập' when it is the only Tân Lập)."""
+    that identity, the loose key (`name_key`: 'Tân Lập' finds 'Xã Tân Lập' when it is the only Tân Lập,
+    'xa lung cu' finds 'Xã Lũng Cú'), but never a name the loose one contradicts (`contradicts`): those are
+    `near` names, for messages ('Tân Thanh' is not 'Tân Thành': a typo, or two communes)."""
 
     def __init__(self, names: list[str]):
         self.strict: dict[str, list[str]] = {}
@@ -84,7 +118,16 @@ class NameIndex:
 
     def find(self, name: str) -> list[str]:
         """The names `name` may stand for: one is a match, several are ambiguous, none is unknown."""
-        return self.strict.get(unit_key(name)) or self.loose.get(name_key(name), [])
+        return self.strict.get(unit_key(name)) or [n for n in self.loose.get(name_key(name), [])
+                                                    if not contradicts(name, n)]
+
+    def same(self, name: str) -> bool:
+        """`name` is written as one of the names is (case, spacing, UBND and TP/TX/TT aside)."""
+        return unit_key(name) in self.strict
+
+    def near(self, name: str) -> list[str]:
+        """Names that `name` resembles but contradicts (only its diacritics or its kind differ)."""
+        return [n for n in self.loose.get(name_key(name), []) if contradicts(name, n)]
 
     def one(self, name: str) -> str | None:
         found = self.find(name)
@@ -92,8 +135,10 @@ class NameIndex:
 
 
 def exact_key(name: str) -> str:
-    """How Excel's MATCH and COUNTIFS compare names: the same text in any case."""
-    return tidy(name).casefold()
+    """How the workbook's MATCH(UPPER(TRIM(name))) compares names: letter case and ASCII spaces at the ends or
+    doubled do not matter (Excel's TRIM), anything else does: a non-breaking space (pasted from a PDF or the web)
+    and a name typed in decomposed Unicode (Unikey's 'Unicode tổ hợp') are other names to Excel."""
+    return " ".join(part for part in str(name).split(" ") if part).casefold()
 
 
 def tidy(name: str) -> str:

@@ -131,6 +131,7 @@ class StrayRow:
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
+    twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
 
 
 @dataclass
@@ -300,7 +301,8 @@ def in_range(value: Decimal, top: Decimal | None) -> bool:
     return top is None or 0 <= value <= top
 
 
-def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bool | None = None) -> list[Gap]:
+def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bool | None = None,
+         field_kinds: frozenset[str] = frozenset()) -> list[Gap]:
     """What keeps a unit from being ranked and classed; empty when it is complete.
 
     A unit is complete when every field has its Thẩm định (every scored leaf of the detail, where the
@@ -308,8 +310,9 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
     text or a date where a score goes. `expect_fields` (an appraisal workbook, as `check_table`'s
     expect_appraised): every unit needs all its field scores, and a score outside 0..max keeps it
     out too until it is retyped. A published document may print totals instead of field scores:
-    there a kind whose fields are all blank is covered by its printed total (or by Tổng cộng), a
-    score outside 0..max is reported (checks.py) but does not unrank what the document ranked.
+    there a kind whose fields are all blank is covered by its printed total (or by Tổng cộng, except ĐT XHH
+    when other rows print it per field: `field_kinds`), a score outside 0..max is reported (checks.py) but
+    does not unrank what the document ranked.
     """
     names = [f.name for f in cset.fields]
     bad = {(p.field, p.what) for p in unit.problems}
@@ -320,8 +323,8 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
     fields = list(zip(cset.fields, unit.fields))
     appraised_printed = not strict and (p.appraised_total is not None or p.total is not None) \
         and all(s.appraised is None for _, s in fields)
-    survey_printed = not strict and (p.survey_total is not None or (p.total is not None and all(
-        s.survey is None for _, s in fields)))
+    survey_printed = not strict and (p.survey_total is not None or (
+        p.total is not None and "survey" not in field_kinds and all(s.survey is None for _, s in fields)))
     if not strict and not fields or not strict and appraised_printed and survey_printed and not unit.criteria:
         return out + ([Gap(NO_TOTAL, "", unit.where)] if total is None else [])
     leaves_missing = _leaves_missing(unit, cset)
@@ -375,11 +378,14 @@ def score_table(cset: CriteriaSet, units: list[Unit], expect_fields: bool | None
     Incomplete units come after the ranked ones, in input order."""
     results = []
     parts = [k for k in _PARTS if any(getattr(u.printed, k) is not None for u in units)] if cset.totals_only else []
+    # ĐT XHH printed per field on other rows: a row with none of them lacks its survey (Thẩm định is not asked
+    # the same: a report gives one unit's per-field Thẩm định in prose and only the totals of the others)
+    field_kinds = frozenset(["survey"] if any(s.survey is not None for u in units for s in u.fields) else [])
     for unit in units:
         self_total, appraised, survey, total = unit_totals(unit, cset)
         percent = percent_of(total, cset)
         result = Result(unit, self_total, appraised, survey, total, percent,
-                        missing=gaps(unit, cset, total, expect_fields) + blank_parts(unit, parts))
+                        missing=gaps(unit, cset, total, expect_fields, field_kinds) + blank_parts(unit, parts))
         if result.complete:
             result.class_label = classify(band_basis_value(total, percent, cset), cset)
             if not cset.bands:  # no bands to class by: the printed class is kept, reported as not checked

@@ -74,12 +74,36 @@ class BookCells:
 
 
 def read_file(path) -> BookCells:
-    return read_cells(Path(path).name, *load_grids(path))
+    path = Path(path)
+    return read_cells(path.name, *load(path))
+
+
+def load(path: Path) -> tuple[dict, dict]:
+    """The grids of a workbook file (workbook.reader.load_grids); a file that is no Excel workbook is a
+    ReadError saying what it is and what to do."""
+    if not path.is_file():
+        raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        old = " (tệp .xls: hãy mở bằng Excel và lưu lại dạng .xlsx, Excel Workbook)" if path.suffix.lower() == ".xls" else ""
+        raise ReadError(f"{path.name}: không phải bảng tính Excel .xlsx hoặc .xlsm{old}; chia phần, hợp nhất và so "
+                        "sánh dùng bảng tính thẩm định tạo bằng `xltools template`.")
+    try:
+        return load_grids(path)
+    except ReadError:
+        from ..importers.office_open import check_excel
+
+        check_excel(path)  # a truncated or disguised file: the message `check` and `rank` give
+        raise
 
 
 def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells:
     """The typed cells of a workbook made by `xltools template`. Raises ReadError (Vietnamese, naming the
     file and the cells) for what the reader refuses: text in score cells, formulas typed over."""
+    if L.CONFIG_SHEET not in grids:
+        raise ReadError(f"{source}: không phải bảng tính thẩm định do xltools tạo (không có trang '{L.CONFIG_SHEET}'; "
+                        f"các trang: {', '.join(grids) or 'không có'}). Chia phần, hợp nhất và so sánh dùng bảng tính "
+                        "tạo bằng `xltools template` (hoặc bản đã hợp nhất của nó); một bảng phụ lục đã in thì kiểm "
+                        "tra bằng `xltools check`, xếp hạng bằng `xltools rank`.")
     reader = GridReader(source, grids, typed)
     tables = reader.read()
     config = reader.config()
@@ -159,6 +183,40 @@ def _detail_cells(reader: GridReader, section: L.Section, names: set[str], put) 
                 reader.number(ws, row, dl.appraised, f"{name}, tiêu chí {node.code}, Thẩm định"))
             put(Slot(level, name, node.code, REASON), dl.sheet, row, dl.reason, reader.text(ws, row, dl.reason))
             put(Slot(level, name, node.code, NOTE), dl.sheet, row, dl.note, reader.text(ws, row, dl.note))
+
+
+SCORE_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "bonus": "Điểm thưởng",
+               "penalty": "Điểm trừ"}
+ScoreKey = tuple[str, str, str, str]  # (level, unit key, field number or criterion code, kind)
+
+
+def other_scores(book: BookCells) -> dict[ScoreKey, tuple[Decimal, str, str]]:
+    """The scores no council member types (Tự chấm, ĐT XHH, bonus, penalty) that are not blank: (value, cell,
+    unit name) by (level, unit key, field number or criterion code, kind). Recorded at split time, so the
+    merge can name a member who changed one after removing the sheet's protection."""
+    out: dict[ScoreKey, tuple[Decimal, str, str]] = {}
+
+    def add(level, name, item, kind, value, where) -> None:
+        if value is not None:
+            out[(level, exact_key(name), item, kind)] = (value, where, name)
+
+    for table, cset in book.tables:
+        section = book.section(cset.level)
+        if section is None:
+            continue
+        lay, dl, level = section.section.summary, section.section.detail, cset.level
+        for unit in table.units:
+            for k, f in enumerate(unit.fields):
+                for kind in ("self", "survey"):
+                    if kind == "survey" or not lay.field_from_detail(k):  # else the criteria's Tự chấm count
+                        add(level, unit.name, str(k + 1), kind, f.score(kind), f.cells.get(kind, unit.where))
+            for code, c in unit.criteria.items():
+                cell = section.cells.get(Slot(level, unit.name, code, APPRAISED))
+                where = L.where(cell[0], dl.self_col, cell[1]) if cell and dl else unit.where
+                add(level, unit.name, code, "self", c.self_score, where)
+            add(level, unit.name, "", "bonus", unit.bonus, unit.where)
+            add(level, unit.name, "", "penalty", unit.penalty, unit.where)
+    return out
 
 
 # ---------------------------------------------------------------- what a slot is about

@@ -6,7 +6,7 @@ For the council's minutes and for the replies to units' requests for re-examinat
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +18,12 @@ from ..core.scoring import Unit
 from ..errors import ReadError, UserError
 from ..wording import RULE_HEAD
 from ..workbook import layout as L
-from .cells import APPRAISED, KIND_LABEL as CELL_KIND, BookCells, Slot, read_file
+from .cells import APPRAISED, KIND_LABEL as CELL_KIND, NOTE, REASON, SCORE_LABEL, BookCells, Slot, read_file
+from .manifest import DATA_SHEET
 from .merge import PROVENANCE_SHEET
 
-KIND_LABEL = {"self": "Tự chấm", "appraised": "Thẩm định", "survey": "ĐT XHH", "bonus": "Điểm thưởng",
-              "penalty": "Điểm trừ"}
+PLUMBING = {DATA_SHEET, "xlwings.conf"}  # sheets no one reads: a part's manifest, xlwings' settings (excel.xlsm)
+KIND_LABEL = SCORE_LABEL
 
 
 @dataclass
@@ -39,6 +40,22 @@ class ScoreChange:
 
     def as_dict(self) -> dict:
         return dict(asdict(self), old=_num(self.old), new=_num(self.new), kind_label=KIND_LABEL[self.kind])
+
+
+@dataclass
+class NoteChange:
+    """A Ghi chú thẩm định or Giải trình that differs: text an appraiser typed, which no score shows."""
+
+    sheet: str  # the summary sheet of the unit's level
+    unit: str
+    criterion: str  # the criterion code on the detail sheet, "" for the unit's note on the summary
+    kind: str  # "note" (Ghi chú thẩm định) or "reason" (Giải trình)
+    old: str
+    new: str
+    where: str  # the cell in NEW (or in OLD when NEW has none)
+
+    def as_dict(self) -> dict:
+        return dict(asdict(self), kind_label=CELL_KIND[self.kind])
 
 
 @dataclass
@@ -67,12 +84,22 @@ class Diff:
     added: list[tuple[str, str]]  # (sheet, unit) only in NEW
     removed: list[tuple[str, str]]  # (sheet, unit) only in OLD
     decimals: dict[str, int]  # per sheet, for printing totals
+    notes: list[NoteChange] = dc_field(default_factory=list)
+    sheets_removed: list[str] = dc_field(default_factory=list)  # sheets of OLD that NEW does not have
+    sheets_added: list[str] = dc_field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "changes": [c.as_dict() for c in self.changes],
                 "movements": [m.as_dict() for m in self.movements],
                 "units_added": [{"sheet": s, "unit": u} for s, u in self.added],
-                "units_removed": [{"sheet": s, "unit": u} for s, u in self.removed]}
+                "units_removed": [{"sheet": s, "unit": u} for s, u in self.removed],
+                "notes_changed": [n.as_dict() for n in self.notes],
+                "sheets_removed": self.sheets_removed, "sheets_added": self.sheets_added}
+
+    @property
+    def same(self) -> bool:
+        return not (self.changes or self.movements or self.added or self.removed or self.notes
+                    or self.sheets_removed or self.sheets_added)
 
 
 def _num(value):
@@ -116,7 +143,29 @@ def diff(old: BookCells, new: BookCells) -> Diff:
             if (m.old_total, m.old_rank, m.old_class, m.old_class_after_rule) != \
                     (m.new_total, m.new_rank, m.new_class, m.new_class_after_rule):
                 movements.append(m)
-    return Diff(old.source, new.source, changes, movements, added, removed, decimals)
+    sheets = [[n for n in a.grids if n not in b.grids and n not in PLUMBING] for a, b in ((old, new), (new, old))]
+    return Diff(old.source, new.source, changes, movements, added, removed, decimals, note_changes(old, new), *sheets)
+
+
+def note_changes(old: BookCells, new: BookCells) -> list[NoteChange]:
+    """The notes and reasons that differ, for the units both versions have (matched by name)."""
+    def key(slot: Slot) -> tuple[str, str, str, str]:
+        return slot.level, exact_key(slot.unit), slot.item, slot.kind
+
+    def texts(book: BookCells) -> dict[tuple, str]:
+        return {key(s): str(v) for s, v in book.values.items() if s.kind in (NOTE, REASON)}
+
+    before, after = texts(old), texts(new)
+    cells = {key(s): s for s in new.cells}  # where the text is, or should be, in NEW
+    out = []
+    for slot in old.cells:
+        k = key(slot)
+        if k in cells and slot.kind in (NOTE, REASON) and before.get(k, "") != after.get(k, ""):
+            cell = cells[k]
+            section = new.section(cell.level)
+            out.append(NoteChange(section.section.summary.sheet if section else "", cell.unit, cell.item, cell.kind,
+                                  before.get(k, ""), after.get(k, ""), new.where(cell)))
+    return out
 
 
 def _unit_changes(old: Unit, new: Unit, cset, sheet: str, section, book: BookCells, who: dict) -> list[ScoreChange]:
@@ -195,7 +244,18 @@ def movement_line(m: Movement, decimals: int) -> list[str]:
     return line
 
 
+def note_line(n: NoteChange) -> list[str]:
+    what = (f"tiêu chí {n.criterion}, " if n.criterion else "") + CELL_KIND[n.kind]
+    return [n.where, n.unit, what, _text(n.old), _text(n.new)]
+
+
+def _text(value: str) -> str:
+    return f"'{value}'" if value else "(trống)"
+
+
 CHANGE_HEADER = ["Ô", "Đơn vị", "Lĩnh vực", "Điểm", "Cũ", "Mới", "Người nhập"]
+NOTE_HEADER = ["Ô", "Đơn vị", "Nội dung", "Cũ", "Mới"]
+NOTES_TITLE = "III. GHI CHÚ, GIẢI TRÌNH THAY ĐỔI"
 MOVEMENT_HEADER = ["Trang", "Đơn vị", "Tổng cộng", "Xếp hạng", "Xếp loại", RULE_HEAD]
 
 
@@ -217,8 +277,16 @@ def text_report(d: Diff) -> str:
     for label, units in (("Đơn vị mới", d.added), ("Đơn vị không còn", d.removed)):
         if units:
             lines.append(f"\n{label}: " + "; ".join(f"{u} ({s})" for s, u in units))
+    if d.notes:
+        lines.append(f"\nGhi chú, giải trình thay đổi: {len(d.notes)}")
+        lines += [f"  {where} – {unit} – {what}: {old} → {new}" for where, unit, what, old, new in map(note_line, d.notes)]
+    if d.sheets_removed:
+        lines.append(f"\nTrang chỉ có ở {d.old} (không còn ở {d.new}): " + ", ".join(d.sheets_removed))
+    if d.sheets_added:
+        lines.append(f"\nTrang mới ở {d.new}: " + ", ".join(d.sheets_added))
     if not d.changes and not d.movements and not d.added and not d.removed:
-        lines.append("\nHai phiên bản có cùng điểm số.")
+        lines.append("\nHai phiên bản có cùng điểm số." if d.same else
+                     "\nHai phiên bản có cùng điểm số, nhưng khác nhau ở ghi chú hoặc các trang (xem trên).")
     return "\n".join(lines)
 
 
@@ -236,8 +304,11 @@ def write_report(d: Diff, path) -> Path:
 def _tables(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     width = len(MOVEMENT_HEADER) if any(m.old_class_after_rule or m.new_class_after_rule for m in d.movements) else 5
     moves = [(movement_line(m, d.decimals.get(m.sheet, 3)) + [""])[:width] for m in d.movements]
-    return [("I. CÁC ĐIỂM THAY ĐỔI", CHANGE_HEADER, [change_line(c) for c in d.changes]),
-            ("II. THAY ĐỔI TỔNG ĐIỂM, XẾP HẠNG, XẾP LOẠI", MOVEMENT_HEADER[:width], moves)]
+    tables = [("I. CÁC ĐIỂM THAY ĐỔI", CHANGE_HEADER, [change_line(c) for c in d.changes]),
+              ("II. THAY ĐỔI TỔNG ĐIỂM, XẾP HẠNG, XẾP LOẠI", MOVEMENT_HEADER[:width], moves)]
+    if d.notes:
+        tables.append((NOTES_TITLE, NOTE_HEADER, [note_line(n) for n in d.notes]))
+    return tables
 
 
 TITLE = "BÁO CÁO THAY ĐỔI ĐIỂM THẨM ĐỊNH CHỈ SỐ CCHC"
@@ -256,7 +327,8 @@ def _save_docx(d: Diff, path: Path) -> None:
         if not rows:
             S.paragraph(doc, "Không có.", italic=True)
             continue
-        weights = [1.7, 2.2, 2.2, 1.4, 0.8, 0.8, 1.2] if header is CHANGE_HEADER else [1.2, 2.6, 1.8, 1, 1.4, 1.4]
+        weights = ([1.7, 2.2, 2.2, 1.4, 0.8, 0.8, 1.2] if header is CHANGE_HEADER else
+                   [1.7, 2.2, 1.8, 3, 3] if header is NOTE_HEADER else [1.2, 2.6, 1.8, 1, 1.4, 1.4])
         weights = weights[:len(header)]
         table = S.new_table(doc, len(rows) + 1, [width * w / sum(weights) for w in weights])
         for c, text in zip(table.rows[0].cells, header):
@@ -268,6 +340,8 @@ def _save_docx(d: Diff, path: Path) -> None:
     for label, units in (("Đơn vị mới", d.added), ("Đơn vị không còn", d.removed)):
         if units:
             S.paragraph(doc, f"{label}: " + "; ".join(f"{u} ({s})" for s, u in units), space_before=6)
+    if d.sheets_removed:
+        S.paragraph(doc, f"Trang chỉ có ở {d.old}: " + ", ".join(d.sheets_removed), space_before=6)
     doc.save(str(path))
 
 
@@ -277,7 +351,7 @@ def _save_xlsx(d: Diff, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for (title, header, rows), name in zip(_tables(d), ("Điểm thay đổi", "Xếp hạng thay đổi")):
+    for (title, header, rows), name in zip(_tables(d), ("Điểm thay đổi", "Xếp hạng thay đổi", "Ghi chú thay đổi")):
         ws = wb.create_sheet(name)
         for r, line in enumerate([[title], header, *rows], start=1):
             for c, value in enumerate(line, start=1):

@@ -11,12 +11,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
 from pathlib import Path
 
 from ..core.names import NameIndex, exact_key, fold
 from ..errors import ReadError, UserError
 from ..workbook import layout as L
-from .cells import NOTE, BookCells, Slot, as_text, field_index, from_text
+from .cells import NOTE, BookCells, ScoreKey, Slot, as_text, field_index, from_text
 
 FORMAT = "xltools-council/1"
 SHEET = "Phân công"  # visible: who this part belongs to, and the whole assignment
@@ -50,6 +51,8 @@ class Manifest:
     fingerprint: dict  # the master: layout version, file, and per section its sheet, set, year and units
     base: dict[Slot, object]  # every non-empty typed cell of the master at split time
     member: str | None = None  # in a part: whose part it is
+    inputs: dict[ScoreKey, Decimal] | None = None  # the other scores at split time (cells.other_scores); None:
+    # a part made before they were recorded
 
     @property
     def split_id(self) -> str:
@@ -86,6 +89,8 @@ class Manifest:
         data = {"format": FORMAT, "by": self.by, "member": self.member,
                 "members": [m.__dict__ for m in self.members], "fingerprint": self.fingerprint,
                 "base": [[*slot.as_list(), as_text(value)] for slot, value in sorted(self.base.items())]}
+        if self.inputs is not None:
+            data["inputs"] = [[*key, as_text(value)] for key, value in sorted(self.inputs.items())]
         return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
@@ -95,9 +100,10 @@ class Manifest:
             if data.get("format") != FORMAT:
                 raise ValueError(f"định dạng {data.get('format')!r}")
             base = {Slot(*row[:4]): from_text(row[3], row[4]) for row in data["base"]}
+            inputs = {tuple(row[:4]): Decimal(row[4]) for row in data["inputs"]} if "inputs" in data else None
             return cls(data["by"], [Member(**m) for m in data["members"]], data["fingerprint"], base,
-                       data.get("member"))
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
+                       data.get("member"), inputs)
+        except (ValueError, KeyError, TypeError, IndexError, ArithmeticError) as exc:
             raise ReadError(f"{source}: dữ liệu phân công bị hỏng ({exc}); hãy dùng lại tệp do `xltools split` tạo.") \
                 from exc
 

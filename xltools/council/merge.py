@@ -26,8 +26,21 @@ from ..core.checks import ERROR, SEVERITY_LABEL, WARNING, Finding
 from ..core.names import exact_key
 from ..errors import ReadError, UserError
 from ..workbook import layout as L
-from ..workbook.reader import load_grids
-from .cells import KIND_LABEL, BookCells, Slot, as_text, cell_value, describe, formulas_lost, read_cells
+from ..workbook.values import FORMULA
+from .cells import (
+    APPRAISED,
+    KIND_LABEL,
+    SCORE_LABEL,
+    BookCells,
+    Slot,
+    as_text,
+    cell_value,
+    describe,
+    formulas_lost,
+    load,
+    other_scores,
+    read_cells,
+)
 from .manifest import Manifest, Member, describe_template, fingerprint, part_manifest, read_manifest_file, template_of
 
 MERGE_SHEET = "Hợp nhất"
@@ -67,13 +80,15 @@ class MergePlan:
     merged: list[Part]
     entered: int  # cells the members typed (and that were taken)
     replaced: list[list] = dc_field(default_factory=list)  # cells that had a value at split time, now the member's
+    typed: dict[str, int] = dc_field(default_factory=dict)  # member -> cells typed in their part (taken or not)
 
     def message(self, out: str) -> str:
         names = ", ".join(f"{p.name} ({p.path.name})" for p in self.merged) or "không phần nào"
         text = (f"Đã hợp nhất {names} vào {out}: {len(self.writes)} ô được ghi, {self.entered} ô do thành viên nhập "
                 f"(trang {PROVENANCE_SHEET}).")
-        if not self.entered:
-            text += " Lưu ý: các phần chưa có ô nào được nhập (còn như lúc chia)."
+        blank = [f"{p.name} ({p.path.name})" for p in self.merged if not self.typed.get(p.name)]
+        if blank:
+            text += f" Lưu ý: phần của {', '.join(blank)} chưa có ô nào được nhập (còn như lúc chia)."
         if self.findings:
             text += f" Có {len(self.findings)} {CONFLICTS} (trang {MERGE_SHEET}):"
             text += "".join(f"\n  - {f.message}" for f in self.findings)
@@ -88,17 +103,21 @@ class MergePlan:
 
 # ---------------------------------------------------------------- reading the parts
 
-def load_parts(paths: list[str | Path]) -> tuple[list[Part], Manifest | None, list[str]]:
-    """The parts (a folder stands for the parts its phan_cong.json lists), the folder's manifest if one was
-    given, and the expected part files that are not there. Unusable parts: one ReadError naming each file."""
-    parts, problems, expected, absent = [], [], None, []
+def load_parts(paths: list[str | Path]) -> tuple[list[Part], Manifest | None, list[str], list[str]]:
+    """The parts (a folder stands for the parts its phan_cong.json lists, and for any other workbook in it:
+    a part sent again as 'so_noi_vu (1).xlsx'), the folder's manifest if one was given, the expected part files
+    that are not there, and what was left aside (one line each: a workbook in the folder that is no part).
+    Unusable parts given by name: one ReadError naming each file."""
+    parts, problems, expected, absent, strays = [], [], None, [], []
     files: list[Path] = []
+    others: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             expected = read_manifest_file(p)
             listed = [p / m.file for m in expected.members]
             files += [f for f in listed if f.is_file()]
             absent += [f.name for f in listed if not f.is_file()]
+            others += [f for f in sorted(p.iterdir()) if f not in listed and _maybe_part(f)]
         else:
             files.append(p)
     for path in files:
@@ -109,13 +128,22 @@ def load_parts(paths: list[str | Path]) -> tuple[list[Part], Manifest | None, li
     if problems:
         raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần không dùng được:\n"
                         + "\n".join(f"  - {p}" for p in problems))
-    return parts, expected, absent
+    for path in others:
+        try:
+            parts.append(load_part(path))
+        except ReadError as exc:
+            strays.append(f"{path.parent.name}/{path.name} không được dùng: {exc}")
+    return parts, expected, absent, strays
+
+
+def _maybe_part(path: Path) -> bool:
+    """A workbook in a parts folder other than a backup (NAME.bak-TIME.xlsx) or Excel's lock file (~$NAME)."""
+    return (path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm") and not path.name.startswith("~$")
+            and ".bak" not in path.stem)
 
 
 def load_part(path: Path) -> Part:
-    if not path.is_file():
-        raise ReadError(f"{path}: không tìm thấy tệp phần; hãy kiểm tra đường dẫn.")
-    grids, typed = load_grids(path)
+    grids, typed = load(path)
     manifest = part_manifest(grids, path.name)
     if manifest is None or manifest.member_named(manifest.member) is None:
         raise ReadError(f"{path.name}: không phải phần do `xltools split` tạo (không có trang dữ liệu phân công); "
@@ -129,7 +157,8 @@ def load_part(path: Path) -> Part:
 
 # ---------------------------------------------------------------- the merge
 
-def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] | None = None) -> MergePlan:
+def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None, absent: list[str] | None = None,
+          strays: list[str] | None = None) -> MergePlan:
     typed_over = [(part, formulas_lost(master, part.cells)) for part in parts]
     if any(lost for _, lost in typed_over):
         raise ReadError("Chưa hợp nhất gì (bảng tổng hợp giữ nguyên), vì có phần bị gõ đè lên công thức (đã bỏ bảo vệ "
@@ -156,24 +185,36 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
                                      f"(bảng {m.fingerprint['master']}, phân công khác); không lấy ô nào từ tệp này."))
             continue
         if any(p.name == part.name for p in accepted):
-            first = next(p for p in accepted if p.name == part.name)
-            findings.append(_finding(part, "part-duplicate", f"{part.path.name}: {part.name} đã có phần "
-                                     f"{first.path.name}; chỉ lấy tệp thứ nhất, hãy bỏ tệp thừa."))
+            _duplicate(part, accepted, reference, findings)
             continue
         accepted.append(part)
+    if not accepted:
+        said = [f.message for f in findings] + (strays or []) or ["không có tệp phần nào."]
+        raise ReadError("Chưa hợp nhất gì (không ghi tệp nào): không có phần nào của bảng tổng hợp "
+                        f"{master.source}:\n" + "\n".join(f"  - {m}" for m in said)
+                        + "\nHãy chọn đúng bảng tổng hợp đã chia và thư mục các phần của nó.")
+    findings += [CouncilFinding(WARNING, "part-stray", "", "", m) for m in strays or []]
     if reference is not None:
+        given = {p.path.name for p in parts} - {p.path.name for p in accepted}
         for member in reference.members:
             if not any(p.name == member.name for p in accepted):
-                why = "không có trong thư mục" if member.file in (absent or []) else "chưa được đưa vào lệnh hợp nhất"
+                why = ("không có trong thư mục" if member.file in (absent or []) else
+                       "đã đưa vào nhưng không dùng được (xem trên)" if member.file in given else
+                       "chưa được đưa vào lệnh hợp nhất")
                 findings.append(CouncilFinding(WARNING, "part-missing", "", "",
                                                f"Thiếu phần của {member.name} ({member.file}, "
                                                f"{member.assignment(reference.by)}): tệp {why}; các ô này giữ giá trị "
                                                "của bảng tổng hợp.", "", member.name, member.file))
     candidates: dict[Slot, list[tuple[Part, object]]] = defaultdict(list)
     notes: dict[Slot, list[tuple[Part, str]]] = defaultdict(list)
+    counts: dict[str, int] = {}
     for part in accepted:
         skip = _unit_findings(part, reference, findings)
+        findings += _other_edits(part, reference, skip)
+        _formulas_typed(part, findings)
+        counts[part.name] = 0
         for slot, value in _entries(part, reference, skip):
+            counts[part.name] += 1
             if reference.shared(slot):
                 notes[slot].append((part, value))
             elif reference.owns(part.member, slot, part.cells):
@@ -186,11 +227,11 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
                                          " không lấy giá trị này.", slot, part.cells.where(slot)))
     writes, provenance, replaced = [], {}, []
     order = {slot: i for i, slot in enumerate(master.cells)}
-    gone: set[tuple[str, str]] = set()
+    gone: dict[tuple[str, str, str], tuple[Part, list[str]]] = {}  # (level, unit, member) -> the cells dropped
     for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
         entries = candidates[slot]
         if slot not in master.cells:
-            _unit_gone(slot, entries[0][0], master, gone, findings)
+            _unit_gone(slot, entries, gone)
             continue
         values = list(dict.fromkeys(v for _, v in entries))
         field, what = describe(slot, master.section(slot.level).cset)
@@ -220,7 +261,7 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
     for slot in sorted(notes, key=lambda s: order.get(s, len(order))):
         noted = notes[slot]
         if slot not in master.cells:
-            _unit_gone(slot, noted[0][0], master, gone, findings)
+            _unit_gone(slot, noted, gone)
             continue
         now = str(master.values.get(slot) or "")
         text: str = now
@@ -231,9 +272,61 @@ def merge(master: BookCells, parts: list[Part], expected: Manifest | None = None
         if text != now:
             writes.append((*master.cells[slot], text))
         provenance[slot] = ([p.name for p, _ in noted], [p.path.name for p, _ in noted], text)
+    findings += _gone_findings(gone, master, reference)
     sheets = {MERGE_SHEET: _merge_sheet(findings, accepted, provenance, replaced),
               PROVENANCE_SHEET: _provenance_sheet(master, provenance)}
-    return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced)
+    return MergePlan(writes, sheets, findings, accepted, len(provenance), replaced, counts)
+
+
+def _duplicate(part: Part, accepted: list[Part], reference: Manifest, findings: list) -> None:
+    """A second file of one member (sent again, 'so_noi_vu (1).xlsx'): the one with entries is taken when the
+    other has none; two that differ are a finding, the first is taken."""
+    i, first = next((i, p) for i, p in enumerate(accepted) if p.name == part.name)
+    mine, theirs = dict(_entries(part, reference, set())), dict(_entries(first, reference, set()))
+    if mine == theirs:
+        findings.append(CouncilFinding(WARNING, "part-duplicate", "", "", f"{part.path.name} và {first.path.name} "
+                                       f"đều là phần của {part.name}, giống nhau; lấy {first.path.name}, hãy bỏ tệp "
+                                       "thừa.", "", part.name, part.path.name))
+    elif not theirs:
+        accepted[i] = part
+        findings.append(CouncilFinding(WARNING, "part-duplicate", "", "", f"{first.path.name} và {part.path.name} "
+                                       f"đều là phần của {part.name}; {first.path.name} chưa có ô nào được nhập, lấy "
+                                       f"{part.path.name} ({len(mine)} ô); hãy bỏ tệp thừa.", "", part.name,
+                                       part.path.name))
+    else:
+        differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+        shown = "; ".join(f"{part.cells.where(k) if k in part.cells.cells else k.unit}: {_shown(theirs.get(k))} / "
+                          f"{_shown(mine.get(k))}" for k in differ[:10]) + (f" và {len(differ) - 10} ô khác"
+                                                                              if len(differ) > 10 else "")
+        findings.append(_finding(part, "part-duplicate", f"{part.path.name}: {part.name} đã có phần {first.path.name}, "
+                                 f"hai tệp khác nhau ở {len(differ)} ô ({first.path.name} / {part.path.name}: {shown}); "
+                                 f"chỉ lấy {first.path.name}: hãy hỏi thành viên tệp nào đúng, bỏ tệp kia rồi hợp nhất "
+                                 "lại."))
+
+
+def _other_edits(part: Part, reference: Manifest, skip: set[str]) -> list[CouncilFinding]:
+    """Tự chấm, ĐT XHH, bonus or penalty a member changed in their part (its protection removed): never taken,
+    each named. Parts made before the split recorded these scores are not checked."""
+    if reference.inputs is None:
+        return []
+    now = other_scores(part.cells)
+    out = []
+    for key in list(now) + [k for k in reference.inputs if k not in now]:
+        level, unit_key, item, kind = key
+        value, where, name = now.get(key, (None, "", unit_key))
+        before = reference.inputs.get(key)
+        if unit_key in skip or value == before:
+            continue
+        section = part.cells.section(level)
+        field = describe(Slot(level, name, item, APPRAISED), section.cset)[0] if section and item else ""
+        what = f"tiêu chí {item}, " if item and not item.isdigit() else ""
+        out.append(CouncilFinding(WARNING, "outside-assignment", name, field,
+                                  f"{where} ({name}, {field + ', ' if field else ''}{what}{SCORE_LABEL[kind]}): "
+                                  f"{part.name} đã sửa {_shown(before)} → {_shown(value)} trong {part.path.name}; "
+                                  "không được nhận vì ngoài phần phân công (thành viên chỉ nhập Thẩm định "
+                                  f"{part.member.assignment(reference.by) if part.member else ''}). Nếu cần sửa, hãy "
+                                  "sửa trong bảng tổng hợp.", where, part.name, part.path.name))
+    return out
 
 
 def _entries(part: Part, reference: Manifest, skip: set[str]):
@@ -266,15 +359,16 @@ def _unit_findings(part: Part, reference: Manifest, findings: list) -> set[str]:
             sheet, row, _ = section.cells[Slot(level, name, "", "note")]
             where = L.where(sheet, lay.name, row)
             old = before[i] if i < len(before) and exact_key(before[i]) not in now_keys else None
+            dropped = _row_entries(part, section, name, old, reference)
             if old:
                 skip.add(exact_key(old))
                 findings.append(_finding(part, "unit-renamed", f"{where}: {part.name} đã đổi tên đơn vị '{old}' thành "
-                                         f"'{name}'; không lấy điểm của dòng này, hãy dùng đúng tên như bảng tổng hợp.",
-                                         None, where, unit=old))
+                                         f"'{name}'; không lấy điểm của dòng này, hãy dùng đúng tên như bảng tổng hợp."
+                                         + dropped, None, where, unit=old))
             else:
                 findings.append(_finding(part, "unit-added", f"{where}: {part.name} đã thêm đơn vị '{name}' không có lúc "
                                          "chia; không lấy điểm của dòng này, hãy thêm đơn vị vào bảng tổng hợp rồi "
-                                         "chia lại.", None, where, unit=name))
+                                         "chia lại." + dropped, None, where, unit=name))
         for name in before:
             if exact_key(name) not in now_keys and exact_key(name) not in skip:
                 skip.add(exact_key(name))
@@ -283,13 +377,55 @@ def _unit_findings(part: Part, reference: Manifest, findings: list) -> set[str]:
     return skip
 
 
-def _unit_gone(slot: Slot, part: Part, master: BookCells, gone: set, findings: list) -> None:
-    if (slot.level, slot.unit) in gone:
-        return
-    gone.add((slot.level, slot.unit))
-    findings.append(_finding(part, "unit-not-in-master", f"Bảng tổng hợp không còn đơn vị '{slot.unit}' (có lúc chia, "
-                             f"có điểm trong phần của {part.name}); đơn vị đã bị đổi tên hoặc xóa sau khi chia, hãy "
-                             "nhập tay các điểm này.", None, "", unit=slot.unit))
+def _row_entries(part: Part, section, name: str, old: str | None, reference: Manifest) -> str:
+    """The cells typed for a unit whose row is not taken (renamed or added in the part), to be typed by hand."""
+    cells = []
+    for slot, value in section.values.items():
+        if slot.unit == name and (reference.shared(slot) or
+                                  value != reference.base.get(Slot(slot.level, old or name, slot.item, slot.kind))):
+            cells.append(f"{part.cells.where(slot)} ({describe(slot, section.cset)[1]}) = {_shown(value)}")
+    return f" Các ô đã nhập ở dòng này trong {part.path.name} ({len(cells)}): {'; '.join(cells)}." if cells else ""
+
+
+def _formulas_typed(part: Part, findings: list) -> None:
+    """A formula typed into an input cell: a file saved without its result (not by Excel) holds no value
+    to take, so the cell would be dropped unseen."""
+    for slot, (sheet, row, col) in part.cells.cells.items():
+        rows = part.cells.typed.get(sheet) or []
+        mark = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+        if mark == FORMULA and part.cells.values.get(slot) in (None, ""):
+            section = part.cells.section(slot.level)
+            field, what = describe(slot, section.cset) if section else ("", KIND_LABEL[slot.kind])
+            findings.append(_finding(part, "formula-typed", f"{part.cells.where(slot)} ({slot.unit}, "
+                                     f"{field + ', ' if field else ''}{what}): {part.name} đã gõ một công thức, tệp không "
+                                     "lưu kết quả của nó; không lấy ô này, hãy nhập giá trị (số hoặc chữ, không bắt đầu "
+                                     "bằng '=') rồi gửi lại.", slot, part.cells.where(slot)))
+
+
+def _unit_gone(slot: Slot, entries: list, gone: dict) -> None:
+    """A unit of the split the master no longer has: every member's cell for it is kept aside, to be listed."""
+    for part, value in entries:
+        cells = gone.setdefault((slot.level, slot.unit, part.name), (part, []))[1]
+        section = part.cells.section(slot.level)
+        what = describe(slot, section.cset)[1] if section else KIND_LABEL[slot.kind]
+        cells.append(f"{part.cells.where(slot)} ({what}) = {_shown(value)}")
+
+
+def _gone_findings(gone: dict, master: BookCells, reference: Manifest | None) -> list[CouncilFinding]:
+    """One finding per member and unit the master no longer has, listing each cell and value not taken,
+    and naming the master's units that were not there at the split (the unit's new name, perhaps)."""
+    out = []
+    for (level, unit, _), (part, cells) in gone.items():
+        section = master.section(level)
+        at_split = {exact_key(u) for u in reference.units_at_split(level)} if reference else set()
+        new = [u for u in (section.units if section else []) if exact_key(u) not in at_split]
+        hint = (f"; bảng tổng hợp có đơn vị không có lúc chia: {', '.join(repr(u) for u in new)}, nếu đó là tên mới "
+                "thì nhập các điểm này vào dòng của nó" if new else "")
+        out.append(_finding(part, "unit-not-in-master",
+                            f"Bảng tổng hợp không còn đơn vị '{unit}' (có lúc chia; đã bị đổi tên hoặc xóa sau khi "
+                            f"chia): {len(cells)} ô {part.name} đã nhập cho đơn vị này trong {part.path.name} không được "
+                            f"ghi vào bảng tổng hợp: {'; '.join(cells)}. Hãy nhập tay các điểm này{hint}.", None, "", unit=unit))
+    return out
 
 
 def _finding(part: Part, code: str, message: str, slot: Slot | None = None, where: str = "",
@@ -391,8 +527,7 @@ def merge_files(master, parts: list, out) -> tuple[MergePlan, Path | None]:
         raise UserError(f"Tệp kết quả hợp nhất phải có đuôi .xlsx (đang là '{out.name}'); hãy ghi -o TÊN.xlsx.")
     with locked(master):  # another command on the master waits (merging into the master itself, say)
         book = read_file(master)
-        loaded, expected, absent = load_parts(parts)
-        plan = merge(book, loaded, expected, absent)
+        plan = merge(book, *load_parts(parts))
         if out.exists() and out.resolve() == master.resolve() and not changes(plan, book):
             return plan, None
         wb = open_excel(master, keep_vba=master.suffix.lower() == out.suffix.lower() == ".xlsm")

@@ -22,7 +22,7 @@ from ..files import write_safely
 from ..importers.office import open_excel
 from ..workbook import builder, layout as L
 from ..workbook.reader import LEGEND_MARK
-from .cells import BookCells, read_file
+from .cells import BookCells, other_scores, read_file
 from .manifest import (
     BY_LABEL,
     DATA_SHEET,
@@ -61,12 +61,13 @@ def split(master, by: str, assign: str | None, outdir) -> SplitResult:
                                   f"…\"), hoặc tạo trang '{SHEET}' với cột A tên thành viên, cột B lĩnh vực được giao.")
     members = parse_assignment(assign, by, book)
     base = book.values
-    manifest = Manifest(by, members, fingerprint(book, master.name), base)
+    inputs = {key: value for key, (value, _, _) in other_scores(book).items()}
+    manifest = Manifest(by, members, fingerprint(book, master.name), base, inputs=inputs)
     if outdir.exists() and not outdir.is_dir():
         raise NotADirectoryError(20, "không phải thư mục", str(outdir))
     parts, styler = [], _Styler(open_excel(master), book, manifest)  # the master loaded once, restyled per member
     for member in members:
-        mine = Manifest(by, members, manifest.fingerprint, base, member.name)
+        mine = Manifest(by, members, manifest.fingerprint, base, member.name, inputs)
         styler.restyle(mine, member)
         _assignment_sheet(styler.wb, mine, member)
         parts.append(builder.save(styler.wb, outdir / member.file))  # atomic, an old part kept as a backup

@@ -256,7 +256,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     if not targets:
         raise MacroError(f"Bộ tiêu chí của {book.name} không có điểm ĐT XHH; không có gì để nhập.")
     writes: list[tuple[str, str, list[list]]] = []
-    problems, imported, waiting, unmatched, blanks = [], 0, [], None, []
+    problems, imported, waiting, unmatched, blanks, approximate = [], 0, [], None, [], []
     for target in targets:
         cells = book.values(target.sheet, f"A{target.first_row}:{get_column_letter(target.width)}{target.last_row}")
         rows = {text(row[target.name - 1]): target.first_row + i for i, row in enumerate(cells)
@@ -286,12 +286,19 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
                         writes.append((target.sheet, f"{get_column_letter(col)}{row}", [[None]]))
         imported += len(survey.scores)
         waiting += survey.missing
+        approximate += survey.approximate
         theirs = set(survey.unmatched + survey.ambiguous)
         unmatched = theirs if unmatched is None else unmatched & theirs  # matched by no sheet at all
     if problems:
         raise MacroError("Chưa nhập điểm nào, vì:\n- " + "\n- ".join(problems[:20])
                          + ("\n- …" if len(problems) > 20 else ""))
+    if not imported:  # nothing matched: not a success (the file is another province's, or its names differ)
+        raise MacroError("Chưa nhập điểm nào: không đơn vị nào trong tệp khớp tên đơn vị của bảng tính"
+                         + (" (" + "; ".join(sorted(unmatched)[:10]) + ")" if unmatched else "")
+                         + "; hãy sửa tên trong tệp cho giống cột TÊN ĐƠN VỊ rồi nhập lại.")
     message = f"Đã nhập điểm ĐT XHH cho {imported} đơn vị."
+    if approximate:
+        message += "\nGhép tên gần đúng (hãy soát lại): " + "; ".join(approximate) + "."
     if unmatched:
         message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
     if waiting:
@@ -323,22 +330,20 @@ def export_appendix(book: Book, outdir: str | None = None, tables: list[Table] |
     from ..publish.model import appendices
     from ..publish.outputs import write_appendix
 
-    if outdir is None and (not book.path.is_absolute() or "://" in str(book.path)):
-        raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi xuất phụ lục (phụ lục được ghi "
-                         "cạnh bảng tính).")
+    folder = Path(outdir) if outdir else _saved(book, "xuất phụ lục (phụ lục được ghi cạnh bảng tính)").parent
     _, evaluations = evaluate_book(book, tables)
     state = publish_state(evaluations, book.name)  # the same rule as `xltools publish`: refused, draft or official
     items = appendices(evaluations)
-    written = write_appendix(items, book.path, Path(outdir) if outdir else book.path.parent, draft=state.draft)
+    written = write_appendix(items, book.path, folder, draft=state.draft)
     message = "Đã ghi phụ lục: " + "; ".join(str(p) for p in written) + "."
     return [], {}, f"{state.message(book.name)}\n{message}" if state.draft else message
 
 
 # ---------------------------------------------------------------- the council: Chia phần, Hợp nhất, So sánh
 
-def parts_folder(book: Book) -> Path:
+def parts_folder(path: Path) -> Path:
     """Where Chia phần puts the parts and Hợp nhất looks for them: a folder next to the workbook."""
-    return book.path.parent / f"{book.path.stem}_phan_cong"
+    return path.parent / f"{path.stem}_phan_cong"
 
 
 def book_cells(book: Book):
@@ -353,17 +358,20 @@ def book_cells(book: Book):
     return read_cells(book.name, grids, typed)
 
 
-def _saved(book: Book, what: str) -> None:
-    if not book.path.is_absolute() or "://" in str(book.path) or not book.path.is_file():
+def _saved(book: Book, what: str) -> Path:
+    """The workbook's file, absolute (a path relative to the current folder is fine); a workbook never saved
+    (Excel's "Book1") or saved in the cloud has none."""
+    if "://" in str(book.path) or not book.path.is_file():
         raise MacroError(f"Hãy lưu {book.name} vào một thư mục trên máy trước khi {what}.")
+    return book.path.resolve()
 
 
 def split_parts(book: Book, assign: str | None, by: str = "field", outdir: str | None = None):
     """Splits the file as saved (the parts are new files; the workbook itself is not written)."""
     from ..council.split import split
 
-    _saved(book, "chia phần")
-    result = split(book.path, by, assign, outdir or parts_folder(book))  # assign None: the "Phân công" sheet
+    path = _saved(book, "chia phần")
+    result = split(path, by, assign, outdir or parts_folder(path))  # assign None: the "Phân công" sheet
     lines = [f"{m.name}: {m.assignment(by)} -> {p.name}" for m, p in zip(result.manifest.members, result.parts)]
     message = f"Đã chia {book.name} thành {len(result.parts)} phần trong {result.manifest_file.parent}:\n" + "\n".join(lines)
     if result.unassigned:
@@ -374,10 +382,9 @@ def split_parts(book: Book, assign: str | None, by: str = "field", outdir: str |
 def merge_parts(book: Book, parts: list[str] | None = None):
     from ..council.merge import load_parts, merge
 
-    _saved(book, "hợp nhất")
-    sources: list[str | Path] = [*parts] if parts else [parts_folder(book)]
-    loaded, expected, absent = load_parts(sources)
-    plan = merge(book_cells(book), loaded, expected, absent)
+    path = _saved(book, "hợp nhất")
+    sources: list[str | Path] = [*parts] if parts else [parts_folder(path)]
+    plan = merge(book_cells(book), *load_parts(sources))
     writes = [(sheet, f"{get_column_letter(col)}{row}", [[value]]) for sheet, row, col, value in plan.writes]
     return writes, plan.sheets, plan.message(book.name)
 
@@ -387,7 +394,16 @@ COMPARE_SHEET = "So sánh"
 
 def compare(book: Book, old: str | None):
     from ..council.cells import read_file
-    from ..council.diff import CHANGE_HEADER, MOVEMENT_HEADER, change_line, diff, movement_line
+    from ..council.diff import (
+        CHANGE_HEADER,
+        MOVEMENT_HEADER,
+        NOTE_HEADER,
+        NOTES_TITLE,
+        change_line,
+        diff,
+        movement_line,
+        note_line,
+    )
 
     if not old:
         raise MacroError("Hãy chọn phiên bản cũ của bảng tính để so sánh.")
@@ -396,8 +412,10 @@ def compare(book: Book, old: str | None):
     rows += [change_line(c) for c in d.changes] or [["Không có."]]
     rows += [[], ["II. THAY ĐỔI TỔNG ĐIỂM, XẾP HẠNG, XẾP LOẠI"], MOVEMENT_HEADER]
     rows += [movement_line(m, d.decimals.get(m.sheet, 3)) for m in d.movements] or [["Không có."]]
+    if d.notes:
+        rows += [[], [NOTES_TITLE], NOTE_HEADER, *map(note_line, d.notes)]
     width = max(len(r) for r in rows)
     rows = [[None if v == "" else v for v in r] + [None] * (width - len(r)) for r in rows]
     message = (f"So với {Path(old).name}: {len(d.changes)} điểm thay đổi, {len(d.movements)} đơn vị thay đổi tổng điểm, "
-               f"xếp hạng hoặc xếp loại (xem trang {COMPARE_SHEET}).")
+               f"xếp hạng hoặc xếp loại, {len(d.notes)} ghi chú, giải trình thay đổi (xem trang {COMPARE_SHEET}).")
     return [], {COMPARE_SHEET: rows}, message

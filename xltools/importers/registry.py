@@ -37,6 +37,18 @@ def _read_text(path: Path) -> list[UnitsTable]:
 register((".txt", ".md", ".tsv"), _read_text)
 
 
+def _read_csv(path: Path) -> list[UnitsTable]:
+    """A table saved as CSV: its rows as the text reader's lines (cells joined by tabs)."""
+    from .csv_rows import csv_rows
+    from .text_documents import read_document
+
+    lines = ["\t".join(" ".join(c.split()) for c in row).rstrip("\t") for row in csv_rows(path)]
+    return read_document("\n".join(lines), path.name)
+
+
+register((".csv",), _read_csv)
+
+
 def _read_excel(path: Path) -> list[UnitsTable]:
     """An appraisal workbook made by `xltools template`, else an official table made by hand."""
     from ..workbook.reader import check_not_orphaned, is_appraisal_workbook, read_workbook

@@ -6,7 +6,6 @@ diacritics folded); a name that matches no unit, or several, is listed for the u
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +30,7 @@ class SurveyImport:
     unmatched: list[str] = dc_field(default_factory=list)  # survey names no unit has, with their row
     ambiguous: list[str] = dc_field(default_factory=list)  # survey names several units share
     missing: list[str] = dc_field(default_factory=list)  # units the survey file has no row for
+    approximate: list[str] = dc_field(default_factory=list)  # names matched loosely ('Xa Lung Cu' -> Xã Lũng Cú)
 
 
 def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
@@ -42,16 +42,9 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
         grid = excel_grids(path)[0]
         return grid.rows, grid.container
     if suffix in (".csv", ".txt", ".tsv"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ReadError(f"{path.name}: không phải tệp CSV mã UTF-8; trong Excel hãy lưu bằng "
-                            "'CSV UTF-8 (Comma delimited)'.") from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)], ""
+        from .csv_rows import csv_rows
+
+        return list(enumerate(csv_rows(path), start=1)), ""
     raise ReadError(f"{path.name}: điểm điều tra XHH đọc được từ tệp .csv hoặc .xlsx, không đọc được '{path.suffix}'.")
 
 
@@ -107,10 +100,14 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
         where = f"{source}, dòng {number}"
         matches = known.find(name)
         if len(matches) != 1:
-            (result.ambiguous if matches else result.unmatched).append(
-                f"{name} ({where}{': trùng với ' + ', '.join(matches) if matches else ''})")
+            near = known.near(name)
+            why = (f": trùng với {', '.join(matches)}" if matches else
+                   f": gần giống {', '.join(near)} nhưng khác dấu hoặc khác loại xã/phường, không ghép" if near else "")
+            (result.ambiguous if matches else result.unmatched).append(f"{name} ({where}{why})")
             continue
         unit = matches[0]
+        if not known.same(name):
+            result.approximate.append(f"'{name}' ({where}) → {unit}")
         if columns is None:
             index = field_index(cells[field_col], cset)
             if index is None:
@@ -133,7 +130,10 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
             seen[(unit, index)] = number
             scores[index] = value
         if total_col is not None:
-            problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where, header_cells[total_col])
+            beyond = any(scores[i] is not None and scores[i] > cset.fields[i].survey_max for i, _ in pairs)
+            if not beyond:  # a score above its maximum is named by its own error; the total would blame the sum
+                problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where,
+                                             header_cells[total_col])
     if problems:
         raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
                         + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))

@@ -177,14 +177,16 @@ def filled(info: ReportInfo | None, items: list[Appendix]) -> ReportInfo:
     provinces = [a.evaluation.table.province or a.cset.province for a in items]
     province = next((p for p in provinces if p), None)
     levels = [a.cset.level for a in items]
-    agency = (info.agency or W.default_agency(levels)).upper()
+    two_tier = all(W.two_tier(a.cset, a.year) for a in items)
+    agency = (info.agency or W.default_agency(levels, two_tier)).upper()
     communes = [a for a in items if a.cset.level == "xa"]
     if info.parent:
         parent = info.parent
     elif communes and set(levels) == {"xa"}:
-        parent = W.issuing_authority(communes[0].cset, [u.district for u in communes[0].evaluation.table.units])
+        parent = W.issuing_authority(communes[0].cset, [u.district for u in communes[0].evaluation.table.units],
+                                     province, communes[0].year)
     else:
-        parent = f"UBND tỉnh {province}" if province else f"UBND {W.DOTS}"
+        parent = W.province_authority(province)
     return ReportInfo(parent=parent.upper(), agency=agency, number=info.number,
                       place=info.place or province, date=info.date,
                       position=(info.position or W.default_position(agency)).upper(),
@@ -231,7 +233,7 @@ def build(items: list[Appendix], info: ReportInfo | None = None):
     header_block(doc, info)
     years = sorted({a.year for a in items if a.year})
     keep_with_next(paragraph(doc, W.REPORT, bold=True, align=CENTER, space_before=12))
-    keep_with_next(paragraph(doc, W.report_title([W.level_phrase(a.cset) for a in items], years), bold=True,
+    keep_with_next(paragraph(doc, W.report_title([W.level_phrase(a.cset, a.year) for a in items], years), bold=True,
                              align=CENTER))
     rule(doc, 40, usable_width_mm(landscape=False), space_after=10)
     decisions = dict.fromkeys(a.cset.decision for a in items if a.cset.decision)

@@ -9,34 +9,20 @@ the .xlsm maker) see no difference.
 """
 from __future__ import annotations
 
-import functools
-import gc
 from copy import copy
 from operator import itemgetter
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import plain_value, put as put_value
-
-
-def cycle_collector_paused(fn):
-    """`fn` run with Python's cycle collector paused (and resumed after, if it ran): while 160 000 cells are
-    written, the collector would walk the growing workbook again and again (a fifth of the build time),
-    and nothing built is garbage."""
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-    return paused
+from ..collector import cycle_collector_paused  # noqa: F401  (save.py and builder.py take it from here)
 
 
 class SharedStyleCell(Cell):
@@ -118,7 +104,7 @@ class BuiltSheet(Worksheet):
         if not keys:
             return "A1:A1"
         rows = [r for k in keys for r in (min(k)[0], max(k)[0])]
-        cols = [c for k in keys for c in (min(k, key=_col)[1], max(k, key=_col)[1])]
+        cols = [c for k in keys for c in (min(map(_col, k)), max(map(_col, k)))]
         return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
 
 
@@ -155,6 +141,25 @@ def styled(ws, value, style: str) -> tuple:
     return (*stored, style_array(ws, style))
 
 
+def number_cell(ws, style: str):
+    """value -> the triple of a cell holding the number `value` (int, float or None) with a named style, for
+    `writer`: what put stores, without its checks (the detail writes 80 000 scores)."""
+    array = style_array(ws, style)
+    made: dict[tuple, tuple] = {}  # (type, value) -> its triple: one object for equal scores (save.py caches by it)
+
+    def triple(value: int | float | None) -> tuple:
+        kind = type(value)
+        if kind not in NUMBERS:
+            raise TypeError(f"{value!r}: not a number cell")
+        if kind is float and (value == 0 or value != value):  # -0.0 == 0.0, NaN != NaN: not shared
+            return value, "n", array
+        same = made.get((kind, value))
+        if same is None:
+            same = made[(kind, value)] = (value, "n", array)
+        return same
+    return triple
+
+
 def writer(ws):
     """place((row, col), triple): the cell `styled` described, written into `ws` (in a BuiltSheet, as it is)."""
     if isinstance(ws, BuiltSheet):
@@ -163,6 +168,16 @@ def writer(ws):
     def place(key: tuple[int, int], triple: tuple) -> None:
         ws._cells[key] = _cell(ws, *key, *triple)
     return place
+
+
+def place_all(ws, cells: list[tuple[tuple[int, int], tuple]]) -> None:
+    """Each ((row, col), triple) of `cells` placed as `writer(ws)` places it."""
+    if isinstance(ws, BuiltSheet):
+        ws.pending.update(cells)
+        return
+    place = writer(ws)
+    for key, triple in cells:
+        place(key, triple)
 
 
 def put(ws, row: int, col: int, value, style: str) -> None:
@@ -187,3 +202,90 @@ def put(ws, row: int, col: int, value, style: str) -> None:
             return
     cell = ws._cells[(row, col)] = _cell(ws, row, col, None, "n", style_array(ws, style))  # no cell waits now
     put_value(cell, value)
+
+
+_row_heights: dict[float, dict] = {}  # height -> the attributes of a RowDimension with that height
+
+
+def set_height(ws, row: int, height: float) -> None:
+    """`ws.row_dimensions[row].height = height`, the new RowDimension made from a copy of the attributes of
+    one made by openpyxl (its descriptors cost more than the rest of a row: 2 500 rows have a height)."""
+    dims = ws.row_dimensions
+    dim = dims.get(row)
+    if dim is not None:
+        dim.height = height
+        return
+    like = _row_heights.get(height)
+    if like is None:
+        like = _row_heights[height] = RowDimension(ws, index=row, ht=height).__dict__
+    dim = RowDimension.__new__(RowDimension)
+    dim.parent, dim._style = ws, None
+    dim.__dict__.update(like)
+    dim.__dict__["index"] = row
+    dims[row] = dim
+
+
+def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """`ws.merge_cells(…)`. What openpyxl works out for a merged range (the border each edge cell takes, the
+    protection every cell takes) depends only on the range's shape and the styles of its two corner cells:
+    worked out by openpyxl once per workbook and kind of range, then copied (titles and headers repeat it)."""
+    cells = ws._cells
+    start, end = cells.get((start_row, start_column)), cells.get((end_row, end_column))
+    if start is None or start is end:
+        ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
+        return
+    key = (end_row - start_row, end_column - start_column, tuple(start._style), end and tuple(end._style))
+    known = ws.parent.__dict__.setdefault("_xltools_merges", {})
+    styles = known.get(key)
+    if styles is None:
+        ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
+        known[key] = [(row - start_row, col - start_column, StyleArray(cells[(row, col)]._style))
+                      for row in range(start_row, end_row + 1) for col in range(start_column, end_column + 1)]
+        return
+    merged = MergedCellRange.__new__(MergedCellRange)  # MergedCellRange.__init__ without working out borders
+    merged.ws, merged.start_cell = ws, start
+    CellRange.__init__(merged, min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
+    ws.merged_cells.add(merged)
+    for dr, dc, style in styles:  # in the order openpyxl's _clean_merge_range writes them
+        if dr or dc:
+            cell = cells[(start_row + dr, start_column + dc)] = MergedCell(ws, start_row + dr, start_column + dc)
+        else:
+            cell = start
+        cell._style = StyleArray(style)
+
+
+def unframe(ws, row: int, col: int, border, fill=None) -> None:
+    """`cell.border = border` (and `cell.fill = fill`) for the cell at (row, col), if there is one; a waiting
+    cell keeps waiting, with a restyled copy of its StyleArray (shared by the cells that had the same)."""
+    pending = getattr(ws, "pending", None)
+    triple = pending.get((row, col)) if pending else None
+    if triple is None:
+        cell = (ws._made if isinstance(ws, BuiltSheet) else ws._cells).get((row, col))  # no waiting cell made
+        if cell is not None:
+            cell.border = border
+            if fill is not None:
+                cell.fill = fill
+        return
+    wb = ws.parent
+    border_id = _added(wb, "_borders", border)  # registered in the order cell.border = … would register them
+    fill_id = None if fill is None else _added(wb, "_fills", fill)
+    value, data_type, array = triple
+    restyled = wb.__dict__.setdefault("_xltools_restyled", {})  # (id of the old array, ids) -> (new, old)
+    like = (id(array), border_id, fill_id)
+    if like not in restyled:
+        new = StyleArray(array) if array is not None else StyleArray()
+        new.borderId = border_id
+        if fill_id is not None:
+            new.fillId = fill_id
+        restyled[like] = (new, array)  # the old array kept alive, so its id is not reused
+    pending[(row, col)] = (value, data_type, restyled[like][0])
+
+
+def _added(wb, collection: str, item) -> int:
+    """`getattr(wb, collection).add(item)`, remembered per item object (hashing a Border or a Fill to find it
+    again costs more than the rest of restyling a cell): for style objects that are not changed after."""
+    known = wb.__dict__.setdefault("_xltools_added", {})
+    hit = known.get((collection, id(item)))
+    if hit is None or hit[1] is not item:
+        hit = known[(collection, id(item))] = (getattr(wb, collection).add(item), item)
+    return hit[0]

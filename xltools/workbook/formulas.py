@@ -292,22 +292,27 @@ def survey_stray(unmatched_cell: str, summary_sheet: str) -> str:
             f'{summary_sheet}, điểm của dòng không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ trang đó.","")')
 
 
-def detail_block_flags(block: str, n_cells: int, leaves_by_max: Sequence[tuple[Decimal | float, list[str]]]) -> list[tuple[str, str]]:
+def detail_block_flags(leaves: list[str], leaves_by_max: Sequence[tuple[Decimal | float, list[str]]]) -> list[tuple[str, str]]:
     """(condition, message) of a detail block's Kiểm tra: a score typed as text, a score outside 0 to
-    its criterion's maximum.
+    its criterion's maximum. `leaves`: the block's typed cells (ranges of scored leaf rows, Tự chấm and Thẩm
+    định); `leaves_by_max`: the same cells grouped by their criterion's maximum.
 
-    Plain counts, no SUMPRODUCT: array formulas over every block were most of a full recalculation.
-    - not a number: the block's `n_cells` Tự chấm/Thẩm định cells less its numbers and its blanks
-      (COUNTBLANK counts a formula's "" as blank: a parent sum with nothing scored below it);
-    - below 0: MIN of the block; above the maximum: for each maximum, MAX of the leaf cells (ranges)
-      that have it. MIN and MAX skip texts and blanks; a cell holding an error is already "not a number"
-      (IFERROR keeps the message instead of the error).
+    Plain counts over the typed cells only, no SUMPRODUCT (array formulas over every block were most of a
+    full recalculation) and no parent sum (LibreOffice reads a formula cell in a range slower than a value):
+    - not a number: COUNTA − COUNT of the typed cells (a text, a space, TRUE, an error typed there);
+    - below 0: MIN; above the maximum: for each maximum, MAX of the cells that have it. MIN and MAX skip
+      texts and blanks; a cell holding an error is already "not a number" (IFERROR keeps the message
+      instead of the error).
+    At most MAX_ARGS ranges per function (Excel takes 255 arguments).
     """
-    over = ",".join(f"MAX({','.join(refs[i:i + MAX_ARGS])})>{num(top)}"
-                    for top, refs in leaves_by_max for i in range(0, len(refs), MAX_ARGS))
-    return [(f"{n_cells}-COUNT({block})-COUNTBLANK({block})>0",
+    def each(function: str, refs: list[str]) -> list[str]:
+        return [f"{function}({','.join(refs[i:i + MAX_ARGS])})" for i in range(0, len(refs), MAX_ARGS)]
+    over = ",".join(f"{m}>{num(top)}" for top, refs in leaves_by_max for m in each("MAX", refs))
+    lowest = each("MIN", leaves)
+    lowest_all = lowest[0] if len(lowest) == 1 else f"MIN({','.join(lowest)})"
+    return [(f"({'+'.join(each('COUNTA', leaves))})-({'+'.join(each('COUNT', leaves))})>0",
              f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."),
-            (f"IFERROR(OR(MIN({block})<0{',' + over if over else ''}),FALSE)",
+            (f"IFERROR(OR({lowest_all}<0{',' + over if over else ''}),FALSE)",
              f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa.")]
 
 

@@ -24,7 +24,7 @@ Columns are 1-based integers; `col_letter` turns them into letters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from .. import wording
 from ..core import rows
@@ -86,6 +86,7 @@ def ref(sheet: str, col: int, row: int, absolute: bool = False) -> str:
     return f"{quote_sheet(sheet)}!{cell}"
 
 
+@lru_cache(maxsize=4096)  # the summary asks for the same ranges in each of its rows
 def column_range(sheet: str, col: int, first: int, last: int) -> str:
     """'Tổng hợp Huyện'!$N$7:$N$40: a column of data rows, for RANK, MATCH, COUNTIFS, defined names."""
     c = col_letter(col)

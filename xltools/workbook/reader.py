@@ -187,6 +187,7 @@ class GridReader:
         # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
         self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
                        for name, refs in (merged or {}).items()}
+        self._last_merged_row = {name: max(box[3] for box in boxes) for name, boxes in self.merged.items() if boxes}
         self._merged_by_column: dict[tuple[str, int], tuple[list, list]] = {}
         self._merged_reported: set[tuple[str, str]] = set()
         self._numbers: dict[tuple[type, int | float], Decimal] = {}  # the few distinct scores, each converted once
@@ -204,9 +205,9 @@ class GridReader:
 
     def merged_at(self, sheet: str, row: int, col: int) -> str | None:
         """The merged range covering the cell, if any (indexed per column on first use: bisect by top row)."""
-        merged = self.merged.get(sheet)
-        if not merged:  # most sheets have none
+        if row > self._last_merged_row.get(sheet, 0):  # below every merge (a table's rows under its merged title)
             return None
+        merged = self.merged[sheet]
         key = (sheet, col)
         if key not in self._merged_by_column:
             boxes = sorted((top, bottom, ref) for left, top, right, bottom, ref in merged if left <= col <= right)
@@ -277,12 +278,13 @@ class GridReader:
 
     @staticmethod
     def text(sheet: _Sheet, row: int, col: int | None) -> str:
-        if col is None:
-            return ""
-        value = sheet.value(row, col)
-        if value is None:
-            return ""
-        return tidy(str(value))
+        return tidy(GridReader.raw(sheet, row, col))
+
+    @staticmethod
+    def raw(sheet: _Sheet, row: int, col: int | None) -> str:
+        """The cell's text as Excel's formulas see it (for names: see names.exact_key)."""
+        value = None if col is None else sheet.value(row, col)
+        return "" if value is None else str(value)
 
     # -------------------------------------------------------- config
 
@@ -376,18 +378,20 @@ class GridReader:
         survey = self.survey_rows(section.survey) if section.survey else {}
         detail = self.detail_blocks(section.detail) if section.detail else {}
         units = []
+        keys: dict[str, str] = {}  # the units' names as Excel compares them -> the name's cell
         columns = lay.unit_columns(inputs_only=True)
         for row in range(lay.first_row, ws.max_row + 1):
             unit = self.unit(section, ws, row, survey, detail, columns)
             if unit is None:
                 continue
+            keys.setdefault(_key(self.raw(ws, row, lay.name)), L.where(lay.sheet, lay.name, row))
             if row > lay.last_row:  # typed below the rows the formulas cover: not a unit of the workbook's ranking
                 unit.problems.append(CellProblem(OUTSIDE, f"dòng {lay.first_row}–{lay.last_row}", f"dòng {row}",
                                                  L.where(lay.sheet, lay.name, row)))
             units.append(unit)
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
-        keys = {_key(u.name) for u in units if u.name}
-        strays = [StrayRow(name, sheet, where) for rows in (survey, detail)
+        looks = {tidy(k): where for k, where in keys.items()}  # what a reader of the sheet sees
+        strays = [StrayRow(name, sheet, where, looks.get(tidy(key), "")) for rows in (survey, detail)
                   for key, (name, sheet, where, *_) in rows.items() if key not in keys]
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
@@ -407,8 +411,8 @@ class GridReader:
             if not lay.field_from_detail(i):
                 s.reason = note or None
                 s.cells["reason"] = note_cell
-        fields, name = unit.fields, unit.name
-        key = _key(name)
+        fields = unit.fields
+        key = _key(self.raw(ws, row, lay.name))
         if section.survey and key in survey:
             _, _, _, scores, survey_problems = survey[key]
             for i, (value, cell) in scores.items():
@@ -450,13 +454,13 @@ class GridReader:
         ws = self.sheet(lay.sheet)
         out = {}
         for row in range(lay.first_row, ws.max_row + 1):
-            name = self.text(ws, row, lay.name)
-            if not name or _key(name) in out:  # MATCH in the summary takes the first row too
+            name, key = self.text(ws, row, lay.name), _key(self.raw(ws, row, lay.name))
+            if not name or key in out:  # MATCH in the summary takes the first row too
                 continue
             problems: list[CellProblem] = []
             scores = {i: (self.score(problems, ws, row, col, "survey", i), L.where(lay.sheet, col, row))
                       for i, col in lay.fields.items()}
-            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.name, row), scores, problems)
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.name, row), scores, problems)
         return out
 
     def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple]:
@@ -467,8 +471,8 @@ class GridReader:
         while lay.block_start(k) <= ws.max_row:
             start = lay.block_start(k)
             k += 1
-            name = self.text(ws, start, lay.unit)
-            if not name or _key(name) in out:
+            name, key = self.text(ws, start, lay.unit), _key(self.raw(ws, start, lay.unit))
+            if not name or key in out:
                 continue
             criteria = {}
             problems: list[CellProblem] = []
@@ -487,7 +491,7 @@ class GridReader:
                     self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[_key(name)] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
         return out
 
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:

@@ -82,11 +82,10 @@ def _attribute(value: str) -> str:
 def _row_start(r: int, dims, starts: dict) -> str:
     """<row r="N" …> with the row's dimensions (a height, hidden…); `starts` keeps what follows r="N" for
     each kind of dimension seen (200 units make 2 500 rows with a height)."""
-    if r not in dims:
+    dim = dims.get(r)  # dict.get: no dimension made for a row that has none
+    if dim is None:
         return f'<row r="{r}">'
-    dim = dims[r]
-    like = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot, dim.thickTop,
-            dim._style and tuple(dim._style))
+    like = (*(item for item in vars(dim).items() if item[0] != "index"), dim._style and tuple(dim._style))
     rest = starts.get(like)
     if rest is None:
         rest = starts[like] = "".join(f' {k}="{_attribute(v)}"' for k, v in dim) + ">"
@@ -99,21 +98,20 @@ _KINDS = {("f", str): ">", ("s", str): ' t="inlineStr">', ("n", int): ' t="n">',
 _INFINITE = (float("inf"), float("-inf"))
 
 
-def _triples(ws) -> dict | None:
-    """(row, col) -> (value, data type, StyleArray) of every cell of `ws`, the Cells and a BuiltSheet's
-    waiting cells alike (no Cell is made); None when a cell is of a kind only openpyxl writes."""
+def _cells(ws) -> list | None:
+    """((row, col), (value, data type, StyleArray)) of every cell of `ws`, in no order: the Cells and a
+    BuiltSheet's waiting cells alike (no Cell is made; a waiting cell wins over a Cell at its place);
+    None when a cell is of a kind only openpyxl writes."""
     pending = ws.pending if isinstance(ws, BuiltSheet) else {}
     made = ws._made if isinstance(ws, BuiltSheet) else ws._cells
-    if not made:
-        return pending  # cells `put` wrote are of a known kind
-    triples = {}
+    cells = list(pending.items())  # cells `put` wrote are of a known kind
     for key, cell in made.items():
         if (cell._comment is not None or getattr(cell, "_hyperlink", None) is not None
                 or (cell.data_type, type(cell._value)) not in _KINDS):
             return None
-        triples[key] = (cell._value, cell.data_type, cell._style)
-    triples.update(pending)  # written after the Cell at the same place
-    return triples
+        if key not in pending:
+            cells.append((key, (cell._value, cell.data_type, cell._style)))
+    return cells
 
 
 def _cell_end(value, data_type: str, style: str) -> str:
@@ -136,38 +134,41 @@ def _sheet_data(ws) -> bytes | None:
     """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
     when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
     comments, hyperlinks)."""
-    triples = _triples(ws)
-    if triples is None:
+    cells = _cells(ws)
+    if cells is None:
         return None
+    cells.sort(key=itemgetter(0))
     styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
     ends: dict[int, str] = {}  # id of a triple (the detail's labels share one per criterion) -> _cell_end
     alike: dict[tuple, str] = {}  # (value, its type, data type, style) -> _cell_end
-    keys = sorted(triples)
-    letters = [""] + [get_column_letter(c) for c in range(1, max(map(itemgetter(1), keys), default=0) + 1)]
+    starts = [f'<c r="{get_column_letter(c)}' if c else ""
+              for c in range(max(map(itemgetter(1), map(itemgetter(0), cells)), default=0) + 1)]
     dim_rows, d = sorted(dims), 0
-    starts: dict[tuple, str] = {}  # rows with dimensions, some of them without cells
+    row_starts: dict[tuple, str] = {}  # rows with dimensions, some of them without cells
     out = ["<sheetData>"]
+    append = out.append
     row, where = None, ""
-    for key in keys:
-        triple = triples[key]
-        r = key[0]
+    for (r, c), triple in cells:
         if r != row:
             if row is not None:
-                out.append("</row>")
+                append("</row>")
             while d < len(dim_rows) and dim_rows[d] <= r:
                 if dim_rows[d] < r:
-                    out.append(_row_start(dim_rows[d], dims, starts) + "</row>")
+                    append(_row_start(dim_rows[d], dims, row_starts) + "</row>")
                 d += 1
             row, where = r, f'{r}"'
-            out.append(_row_start(r, dims, starts))
+            append(_row_start(r, dims, row_starts) if r in dims else f'<row r="{r}">')
         end = ends.get(id(triple))
         if end is None:
             value, data_type, array = triple
             style = style_ids.get(id(array))
             if style is None:
                 style = style_ids[id(array)] = f' s="{styles.add(array)}"' if array is not None and any(array) else ""
-            if data_type == "f" or value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
+            if data_type == "f" and value:  # a formula: written once (nothing to remember)
+                append(f"{starts[c]}{where}{style}><f>{_text(value[1:])}</f><v></v></c>")
+                continue
+            if value != value or (value == 0 and type(value) is float):  # no -0.0 for 0.0
                 end = _cell_end(value, data_type, style)
             else:  # a text, a score, a maximum: the same in many cells
                 like = (value, type(value), data_type, style)
@@ -176,10 +177,10 @@ def _sheet_data(ws) -> bytes | None:
                     end = alike[like] = _cell_end(value, data_type, style)
             ends[id(triple)] = end
         if end:
-            out.append(f'<c r="{letters[key[1]]}{where}{end}')
+            append(starts[c] + where + end)
     if row is not None:
-        out.append("</row>")
-    out.extend(_row_start(r, dims, starts) + "</row>" for r in dim_rows[d:])
+        append("</row>")
+    out.extend(_row_start(r, dims, row_starts) + "</row>" for r in dim_rows[d:])
     out.append("</sheetData>")
     return "".join(out).encode("ascii")
 

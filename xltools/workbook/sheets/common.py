@@ -8,13 +8,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ...celltext import Formula
 from ...core.numbers import format_vn_short
 from .. import formulas as F, layout as L
-from ..cells import put
+from ..cells import merge, put
 from ..styles import FONT
 
 LINE_HEIGHT = 16.5  # the height of one line of Times New Roman 12: wrapped rows are a multiple of it
 
-__all__ = ["LINE_HEIGHT", "a1", "cf", "f", "header", "name_width", "num", "print_setup", "protect", "put",
-           "validate_score"]
+__all__ = ["LINE_HEIGHT", "a1", "cf", "f", "header", "merge", "name_width", "num", "print_setup", "protect",
+           "put", "validate_score"]
 
 
 def f(formula: str) -> Formula:
@@ -48,13 +48,13 @@ def header(ws, row1: int, col: int, text: str, span: int = 1, sub: list[str] | N
         for i in range(1, span):
             put(ws, row1, col + i, None, "xl_header")
         if span > 1:
-            ws.merge_cells(start_row=row1, start_column=col, end_row=row1, end_column=col + span - 1)
+            merge(ws, start_row=row1, start_column=col, end_row=row1, end_column=col + span - 1)
         for i, s in enumerate(sub):
             put(ws, r2, col + i, s, "xl_header")
     else:
         put(ws, row1, col, text, "xl_header")
         put(ws, r2, col, None, "xl_header")
-        ws.merge_cells(start_row=row1, start_column=col, end_row=r2, end_column=col)
+        merge(ws, start_row=row1, start_column=col, end_row=r2, end_column=col)
 
 
 def validate_score(ws, sqref: str, maximum, what: str) -> None:

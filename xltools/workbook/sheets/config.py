@@ -7,12 +7,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from ... import catalog
 from ...core.criteria import LEVELS, class_rank
 from .. import layout as L, setdata
-from .common import num, print_setup, put
+from .common import merge, num, print_setup, put
 
 
 def write(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
     put(ws, 1, 1, "CẤU HÌNH BẢNG THẨM ĐỊNH CHỈ SỐ CCHC", "xl_title")
-    ws.merge_cells("A1:H1")
+    merge(ws, 1, 1, 1, 8)
     put(ws, 2, 1, "Định dạng", "xl_text")
     put(ws, 2, 2, L.LAYOUT_VERSION, "xl_text")
     ws.row_dimensions[2].hidden = True  # how xltools recognises the file: not for people to read
@@ -34,7 +34,7 @@ def write(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
             put(ws, s.config_row, i, values[key], "xl_text")
         col = s.bands_col
         put(ws, L.CONFIG_BANDS_TITLE_ROW, col, f"Xếp loại – {s.summary.sheet}", "xl_bold_text")
-        ws.merge_cells(start_row=L.CONFIG_BANDS_TITLE_ROW, start_column=col,
+        merge(ws, start_row=L.CONFIG_BANDS_TITLE_ROW, start_column=col,
                        end_row=L.CONFIG_BANDS_TITLE_ROW, end_column=col + 2)
         unit = "Từ (%)" if c.bands_basis == "percent" else "Từ (điểm)"
         for j, text in enumerate(("Mức", unit, "Thứ bậc")):

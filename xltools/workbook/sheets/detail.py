@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import styled, writer
+from ..cells import number_cell, place_all, set_height, styled, writer
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
-from .common import LINE_HEIGHT, a1, cf, f, num, print_setup, put, validate_score
+from .common import LINE_HEIGHT, a1, cf, f, merge, num, print_setup, put, validate_score
 
 # Column widths, and the characters of Times New Roman 12 one line of them holds.
 NAME_WIDTH = 70
@@ -22,9 +23,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     d = max(cset.decimals, 2)
     put(ws, 1, 1, f"CHI TIẾT CHẤM ĐIỂM THEO TIÊU CHÍ – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
         "xl_title")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    merge(ws, start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
     put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    merge(ws, start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
     put(ws, 3, 1, "Mỗi đơn vị một khối: gõ tên đơn vị ở dòng đầu khối (cột A, giống hệt trang "
                   f"{section.summary.sheet}), rồi nhập Tự chấm, Thẩm định, Giải trình, Ghi chú ở các ô nền vàng. "
                   "Tiêu chí cha tự cộng các tiêu chí con; tổng lĩnh vực tự chuyển sang trang tổng hợp.", "xl_legend")
@@ -39,71 +40,61 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     leaf_runs = _leaf_runs(plan)
     tops_leaves = [(t.code, [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
                    for t in cset.criteria]
-    # what is the same in every block, worked out once: cells as put stores them, placed with `place`
+    # what is the same in every block, worked out once: cells as put stores them, placed with place_all
     place, same = writer(ws), lambda value, style: styled(ws, value, style)  # noqa: E731
-    total, score_in = f"xl_total_{d}", f"xl_in_{d}"
+    total, score_cell = f"xl_total_{d}", number_cell(ws, f"xl_in_{d}")
     head = [(lay.code, same(None, "xl_bold_text")),
             (lay.name, same("Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")),
             (lay.max, same(float(cset.max_total), total))]
     head_end = [(lay.reason, same(None, "xl_bold_text")), (lay.note, same(None, "xl_bold_text"))]
-    rows = [(node, [(lay.code, same(node.code, "xl_text")), (lay.name, same(node.label, "xl_text")),
-                    (lay.max, same(node.max, f"xl_calc_{d}"))]) for node in plan]
+    labels = [[(node.offset, lay.code, same(node.code, "xl_text")), (node.offset, lay.name, same(node.label, "xl_text")),
+               (node.offset, lay.max, same(node.max, f"xl_calc_{d}"))] for node in plan]
     survey = [(col, same(None, "xl_survey_leaf")) for col in (lay.self_col, lay.appraised)]
     survey += [(lay.reason, same("Đánh giá qua điều tra xã hội học", "xl_survey_leaf")),
                (lay.note, same(None, "xl_survey_leaf"))]
-    no_sum = {col: same(None, total) for col in (lay.self_col, lay.appraised)}
-    self_l, appr_l = L.col_letter(lay.self_col), L.col_letter(lay.appraised)
+    no_sum = [(col, same(None, total)) for col in (lay.self_col, lay.appraised)]
+    fixed = [(0, col, cell) for col, cell in head + head_end]  # (offset, column, cell): in every block
+    for node, cells in zip(plan, labels):
+        fixed += cells
+        if node.kids is None and node.survey:
+            fixed += [(node.offset, col, cell) for col, cell in survey]
+        elif node.kids == []:  # a parent with nothing scored below it (a parent's sum is a block formula)
+            fixed += [(node.offset, col, cell) for col, cell in no_sum]
+    leaves = [node for node in plan if node.kids is None and not node.survey]
+    block_formulas = _block_formulas(lay, plan, tops, leaf_runs, tops_leaves)
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
         put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
-            ws.row_dimensions[h].height = LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS)
-        for col, cell in head:
-            place((h, col), cell)
-        for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
-            put(ws, h, col, f(F.sum_children([f"{letter}{h + o}" for o in tops])), total)
-        for col, cell in head_end:
-            place((h, col), cell)
-        block = f"{a1(lay.self_col, h + 1)}:{a1(lay.appraised, h + len(lay.nodes))}"
-        by_max = [(top, [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs])
-                  for top, runs in leaf_runs]
-        put(ws, h, lay.check, f(F.check_text(F.messages(F.detail_block_flags(block, 2 * len(lay.nodes), by_max)))),
-            "xl_flag")
-        _index_row(ws, lay, k, tops_leaves)
+            set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
+        place_all(ws, [((h + offset, col), cell) for offset, col, cell in fixed])
+        block_rows, index_row = tuple(range(h, h + lay.block_size)), lay.index_row(k)  # what templates take
+        for offset, col, template, style in block_formulas:
+            put(ws, h + offset if offset >= 0 else index_row, col, Formula(template.format(*block_rows)), style)
         scores = unit.criteria if unit else {}
-        for node, cells in rows:
-            row = h + node.offset
-            for col, cell in cells:
-                place((row, col), cell)
-            score = scores.get(node.code)
+        for node in plan:
             # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+            score = scores.get(node.code)
             lines = node.label_lines
             if score:
                 lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
                             -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
             if lines > 1:
-                ws.row_dimensions[row].height = LINE_HEIGHT * lines
-            if node.kids is not None:
-                for col, letter in ((lay.self_col, self_l), (lay.appraised, appr_l)):
-                    if node.kids:
-                        put(ws, row, col, f(F.sum_children([f"{letter}{h + o}" for o in node.kids])), total)
-                    else:
-                        place((row, col), no_sum[col])
-            elif node.survey:
-                for col, cell in survey:
-                    place((row, col), cell)
-            else:
-                put(ws, row, lay.self_col, num(score and score.self_score), score_in)
-                put(ws, row, lay.appraised, num(score and score.appraised) if with_appraised else None, score_in)
-                # Giải trình / Ghi chú: written only when there is text; the empty ones take the
-                # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-                texts = ((lay.reason, score.reason if score else None),
-                         (lay.note, score.note if score and with_appraised else None))
-                for col, text in texts:
-                    if text:
-                        put(ws, row, col, text, "xl_in_text")
-            # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
+                set_height(ws, h + node.offset, LINE_HEIGHT * lines)
+        for node in leaves:
+            row = h + node.offset
+            score = scores.get(node.code)
+            place((row, lay.self_col), score_cell(num(score and score.self_score)))
+            place((row, lay.appraised), score_cell(num(score and score.appraised) if with_appraised else None))
+            # Giải trình / Ghi chú: written only when there is text; the empty ones take the
+            # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
+            texts = ((lay.reason, score.reason if score else None),
+                     (lay.note, score.note if score and with_appraised else None))
+            for col, text in texts:
+                if text:
+                    put(ws, row, col, text, "xl_in_text")
+        # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
     sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
     mx = f"${L.col_letter(lay.max)}{r1}"
@@ -128,16 +119,46 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     print_setup(ws, f"{L.DETAIL_HEADER_ROW}:{L.DETAIL_HEADER_ROW}", lay.last_col, r2, a1(lay.max, L.DETAIL_FIRST_ROW))
 
 
-def _index_row(ws, lay: L.DetailLayout, k: int, tops_leaves: list[tuple[str, list[int]]]) -> None:
-    """The k-th block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định
-    and scored leaves still without Thẩm định (scoring._leaves_missing)."""
-    h, row = lay.block_start(k), lay.index_row(k)
-    put(ws, row, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center")
+class _BlockRow(int):
+    """The row `offset` (the int) rows below a block's first row, as a formula template writes it: "{offset}"."""
+
+    def __add__(self, rows: int) -> _BlockRow:  # type: ignore[override]
+        return _BlockRow(int(self) + rows)
+
+    def __str__(self) -> str:
+        return f"{{{int(self)}}}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf_runs,
+                    tops_leaves: list[tuple[str, list[int]]]):
+    """(row offset in the block, or -1 for the block's row of the hidden index; column; formula template;
+    style) of the formulas every block has but the parent sums: written with `_BlockRow`s, so a block's
+    formula is the template formatted with the rows of its offsets (no cell address worked out 200 times)."""
+    total = f"xl_total_{max(lay.cset.decimals, 2)}"
+    h = _BlockRow(0)
+    out: list[tuple[int, int, str, str]] = []
+    for col in (lay.self_col, lay.appraised):
+        out.append((0, col, f(F.sum_children([a1(col, h + o) for o in tops])), total))
+    for node in plan:  # a parent criterion: the sum of its scored children
+        if node.kids:
+            out += [(node.offset, col, f(F.sum_children([a1(col, h + o) for o in node.kids])), total)
+                    for col in (lay.self_col, lay.appraised)]
+    cells = lambda runs: [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs]  # noqa: E731
+    every = _runs(sorted(o for _, runs in leaf_runs for a, b in runs for o in range(a, b + 1)))
+    by_max = [(top, cells(runs)) for top, runs in leaf_runs]
+    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(cells(every), by_max)))), "xl_flag"))
+    # the block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định and
+    # scored leaves still without Thẩm định (scoring._leaves_missing)
+    out.append((-1, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center"))
     for code, leaves in tops_leaves:
         cols, top = lay.index[code], h + lay.offsets[code]
-        put(ws, row, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center")
-        put(ws, row, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center")
-        put(ws, row, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center")
+        out.append((-1, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center"))
+        out.append((-1, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center"))
+        out.append((-1, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -166,16 +187,22 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
 def _leaf_runs(plan: list[_Row]) -> list[tuple[float, list[tuple[int, int]]]]:
     """The typed (scored leaf) rows grouped by their maximum, each group as runs of consecutive offsets
     (first, last): what the Kiểm tra compares with each maximum."""
-    runs: dict[float, list[tuple[int, int]]] = {}
+    by_max: dict[float, list[int]] = {}
     for row in plan:
-        if row.kids is not None or row.survey:
-            continue
-        mine = runs.setdefault(row.max, [])
-        if mine and mine[-1][1] == row.offset - 1:
-            mine[-1] = (mine[-1][0], row.offset)
+        if row.kids is None and not row.survey:
+            by_max.setdefault(row.max, []).append(row.offset)
+    return [(top, _runs(offsets)) for top, offsets in by_max.items()]
+
+
+def _runs(offsets: list[int]) -> list[tuple[int, int]]:
+    """Increasing offsets as runs of consecutive ones (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for o in offsets:
+        if runs and runs[-1][1] == o - 1:
+            runs[-1] = (runs[-1][0], o)
         else:
-            mine.append((row.offset, row.offset))
-    return list(runs.items())
+            runs.append((o, o))
+    return runs
 
 
 def _scored(node) -> bool:

@@ -19,10 +19,11 @@ from openpyxl.styles import Border, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import formulas as F, layout as L
+from ..cells import unframe
 from ..styles import CF_ROW, CF_ROW_INPUT
 from .common import a1, cf
 
-NO_BORDER, NO_FILL = Border(), PatternFill()
+NO_BORDER, NO_FILL = Border(), PatternFill()  # never changed (cells.unframe remembers them)
 PROMPT_TITLE_MAX, PROMPT_MAX = 32, 255  # Excel's limits for an input message
 
 
@@ -49,11 +50,7 @@ def spare_rows(ws, first: int, last: int, last_col: int, name_col: int, input_co
         return
     for row in range(first, last + 1):
         for col in range(1, last_col + 1):
-            cell = ws._cells.get((row, col))
-            if cell is not None:
-                cell.border = NO_BORDER
-                if col in input_cols:
-                    cell.fill = NO_FILL
+            unframe(ws, row, col, NO_BORDER, NO_FILL if col in input_cols else None)
     named = F.cf_named(a1(name_col, first, absolute_col=True))
     rows = lambda col: f"{L.col_letter(col)}{first}:{L.col_letter(col)}{last}"  # noqa: E731
     if input_cols:  # first: in LibreOffice only the first format that holds styles the cell

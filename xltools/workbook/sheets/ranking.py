@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment
 from ... import wording
 from .. import formulas as F, layout as L
 from ..styles import CF_INCOMPLETE
-from .common import a1, cf, f, header, print_setup, put
+from .common import a1, cf, f, header, merge, print_setup, put
 from .printview import hide_row, prompt, spare_rows
 
 
@@ -18,13 +18,13 @@ def write(ws, section: L.Section, year) -> None:
     d = cset.decimals
     cols = {"stt": lay.stt, "name": lay.name, **{("class" if k == "class_" else k): c for k, c in lay.columns.items()}}
     put(ws, 1, 1, f"BẢNG {wording.appendix_title(cset, year)}", "xl_title")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
+    merge(ws, start_row=1, start_column=1, end_row=1, end_column=lay.last_col)
     about = (f"Tự sắp xếp theo thứ hạng mỗi khi nhập điểm trên trang {s.sheet} (không cần macro); bằng điểm thì cùng "
              f"hạng. Đơn vị chưa đủ điểm thẩm định xếp cuối bảng, ghi \"{wording.INCOMPLETE}\". Không nhập vào trang này.")
     put(ws, 2, 1, about, "xl_legend")
     hide_row(ws, 2)  # on screen the table's input message says it
     ws.cell(2, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
+    merge(ws, start_row=2, start_column=1, end_row=2, end_column=lay.last_col)
     ws.row_dimensions[2].height = 30
     labels = [lab for lab in wording.table_labels(cset, class_after_rule=bool(s.class_after_rule))
               if lab.key in cols]

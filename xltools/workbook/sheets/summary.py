@@ -8,7 +8,7 @@ from ...core.numbers import format_vn_short
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_BLANK, CF_DIFF, CF_RANGE, CF_TEXT
-from .common import LINE_HEIGHT, a1, cf, f, header, name_width, num, print_setup, put, validate_score
+from .common import LINE_HEIGHT, a1, cf, f, header, merge, name_width, num, print_setup, put, validate_score
 from .printview import hide_row, prompt, spare_rows
 
 
@@ -127,7 +127,7 @@ def _title_block(ws, section: L.Section, year: int | None, decision: str, last_c
                              (2, wording.appendix_title(cset, year), "xl_title"),
                              (3, kem_theo, "xl_subtitle")):
         put(ws, row, 1, text, style)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        merge(ws, start_row=row, start_column=1, end_row=row, end_column=last_col)
     put(ws, L.LEGEND_ROW, 1, f"{LEGEND} Bộ tiêu chí: {cset.id}.", "xl_legend")
     hide_row(ws, L.LEGEND_ROW)  # on screen the input messages say it (_formats); on paper it has no place
     ws.row_dimensions[2].height = 20

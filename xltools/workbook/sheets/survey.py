@@ -5,7 +5,7 @@ from ...core.numbers import format_vn_short
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_RANGE, CF_TEXT
-from .common import a1, cf, f, header, name_width, num, print_setup, put, validate_score
+from .common import a1, cf, f, header, merge, name_width, num, print_setup, put, validate_score
 from .printview import hide_row, prompt, spare_rows
 
 
@@ -15,9 +15,9 @@ def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
     last = lay.check  # the last visible column
     put(ws, 1, 1, f"ĐIỂM ĐIỀU TRA XÃ HỘI HỌC – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
         "xl_title")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    merge(ws, start_row=1, start_column=1, end_row=1, end_column=last)
     put(ws, 2, 1, f"Bộ tiêu chí {cset.id}", "xl_subtitle")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    merge(ws, start_row=2, start_column=1, end_row=2, end_column=last)
     legend = (f"Dán điểm ĐT XHH vào các ô nền vàng (Dán đặc biệt > Giá trị). Tên đơn vị phải giống cột TÊN ĐƠN VỊ "
               f"trên trang {section.summary.sheet} (chữ hoa, chữ thường và khoảng trắng thừa không quan trọng); thứ tự "
               "dòng không quan trọng.")
