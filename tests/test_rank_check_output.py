@@ -31,6 +31,9 @@ def test_json_text_is_json_dumps_with_indent():
         data = [{rng.choice(ODD_TEXT + ["message"]) + str(j): rng.choice(ODD_VALUES) for j in range(rng.randint(1, 5))}
                 for _ in range(rng.randint(1, 5))]
         assert json_text(data) == _expected(data), data
+        for row in data:  # objects holding lists and objects, empty or not (rank's "missing")
+            row[rng.choice(ODD_TEXT)] = rng.choice([[], {}, [{"kind": "x", "cell": None}], [1, [2, {}]], {"a": [{}]}])
+        assert json_text(data) == _expected(data), data
     for data in NOT_FLAT:
         try:
             expected = _expected(data)

@@ -115,22 +115,32 @@ def print_json(data) -> None:
 
 
 _SCALARS = {str, int, float, bool, type(None)}
+_MEMBERS = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))  # an object of a list, one member a line
 
 
 def json_text(data) -> str:
-    """json.dumps(data, ensure_ascii=False, indent=2), byte for byte. With `indent`, json encodes in Python;
-    `check --json` of a national table is 26 000 findings, 12 MB. A list of objects whose values are all
-    scalars (what check prints) is encoded by json's C encoder instead, each item separator a newline and the
-    indentation of an object's members. A separator between two members comes before a key's '"', one
-    between two objects of the list before their "{" (a string holds no raw newline): there the list's own
-    indentation is put back."""
-    flat = type(data) is list and data and set(map(type, data)) == {dict} and all(data) \
-        and set(map(type, itertools.chain.from_iterable(data))) == {str} \
-        and set(map(type, itertools.chain.from_iterable(map(dict.values, data)))) <= _SCALARS  # (C loops)
-    if not flat:
+    """json.dumps(data, ensure_ascii=False, indent=2), byte for byte. With `indent`, json encodes in Python
+    (`check --json` of a national table: 26 000 findings, 12 MB); a list of objects (what rank and check
+    print) goes through json's C encoder instead, each item separator a newline and the indentation of an
+    object's members. The objects, when all their values are scalars (check), in one go: a separator
+    between two members comes before a key's '"', one between two objects before their "{" (a string
+    holds no raw newline), where the list's own indentation is put back. Otherwise each object on its own,
+    in C when its values are scalars or empty (rank's "missing": []), else indented in Python."""
+    if type(data) is not list or not data or set(map(type, data)) != {dict}:
         return json.dumps(data, ensure_ascii=False, indent=2)
-    text = json.dumps(data, ensure_ascii=False, separators=(",\n    ", ": "))  # [{"a": 1,\n    "b": 2},\n    {…}]
-    return "[\n  {\n    " + text[2:-2].replace("},\n    {", "\n  },\n  {\n    ") + "\n  }\n]"
+    if all(data) and set(map(type, itertools.chain.from_iterable(data))) == {str} \
+            and set(map(type, itertools.chain.from_iterable(map(dict.values, data)))) <= _SCALARS:  # (C loops)
+        text = _MEMBERS.encode(data)  # [{"a": 1,\n    "b": 2},\n    {…}]
+        return "[\n  {\n    " + text[2:-2].replace("},\n    {", "\n  },\n  {\n    ") + "\n  }\n]"
+    return "[\n  " + ",\n  ".join(map(_object_text, data)) + "\n]"
+
+
+def _object_text(row: dict) -> str:
+    """One object of a list, as json.dumps(…, indent=2) writes it there."""
+    if row and all(type(key) is str for key in row) \
+            and all(type(v) in _SCALARS or (type(v) is list or type(v) is dict) and not v for v in row.values()):
+        return "{\n    " + _MEMBERS.encode(row)[1:-1] + "\n  }"
+    return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")  # one level deeper
 
 
 def print_ranking(e: Evaluation) -> None:
