@@ -38,21 +38,11 @@ register((".txt", ".md", ".tsv"), _read_text)
 
 
 def _read_csv(path: Path) -> list[UnitsTable]:
-    """A table saved as CSV (Excel's 'CSV UTF-8', commas or semicolons): its rows as the text reader's lines."""
-    import csv
-
+    """A table saved as CSV: its rows as the text reader's lines (cells joined by tabs)."""
+    from .csv_rows import csv_rows
     from .text_documents import read_document
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReadError(f"{path.name}: không phải tệp CSV mã UTF-8; trong Excel hãy lưu bằng 'CSV UTF-8 (Comma "
-                        "delimited)'.") from None
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    lines = ["\t".join(" ".join(c.split()) for c in row).rstrip("\t") for row in csv.reader(text.splitlines(), dialect)]
+    lines = ["\t".join(" ".join(c.split()) for c in row).rstrip("\t") for row in csv_rows(path)]
     return read_document("\n".join(lines), path.name)
 
 

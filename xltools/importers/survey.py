@@ -6,7 +6,6 @@ diacritics folded); a name that matches no unit, or several, is listed for the u
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 from pathlib import Path
@@ -43,16 +42,9 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
         grid = excel_grids(path)[0]
         return grid.rows, grid.container
     if suffix in (".csv", ".txt", ".tsv"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ReadError(f"{path.name}: không phải tệp CSV mã UTF-8; trong Excel hãy lưu bằng "
-                            "'CSV UTF-8 (Comma delimited)'.") from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)], ""
+        from .csv_rows import csv_rows
+
+        return list(enumerate(csv_rows(path), start=1)), ""
     raise ReadError(f"{path.name}: điểm điều tra XHH đọc được từ tệp .csv hoặc .xlsx, không đọc được '{path.suffix}'.")
 
 
