@@ -252,6 +252,11 @@ def test_a_members_part_with_nothing_typed_is_named(made, parts, master, tmp_pat
     shutil.copy(made[0].parent / "blank" / "so_tai_chinh.xlsx", parts / "so_tai_chinh.xlsx")
     code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx")
     assert code == 0 and "Lưu ý: phần của Sở Tài chính (so_tai_chinh.xlsx) chưa có ô nào được nhập" in text
+    import json
+
+    code, text = run(capsys, "merge", master, parts, "-o", tmp_path / "m.xlsx", "--json")
+    typed_cells = {p["member"]: p["cells_typed"] for p in json.loads(text)["parts"]}
+    assert typed_cells == {"Sở Tư pháp": 12, "Sở Tài chính": 0, "Sở Nội vụ": 24, "Sở KH&CN": 12}
 
 
 @pytest.mark.parametrize("sheet_cell, value, said", [
@@ -323,3 +328,18 @@ def test_making_the_workbook_again_keeps_the_decision_line(tmp_path, capsys):
     assert code == 0 and f"dòng '{line}'" in out and "CẢNH BÁO" not in out, out
     sheet = read_file(again).sections[0].section.summary.sheet
     assert load_workbook(again)[sheet]["A3"].value == line
+
+
+def test_a_part_made_again_into_a_workbook_is_no_part(parts, tmp_path, capsys):
+    """A member's part given to --units: its assignment sheets are the member's, not the office's to split by."""
+    out = tmp_path / "tu_phan.xlsx"
+    code, text = run(capsys, "template", "--set", SET, "--units", parts / "so_kh_cn.xlsx", "--with-appraised", "-o", out)
+    assert code == 0 and "trang 'Phân công' không được chép." in text
+    assert load_workbook(out).sheetnames == load_workbook(made_fresh(tmp_path)).sheetnames
+
+
+def made_fresh(tmp_path: Path) -> Path:
+    names = tmp_path / "donvi.txt"
+    names.write_text("\n".join(UNITS) + "\n", encoding="utf-8")
+    assert main(["template", "--set", str(SET), "--units", str(names), "-o", str(tmp_path / "fresh.xlsx")]) == 0
+    return tmp_path / "fresh.xlsx"

@@ -22,9 +22,9 @@ def run(args) -> int:
 
     plan, written = merge_files(args.workbook, args.parts, args.out)
     if args.json:
+        parts = [{"member": p.name, "file": str(p.path), "cells_typed": plan.typed.get(p.name, 0)} for p in plan.merged]
         print_json({"out": str(written or args.out), "written": written is not None, "cells_written": len(plan.writes),
-                    "cells_entered": plan.entered, "parts": [{"member": p.name, "file": str(p.path)} for p in plan.merged],
-                    "findings": [f.as_dict() for f in plan.findings]})
+                    "cells_entered": plan.entered, "parts": parts, "findings": [f.as_dict() for f in plan.findings]})
     else:
         print(plan.message(str(written or args.out)))
         if written is None:

@@ -14,7 +14,7 @@ from ..errors import ReadError
 from ..workbook import layout as L
 from ..workbook.values import FORMULA
 from .cells import NOTE, BookCells, Slot, read_file
-from .manifest import DATA_SHEET
+from .manifest import DATA_SHEET, SHEET as ASSIGNMENT_SHEET
 
 # Sheets never carried: a part's very hidden manifest (the new workbook is no part), the macros' findings
 # (stale once the units change; Tính lại xếp hạng writes them again), xlwings' settings (excel.xlsm.CONF_SHEET,
@@ -70,8 +70,9 @@ def carry(old: BookCells, wb, with_appraised: bool) -> Carried:
             if note and row and ws.cell(row=row, column=lay.note).value != note:
                 put(ws.cell(row=row, column=lay.note), note)
                 done.notes += 1
+    skipped = NOT_CARRIED | ({ASSIGNMENT_SHEET} if DATA_SHEET in old.grids else set())  # a part's: not the office's
     for name, rows in old.grids.items():
-        if name in wb.sheetnames or name in NOT_CARRIED:
+        if name in wb.sheetnames or name in skipped:
             continue
         ws = wb.create_sheet(name)
         typed = old.typed.get(name) or []
