@@ -326,6 +326,8 @@ def cut_formula_texts(xml: bytes) -> bytes:
       cell the text-length limit refuses keeps all its text);
     - no cell start tag is inside a <v> or an <is>, whose text calamine gathers, tags inside and all
       (else nothing is cut)."""
+    if b"<f" not in xml:  # no formula (a form of typed values): a quick test spares the search below
+        return xml
     stop = xml.find(b"mergeCell")
     found = _FORMULA.finditer(xml, 0, len(xml) if stop < 0 else stop)
     first = next(found, None)

@@ -33,7 +33,14 @@ def clean(text: str) -> str:
     """Strip markup (<b>, <p>) and non-breaking spaces."""
     text = str(text)
     if "<" in text:
-        text = _TAGS.sub("", text)
+        if text.startswith("<b>") and text.endswith("</b>") and "<" not in text[3:-4]:  # a bold cell's text
+            text = text[3:-4]
+        else:
+            text = _TAGS.sub("", text)
+    # text already single-spaced is returned as it is (most cells): isprintable() is False for every space
+    # but the ASCII one, so this test is the same as comparing with the join below, without building it
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())  # every Unicode space (NBSP and U+202F too) as one space
 
 

@@ -102,6 +102,7 @@ def _start_worker(cset: CriteriaSet) -> None:
     global _worker_set
     _worker_set = cset
     gc.freeze()  # what the worker inherits lives as long as it: the garbage collector need not walk it per form
+    gc.set_threshold(20_000, 10, 10)  # a form makes tens of thousands of objects, freed with it (few cycles)
 
 
 def _read_in_worker(path: Path) -> tuple[Unit | None, str]:

@@ -154,10 +154,11 @@ TREE_VALUE_COLUMNS = ((2, "Điểm chuẩn"), (3, "Điểm tự đánh giá"))
 
 def tree_rows(table: TextTable, source: str) -> tuple[list[TreeRow], TreeRow | None]:
     rows, total = [], None
+    place = ", ".join(x for x in (source, table.container) if x)
     for cells, line in zip(table.rows, table.line_numbers):
         cells = cells + [""] * (5 - len(cells))
         code = clean(cells[0])
-        where = ", ".join(x for x in (source, table.container, f"dòng {line}") if x)
+        where = f"{place}, dòng {line}" if place else f"dòng {line}"
         mx, sc = (cell_value(table, cells, where, line, i, label) for i, label in TREE_VALUE_COLUMNS)
         row = TreeRow(code, tidy(clean(cells[1])), mx, sc, tidy(clean(cells[4])), line)
         if code == "":

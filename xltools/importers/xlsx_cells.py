@@ -173,7 +173,12 @@ class _Package:
             value: object = None
             if kind == "inlineStr":
                 inline = c.find(_IS)
-                value = _text(inline) if inline is not None else None
+                if inline is None:
+                    value = None
+                elif len(inline) == 1 and inline[0].tag == _T:  # the usual item, as _text reads it
+                    value = inline[0].text or ""
+                else:
+                    value = _text(inline)
             elif text := c.findtext(_V):
                 if kind == "n":
                     if style in self.dates:
