@@ -332,23 +332,46 @@ GROUPED = ["UBND TỈNH HẢI PHÒNG", "KẾT QUẢ CHỈ SỐ CCHC NĂM 2025 C�
 GROUP_HEAD = [["STT", "Tên cơ quan", "Tổng điểm", "Xếp hạng", "Xếp loại"]]
 
 
+HEADINGS = {  # how a group's heading row is written: two cells, or one cell merged across the row
+    "two cells": (["I", "KHỐI CƠ QUAN CHUYÊN MÔN", "", "", ""], ["II", "KHỐI CƠ QUAN NGÀNH DỌC", "", "", ""], False),
+    "merged": (["I. KHỐI CƠ QUAN CHUYÊN MÔN", "", "", "", ""], ["II. KHỐI CƠ QUAN NGÀNH DỌC", "", "", "", ""], True),
+    "letters": (["A. KHỐI CƠ QUAN CHUYÊN MÔN", "", "", "", ""], ["B. KHỐI CƠ QUAN NGÀNH DỌC", "", "", "", ""], True),
+    "no numeral": (["KHỐI CƠ QUAN CHUYÊN MÔN", "", "", "", ""], ["KHỐI CƠ QUAN NGÀNH DỌC", "", "", "", ""], True),
+}
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
-def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, fmt):
+@pytest.mark.parametrize("shape", sorted(HEADINGS))
+def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, fmt, shape):
     """'I. KHỐI CƠ QUAN CHUYÊN MÔN' and 'II. KHỐI CƠ QUAN NGÀNH DỌC', ranks starting again at 1 in each: each group
     is ranked and checked alone (one list would call every rank of the second group wrong)."""
+    first, second, merged = HEADINGS[shape]
     t = Table(GROUPED, GROUP_HEAD,
-              [["I", "KHỐI CƠ QUAN CHUYÊN MÔN", "", "", ""], [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"],
-               [2, "Sở Xây dựng", 80, 2, "Tốt"], ["II", "KHỐI CƠ QUAN NGÀNH DỌC", "", "", ""],
-               [1, "Cục Thuế", 85, 1, "Tốt"], [2, "Công an tỉnh", 70, 2, "Khá"]])
+              [first, [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"], [2, "Sở Xây dựng", 80, 2, "Tốt"], second,
+               [1, "Cục Thuế", 85, 1, "Tốt"], [2, "Công an tỉnh", 70, 2, "Khá"]],
+              merges=[(1, 0, 1, 4), (4, 0, 4, 4)] if merged else [])
     path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"khoi.{fmt}", t)
     code, out, _ = run(["check", path, "--bands", BANDS, "--json"], capsys)
     findings = json.loads(out)
     assert code == 0 and [f for f in findings if f["severity"] != "info"] == []
     assert sorted(f["code"] for f in findings) == ["ranked-by-group"] * 2
     code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+    one, two = first[0] + (f". {first[1]}" if first[1] else ""), second[0] + (f". {second[1]}" if second[1] else "")
     assert [(r["name"], r["rank"], r["class"], r["table"].split(" – ")[-1]) for r in json.loads(out)] == [
-        ("Sở Tài chính", 1, "Xuất sắc", "I. KHỐI CƠ QUAN CHUYÊN MÔN"), ("Sở Xây dựng", 2, "Tốt", "I. KHỐI CƠ QUAN CHUYÊN MÔN"),
-        ("Cục Thuế", 1, "Tốt", "II. KHỐI CƠ QUAN NGÀNH DỌC"), ("Công an tỉnh", 2, "Khá", "II. KHỐI CƠ QUAN NGÀNH DỌC")]
+        ("Sở Tài chính", 1, "Xuất sắc", one), ("Sở Xây dựng", 2, "Tốt", one),
+        ("Cục Thuế", 1, "Tốt", two), ("Công an tỉnh", 2, "Khá", two)]
+
+
+def test_a_tie_at_the_top_of_two_groups_is_one_list(tmp_path, capsys):
+    """One list whose first place is shared by a unit of each group prints 1, 3, 4 | 1, 5: not a ranking per group."""
+    t = Table(GROUPED, GROUP_HEAD,
+              [["I", "KHỐI CƠ QUAN CHUYÊN MÔN", "", "", ""], [1, "Sở Tài chính", 90, 1, "Xuất sắc"],
+               [2, "Sở Tư pháp", 85, 3, "Tốt"], [3, "Sở Xây dựng", 80, 4, "Tốt"], ["II", "KHỐI NGÀNH DỌC", "", "", ""],
+               [4, "Cục Thuế", 90, 1, "Xuất sắc"], [5, "Công an tỉnh", 70, 5, "Khá"]])
+    code, out, _ = run(["check", write_xlsx(tmp_path / "chung.xlsx", t), "--bands", BANDS, "--json"], capsys)
+    findings = json.loads(out)
+    assert code == 0 and [f["code"] for f in findings if f["severity"] == "error"] == []
+    assert [f["code"] for f in findings if f["code"].startswith(("groups", "ranked"))] == ["groups-one-list"]
 
 
 def test_groups_ranked_as_one_list_stay_one_list_and_say_so(tmp_path, capsys):

@@ -96,8 +96,9 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
         first = plain[0]
         if _NUMBERED.match(first):  # "1." -> "1"
             first = cells[0] = first.rstrip(".")
-        if _GROUP.match(first) and len(filled) <= 2:  # "I | KHỐI SỞ, NGÀNH"
-            groups.append((number, ". ".join(c.rstrip(".") for c in filled)))
+        heading = _group_heading(filled)
+        if heading:  # "I | KHỐI SỞ, NGÀNH", "I. KHỐI SỞ, NGÀNH" merged across the row, "KHỐI HUYỆN"
+            groups.append((number, heading))
             continue
         named = not numbered and is_named_row(plain)  # a row of a table without STT
         if state == "header" and not _ROW_NUMBER.match(first) and not named:
@@ -111,6 +112,18 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0, groups
+
+
+_HEADING = re.compile(r"^([IVXLC]+|[A-Z])\s*[.)]\s*\S")
+
+
+def _group_heading(filled: list[str]) -> str | None:
+    """The heading of a group of units inside a table's body, as the row writes it, or None."""
+    if len(filled) == 2 and _GROUP.match(filled[0]):
+        return f"{filled[0].rstrip('.')}. {filled[1]}"
+    if len(filled) == 1 and (_HEADING.match(filled[0]) or fold(filled[0]).startswith(("khoi ", "nhom "))):
+        return filled[0]
+    return None
 
 
 def _unit_without_number(plain: list[str]) -> bool:

@@ -28,8 +28,7 @@ def by_group(ut: UnitsTable, t: TextTable) -> list[UnitsTable]:
         k = bisect_right(starts, line) - 1
         (members[k] if k >= 0 else before).append(unit)
     groups = [(name, units) for (_, name), units in zip(t.groups, members) if units]
-    restart = (not before and len(groups) >= 2
-               and all(any(u.printed.rank == 1 for u in units) for _, units in groups))
+    restart = not before and len(groups) >= 2 and all(_ranked_alone(units) for _, units in groups)
     if not restart:
         names = "; ".join(name for name, _ in groups)
         ut.remarks.append((ONE_LIST, f"bảng chia {len(groups)} khối ({names}) nhưng thứ hạng in trên bảng không bắt "
@@ -43,3 +42,10 @@ def by_group(ut: UnitsTable, t: TextTable) -> list[UnitsTable]:
                                                           f"'{name}' được xếp hạng, xếp loại riêng ({len(units)} "
                                                           "đơn vị).")])
             for i, (name, units) in enumerate(groups)]
+
+
+def _ranked_alone(units: list[Unit]) -> bool:
+    """The group's printed ranks are a ranking of the group itself: they start at 1 and none is beyond its size
+    (a one-list table tied at the top of two groups prints 1, 3, 4 | 1, 5)."""
+    ranks = [u.printed.rank for u in units if u.printed.rank is not None]
+    return bool(ranks) and min(ranks) == 1 and max(ranks) <= len(units)
