@@ -171,6 +171,9 @@ def test_a_set_of_another_year_or_province_is_a_warning():
     assert year.severity == "warning" and "năm 2025 (bộ tiêu chí cho năm 2024)" in year.message
     [province] = other(province="Thái Nguyên", year=2024)
     assert "tỉnh Thái Nguyên (bộ tiêu chí của tỉnh Bắc Kạn)" in province.message
+    [level] = other(province="Bắc Kạn", year=2024, level="xa")  # a commune table read with the sở set
+    assert "cấp UBND xã, phường, thị trấn (bộ tiêu chí cấp sở, ban, ngành)" in level.message
+    assert other(province="Bắc Kạn", year=2024, level="so") == []
 
 
 def test_every_finding_code_has_a_vietnamese_label():

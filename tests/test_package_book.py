@@ -29,7 +29,8 @@ def survey(path: Path, units: int) -> Path:
     ws = wb.active
     ws.append(["STT", "Tên đơn vị", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "LV7"])
     for i in range(units + 3):  # three names no workbook holds
-        ws.append([i + 1, f"Xã {i:03d}" if i < units else f"Phường lạ {i}", 1.5, 1.25, 2, 0.75, 2.125, 1, 1.5])
+        name = f"Xã {i + 1:03d} – Phường Đức Xuân" if i < units else f"Phường lạ {i}"  # as typed_workbook names them
+        ws.append([i + 1, name, 1.5, 1.25, 2, 0.75, 2.125, 1, 1.5])
     wb.save(path)
     return path
 

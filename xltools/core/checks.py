@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
-from .criteria import CriteriaSet
+from .criteria import LEVELS, CriteriaSet
 from .names import name_key, tidy, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
@@ -469,7 +469,7 @@ def _strays(table: UnitsTable, out: list[Finding]) -> None:
 
 
 def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
-    """A set chosen for a table whose title names another province or year (--set of last year's or a
+    """A set chosen for a table whose title names another province, year or level (--set of last year's or a
     neighbour's criteria): the maxima and bands may not be this table's; said once, as a warning."""
     if not cset.id:
         return
@@ -478,6 +478,8 @@ def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None
         other.append(f"tỉnh {table.province} (bộ tiêu chí của tỉnh {cset.province})")
     if table.year and cset.years and table.year not in cset.years:
         other.append(f"năm {table.year} (bộ tiêu chí cho năm {', '.join(map(str, cset.years))})")
+    if table.level and cset.level and table.level != cset.level and not table.exact_names:
+        other.append(f"cấp {LEVELS.get(table.level, table.level)} (bộ tiêu chí cấp {cset.level_label})")
     if other:
         out.append(Finding(WARNING, "set-other-table", "", "",
                            f"tiêu đề bảng ghi {' và '.join(other)}: điểm tối đa và mức xếp loại có thể khác; hãy "

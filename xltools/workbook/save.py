@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 
 from ..files import write_bytes
@@ -57,8 +58,23 @@ class _Writer(ExcelWriter):
 
 
 class _LeanSheetWriter(WorksheetWriter):
+    _sorted: list | None = None  # the sheet's cells, sorted once for <dimension> and <sheetData>
+
+    def write_dimensions(self):
+        """<dimension ref="A1:K27480"/> from the sorted cells (what calculate_dimension works out)."""
+        cells = _cells(self.ws)
+        if cells is None:
+            return super().write_dimensions()
+        cells.sort(key=itemgetter(0))
+        self._sorted = cells
+        ref = "A1:A1"
+        if cells:
+            cols = list(map(itemgetter(1), map(itemgetter(0), cells)))
+            ref = f"{get_column_letter(min(cols))}{cells[0][0][0]}:{get_column_letter(max(cols))}{cells[-1][0][0]}"
+        self.xf.send(SheetDimension(ref).to_tree())
+
     def write_rows(self):
-        data = _sheet_data(self.ws)
+        data = _sheet_data(self.ws, self._sorted)
         if data is None:
             super().write_rows()
             return
@@ -130,20 +146,21 @@ def _cell_end(value, data_type: str, style: str) -> str:
     return f"{style}{tail}<v>{number}</v></c>"
 
 
-def _sheet_data(ws) -> bytes | None:
+def _sheet_data(ws, cells: list | None = None) -> bytes | None:
     """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
     when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
-    comments, hyperlinks)."""
-    cells = _cells(ws)
+    comments, hyperlinks). `cells`: the sheet's cells as `_cells` gives them, already sorted."""
     if cells is None:
-        return None
-    cells.sort(key=itemgetter(0))
+        cells = _cells(ws)
+        if cells is None:
+            return None
+        cells.sort(key=itemgetter(0))
     styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
     ends: dict[int, str] = {}  # id of a triple (the detail's labels share one per criterion) -> _cell_end
     alike: dict[tuple, str] = {}  # (value, its type, data type, style) -> _cell_end
     starts = [f'<c r="{get_column_letter(c)}' if c else ""
-              for c in range(max(map(itemgetter(1), map(itemgetter(0), cells)), default=0) + 1)]
+              for c in range(max(map(itemgetter(1), map(itemgetter(0), cells)), default=0) + 1)]  # by column
     dim_rows, d = sorted(dims), 0
     row_starts: dict[tuple, str] = {}  # rows with dimensions, some of them without cells
     out = ["<sheetData>"]
