@@ -8,7 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..collector import cycle_collector_paused
-from ..core.checks import SEVERITY_ORDER, by_severity, describe_gaps, no_units_message, self_assessment_text
+from ..core.checks import (
+    SEVERITY_ORDER,
+    WARNING_REMARKS,
+    by_severity,
+    describe_gaps,
+    no_units_message,
+    self_assessment_text,
+)
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
 from ..core.scoring import UnitsTable, is_self_assessment, self_summary
@@ -229,8 +236,11 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                       f"xếp hạng theo tổng điểm in trên bảng, làm tròn {e.cset.decimals} chữ số thập phân (đổi bằng "
                       f"--decimals N), {bands}; chỉ bộ tiêu chí bằng --set.", file=sys.stderr)
         if name == "rank":  # check lists them among its findings
-            for note in (n for e in evaluations for n in e.table.notes + [text for _, text in e.table.remarks]):
-                print(f"Ghi chú: {note}", file=sys.stderr)
+            for e in evaluations:
+                for note in e.table.notes:
+                    print(f"Ghi chú: {note}", file=sys.stderr)
+                for code, text in e.table.remarks:
+                    print(f"{'Cảnh báo' if code in WARNING_REMARKS else 'Ghi chú'}: {text}", file=sys.stderr)
             for e in evaluations:
                 blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
                 if blank:

@@ -1,52 +1,70 @@
 """Which field (lĩnh vực) of a criteria set a table's header names: 'Cải cách TTHC', 'XD&PT CQĐT, CQS',
-'Thể chế', 'LV3' and '3' all name field 3 of a set whose field 3 is 'Cải cách thủ tục hành chính'.
+'Thể chế', 'LV3', 'V. Công vụ' and '3' all name field 3 of a set whose field 3 is 'Cải cách thủ tục hành chính'.
 
-Tables order and abbreviate their field columns as each province likes, so a column is matched to the
-set by its words, never assumed from its position. A header matches a field when most of what it
-says (words weighted by how rare they are among the set's fields: 'cải cách' says little) is in that
-field's name, and clearly more than in any other field's name.
+Tables order and abbreviate their field columns as each province likes, so a column is matched to the set
+by its words, never assumed from its position. A header matches a field when most of what it says is in
+that field's name, and clearly more than in any other field's name. Words weigh by how rare they are
+among the set's fields ('công' is in three fields, 'thể' in one); the words every field name is made of
+('cải cách', 'xây dựng') weigh nothing; a word no field has weighs a little, so that a header made of
+other words ('Tiêu chí A') matches nothing. Words keep their diacritics when the header writes them
+('Tiêu chí' is not 'chỉ đạo'); a header written without any is compared without.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from .criteria import CriteriaSet, Field
 from .names import fold
 from .numbers import clean
 
-# Abbreviations of the words field names are made of (folded).
+# Abbreviations of the words field names are made of (keyed folded, as people type them).
 _ABBREVIATIONS = {
-    "cchc": "cai cach hanh chinh", "tthc": "thu tuc hanh chinh", "hc": "hanh chinh", "hcc": "hanh chinh cong",
-    "xd": "xay dung", "pt": "phat trien", "cqdt": "chinh quyen dien tu", "cqs": "chinh quyen so",
-    "cq": "chinh quyen", "dt": "dien tu", "bm": "bo may", "tcbm": "to chuc bo may", "cdcv": "che do cong vu",
-    "cv": "cong vu", "tcc": "tai chinh cong", "dh": "dieu hanh", "cd": "chi dao", "cddh": "chi dao dieu hanh",
-    "ktxh": "kinh te xa hoi", "kt": "kinh te", "xh": "xa hoi", "nd": "nguoi dan", "dn": "doanh nghiep",
-    "cbccvc": "can bo cong chuc vien chuc", "cbcc": "can bo cong chuc",
-}
-_NOISE = {"va", "cua", "linh", "vuc", "lv", "diem", "toi", "da", "td", "max"}  # words that name no field
+    "tthc": "thủ tục hành chính", "hc": "hành chính", "hcc": "hành chính công", "xd": "xây dựng",
+    "pt": "phát triển", "cqđt": "chính quyền điện tử", "cqdt": "chính quyền điện tử", "cqs": "chính quyền số",
+    "cq": "chính quyền", "đt": "điện tử", "bm": "bộ máy", "tcbm": "tổ chức bộ máy", "cdcv": "chế độ công vụ",
+    "cđcv": "chế độ công vụ", "cv": "công vụ", "tcc": "tài chính công", "đh": "điều hành", "dh": "điều hành",
+    "cđđh": "chỉ đạo điều hành", "cddh": "chỉ đạo điều hành", "ktxh": "kinh tế xã hội", "kt": "kinh tế",
+    "xh": "xã hội", "nd": "người dân", "dn": "doanh nghiệp", "cbccvc": "cán bộ công chức viên chức",
+    "cbcc": "cán bộ công chức",
+}  # not 'CĐ' (chỉ đạo? chế độ?) nor 'CCHC' (the whole index: it names no field)
+# Words that name no field: joiners, the words of every field name, the index itself, maxima.
+_EMPTY = {"và", "của", "các", "lĩnh", "vực", "lv", "điểm", "tối", "đa", "max", "cải", "cách", "xây", "dựng",
+          "phát", "triển", "cchc"}
+_OTHER_WORD = 0.25  # a word no field has
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
           "x": "10", "xi": "11", "xii": "12"}
+_NUMBERED = re.compile(r"^\s*(\d{1,2}|[IVXLCivxlc]{1,4})\s*[.)]\s+(?=\S)")  # 'V. Công vụ', '3) Thủ tục hành chính'
 SURE = 0.6  # share of the header's weight a field must hold
 MARGIN = 0.25  # ... and by how much more than the next field
 
 
-def words(text: str) -> set[str]:
-    """'XD&PT CQĐT, CQS (tối đa 21)' -> {'xay', 'dung', 'phat', 'trien', 'chinh', 'quyen', 'dien', 'tu', 'so'}."""
-    text = fold(clean(text)).replace("&", " ").replace("kt-xh", "ktxh").replace("kt - xh", "ktxh")
+def _marked(text: str) -> bool:
+    """The text writes diacritics (then its words are compared with theirs)."""
+    return fold(text) != " ".join(text.split()).casefold().replace("đ", "d")
+
+
+def words(text: str, marked: bool = True) -> set[str]:
+    """'XD&PT CQĐT, CQS (tối đa 21)' -> {'chính', 'quyền', 'điện', 'tử', 'số'}: the words that may name a field
+    (folded when `marked` is False)."""
+    text = unicodedata.normalize("NFC", clean(text)).casefold().replace("&", " ")
+    text = re.sub(r"kt\s*-\s*xh", "ktxh", text)
     out: set[str] = set()
-    for word in re.findall(r"[a-z]+", text):  # numbers are maxima, codes or dates: they name no field
-        out.update(_ABBREVIATIONS.get(word, word).split())
-    return out - _NOISE
+    for word in re.findall(r"[^\W\d_]+", text):  # numbers are maxima, codes or dates: they name no field
+        for w in _ABBREVIATIONS.get(word, _ABBREVIATIONS.get(fold(word), word)).split():
+            if w not in _EMPTY:
+                out.add(w if marked else fold(w))
+    return out
 
 
 def _code(label: str) -> str | None:
-    """'3', 'LV3', 'Lĩnh vực 3', 'III', '3.' -> '3': a header that is only a field's code."""
+    """'3', 'LV3', 'Lĩnh vực 3', 'Lĩnh vực thứ 5', 'III', '3.' -> the code: a header that is only a field's number."""
     f = fold(clean(label)).strip(" .:")
-    f = re.sub(r"^(linh vuc|lv|field)\s*", "", f).strip(" .:")
-    if re.fullmatch(r"\d{1,2}", f):
-        return f
-    return _ROMAN.get(f)
+    m = re.fullmatch(r"(?:linh vuc|lv|field)?\s*(?:thu)?\s*(\d{1,2}|[ivxlc]{1,4})", f)
+    if m is None:
+        return None
+    return m.group(1) if m.group(1).isdigit() else _ROMAN.get(m.group(1))
 
 
 class FieldMatcher:
@@ -54,23 +72,29 @@ class FieldMatcher:
 
     def __init__(self, fields: Sequence[Field]):
         self.fields = list(fields)
-        self.words = [words(f.name) | words(f.short) for f in self.fields]
-        counts: dict[str, int] = {}
-        for ws in self.words:
-            for w in ws:
-                counts[w] = counts.get(w, 0) + 1
-        self.weight = {w: 1 / n for w, n in counts.items()}
+        self.marked_set = any(_marked(f.name) for f in self.fields)
+        self.vocab = {marked: [words(f.name, marked) | words(f.short, marked) for f in self.fields]
+                      for marked in (True, False)}
+        self.weight: dict[bool, dict[str, float]] = {}
+        for marked, vocab in self.vocab.items():
+            counts: dict[str, int] = {}
+            for ws in vocab:
+                for w in ws:
+                    counts[w] = counts.get(w, 0) + 1
+            self.weight[marked] = {w: 1 / n for w, n in counts.items()}
 
     def index(self, label: str) -> int | None:
         code = _code(label)
         if code is not None:
             by_code = [i for i, f in enumerate(self.fields) if f.code == code]
             return by_code[0] if len(by_code) == 1 else None
-        said = words(label)
-        total = sum(self.weight.get(w, 1.0) for w in said)
+        text = _NUMBERED.sub("", clean(label), count=1)
+        marked = self.marked_set and _marked(text)
+        said, weight = words(text, marked), self.weight[marked]
+        total = sum(weight.get(w, _OTHER_WORD) for w in said)
         if not total:
             return None
-        shares = sorted(((sum(self.weight[w] for w in said & ws) / total, i) for i, ws in enumerate(self.words)),
+        shares = sorted(((sum(weight[w] for w in said & ws) / total, i) for i, ws in enumerate(self.vocab[marked])),
                         reverse=True)
         best, index = shares[0]
         runner_up = shares[1][0] if len(shares) > 1 else 0.0

@@ -55,8 +55,9 @@ def publish_state(evaluations, source: str) -> PublishState:
 
 
 # Not errors for `check`, but an official document would print what nobody checked: the classes of a table
-# of totals without bands (publish --bands, or a criteria set, checks them).
-UNCHECKED = ("class-not-checked",)
+# of totals without bands (publish --bands, or a criteria set, checks them), field columns whose headers name
+# no field of the set (read by position).
+UNCHECKED = ("class-not-checked", "fields-by-position")  # …and field columns read by position, a guess
 
 
 # ---------------------------------------------------------------- marks
