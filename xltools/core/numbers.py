@@ -37,11 +37,16 @@ def clean(text: str) -> str:
             text = text[3:-4]
         else:
             text = _TAGS.sub("", text)
-    # text already single-spaced is returned as it is (most cells): isprintable() is False for every space
-    # but the ASCII one, so this test is the same as comparing with the join below, without building it
+    return single_spaced(text)
+
+
+def single_spaced(text: str) -> str:
+    """' '.join(text.split()): every run of Unicode spaces (NBSP and U+202F too) as one space, none at the
+    ends. Text already so (most cells) is returned as it is: isprintable() is False for every space but the
+    ASCII one, so the test below gives the same answer as building the join."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(text.split())  # every Unicode space (NBSP and U+202F too) as one space
+    return " ".join(text.split())
 
 
 def parse_score(value: Any) -> Decimal | None:

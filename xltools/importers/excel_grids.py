@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.numbers import NumberError, to_decimal
+from ..core.numbers import NumberError, single_spaced, to_decimal
 from ..limits import Extent
 from ..workbook.layout import col_letter
 from .grid_tables import Grid, Span
@@ -25,7 +25,7 @@ def cell_text(value: object, bold: bool) -> str:
     if value is None:
         return ""
     if type(value) is str:  # most cells: the same as the last branch, without the type tests
-        text = " ".join(value.split())
+        text = single_spaced(value)
     elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
@@ -38,7 +38,7 @@ def cell_text(value: object, bold: bool) -> str:
     elif isinstance(value, (date, time)):
         text = value.isoformat()
     else:
-        text = " ".join(str(value).split())
+        text = single_spaced(str(value))
     return f"<b>{text}</b>" if bold and text else text
 
 

@@ -94,6 +94,32 @@ def _text(node: ElementTree.Element) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=16)  # forms made from one template share their styles part
+def _style_flags(xml: bytes) -> tuple[tuple[bool, ...], frozenset[int]]:
+    """Per cell style (the index a cell's s="…" names): whether its font is bold; and the styles whose
+    number format shows a date or time (openpyxl turns those numbers into dates: not followed here)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    root = ElementTree.fromstring(xml)
+    fonts = root.find(f"{_NS}fonts")
+    xfs = root.find(f"{_NS}cellXfs")
+    if fonts is None or xfs is None or not len(xfs):
+        raise NotPlain("no fonts or cell styles")
+    font_bold = []
+    for font in fonts.findall(f"{_NS}font"):
+        b = font.find(f"{_NS}b")
+        # openpyxl's Bool: <b/> is bold; val "0", "false", "f" or "" is not; any other text is
+        font_bold.append(b is not None and b.get("val", "true") not in ("false", "f", "0", ""))
+    custom = {int(f.get("numFmtId", "")): f.get("formatCode") for f in root.iter(f"{_NS}numFmt")}
+    bold, dates = [], set()
+    for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
+        bold.append(font_bold[int(xf.get("fontId", 0))])
+        number_format = int(xf.get("numFmtId", 0))
+        if is_date_format(custom[number_format] if number_format in custom else BUILTIN_FORMATS.get(number_format)):
+            dates.add(i)
+    return tuple(bold), frozenset(dates)
+
+
 class _Package:
     def __init__(self, archive: zipfile.ZipFile, unpacked: dict[str, bytes]):
         self.archive = archive
@@ -111,29 +137,9 @@ class _Package:
         root = ElementTree.fromstring(self.archive.read(part))
         return [_text(si).replace("x005F_", "") for si in root.iter(f"{_NS}si")]
 
-    def _styles(self) -> tuple[list[bool], set[int]]:
-        """Per cell style (the index a cell's s="…" names): whether its font is bold; and the styles whose
-        number format shows a date or time (openpyxl turns those numbers into dates: not followed here)."""
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
-        root = ElementTree.fromstring(self.archive.read("xl/styles.xml"))
-        fonts = root.find(f"{_NS}fonts")
-        xfs = root.find(f"{_NS}cellXfs")
-        if fonts is None or xfs is None or not len(xfs):
-            raise NotPlain("no fonts or cell styles")
-        font_bold = []
-        for font in fonts.findall(f"{_NS}font"):
-            b = font.find(f"{_NS}b")
-            # openpyxl's Bool: <b/> is bold; val "0", "false", "f" or "" is not; any other text is
-            font_bold.append(b is not None and b.get("val", "true") not in ("false", "f", "0", ""))
-        custom = {int(f.get("numFmtId", "")): f.get("formatCode") for f in root.iter(f"{_NS}numFmt")}
-        bold, dates = [], set()
-        for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
-            bold.append(font_bold[int(xf.get("fontId", 0))])
-            number_format = int(xf.get("numFmtId", 0))
-            if is_date_format(custom[number_format] if number_format in custom else BUILTIN_FORMATS.get(number_format)):
-                dates.add(i)
-        return bold, dates
+    def _styles(self) -> tuple[tuple[bool, ...], frozenset[int]]:
+        xml = self.archive.read("xl/styles.xml")
+        return _style_flags(xml) if len(xml) <= 2**16 else _style_flags.__wrapped__(xml)  # keeps no large part
 
     def sheets(self) -> list[Sheet]:
         workbook = ElementTree.fromstring(self.archive.read("xl/workbook.xml"))
