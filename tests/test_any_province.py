@@ -439,3 +439,14 @@ def test_a_table_saved_as_csv_reads_as_the_same_table_in_xlsx(tmp_path, capsys, 
         assert code == 0
         results.append([(r["name"], r["total"], r["rank"], r["class"]) for r in json.loads(out)])
     assert results[0] == results[1] and len(results[0]) == 3
+
+
+def test_a_csv_as_vietnamese_excel_saves_it(tmp_path, capsys):
+    """';' between cells, '93,08' unquoted, commas inside texts ('Tên cơ quan, đơn vị', 'SỞ, BAN, NGÀNH'): the
+    separator is the one that cuts every row alike, not the first comma a sniffer sees."""
+    path = tmp_path / "so.csv"
+    path.write_text("KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH NĂM 2025\nSTT;Tên cơ quan, đơn vị;Tổng điểm;Xếp hạng\n"
+                    "1;Sở Tư pháp;93,08;1\n2;Sở Nội vụ;89,5;2\n3;Sở Y tế;79;3\n", encoding="utf-8-sig")
+    code, out, _ = run(["rank", path, "--json"], capsys)
+    assert code == 0 and [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+        ("Sở Tư pháp", 93.08, 1), ("Sở Nội vụ", 89.5, 2), ("Sở Y tế", 79.0, 3)]
