@@ -159,3 +159,25 @@ def test_in_a_real_process(corpus):
                           encoding="utf-8")
     assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
     assert all(text in done.stderr for text in expected)
+
+
+@pytest.mark.parametrize("command", ["check", "rank"])
+def test_an_appraisal_workbook_whose_sheet_xml_does_not_parse_is_exit_2(tmp_path, capsys, command):
+    """The summary sheet's cells written with a namespace prefix nobody declared (a broken export): the reader that
+    takes over from the fast one fails on the rows, not on opening; the user gets a message, not 'Lỗi không mong đợi'."""
+    import re
+    import zipfile
+
+    made = tmp_path / "mau.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(made)]) == 0
+    broken = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(made) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<c ", b"<x:c ", data).replace(b"</c>", b"</x:c>")
+            zout.writestr(name, data)
+    capsys.readouterr()
+    assert main([command, str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "hong.xlsx: không đọc được nội dung bảng tính" in err and "không mong đợi" not in err

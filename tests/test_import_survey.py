@@ -111,3 +111,12 @@ def test_a_total_column_that_agrees_and_abbreviated_fields(tmp_path, cset):
     path.write_text("Đơn vị;TTHC;Thể chế;Tổng cộng\nSở Tư pháp;2,414;1,870;4,28\n", encoding="utf-8")
     result = read_survey(path, cset, UNITS)
     assert result.scores["Sở Tư pháp"][1:3] == [D("1.870"), D("2.414")]
+
+
+def test_a_repeated_row_is_the_error_not_its_total(tmp_path, cset):
+    """The second row of a unit is refused; its own Tổng is compared with its own fields, never with the first row's."""
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;TTHC;Thể chế;Tổng\nSở Tư pháp;2;1;3\nSở Tư pháp;0,5;1,5;2\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        read_survey(path, cset, UNITS)
+    assert str(err.value).count("đã có điểm lĩnh vực") == 2 and "Tổng" not in str(err.value)

@@ -91,6 +91,8 @@ def test_a_two_tier_province_has_no_district_and_no_thi_tran():
     assert wording.decision_line(cset, 2025).endswith("năm 2025 của UBND tỉnh Tuyên Quang)")
     assert wording.issuing_authority(cset, ["Huyện Na Hang"], year=2025) == "UBND tỉnh Tuyên Quang"  # an old column
     assert wording.issuing_authority(replace(cset, province="Hải Phòng"), []) == "UBND thành phố Hải Phòng"
+    assert wording.default_recipients("Hải Phòng")[0] == "UBND thành phố (b/c)"
+    assert wording.default_recipients("Tuyên Quang")[0] == "UBND tỉnh (b/c)"
     assert (wording.default_agency(["xa"], two_tier_years=True), wording.default_agency(["xa"])) == (
         "SỞ NỘI VỤ", "PHÒNG NỘI VỤ")
     # the year of the table decides, even with a set that does not say its years

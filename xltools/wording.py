@@ -293,3 +293,9 @@ def place_date(place: str | None, date: str | None) -> str:
 
 
 DEFAULT_RECIPIENTS = ("UBND tỉnh (b/c)", "Các đơn vị được đánh giá", "Lưu: VT")
+
+
+def default_recipients(province: str | None) -> list[str]:
+    """Nơi nhận: the province's UBND ('UBND thành phố (b/c)' for a centrally-run city), the units, the archive."""
+    first = "UBND thành phố (b/c)" if province in CITIES else DEFAULT_RECIPIENTS[0]
+    return [first, *DEFAULT_RECIPIENTS[1:]]

@@ -117,9 +117,10 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
         else:
             pairs = [(index, col) for col, index in columns.items()]
         scores = result.scores.setdefault(unit, [None] * len(cset.fields))
+        row: dict[int, Decimal | None] = {}  # this row's scores (a repeated row's are not kept, its total is its own)
         for index, col in pairs:
             try:
-                value = parse_score(cells[col])
+                value = row[index] = parse_score(cells[col])
             except NumberError as exc:
                 problems.append(f"{where}, cột '{clean(header_cells[col])}': {exc}")
                 continue
@@ -129,11 +130,10 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
                 continue
             seen[(unit, index)] = number
             scores[index] = value
-        if total_col is not None:
-            beyond = any(scores[i] is not None and scores[i] > cset.fields[i].survey_max for i, _ in pairs)
+        if total_col is not None and len(row) == len(pairs):
+            beyond = any(v is not None and v > cset.fields[i].survey_max for i, v in row.items())
             if not beyond:  # a score above its maximum is named by its own error; the total would blame the sum
-                problems += _total_disagrees(cells[total_col], [scores[i] for i, _ in pairs], where,
-                                             header_cells[total_col])
+                problems += _total_disagrees(cells[total_col], list(row.values()), where, header_cells[total_col])
     if problems:
         raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
                         + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))

@@ -191,7 +191,7 @@ def filled(info: ReportInfo | None, items: list[Appendix]) -> ReportInfo:
                       place=info.place or province, date=info.date,
                       position=(info.position or W.default_position(agency)).upper(),
                       signer=info.signer or W.SIGNER_DOTS,
-                      recipients=info.recipients or list(W.DEFAULT_RECIPIENTS))
+                      recipients=info.recipients or W.default_recipients(province))
 
 
 def header_block(doc, info: ReportInfo) -> None:

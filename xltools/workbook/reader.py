@@ -132,6 +132,9 @@ def _openpyxl_grids(path: Path, used: dict[str, Extent]) -> tuple[dict, dict]:
             raise ReadError(f"{path.name}: không mở được bảng tính ({type(exc).__name__}: {exc}).") from exc
         try:
             out.append({name: _grid(wb[name], used.get(name)) for name in wb.sheetnames})
+        except Exception as exc:  # a sheet's XML openpyxl cannot parse (an undeclared prefix, a cut-off part)
+            raise ReadError(f"{path.name}: không đọc được nội dung bảng tính ({type(exc).__name__}: {exc}); tệp có "
+                            "thể bị hỏng: hãy mở bằng Excel rồi lưu lại (File > Save As, kiểu .xlsx).") from exc
         finally:
             wb.close()
     return out[0], out[1]
