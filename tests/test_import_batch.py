@@ -145,3 +145,22 @@ def test_forms_of_a_set_without_a_criteria_tree(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["self_total"], r["set"]) for r in rows] == [
         ("Sở Tư pháp", 86.5, cset.id), ("SỞ Y TẾ", 83.0, cset.id), ("Sở Xây dựng", 79.5, cset.id)]
+
+
+def test_a_form_whose_printed_total_is_not_its_fields_sum_is_named(tmp_path, capsys, data_dir):
+    """A form printing TỔNG ĐIỂM 70 under criteria that add up to 65,249: the workbook takes the criteria, and the
+    import says so (it used to take 65,249 without a word)."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "bieu"
+    write_forms(folder, 2, data_dir / SEED)
+    wb = load_workbook(folder / "bieu_0002.xlsx")
+    ws = wb.active
+    row = next(r for r in ws.iter_rows() if any("TỔNG ĐIỂM" in str(c.value or "") for c in r))
+    cell = next(c for c in row if str(c.value).replace(",", ".") == "65.249")
+    cell.value = 70 if isinstance(cell.value, (int, float)) else "70"
+    wb.save(folder / "bieu_0002.xlsx")
+    code = main(["import", str(folder), "--set", SET, "-o", str(tmp_path / "th.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 1 and out.count("[CẢNH BÁO]") == 1
+    assert "bieu_0002.xlsx: Sở số 2 – biểu ghi Tổng cộng tự chấm 70 nhưng các lĩnh vực cộng lại 65,249" in out

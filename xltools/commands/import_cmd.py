@@ -57,6 +57,7 @@ def _folder(args, folder: Path) -> int:
     if args.json:
         print_json({"files": result.files, "read": read, "failed": len(result.failures),
                     "failures": [{"file": f.file, "message": f.message} for f in result.failures],
+                    "warnings": result.warnings,
                     "output": str(written) if written else None, "seconds": round(result.seconds, 2),
                     "survey_unmatched": survey.unmatched if survey else [],
                     "survey_ambiguous": survey.ambiguous if survey else [],
@@ -66,6 +67,8 @@ def _folder(args, folder: Path) -> int:
         print(f"Đã đọc {read}/{result.files} tệp trong {result.seconds:.1f} giây; lỗi {len(result.failures)} tệp.")
         for f in result.failures:
             print(f"  [LỖI] {f.message}")
+        for w in result.warnings:
+            print(f"  [CẢNH BÁO] {w}")
         if survey:
             _print_survey(survey)
         if written:
@@ -78,7 +81,7 @@ def _folder(args, folder: Path) -> int:
         print(f"Cảnh báo: tệp {Path(args.survey).name} không có đơn vị nào khớp tên các đơn vị đã nhập: chưa điền điểm "
               "ĐT XHH nào; hãy sửa tên trong tệp rồi nhập lại (macro nhap-xhh).", file=sys.stderr)
         return 1
-    return 1 if result.failures else 0
+    return 1 if result.failures or result.warnings else 0
 
 
 def _print_survey(survey) -> None:

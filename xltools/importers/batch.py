@@ -10,11 +10,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
 from ..core.names import unit_key
-from ..core.scoring import Unit, UnitsTable
+from ..core.numbers import format_vn_short
+from ..core.scoring import Unit, UnitsTable, tolerance
 from ..errors import ReadError, UserError
 from .office import read_office
 
@@ -34,6 +36,7 @@ class BatchResult:
     files: int
     failures: list[Failure] = dc_field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = dc_field(default_factory=list)  # forms read whose own figures disagree (a printed total)
 
 
 def form_files(folder: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
@@ -161,6 +164,7 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
     started = time.perf_counter()
     units: list[Unit] = []
     failures: list[Failure] = []
+    warnings: list[str] = []
     first_file: dict[str, str] = {}
     for i, (path, (unit, reason)) in enumerate(_read_all(files, cset, workers or default_workers()), start=1):
         if progress:
@@ -176,10 +180,25 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         first_file[key] = path.name
         unit.where = path.name
         units.append(unit)
+        warnings += _total_disagrees(unit, cset, path.name)
     table = UnitsTable(units=units, level=cset.level, title=cset.title, source=str(folder), sheet="Tổng hợp",
                        year=max(cset.years) if cset.years else None, province=cset.province, has_reasons=True,
                        field_names=[f.name for f in cset.fields])
-    return BatchResult(table, len(files), failures, time.perf_counter() - started)
+    return BatchResult(table, len(files), failures, time.perf_counter() - started, warnings)
+
+
+def _total_disagrees(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
+    """A form whose printed Tổng cộng is not the sum of its fields: the workbook takes the fields (its formulas
+    add them up), so the unit's own total changes; the user hears of it (`xltools check FORM` gives details)."""
+    printed, parts = unit.printed.self_total, [f.self_score for f in unit.fields]
+    if printed is None or any(p is None for p in parts):
+        return []
+    summed = sum((p for p in parts if p is not None), Decimal(0))
+    if abs(summed - printed) <= tolerance(len(parts), cset.decimals):
+        return []
+    return [f"{name}: {unit.name} – biểu ghi Tổng cộng tự chấm {format_vn_short(printed)} nhưng các lĩnh vực cộng lại "
+            f"{format_vn_short(summed)}; bảng tổng hợp lấy điểm từng lĩnh vực ({format_vn_short(summed)}). Hãy hỏi lại "
+            f"đơn vị (xem `xltools check {name}`)."]
 
 
 class ProgressBar:
