@@ -14,24 +14,18 @@ from xltools.cli import main
 from xltools.core.field_names import FieldMatcher, field_index
 from xltools.importers.registry import load
 
-SET = """id: thainguyen-2025-xa
-province: Thái Nguyên
-level: xa
-years: [2025]
-title: "Xếp hạng Chỉ số CCHC các xã, phường"
-decimals: 2
-district_rule: false
-fields:
-  - {code: "1", name: "Công tác chỉ đạo, điều hành CCHC", max: 40}
-  - {code: "2", name: "Cải cách thể chế", max: 25}
-  - {code: "3", name: "Cải cách thủ tục hành chính", max: 35}
-total: 100
-bands_basis: points
-bands:
-  - {label: "Tốt", min: 80}
-  - {label: "Khá", min: 70}
-  - {label: "Yếu", min: 0}
-"""
+
+def set_text(set_id: str, province: str, names: tuple[str, str, str]) -> str:
+    """A 2025 commune set of three fields (maxima 40, 25, 35), as a province writes it in YAML."""
+    fields = "".join(f'  - {{code: "{i}", name: "{name}", max: {top}}}\n'
+                     for i, (name, top) in enumerate(zip(names, (40, 25, 35)), start=1))
+    return (f"id: {set_id}\nprovince: {province}\nlevel: xa\nyears: [2025]\ndecimals: 2\ndistrict_rule: false\n"
+            f"fields:\n{fields}total: 100\nbands_basis: points\n"
+            "bands: [{label: 'Tốt', min: 80}, {label: 'Khá', min: 70}, {label: 'Yếu', min: 0}]\n")
+
+
+SET = set_text("thainguyen-2025-xa", "Thái Nguyên",
+               ("Công tác chỉ đạo, điều hành CCHC", "Cải cách thể chế", "Cải cách thủ tục hành chính"))
 SCORES = [("Phường Phan Đình Phùng", (38, 22, 33)), ("Xã Đại Từ", (30, 20, 30)), ("Xã Tân Cương", (20, 15, 25))]
 WRITERS = {"txt": write_txt, "docx": write_docx, "xlsx": write_xlsx}
 
@@ -103,19 +97,7 @@ def test_headers_nobody_can_name_are_read_by_position_with_a_warning(tmp_path, c
     assert code == 1 and "(DỰ THẢO)" in out and "Cột lĩnh vực đọc theo vị trí" in err
 
 
-SET_2025 = """id: laocai-2025-xa
-province: Lào Cai
-level: xa
-years: [2025]
-decimals: 2
-fields:
-  - {code: "1", name: "Công tác chỉ đạo, điều hành", max: 40}
-  - {code: "2", name: "Thể chế", max: 25}
-  - {code: "3", name: "Chính quyền số", max: 35}
-total: 100
-bands_basis: points
-bands: [{label: "Tốt", min: 80}, {label: "Yếu", min: 0}]
-"""
+SET_2025 = set_text("laocai-2025-xa", "Lào Cai", ("Công tác chỉ đạo, điều hành", "Thể chế", "Chính quyền số"))
 
 
 def test_a_2025_set_with_short_names_meets_the_usual_long_headers(tmp_path):
