@@ -31,6 +31,7 @@ from .scoring import (
     in_range,
     is_self_assessment,
     self_summary,
+    sum_beyond,
     tolerance,
 )
 
@@ -375,8 +376,8 @@ def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Fin
         present = [x for x in parts if x is not None]
         if printed is None or not present or kind in lacking:
             continue
-        exact = sum(present, Decimal(0))
-        if abs(printed - exact) > tolerance(len(present), d):
+        exact = sum_beyond(present, printed, d)
+        if exact is not None:
             _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL[kind],
                  f"in là {format_vn(printed, d)} nhưng cộng các lĩnh vực được {format_vn(exact, d)} "
                  f"(chênh {n(abs(printed - exact))}, "
@@ -386,8 +387,8 @@ def _printed_totals(cset: CriteriaSet, unit: Unit, result: Result, out: list[Fin
         survey = p.survey_total if p.survey_total is not None else result.survey_total
         terms = [x for x in (appraised, survey, unit.bonus, -unit.penalty if unit.penalty else None) if x is not None]
         if appraised is not None and not lacking:
-            exact = sum(terms, Decimal(0))
-            if abs(p.total - exact) > tolerance(len(terms), d):
+            exact = sum_beyond(terms, p.total, d)
+            if exact is not None:
                 _add(out, ERROR, "total-mismatch", unit, TOTAL_LABEL["total"],
                      f"in là {format_vn(p.total, d)} nhưng Thẩm định + ĐT XHH được {format_vn(exact, d)}; "
                      "hãy tính lại Tổng cộng.")

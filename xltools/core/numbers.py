@@ -131,6 +131,12 @@ def quantize(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def decimals_shown(value: Decimal) -> int:
+    """How many decimals a number is written with: 89,95 -> 2, 85 -> 0."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def format_vn(value: Decimal | float | None, decimals: int) -> str:
     """'96,479' for 96.479 at 3 decimals; '' for None. No thousands grouping (scores are < 1000)."""
     if value is None:

@@ -181,6 +181,13 @@ def tolerance(addends: int, decimals: int) -> Decimal:
     return Decimal(addends) * Decimal("0.5") * Decimal(1).scaleb(-decimals)
 
 
+def sum_beyond(parts: list[Decimal], printed: Decimal, decimals: int, addends: int | None = None) -> Decimal | None:
+    """The parts' exact sum when a printed total is further from it than rounding explains (`addends` rounded
+    parts, each half a last unit off; default: every part), else None."""
+    exact = sum(parts, Decimal(0))
+    return exact if abs(printed - exact) > tolerance(len(parts) if addends is None else addends, decimals) else None
+
+
 def total_of(parts: list[Decimal | None], printed: Decimal | None, decimals: int) -> Decimal | None:
     """Sum of the present parts, rounded; a printed total within rounding tolerance is kept
     (it was computed from unrounded parts, so it is the more precise number)."""

@@ -10,13 +10,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
-from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short
-from ..core.scoring import Unit, UnitsTable, tolerance
+from ..core.scoring import Unit, UnitsTable, sum_beyond
 from ..errors import ReadError, UserError
 from .office import read_office
 
@@ -190,11 +189,11 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
 def _total_disagrees(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
     """A form whose printed Tổng cộng is not the sum of its fields: the workbook takes the fields (its formulas
     add them up), so the unit's own total changes; the user hears of it (`xltools check FORM` gives details)."""
-    printed, parts = unit.printed.self_total, [f.self_score for f in unit.fields]
-    if printed is None or any(p is None for p in parts):
+    printed, parts = unit.printed.self_total, [f.self_score for f in unit.fields if f.self_score is not None]
+    if printed is None or len(parts) < len(unit.fields):
         return []
-    summed = sum((p for p in parts if p is not None), Decimal(0))
-    if abs(summed - printed) <= tolerance(len(parts), cset.decimals):
+    summed = sum_beyond(parts, printed, cset.decimals)
+    if summed is None:
         return []
     return [f"{name}: {unit.name} – biểu ghi Tổng cộng tự chấm {format_vn_short(printed)} nhưng các lĩnh vực cộng lại "
             f"{format_vn_short(summed)}; bảng tổng hợp lấy điểm từng lĩnh vực ({format_vn_short(summed)}). Hãy hỏi lại "

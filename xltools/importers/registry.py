@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..core.criteria import LEVELS, CriteriaSet, parse_bands, totals_only_set
+from ..core.numbers import decimals_shown
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from .field_columns import in_set_order
@@ -150,8 +151,7 @@ def printed_decimals(t: UnitsTable) -> int:
     """The precision the table prints its totals at (89,95 -> 2); 3 when it prints none."""
     values = [v for u in t.units for v in (u.printed.total, u.printed.appraised_total, u.printed.survey_total)
               if v is not None]
-    exponents = [v.as_tuple().exponent for v in values]
-    return max((-e if isinstance(e, int) and e < 0 else 0 for e in exponents), default=3)
+    return max((decimals_shown(v) for v in values), default=3)
 
 
 def load(path: str | Path, set_id: str | None = None, options: Options | None = None

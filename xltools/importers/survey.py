@@ -13,15 +13,15 @@ from pathlib import Path
 from ..core.criteria import CriteriaSet
 from ..core.field_names import field_index
 from ..core.names import NameIndex, fold, tidy
-from ..core.numbers import NumberError, clean, format_vn_short, parse_score
-from ..core.scoring import UnitsTable
+from ..core.numbers import NumberError, clean, decimals_shown, format_vn_short, parse_score
+from ..core.scoring import UnitsTable, sum_beyond
 from ..errors import ReadError
 
 _UNIT = ("don vi", "ten don vi", "unit", "co quan", "ten co quan", "dia phuong", "ten")
 _FIELD = ("linh vuc", "field", "ma linh vuc", "ten linh vuc")
 _SCORE = ("diem", "score", "diem xhh", "dt xhh", "diem dt xhh", "diem dieu tra")
-_SKIP = ("stt", "tt", "tong", "tong cong", "tong diem", "ghi chu", "tong diem xhh")
 _TOTAL = ("tong", "tong cong", "tong diem", "tong diem xhh")  # checked against the fields' sum, never imported
+_SKIP = ("stt", "tt", "ghi chu", *_TOTAL)
 
 
 @dataclass
@@ -147,12 +147,11 @@ def _total_disagrees(cell: str, scores: list[Decimal | None], where: str, label:
         total = parse_score(cell)
     except NumberError as exc:
         return [f"{where}, cột '{clean(label)}': {exc}"]
-    if total is None or any(s is None for s in scores):
+    present = [s for s in scores if s is not None]
+    if total is None or len(present) < len(scores):
         return []
-    summed = sum((s for s in scores if s is not None), Decimal(0))
-    exponent = total.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if abs(summed - total) <= Decimal(5) * Decimal(10) ** -(decimals + 1):  # the total rounded as printed
+    summed = sum_beyond(present, total, decimals_shown(total), addends=1)  # the total rounded as printed
+    if summed is None:
         return []
     return [f"{where}: cột '{clean(label)}' ghi {format_vn_short(total)} nhưng các lĩnh vực cộng lại "
             f"{format_vn_short(summed)} ({' + '.join(format_vn_short(s) for s in scores)}); hãy sửa ô sai rồi nhập lại."]
