@@ -340,7 +340,7 @@ HEADINGS = {  # how a group's heading row is written: two cells, or one cell mer
 }
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "txt"])
 @pytest.mark.parametrize("shape", sorted(HEADINGS))
 def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, fmt, shape):
     """'I. KHỐI CƠ QUAN CHUYÊN MÔN' and 'II. KHỐI CƠ QUAN NGÀNH DỌC', ranks starting again at 1 in each: each group
@@ -350,7 +350,7 @@ def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, f
               [first, [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"], [2, "Sở Xây dựng", 80, 2, "Tốt"], second,
                [1, "Cục Thuế", 85, 1, "Tốt"], [2, "Công an tỉnh", 70, 2, "Khá"]],
               merges=[(1, 0, 1, 4), (4, 0, 4, 4)] if merged else [])
-    path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"khoi.{fmt}", t)
+    path = {"xlsx": write_xlsx, "docx": write_docx, "txt": write_txt}[fmt](tmp_path / f"khoi.{fmt}", t)
     code, out, _ = run(["check", path, "--bands", BANDS, "--json"], capsys)
     findings = json.loads(out)
     assert code == 0 and [f for f in findings if f["severity"] != "info"] == []
@@ -450,3 +450,18 @@ def test_a_csv_as_vietnamese_excel_saves_it(tmp_path, capsys):
     code, out, _ = run(["rank", path, "--json"], capsys)
     assert code == 0 and [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
         ("Sở Tư pháp", 93.08, 1), ("Sở Nội vụ", 89.5, 2), ("Sở Y tế", 79.0, 3)]
+
+
+def test_a_numbered_title_between_two_text_tables_still_separates_them(tmp_path, capsys):
+    """'II. KẾT QUẢ CẤP HUYỆN' followed by a header is the next table's title, not a group of the first table."""
+    text = "\n".join([
+        "KẾT QUẢ CHỈ SỐ CCHC NĂM 2024", "I. CÁC SỞ, BAN, NGÀNH", "STT\tTên đơn vị\tTổng điểm\tXếp hạng",
+        "1\tSở Nội vụ\t90,5\t1", "2\tSở Tư pháp\t80\t2", "II. CÁC HUYỆN, THÀNH PHỐ", "STT\tTên đơn vị\tTổng điểm\tXếp hạng",
+        "1\tHuyện Ba Bể\t85\t1", "2\tHuyện Na Rì\t70\t2", ""])
+    path = tmp_path / "hai_bang.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(["rank", path, "--json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and len({r["table"] for r in rows}) == 2
+    assert [(r["name"], r["rank"]) for r in rows] == [("Sở Nội vụ", 1), ("Sở Tư pháp", 2), ("Huyện Ba Bể", 1),
+                                                      ("Huyện Na Rì", 2)]

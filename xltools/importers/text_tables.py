@@ -60,7 +60,13 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
     tables: list[TextTable] = []
     title: list[str] = []
     current: TextTable | None = None
-    for number, cells in rows:
+    rows = list(rows)
+    for k, (number, cells) in enumerate(rows):
+        if current is not None and current.header and sum(1 for c in cells if c.strip()) <= 2:
+            heading = group_heading([c for c in map(clean, cells) if c])
+            if heading and _unit_follows(rows, k):  # 'II. KHỐI CƠ QUAN NGÀNH DỌC' between body rows
+                current.groups.append((number, heading))
+                continue
         if len(cells) < 2:
             line = cells[0].strip() if cells else ""
             if line and current is not None and current.rows:
@@ -93,6 +99,28 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         t.index = i
         _collapse_header(t)
     return tables
+
+
+_GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
+_HEADING = re.compile(r"^([IVXLC]+|[A-Z])\s*[.)]\s*\S")
+
+
+def group_heading(filled: list[str]) -> str | None:
+    """The heading of a group of units inside a table's body ('I | KHỐI SỞ, NGÀNH', 'I. KHỐI SỞ, NGÀNH' in one
+    cell, 'KHỐI HUYỆN'), as the row writes it, or None; `filled`: the row's non-empty cells, cleaned."""
+    if len(filled) == 2 and _GROUP.match(filled[0]) and not has_number(filled[1:]):
+        return f"{filled[0].rstrip('.')}. {filled[1]}"
+    if len(filled) == 1 and (_HEADING.match(filled[0]) or fold(filled[0]).startswith(("khoi ", "nhom "))):
+        return filled[0]
+    return None
+
+
+def _unit_follows(rows: list[tuple[int, list[str]]], k: int) -> bool:
+    """The next row that holds anything after row `k` is a numbered body row."""
+    for _, cells in rows[k + 1:]:
+        if any(c.strip() for c in cells):
+            return bool(_ROW_START.match(cells[0].strip()))
+    return False
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
