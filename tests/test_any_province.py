@@ -465,3 +465,13 @@ def test_a_numbered_title_between_two_text_tables_still_separates_them(tmp_path,
     assert code == 0 and len({r["table"] for r in rows}) == 2
     assert [(r["name"], r["rank"]) for r in rows] == [("Sở Nội vụ", 1), ("Sở Tư pháp", 2), ("Huyện Ba Bể", 1),
                                                       ("Huyện Na Rì", 2)]
+
+
+def test_a_summary_row_numbered_like_a_group_is_never_a_unit(tmp_path, capsys):
+    """'I | Khối cơ quan chuyên môn | 85,5' (a group's subtotal) holds a score but is no unit: not ranked, and said."""
+    t = Table(GROUPED, GROUP_HEAD, [["I", "Khối cơ quan chuyên môn", "85,25", "", ""], [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"],
+                                    [2, "Sở Xây dựng", 80, 2, "Tốt"]])
+    for path in (write_xlsx(tmp_path / "khoi.xlsx", t), write_txt(tmp_path / "khoi.txt", t)):
+        code, out, err = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+        assert code == 0 and [r["name"] for r in json.loads(out)] == ["Sở Tài chính", "Sở Xây dựng"]
+        assert "dòng đánh số 'I' không phải một đơn vị" in err

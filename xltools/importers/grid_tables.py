@@ -16,7 +16,16 @@ from functools import cached_property
 from ..core.names import fold
 from ..core.numbers import clean
 from ..errors import ReadError
-from .text_tables import NOT_UNIT, TextTable, group_heading, has_number, is_column_numbers, is_named_row, read_rows
+from .text_tables import (
+    NOT_UNIT,
+    TextTable,
+    group_heading,
+    has_number,
+    is_column_numbers,
+    is_named_row,
+    is_outline_row,
+    read_rows,
+)
 from .vocabulary import role_of
 
 
@@ -100,14 +109,15 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
             groups.append((number, heading))
             continue
         named = not numbered and is_named_row(plain)  # a row of a table without STT
-        if state == "header" and not _ROW_NUMBER.match(first) and not named:
+        numbered_row = bool(_ROW_NUMBER.match(first)) or is_outline_row(plain)
+        if state == "header" and not numbered_row and not named:
             out.append((number, cells))
             continue
         state = "body"
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        if _ROW_NUMBER.match(first) or named or (not first and _unit_without_number(plain)):
+        if numbered_row or named or (not first and _unit_without_number(plain)):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0, groups

@@ -37,6 +37,13 @@ class TextTable:
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
+_OUTLINE_START = re.compile(r"^\s*(?:<b>)?(?:[IVXLC]+\.?|[a-zđ][.)])(?:</b>)?\s*$")
+
+
+def is_outline_row(cells: list[str]) -> bool:
+    """A row numbered 'I', 'II' or 'a)', 'b)' that holds scores: a field or a sub-criterion of a form numbered
+    I / 1 / a) (never a unit of a summary table, where such a row is a group's subtotal)."""
+    return bool(cells) and bool(_OUTLINE_START.match(cells[0])) and has_number(cells[1:])
 _TITLE_MARK = re.compile(r"[*#]+")
 
 
@@ -84,7 +91,7 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
-        if (_ROW_START.match(cells[0]) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped))
+        if (_ROW_START.match(cells[0]) or is_outline_row(cells) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped))
                 or (names_first(current.header) and is_named_row(cells))):
             current.rows.append(cells)
             current.line_numbers.append(number)
@@ -470,6 +477,10 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
     for row, line in zip(table.rows, table.line_numbers):
         row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
+        if is_outline_row(row):
+            notes.append(f"{label}, dòng {line}: dòng đánh số '{clean(row[0])}' không phải một đơn vị (đơn vị đánh "
+                         "số 1, 2, 3…): không được tính.")
+            continue
         if too_many:
             raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
         unit = unit_of_row(read, _TextRow(table, cols, row, where, line, source), count, where, district,
