@@ -233,7 +233,8 @@ def test_header_vocabulary_is_documented():
     ("Tên cơ quan, đơn vị", "name"), ("TÊN ĐƠN VỊ", "name"), ("TT", "stt"), ("S T T", "stt"), ("Phân loại", "class"),
     ("Xếp loại", "class"), ("Xếp hạng, phân loại", "rank_class"), ("Kết quả xếp hạng và phân loại", "rank_class"),
     ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None),
-    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self")])  # the abbreviations a form may print
+    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self"), ("Tổng TĐ", "appraised"),
+    ("Tổng điểm TĐG", "self")])  # the abbreviations a form may print
 def test_header_roles(header, role):
     assert role_of(header) == role
 
