@@ -92,6 +92,9 @@ def test_detail_checks_and_totals_agree_with_the_core(calc, tmp_path):
         codes = {(f.unit, f.code) for f in e.findings if f.severity == "error"}
         assert {(units[5].name, "score-out-of-range"), (units[6].name, "score-out-of-range"),
                 (units[2].name, "score-not-number")} <= codes
+        # each wrong score once, at the cell typed into (not at its field's total row, nor at the summary's name)
+        out_of_range = [(f.unit, f.where) for f in e.findings if f.code == "score-out-of-range"]
+        assert out_of_range == [(units[5].name, "!".join(over)), (units[6].name, "!".join(below))]
         assert_totals_match_core(rows, e.results)
         core = {r.unit.name: r for r in e.results}  # the core, like the workbook, waits for the retyping
         assert core[units[5].name].rank is None and core[units[6].name].rank is None

@@ -423,8 +423,9 @@ class GridReader:
                 fields[i].cells["survey"] = cell
             unit.problems += survey_problems
         if section.detail and key in detail:
-            _, _, _, start, criteria, detail_problems = detail[key]
+            _, _, _, start, criteria, detail_problems, cells = detail[key]
             self.fill_from_detail(section, unit, start, criteria)
+            unit.criterion_cells = cells
             unit.problems += detail_problems
         return unit
 
@@ -467,7 +468,8 @@ class GridReader:
         return out
 
     def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple]:
-        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems)."""
+        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems,
+        {code: {kind: input cell}})."""
         ws = self.sheet(lay.sheet)
         out = {}
         k = 0
@@ -478,6 +480,7 @@ class GridReader:
             if not name or key in out:
                 continue
             criteria = {}
+            cells = {}  # each scored leaf's input cells, blank or not: findings name the cell to type into
             problems: list[CellProblem] = []
             tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
@@ -494,7 +497,9 @@ class GridReader:
                     self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
+                cells[node.code] = {"self": self.where(lay.sheet, lay.self_col, row),
+                                    "appraised": self.where(lay.sheet, lay.appraised, row)}
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems, cells)
         return out
 
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
