@@ -104,3 +104,56 @@ def test_blank_thẩm_định_names_the_blank_leaf_cells_not_the_field_row(tmp_p
     assert "1.1.2 Hoàn thành 100% nhiệm vụ" in missing[0].message
     assert at(dl, 0, "3.1", dl.appraised) in missing[1].message and at(dl, 0, "3.2", dl.appraised) in missing[1].message
     assert at(dl, 0, "3", dl.appraised) not in {f.where for f in e.findings}  # the field's formula row
+
+
+def test_scores_in_a_detail_block_without_a_name_are_reported(tmp_path):
+    path, section = build(tmp_path)
+    lay, dl = section.summary, section.detail
+    wb = load_workbook(path)
+    wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
+    type_block(wb[dl.sheet], dl, 0, "Xã Ia Grai", full())
+    spare = dl.n_units - 1  # a spare block far down, its name cell left blank
+    type_block(wb[dl.sheet], dl, spare, None, full())
+    type_block(wb[dl.sheet], dl, 2, "  ", {"2.2": (None, "mười")})  # a name of spaces is no name; text is typed too
+    wb.save(path)
+    e = evaluated(path)
+    nameless = [f for f in e.findings if f.code == "unit-missing-name"]
+    name_cell = f"{dl.sheet}!{cell(dl.unit, dl.block_start(spare))}"
+    assert [(f.severity, f.where) for f in nameless] == [
+        ("error", f"{dl.sheet}!{cell(dl.unit, dl.block_start(2))}"), ("error", name_cell)]
+    assert at(dl, 2, "2.2", dl.appraised) in nameless[0].message
+    first, last = at(dl, spare, "1.1.1", dl.self_col), at(dl, spare, "3.2", dl.appraised)
+    assert f"{2 * len(MAXIMA)} ô, từ {first} đến {last}" in nameless[1].message and name_cell in nameless[1].message
+    assert "Ia Grai" not in nameless[1].message and e.results[0].rank == 1  # the named unit is complete, ranked
+
+
+def test_a_detail_block_left_blank_or_recomputed_is_no_finding(tmp_path):
+    """Blank blocks (their parent sums hold formulas, 0 once a spreadsheet has computed them) are not reported."""
+    path, section = build(tmp_path)
+    lay, dl = section.summary, section.detail
+    wb = load_workbook(path)
+    wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
+    type_block(wb[dl.sheet], dl, 1, "Xã Ia Grai", full())
+    for k in (0, 2):  # what Excel saves as the value of a block's sums, and a note typed in Giải trình
+        for code in ("1", "1.1", "2", "3"):
+            wb[dl.sheet][cell(dl.appraised, dl.block_start(k) + dl.offsets[code])] = 0
+        wb[dl.sheet][cell(dl.reason, dl.block_start(k) + dl.offsets["2.1"])] = "chưa gửi hồ sơ"
+    wb.save(path)
+    assert [f.code for f in evaluated(path).findings if f.severity == "error"] == []
+
+
+def test_survey_scores_on_a_row_without_a_name_are_reported(tmp_path):
+    from workbook_harness import odd_set
+
+    cset = odd_set()
+    path = build_file([SectionInput(cset, None, blank_rows=ROWS)], tmp_path / "so.xlsx")
+    section = L.workbook_layout([(cset, ROWS + L.DEFAULT_SPARE_ROWS)]).sections[0]
+    sl = section.survey
+    wb = load_workbook(path)
+    wb[section.summary.sheet][cell(section.summary.name, section.summary.first_row)] = "Sở Tư pháp"
+    wb[sl.sheet][cell(sl.fields[0], sl.first_row + 3)] = 7.5
+    wb.save(path)
+    (e,) = evaluate(read_workbook_with_sets(path))
+    (f,) = [f for f in e.findings if f.code == "unit-missing-name"]
+    assert f.where == f"{sl.sheet}!{cell(sl.name, sl.first_row + 3)}"
+    assert f"{sl.sheet}!{cell(sl.fields[0], sl.first_row + 3)}" in f.message

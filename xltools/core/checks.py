@@ -473,8 +473,20 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
             best_so_far = (unit.name, total)
 
 
+NAMELESS_SHOWN = 4  # a nameless block's score cells, listed up to this many, else as a span
+
+
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        if not stray.name:
+            cells = stray.cells
+            shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
+            out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
+                               f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
+                               "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
+                               f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
+                               f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
+            continue
         if stray.twin:
             out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                                f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "

@@ -127,13 +127,15 @@ class HeaderMax:
 
 @dataclass
 class StrayRow:
-    """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary: its
-    scores count nowhere until the name is fixed."""
+    """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary, or that has
+    scores and no name at all: its scores count nowhere until the name is fixed."""
 
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
     twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
+    # a row or block with scores but no unit name (name ""): its score cells that hold something ("Chi tiết Xã!F175")
+    cells: tuple[str, ...] = ()
 
 
 @dataclass
