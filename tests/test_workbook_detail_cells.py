@@ -106,12 +106,18 @@ def test_blank_thẩm_định_names_the_blank_leaf_cells_not_the_field_row(tmp_p
     assert at(dl, 0, "3", dl.appraised) not in {f.where for f in e.findings}  # the field's formula row
 
 
-def test_scores_in_a_detail_block_without_a_name_are_reported(tmp_path):
+def one_unit(tmp_path, block: int):
+    """A workbook with one complete unit, Xã Ia Grai, its criteria in detail block `block`: (book, path, detail)."""
     path, section = build(tmp_path)
     lay, dl = section.summary, section.detail
     wb = load_workbook(path)
     wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
-    type_block(wb[dl.sheet], dl, 0, "Xã Ia Grai", full())
+    type_block(wb[dl.sheet], dl, block, "Xã Ia Grai", full())
+    return wb, path, dl
+
+
+def test_scores_in_a_detail_block_without_a_name_are_reported(tmp_path):
+    wb, path, dl = one_unit(tmp_path, 0)
     spare = dl.n_units - 1  # a spare block far down, its name cell left blank
     type_block(wb[dl.sheet], dl, spare, None, full())
     type_block(wb[dl.sheet], dl, 2, "  ", {"2.2": (None, "mười")})  # a name of spaces is no name; text is typed too
@@ -129,11 +135,7 @@ def test_scores_in_a_detail_block_without_a_name_are_reported(tmp_path):
 
 def test_a_detail_block_left_blank_or_recomputed_is_no_finding(tmp_path):
     """Blank blocks (their parent sums hold formulas, 0 once a spreadsheet has computed them) are not reported."""
-    path, section = build(tmp_path)
-    lay, dl = section.summary, section.detail
-    wb = load_workbook(path)
-    wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
-    type_block(wb[dl.sheet], dl, 1, "Xã Ia Grai", full())
+    wb, path, dl = one_unit(tmp_path, 1)
     for k in (0, 2):  # what Excel saves as the value of a block's sums, and a note typed in Giải trình
         for code in ("1", "1.1", "2", "3"):
             wb[dl.sheet][cell(dl.appraised, dl.block_start(k) + dl.offsets[code])] = 0
