@@ -242,6 +242,12 @@ def beyond_columns(source: str, sheet: str, col: int) -> LimitError:
 def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
     """The used range of one sheet from its XML part (at most MAX_PART_BYTES, checked by check_package),
     and the limits checked on the way."""
+    extent = _scan_plain(xml)
+    return extent if extent is not None else _scan_tokens(xml, source, sheet)
+
+
+def _scan_tokens(xml: bytes, source: str, sheet: str) -> Extent:
+    """scan_sheet for any part: token by token, the first cell beyond a limit named."""
     last_row = last_col = cells = 0
     row_number = col_number = 0
     merged: list[str] = []
@@ -303,6 +309,79 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
         if col > last_col:
             last_col = col
     return Extent(last_row, last_col, tuple(merged))
+
+
+# The usual part (every cell <c r="B7" ...>, no namespace prefix, within the limits) is scanned in bulk, in C:
+# one split at the cells' start tags, then one look at each distinct rest of a cell (its other attributes,
+# its content and what follows it up to the next cell: a few thousand in a 3 000-row sheet, where the loop
+# above handles 100 000 tokens). Its answer is the loop's, or None (unsure, or a limit is reached: the loop
+# then runs and names the first cell beyond it). Why the tokens are then the loop's: every "<c" that begins
+# a tag begins one of the split's cells; no cell's attributes or content hold a "<c", a "<mergeCell" or an
+# unclosed content; no row tag and no merge holds a "<"; so no token of the loop swallows another's start.
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,9})"')
+_OTHER_C = re.compile(rb"<c\w")  # "<col", "<cfRule": not a cell
+_PREFIXED_TAG = re.compile(rb"<\w+:(?:row|c|mergeCell)\b|</\w+:c\b")
+_ROW_SWALLOWS = re.compile(rb"<row\b[^>]*<")
+_MERGE_START = re.compile(rb"<mergeCell\b")
+_PLAIN_MERGE = re.compile(rb'<mergeCell\b[^<>]*?\bref="([^"<>]*)"')
+# the rest of a cell holding a plain number, or a formula whose text was cut: it shows, whatever its type
+_USUAL_SHOWN = re.compile(rb'[^<>]*(?<!/)>(?:<v>-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?</v>|<f>=</f><v></v>)</c>')
+_SHOWN, _HIDDEN = 1, 0  # a cell whose content shows something / has a content that shows nothing
+
+
+def _scan_plain(xml: bytes) -> Extent | None:
+    """scan_sheet's answer for the usual part, computed in bulk; None when the loop must decide."""
+    if (b":c" in xml or b":row" in xml or b":mergeCell" in xml) and _PREFIXED_TAG.search(xml) \
+            or _ROW_SWALLOWS.search(xml):
+        return None
+    found = _CELL_START.split(xml)  # [before, letters, digits, rest of the cell, letters, digits, rest, ...]
+    count = len(found) // 3
+    if count != xml.count(b"<c") - len(_OTHER_C.findall(xml)):
+        return None  # a cell start tag of another form
+    merged = [ref.decode("ascii", "replace") for ref in _PLAIN_MERGE.findall(xml)]
+    if len(merged) != len(_MERGE_START.findall(xml)) or len(merged) > MAX_MERGED \
+            or count + sum(map(_area, merged)) > MAX_CELLS:
+        return None
+    rests = found[3::3]
+    distinct = set(rests)
+    kinds = dict.fromkeys(filter(_USUAL_SHOWN.match, distinct), _SHOWN)  # a number, a formula cut
+    for rest in distinct.difference(kinds):
+        kind = kinds[rest] = _kind(rest)
+        if kind is None:
+            return None
+    shown = list(map(kinds.__getitem__, rests))
+    try:
+        last_row = max(map(int, set(itertools.compress(found[2::3], shown))), default=0)
+    except ValueError:
+        return None
+    last_col = max(map(_column_number_bytes, set(itertools.compress(found[1::3], shown))), default=0)
+    if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+        return None
+    return Extent(last_row, last_col, tuple(merged))
+
+
+def _kind(rest: bytes) -> int | None:
+    """_SHOWN or _HIDDEN (a blank cell too) for the rest of a cell after its r="..." (its other attributes,
+    its content, what follows it up to the next cell); None for a cell the loop must see."""
+    end = rest.find(b">")
+    if end < 0 or b"<" in rest[:end]:
+        return None
+    if rest[end - 1:end] == b"/":  # <c r="B7" s="3"/>
+        return _HIDDEN
+    close = rest.find(b"</c>", end)
+    if close < 0:
+        return None  # the loop's content runs on into the next cells
+    content = rest[end + 1:close]
+    if not content:
+        return _HIDDEN
+    if len(content) > MAX_CELL_TEXT or b"<mergeCell" in content:
+        return None
+    fact = _not_a_number(rest[:end], content) or _shows_text(content)
+    return None if fact.__class__ is bytes else _SHOWN if fact else _HIDDEN
+
+
+def _column_number_bytes(letters: bytes) -> int:
+    return _column_number(letters.decode())
 
 
 # ---------------------------------------------------------------- formula texts
