@@ -92,6 +92,25 @@ def test_randomly_damaged_sheets_read_the_same_cut():
     assert cut_some > 500
 
 
+def test_the_guard_finds_the_same_cells_without_its_prefix_pattern_when_no_prefix_can_be():
+    """values.guard leaves out the namespace prefix from its pattern when the part holds no ":c": the cells
+    found are those the whole pattern finds, on damaged parts with and without prefixes."""
+    rng = random.Random(5)
+    bases = [sheet(rows, tail) for rows in ODD + FORMULAS for tail in TAILS] + [x[:8000] for x in sheets_of_templates()]
+    odd = [b"<x:c ", b"<a.b-c:c\tr='B2'>", b"<_:c\nr = \"$C$3\">", b"<c  r='D4'/>", b"<c r=\"E5\"/ >", b"<cr=\"F6\">", b":", b"c"]
+    compared = 0
+    for _ in range(3000):
+        xml = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(xml) + 1)
+            xml[at:at] = rng.choice(FRAGMENTS + odd)
+        if b":c" not in xml:
+            found = values._CONTENT_CELL.findall(bytes(xml))
+            assert values._UNPREFIXED_CONTENT_CELL.findall(bytes(xml)) == found, bytes(xml)[:300]
+            compared += bool(found)
+    assert compared > 1000
+
+
 def test_every_template_sheet_reads_the_same_cut_and_summaries_shrink():
     sheets = sheets_of_templates()
     assert sheets

@@ -10,8 +10,7 @@ import pytest
 from workbook_harness import typed_workbook
 
 from xltools.commands._common import finding_rows, findings_json, json_text, rank_rows
-from xltools.core.checks import Finding
-from xltools.core.checks import n
+from xltools.core.checks import Finding, n
 from xltools.core.evaluate import evaluate
 from xltools.core.numbers import format_vn_short, to_decimal
 from xltools.workbook.reader import GridReader, read_workbook_with_sets
