@@ -342,7 +342,9 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
     overflow = leaves_out_of_range(unit, cset) if strict else []
     overflowing = {(root.code, kind) for root, _, kind, _ in overflow}
     for i, (f, s) in enumerate(fields):
-        if (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
+        if f.max == 0:  # scored by the survey alone ('Tác động đến người dân…'): there is nothing to appraise
+            pass
+        elif (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
             blank = leaves_missing.get(f.code)  # the detail's first blank input cell, not the field's formula row
             cell = blank and unit.criterion_cells.get(blank[0].code, {}).get("appraised")
             out.append(Gap(MISSING_APPRAISED, f.name, cell or s.cells.get("appraised", "")))
