@@ -144,7 +144,7 @@ def test_a_detail_block_left_blank_or_recomputed_is_no_finding(tmp_path):
     assert [f.code for f in evaluated(path).findings if f.severity == "error"] == []
 
 
-def test_survey_scores_on_a_row_without_a_name_are_reported(tmp_path):
+def test_survey_scores_on_a_row_without_a_name_or_a_name_again_are_reported(tmp_path):
     from workbook_harness import odd_set
 
     cset = odd_set()
@@ -154,8 +154,29 @@ def test_survey_scores_on_a_row_without_a_name_are_reported(tmp_path):
     wb = load_workbook(path)
     wb[section.summary.sheet][cell(section.summary.name, section.summary.first_row)] = "Sở Tư pháp"
     wb[sl.sheet][cell(sl.fields[0], sl.first_row + 3)] = 7.5
+    for row in (0, 5):  # the unit's survey row, and the same name again further down
+        wb[sl.sheet][cell(sl.name, sl.first_row + row)] = "Sở Tư pháp"
+        wb[sl.sheet][cell(sl.fields[2], sl.first_row + row)] = 2 + row / 10
     wb.save(path)
     (e,) = evaluate(read_workbook_with_sets(path))
     (f,) = [f for f in e.findings if f.code == "unit-missing-name"]
     assert f.where == f"{sl.sheet}!{cell(sl.name, sl.first_row + 3)}"
     assert f"{sl.sheet}!{cell(sl.fields[0], sl.first_row + 3)}" in f.message
+    (f,) = [f for f in e.findings if f.code == "duplicate-unit"]
+    assert f.where == f"{sl.sheet}!{cell(sl.name, sl.first_row + 5)}"
+    assert f"{sl.sheet}!{cell(sl.name, sl.first_row)}" in f.message
+    assert e.results[0].unit.fields[2].survey == 2  # the first row's score, as the summary's MATCH takes
+
+
+def test_a_second_detail_block_or_survey_row_with_the_same_name_is_reported(tmp_path):
+    """The summary takes the first block (and the first survey row) of a name: scores typed in a later one count
+    for nobody, so they are named, with the first one's cell."""
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 3, "Xã Ia Grai", {"2.2": (3.0, 3.0)})
+    type_block(wb[dl.sheet], dl, 4, "Xã Ia Grai", {})  # the name again, nothing typed: nothing lost, nothing said
+    wb.save(path)
+    e = evaluated(path)
+    (f,) = [f for f in e.findings if f.severity == "error"]
+    assert (f.code, f.unit, f.where) == ("duplicate-unit", "Xã Ia Grai", f"{dl.sheet}!{cell(dl.unit, dl.block_start(3))}")
+    assert f"{dl.sheet}!{cell(dl.unit, dl.block_start(0))}" in f.message and at(dl, 3, "2.2", dl.appraised) in f.message
+    assert e.results[0].rank == 1 and e.results[0].total == sum(MAXIMA.values())  # the first block's scores

@@ -473,19 +473,26 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
             best_so_far = (unit.name, total)
 
 
-NAMELESS_SHOWN = 4  # a nameless block's score cells, listed up to this many, else as a span
+NAMELESS_SHOWN = 4  # the score cells of a row or block that counts for no unit, listed up to this many, else a span
 
 
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        cells = stray.cells
+        shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
         if not stray.name:
-            cells = stray.cells
-            shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
             out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
                                f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
                                "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
                                f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
                                f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
+            continue
+        if stray.first:
+            out.append(Finding(ERROR, "duplicate-unit", stray.name, "Tên đơn vị",
+                               f"{stray.name} – tên này đã có ở ô {stray.first} của trang {stray.sheet}; bảng tính chỉ lấy "
+                               f"điểm ở đó, nên các điểm đã nhập ở đây ({shown}) không được tính. Hãy giữ mỗi đơn vị một "
+                               f"chỗ: nếu điểm ở đây mới đúng, chép sang chỗ có ô tên {stray.first}; rồi xóa tên và điểm "
+                               f"ở chỗ trùng (ô {stray.where}), hoặc sửa tên nếu đây là một đơn vị khác.", stray.where))
             continue
         if stray.twin:
             out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",

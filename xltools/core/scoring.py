@@ -128,14 +128,16 @@ class HeaderMax:
 @dataclass
 class StrayRow:
     """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary, or that has
-    scores and no name at all: its scores count nowhere until the name is fixed."""
+    scores and no name at all, or a name an earlier row has: its scores count nowhere until the name is fixed."""
 
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
     twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
-    # a row or block with scores but no unit name (name ""): its score cells that hold something ("Chi tiết Xã!F175")
+    # a row or block with scores but no unit name (name ""), or a name already given to the row or block at `first`
+    # (which the summary takes): its score cells that hold something ("Chi tiết Xã!F175")
     cells: tuple[str, ...] = ()
+    first: str = ""
 
 
 @dataclass
