@@ -180,3 +180,19 @@ def test_a_second_detail_block_or_survey_row_with_the_same_name_is_reported(tmp_
     assert (f.code, f.unit, f.where) == ("duplicate-unit", "Xã Ia Grai", f"{dl.sheet}!{cell(dl.unit, dl.block_start(3))}")
     assert f"{dl.sheet}!{cell(dl.unit, dl.block_start(0))}" in f.message and at(dl, 3, "2.2", dl.appraised) in f.message
     assert e.results[0].rank == 1 and e.results[0].total == sum(MAXIMA.values())  # the first block's scores
+
+
+def test_a_reason_or_a_higher_thẩm_định_is_asked_at_the_detail_cells(tmp_path):
+    """A field summed from the detail takes its reasons from the criteria's Ghi chú there (the summary's note cell is
+    not read for it): the finding names those cells, not the unit's name on the summary sheet."""
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 0, None, {"2.1": (9.0, 8.0), "3.1": (12.0, 13.0)})
+    wb.save(path)
+    e = evaluated(path)
+    got = {(f.code, f.field): f for f in e.findings if f.code in ("reason-missing", "appraised-above-self")}
+    assert {key: f.where for key, f in got.items()} == {
+        ("reason-missing", CSET.fields[1].name): at(dl, 0, "2.1", dl.note),
+        ("reason-missing", CSET.fields[2].name): at(dl, 0, "3.1", dl.note),
+        ("appraised-above-self", CSET.fields[2].name): at(dl, 0, "3.1", dl.appraised)}
+    assert "2.1 Công khai TTHC" in got["reason-missing", CSET.fields[1].name].message
+    assert "trang chi tiết" in got["reason-missing", CSET.fields[1].name].message

@@ -505,7 +505,8 @@ class GridReader:
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
                 cells[node.code] = {"self": self.where(lay.sheet, lay.self_col, row),
-                                    "appraised": self.where(lay.sheet, lay.appraised, row)}
+                                    "appraised": self.where(lay.sheet, lay.appraised, row),
+                                    "note": self.where(lay.sheet, lay.note, row)}
             out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems, cells)
         return out
 
