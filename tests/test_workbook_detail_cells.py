@@ -196,3 +196,17 @@ def test_a_reason_or_a_higher_thẩm_định_is_asked_at_the_detail_cells(tmp_pa
         ("appraised-above-self", CSET.fields[2].name): at(dl, 0, "3.1", dl.appraised)}
     assert "2.1 Công khai TTHC" in got["reason-missing", CSET.fields[1].name].message
     assert "trang chi tiết" in got["reason-missing", CSET.fields[1].name].message
+
+
+def test_the_kiểm_tra_sheet_links_to_the_detail_cell(tmp_path):
+    """The macro's Kiểm tra sheet (Tính lại xếp hạng) lists the finding once, its link leading to the typed cell."""
+    from xltools.excel import macros
+    from xltools.excel.book import OpenpyxlBook
+
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 0, None, {"2.2": (15.0, 16.0)})
+    wb.save(path)
+    macros.tinh_lai_xep_hang(OpenpyxlBook(path))
+    rows = [r for r in load_workbook(path)[macros.CHECKS_SHEET].iter_rows(values_only=True) if r[-1] == "score-out-of-range"]
+    target = at(dl, 0, "2.2", dl.appraised).replace(dl.sheet, f"'{dl.sheet}'")
+    assert [(r[3], r[6]) for r in rows] == [("Xã Ia Grai", f'=HYPERLINK("#{target}","{at(dl, 0, "2.2", dl.appraised)}")')]
