@@ -233,7 +233,8 @@ def test_header_vocabulary_is_documented():
     ("Tên cơ quan, đơn vị", "name"), ("TÊN ĐƠN VỊ", "name"), ("TT", "stt"), ("S T T", "stt"), ("Phân loại", "class"),
     ("Xếp loại", "class"), ("Xếp hạng, phân loại", "rank_class"), ("Kết quả xếp hạng và phân loại", "rank_class"),
     ("Huyện", "district"), ("Kết quả thẩm định", "block"), ("Ghi chú", None), ("Người chấm", None),
-    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self")])  # the abbreviations a form may print
+    ("TĐ (9)", "appraised"), ("Điểm TĐ", "appraised"), ("TĐG", "self"), ("Tổng TĐ", "appraised"),
+    ("Tổng điểm TĐG", "self")])  # the abbreviations a form may print
 def test_header_roles(header, role):
     assert role_of(header) == role
 
@@ -340,7 +341,7 @@ HEADINGS = {  # how a group's heading row is written: two cells, or one cell mer
 }
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "txt"])
 @pytest.mark.parametrize("shape", sorted(HEADINGS))
 def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, fmt, shape):
     """'I. KHỐI CƠ QUAN CHUYÊN MÔN' and 'II. KHỐI CƠ QUAN NGÀNH DỌC', ranks starting again at 1 in each: each group
@@ -350,7 +351,7 @@ def test_groups_ranked_on_their_own_are_checked_on_their_own(tmp_path, capsys, f
               [first, [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"], [2, "Sở Xây dựng", 80, 2, "Tốt"], second,
                [1, "Cục Thuế", 85, 1, "Tốt"], [2, "Công an tỉnh", 70, 2, "Khá"]],
               merges=[(1, 0, 1, 4), (4, 0, 4, 4)] if merged else [])
-    path = (write_xlsx if fmt == "xlsx" else write_docx)(tmp_path / f"khoi.{fmt}", t)
+    path = {"xlsx": write_xlsx, "docx": write_docx, "txt": write_txt}[fmt](tmp_path / f"khoi.{fmt}", t)
     code, out, _ = run(["check", path, "--bands", BANDS, "--json"], capsys)
     findings = json.loads(out)
     assert code == 0 and [f for f in findings if f["severity"] != "info"] == []
@@ -450,3 +451,44 @@ def test_a_csv_as_vietnamese_excel_saves_it(tmp_path, capsys):
     code, out, _ = run(["rank", path, "--json"], capsys)
     assert code == 0 and [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
         ("Sở Tư pháp", 93.08, 1), ("Sở Nội vụ", 89.5, 2), ("Sở Y tế", 79.0, 3)]
+
+
+def test_a_numbered_title_between_two_text_tables_still_separates_them(tmp_path, capsys):
+    """'II. KẾT QUẢ CẤP HUYỆN' followed by a header is the next table's title, not a group of the first table."""
+    text = "\n".join([
+        "KẾT QUẢ CHỈ SỐ CCHC NĂM 2024", "I. CÁC SỞ, BAN, NGÀNH", "STT\tTên đơn vị\tTổng điểm\tXếp hạng",
+        "1\tSở Nội vụ\t90,5\t1", "2\tSở Tư pháp\t80\t2", "II. CÁC HUYỆN, THÀNH PHỐ", "STT\tTên đơn vị\tTổng điểm\tXếp hạng",
+        "1\tHuyện Ba Bể\t85\t1", "2\tHuyện Na Rì\t70\t2", ""])
+    path = tmp_path / "hai_bang.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(["rank", path, "--json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and len({r["table"] for r in rows}) == 2
+    assert [(r["name"], r["rank"]) for r in rows] == [("Sở Nội vụ", 1), ("Sở Tư pháp", 2), ("Huyện Ba Bể", 1),
+                                                      ("Huyện Na Rì", 2)]
+
+
+def test_a_summary_row_numbered_like_a_group_is_never_a_unit(tmp_path, capsys):
+    """'I | Khối cơ quan chuyên môn | 85,5' (a group's subtotal) holds a score but is no unit: not ranked, and said."""
+    t = Table(GROUPED, GROUP_HEAD, [["I", "Khối cơ quan chuyên môn", "85,25", "", ""], [1, "Sở Tài chính", 90.5, 1, "Xuất sắc"],
+                                    [2, "Sở Xây dựng", 80, 2, "Tốt"]])
+    for path in (write_xlsx(tmp_path / "khoi.xlsx", t), write_txt(tmp_path / "khoi.txt", t)):
+        code, out, err = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+        assert code == 0 and [r["name"] for r in json.loads(out)] == ["Sở Tài chính", "Sở Xây dựng"]
+        assert "dòng đánh số 'I' không phải một đơn vị" in err
+
+
+def test_rows_under_the_units_are_neither_units_nor_the_last_unit(tmp_path, capsys):
+    """Tổng điểm, Tổng cộng, Cộng, Trung bình and the signatures under a summary, without STT: no unit, and never
+    the rest of the last unit's row (its score read '81,5 174' as 81,517…); 'Công an tỉnh' without STT is a unit."""
+    t = Table(GROUPED, GROUP_HEAD,
+              [[1, "Sở Tài chính", "92,5", 1, "Xuất sắc"], [2, "Sở Xây dựng", "81,5", 3, "Tốt"],
+               ["", "Công an tỉnh", "87", 2, "Tốt"], ["", "Tổng điểm", "261", "", ""], ["", "Tổng cộng", "261", "", ""],
+               ["", "Cộng", "261", "", ""], ["", "Trung bình", "87", "", ""], ["", "Người lập biểu", "", "Thủ trưởng", ""]])
+    csv = tmp_path / "chan.csv"
+    csv.write_text(write_txt(tmp_path / "for_csv.txt", t).read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
+    for path in [*write_all(tmp_path, "chan", t), csv]:
+        code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+        assert code == 0, path
+        assert [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+            ("Sở Tài chính", 92.5, 1), ("Công an tỉnh", 87, 2), ("Sở Xây dựng", 81.5, 3)], path

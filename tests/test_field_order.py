@@ -126,7 +126,9 @@ def test_every_shipped_field_is_named_by_its_name_short_name_and_code(set_id):
     ("XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH QUYỀN ĐIỆN, CHÍNH QUYỀN SỐ", 6),  # the 2023 form's typo ('ĐIỆN' without 'TỬ')
     ("Cải cách", None), ("Cải cách hành chính", None), ("Điểm", None), ("Tổng cộng", None),
     ("V. Công vụ", 4), ("VI. Tài chính", 5), ("Lĩnh vực thứ 5", 4), ("LV thứ 7", 6),  # numbered headers
-    ("CĐ công vụ", 4),  # 'CĐ' alone (chỉ đạo? chế độ?) decides nothing
+    ("CĐ công vụ", 4), ("Cán bộ, công chức", 4), ("Cán bộ, công chức, viên chức", 4), ("CBCC", 4),
+    ("can bo cong chuc", 4), ("Tổ chức bộ máy", 3),  # the civil servants are the civil-service field's
+    # 'CĐ' alone (chỉ đạo? chế độ?) decides nothing
     ("Tiêu chí A", None), ("cai cach the che", 1)])  # 'chí' is not 'chỉ'; a header without diacritics
 def test_abbreviated_headers_of_the_seeds(label, index):
     assert field_index(label, catalog.get("backan-2024-so")) == index

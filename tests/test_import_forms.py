@@ -81,3 +81,47 @@ def test_form_without_a_name_takes_the_file_name(tmp_path, data_dir):
     tree.title = ["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CÁC SỞ, NGÀNH NĂM 2023"]
     [form] = read_office(write_xlsx(tmp_path / "So Xay dung.xlsx", [tree]))
     assert form.units[0].name == "So Xay dung" and clean(form.sheet) == "Biểu tự đánh giá"
+
+
+ROMAN_FORM = [["STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình"],
+              ["I", "Công tác chỉ đạo, điều hành", "8", "6,5", ""],
+              ["1", "Kế hoạch CCHC", "3", "3", "Ban hành đúng hạn"],
+              ["2", "Kiểm tra CCHC", "5", "3,5", ""],
+              ["a)", "Kiểm tra theo kế hoạch", "3", "2", ""],
+              ["b)", "Xử lý sau kiểm tra", "2", "1,5", "Còn 1 việc"],
+              ["II", "Cải cách thủ tục hành chính", "4", "4", ""],
+              ["1", "Công khai TTHC", "4", "4", ""],
+              ["", "Tổng cộng", "12", "10,5", ""],
+              ["", "Người lập biểu", "", "Thủ trưởng đơn vị", ""]]  # the total as 'Tổng cộng'; the signatures
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_form_numbered_by_roman_fields_reads_as_its_set_does(tmp_path, fmt):
+    """Fields 'I', 'II' with criteria '1', '2' under each and 'a)', 'b)' below (how many provinces number their
+    tables, and what `set new` reads as 1, 1.1, 1.2, 1.2.1): the form's codes are the set's, two fields, not five."""
+    title = ["UBND TỈNH GIA LAI", "BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2025", "Đơn vị: UBND xã Ia Grai"]
+    path = tmp_path / f"bieu.{fmt}"
+    if fmt == "xlsx":
+        wb = Workbook()
+        for row in [[t] for t in title] + [[]] + ROMAN_FORM:
+            wb.active.append(row)
+        wb.save(path)
+        [form] = read_office(path)
+    else:
+        import docx
+
+        d = docx.Document()
+        for t in title:
+            d.add_paragraph(t)
+        table = d.add_table(rows=0, cols=5)
+        for row in ROMAN_FORM:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = text
+        d.save(path)
+        [form] = read_office(path)
+    unit = form.units[0]
+    assert unit.name == "UBND xã Ia Grai"
+    assert [f.self_score for f in unit.fields] == [D("6.5"), D(4)]
+    assert {c: s.self_score for c, s in unit.criteria.items()} == {
+        "1": D("6.5"), "1.1": D(3), "1.2": D("3.5"), "1.2.1": D(2), "1.2.2": D("1.5"), "2": D(4), "2.1": D(4)}
+    assert unit.criteria["1.2.2"].reason == "Còn 1 việc" and unit.printed.self_total == D("10.5")

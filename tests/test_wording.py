@@ -98,6 +98,8 @@ def test_a_two_tier_province_has_no_district_and_no_thi_tran():
     # the year of the table decides, even with a set that does not say its years
     assert wording.subject(replace(before, years=()), 2026) == "UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU"
     assert wording.subject(before, 2023) == "UBND CÁC XÃ, PHƯỜNG, THỊ TRẤN"
+    # the level as commands name it (rank, check, sets, the workbook's survey and detail titles)
+    assert (cset.level_label, before.level_label) == ("UBND xã, phường, đặc khu", "UBND xã, phường, thị trấn")
 
 
 def test_numerals_and_level_subjects():

@@ -153,3 +153,29 @@ def test_detail_check_reads_only_what_is_typed(calc, tmp_path):
         doc.recalc()
         got = [doc.get(dl.sheet, cell(dl.check, dl.block_start(k))) for k in range(len(entries))]
     assert got == expected
+
+
+def test_a_field_scored_by_the_survey_alone_needs_no_thẩm_định(calc, tmp_path, data_dir):
+    """'Tác động đến người dân và doanh nghiệp' (Gia Lai 2025): no criterion to appraise, all its points from the
+    survey. A unit with every other score typed is complete and ranked, in LibreOffice as in the core (every unit
+    waited forever for a Thẩm định nobody can type)."""
+    from xltools import catalog
+
+    cset = catalog.load_file(data_dir / "gialai_xa_2025_survey_field.yaml")
+    assert cset.fields[-1].max == 0 and cset.fields[-1].survey_max > 0
+    path = build_file([SectionInput(cset, None, blank_rows=4)], tmp_path / "khao_sat.xlsx")
+    section = L.workbook_layout([(cset, 4 + L.DEFAULT_SPARE_ROWS)]).sections[0]
+    units = make_units(cset, 4, seed=7)
+    with calc.open(path) as doc:
+        type_units(doc, section, units)
+        doc.recalc()
+        assert doc.errors() == []
+        rows = rows_by_name(doc, section)
+        saved = doc.save_as(tmp_path / "typed.xlsx")
+    (e,) = evaluate(read_workbook_with_sets(saved))
+    complete = {r.unit.name for r in e.results if r.rank is not None}
+    assert complete == {units[i].name for i in (0, 1, 2)}  # 3: a leaf not appraised, 4: nothing appraised
+    assert not [f for f in e.findings if f.code == "appraised-missing" and cset.fields[-1].name in f.message]
+    for r in e.results:
+        row = rows[r.unit.name]
+        assert (as_rank(row.rank), as_label(row.class_label)) == (r.rank, r.class_label), (r.unit.name, row.check)

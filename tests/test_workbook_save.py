@@ -2,6 +2,7 @@
 against openpyxl's WorksheetWriter, and celltext.put's direct path against `cell.value = …`."""
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from workbook_harness import make_units
 from xltools import catalog
 from xltools.celltext import Formula, put, put_through_value
 from xltools.workbook import builder, cells
-from xltools.workbook.save import _LeanSheetWriter, _sheet_data
+from xltools.workbook.save import _CompressingEntry, _FixedTimeZip, _LeanSheetWriter, _sheet_data
 from xltools.workbook.styles import FONT, add_named_styles
 
 ODD_TEXTS = ["", " lề trái", "lề phải ", "a < b & c > d", 'nháy "kép" và \'đơn\'', "dòng 1\ndòng 2", "tab\there",
@@ -281,3 +282,26 @@ def test_place_all_places_each_cell(sheet):
     cells.place_all(ws, [((1, 1), label), ((2, 1), label), ((2, 2), score)])
     assert [[ws.cell(r, c).value for c in (1, 2)] for r in (1, 2)] == [["Tiêu chí", None], ["Tiêu chí", 2.5]]
     assert ws["B2"].style == "xl_in_2" and ws["A2"].style == "xl_text"
+
+
+def test_a_sheet_streamed_into_the_zip_is_the_entry_writestr_writes():
+    """save compresses a sheet in a second thread while it is written: the same bytes as one writestr."""
+    data = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7) for i in range(60_000))
+
+    def archive(write) -> bytes:
+        buffer = io.BytesIO()
+        with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            write(zf)
+        return buffer.getvalue()
+
+    def streamed(zf):
+        with _CompressingEntry(zf, "xl/worksheets/sheet1.xml") as out:
+            for i in range(0, len(data), 1000):  # small writes, as lxml makes them
+                out.write(data[i:i + 1000])
+        zf.writestr("xl/styles.xml", b"<styleSheet/>")  # the archive takes the next entry after it
+
+    def at_once(zf):
+        zf.writestr("xl/worksheets/sheet1.xml", data)
+        zf.writestr("xl/styles.xml", b"<styleSheet/>")
+    assert len(data) > 4 * _CompressingEntry.CHUNK
+    assert archive(streamed) == archive(at_once)

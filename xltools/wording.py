@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .core.criteria import CriteriaSet
+from .core.criteria import TWO_TIER_FROM, CriteriaSet
 from .core.numbers import format_vn_short
 
 DOTS = "……"
@@ -39,7 +39,6 @@ LEVEL_PHRASE = {
 # Since 1 July 2025 a province has communes (xã, phường, đặc khu) directly under it: no thị trấn, no district.
 TWO_TIER_SUBJECT = "UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU"
 TWO_TIER_PHRASE = "UBND các xã, phường, đặc khu"
-TWO_TIER_FROM = 2025
 
 TITLE = "XẾP HẠNG VÀ PHÂN LOẠI CHỈ SỐ CCHC"
 INCOMPLETE = "Chưa đủ điểm"  # the Xếp hạng sheet's mark for a unit that takes no rank yet

@@ -21,6 +21,9 @@ LEVELS = {
     "huyen": "UBND huyện, thành phố",
     "xa": "UBND xã, phường, thị trấn",
 }
+# Since 1 July 2025 a province has communes (xã, phường, đặc khu) directly under it: no thị trấn, no district.
+TWO_TIER_FROM = 2025
+TWO_TIER_COMMUNES = "UBND xã, phường, đặc khu"
 
 # The class labels in the order of merit; bands of a set are a subset of these or their own labels.
 CLASS_ORDER = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
@@ -123,6 +126,8 @@ class CriteriaSet:
 
     @property
     def level_label(self) -> str:
+        if self.level == "xa" and self.years and min(self.years) >= TWO_TIER_FROM:
+            return TWO_TIER_COMMUNES
         return LEVELS.get(self.level, self.level)
 
     def band_labels(self) -> list[str]:

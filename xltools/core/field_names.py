@@ -26,12 +26,15 @@ _ABBREVIATIONS = {
     "cq": "chính quyền", "đt": "điện tử", "bm": "bộ máy", "tcbm": "tổ chức bộ máy", "cdcv": "chế độ công vụ",
     "cđcv": "chế độ công vụ", "cv": "công vụ", "tcc": "tài chính công", "đh": "điều hành", "dh": "điều hành",
     "cđđh": "chỉ đạo điều hành", "cddh": "chỉ đạo điều hành", "ktxh": "kinh tế xã hội", "kt": "kinh tế",
-    "xh": "xã hội", "nd": "người dân", "dn": "doanh nghiệp", "cbccvc": "cán bộ công chức viên chức",
-    "cbcc": "cán bộ công chức",
+    "xh": "xã hội", "nd": "người dân", "dn": "doanh nghiệp",
+    "cbcc": "công vụ", "cbccvc": "công vụ",
 }  # not 'CĐ' (chỉ đạo? chế độ?) nor 'CCHC' (the whole index: it names no field)
 # Words that name no field: joiners, the words of every field name, the index itself, maxima.
 _EMPTY = {"và", "của", "các", "lĩnh", "vực", "lv", "điểm", "tối", "đa", "max", "cải", "cách", "xây", "dựng",
           "phát", "triển", "cchc"}
+# 'Cán bộ, công chức (, viên chức)' is what the civil-service field (chế độ công vụ) is about; its words alone
+# ('bộ', 'chức') would name the field of the state apparatus (tổ chức bộ máy)
+_CIVIL_SERVANTS = re.compile(r"\b(?:cán bộ|can bo)\W+(?:công chức|cong chuc)(?:\W+(?:viên chức|vien chuc))?\b")
 _OTHER_WORD = 0.25  # a word no field has
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
           "x": "10", "xi": "11", "xii": "12"}
@@ -50,6 +53,7 @@ def words(text: str, marked: bool = True) -> set[str]:
     (folded when `marked` is False)."""
     text = unicodedata.normalize("NFC", clean(text)).casefold().replace("&", " ")
     text = re.sub(r"kt\s*-\s*xh", "ktxh", text)
+    text = _CIVIL_SERVANTS.sub(" công vụ ", text)
     out: set[str] = set()
     for word in re.findall(r"[^\W\d_]+", text):  # numbers are maxima, codes or dates: they name no field
         for w in _ABBREVIATIONS.get(word, _ABBREVIATIONS.get(fold(word), word)).split():

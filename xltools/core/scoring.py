@@ -336,7 +336,9 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
         return out + ([Gap(NO_TOTAL, "", unit.where)] if total is None else [])
     leaves_missing = _leaves_missing(unit, cset)
     for i, (f, s) in enumerate(fields):
-        if (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
+        if f.max == 0:  # scored by the survey alone ('Tác động đến người dân…'): there is nothing to appraise
+            pass
+        elif (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
             out.append(Gap(MISSING_APPRAISED, f.name, s.cells.get("appraised", "")))
         if cset.has_survey and f.survey_max > 0 and s.survey is None and (i, "survey") not in bad \
                 and not survey_printed:

@@ -29,6 +29,44 @@ ACRONYMS = {"cchc", "tthc", "ubnd", "hđnd", "xhh", "cqđt", "cqs", "qppl", "vbq
             "ttđt", "iso", "par", "index"}
 
 
+class Numbering:
+    """The codes of a criteria tree (1, 1.1, 1.1.1) from the numbers a table prints in its STT column, row by row:
+    '1', '1.2' as they are; fields numbered 'I', 'II' with '1', '2' under each (-> '1.1', '1.2'); 'a)', 'b)' under
+    the last numbered row. The criteria set (`set new`) and the self-assessment forms read alike, so a form numbered
+    I / 1 / a) meets the set made from a table numbered the same way."""
+
+    def __init__(self):
+        self.fields = 0
+        self.roman = False
+        self.numbered: str | None = None  # the last numbered row: the parent of 'a)', 'b)'
+        self.letters: dict[str, int] = {}
+
+    def code(self, raw: str) -> str | None:
+        """The row's code, or None for a number not understood."""
+        if _ROMAN.match(raw) and (self.roman or not self.fields):
+            self.roman = True
+            self.fields += 1
+            self.numbered = str(self.fields)
+            return self.numbered
+        m = _DOTTED.match(raw)
+        if m:
+            code = f"{self.fields}.{m.group(1)}" if self.roman else m.group(1)
+            if "." not in code:
+                self.fields += 1
+            self.numbered = code
+            return code
+        if _LETTER.match(raw.lower()) and self.numbered is not None:
+            self.letters[self.numbered] = self.letters.get(self.numbered, 0) + 1
+            return f"{self.numbered}.{self.letters[self.numbered]}"
+        return None
+
+
+def criterion_codes(raws: list[str]) -> list[str]:
+    """Each row's code as a set writes it (a blank stays blank, a number not understood stays as printed)."""
+    numbering = Numbering()
+    return [(numbering.code(raw) or raw) if raw else "" for raw in raws]
+
+
 @dataclass
 class Node:
     code: str
@@ -167,9 +205,8 @@ def sentence_case(name: str) -> str:
 def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal | None]:
     fields: list[Node] = []
     stack: list[Node] = []  # the current path from a field down
-    roman = False
+    numbering = Numbering()
     total = None
-    numbered: Node | None = None  # the last node with a number code: the parent of 'a)', 'b)'
     for where, cells in rows:
         filled = [clean(c) for c in cells if clean(c)]
         if all(re.fullmatch(r"-+", c) for c in filled) or is_column_numbers(filled):
@@ -192,41 +229,19 @@ def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal
                 stack[-1].name = tidy(f"{stack[-1].name} {name}")
             continue
         node = Node("", sentence_case(name), limit, _is_survey(cells, roles, name), f"{source}, {where}")
-        if _ROMAN.match(raw) and (roman or not fields):
-            roman = True
-            node.code = str(len(fields) + 1)
+        code = numbering.code(raw)
+        if code is None:
+            raise ReadError(f"{source}, {where}: không đọc được mã tiêu chí '{raw}'; dùng 1, 1.1, 1.1.1 (hoặc I, II "
+                            "cho lĩnh vực, a), b) cho tiêu chí thành phần).")
+        node.code = code
+        if "." not in code:
             fields.append(node)
             stack = [node]
-            numbered = node
             continue
-        m = _DOTTED.match(raw)
-        if m:
-            code = m.group(1)
-            if roman:
-                if not stack:
-                    raise ReadError(f"{source}, {where}: tiêu chí '{raw}' đứng trước lĩnh vực đầu tiên (I).")
-                code = f"{stack[0].code}.{code}"
-            depth = code.count(".")
-            if depth == 0:
-                fields.append(node)
-                stack = [node]
-            else:
-                parent = next((n for n in reversed(stack) if n.code == code.rsplit(".", 1)[0]), None)
-                if parent is None:
-                    raise ReadError(f"{source}, {where}: tiêu chí '{raw}' không có tiêu chí cha "
-                                    f"'{code.rsplit('.', 1)[0]}' ở phía trên; hãy kiểm tra mã tiêu chí.")
-                parent.children.append(node)
-                stack = stack[: stack.index(parent) + 1] + [node]
-            node.code = code
-            numbered = node
-            continue
-        m = _LETTER.match(raw.lower())
-        if m and numbered is not None:
-            parent = numbered
-            node.code = f"{parent.code}.{len(parent.children) + 1}"
-            parent.children.append(node)
-            stack = stack[: stack.index(parent) + 1] + [node]
-            continue
-        raise ReadError(f"{source}, {where}: không đọc được mã tiêu chí '{raw}'; dùng 1, 1.1, 1.1.1 (hoặc I, II cho "
-                        "lĩnh vực, a), b) cho tiêu chí thành phần).")
+        parent = next((n for n in reversed(stack) if n.code == code.rsplit(".", 1)[0]), None)
+        if parent is None:
+            raise ReadError(f"{source}, {where}: tiêu chí '{raw}' không có tiêu chí cha "
+                            f"'{code.rsplit('.', 1)[0]}' ở phía trên; hãy kiểm tra mã tiêu chí.")
+        parent.children.append(node)
+        stack = stack[: stack.index(parent) + 1] + [node]
     return fields, total

@@ -16,7 +16,16 @@ from functools import cached_property
 from ..core.names import fold
 from ..core.numbers import clean
 from ..errors import ReadError
-from .text_tables import NOT_UNIT, TextTable, has_number, is_column_numbers, is_named_row, read_rows
+from .text_tables import (
+    TextTable,
+    group_heading,
+    has_number,
+    is_column_numbers,
+    is_footer_row,
+    is_named_row,
+    is_outline_row,
+    read_rows,
+)
 from .vocabulary import role_of
 
 
@@ -52,7 +61,6 @@ class Span:
 
 _ROW_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _NUMBERED = re.compile(r"^\d+\.$")
-_GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
 
 
 def _table_start(plain: list[str]) -> tuple[int, bool] | None:
@@ -96,41 +104,28 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
         first = plain[0]
         if _NUMBERED.match(first):  # "1." -> "1"
             first = cells[0] = first.rstrip(".")
-        heading = _group_heading(filled)
+        heading = group_heading(filled)
         if heading:  # "I | KHỐI SỞ, NGÀNH", "I. KHỐI SỞ, NGÀNH" merged across the row, "KHỐI HUYỆN"
             groups.append((number, heading))
             continue
         named = not numbered and is_named_row(plain)  # a row of a table without STT
-        if state == "header" and not _ROW_NUMBER.match(first) and not named:
+        numbered_row = bool(_ROW_NUMBER.match(first)) or is_outline_row(plain)
+        if state == "header" and not numbered_row and not named:
             out.append((number, cells))
             continue
         state = "body"
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        if _ROW_NUMBER.match(first) or named or (not first and _unit_without_number(plain)):
+        if numbered_row or named or (not first and (is_footer_row(plain) or _unit_without_number(plain))):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0, groups
 
 
-_HEADING = re.compile(r"^([IVXLC]+|[A-Z])\s*[.)]\s*\S")
-
-
-def _group_heading(filled: list[str]) -> str | None:
-    """The heading of a group of units inside a table's body, as the row writes it, or None."""
-    if len(filled) == 2 and _GROUP.match(filled[0]):
-        return f"{filled[0].rstrip('.')}. {filled[1]}"
-    if len(filled) == 1 and (_HEADING.match(filled[0]) or fold(filled[0]).startswith(("khoi ", "nhom "))):
-        return filled[0]
-    return None
-
-
 def _unit_without_number(plain: list[str]) -> bool:
-    """A body row with no STT: the form's TỔNG ĐIỂM row, or a unit someone forgot to number
-    (not a Tổng cộng / Trung bình / signature row)."""
-    name = fold(plain[1]) if len(plain) > 1 else ""
-    return name.startswith("tong diem") or (has_number(plain[2:]) and not name.startswith(NOT_UNIT))
+    """A body row with no STT that is a unit someone forgot to number (a footer row is not)."""
+    return has_number(plain[2:]) and not is_footer_row(plain)
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from ..core.scoring import Unit, UnitsTable
-from .text_tables import TextTable
+from .text_tables import TextTable, is_unit_row
 
 RANKED_BY_GROUP = "ranked-by-group"
 ONE_LIST = "groups-one-list"
@@ -19,12 +19,13 @@ ONE_LIST = "groups-one-list"
 
 def by_group(ut: UnitsTable, t: TextTable) -> list[UnitsTable]:
     """`ut` (read from `t`, one unit per body row) as one table per group when its ranks restart in each."""
-    if len(t.groups) < 2 or len(ut.units) != len(t.line_numbers):
+    lines = [line for line, row in zip(t.line_numbers, t.rows) if is_unit_row(row)]
+    if len(t.groups) < 2 or len(ut.units) != len(lines):
         return [ut]
     starts = [line for line, _ in t.groups]
     members: list[list[Unit]] = [[] for _ in t.groups]
     before: list[Unit] = []
-    for unit, line in zip(ut.units, t.line_numbers):
+    for unit, line in zip(ut.units, lines):
         k = bisect_right(starts, line) - 1
         (members[k] if k >= 0 else before).append(unit)
     groups = [(name, units) for (_, name), units in zip(t.groups, members) if units]

@@ -16,6 +16,7 @@ from ..core.names import NameIndex, fold, name_key, tidy
 from ..core.numbers import clean, parse_prose_number, parse_score
 from ..core.scoring import CriterionScore, FieldScores, HeaderMax, Printed, Unit, UnitsTable
 from ..errors import ReadError
+from .criteria_table import criterion_codes
 from .groups import by_group
 from .text_tables import TextTable, cell_value, has_unlabelled_fields, read_text, units_table
 from .titles import detect_district, detect_level, detect_province
@@ -152,15 +153,23 @@ def _merge_prose_detail(text: str, table: UnitsTable, source: str) -> None:
 TREE_VALUE_COLUMNS = ((2, "Điểm chuẩn"), (3, "Điểm tự đánh giá"))
 
 
+def is_total_name(name: str) -> bool:
+    """The name of a form's total row (Tổng điểm, Tổng cộng, Cộng), not of a note or the signatures under it."""
+    return fold(clean(name)).startswith(("tong", "cong"))
+
+
 def tree_rows(table: TextTable, source: str) -> tuple[list[TreeRow], TreeRow | None]:
     rows, total = [], None
     place = ", ".join(x for x in (source, table.container) if x)
-    for cells, line in zip(table.rows, table.line_numbers):
+    codes = criterion_codes([clean(cells[0]) if cells else "" for cells in table.rows])
+    for cells, line, code in zip(table.rows, table.line_numbers, codes):
         cells = cells + [""] * (5 - len(cells))
-        code = clean(cells[0])
+        name = tidy(clean(cells[1]))
+        if code == "" and not is_total_name(name):
+            continue  # a note or the signatures under the form
         where = f"{place}, dòng {line}" if place else f"dòng {line}"
         mx, sc = (cell_value(table, cells, where, line, i, label) for i, label in TREE_VALUE_COLUMNS)
-        row = TreeRow(code, tidy(clean(cells[1])), mx, sc, tidy(clean(cells[4])), line)
+        row = TreeRow(code, name, mx, sc, tidy(clean(cells[4])), line)
         if code == "":
             total = row
         else:

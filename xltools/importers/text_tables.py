@@ -37,6 +37,13 @@ class TextTable:
 
 
 _ROW_START = re.compile(r"^\s*(\d+(\.\d+)*|<b>\d+(\.\d+)*</b>)\s*$")
+_OUTLINE_START = re.compile(r"^\s*(?:<b>)?(?:[IVXLC]+\.?|[a-zđ][.)])(?:</b>)?\s*$")
+
+
+def is_outline_row(cells: list[str]) -> bool:
+    """A row numbered 'I', 'II' or 'a)', 'b)' that holds scores: a field or a sub-criterion of a form numbered
+    I / 1 / a) (never a unit of a summary table, where such a row is a group's subtotal)."""
+    return bool(cells) and bool(_OUTLINE_START.match(cells[0])) and has_number(cells[1:])
 _TITLE_MARK = re.compile(r"[*#]+")
 
 
@@ -60,7 +67,13 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
     tables: list[TextTable] = []
     title: list[str] = []
     current: TextTable | None = None
-    for number, cells in rows:
+    rows = list(rows)
+    for k, (number, cells) in enumerate(rows):
+        if current is not None and current.header and sum(1 for c in cells if c.strip()) <= 2:
+            heading = group_heading([c for c in map(clean, cells) if c])
+            if heading and _unit_follows(rows, k):  # 'II. KHỐI CƠ QUAN NGÀNH DỌC' between body rows
+                current.groups.append((number, heading))
+                continue
         if len(cells) < 2:
             line = cells[0].strip() if cells else ""
             if line and current is not None and current.rows:
@@ -78,7 +91,9 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
-        if (_ROW_START.match(cells[0]) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped))
+        if (_ROW_START.match(cells[0]) or is_outline_row(cells)
+                or (first == "" and current.rows and (is_footer_row(cells) or not wrapped
+                                                      or _adds_a_number(current.rows[-1], cells)))
                 or (names_first(current.header) and is_named_row(cells))):
             current.rows.append(cells)
             current.line_numbers.append(number)
@@ -93,6 +108,28 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         t.index = i
         _collapse_header(t)
     return tables
+
+
+_GROUP = re.compile(r"^([IVXLC]+|[A-Z])\.?$")
+_HEADING = re.compile(r"^([IVXLC]+|[A-Z])\s*[.)]\s*\S")
+
+
+def group_heading(filled: list[str]) -> str | None:
+    """The heading of a group of units inside a table's body ('I | KHỐI SỞ, NGÀNH', 'I. KHỐI SỞ, NGÀNH' in one
+    cell, 'KHỐI HUYỆN'), as the row writes it, or None; `filled`: the row's non-empty cells, cleaned."""
+    if len(filled) == 2 and _GROUP.match(filled[0]) and not has_number(filled[1:]):
+        return f"{filled[0].rstrip('.')}. {filled[1]}"
+    if len(filled) == 1 and (_HEADING.match(filled[0]) or fold(filled[0]).startswith(("khoi ", "nhom "))):
+        return filled[0]
+    return None
+
+
+def _unit_follows(rows: list[tuple[int, list[str]]], k: int) -> bool:
+    """The next row that holds anything after row `k` is a numbered body row."""
+    for _, cells in rows[k + 1:]:
+        if any(c.strip() for c in cells):
+            return bool(_ROW_START.match(cells[0].strip()))
+    return False
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
@@ -132,14 +169,21 @@ def names_first(header: list[list[str]]) -> bool:
     return bool(header) and bool(header[0]) and role_of(header[0][0]) in ("name", "district")
 
 
-NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
+# Rows under the units (folded): their sum or mean, a note, the signatures; 'Cộng' alone ('Công an tỉnh' is a unit)
+_NOT_UNIT = re.compile(r"^(?:tong cong|trung binh|binh quan|ghi chu|nguoi lap|thu truong|cong\W*$)")
+_FOOTER = re.compile(_NOT_UNIT.pattern + r"|^(?:tong diem|tong so)")
+
+
+def not_a_unit_name(name: str) -> bool:
+    """Tổng cộng, Cộng, Trung bình, Ghi chú, Người lập biểu… (`name` cleaned)."""
+    return _NOT_UNIT.match(fold(name)) is not None
 
 
 def is_named_row(cells: list[str]) -> bool:
     """A body row that starts with the unit's name (a table without STT): a name, then a number;
     not a Tổng cộng / Trung bình / signature row."""
     first = clean(cells[0]) if cells else ""
-    return bool(first) and not fold(first).startswith(NOT_UNIT) and has_number(cells[1:])
+    return bool(first) and not not_a_unit_name(first) and has_number(cells[1:])
 
 
 def has_number(cells: list[str]) -> bool:
@@ -152,8 +196,21 @@ def has_number(cells: list[str]) -> bool:
     return False
 
 
-def _is_total_row(cells: list[str]) -> bool:
-    return len(cells) > 1 and fold(clean(cells[1])).startswith("tong diem")
+def is_footer_row(cells: list[str]) -> bool:
+    """A row under the units with no STT: Tổng cộng, Tổng điểm, Trung bình, a note or the signatures. A form's
+    total; never a unit of a summary table, nor the rest of the row above (a cell cut at a page end)."""
+    return len(cells) > 1 and not clean(cells[0]) and _FOOTER.match(fold(clean(cells[1]))) is not None
+
+
+def is_unit_row(cells: list[str]) -> bool:
+    """A body row of a summary table that is a unit (not a group's subtotal, not a footer)."""
+    return not is_outline_row(cells) and not is_footer_row(cells)
+
+
+def _adds_a_number(row: list[str], cells: list[str]) -> bool:
+    """`cells` would put a number after a number of `row`: a row of its own (a unit without STT), never the rest
+    of `row` cut at a page end ('81,5' and '87' are not one score)."""
+    return any(c and i < len(row) and row[i] and has_number([c]) and has_number([row[i]]) for i, c in enumerate(cells))
 
 
 def _continue_row(row: list[str], cells: list[str]) -> None:
@@ -442,6 +499,12 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
     for row, line in zip(table.rows, table.line_numbers):
         row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
+        if is_footer_row(row):
+            continue  # Tổng cộng, Trung bình: the units' sum or mean, not a unit
+        if is_outline_row(row):
+            notes.append(f"{label}, dòng {line}: dòng đánh số '{clean(row[0])}' không phải một đơn vị (đơn vị đánh "
+                         "số 1, 2, 3…): không được tính.")
+            continue
         if too_many:
             raise ReadError(f"{where}: bảng có nhiều lĩnh vực hơn bộ tiêu chí ({count}).")
         unit = unit_of_row(read, _TextRow(table, cols, row, where, line, source), count, where, district,

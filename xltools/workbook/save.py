@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import queue
+import threading
 import zipfile
+from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
@@ -33,11 +36,68 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-            zinfo_or_arcname.external_attr = 0o600 << 16
+            zinfo_or_arcname = self.entry(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type,
                          self.compresslevel if compresslevel is None else compresslevel)
+
+    def entry(self, name: str) -> zipfile.ZipInfo:
+        """The ZipInfo of a new entry: dated 1980-01-01, compressed at the archive's level."""
+        zinfo = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        zinfo.external_attr = 0o600 << 16
+        zinfo._compresslevel = self.compresslevel  # type: ignore[attr-defined]  # as writestr sets it: open() reads it
+        return zinfo
+
+
+class _CompressingEntry(io.RawIOBase):
+    """A zip entry written as a stream, compressed by a second thread: zlib lets go of the GIL, so a
+    large sheet's XML is compressed while Python writes the rest of it (the bytes are those writestr
+    writes: deflate's output does not depend on how its input is cut)."""
+
+    CHUNK = 1 << 18  # bytes handed over at a time
+
+    def __init__(self, archive: _FixedTimeZip, name: str):
+        super().__init__()
+        self._dest = archive.open(archive.entry(name), "w")
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._compress, name="xltools-zip", daemon=True)
+        self._thread.start()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        self._size += len(data)
+        if self._size >= self.CHUNK:
+            self._hand_over()
+        return len(data)
+
+    def _hand_over(self) -> None:
+        self._queue.put(b"".join(self._parts))
+        self._parts, self._size = [], 0
+
+    def _compress(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._failed is None:
+                try:
+                    self._dest.write(chunk)
+                except BaseException as exc:  # raised again in close(), in the writing thread
+                    self._failed = exc
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self._hand_over()
+        self._queue.put(None)
+        self._thread.join()
+        super().close()
+        self._dest.close()
+        if self._failed is not None:
+            raise self._failed
 
 
 class _Writer(ExcelWriter):
@@ -50,10 +110,10 @@ class _Writer(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = _LeanSheetWriter(ws, out=io.BytesIO())
-        writer.write()
+        with _CompressingEntry(self._archive, ws.path[1:]) as out:
+            writer = _LeanSheetWriter(ws, out=out)
+            writer.write()
         ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.out.getvalue())
         self.manifest.append(ws)
 
 
@@ -74,13 +134,14 @@ class _LeanSheetWriter(WorksheetWriter):
         self.xf.send(SheetDimension(ref).to_tree())
 
     def write_rows(self):
-        data = _sheet_data(self.ws, self._sorted)
-        if data is None:
+        chunks = _sheet_data_chunks(self.ws, self._sorted)
+        if chunks is None:
             super().write_rows()
             return
         xf = self.xf.send(True)
         xf.flush()  # everything before sheetData is in self.out: the rows follow as bytes
-        self.out.write(data)
+        for chunk in chunks:
+            self.out.write(chunk)
         self.xf.send(None)
 
 
@@ -150,11 +211,25 @@ def _sheet_data(ws, cells: list | None = None) -> bytes | None:
     """The <sheetData> element of `ws` as openpyxl 3.1's write_rows and lxml_write_cell write it, or None
     when a cell is of a kind only openpyxl writes (dates, booleans, rich text, array formulas,
     comments, hyperlinks). `cells`: the sheet's cells as `_cells` gives them, already sorted."""
+    chunks = _sheet_data_chunks(ws, cells)
+    return None if chunks is None else b"".join(chunks)
+
+
+def _sheet_data_chunks(ws, cells: list | None = None) -> Iterator[bytes] | None:
+    """`_sheet_data` in pieces of about ROWS_XML_ITEMS cells, as they are made (save compresses a piece while the
+    next one is written); None as `_sheet_data`."""
     if cells is None:
         cells = _cells(ws)
         if cells is None:
             return None
         cells.sort(key=itemgetter(0))
+    return _rows_xml(ws, cells)
+
+
+ROWS_XML_ITEMS = 20_000  # pieces of XML per chunk of <sheetData> (about 1 MB)
+
+
+def _rows_xml(ws, cells: list) -> Iterator[bytes]:
     styles, dims = ws.parent._cell_styles, ws.row_dimensions
     style_ids: dict[int, str] = {}  # id of a StyleArray (shared by put) -> ' s="N"', or "" for no style
     ends: dict[int, str] = {}  # id of a triple (the detail's labels share one per criterion) -> _cell_end
@@ -170,6 +245,9 @@ def _sheet_data(ws, cells: list | None = None) -> bytes | None:
         if r != row:
             if row is not None:
                 append("</row>")
+                if len(out) >= ROWS_XML_ITEMS:
+                    yield "".join(out).encode("ascii")
+                    out.clear()
             while d < len(dim_rows) and dim_rows[d] <= r:
                 if dim_rows[d] < r:
                     append(_row_start(dim_rows[d], dims, row_starts) + "</row>")
@@ -199,7 +277,7 @@ def _sheet_data(ws, cells: list | None = None) -> bytes | None:
         append("</row>")
     out.extend(_row_start(r, dims, row_starts) + "</row>" for r in dim_rows[d:])
     out.append("</sheetData>")
-    return "".join(out).encode("ascii")
+    yield "".join(out).encode("ascii")
 
 
 @cycle_collector_paused

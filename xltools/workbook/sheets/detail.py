@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import number_cell, place_all, set_height, styled, writer
+from ..cells import number_cell, place_all, set_height, style_array, styled, writer
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
 from .common import LINE_HEIGHT, a1, cf, f, merge, num, print_setup, put, validate_score
 
@@ -62,6 +62,12 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             fixed += [(node.offset, col, cell) for col, cell in no_sum]
     leaves = [node for node in plan if node.kids is None and not node.survey]
     block_formulas = _block_formulas(lay, plan, tops, leaf_runs, tops_leaves)
+    # each template as the triple `put` stores (checked once: its text is what every block's formula holds
+    # but for row numbers)
+    last_rows = tuple(range(lay.block_start(max(lay.n_units - 1, 0)), lay.block_start(max(lay.n_units - 1, 0)) + lay.block_size))
+    for _, _, template, style in block_formulas:
+        styled(ws, Formula(template.format(*last_rows)), style)  # raises for a formula put would not write as is
+    formulas = [(offset, col, str(template), style_array(ws, style)) for offset, col, template, style in block_formulas]
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
@@ -70,8 +76,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
         place_all(ws, [((h + offset, col), cell) for offset, col, cell in fixed])
         block_rows, index_row = tuple(range(h, h + lay.block_size)), lay.index_row(k)  # what templates take
-        for offset, col, template, style in block_formulas:
-            put(ws, h + offset if offset >= 0 else index_row, col, Formula(template.format(*block_rows)), style)
+        place_all(ws, [((h + offset if offset >= 0 else index_row, col), (template.format(*block_rows), "f", array))
+                       for offset, col, template, array in formulas])
         scores = unit.criteria if unit else {}
         for node in plan:
             # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
