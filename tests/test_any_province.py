@@ -476,3 +476,19 @@ def test_a_summary_row_numbered_like_a_group_is_never_a_unit(tmp_path, capsys):
         code, out, err = run(["rank", path, "--bands", BANDS, "--json"], capsys)
         assert code == 0 and [r["name"] for r in json.loads(out)] == ["Sở Tài chính", "Sở Xây dựng"]
         assert "dòng đánh số 'I' không phải một đơn vị" in err
+
+
+def test_rows_under_the_units_are_neither_units_nor_the_last_unit(tmp_path, capsys):
+    """Tổng điểm, Tổng cộng, Cộng, Trung bình and the signatures under a summary, without STT: no unit, and never
+    the rest of the last unit's row (its score read '81,5 174' as 81,517…); 'Công an tỉnh' without STT is a unit."""
+    t = Table(GROUPED, GROUP_HEAD,
+              [[1, "Sở Tài chính", "92,5", 1, "Xuất sắc"], [2, "Sở Xây dựng", "81,5", 3, "Tốt"],
+               ["", "Công an tỉnh", "87", 2, "Tốt"], ["", "Tổng điểm", "261", "", ""], ["", "Tổng cộng", "261", "", ""],
+               ["", "Cộng", "261", "", ""], ["", "Trung bình", "87", "", ""], ["", "Người lập biểu", "", "Thủ trưởng", ""]])
+    csv = tmp_path / "chan.csv"
+    csv.write_text(write_txt(tmp_path / "for_csv.txt", t).read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
+    for path in [*write_all(tmp_path, "chan", t), csv]:
+        code, out, _ = run(["rank", path, "--bands", BANDS, "--json"], capsys)
+        assert code == 0, path
+        assert [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
+            ("Sở Tài chính", 92.5, 1), ("Công an tỉnh", 87, 2), ("Sở Xây dựng", 81.5, 3)], path

@@ -91,7 +91,8 @@ ROMAN_FORM = [["STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm t�
               ["b)", "Xử lý sau kiểm tra", "2", "1,5", "Còn 1 việc"],
               ["II", "Cải cách thủ tục hành chính", "4", "4", ""],
               ["1", "Công khai TTHC", "4", "4", ""],
-              ["", "Tổng điểm", "12", "10,5", ""]]
+              ["", "Tổng cộng", "12", "10,5", ""],
+              ["", "Người lập biểu", "", "Thủ trưởng đơn vị", ""]]  # the total as 'Tổng cộng'; the signatures
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])

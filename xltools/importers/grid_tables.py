@@ -17,11 +17,11 @@ from ..core.names import fold
 from ..core.numbers import clean
 from ..errors import ReadError
 from .text_tables import (
-    NOT_UNIT,
     TextTable,
     group_heading,
     has_number,
     is_column_numbers,
+    is_footer_row,
     is_named_row,
     is_outline_row,
     read_rows,
@@ -117,17 +117,15 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
         if len(filled) == 1:  # a group heading inside the body, or the text after the table
             held.append((number, filled))
             continue
-        if numbered_row or named or (not first and _unit_without_number(plain)):
+        if numbered_row or named or (not first and (is_footer_row(plain) or _unit_without_number(plain))):
             held = []
             out.append((number, _fill_merged_down(grid, number, cells, offset)))
     return out, offset or 0, groups
 
 
 def _unit_without_number(plain: list[str]) -> bool:
-    """A body row with no STT: the form's TỔNG ĐIỂM row, or a unit someone forgot to number
-    (not a Tổng cộng / Trung bình / signature row)."""
-    name = fold(plain[1]) if len(plain) > 1 else ""
-    return name.startswith("tong diem") or (has_number(plain[2:]) and not name.startswith(NOT_UNIT))
+    """A body row with no STT that is a unit someone forgot to number (a footer row is not)."""
+    return has_number(plain[2:]) and not is_footer_row(plain)
 
 
 def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from ..core.scoring import Unit, UnitsTable
-from .text_tables import TextTable, is_outline_row
+from .text_tables import TextTable, is_unit_row
 
 RANKED_BY_GROUP = "ranked-by-group"
 ONE_LIST = "groups-one-list"
@@ -19,7 +19,7 @@ ONE_LIST = "groups-one-list"
 
 def by_group(ut: UnitsTable, t: TextTable) -> list[UnitsTable]:
     """`ut` (read from `t`, one unit per body row) as one table per group when its ranks restart in each."""
-    lines = [line for line, row in zip(t.line_numbers, t.rows) if not is_outline_row(row)]  # the units' rows
+    lines = [line for line, row in zip(t.line_numbers, t.rows) if is_unit_row(row)]
     if len(t.groups) < 2 or len(ut.units) != len(lines):
         return [ut]
     starts = [line for line, _ in t.groups]

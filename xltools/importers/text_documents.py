@@ -153,15 +153,23 @@ def _merge_prose_detail(text: str, table: UnitsTable, source: str) -> None:
 TREE_VALUE_COLUMNS = ((2, "Điểm chuẩn"), (3, "Điểm tự đánh giá"))
 
 
+def is_total_name(name: str) -> bool:
+    """The name of a form's total row (Tổng điểm, Tổng cộng, Cộng), not of a note or the signatures under it."""
+    return fold(clean(name)).startswith(("tong", "cong"))
+
+
 def tree_rows(table: TextTable, source: str) -> tuple[list[TreeRow], TreeRow | None]:
     rows, total = [], None
     place = ", ".join(x for x in (source, table.container) if x)
     codes = criterion_codes([clean(cells[0]) if cells else "" for cells in table.rows])
     for cells, line, code in zip(table.rows, table.line_numbers, codes):
         cells = cells + [""] * (5 - len(cells))
+        name = tidy(clean(cells[1]))
+        if code == "" and not is_total_name(name):
+            continue  # a note or the signatures under the form
         where = f"{place}, dòng {line}" if place else f"dòng {line}"
         mx, sc = (cell_value(table, cells, where, line, i, label) for i, label in TREE_VALUE_COLUMNS)
-        row = TreeRow(code, tidy(clean(cells[1])), mx, sc, tidy(clean(cells[4])), line)
+        row = TreeRow(code, name, mx, sc, tidy(clean(cells[4])), line)
         if code == "":
             total = row
         else:

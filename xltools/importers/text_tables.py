@@ -91,7 +91,9 @@ def read_rows(rows: Iterable[tuple[int, list[str]]], wrapped: bool = True) -> li
         if current is None:
             current = TextTable(title=title[-8:], header=[], rows=[], line_numbers=[], index=len(tables))
         first = clean(cells[0])
-        if (_ROW_START.match(cells[0]) or is_outline_row(cells) or (first == "" and current.rows and (_is_total_row(cells) or not wrapped))
+        if (_ROW_START.match(cells[0]) or is_outline_row(cells)
+                or (first == "" and current.rows and (is_footer_row(cells) or not wrapped
+                                                      or _adds_a_number(current.rows[-1], cells)))
                 or (names_first(current.header) and is_named_row(cells))):
             current.rows.append(cells)
             current.line_numbers.append(number)
@@ -167,14 +169,21 @@ def names_first(header: list[list[str]]) -> bool:
     return bool(header) and bool(header[0]) and role_of(header[0][0]) in ("name", "district")
 
 
-NOT_UNIT = ("tong cong", "cong", "trung binh", "binh quan", "ghi chu", "nguoi lap", "thu truong")
+# Rows under the units (folded): their sum or mean, a note, the signatures; 'Cộng' alone ('Công an tỉnh' is a unit)
+_NOT_UNIT = re.compile(r"^(?:tong cong|trung binh|binh quan|ghi chu|nguoi lap|thu truong|cong\W*$)")
+_FOOTER = re.compile(_NOT_UNIT.pattern + r"|^(?:tong diem|tong so)")
+
+
+def not_a_unit_name(name: str) -> bool:
+    """Tổng cộng, Cộng, Trung bình, Ghi chú, Người lập biểu… (`name` cleaned)."""
+    return _NOT_UNIT.match(fold(name)) is not None
 
 
 def is_named_row(cells: list[str]) -> bool:
     """A body row that starts with the unit's name (a table without STT): a name, then a number;
     not a Tổng cộng / Trung bình / signature row."""
     first = clean(cells[0]) if cells else ""
-    return bool(first) and not fold(first).startswith(NOT_UNIT) and has_number(cells[1:])
+    return bool(first) and not not_a_unit_name(first) and has_number(cells[1:])
 
 
 def has_number(cells: list[str]) -> bool:
@@ -187,8 +196,21 @@ def has_number(cells: list[str]) -> bool:
     return False
 
 
-def _is_total_row(cells: list[str]) -> bool:
-    return len(cells) > 1 and fold(clean(cells[1])).startswith("tong diem")
+def is_footer_row(cells: list[str]) -> bool:
+    """A row under the units with no STT: Tổng cộng, Tổng điểm, Trung bình, a note or the signatures. A form's
+    total; never a unit of a summary table, nor the rest of the row above (a cell cut at a page end)."""
+    return len(cells) > 1 and not clean(cells[0]) and _FOOTER.match(fold(clean(cells[1]))) is not None
+
+
+def is_unit_row(cells: list[str]) -> bool:
+    """A body row of a summary table that is a unit (not a group's subtotal, not a footer)."""
+    return not is_outline_row(cells) and not is_footer_row(cells)
+
+
+def _adds_a_number(row: list[str], cells: list[str]) -> bool:
+    """`cells` would put a number after a number of `row`: a row of its own (a unit without STT), never the rest
+    of `row` cut at a page end ('81,5' and '87' are not one score)."""
+    return any(c and i < len(row) and row[i] and has_number([c]) and has_number([row[i]]) for i, c in enumerate(cells))
 
 
 def _continue_row(row: list[str], cells: list[str]) -> None:
@@ -477,6 +499,8 @@ def units_table(table: TextTable, source: str, survey_fields: bool = False, dist
     for row, line in zip(table.rows, table.line_numbers):
         row = [c.replace(".", ",") if i in dotted else c for i, c in enumerate(row)]
         where = f"{source}, {label}, dòng {line}"
+        if is_footer_row(row):
+            continue  # Tổng cộng, Trung bình: the units' sum or mean, not a unit
         if is_outline_row(row):
             notes.append(f"{label}, dòng {line}: dòng đánh số '{clean(row[0])}' không phải một đơn vị (đơn vị đánh "
                          "số 1, 2, 3…): không được tính.")

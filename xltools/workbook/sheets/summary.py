@@ -193,6 +193,8 @@ def _gaps(section: L.Section, row: int) -> str:
     parts = [F.score_flags(inputs)]
     appraised = []
     for i, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
+        if fd.max == 0:  # scored by the survey alone: nothing to appraise (scoring.gaps)
+            continue
         if lay.field_from_detail(i):
             dl = section.detail
             blank = F.appraised_blank(c(fc.appraised), c(lay.detail_row), dl.index_range(dl.index[fd.code].blank_leaves))
