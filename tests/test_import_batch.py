@@ -4,6 +4,7 @@ import json
 import shutil
 from decimal import Decimal as D
 
+import pytest
 from office_samples import seed_tables, write_forms, write_xlsx
 
 from xltools.cli import main
@@ -105,7 +106,8 @@ def test_progress_bar_on_a_terminal():
     assert "[#####.....] 2/4" in stream.getvalue()
 
 
-def test_worker_processes_give_the_same_result(tmp_path, data_dir, monkeypatch):
+@pytest.mark.parametrize("tasks_per_worker", [16, 1])  # one file a task; four files a task
+def test_worker_processes_give_the_same_result(tmp_path, data_dir, monkeypatch, tasks_per_worker):
     from xltools import catalog
     from xltools.importers import batch
 
@@ -113,6 +115,7 @@ def test_worker_processes_give_the_same_result(tmp_path, data_dir, monkeypatch):
     cset = catalog.get(SET)
     alone = batch.consolidate(folder, cset, workers=1)
     monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", tasks_per_worker)
     seen = []
     together = batch.consolidate(folder, cset, progress=lambda i, n, name: seen.append((i, n, name)), workers=2)
     assert [u.name for u in together.table.units] == [u.name for u in alone.table.units] == \

@@ -26,10 +26,12 @@ from .scoring import (
     Result,
     Unit,
     UnitsTable,
+    blank_leaves,
     communes_of,
     criteria_field_scores,
     in_range,
     is_self_assessment,
+    leaves_out_of_range,
     self_summary,
     sum_beyond,
     tolerance,
@@ -241,10 +243,14 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     for problem in unit.problems:
         _cell_problem(cset, unit, problem, out)
     bad = {(p.field, p.what) for p in unit.problems}
+    # a field summed from its detail, over its maximum because a criterion is: that criterion's cell is the one to fix
+    # (_detail names it), the field's total is no second error
+    overflowing = {(root.code, kind) for root, _, kind, _ in leaves_out_of_range(unit, cset)} if unit.criteria else set()
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):
-            if value is not None and not in_range(value, top) and (i, kind) not in bad:
+            if value is not None and not in_range(value, top) and (i, kind) not in bad \
+                    and (f.code, kind) not in overflowing:
                 _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
         if s.self_score is not None and s.appraised is not None and s.appraised != s.self_score:
             if table.has_reasons and not (s.reason or "").strip():
@@ -289,10 +295,9 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
              f"chưa có điểm {what} nào (bảng tự chấm hoặc chưa thẩm định); {UNRANKED}.")
         return
     for g in appraised:
-        detail = " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)" if _from_detail(cset, unit, g.field) else ""
         _add(out, ERROR, "appraised-missing", unit, g.field,
-             f"chưa có điểm Thẩm định{detail}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào); "
-             f"{UNRANKED}.", g.cell or None)
+             f"chưa có điểm Thẩm định{_blank_detail(cset, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
+             f"không đạt điểm nào); {UNRANKED}.", g.cell or None)
     survey_fields = [f for f in cset.fields if f.survey_max > 0]
     if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
         sheet = " (không thấy tên đơn vị trên trang ĐT XHH, hoặc dòng của đơn vị còn trống)" if table.exact_names else ""
@@ -304,9 +309,25 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
              f"chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.", g.cell or None)
 
 
-def _from_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> bool:
+BLANK_SHOWN = 10  # a field with many blank criteria: the first cells and a count
+
+
+def _blank_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> str:
+    """Where a field summed from the unit's detail still lacks Thẩm định: its blank criteria, each with its cell
+    (the input cells the appraiser types into, not the field's total row); "" for a field not from the detail."""
     f = next((f for f in cset.fields if f.name == field_name), None)
-    return bool(unit.criteria) and f is not None and any(c.code == f.code for c in cset.criteria)
+    top = next((c for c in cset.criteria if f is not None and c.code == f.code), None)
+    if top is None or not (unit.criteria or unit.criterion_cells):
+        return ""
+    blank = blank_leaves(unit, top)
+    if not blank:
+        return ""
+    if not unit.criterion_cells:  # a detail read without its cells (a document): say where to look
+        return " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)"
+    shown = [f"{leaf.code} {leaf.name} (ô {unit.criterion_cells.get(leaf.code, {}).get('appraised', '?')})"
+             for leaf in blank[:BLANK_SHOWN]]
+    more = f" và {len(blank) - BLANK_SHOWN} tiêu chí khác" if len(blank) > BLANK_SHOWN else ""
+    return f" ở {'tiêu chí' if len(blank) == 1 else f'{len(blank)} tiêu chí:'} {'; '.join(shown)}{more} của trang chi tiết"
 
 
 def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
@@ -452,8 +473,20 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
             best_so_far = (unit.name, total)
 
 
+NAMELESS_SHOWN = 4  # a nameless block's score cells, listed up to this many, else as a span
+
+
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        if not stray.name:
+            cells = stray.cells
+            shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
+            out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
+                               f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
+                               "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
+                               f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
+                               f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
+            continue
         if stray.twin:
             out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                                f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "
@@ -564,8 +597,8 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
             if value is None:
                 continue
             if not (0 <= value <= node.max):
-                _add(out, ERROR, "score-out-of-range", unit, f"{code} {node.name}",
-                     f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(node.max)}; hãy nhập lại.")
+                _out_of_range(unit, f"{code} {node.name}", KIND_LABEL[kind], value, node.max, out,
+                              unit.criterion_cells.get(code, {}).get(kind))
             if node.survey and not node.children and value != 0:
                 _add(out, WARNING, "survey-criterion-scored", unit, f"{code} {node.name}",
                      f"tiêu chí đánh giá qua điều tra xã hội học nhưng có điểm {KIND_LABEL[kind]} {n(value)}; "

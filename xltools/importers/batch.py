@@ -9,13 +9,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, fields as dc_fields
+from operator import attrgetter
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short
-from ..core.scoring import Unit, UnitsTable, in_range, sum_beyond
+from ..core.scoring import CriterionScore, Unit, UnitsTable, in_range, sum_beyond
 from ..errors import ReadError, UserError
 from .office import read_office
 
@@ -98,6 +99,8 @@ def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
 
 
 _worker_set: CriteriaSet | None = None  # the set of a worker process's batch, sent once (not with each file)
+CHUNK = 8  # at most this many files a task: one message each way for several forms (each costs the main process ~1 ms)
+TASKS_PER_WORKER = 16  # at least (when there are files enough): the workers end close together
 
 
 def _start_worker(cset: CriteriaSet) -> None:
@@ -105,17 +108,31 @@ def _start_worker(cset: CriteriaSet) -> None:
     _worker_set = cset
     gc.freeze()  # what the worker inherits lives as long as it: the garbage collector need not walk it per form
     gc.set_threshold(20_000, 10, 10)  # a form makes tens of thousands of objects, freed with it (few cycles)
+    # a unit's 100-odd CriterionScores sent as calls, not as attribute dicts: half the main process's unpickling
+    from multiprocessing.reduction import ForkingPickler
+
+    ForkingPickler.register(CriterionScore, _criterion_args)
 
 
-def _read_in_worker(path: Path) -> tuple[Unit | None, str]:
+_CRITERION_FIELDS = tuple(f.name for f in dc_fields(CriterionScore))
+_criterion_values = attrgetter(*_CRITERION_FIELDS)
+
+
+def _criterion_args(score: CriterionScore):
+    if len(vars(score)) == len(_CRITERION_FIELDS):  # its fields only (set_score could have added another)
+        return CriterionScore, _criterion_values(score)
+    return score.__reduce_ex__(5)
+
+
+def _read_in_worker(paths: list[Path]) -> list[tuple[Unit | None, str]]:
     assert _worker_set is not None
-    return _read_form(path, _worker_set)
+    return [_read_form(path, _worker_set) for path in paths]
 
 
 def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
-    """As _read_all, in worker processes. A worker that dies (out of memory on a hostile file, killed) breaks
-    the pool: the files that may have been in reading then are read again one at a time, so one that breaks
-    it again is the file that killed it: it is reported, and the rest go on in a new pool."""
+    """As _read_all, in worker processes, a few files a task. A worker that dies (out of memory on a hostile
+    file, killed) breaks the pool: the files that may have been in reading then are read again one at a time,
+    so one that breaks it again is the file that killed it: it is reported, and the rest go on in a new pool."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -124,22 +141,27 @@ def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     while pending or suspects:
         alone = bool(suspects)
         batch = suspects if alone else pending
+        size = 1 if alone else max(1, min(CHUNK, len(batch) // (TASKS_PER_WORKER * workers)))
+        chunks = [batch[i:i + size] for i in range(0, len(batch), size)]
         with ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_start_worker,
                                  initargs=(cset,)) as pool:
-            futures = [pool.submit(_read_in_worker, path) for path in batch]
-            for i, (path, future) in enumerate(zip(batch, futures)):
+            futures = [pool.submit(_read_in_worker, chunk) for chunk in chunks]
+            for i, (chunk, future) in enumerate(zip(chunks, futures)):
                 try:
-                    result = future.result()
+                    results = future.result()
                 except BrokenProcessPool:
+                    start = i * size
                     if alone:
+                        path = chunk[0]
                         yield path, (None, f"{path.name}: tiến trình đọc tệp này bị dừng đột ngột (hết bộ nhớ, hoặc bị "
                                            "tắt); tệp có thể quá lớn hoặc bị hỏng. Hãy mở tệp kiểm tra, hoặc gửi tệp "
                                            "cho nhóm phát triển.")
-                        suspects = batch[i + 1:]
-                    else:  # the files in the workers' hands then: this one and the next few
-                        suspects, pending = batch[i:i + workers + 1], batch[i + workers + 1:]
+                        suspects = batch[start + 1:]
+                    else:  # the tasks in the workers' hands then: this one and the next few
+                        end = start + (workers + 1) * size
+                        suspects, pending = batch[start:end], batch[end:]
                     break
-                yield path, result
+                yield from zip(chunk, results)
             else:
                 if alone:
                     suspects = []
