@@ -231,3 +231,16 @@ def test_the_district_rule_waits_for_every_commune():
     communes[2].fields[3].appraised = D("6.5")
     evaluations = evaluate([(huyen, HUYEN), (UnitsTable(communes, level="xa"), XA)])
     assert evaluations[0].results[0].class_after_rule == "Tốt"
+
+
+def test_a_field_without_an_appraised_part_needs_no_thẩm_định(data_dir):
+    """A field scored by the survey alone (max 0, survey_max 10) keeps no unit from being ranked."""
+    from xltools.core.scoring import gaps
+
+    cset = catalog.load_file(data_dir / "gialai_xa_2025_survey_field.yaml")
+    fields = [FieldScores(self_score=f.max, appraised=f.max, survey=f.survey_max) for f in cset.fields]
+    fields[-1] = FieldScores(survey=cset.fields[-1].survey_max)  # nothing typed where nothing can be
+    assert gaps(Unit(name="Xã Ia Grai", fields=fields), cset, D(100), expect_fields=True) == []
+    fields[0] = FieldScores(self_score=D(10), survey=D(2))  # a field with an appraised part still needs it
+    assert [g.field for g in gaps(Unit(name="Xã Ia Grai", fields=fields), cset, D(90), expect_fields=True)] == [
+        cset.fields[0].name]

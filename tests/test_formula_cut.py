@@ -92,6 +92,48 @@ def test_randomly_damaged_sheets_read_the_same_cut():
     assert cut_some > 500
 
 
+def test_the_formulas_are_found_where_the_pattern_finds_them():
+    """limits._formula_texts (bytes.find) gives the ends of limits._FORMULA's matches, before any limit."""
+    rng = random.Random(3)
+    bases = [sheet(rows, tail) for rows in ODD + FORMULAS for tail in TAILS] + [x[:8000] for x in sheets_of_templates()]
+    odd = [b"><f>", b"><f ", b'<c r="A1"><f t="shared" si="0">', b'<c r="B1"/><f>', b"<c ><f>", b'<c r="C1"><f/>',
+           b'<c r="D1"><f a="/">', b'<c r="E1"><f a/>', b"<f >", b"<c  x><f\t>", b"<c\n><f>", b"><f><f>", b"<c a><f><f>"]
+    found = 0
+    for _ in range(3000):
+        xml = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randrange(len(xml) + 1)
+            if rng.random() < 0.7:
+                xml[at:at] = rng.choice(CUT_FRAGMENTS + odd)
+            else:
+                del xml[at:at + rng.randint(1, 6)]
+        xml = bytes(xml)
+        for limit in (len(xml), rng.randrange(len(xml) + 1)):
+            expected = [m.end() for m in limits._FORMULA.finditer(xml, 0, limit)]
+            assert list(limits._formula_texts(xml, limit)) == expected, (xml[:300], limit)
+            found += len(expected)
+    assert found > 5000
+
+
+def test_the_guard_finds_the_same_cells_without_its_prefix_pattern_when_no_prefix_can_be():
+    """values.guard leaves out the namespace prefix from its pattern when the part holds no ":c": the cells
+    found are those the whole pattern finds, on damaged parts with and without prefixes."""
+    rng = random.Random(5)
+    bases = [sheet(rows, tail) for rows in ODD + FORMULAS for tail in TAILS] + [x[:8000] for x in sheets_of_templates()]
+    odd = [b"<x:c ", b"<a.b-c:c\tr='B2'>", b"<_:c\nr = \"$C$3\">", b"<c  r='D4'/>", b"<c r=\"E5\"/ >", b"<cr=\"F6\">", b":", b"c"]
+    compared = 0
+    for _ in range(3000):
+        xml = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(xml) + 1)
+            xml[at:at] = rng.choice(FRAGMENTS + odd)
+        if b":c" not in xml:
+            found = values._CONTENT_CELL.findall(bytes(xml))
+            assert values._UNPREFIXED_CONTENT_CELL.findall(bytes(xml)) == found, bytes(xml)[:300]
+            compared += bool(found)
+    assert compared > 1000
+
+
 def test_every_template_sheet_reads_the_same_cut_and_summaries_shrink():
     sheets = sheets_of_templates()
     assert sheets

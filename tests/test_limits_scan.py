@@ -190,3 +190,51 @@ def test_a_finding_as_a_dict_is_what_dataclasses_gave():
                     CouncilFinding("warning", "c", "u", "f", "m", member="Bà B", file="b.xlsx")):
         assert finding.as_dict() == asdict(finding)
         assert list(finding.as_dict()) == list(asdict(finding))
+
+
+# ---------------------------------------------------------------- the bulk scan of the usual part
+
+PLAIN_FRAGMENTS = [b'<c r="B2"><v>3</v></c>', b'<c r="C3"/>', b'<c r="C4" s="1"/><v>5</v></c>', b'<c r="Q9" s="4"></c>',
+                   b'<c r="D4"><f>=</f><v></v></c>',
+                   b'<c r="E5" t="inlineStr"><is><t>x</t></is></c>', b'<c r="F6"><v></v></c>', b'<c r="G7">',
+                   b'<c r="ZZZ99"><v>1</v></c>', b'<c r="A1234567890"><v>1</v></c>', b"<c/>", b"<c>", b"<c\tr=\"A1\">",
+                   b'<mergeCell ref="A1:B2"/>', b'<mergeCell ref="A1:>"/>', b"<mergeCell", b"<row", b'<row r="9">',
+                   b"</row>", b"</c>", b"<", b"/", b">", b"x:", b"<x:c>", b"</x:c>", b"<cols>", b'<v>NaN</v>',
+                   b"<v>12abc</v>", b" ", b"\n", b'"', b"<is><t>", b"</t></is>", b'<c r="H8" t="e"><v>#N/A</v></c>']
+
+
+def bulk_and_loop_agree(xml: bytes) -> bool:
+    """The bulk scan, when it answers, answers as the loop does; whether it answered."""
+    bulk = limits._scan_plain(xml)
+    if bulk is not None:
+        assert bulk == limits._scan_tokens(xml, "tep.xlsx", "Trang"), xml[:300]
+    return bulk is not None
+
+
+def test_the_usual_part_is_scanned_in_bulk():
+    """Every sheet the templates hold, their formula texts cut or not, is scanned in bulk (not the loop)."""
+    for xml in sheets_of_templates():
+        assert bulk_and_loop_agree(xml) and bulk_and_loop_agree(limits.cut_formula_texts(xml))
+
+
+@pytest.mark.parametrize("rows", ODD)
+@pytest.mark.parametrize("tail", TAILS)
+def test_the_bulk_scan_answers_as_the_loop_on_odd_sheets(rows, tail):
+    bulk_and_loop_agree(sheet(rows, tail))
+
+
+def test_the_bulk_scan_answers_as_the_loop_on_damaged_sheets():
+    rng = random.Random(11)
+    bases = [limits.cut_formula_texts(x)[:8000] for x in sheets_of_templates()] + [sheet(rows) for rows in ODD[:16]]
+    answered = 0
+    for _ in range(4000):
+        xml = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(xml) + 1)
+            if rng.random() < 0.7:
+                xml[at:at] = rng.choice(PLAIN_FRAGMENTS)
+            else:
+                del xml[at:at + rng.randint(1, 8)]
+        answered += bulk_and_loop_agree(bytes(xml))
+        assert outcome(limits.scan_sheet, bytes(xml)) == outcome(oracle, bytes(xml))
+    assert 400 < answered < 3600, answered  # both ways are taken: the bulk scan, and the loop when unsure

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from workbook_harness import typed_workbook
 
-from xltools.commands._common import json_text, rank_rows
-from xltools.core.checks import n
+from xltools.commands._common import finding_rows, findings_json, json_text, rank_rows
+from xltools.core.checks import Finding, n
 from xltools.core.evaluate import evaluate
 from xltools.core.numbers import format_vn_short, to_decimal
 from xltools.workbook.reader import GridReader, read_workbook_with_sets
@@ -97,3 +97,32 @@ def test_merged_at_skips_only_rows_below_every_merge():
         assert all(a == b for a, b in answers), refs
         covered = {ref for ref in refs if any(a == ref for a, _ in answers)}
         assert covered == {ref for ref in refs if ref[1] <= ref[4] and ref[0] <= ref[3]} or len(refs) > 1, refs
+
+
+def test_findings_json_is_json_text_of_the_finding_rows():
+    """check --json, written column by column, is the text of its rows: odd strings ('%' too, which the
+    templates must keep), a set or none, empty tables, other kinds of finding and fields not strings."""
+    from types import SimpleNamespace
+
+    from xltools.council.merge import CouncilFinding
+
+    rng = random.Random(7)
+    text = ODD_TEXT + ["%s", "%%", "100%", "%(x)s", "error", "warning", "info"]
+
+    def finding(kind=Finding):
+        fields = [rng.choice(["error", "warning", "info"])] + [rng.choice(text) for _ in range(5)]
+        extra = {"member": rng.choice(text), "file": rng.choice(text)} if kind is CouncilFinding else {}
+        return kind(*fields, label=rng.choice(text), found=rng.choice(text), **extra)
+
+    def evaluation(findings):
+        return SimpleNamespace(findings=findings, cset=SimpleNamespace(id=rng.choice([None, "", "xa-2023", "a%s"])),
+                               table=SimpleNamespace(sheet=rng.choice(text)))
+
+    for _ in range(500):
+        evaluations = [evaluation([finding() for _ in range(rng.randint(0, 6))]) for _ in range(rng.randint(0, 3))]
+        if evaluations and rng.random() < 0.2:
+            evaluations[0].findings.append(finding(rng.choice([Finding, CouncilFinding])))
+        if evaluations and evaluations[0].findings and rng.random() < 0.1:
+            evaluations[0].findings[0].where = rng.choice([None, 3])
+        expected = json_text([row for e in evaluations for row in finding_rows(e)])
+        assert findings_json(evaluations) == expected

@@ -79,6 +79,10 @@ def test_detail_checks_and_totals_agree_with_the_core(calc, tmp_path):
         doc.set_value(*below, -0.5)
         doc.set_value(*at(units[2], leaves[1], dl.appraised), "0,5")
         doc.set_value(*at(units[0], wide, dl.appraised), float(wide.max))  # exactly the maximum: fine
+        free = len(typed)  # a block no unit uses: a score typed there with no name counts for nobody
+        assert free < dl.n_units - len(spare)
+        doc.set_value(dl.sheet, cell(dl.appraised, dl.block_start(free) + dl.offsets[leaves[0].code]), 0.5)
+        nameless = [("unit-missing-name", f"{dl.sheet}!{cell(dl.unit, dl.block_start(free))}")]
         doc.recalc()
         assert doc.errors() == []
         checks = {u.name: doc.get(dl.sheet, cell(dl.check, dl.block_start(block_of[u.name]))) for u in units}
@@ -92,6 +96,10 @@ def test_detail_checks_and_totals_agree_with_the_core(calc, tmp_path):
         codes = {(f.unit, f.code) for f in e.findings if f.severity == "error"}
         assert {(units[5].name, "score-out-of-range"), (units[6].name, "score-out-of-range"),
                 (units[2].name, "score-not-number")} <= codes
+        # each wrong score once, at the cell typed into (not at its field's total row, nor at the summary's name)
+        out_of_range = [(f.unit, f.where) for f in e.findings if f.code == "score-out-of-range"]
+        assert out_of_range == [(units[5].name, "!".join(over)), (units[6].name, "!".join(below))]
+        assert [(f.code, f.where) for f in e.findings if f.code == "unit-missing-name"] == nameless
         assert_totals_match_core(rows, e.results)
         core = {r.unit.name: r for r in e.results}  # the core, like the workbook, waits for the retyping
         assert core[units[5].name].rank is None and core[units[6].name].rank is None
@@ -105,6 +113,8 @@ def test_detail_checks_and_totals_agree_with_the_core(calc, tmp_path):
     assert set(rows) == {u.name for u in units}
     (e,) = evaluate(read_workbook_with_sets(saved))
     assert_totals_match_core(rows, e.results)
+    # the blank blocks' sums, computed to 0 by Calc, are no scores: the one nameless block, nothing else
+    assert [(f.code, f.where) for f in e.findings if f.code == "unit-missing-name"] == nameless
     for r in e.results:
         row = rows[r.unit.name]
         assert (as_rank(row.rank), as_label(row.class_label)) == (r.rank, r.class_label), r.unit.name
@@ -153,3 +163,29 @@ def test_detail_check_reads_only_what_is_typed(calc, tmp_path):
         doc.recalc()
         got = [doc.get(dl.sheet, cell(dl.check, dl.block_start(k))) for k in range(len(entries))]
     assert got == expected
+
+
+def test_a_field_scored_by_the_survey_alone_needs_no_thẩm_định(calc, tmp_path, data_dir):
+    """'Tác động đến người dân và doanh nghiệp' (Gia Lai 2025): no criterion to appraise, all its points from the
+    survey. A unit with every other score typed is complete and ranked, in LibreOffice as in the core (every unit
+    waited forever for a Thẩm định nobody can type)."""
+    from xltools import catalog
+
+    cset = catalog.load_file(data_dir / "gialai_xa_2025_survey_field.yaml")
+    assert cset.fields[-1].max == 0 and cset.fields[-1].survey_max > 0
+    path = build_file([SectionInput(cset, None, blank_rows=4)], tmp_path / "khao_sat.xlsx")
+    section = L.workbook_layout([(cset, 4 + L.DEFAULT_SPARE_ROWS)]).sections[0]
+    units = make_units(cset, 4, seed=7)
+    with calc.open(path) as doc:
+        type_units(doc, section, units)
+        doc.recalc()
+        assert doc.errors() == []
+        rows = rows_by_name(doc, section)
+        saved = doc.save_as(tmp_path / "typed.xlsx")
+    (e,) = evaluate(read_workbook_with_sets(saved))
+    complete = {r.unit.name for r in e.results if r.rank is not None}
+    assert complete == {units[i].name for i in (0, 1, 2)}  # 3: a leaf not appraised, 4: nothing appraised
+    assert not [f for f in e.findings if f.code == "appraised-missing" and cset.fields[-1].name in f.message]
+    for r in e.results:
+        row = rows[r.unit.name]
+        assert (as_rank(row.rank), as_label(row.class_label)) == (r.rank, r.class_label), (r.unit.name, row.check)

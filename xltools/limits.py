@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -242,6 +243,12 @@ def beyond_columns(source: str, sheet: str, col: int) -> LimitError:
 def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
     """The used range of one sheet from its XML part (at most MAX_PART_BYTES, checked by check_package),
     and the limits checked on the way."""
+    extent = _scan_plain(xml)
+    return extent if extent is not None else _scan_tokens(xml, source, sheet)
+
+
+def _scan_tokens(xml: bytes, source: str, sheet: str) -> Extent:
+    """scan_sheet for any part: token by token, the first cell beyond a limit named."""
     last_row = last_col = cells = 0
     row_number = col_number = 0
     merged: list[str] = []
@@ -305,6 +312,79 @@ def scan_sheet(xml: bytes, source: str, sheet: str) -> Extent:
     return Extent(last_row, last_col, tuple(merged))
 
 
+# The usual part (every cell <c r="B7" ...>, no namespace prefix, within the limits) is scanned in bulk, in C:
+# one split at the cells' start tags, then one look at each distinct rest of a cell (its other attributes,
+# its content and what follows it up to the next cell: a few thousand in a 3 000-row sheet, where the loop
+# above handles 100 000 tokens). Its answer is the loop's, or None (unsure, or a limit is reached: the loop
+# then runs and names the first cell beyond it). Why the tokens are then the loop's: every "<c" that begins
+# a tag begins one of the split's cells; no cell's attributes or content hold a "<c", a "<mergeCell" or an
+# unclosed content; no row tag and no merge holds a "<"; so no token of the loop swallows another's start.
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,9})"')
+_OTHER_C = re.compile(rb"<c\w")  # "<col", "<cfRule": not a cell
+_PREFIXED_TAG = re.compile(rb"<\w+:(?:row|c|mergeCell)\b|</\w+:c\b")
+_ROW_SWALLOWS = re.compile(rb"<row\b[^>]*<")
+_MERGE_START = re.compile(rb"<mergeCell\b")
+_PLAIN_MERGE = re.compile(rb'<mergeCell\b[^<>]*?\bref="([^"<>]*)"')
+# the rest of a cell holding a plain number, or a formula whose text was cut: it shows, whatever its type
+_USUAL_SHOWN = re.compile(rb'[^<>]*(?<!/)>(?:<v>-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?</v>|<f>=</f><v></v>)</c>')
+_SHOWN, _HIDDEN = 1, 0  # a cell whose content shows something / has a content that shows nothing
+
+
+def _scan_plain(xml: bytes) -> Extent | None:
+    """scan_sheet's answer for the usual part, computed in bulk; None when the loop must decide."""
+    if (b":c" in xml or b":row" in xml or b":mergeCell" in xml) and _PREFIXED_TAG.search(xml) \
+            or _ROW_SWALLOWS.search(xml):
+        return None
+    found = _CELL_START.split(xml)  # [before, letters, digits, rest of the cell, letters, digits, rest, ...]
+    count = len(found) // 3
+    if count != xml.count(b"<c") - len(_OTHER_C.findall(xml)):
+        return None  # a cell start tag of another form
+    merged = [ref.decode("ascii", "replace") for ref in _PLAIN_MERGE.findall(xml)]
+    if len(merged) != len(_MERGE_START.findall(xml)) or len(merged) > MAX_MERGED \
+            or count + sum(map(_area, merged)) > MAX_CELLS:
+        return None
+    rests = found[3::3]
+    distinct = set(rests)
+    kinds = dict.fromkeys(filter(_USUAL_SHOWN.match, distinct), _SHOWN)  # a number, a formula cut
+    for rest in distinct.difference(kinds):
+        kind = kinds[rest] = _kind(rest)
+        if kind is None:
+            return None
+    shown = list(map(kinds.__getitem__, rests))
+    try:
+        last_row = max(map(int, set(itertools.compress(found[2::3], shown))), default=0)
+    except ValueError:
+        return None
+    last_col = max(map(_column_number_bytes, set(itertools.compress(found[1::3], shown))), default=0)
+    if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+        return None
+    return Extent(last_row, last_col, tuple(merged))
+
+
+def _kind(rest: bytes) -> int | None:
+    """_SHOWN or _HIDDEN (a blank cell too) for the rest of a cell after its r="..." (its other attributes,
+    its content, what follows it up to the next cell); None for a cell the loop must see."""
+    end = rest.find(b">")
+    if end < 0 or b"<" in rest[:end]:
+        return None
+    if rest[end - 1:end] == b"/":  # <c r="B7" s="3"/>
+        return _HIDDEN
+    close = rest.find(b"</c>", end)
+    if close < 0:
+        return None  # the loop's content runs on into the next cells
+    content = rest[end + 1:close]
+    if not content:
+        return _HIDDEN
+    if len(content) > MAX_CELL_TEXT or b"<mergeCell" in content:
+        return None
+    fact = _not_a_number(rest[:end], content) or _shows_text(content)
+    return None if fact.__class__ is bytes else _SHOWN if fact else _HIDDEN
+
+
+def _column_number_bytes(letters: bytes) -> int:
+    return _column_number(letters.decode())
+
+
 # ---------------------------------------------------------------- formula texts
 
 _BLANK = b" \t\n\r\x0b\x0c"
@@ -329,15 +409,14 @@ def cut_formula_texts(xml: bytes) -> bytes:
     if b"<f" not in xml:  # no formula (a form of typed values): a quick test spares the search below
         return xml
     stop = xml.find(b"mergeCell")
-    found = _FORMULA.finditer(xml, 0, len(xml) if stop < 0 else stop)
+    found = _formula_texts(xml, len(xml) if stop < 0 else stop)
     first = next(found, None)
     if first is None or not _plain_references(xml):
         return xml
     find, rfind = xml.find, xml.rfind
     pieces: list[bytes] = []
     kept = 0
-    for formula in itertools.chain((first,), found):
-        text = formula.end()
+    for text in itertools.chain((first,), found):
         end = find(b"<", text)
         if end > text and xml[text] not in _BLANK and xml.startswith(b"</f>", end) and find(b">", text, end) < 0:
             before, after = rfind(b"</c>", 0, text), find(b"</c>", end)
@@ -355,6 +434,31 @@ def cut_formula_texts(xml: bytes) -> bytes:
 
 # a formula that may be cut: <f ...>, the first child of a cell's start tag; its text follows the match
 _FORMULA = re.compile(rb"<c [^<>]*[^/<>]><f(?: [^<>]*[^/<>])?>")
+
+
+def _formula_texts(xml: bytes, limit: int) -> Iterator[int]:
+    """Where the text of each formula that may be cut begins: the end of each match of _FORMULA in
+    xml[:limit], in order, found by bytes.find (a regular expression walks the 27 MB of formula text of a
+    national summary sheet byte by byte; find skips it). A match holds one "><f", where the cell's start
+    tag ends; the tag begins at the last "<" before it (no "<" inside a tag); so matches never overlap."""
+    find, rfind = xml.find, xml.rfind
+    at = find(b"><f", 0, limit)
+    while at >= 0:
+        after = xml[at + 3:at + 4]
+        if after == b">":
+            text = at + 4
+        elif after == b" ":  # <f t="shared" ...>: attributes, no "<", not ending in "/"
+            text = find(b">", at + 4, limit) + 1
+            if text <= at + 5 or xml[text - 2] == 47 or find(b"<", at + 4, text) >= 0:  # 47: "/"
+                text = -1
+        else:
+            text = -1
+        if 0 < text <= limit:
+            start = rfind(b"<", 0, at)  # the cell's start tag: "<c ", something, not ending in "/"
+            if start >= 0 and xml.startswith(b"<c ", start) and at > start + 3 and xml[at - 1] != 47 \
+                    and find(b">", start + 3, at) < 0:
+                yield text
+        at = find(b"><f", at + 1, limit)
 # a <v> with a tag inside; a cell start tag inside an <is> (unless another <is> starts first, which keeps
 # the search linear: the last <is> before such a cell is found instead)
 _TAG_IN_VALUE = re.compile(rb"<v\b[^<]*<(?!/v>)")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
-from .criteria import LEVELS, CriteriaSet
+from .criteria import LEVELS, CriteriaSet, Criterion
 from .names import name_key, tidy, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
@@ -26,10 +26,12 @@ from .scoring import (
     Result,
     Unit,
     UnitsTable,
+    blank_leaves,
     communes_of,
     criteria_field_scores,
     in_range,
     is_self_assessment,
+    leaves_out_of_range,
     self_summary,
     sum_beyond,
     tolerance,
@@ -241,20 +243,29 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     for problem in unit.problems:
         _cell_problem(cset, unit, problem, out)
     bad = {(p.field, p.what) for p in unit.problems}
+    # a field summed from its detail, over its maximum because a criterion is: that criterion's cell is the one to fix
+    # (_detail names it), the field's total is no second error
+    overflowing = {(root.code, kind) for root, _, kind, _ in leaves_out_of_range(unit, cset)} if unit.criteria else set()
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):
-            if value is not None and not in_range(value, top) and (i, kind) not in bad:
+            if value is not None and not in_range(value, top) and (i, kind) not in bad \
+                    and (f.code, kind) not in overflowing:
                 _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
         if s.self_score is not None and s.appraised is not None and s.appraised != s.self_score:
             if table.has_reasons and not (s.reason or "").strip():
+                # a field from the detail takes its reasons from the criteria's Ghi chú there, not the summary's
+                leaves, cell = _leaves_where(cset, unit, f.name, lambda a, b: a != b, "note")
                 _add(out, WARNING, "reason-missing", unit, f.name,
                      f"điểm Thẩm định ({n(s.appraised)}) khác điểm Tự chấm ({n(s.self_score)}) nhưng chưa ghi lý do; "
-                     "hãy ghi lý do vào cột Ghi chú thẩm định.")
+                     + (f"hãy ghi lý do vào cột Ghi chú thẩm định của trang chi tiết, ở {leaves}." if leaves else
+                        "hãy ghi lý do vào cột Ghi chú thẩm định."), cell or s.cells.get("reason"))
             if s.appraised > s.self_score:
+                leaves, cell = _leaves_where(cset, unit, f.name, lambda a, b: a > b, "appraised")
                 _add(out, INFO, "appraised-above-self", unit, f.name,
-                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)}); "
-                     "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
+                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)})"
+                     + (f" ở {leaves}" if leaves else "")
+                     + "; được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.", cell)
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
         if value is not None and limit is not None and not in_range(value, limit):
             _out_of_range(unit, label, label, value, limit, out)
@@ -289,10 +300,9 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
              f"chưa có điểm {what} nào (bảng tự chấm hoặc chưa thẩm định); {UNRANKED}.")
         return
     for g in appraised:
-        detail = " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)" if _from_detail(cset, unit, g.field) else ""
         _add(out, ERROR, "appraised-missing", unit, g.field,
-             f"chưa có điểm Thẩm định{detail}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị không đạt điểm nào); "
-             f"{UNRANKED}.", g.cell or None)
+             f"chưa có điểm Thẩm định{_blank_detail(cset, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
+             f"không đạt điểm nào); {UNRANKED}.", g.cell or None)
     survey_fields = [f for f in cset.fields if f.survey_max > 0]
     if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
         sheet = " (không thấy tên đơn vị trên trang ĐT XHH, hoặc dòng của đơn vị còn trống)" if table.exact_names else ""
@@ -304,9 +314,49 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
              f"chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.", g.cell or None)
 
 
-def _from_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> bool:
+BLANK_SHOWN = 10  # a field with many criteria to name: the first ones with their cells, and a count
+
+
+def _blank_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> str:
+    """Where a field summed from the unit's detail still lacks Thẩm định: its blank criteria, each with its cell
+    (the input cells the appraiser types into, not the field's total row); "" for a field not from the detail."""
+    top = _top_criterion(cset, field_name)
+    if top is None or not (unit.criteria or unit.criterion_cells):
+        return ""
+    blank = blank_leaves(unit, top)
+    if not blank:
+        return ""
+    if not unit.criterion_cells:  # a detail read without its cells (a document): say where to look
+        return " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)"
+    return f" ở {_leaves_text(unit, blank, 'appraised')} của trang chi tiết"
+
+
+def _top_criterion(cset: CriteriaSet, field_name: str) -> Criterion | None:
+    """The criterion a field is summed from in a detail (None: the set has no tree for that field)."""
     f = next((f for f in cset.fields if f.name == field_name), None)
-    return bool(unit.criteria) and f is not None and any(c.code == f.code for c in cset.criteria)
+    return next((c for c in cset.criteria if f is not None and c.code == f.code), None)
+
+
+def _leaves_text(unit: Unit, leaves: list[Criterion], kind: str) -> str:
+    """'tiêu chí 2.1 Công khai TTHC (ô Chi tiết Xã!F88)', or '3 tiêu chí: …; …' with each one's `kind` cell."""
+    shown = [f"{leaf.code} {leaf.name} (ô {unit.criterion_cells.get(leaf.code, {}).get(kind, '?')})"
+             for leaf in leaves[:BLANK_SHOWN]]
+    more = f" và {len(leaves) - BLANK_SHOWN} tiêu chí khác" if len(leaves) > BLANK_SHOWN else ""
+    return f"{'tiêu chí' if len(leaves) == 1 else f'{len(leaves)} tiêu chí:'} {'; '.join(shown)}{more}"
+
+
+def _leaves_where(cset: CriteriaSet, unit: Unit, field_name: str, differs: Callable[[Decimal, Decimal], bool],
+                  kind: str) -> tuple[str, str | None]:
+    """For a field summed from the unit's detail (read with its cells): its criteria whose Thẩm định `differs`
+    from their Tự chấm, as a text for a message, and the first one's `kind` cell; ("", None) otherwise."""
+    top = _top_criterion(cset, field_name)
+    if top is None or not unit.criterion_cells:
+        return "", None
+    leaves = [leaf for leaf in top.walk() if not leaf.children and (c := unit.criteria.get(leaf.code)) is not None
+              and c.self_score is not None and c.appraised is not None and differs(c.appraised, c.self_score)]
+    if not leaves:
+        return "", None
+    return _leaves_text(unit, leaves, kind), unit.criterion_cells.get(leaves[0].code, {}).get(kind)
 
 
 def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
@@ -452,8 +502,27 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
             best_so_far = (unit.name, total)
 
 
+NAMELESS_SHOWN = 4  # the score cells of a row or block that counts for no unit, listed up to this many, else a span
+
+
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        cells = stray.cells
+        shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
+        if not stray.name:
+            out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
+                               f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
+                               "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
+                               f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
+                               f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
+            continue
+        if stray.first:
+            out.append(Finding(ERROR, "duplicate-unit", stray.name, "Tên đơn vị",
+                               f"{stray.name} – tên này đã có ở ô {stray.first} của trang {stray.sheet}; bảng tính chỉ lấy "
+                               f"điểm ở đó, nên các điểm đã nhập ở đây ({shown}) không được tính. Hãy giữ mỗi đơn vị một "
+                               f"chỗ: nếu điểm ở đây mới đúng, chép sang chỗ có ô tên {stray.first}; rồi xóa tên và điểm "
+                               f"ở chỗ trùng (ô {stray.where}), hoặc sửa tên nếu đây là một đơn vị khác.", stray.where))
+            continue
         if stray.twin:
             out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
                                f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "
@@ -564,8 +633,8 @@ def _detail(cset: CriteriaSet, unit: Unit, out: list[Finding]) -> None:
             if value is None:
                 continue
             if not (0 <= value <= node.max):
-                _add(out, ERROR, "score-out-of-range", unit, f"{code} {node.name}",
-                     f"điểm {KIND_LABEL[kind]} {n(value)} nằm ngoài khoảng 0 đến {n(node.max)}; hãy nhập lại.")
+                _out_of_range(unit, f"{code} {node.name}", KIND_LABEL[kind], value, node.max, out,
+                              unit.criterion_cells.get(code, {}).get(kind))
             if node.survey and not node.children and value != 0:
                 _add(out, WARNING, "survey-criterion-scored", unit, f"{code} {node.name}",
                      f"tiêu chí đánh giá qua điều tra xã hội học nhưng có điểm {KIND_LABEL[kind]} {n(value)}; "

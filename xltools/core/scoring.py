@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from decimal import ROUND_CEILING, Decimal
 
-from .criteria import CriteriaSet, class_rank
+from .criteria import CriteriaSet, Criterion, class_rank
 from .names import name_key
 from .numbers import quantize
 
@@ -111,6 +111,8 @@ class Unit:
     where: str = ""  # where the unit's row is in its source, for messages
     criteria: dict[str, CriterionScore] = dc_field(default_factory=dict)
     problems: list[CellProblem] = dc_field(default_factory=list)  # cells that hold no usable score
+    # the detail's input cells of every scored leaf, blank or not: code -> kind -> "Sheet!F12" (for messages)
+    criterion_cells: dict[str, dict[str, str]] = dc_field(default_factory=dict)
 
 
 @dataclass
@@ -125,13 +127,17 @@ class HeaderMax:
 
 @dataclass
 class StrayRow:
-    """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary: its
-    scores count nowhere until the name is fixed."""
+    """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary, or that has
+    scores and no name at all, or a name an earlier row has: its scores count nowhere until the name is fixed."""
 
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
     twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
+    # a row or block with scores but no unit name (name ""), or a name already given to the row or block at `first`
+    # (which the summary takes): its score cells that hold something ("Chi tiết Xã!F175")
+    cells: tuple[str, ...] = ()
+    first: str = ""
 
 
 @dataclass
@@ -335,26 +341,28 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
     if not strict and not fields or not strict and appraised_printed and survey_printed and not unit.criteria:
         return out + ([Gap(NO_TOTAL, "", unit.where)] if total is None else [])
     leaves_missing = _leaves_missing(unit, cset)
+    overflow = leaves_out_of_range(unit, cset) if strict else []
+    overflowing = {(root.code, kind) for root, _, kind, _ in overflow}
     for i, (f, s) in enumerate(fields):
-        if (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
-            out.append(Gap(MISSING_APPRAISED, f.name, s.cells.get("appraised", "")))
+        if f.max == 0:  # scored by the survey alone ('Tác động đến người dân…'): there is nothing to appraise
+            pass
+        elif (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
+            blank = leaves_missing.get(f.code)  # the detail's first blank input cell, not the field's formula row
+            cell = blank and unit.criterion_cells.get(blank[0].code, {}).get("appraised")
+            out.append(Gap(MISSING_APPRAISED, f.name, cell or s.cells.get("appraised", "")))
         if cset.has_survey and f.survey_max > 0 and s.survey is None and (i, "survey") not in bad \
                 and not survey_printed:
             out.append(Gap(MISSING_SURVEY, f.name, s.cells.get("survey", "")))
         if strict:
             for kind, top in (("self", f.max), ("appraised", f.max), ("survey", f.survey_max)):
                 value = s.score(kind)
-                if value is not None and not in_range(value, top):
+                if value is not None and not in_range(value, top) and (f.code, kind) not in overflowing:
                     out.append(Gap(INVALID, f.name, s.cells.get(kind, "")))
-    if strict and unit.criteria:  # the workbook's detail block: a leaf outside 0..its maximum, as its Kiểm tra
-        field_names = {f.code: f.name for f in cset.fields}
-        for root in cset.criteria:
-            for leaf in root.walk():
-                score = unit.criteria.get(leaf.code)
-                if leaf.children or score is None:
-                    continue
-                if any(v is not None and not in_range(v, leaf.max) for v in (score.self_score, score.appraised)):
-                    out.append(Gap(INVALID, field_names.get(root.code, root.name)))
+    # the workbook's detail block: a leaf outside 0..its maximum, as its Kiểm tra, at the leaf's cell (its field's
+    # total, over the field's maximum because of it, is no second gap)
+    field_names = {f.code: f.name for f in cset.fields}
+    for root, leaf, kind, _ in overflow:
+        out.append(Gap(INVALID, field_names.get(root.code, root.name), unit.criterion_cells.get(leaf.code, {}).get(kind, "")))
     if strict:
         for extra, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"),
                                     (unit.penalty, cset.penalty_max, "Điểm trừ")):
@@ -365,15 +373,35 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
     return out
 
 
-def _leaves_missing(unit: Unit, cset: CriteriaSet) -> set[str]:
-    """Codes of the fields whose detail (when the unit has one) still has a scored leaf without Thẩm định."""
-    if not unit.criteria:
-        return set()
-    out = set()
+def _leaves_missing(unit: Unit, cset: CriteriaSet) -> dict[str, list[Criterion]]:
+    """The fields whose detail (when the unit has one) still has scored leaves without Thẩm định: field code ->
+    those leaves, in the set's order."""
+    if not unit.criteria and not unit.criterion_cells:
+        return {}
+    out: dict[str, list[Criterion]] = {}
     for top in cset.criteria:
-        leaves = [leaf for leaf in top.walk() if not leaf.children and not leaf.survey]
-        if any((unit.criteria.get(leaf.code) or CriterionScore()).appraised is None for leaf in leaves):
-            out.add(top.code)
+        blank = blank_leaves(unit, top)
+        if blank:
+            out[top.code] = blank
+    return out
+
+
+def blank_leaves(unit: Unit, top: Criterion) -> list[Criterion]:
+    """The scored leaves under a criterion of the set whose Thẩm định is blank in the unit's detail."""
+    return [leaf for leaf in top.walk() if not leaf.children and not leaf.survey
+            and (unit.criteria.get(leaf.code) or CriterionScore()).appraised is None]
+
+
+def leaves_out_of_range(unit: Unit, cset: CriteriaSet) -> list[tuple[Criterion, Criterion, str, Decimal]]:
+    """(top criterion, leaf, kind, value) of each leaf score of the unit's detail outside 0..the leaf's maximum."""
+    out: list[tuple[Criterion, Criterion, str, Decimal]] = []
+    for root in cset.criteria:
+        for leaf in root.walk():
+            score = unit.criteria.get(leaf.code)
+            if leaf.children or score is None:
+                continue
+            out += [(root, leaf, kind, value) for kind, value in (("self", score.self_score), ("appraised", score.appraised))
+                    if value is not None and not in_range(value, leaf.max)]
     return out
 
 

@@ -378,6 +378,7 @@ class GridReader:
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
         cset, lay = section.cset, section.summary
         ws = self.sheet(lay.sheet)
+        self.uncounted_rows: list[StrayRow] = []  # survey rows, detail blocks with scores but no name or a name again
         survey = self.survey_rows(section.survey) if section.survey else {}
         detail = self.detail_blocks(section.detail) if section.detail else {}
         units = []
@@ -395,7 +396,7 @@ class GridReader:
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
         looks = {tidy(k): where for k, where in keys.items()}  # what a reader of the sheet sees
         strays = [StrayRow(name, sheet, where, looks.get(tidy(key), "")) for rows in (survey, detail)
-                  for key, (name, sheet, where, *_) in rows.items() if key not in keys]
+                  for key, (name, sheet, where, *_) in rows.items() if key not in keys] + self.uncounted_rows
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
@@ -423,8 +424,9 @@ class GridReader:
                 fields[i].cells["survey"] = cell
             unit.problems += survey_problems
         if section.detail and key in detail:
-            _, _, _, start, criteria, detail_problems = detail[key]
+            _, _, _, start, criteria, detail_problems, cells = detail[key]
             self.fill_from_detail(section, unit, start, criteria)
+            unit.criterion_cells = cells
             unit.problems += detail_problems
         return unit
 
@@ -455,10 +457,12 @@ class GridReader:
     def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple]:
         """key -> (name, sheet, cell of the name, {field: (score, cell)}, cell problems), first row of a name."""
         ws = self.sheet(lay.sheet)
-        out = {}
+        out: dict[str, tuple] = {}
         for row in range(lay.first_row, ws.max_row + 1):
             name, key = self.text(ws, row, lay.name), _key(self.raw(ws, row, lay.name))
-            if not name or key in out:  # MATCH in the summary takes the first row too
+            if not name or key in out:  # MATCH in the summary takes the first row too: a second one counts for nobody
+                self.uncounted(ws, lay.name, row, [(row, col) for col in lay.fields.values()], name,
+                               out[key][2] if name else "")
                 continue
             problems: list[CellProblem] = []
             scores = {i: (self.score(problems, ws, row, col, "survey", i), L.where(lay.sheet, col, row))
@@ -467,17 +471,23 @@ class GridReader:
         return out
 
     def detail_blocks(self, lay: L.DetailLayout) -> dict[str, tuple]:
-        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems)."""
+        """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems,
+        {code: {kind: input cell}})."""
         ws = self.sheet(lay.sheet)
-        out = {}
+        out: dict[str, tuple] = {}
         k = 0
+        leaves = [lay.offsets[node.code] for node in lay.nodes if not node.children and not node.survey]
         while lay.block_start(k) <= ws.max_row:
             start = lay.block_start(k)
             k += 1
             name, key = self.text(ws, start, lay.unit), _key(self.raw(ws, start, lay.unit))
             if not name or key in out:
+                self.uncounted(ws, lay.unit, start, [(start + offset, col) for offset in leaves
+                                                     for col in (lay.self_col, lay.appraised)], name,
+                               out[key][2] if name else "")
                 continue
             criteria = {}
+            cells = {}  # each scored leaf's input cells, blank or not: findings name the cell to type into
             problems: list[CellProblem] = []
             tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
@@ -494,8 +504,22 @@ class GridReader:
                     self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems)
+                cells[node.code] = {"self": self.where(lay.sheet, lay.self_col, row),
+                                    "appraised": self.where(lay.sheet, lay.appraised, row),
+                                    "note": self.where(lay.sheet, lay.note, row)}
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems, cells)
         return out
+
+    def uncounted(self, ws: _Sheet, name_col: int, row: int, cells: list[tuple[int, int]], name: str,
+                  first: str) -> None:
+        """A survey row or detail block whose scores count for no unit, when its score cells hold something:
+        its name cell is blank (`name` ""), or its name's `first` row or block is the one the summary takes.
+        A stray, never dropped without a word."""
+        typed = [self.where(ws.name, col, r) for r, col in cells
+                 if ws.value(r, col) is not None and str(ws.value(r, col)).strip()]
+        if typed:
+            self.uncounted_rows.append(StrayRow(name, ws.name, L.where(ws.name, name_col, row), cells=tuple(typed),
+                                                first=first))
 
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail

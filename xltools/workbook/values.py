@@ -18,6 +18,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -130,18 +131,20 @@ def _calamine(data: bytes):
 # a cell beyond the limits is not handed to it. The limits check (xltools.limits) counts only cells that
 # show a value, so it lets such a cell through.
 _CONTENT_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]+)["'][^>]*(?<!/)>""")
+# the same without a namespace prefix, which needs a ":c" in the part: twice as fast (it starts with "<c")
+_UNPREFIXED_CONTENT_CELL = re.compile(_CONTENT_CELL.pattern.replace(rb"(?:[A-Za-z_][\w.-]*:)?", b"", 1))
 
 
 def guard(xml: bytes, sheet: str) -> None:
     from ..limits import MAX_COLUMNS, MAX_ROWS
 
-    found = _CONTENT_CELL.findall(xml)
+    found = (_CONTENT_CELL if b":c" in xml else _UNPREFIXED_CONTENT_CELL).findall(xml)
     if not found:
         if b"</c>" in xml or b":c>" in xml:
             raise CannotScan(f"{sheet}: cells without their address")
         return
-    last_row = max(int(row) for _, row in found)
-    last_col = max(column_number(letters.decode()) for letters in {letters for letters, _ in found})
+    last_row = max(map(int, dict.fromkeys(map(itemgetter(1), found))))  # in order: the same first ValueError
+    last_col = max(column_number(letters.decode()) for letters in set(map(itemgetter(0), found)))
     if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
         raise CannotScan(f"{sheet}: a cell beyond the limits")
 

@@ -44,8 +44,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
                 dl = section.detail
                 pos = a1(lay.detail_row, row, absolute_col=True)
                 index = dl.index[fd.code]
-                put(ws, row, fc.self_col, f(F.fetch(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
-                put(ws, row, fc.appraised, f(F.fetch(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
+                put(ws, row, fc.self_col, f(F.fetch_result(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
+                put(ws, row, fc.appraised, f(F.fetch_result(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
             else:
                 put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
                 put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
@@ -193,6 +193,8 @@ def _gaps(section: L.Section, row: int) -> str:
     parts = [F.score_flags(inputs)]
     appraised = []
     for i, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
+        if fd.max == 0:  # scored by the survey alone: nothing to appraise (scoring.gaps)
+            continue
         if lay.field_from_detail(i):
             dl = section.detail
             blank = F.appraised_blank(c(fc.appraised), c(lay.detail_row), dl.index_range(dl.index[fd.code].blank_leaves))
