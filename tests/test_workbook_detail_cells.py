@@ -210,3 +210,17 @@ def test_the_kiểm_tra_sheet_links_to_the_detail_cell(tmp_path):
     rows = [r for r in load_workbook(path)[macros.CHECKS_SHEET].iter_rows(values_only=True) if r[-1] == "score-out-of-range"]
     target = at(dl, 0, "2.2", dl.appraised).replace(dl.sheet, f"'{dl.sheet}'")
     assert [(r[3], r[6]) for r in rows] == [("Xã Ia Grai", f'=HYPERLINK("#{target}","{at(dl, 0, "2.2", dl.appraised)}")')]
+
+
+def test_a_unit_without_a_detail_block_is_told_where_to_type(tmp_path):
+    """A unit on the summary whose name heads no detail block: its fields are formulas there, so the finding says
+    to type the name into a blank block's first cell (not to type a score on the summary)."""
+    path, section = build(tmp_path)
+    lay = section.summary
+    wb = load_workbook(path)
+    wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
+    wb.save(path)
+    missing = [f for f in evaluated(path).findings if f.code == "appraised-missing"]
+    assert len(missing) == len(CSET.fields)
+    assert all("không thấy tên đơn vị ở ô đầu khối nào của trang chi tiết" in f.message
+               and f"{lay.sheet}!{cell(lay.name, lay.first_row)}" in f.message for f in missing)

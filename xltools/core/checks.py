@@ -301,7 +301,7 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
         return
     for g in appraised:
         _add(out, ERROR, "appraised-missing", unit, g.field,
-             f"chưa có điểm Thẩm định{_blank_detail(cset, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
+             f"chưa có điểm Thẩm định{_blank_detail(cset, table, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
              f"không đạt điểm nào); {UNRANKED}.", g.cell or None)
     survey_fields = [f for f in cset.fields if f.survey_max > 0]
     if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
@@ -317,10 +317,13 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
 BLANK_SHOWN = 10  # a field with many criteria to name: the first ones with their cells, and a count
 
 
-def _blank_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> str:
+def _blank_detail(cset: CriteriaSet, table: UnitsTable, unit: Unit, field_name: str) -> str:
     """Where a field summed from the unit's detail still lacks Thẩm định: its blank criteria, each with its cell
     (the input cells the appraiser types into, not the field's total row); "" for a field not from the detail."""
     top = _top_criterion(cset, field_name)
+    if top is not None and table.exact_names and not (unit.criteria or unit.criterion_cells):
+        return (" (không thấy tên đơn vị ở ô đầu khối nào của trang chi tiết: hãy gõ tên đơn vị, giống hệt ô "
+                f"{unit.where}, vào ô đầu một khối còn trống ở cột A của trang chi tiết, rồi nhập điểm từng tiêu chí)")
     if top is None or not (unit.criteria or unit.criterion_cells):
         return ""
     blank = blank_leaves(unit, top)
