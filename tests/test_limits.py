@@ -234,7 +234,8 @@ def _dies_on_bieu_3(path, cset):
     return unit_from_form(path, cset), ""
 
 
-def test_a_batch_survives_a_dying_worker(tmp_path, data_dir, monkeypatch):
+@pytest.mark.parametrize("tasks_per_worker", [16, 1])  # one file a task; three files a task
+def test_a_batch_survives_a_dying_worker(tmp_path, data_dir, monkeypatch, tasks_per_worker):
     from office_samples import write_forms
 
     from xltools.importers import batch
@@ -242,6 +243,7 @@ def test_a_batch_survives_a_dying_worker(tmp_path, data_dir, monkeypatch):
     folder = tmp_path / "bieu"
     write_forms(folder, 6, data_dir / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt")
     monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", tasks_per_worker)
     monkeypatch.setattr(batch, "_read_form", _dies_on_bieu_3)
     result = batch.consolidate(folder, catalog.get("bacgiang-2023-tinh"), workers=2)
     assert [f.file for f in result.failures] == ["bieu_0003.xlsx"]

@@ -9,13 +9,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, fields as dc_fields
+from operator import attrgetter
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short
-from ..core.scoring import Unit, UnitsTable, sum_beyond
+from ..core.scoring import CriterionScore, Unit, UnitsTable, in_range, sum_beyond
 from ..errors import ReadError, UserError
 from .office import read_office
 
@@ -98,6 +99,8 @@ def _read_all(files: list[Path], cset: CriteriaSet, workers: int):
 
 
 _worker_set: CriteriaSet | None = None  # the set of a worker process's batch, sent once (not with each file)
+CHUNK = 8  # at most this many files a task: one message each way for several forms (each costs the main process ~1 ms)
+TASKS_PER_WORKER = 16  # at least (when there are files enough): the workers end close together
 
 
 def _start_worker(cset: CriteriaSet) -> None:
@@ -105,17 +108,31 @@ def _start_worker(cset: CriteriaSet) -> None:
     _worker_set = cset
     gc.freeze()  # what the worker inherits lives as long as it: the garbage collector need not walk it per form
     gc.set_threshold(20_000, 10, 10)  # a form makes tens of thousands of objects, freed with it (few cycles)
+    # a unit's 100-odd CriterionScores sent as calls, not as attribute dicts: half the main process's unpickling
+    from multiprocessing.reduction import ForkingPickler
+
+    ForkingPickler.register(CriterionScore, _criterion_args)
 
 
-def _read_in_worker(path: Path) -> tuple[Unit | None, str]:
+_CRITERION_FIELDS = tuple(f.name for f in dc_fields(CriterionScore))
+_criterion_values = attrgetter(*_CRITERION_FIELDS)
+
+
+def _criterion_args(score: CriterionScore):
+    if len(vars(score)) == len(_CRITERION_FIELDS):  # its fields only (set_score could have added another)
+        return CriterionScore, _criterion_values(score)
+    return score.__reduce_ex__(5)
+
+
+def _read_in_worker(paths: list[Path]) -> list[tuple[Unit | None, str]]:
     assert _worker_set is not None
-    return _read_form(path, _worker_set)
+    return [_read_form(path, _worker_set) for path in paths]
 
 
 def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
-    """As _read_all, in worker processes. A worker that dies (out of memory on a hostile file, killed) breaks
-    the pool: the files that may have been in reading then are read again one at a time, so one that breaks
-    it again is the file that killed it: it is reported, and the rest go on in a new pool."""
+    """As _read_all, in worker processes, a few files a task. A worker that dies (out of memory on a hostile
+    file, killed) breaks the pool: the files that may have been in reading then are read again one at a time,
+    so one that breaks it again is the file that killed it: it is reported, and the rest go on in a new pool."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -124,22 +141,27 @@ def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     while pending or suspects:
         alone = bool(suspects)
         batch = suspects if alone else pending
+        size = 1 if alone else max(1, min(CHUNK, len(batch) // (TASKS_PER_WORKER * workers)))
+        chunks = [batch[i:i + size] for i in range(0, len(batch), size)]
         with ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_start_worker,
                                  initargs=(cset,)) as pool:
-            futures = [pool.submit(_read_in_worker, path) for path in batch]
-            for i, (path, future) in enumerate(zip(batch, futures)):
+            futures = [pool.submit(_read_in_worker, chunk) for chunk in chunks]
+            for i, (chunk, future) in enumerate(zip(chunks, futures)):
                 try:
-                    result = future.result()
+                    results = future.result()
                 except BrokenProcessPool:
+                    start = i * size
                     if alone:
+                        path = chunk[0]
                         yield path, (None, f"{path.name}: tiến trình đọc tệp này bị dừng đột ngột (hết bộ nhớ, hoặc bị "
                                            "tắt); tệp có thể quá lớn hoặc bị hỏng. Hãy mở tệp kiểm tra, hoặc gửi tệp "
                                            "cho nhóm phát triển.")
-                        suspects = batch[i + 1:]
-                    else:  # the files in the workers' hands then: this one and the next few
-                        suspects, pending = batch[i:i + workers + 1], batch[i + workers + 1:]
+                        suspects = batch[start + 1:]
+                    else:  # the tasks in the workers' hands then: this one and the next few
+                        end = start + (workers + 1) * size
+                        suspects, pending = batch[start:end], batch[end:]
                     break
-                yield path, result
+                yield from zip(chunk, results)
             else:
                 if alone:
                     suspects = []
@@ -179,7 +201,7 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         first_file[key] = path.name
         unit.where = path.name
         units.append(unit)
-        warnings += _total_disagrees(unit, cset, path.name)
+        warnings += _total_disagrees(unit, cset, path.name) + _out_of_range(unit, cset, path.name)
     table = UnitsTable(units=units, level=cset.level, title=cset.title, source=str(folder), sheet="Tổng hợp",
                        year=max(cset.years) if cset.years else None, province=cset.province, has_reasons=True,
                        field_names=[f.name for f in cset.fields])
@@ -198,6 +220,23 @@ def _total_disagrees(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
     return [f"{name}: {unit.name} – biểu ghi Tổng cộng tự chấm {format_vn_short(printed)} nhưng các lĩnh vực cộng lại "
             f"{format_vn_short(summed)}; bảng tổng hợp lấy điểm từng lĩnh vực ({format_vn_short(summed)}). Hãy hỏi lại "
             f"đơn vị (xem `xltools check {name}`)."]
+
+
+def _out_of_range(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
+    """The form's self scores outside 0..their maximum (a criterion, or a field): the workbook keeps them as typed,
+    and flags them until the unit retypes them; the user hears of it now, not at the first `check`."""
+    over = []
+    for leaf in cset.leaves():
+        score = unit.criteria.get(leaf.code)
+        if score is not None and score.self_score is not None and not in_range(score.self_score, leaf.max):
+            over.append(f"tiêu chí {leaf.code}: {format_vn_short(score.self_score)} (tối đa {format_vn_short(leaf.max)})")
+    for f, s in zip(cset.fields, unit.fields):
+        if s.self_score is not None and not in_range(s.self_score, f.max):
+            over.append(f"lĩnh vực {f.label}: {format_vn_short(s.self_score)} (tối đa {format_vn_short(f.max)})")
+    if not over:
+        return []
+    return [f"{name}: {unit.name} – điểm tự chấm ngoài khoảng 0 đến điểm tối đa: {'; '.join(over)}. Bảng tổng hợp giữ "
+            f"nguyên điểm đơn vị ghi và đánh dấu ô đó; hãy hỏi lại đơn vị (xem `xltools check {name}`)."]
 
 
 class ProgressBar:
