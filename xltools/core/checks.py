@@ -90,6 +90,9 @@ LABELS = {
     "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
     "total-missing": "Thiếu tổng điểm",
+    # what `publish` is unsure of before it prints (publish/draft.py)
+    "year-unknown": "Chưa rõ năm",
+    "set-printed": "Văn bản ghi theo bộ tiêu chí",
     # the council's merge of the members' parts (council/merge.py)
     "double-entry": "Hai người cùng nhập một ô",
     "outside-assignment": "Ngoài phần được giao",
