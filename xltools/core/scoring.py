@@ -6,7 +6,7 @@ is exactly 80 here, never 79,99999999999999). Scores are Decimals from start to 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field as dc_field
 from decimal import ROUND_CEILING, Decimal
 
@@ -111,8 +111,8 @@ class Unit:
     where: str = ""  # where the unit's row is in its source, for messages
     criteria: dict[str, CriterionScore] = dc_field(default_factory=dict)
     problems: list[CellProblem] = dc_field(default_factory=list)  # cells that hold no usable score
-    # the detail's input cells of every scored leaf, blank or not: code -> kind -> "Sheet!F12" (for messages)
-    criterion_cells: dict[str, dict[str, str]] = dc_field(default_factory=dict)
+    # the detail's input cells by criterion code, blank or not: code -> kind ("self", "appraised", "note") -> "Sheet!F12"
+    criterion_cells: Mapping[str, Mapping[str, str]] = dc_field(default_factory=dict)
 
 
 @dataclass

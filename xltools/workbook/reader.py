@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -424,7 +425,7 @@ class GridReader:
                 fields[i].cells["survey"] = cell
             unit.problems += survey_problems
         if section.detail and key in detail:
-            _, _, _, start, criteria, detail_problems, cells = detail[key]
+            _, _, _, start, criteria, detail_problems, cells = detail[key]  # cells: a _BlockCells
             self.fill_from_detail(section, unit, start, criteria)
             unit.criterion_cells = cells
             unit.problems += detail_problems
@@ -477,6 +478,8 @@ class GridReader:
         out: dict[str, tuple] = {}
         k = 0
         leaves = [lay.offsets[node.code] for node in lay.nodes if not node.children and not node.survey]
+        columns = {kind: L.where(lay.sheet, col, 0)[:-1]  # "Chi tiết Xã!F": a leaf's cells, for its findings
+                   for kind, col in (("self", lay.self_col), ("appraised", lay.appraised), ("note", lay.note))}
         while lay.block_start(k) <= ws.max_row:
             start = lay.block_start(k)
             k += 1
@@ -487,7 +490,6 @@ class GridReader:
                                out[key][2] if name else "")
                 continue
             criteria = {}
-            cells = {}  # each scored leaf's input cells, blank or not: findings name the cell to type into
             problems: list[CellProblem] = []
             tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
@@ -504,10 +506,8 @@ class GridReader:
                     self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-                cells[node.code] = {"self": self.where(lay.sheet, lay.self_col, row),
-                                    "appraised": self.where(lay.sheet, lay.appraised, row),
-                                    "note": self.where(lay.sheet, lay.note, row)}
-            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems, cells)
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems,
+                        _BlockCells(columns, lay.offsets, start))
         return out
 
     def uncounted(self, ws: _Sheet, name_col: int, row: int, cells: list[tuple[int, int]], name: str,
@@ -539,6 +539,24 @@ class GridReader:
                      if c.note and code.split(".")[0] == f.code and code in by_code]
             s.reason = "; ".join(notes) or None
 
+
+
+class _BlockCells(Mapping[str, Mapping[str, str]]):
+    """A detail block's input cells, code -> kind -> "Chi tiết Xã!F113", for the findings that name them: worked
+    out when asked (a few per unit), not for every leaf of every block."""
+
+    def __init__(self, columns: dict[str, str], offsets: Mapping[str, int], start: int):
+        self.columns, self.offsets, self.start = columns, offsets, start
+
+    def __getitem__(self, code: str) -> Mapping[str, str]:
+        row = self.start + self.offsets[code]
+        return {kind: f"{prefix}{row}" for kind, prefix in self.columns.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
 
 
 class _SheetRow:
