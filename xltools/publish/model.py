@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
+from functools import cached_property
 
 from .. import wording as W
 from ..core.criteria import LEVELS, CriteriaSet
@@ -113,6 +114,11 @@ class Appendix:
     @property
     def results(self) -> list[Result]:
         return self.evaluation.results
+
+    @cached_property
+    def ranked(self) -> int:
+        """Units that take a place (not yet appraised ones take none): counted once, not once per unit."""
+        return sum(1 for r in self.results if r.rank is not None)
 
     def column_indexes(self, official_only: bool = False, keys: list[str] | None = None) -> list[int]:
         if keys is not None:

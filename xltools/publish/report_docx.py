@@ -88,12 +88,11 @@ def change_words(change: Change | None, decimals: int, label: str) -> str:
 def unit_sentence(appendix: Appendix, index: int) -> str:
     r = appendix.results[index]
     d = appendix.cset.decimals
-    ranked = sum(1 for x in appendix.results if x.rank is not None)  # units not yet appraised take no place
     total = f"Tổng cộng {'(tạm tính) ' if r.missing and r.total is not None else ''}{format_vn(r.total, d) or '…'} điểm"
     if r.missing:  # no rank, no class until the scores are all there: say what is missing
         text = f"{total}; chưa xếp hạng, xếp loại (chưa đủ điểm: {gaps_text(r, appendix)})"
     else:
-        rank = f"xếp hạng {r.rank}/{ranked}" if r.rank is not None else "chưa xếp hạng"
+        rank = f"xếp hạng {r.rank}/{appendix.ranked}" if r.rank is not None else "chưa xếp hạng"
         text = f"{total}; {rank}; xếp loại {r.class_label or '…'}"
     if r.class_after_rule:
         text += f" (sau quy tắc 2/3 số xã: {r.class_after_rule})"
