@@ -233,3 +233,18 @@ def test_a_busy_workbook_is_refused_with_its_name(workbook_copies, monkeypatch):
     assert code == 2 and "bang.xlsx" in err and "đang được một lệnh xltools khác dùng" in err, err
     assert path.read_bytes() == before
     assert not leftovers(path.parent)  # the terminated holder released and removed its lock
+
+
+def test_template_over_an_existing_workbook_says_where_the_old_one_is_kept(tmp_path, capsys):
+    """`template -o bang.xlsx` over a workbook being filled: the old one is a backup, and the user is told its name."""
+    path = tmp_path / "bang.xlsx"
+    assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
+    assert "giữ lại" not in capsys.readouterr().out
+    wb = load_workbook(path)
+    wb.active["E7"] = 9.5
+    wb.save(path)
+    assert main(["template", "--set", "backan-2024-so", "-o", str(path)]) == 0
+    out = capsys.readouterr().out
+    (backup,) = files.backups(path)
+    assert f"Tệp bang.xlsx cũ (đã có trước) được giữ lại thành {backup.name}." in out
+    assert load_workbook(backup).active["E7"].value == 9.5

@@ -8,6 +8,7 @@ import pytest
 from office_samples import seed_tables, write_forms, write_xlsx
 
 from xltools.cli import main
+from xltools.core.numbers import format_vn_short
 from xltools.files import backups
 from xltools.importers.batch import ProgressBar
 from xltools.importers.registry import read_tables
@@ -167,3 +168,31 @@ def test_a_form_whose_printed_total_is_not_its_fields_sum_is_named(tmp_path, cap
     out = capsys.readouterr().out
     assert code == 1 and out.count("[CẢNH BÁO]") == 1
     assert "bieu_0002.xlsx: Sở số 2 – biểu ghi Tổng cộng tự chấm 70 nhưng các lĩnh vực cộng lại 65,249" in out
+
+
+def test_forms_with_a_code_column_and_a_score_above_its_maximum(tmp_path, capsys):
+    """The code column headed 'Mã số', 'Mã', 'Mã tiêu chí' or 'Ký hiệu' (the headers docs/headers.md lists for
+    forms) is read like 'STT'; a self score above its maximum is named at import, not first at `check`."""
+    from openpyxl import Workbook
+
+    from xltools import catalog
+
+    cset = catalog.get("backan-2024-so")
+    folder = tmp_path / "so"
+    folder.mkdir()
+    for i, (code, name) in enumerate([("Mã số", "Sở Tư pháp"), ("Mã", "Sở Y tế"), ("Mã tiêu chí", "Sở Xây dựng"),
+                                      ("Ký hiệu", "Sở Nội vụ")]):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024"])
+        ws.append([f"Đơn vị: {name}"])
+        ws.append([code, "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình"])
+        for k, f in enumerate(cset.fields):
+            ws.append([f.code, f.name, float(f.max), float(f.max) + (1 if i == 3 and k == 0 else 0), ""])
+        wb.save(folder / f"{i}.xlsx")
+    code = main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 1 and "Đã đọc 4/4 tệp" in out and out.count("[CẢNH BÁO]") == 1
+    top = cset.fields[0]
+    assert (f"3.xlsx: Sở Nội vụ – điểm tự chấm ngoài khoảng 0 đến điểm tối đa: lĩnh vực {top.label}: "
+            f"{format_vn_short(top.max + 1)} (tối đa {format_vn_short(top.max)})") in out

@@ -120,3 +120,19 @@ def test_a_repeated_row_is_the_error_not_its_total(tmp_path, cset):
     with pytest.raises(ValueError) as err:
         read_survey(path, cset, UNITS)
     assert str(err.value).count("đã có điểm lĩnh vực") == 2 and "Tổng" not in str(err.value)
+
+
+def test_an_empty_file_or_a_cover_sheet_first(tmp_path, cset):
+    """An empty workbook is a message, not a crash (exit 3); a cover sheet before the scores is passed over."""
+    from xltools.errors import ReadError
+
+    Workbook().save(tmp_path / "trong.xlsx")
+    with pytest.raises(ReadError, match="không có trang tính nào có dữ liệu"):
+        read_survey(tmp_path / "trong.xlsx", cset, UNITS)
+    wb = Workbook()
+    wb.active.append(["KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC NĂM 2024 – Trang bìa"])
+    scores = wb.create_sheet("Điểm")
+    scores.append(["STT", "Tên đơn vị", "1", "2", "3", "4", "5", "6", "7"])
+    scores.append([1, "Văn phòng UBND tỉnh", 1.5, 1.5, 2, 1, 2, 1, 1.5])
+    wb.save(tmp_path / "bia.xlsx")
+    assert read_survey(tmp_path / "bia.xlsx", cset, UNITS).scores["Văn phòng UBND tỉnh"][0] == D("1.5")

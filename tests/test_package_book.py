@@ -79,7 +79,8 @@ def run_both(source: Path, tmp_path: Path, macro: str, *extra: str) -> tuple[Pat
         macros.tinh_lai_xep_hang(OpenpyxlBook(by_openpyxl))
     else:
         macros.nhap_diem_xhh(OpenpyxlBook(by_openpyxl), source=extra[1])
-    assert main(["macro", macro, *extra, str(by_cli)]) == 0
+    expected = 1 if macro == "nhap-xhh" else 0  # the survey file below holds three names no workbook has: said, exit 1
+    assert main(["macro", macro, *extra, str(by_cli)]) == expected
     return by_openpyxl, by_cli
 
 

@@ -148,3 +148,110 @@ def test_a_two_tier_province_reports_as_its_sở_nội_vụ(tmp_path):
         assert wanted in text, wanted
     for unwanted in ("PHÒNG NỘI VỤ", "thị trấn", "TRƯỞNG PHÒNG"):
         assert unwanted not in text, unwanted
+
+
+def communes_table(year=2025, province="Tuyên Quang", set_years=(2025,)):
+    """Three communes scored with a Tuyên Quang set of `set_years`, under a title naming `year`, `province`."""
+    from dataclasses import replace
+
+    from xltools import catalog
+    from xltools.core.scoring import FieldScores, Unit, UnitsTable
+
+    cset = replace(catalog.get("backan-2023-xa"), id="tuyenquang-2025-xa", province="Tuyên Quang", years=set_years)
+    units = [Unit(name=name, fields=[FieldScores(self_score=f.max, appraised=f.max - Decimal(k), survey=f.survey_max)
+                                     for f in cset.fields], where=f"dòng {k + 1}")
+             for k, name in enumerate(["Xã Lũng Cú", "Phường Minh Xuân", "Xã Đồng Văn"])]
+    return UnitsTable(units=units, level="xa", source="xa.xlsx", sheet="Tổng hợp Xã", year=year,
+                      province=province), cset
+
+
+def incomplete_table(tmp_path):
+    """Three communes of 2025, the third with a field not yet appraised: the report of a table in progress."""
+    table, cset = communes_table()
+    table.units[2].fields[1].appraised = None
+    return table, cset
+
+
+def test_a_report_on_incomplete_data_says_so(tmp_path):
+    """Shares of the classes are of the units that have one; the units still waiting are named with why,
+    at the top of the level and in the counts; their total is said to be provisional."""
+    from xltools.core.evaluate import evaluate
+
+    table, cset = incomplete_table(tmp_path)
+    e = evaluate([(table, cset)])[0]
+    assert [r.rank for r in e.results][-1] is None
+    doc = read_docx(write_report_docx(appendices([e]), tmp_path / "bc.docx"))
+    text = [p.text for p in doc.paragraphs]
+    field = cset.fields[1].name
+    notice = next(t for t in text if t.startswith("Lưu ý: số liệu chưa đầy đủ."))
+    assert "1/3 đơn vị chưa đủ điểm" in notice and f"Xã Đồng Văn (thiếu Thẩm định: {field})" in notice
+    assert "chỉ tính 2 đơn vị đủ điểm" in notice
+    shares = [t for t in text if t.startswith("- Xếp loại ")]
+    assert sum(int(re.search(r": (\d+) đơn vị", t).group(1)) for t in shares) == 2
+    assert all(t.endswith(("(0,0%).", "(50,0%).", "(100,0%).")) for t in shares), shares
+    assert "- Chưa xếp loại (chưa đủ điểm): 1 đơn vị: Xã Đồng Văn; tỷ lệ trên tính trên 2 đơn vị đủ điểm." in text
+    assert any(t.startswith("4.3. Xã Đồng Văn: Tổng cộng (tạm tính) ") and
+               t.endswith(f"chưa xếp hạng, xếp loại (chưa đủ điểm: thiếu Thẩm định: {field}).") for t in text), text
+
+
+def test_no_claim_of_no_lost_points_on_unreadable_scores(tmp_path):
+    """A criterion whose Thẩm định cell holds no number (a text '8,5') is not a criterion without loss: the unit
+    is said incomplete, the criterion named, never 'Không có tiêu chí mất điểm'."""
+    from xltools.core.evaluate import evaluate
+
+    evs = evaluations(SELF_ASSESSMENT)
+    table, cset = evs[0].table, evs[0].cset
+    table.units = table.units[:1]
+    unit = table.units[0]
+    leaves = [c for c in cset.leaves() if not c.survey and c.code in unit.criteria]
+    for leaf in leaves:
+        unit.criteria[leaf.code].self_score = unit.criteria[leaf.code].appraised = leaf.max
+    unit.criteria[leaves[0].code].appraised = None  # the unreadable cell
+    for f in unit.fields:
+        f.appraised = f.self_score  # an appraisal, not a self-assessment
+    e = evaluate([(table, cset)])[0]
+    doc = read_docx(write_report_docx(appendices([e]), tmp_path / "bc.docx"))
+    text = [p.text for p in doc.paragraphs]
+    assert "Không có tiêu chí mất điểm." not in text
+    assert any(t.startswith("Đơn vị chưa đủ điểm (") for t in text), text
+    assert f"Tiêu chí chưa có điểm Thẩm định đọc được (chưa tính điểm mất): {leaves[0].code}. {leaves[0].name}." in text
+    unit.criteria[leaves[0].code].appraised = leaves[0].max  # all read: nothing lost, and the report says it
+    e = evaluate([(table, cset)])[0]
+    text = [p.text for p in read_docx(write_report_docx(appendices([e]), tmp_path / "bc2.docx")).paragraphs]
+    assert "Tiêu chí chưa có điểm Thẩm định đọc được" not in " ".join(text)
+
+
+def test_the_chosen_set_names_the_year_and_province_a_contradicting_title_is_said(tmp_path):
+    """A hand-typed title saying 2024 and another province, published with a 2025 set of Tuyên Quang: the
+    documents print the set's year and province (2025 has no thị trấn, the province's UBND decides), stay a
+    draft, and the appraiser is told what the title says and what was printed."""
+    from xltools.core.evaluate import evaluate
+    from xltools.publish.draft import publish_state
+    from xltools.publish.model import DecisionInfo
+
+    table, cset = communes_table(year=2024, province="Lâm Đồng")
+    evs = evaluate([(table, cset)])
+    items = appendices(evs, DecisionInfo())
+    assert items[0].title.endswith("UBND CÁC XÃ, PHƯỜNG, ĐẶC KHU NĂM 2025")
+    assert items[0].decision_line.endswith("năm 2025 của UBND tỉnh Tuyên Quang)")
+    state = publish_state(evs, "xa.xlsx")
+    assert state.draft and [f.code for f in state.errors] == ["set-printed"]
+    assert "tiêu đề bảng ghi năm 2024 và tỉnh Lâm Đồng, nhưng văn bản ghi năm 2025, tỉnh Tuyên Quang" in \
+        state.message("xa.xlsx")
+    doc = read_docx(write_report_docx(items, tmp_path / "bc.docx"))
+    text = " ".join(p.text for p in doc.paragraphs)
+    assert "UBND TỈNH TUYÊN QUANG" in " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "thị trấn" not in text and "đặc khu năm 2025" in text and "Lâm Đồng" not in text
+
+
+def test_a_title_that_agrees_with_the_set_is_official_an_unknown_year_is_a_draft():
+    from xltools.core.evaluate import evaluate
+    from xltools.publish.draft import publish_state
+
+    assert not publish_state(evaluate([communes_table()]), "xa.xlsx").draft
+    assert not publish_state(evaluate([communes_table(year=None, province=None)]), "xa.xlsx").draft  # the set's
+    evs = evaluate([communes_table(year=None, set_years=(2024, 2025))])
+    items = appendices(evs)
+    assert items[0].title.endswith("NĂM ……")
+    state = publish_state(evs, "xa.xlsx")
+    assert [f.code for f in state.errors] == ["year-unknown"] and "chưa rõ năm" in state.message("xa.xlsx")

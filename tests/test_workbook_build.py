@@ -128,13 +128,14 @@ def test_detail_sheet_sums_children_and_feeds_the_summary(tmp_path):
     h = dl.block_start(0)
     row13 = h + dl.offsets["1.3"]
     assert ws.cell(row13, dl.code).value == "1.3"
-    assert ws.cell(row13, dl.self_col).value == f'=IF(COUNT(E{row13 + 1},E{row13 + 2})=0,"",SUM(E{row13 + 1},E{row13 + 2}))'
+    # a parent sums the scored leaves below it, as ranges of consecutive rows
+    assert ws.cell(row13, dl.self_col).value == f'=IF(COUNT(E{row13 + 1}:E{row13 + 2}),SUM(E{row13 + 1}:E{row13 + 2}),"")'
     assert ws.cell(row13 + 1, dl.self_col).protection.locked is False  # a leaf: typed
     summary = wb["Tổng hợp Tỉnh"]
     # the summary reads the field total from the detail's hidden index (one row per block), not the whole sheet
     top = cset.fields[0].code
     index = dl.index[top]
-    assert ws.cell(dl.index_row(0), index.self_col).value == f'=IF(E{h + dl.offsets[top]}="","",E{h + dl.offsets[top]})'
+    assert ws.cell(dl.index_row(0), index.self_col).value == f'=E{h + dl.offsets[top]}'  # a parent sum: "" or a number
     assert ws.cell(dl.index_row(0), dl.key).value == f"=UPPER(TRIM(A{h}))"
     col = L.col_letter(index.self_col)
     assert f"INDEX('Chi tiết Tỉnh'!${col}$6:${col}${dl.index_row(dl.n_units - 1)}," in \

@@ -144,7 +144,7 @@ def test_a_detail_block_left_blank_or_recomputed_is_no_finding(tmp_path):
     assert [f.code for f in evaluated(path).findings if f.severity == "error"] == []
 
 
-def test_survey_scores_on_a_row_without_a_name_are_reported(tmp_path):
+def test_survey_scores_on_a_row_without_a_name_or_a_name_again_are_reported(tmp_path):
     from workbook_harness import odd_set
 
     cset = odd_set()
@@ -154,8 +154,73 @@ def test_survey_scores_on_a_row_without_a_name_are_reported(tmp_path):
     wb = load_workbook(path)
     wb[section.summary.sheet][cell(section.summary.name, section.summary.first_row)] = "Sở Tư pháp"
     wb[sl.sheet][cell(sl.fields[0], sl.first_row + 3)] = 7.5
+    for row in (0, 5):  # the unit's survey row, and the same name again further down
+        wb[sl.sheet][cell(sl.name, sl.first_row + row)] = "Sở Tư pháp"
+        wb[sl.sheet][cell(sl.fields[2], sl.first_row + row)] = 2 + row / 10
     wb.save(path)
     (e,) = evaluate(read_workbook_with_sets(path))
     (f,) = [f for f in e.findings if f.code == "unit-missing-name"]
     assert f.where == f"{sl.sheet}!{cell(sl.name, sl.first_row + 3)}"
     assert f"{sl.sheet}!{cell(sl.fields[0], sl.first_row + 3)}" in f.message
+    (f,) = [f for f in e.findings if f.code == "duplicate-unit"]
+    assert f.where == f"{sl.sheet}!{cell(sl.name, sl.first_row + 5)}"
+    assert f"{sl.sheet}!{cell(sl.name, sl.first_row)}" in f.message
+    assert e.results[0].unit.fields[2].survey == 2  # the first row's score, as the summary's MATCH takes
+
+
+def test_a_second_detail_block_or_survey_row_with_the_same_name_is_reported(tmp_path):
+    """The summary takes the first block (and the first survey row) of a name: scores typed in a later one count
+    for nobody, so they are named, with the first one's cell."""
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 3, "Xã Ia Grai", {"2.2": (3.0, 3.0)})
+    type_block(wb[dl.sheet], dl, 4, "Xã Ia Grai", {})  # the name again, nothing typed: nothing lost, nothing said
+    wb.save(path)
+    e = evaluated(path)
+    (f,) = [f for f in e.findings if f.severity == "error"]
+    assert (f.code, f.unit, f.where) == ("duplicate-unit", "Xã Ia Grai", f"{dl.sheet}!{cell(dl.unit, dl.block_start(3))}")
+    assert f"{dl.sheet}!{cell(dl.unit, dl.block_start(0))}" in f.message and at(dl, 3, "2.2", dl.appraised) in f.message
+    assert e.results[0].rank == 1 and e.results[0].total == sum(MAXIMA.values())  # the first block's scores
+
+
+def test_a_reason_or_a_higher_thẩm_định_is_asked_at_the_detail_cells(tmp_path):
+    """A field summed from the detail takes its reasons from the criteria's Ghi chú there (the summary's note cell is
+    not read for it): the finding names those cells, not the unit's name on the summary sheet."""
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 0, None, {"2.1": (9.0, 8.0), "3.1": (12.0, 13.0)})
+    wb.save(path)
+    e = evaluated(path)
+    got = {(f.code, f.field): f for f in e.findings if f.code in ("reason-missing", "appraised-above-self")}
+    assert {key: f.where for key, f in got.items()} == {
+        ("reason-missing", CSET.fields[1].name): at(dl, 0, "2.1", dl.note),
+        ("reason-missing", CSET.fields[2].name): at(dl, 0, "3.1", dl.note),
+        ("appraised-above-self", CSET.fields[2].name): at(dl, 0, "3.1", dl.appraised)}
+    assert "2.1 Công khai TTHC" in got["reason-missing", CSET.fields[1].name].message
+    assert "trang chi tiết" in got["reason-missing", CSET.fields[1].name].message
+
+
+def test_the_kiểm_tra_sheet_links_to_the_detail_cell(tmp_path):
+    """The macro's Kiểm tra sheet (Tính lại xếp hạng) lists the finding once, its link leading to the typed cell."""
+    from xltools.excel import macros
+    from xltools.excel.book import OpenpyxlBook
+
+    wb, path, dl = one_unit(tmp_path, 0)
+    type_block(wb[dl.sheet], dl, 0, None, {"2.2": (15.0, 16.0)})
+    wb.save(path)
+    macros.tinh_lai_xep_hang(OpenpyxlBook(path))
+    rows = [r for r in load_workbook(path)[macros.CHECKS_SHEET].iter_rows(values_only=True) if r[-1] == "score-out-of-range"]
+    target = at(dl, 0, "2.2", dl.appraised).replace(dl.sheet, f"'{dl.sheet}'")
+    assert [(r[3], r[6]) for r in rows] == [("Xã Ia Grai", f'=HYPERLINK("#{target}","{at(dl, 0, "2.2", dl.appraised)}")')]
+
+
+def test_a_unit_without_a_detail_block_is_told_where_to_type(tmp_path):
+    """A unit on the summary whose name heads no detail block: its fields are formulas there, so the finding says
+    to type the name into a blank block's first cell (not to type a score on the summary)."""
+    path, section = build(tmp_path)
+    lay = section.summary
+    wb = load_workbook(path)
+    wb[lay.sheet][cell(lay.name, lay.first_row)] = "Xã Ia Grai"
+    wb.save(path)
+    missing = [f for f in evaluated(path).findings if f.code == "appraised-missing"]
+    assert len(missing) == len(CSET.fields)
+    assert all("không thấy tên đơn vị ở ô đầu khối nào của trang chi tiết" in f.message
+               and f"{lay.sheet}!{cell(lay.name, lay.first_row)}" in f.message for f in missing)

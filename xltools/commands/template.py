@@ -13,7 +13,7 @@ from ..core.criteria import LEVELS, CriteriaError, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.scoring import UnitsTable
 from ..errors import ReadError, UserError
-from ..files import locked
+from ..files import backups, locked
 from ..importers.registry import read_tables
 from ..workbook import layout as L
 
@@ -77,6 +77,7 @@ def run(args) -> int:
     options = dict(password=args.password, decision=args.decision, with_appraised=args.with_appraised,
                    spare_rows=args.spare_rows)
     carried, lost = None, []
+    kept = {target: set(backups(target)) for target in (out, out.with_suffix(".xlsm"))}
     with locked(out):  # --units OUT -o OUT reads the workbook it replaces: no other command in between
         sections = sections_for(sets, args.units, args.year, allow_mismatch=args.allow_mismatch)
         old = old_workbook(args.units)  # an appraisal workbook made again (to add units): carry what it holds
@@ -95,6 +96,8 @@ def run(args) -> int:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")
     print(f"Đã tạo {path}")
+    for backup in sorted(set(backups(path)) - kept.get(path, set())):  # the file replaced: say where it is kept
+        print(f"Tệp {path.name} cũ (đã có trước) được giữ lại thành {backup.name}.")
     if carried is not None and carried.message(Path(args.units).name):
         print(carried.message(Path(args.units).name))
     if lost:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 
-from .criteria import LEVELS, CriteriaSet
+from .criteria import LEVELS, CriteriaSet, Criterion
 from .names import name_key, tidy, unit_key
 from .numbers import NumberError, format_vn, format_vn_short, parse_score
 from .scoring import (
@@ -90,6 +90,9 @@ LABELS = {
     "class-not-checked": "Xếp loại chưa kiểm tra",
     "internal-error": "Lỗi của chương trình",
     "total-missing": "Thiếu tổng điểm",
+    # what `publish` is unsure of before it prints (publish/draft.py)
+    "year-unknown": "Chưa rõ năm",
+    "set-printed": "Văn bản ghi theo bộ tiêu chí",
     # the council's merge of the members' parts (council/merge.py)
     "double-entry": "Hai người cùng nhập một ô",
     "outside-assignment": "Ngoài phần được giao",
@@ -254,13 +257,18 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
                 _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
         if s.self_score is not None and s.appraised is not None and s.appraised != s.self_score:
             if table.has_reasons and not (s.reason or "").strip():
+                # a field from the detail takes its reasons from the criteria's Ghi chú there, not the summary's
+                leaves, cell = _leaves_where(cset, unit, f.name, lambda a, b: a != b, "note")
                 _add(out, WARNING, "reason-missing", unit, f.name,
                      f"điểm Thẩm định ({n(s.appraised)}) khác điểm Tự chấm ({n(s.self_score)}) nhưng chưa ghi lý do; "
-                     "hãy ghi lý do vào cột Ghi chú thẩm định.")
+                     + (f"hãy ghi lý do vào cột Ghi chú thẩm định của trang chi tiết, ở {leaves}." if leaves else
+                        "hãy ghi lý do vào cột Ghi chú thẩm định."), cell or s.cells.get("reason"))
             if s.appraised > s.self_score:
+                leaves, cell = _leaves_where(cset, unit, f.name, lambda a, b: a > b, "appraised")
                 _add(out, INFO, "appraised-above-self", unit, f.name,
-                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)}); "
-                     "được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.")
+                     f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)})"
+                     + (f" ở {leaves}" if leaves else "")
+                     + "; được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.", cell)
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
         if value is not None and limit is not None and not in_range(value, limit):
             _out_of_range(unit, label, label, value, limit, out)
@@ -296,7 +304,7 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
         return
     for g in appraised:
         _add(out, ERROR, "appraised-missing", unit, g.field,
-             f"chưa có điểm Thẩm định{_blank_detail(cset, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
+             f"chưa có điểm Thẩm định{_blank_detail(cset, table, unit, g.field)}; hãy nhập điểm thẩm định (nhập 0 nếu đơn vị "
              f"không đạt điểm nào); {UNRANKED}.", g.cell or None)
     survey_fields = [f for f in cset.fields if f.survey_max > 0]
     if survey and len(survey) == len(survey_fields) and not any(s.survey is not None for s in unit.fields):
@@ -309,14 +317,16 @@ def _missing(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, e
              f"chưa có điểm ĐT XHH; hãy nhập điểm điều tra xã hội học (Nhập điểm XHH); {UNRANKED}.", g.cell or None)
 
 
-BLANK_SHOWN = 10  # a field with many blank criteria: the first cells and a count
+BLANK_SHOWN = 10  # a field with many criteria to name: the first ones with their cells, and a count
 
 
-def _blank_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> str:
+def _blank_detail(cset: CriteriaSet, table: UnitsTable, unit: Unit, field_name: str) -> str:
     """Where a field summed from the unit's detail still lacks Thẩm định: its blank criteria, each with its cell
     (the input cells the appraiser types into, not the field's total row); "" for a field not from the detail."""
-    f = next((f for f in cset.fields if f.name == field_name), None)
-    top = next((c for c in cset.criteria if f is not None and c.code == f.code), None)
+    top = _top_criterion(cset, field_name)
+    if top is not None and table.exact_names and not (unit.criteria or unit.criterion_cells):
+        return (" (không thấy tên đơn vị ở ô đầu khối nào của trang chi tiết: hãy gõ tên đơn vị, giống hệt ô "
+                f"{unit.where}, vào ô đầu một khối còn trống ở cột A của trang chi tiết, rồi nhập điểm từng tiêu chí)")
     if top is None or not (unit.criteria or unit.criterion_cells):
         return ""
     blank = blank_leaves(unit, top)
@@ -324,10 +334,35 @@ def _blank_detail(cset: CriteriaSet, unit: Unit, field_name: str) -> str:
         return ""
     if not unit.criterion_cells:  # a detail read without its cells (a document): say where to look
         return " (còn tiêu chí chưa có điểm Thẩm định ở trang chi tiết)"
-    shown = [f"{leaf.code} {leaf.name} (ô {unit.criterion_cells.get(leaf.code, {}).get('appraised', '?')})"
-             for leaf in blank[:BLANK_SHOWN]]
-    more = f" và {len(blank) - BLANK_SHOWN} tiêu chí khác" if len(blank) > BLANK_SHOWN else ""
-    return f" ở {'tiêu chí' if len(blank) == 1 else f'{len(blank)} tiêu chí:'} {'; '.join(shown)}{more} của trang chi tiết"
+    return f" ở {_leaves_text(unit, blank, 'appraised')} của trang chi tiết"
+
+
+def _top_criterion(cset: CriteriaSet, field_name: str) -> Criterion | None:
+    """The criterion a field is summed from in a detail (None: the set has no tree for that field)."""
+    f = next((f for f in cset.fields if f.name == field_name), None)
+    return next((c for c in cset.criteria if f is not None and c.code == f.code), None)
+
+
+def _leaves_text(unit: Unit, leaves: list[Criterion], kind: str) -> str:
+    """'tiêu chí 2.1 Công khai TTHC (ô Chi tiết Xã!F88)', or '3 tiêu chí: …; …' with each one's `kind` cell."""
+    shown = [f"{leaf.code} {leaf.name} (ô {unit.criterion_cells.get(leaf.code, {}).get(kind, '?')})"
+             for leaf in leaves[:BLANK_SHOWN]]
+    more = f" và {len(leaves) - BLANK_SHOWN} tiêu chí khác" if len(leaves) > BLANK_SHOWN else ""
+    return f"{'tiêu chí' if len(leaves) == 1 else f'{len(leaves)} tiêu chí:'} {'; '.join(shown)}{more}"
+
+
+def _leaves_where(cset: CriteriaSet, unit: Unit, field_name: str, differs: Callable[[Decimal, Decimal], bool],
+                  kind: str) -> tuple[str, str | None]:
+    """For a field summed from the unit's detail (read with its cells): its criteria whose Thẩm định `differs`
+    from their Tự chấm, as a text for a message, and the first one's `kind` cell; ("", None) otherwise."""
+    top = _top_criterion(cset, field_name)
+    if top is None or not unit.criterion_cells:
+        return "", None
+    leaves = [leaf for leaf in top.walk() if not leaf.children and (c := unit.criteria.get(leaf.code)) is not None
+              and c.self_score is not None and c.appraised is not None and differs(c.appraised, c.self_score)]
+    if not leaves:
+        return "", None
+    return _leaves_text(unit, leaves, kind), unit.criterion_cells.get(leaves[0].code, {}).get(kind)
 
 
 def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
@@ -473,19 +508,26 @@ def _order(table: UnitsTable, by_unit: dict[int, Result], out: list[Finding]) ->
             best_so_far = (unit.name, total)
 
 
-NAMELESS_SHOWN = 4  # a nameless block's score cells, listed up to this many, else as a span
+NAMELESS_SHOWN = 4  # the score cells of a row or block that counts for no unit, listed up to this many, else a span
 
 
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
+        cells = stray.cells
+        shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
         if not stray.name:
-            cells = stray.cells
-            shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
             out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
                                f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
                                "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
                                f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
                                f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
+            continue
+        if stray.first:
+            out.append(Finding(ERROR, "duplicate-unit", stray.name, "Tên đơn vị",
+                               f"{stray.name} – tên này đã có ở ô {stray.first} của trang {stray.sheet}; bảng tính chỉ lấy "
+                               f"điểm ở đó, nên các điểm đã nhập ở đây ({shown}) không được tính. Hãy giữ mỗi đơn vị một "
+                               f"chỗ: nếu điểm ở đây mới đúng, chép sang chỗ có ô tên {stray.first}; rồi xóa tên và điểm "
+                               f"ở chỗ trùng (ô {stray.where}), hoặc sửa tên nếu đây là một đơn vị khác.", stray.where))
             continue
         if stray.twin:
             out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",

@@ -6,7 +6,7 @@ is exactly 80 here, never 79,99999999999999). Scores are Decimals from start to 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field as dc_field
 from decimal import ROUND_CEILING, Decimal
 
@@ -111,8 +111,8 @@ class Unit:
     where: str = ""  # where the unit's row is in its source, for messages
     criteria: dict[str, CriterionScore] = dc_field(default_factory=dict)
     problems: list[CellProblem] = dc_field(default_factory=list)  # cells that hold no usable score
-    # the detail's input cells of every scored leaf, blank or not: code -> kind -> "Sheet!F12" (for messages)
-    criterion_cells: dict[str, dict[str, str]] = dc_field(default_factory=dict)
+    # the detail's input cells by criterion code, blank or not: code -> kind ("self", "appraised", "note") -> "Sheet!F12"
+    criterion_cells: Mapping[str, Mapping[str, str]] = dc_field(default_factory=dict)
 
 
 @dataclass
@@ -128,14 +128,16 @@ class HeaderMax:
 @dataclass
 class StrayRow:
     """A row of another sheet (ĐT XHH, detail) whose unit name matches no unit of the summary, or that has
-    scores and no name at all: its scores count nowhere until the name is fixed."""
+    scores and no name at all, or a name an earlier row has: its scores count nowhere until the name is fixed."""
 
     name: str
     sheet: str
     where: str  # "ĐT XHH Sở!B9"
     twin: str = ""  # where a summary name that looks the same sits, when only invisible characters differ
-    # a row or block with scores but no unit name (name ""): its score cells that hold something ("Chi tiết Xã!F175")
+    # a row or block with scores but no unit name (name ""), or a name already given to the row or block at `first`
+    # (which the summary takes): its score cells that hold something ("Chi tiết Xã!F175")
     cells: tuple[str, ...] = ()
+    first: str = ""
 
 
 @dataclass

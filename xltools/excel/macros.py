@@ -157,10 +157,16 @@ def recompute(book: Book, tables: list[Table] | None = None):
     findings = [(e.table.sheet, f) for e in second for f in e.findings]
     counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
     units = sum(len(e.results) for e in second)
-    message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)}). "
+    waiting = sum(1 for e in second for r in e.results if r.rank is None)
+    message = (f"Đã tính lại xếp hạng {units} đơn vị ({', '.join(r.table.sheet for r in rows_list)})"
+               + (f"; {waiting}/{units} đơn vị chưa đủ điểm nên chưa được xếp hạng, xếp loại (cột Kiểm tra nói "
+                  "thiếu gì)" if waiting else "") + ". "
                f"Kiểm tra: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} ghi chú "
                f"(xem trang {CHECKS_SHEET}).")
     return writes, {CHECKS_SHEET: check_sheet(findings)}, message
+
+
+SURVEY_UNMATCHED = "Không tìm thấy đơn vị trong bảng tính"  # rows of the survey file matched by no unit
 
 
 def as_sorted(rows_list: list[Rows], first: list[Evaluation], moves: dict) -> list[Evaluation]:
@@ -300,7 +306,7 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
     if approximate:
         message += "\nGhép tên gần đúng (hãy soát lại): " + "; ".join(approximate) + "."
     if unmatched:
-        message += "\nKhông tìm thấy đơn vị trong bảng tính (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
+        message += f"\n{SURVEY_UNMATCHED} (hãy nhập tay hoặc sửa tên): " + "; ".join(sorted(unmatched)) + "."
     if waiting:
         message += "\nĐơn vị chưa có điểm ĐT XHH trong tệp: " + "; ".join(waiting) + "."
     if blanks:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.criteria import CriteriaSet
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short
-from ..core.scoring import CriterionScore, Unit, UnitsTable, sum_beyond
+from ..core.scoring import CriterionScore, Unit, UnitsTable, in_range, sum_beyond
 from ..errors import ReadError, UserError
 from .office import read_office
 
@@ -203,7 +203,7 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         first_file[key] = path.name
         unit.where = path.name
         units.append(unit)
-        warnings += _total_disagrees(unit, cset, path.name)
+        warnings += _total_disagrees(unit, cset, path.name) + _out_of_range(unit, cset, path.name)
     table = UnitsTable(units=units, level=cset.level, title=cset.title, source=str(folder), sheet="Tổng hợp",
                        year=max(cset.years) if cset.years else None, province=cset.province, has_reasons=True,
                        field_names=[f.name for f in cset.fields])
@@ -222,6 +222,23 @@ def _total_disagrees(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
     return [f"{name}: {unit.name} – biểu ghi Tổng cộng tự chấm {format_vn_short(printed)} nhưng các lĩnh vực cộng lại "
             f"{format_vn_short(summed)}; bảng tổng hợp lấy điểm từng lĩnh vực ({format_vn_short(summed)}). Hãy hỏi lại "
             f"đơn vị (xem `xltools check {name}`)."]
+
+
+def _out_of_range(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
+    """The form's self scores outside 0..their maximum (a criterion, or a field): the workbook keeps them as typed,
+    and flags them until the unit retypes them; the user hears of it now, not at the first `check`."""
+    over = []
+    for leaf in cset.leaves():
+        score = unit.criteria.get(leaf.code)
+        if score is not None and score.self_score is not None and not in_range(score.self_score, leaf.max):
+            over.append(f"tiêu chí {leaf.code}: {format_vn_short(score.self_score)} (tối đa {format_vn_short(leaf.max)})")
+    for f, s in zip(cset.fields, unit.fields):
+        if s.self_score is not None and not in_range(s.self_score, f.max):
+            over.append(f"lĩnh vực {f.label}: {format_vn_short(s.self_score)} (tối đa {format_vn_short(f.max)})")
+    if not over:
+        return []
+    return [f"{name}: {unit.name} – điểm tự chấm ngoài khoảng 0 đến điểm tối đa: {'; '.join(over)}. Bảng tổng hợp giữ "
+            f"nguyên điểm đơn vị ghi và đánh dấu ô đó; hãy hỏi lại đơn vị (xem `xltools check {name}`)."]
 
 
 class ProgressBar:

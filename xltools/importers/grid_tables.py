@@ -70,6 +70,9 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
     for i, c in enumerate(plain[:3]):
         if len(c) <= 8 and not "0" <= c[:1] <= "9" and fold(c).replace(" ", "").strip(".") in ("stt", "tt", "sott"):
             return i, True
+    for i, c in enumerate(plain[:3]):  # a form's code column: 'Mã số', 'Ký hiệu' before 'Nội dung tiêu chí'
+        if c and role_of(c, "criteria") == "stt" and role_of(next(iter(plain[i + 1:i + 2]), ""), "criteria") == "name":
+            return i, True
     for i, c in enumerate(plain[:3]):
         if role_of(c) == "name" and any(role_of(o) not in (None, "name", "field") for o in plain[i + 1:]):
             return next(j for j in range(i + 1) if role_of(plain[j])), False  # 'Xếp hạng' may come first

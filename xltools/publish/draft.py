@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
-from ..core.checks import ERROR, Finding
+from ..core.checks import ERROR, WARNING, Finding
+from ..core.names import fold
 from ..errors import UserError
 
 DRAFT_MARK = "DỰ THẢO"
@@ -51,13 +52,38 @@ def publish_state(evaluations, source: str) -> PublishState:
     if not any(r.appraised_total is not None or r.total is not None for r in results):
         raise NothingAppraised(f"{source}: chưa có điểm Thẩm định nào ({len(results)} đơn vị, chưa đơn vị nào được "
                                "thẩm định), nên chưa có gì để xuất phụ lục; hãy nhập điểm Thẩm định trước.")
-    return PublishState([f for e in evaluations for f in e.findings if f.severity == ERROR or f.code in UNCHECKED])
+    return PublishState([f for e in evaluations for f in e.findings + year_doubts(e)
+                         if f.severity == ERROR or f.code in UNCHECKED])
 
 
 # Not errors for `check`, but an official document would print what nobody checked: the classes of a table
 # of totals without bands (publish --bands, or a criteria set, checks them), field columns whose headers name
-# no field of the set (read by position).
-UNCHECKED = ("class-not-checked", "fields-by-position")  # …and field columns read by position, a guess
+# no field of the set (read by position), a title naming another province or year than the set (the documents
+# print the set's: someone must say which is right), a year nobody names.
+UNCHECKED = ("class-not-checked", "fields-by-position", "set-printed", "year-unknown")
+
+
+def year_doubts(e) -> list[Finding]:
+    """What the documents will print where the title and the set disagree, or where no year is known."""
+    from .model import table_province, table_year
+
+    year, province = table_year(e), table_province(e)
+    if year is None:
+        return [Finding(WARNING, "year-unknown", "", "", "chưa rõ năm của kết quả (tiêu đề bảng không ghi năm"
+                        + (f", bộ tiêu chí {e.cset.id} dùng cho các năm {', '.join(map(str, e.cset.years))}"
+                           if e.cset.years else "") + "), nên văn bản để trống năm (……); hãy ghi năm vào tiêu đề "
+                        "bảng, hoặc chọn bộ tiêu chí của năm đó (--set).", e.table.sheet, label="Chưa rõ năm")]
+    said = []
+    if e.table.year and e.table.year != year:
+        said.append(f"năm {e.table.year}")
+    if e.table.province and province and fold(e.table.province) != fold(province):
+        said.append(f"tỉnh {e.table.province}")
+    if not said:
+        return []
+    return [Finding(WARNING, "set-printed", "", "", f"tiêu đề bảng ghi {' và '.join(said)}, nhưng văn bản ghi năm "
+                    f"{year}{f', tỉnh {province}' if province else ''} theo bộ tiêu chí {e.cset.id}; nếu tiêu đề "
+                    "đúng, hãy chọn bộ tiêu chí của năm, tỉnh đó (--set); nếu tiêu đề gõ nhầm, hãy sửa tiêu đề.",
+                    e.table.sheet, label="Văn bản ghi theo bộ tiêu chí")]
 
 
 # ---------------------------------------------------------------- marks

@@ -14,7 +14,7 @@ from ..core.criteria import LEVELS, CriteriaSet
 from ..core.evaluate import Evaluation
 from ..core.names import NameIndex
 from ..core.numbers import format_vn, format_vn_short, quantize
-from ..core.scoring import Result, lost_points
+from ..core.scoring import Result, is_self_assessment, lost_points
 from ..errors import ReadError
 
 DOTS = W.DOTS
@@ -150,13 +150,23 @@ def points(value: Decimal) -> str:
 
 def decision_line(info: DecisionInfo, e: Evaluation) -> str:
     return W.decision_line(e.cset, table_year(e), info.number, info.date, info.issuer,
-                           districts=[u.district for u in e.table.units], province=e.table.province)
+                           districts=[u.district for u in e.table.units], province=table_province(e))
 
 
 def table_year(e: Evaluation) -> int | None:
-    if e.table.year:
+    """The year the documents print. A set is chosen for its province and years: a title that names another
+    year is a typo or the wrong set (check's set-other-table; publish_state keeps the documents a draft), so
+    the set's one year is printed; the title's year when the set names none, or several that include it;
+    None (dots, a draft) when nothing says which."""
+    years = e.cset.years
+    if e.table.year and (not years or e.table.year in years):
         return e.table.year
-    return e.cset.years[0] if len(e.cset.years) == 1 else None
+    return years[0] if len(years) == 1 else None
+
+
+def table_province(e: Evaluation) -> str | None:
+    """The province the documents name: the set's (see table_year), else the one the title names."""
+    return e.cset.province or e.table.province or None
 
 
 # ---------------------------------------------------------------- columns
@@ -216,7 +226,7 @@ class Previous:
     @classmethod
     def from_evaluations(cls, evaluations: list[Evaluation]) -> Previous:
         by_level: dict[str, dict[str, Result]] = {}
-        years = [table_year(e) for e in evaluations if table_year(e)]
+        years = [y for y in (e.table.year or table_year(e) for e in evaluations) if y]  # last year's own title
         for e in evaluations:
             level = by_level.setdefault(e.cset.level, {})
             for r in e.results:
@@ -302,9 +312,23 @@ class LostField:
     items: list[tuple[str, str, Decimal]]  # (code, name, points lost)
 
 
-def lost_by_field(r: Result, cset: CriteriaSet) -> list[LostField]:
-    """The criteria where the unit lost points (core lost_points), grouped by field."""
-    items = lost_points(r.unit, cset)
+def unscored_criteria(r: Result, e: Evaluation) -> list[tuple[str, str]]:
+    """(code, name) of the criteria of an appraisal with no readable Thẩm định (blank, or a cell that holds
+    no number): what they cost is unknown, so they are not 'no loss' (core lost_points would take the Tự chấm
+    score in their place, as it should for a self-assessment)."""
+    cset = e.cset
+    if is_self_assessment(e.table):
+        return []
+    return [(leaf.code, leaf.name) for leaf in cset.leaves()
+            if not leaf.survey and leaf.code in r.unit.criteria and r.unit.criteria[leaf.code].appraised is None]
+
+
+def lost_by_field(r: Result, e: Evaluation) -> list[LostField]:
+    """The criteria where the unit lost points (core lost_points), grouped by field; a criterion with no
+    readable Thẩm định is left out (unscored_criteria)."""
+    cset = e.cset
+    unknown = {code for code, _ in unscored_criteria(r, e)}
+    items = [it for it in lost_points(r.unit, cset) if it[0] not in unknown]
     out = []
     for f in cset.fields:
         mine = [it for it in items if it[0].split(".")[0] == f.code]
@@ -314,6 +338,6 @@ def lost_by_field(r: Result, cset: CriteriaSet) -> list[LostField]:
 
 
 def class_counts(e: Evaluation, after_rule: bool = False) -> list[tuple[str, int]]:
-    """Units per class, for every class of the set (0 included), best first."""
-    labels = [(r.class_after_rule if after_rule else None) or r.class_label for r in e.results]
+    """Units per class, for every class of the set (0 included), best first; an incomplete unit has none."""
+    labels = [(r.class_after_rule if after_rule else None) or r.class_label for r in e.results if r.complete]
     return [(b.label, labels.count(b.label)) for b in e.cset.bands]

@@ -11,6 +11,7 @@ from pathlib import Path
 from docx.shared import Mm
 
 from .. import wording as W
+from ..core.checks import describe_gaps
 from ..core.numbers import format_vn
 from ..files import write_safely
 from .appendix_docx import add_grid
@@ -33,7 +34,18 @@ from .docx_style import (
     write_cell,
 )
 from .draft import mark_docx
-from .model import Appendix, Change, ReportInfo, class_counts, field_lines, lost_by_field, points, signed
+from .model import (
+    Appendix,
+    Change,
+    ReportInfo,
+    class_counts,
+    field_lines,
+    lost_by_field,
+    points,
+    signed,
+    table_province,
+    unscored_criteria,
+)
 
 SUMMARY_KEYS = ["stt", "name", "self_total", "appraised_total", "survey_total", "bonus", "penalty", "total",
                 "percent", "rank", "class", "class_after_rule", "previous_total", "delta_total", "previous_rank",
@@ -72,8 +84,12 @@ def unit_sentence(appendix: Appendix, index: int) -> str:
     r = appendix.results[index]
     d = appendix.cset.decimals
     ranked = sum(1 for x in appendix.results if x.rank is not None)  # units not yet appraised take no place
-    rank = f"xếp hạng {r.rank}/{ranked}" if r.rank is not None else "chưa xếp hạng (chưa đủ điểm thẩm định)"
-    text = f"Tổng cộng {format_vn(r.total, d) or '…'} điểm; {rank}; xếp loại {r.class_label or '…'}"
+    total = f"Tổng cộng {'(tạm tính) ' if r.missing and r.total is not None else ''}{format_vn(r.total, d) or '…'} điểm"
+    if r.missing:  # no rank, no class until the scores are all there: say what is missing
+        text = f"{total}; chưa xếp hạng, xếp loại (chưa đủ điểm: {gaps_text(r, appendix)})"
+    else:
+        rank = f"xếp hạng {r.rank}/{ranked}" if r.rank is not None else "chưa xếp hạng"
+        text = f"{total}; {rank}; xếp loại {r.class_label or '…'}"
     if r.class_after_rule:
         text += f" (sau quy tắc 2/3 số xã: {r.class_after_rule})"
     if appendix.changes:
@@ -101,21 +117,50 @@ def lost_section(doc, appendix: Appendix, index: int) -> None:
     r = appendix.results[index]
     if not r.unit.criteria:
         return
-    groups = lost_by_field(r, appendix.cset)
-    if not groups:
+    groups = lost_by_field(r, appendix.evaluation)
+    unscored = unscored_criteria(r, appendix.evaluation)
+    if r.missing or unscored:  # never 'no criterion lost points' on scores that are not all there
+        line(doc, f"Đơn vị chưa đủ điểm ({gaps_text(r, appendix)}): "
+                  + ("các tiêu chí mất điểm dưới đây chưa đầy đủ." if groups else
+                     "chưa xác định được các tiêu chí mất điểm."), italic=True, keep=bool(groups or unscored))
+    elif not groups:
         line(doc, "Không có tiêu chí mất điểm.")
+    if unscored:
+        line(doc, "Tiêu chí chưa có điểm Thẩm định đọc được (chưa tính điểm mất): "
+                  + "; ".join(f"{code}. {name}" for code, name in unscored) + ".", keep=bool(groups))
     for group in groups:
         line(doc, f"{group.label} – các tiêu chí mất điểm ({points(group.total)} điểm):", keep=True)
         for code, name, lost in group.items:
             line(doc, f"- {code}. {name}: -{points(lost)} điểm")
 
 
+def gaps_text(r, appendix: Appendix) -> str:
+    """'ô điểm sai: Cải cách TTHC' (core describe_gaps); for criteria alone, what the unit still lacks."""
+    return describe_gaps(r, len(appendix.cset.fields)) or "còn tiêu chí chưa có điểm Thẩm định"
+
+
+def incomplete_notice(doc, appendix: Appendix) -> None:
+    """A report built on incomplete data says so on its face: which units, why, and what is counted."""
+    waiting = [r for r in appendix.results if r.missing]
+    if not waiting:
+        return
+    n, complete = len(appendix.results), len(appendix.results) - len(waiting)
+    units = "; ".join(f"{r.unit.name} ({gaps_text(r, appendix)})" for r in waiting)
+    line(doc, f"Lưu ý: số liệu chưa đầy đủ. {len(waiting)}/{n} đơn vị chưa đủ điểm nên chưa được xếp hạng, xếp loại: "
+              f"{units}. Thứ hạng, số đơn vị theo xếp loại và tỷ lệ dưới đây chỉ tính {complete} đơn vị đủ điểm; "
+              "tổng điểm của các đơn vị chưa đủ điểm là tạm tính.", italic=True)
+
+
 def counts_section(doc, appendix: Appendix) -> None:
-    n = len(appendix.results)
+    waiting = [r.unit.name for r in appendix.results if r.missing]
+    n = len(appendix.results) - len(waiting)  # shares of the units that have a class
     rule = any(r.class_after_rule for r in appendix.results)
     for label, count in class_counts(appendix.evaluation):
         share = format_vn(100 * count / n, 1) if n else "0"
         line(doc, f"- Xếp loại {label}: {count} đơn vị ({share}%).")
+    if waiting:
+        line(doc, f"- Chưa xếp loại (chưa đủ điểm): {len(waiting)} đơn vị: {', '.join(waiting)}; tỷ lệ trên tính "
+                  f"trên {n} đơn vị đủ điểm.")
     if rule:
         after = "; ".join(f"{label}: {count}" for label, count in class_counts(appendix.evaluation, after_rule=True))
         line(doc, f"Sau khi áp dụng quy tắc 2/3 số xã trực thuộc: {after} đơn vị "
@@ -138,6 +183,7 @@ def changes_section(doc, appendix: Appendix) -> None:
 
 def level_part(doc, appendix: Appendix, roman: str) -> None:
     heading(doc, W.level_heading(roman, appendix.cset, appendix.year), space_before=12)
+    incomplete_notice(doc, appendix)
     number = 1
     heading(doc, f"{number}. Kết quả xếp hạng và phân loại")
     add_grid(doc, appendix, appendix.column_indexes(keys=SUMMARY_KEYS), usable_width_mm(landscape=False))
@@ -174,7 +220,7 @@ SIGNATURE_WIDTHS_MM = (80, 85)  # Nơi nhận | quyền hạn, chức vụ and s
 def filled(info: ReportInfo | None, items: list[Appendix]) -> ReportInfo:
     """The given fields, the usual values for the others (wording), dots where nothing is known."""
     info = info or ReportInfo()
-    provinces = [a.evaluation.table.province or a.cset.province for a in items]
+    provinces = [table_province(a.evaluation) for a in items]
     province = next((p for p in provinces if p), None)
     levels = [a.cset.level for a in items]
     two_tier = all(W.two_tier(a.cset, a.year) for a in items)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -378,7 +379,7 @@ class GridReader:
     def section(self, section: L.Section, year: int | None) -> UnitsTable:
         cset, lay = section.cset, section.summary
         ws = self.sheet(lay.sheet)
-        self.nameless: list[StrayRow] = []  # survey rows and detail blocks with scores but no name (filled below)
+        self.uncounted_rows: list[StrayRow] = []  # survey rows, detail blocks with scores but no name or a name again
         survey = self.survey_rows(section.survey) if section.survey else {}
         detail = self.detail_blocks(section.detail) if section.detail else {}
         units = []
@@ -396,7 +397,7 @@ class GridReader:
         title = " ".join(self.text(ws, r, 1) for r in L.TITLE_ROWS).strip()
         looks = {tidy(k): where for k, where in keys.items()}  # what a reader of the sheet sees
         strays = [StrayRow(name, sheet, where, looks.get(tidy(key), "")) for rows in (survey, detail)
-                  for key, (name, sheet, where, *_) in rows.items() if key not in keys] + self.nameless
+                  for key, (name, sheet, where, *_) in rows.items() if key not in keys] + self.uncounted_rows
         return UnitsTable(units=units, level=cset.level, exact_names=True, title=title, source=self.source, sheet=lay.sheet,
                           year=year if year is not None else (cset.years[0] if cset.years else None),
                           province=cset.province, has_reasons=True,
@@ -424,7 +425,7 @@ class GridReader:
                 fields[i].cells["survey"] = cell
             unit.problems += survey_problems
         if section.detail and key in detail:
-            _, _, _, start, criteria, detail_problems, cells = detail[key]
+            _, _, _, start, criteria, detail_problems, cells = detail[key]  # cells: a _BlockCells
             self.fill_from_detail(section, unit, start, criteria)
             unit.criterion_cells = cells
             unit.problems += detail_problems
@@ -457,13 +458,12 @@ class GridReader:
     def survey_rows(self, lay: L.SurveyLayout) -> dict[str, tuple]:
         """key -> (name, sheet, cell of the name, {field: (score, cell)}, cell problems), first row of a name."""
         ws = self.sheet(lay.sheet)
-        out = {}
+        out: dict[str, tuple] = {}
         for row in range(lay.first_row, ws.max_row + 1):
             name, key = self.text(ws, row, lay.name), _key(self.raw(ws, row, lay.name))
-            if not name:
-                self.typed_without_name(ws, lay.name, row, [(row, col) for col in lay.fields.values()])
-                continue
-            if key in out:  # MATCH in the summary takes the first row too
+            if not name or key in out:  # MATCH in the summary takes the first row too: a second one counts for nobody
+                self.uncounted(ws, lay.name, row, [(row, col) for col in lay.fields.values()], name,
+                               out[key][2] if name else "")
                 continue
             problems: list[CellProblem] = []
             scores = {i: (self.score(problems, ws, row, col, "survey", i), L.where(lay.sheet, col, row))
@@ -475,21 +475,21 @@ class GridReader:
         """key -> (name, sheet, cell of the name, first row, {code: CriterionScore}, cell problems,
         {code: {kind: input cell}})."""
         ws = self.sheet(lay.sheet)
-        out = {}
+        out: dict[str, tuple] = {}
         k = 0
         leaves = [lay.offsets[node.code] for node in lay.nodes if not node.children and not node.survey]
+        columns = {kind: L.where(lay.sheet, col, 0)[:-1]  # "Chi tiết Xã!F": a leaf's cells, for its findings
+                   for kind, col in (("self", lay.self_col), ("appraised", lay.appraised), ("note", lay.note))}
         while lay.block_start(k) <= ws.max_row:
             start = lay.block_start(k)
             k += 1
             name, key = self.text(ws, start, lay.unit), _key(self.raw(ws, start, lay.unit))
-            if not name:
-                self.typed_without_name(ws, lay.unit, start, [(start + offset, col) for offset in leaves
-                                                             for col in (lay.self_col, lay.appraised)])
-                continue
-            if key in out:
+            if not name or key in out:
+                self.uncounted(ws, lay.unit, start, [(start + offset, col) for offset in leaves
+                                                     for col in (lay.self_col, lay.appraised)], name,
+                               out[key][2] if name else "")
                 continue
             criteria = {}
-            cells = {}  # each scored leaf's input cells, blank or not: findings name the cell to type into
             problems: list[CellProblem] = []
             tops = {node.code: i for i, node in enumerate(lay.cset.fields)}
             for node in lay.nodes:
@@ -506,18 +506,20 @@ class GridReader:
                     self_score=self.score(problems, ws, row, lay.self_col, "self", field, node.code),
                     appraised=self.score(problems, ws, row, lay.appraised, "appraised", field, node.code),
                     reason=self.text(ws, row, lay.reason), note=self.text(ws, row, lay.note))
-                cells[node.code] = {"self": self.where(lay.sheet, lay.self_col, row),
-                                    "appraised": self.where(lay.sheet, lay.appraised, row)}
-            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems, cells)
+            out[key] = (name, lay.sheet, L.where(lay.sheet, lay.unit, start), start, criteria, problems,
+                        _BlockCells(columns, lay.offsets, start))
         return out
 
-    def typed_without_name(self, ws: _Sheet, name_col: int, row: int, cells: list[tuple[int, int]]) -> None:
-        """A survey row or detail block whose name cell is blank but whose score cells hold something: a stray
-        without a name (its scores count for no unit), never dropped without a word."""
+    def uncounted(self, ws: _Sheet, name_col: int, row: int, cells: list[tuple[int, int]], name: str,
+                  first: str) -> None:
+        """A survey row or detail block whose scores count for no unit, when its score cells hold something:
+        its name cell is blank (`name` ""), or its name's `first` row or block is the one the summary takes.
+        A stray, never dropped without a word."""
         typed = [self.where(ws.name, col, r) for r, col in cells
                  if ws.value(r, col) is not None and str(ws.value(r, col)).strip()]
         if typed:
-            self.nameless.append(StrayRow("", ws.name, L.where(ws.name, name_col, row), cells=tuple(typed)))
+            self.uncounted_rows.append(StrayRow(name, ws.name, L.where(ws.name, name_col, row), cells=tuple(typed),
+                                                first=first))
 
     def fill_from_detail(self, section, unit: Unit, start: int, criteria: dict) -> None:
         cset, lay, dl = section.cset, section.summary, section.detail
@@ -537,6 +539,24 @@ class GridReader:
                      if c.note and code.split(".")[0] == f.code and code in by_code]
             s.reason = "; ".join(notes) or None
 
+
+
+class _BlockCells(Mapping[str, Mapping[str, str]]):
+    """A detail block's input cells, code -> kind -> "Chi tiết Xã!F113", for the findings that name them: worked
+    out when asked (a few per unit), not for every leaf of every block."""
+
+    def __init__(self, columns: dict[str, str], offsets: Mapping[str, int], start: int):
+        self.columns, self.offsets, self.start = columns, offsets, start
+
+    def __getitem__(self, code: str) -> Mapping[str, str]:
+        row = self.start + self.offsets[code]
+        return {kind: f"{prefix}{row}" for kind, prefix in self.columns.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
 
 
 class _SheetRow:

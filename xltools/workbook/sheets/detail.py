@@ -60,7 +60,10 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             fixed += [(node.offset, col, cell) for col, cell in survey]
         elif node.kids == []:  # a parent with nothing scored below it (a parent's sum is a block formula)
             fixed += [(node.offset, col, cell) for col, cell in no_sum]
-    leaves = [node for node in plan if node.kids is None and not node.survey]
+    leaves = [(node.offset, node.code) for node in plan if node.kids is None and not node.survey]
+    tall = {node.offset: node.label_lines for node in plan if node.label_lines > 1}  # labels over one line
+    offsets = {node.code: node.offset for node in plan}
+    blank_score = score_cell(None)
     block_formulas = _block_formulas(lay, plan, tops, leaf_runs, tops_leaves)
     # each template as the triple `put` stores (checked once: its text is what every block's formula holds
     # but for row numbers)
@@ -79,27 +82,32 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
         place_all(ws, [((h + offset if offset >= 0 else index_row, col), (template.format(*block_rows), "f", array))
                        for offset, col, template, array in formulas])
         scores = unit.criteria if unit else {}
-        for node in plan:
-            # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
-            score = scores.get(node.code)
-            lines = node.label_lines
-            if score:
-                lines = max(lines, -(-len(score.reason or "") // TEXT_CHARS),
-                            -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
-            if lines > 1:
-                set_height(ws, h + node.offset, LINE_HEIGHT * lines)
-        for node in leaves:
-            row = h + node.offset
-            score = scores.get(node.code)
-            place((row, lay.self_col), score_cell(num(score and score.self_score)))
-            place((row, lay.appraised), score_cell(num(score and score.appraised) if with_appraised else None))
+        # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
+        lines = dict(tall)
+        for code, score in scores.items():
+            offset = offsets.get(code)
+            if offset is not None:
+                longest = max(-(-len(score.reason or "") // TEXT_CHARS),
+                              -(-len((with_appraised and score.note) or "") // TEXT_CHARS))
+                if longest > lines.get(offset, 1):
+                    lines[offset] = longest
+        for offset in sorted(lines):
+            set_height(ws, h + offset, LINE_HEIGHT * lines[offset])
+        for offset, code in leaves:
+            row = h + offset
+            score = scores.get(code)
+            if score is None:
+                place((row, lay.self_col), blank_score)
+                place((row, lay.appraised), blank_score)
+                continue
+            place((row, lay.self_col), score_cell(num(score.self_score)))
+            place((row, lay.appraised), score_cell(num(score.appraised) if with_appraised else None))
             # Giải trình / Ghi chú: written only when there is text; the empty ones take the
             # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-            texts = ((lay.reason, score.reason if score else None),
-                     (lay.note, score.note if score and with_appraised else None))
-            for col, text in texts:
-                if text:
-                    put(ws, row, col, text, "xl_in_text")
+            if score.reason:
+                put(ws, row, lay.reason, score.reason, "xl_in_text")
+            if with_appraised and score.note:
+                put(ws, row, lay.note, score.note, "xl_in_text")
         # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
     sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
@@ -148,9 +156,9 @@ def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf
     out: list[tuple[int, int, str, str]] = []
     for col in (lay.self_col, lay.appraised):
         out.append((0, col, f(F.sum_children([a1(col, h + o) for o in tops])), total))
-    for node in plan:  # a parent criterion: the sum of its scored children
+    for node in plan:  # a parent criterion: the sum of the scored leaves below it (ranges: no parent read again)
         if node.kids:
-            out += [(node.offset, col, f(F.sum_children([a1(col, h + o) for o in node.kids])), total)
+            out += [(node.offset, col, f(F.sum_children([_span(col, h + a, h + b) for a, b in node.leaf_runs])), total)
                     for col in (lay.self_col, lay.appraised)]
     cells = lambda runs: [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs]  # noqa: E731
     every = _runs(sorted(o for _, runs in leaf_runs for a, b in runs for o in range(a, b + 1)))
@@ -159,12 +167,20 @@ def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf
     # the block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định and
     # scored leaves still without Thẩm định (scoring._leaves_missing)
     out.append((-1, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center"))
+    summed = {node.offset for node in plan if node.kids}  # rows whose score cells are parent sums ("" when blank)
     for code, leaves in tops_leaves:
         cols, top = lay.index[code], h + lay.offsets[code]
-        out.append((-1, cols.self_col, f(F.value_or_blank(a1(lay.self_col, top))), "xl_center"))
-        out.append((-1, cols.appraised, f(F.value_or_blank(a1(lay.appraised, top))), "xl_center"))
-        out.append((-1, cols.blank_leaves, f(F.count_blank([a1(lay.appraised, h + o) for o in leaves])), "xl_center"))
+        copy = F.reference if lay.offsets[code] in summed else F.value_or_blank
+        out.append((-1, cols.self_col, f(copy(a1(lay.self_col, top))), "xl_center"))
+        out.append((-1, cols.appraised, f(copy(a1(lay.appraised, top))), "xl_center"))
+        blanks = [_span(lay.appraised, h + a, h + b) for a, b in _runs(sorted(leaves))]
+        out.append((-1, cols.blank_leaves, f(F.count_blank(blanks)), "xl_center"))
     return out
+
+
+def _span(col: int, first: _BlockRow, last: _BlockRow) -> str:
+    """The cells of `col` from row `first` to `last`: E8, or E8:E12."""
+    return a1(col, first) if first == last else f"{a1(col, first)}:{a1(col, last)}"
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,7 @@ class _Row:
     max: float
     survey: bool
     kids: list[int] | None  # a parent: the offsets of its scored children; None: a leaf
+    leaf_runs: list[tuple[int, int]]  # a parent: its scored leaves, as runs of consecutive offsets (first, last)
 
 
 def _plan(lay: L.DetailLayout) -> list[_Row]:
@@ -185,8 +202,9 @@ def _plan(lay: L.DetailLayout) -> list[_Row]:
     for node in lay.nodes:
         label = ("   " * node.depth) + node.name
         kids = [lay.offsets[c.code] for c in node.children if _scored(c)] if node.children else None
+        leaves = sorted(lay.offsets[n.code] for n in node.walk() if not n.children and not n.survey)
         rows.append(_Row(lay.offsets[node.code], node.code, label, -(-len(label) // NAME_CHARS), float(node.max),
-                         node.survey, kids))
+                         node.survey, kids, _runs(leaves) if node.children else []))
     return rows
 
 

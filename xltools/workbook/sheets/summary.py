@@ -44,8 +44,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
                 dl = section.detail
                 pos = a1(lay.detail_row, row, absolute_col=True)
                 index = dl.index[fd.code]
-                put(ws, row, fc.self_col, f(F.fetch(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
-                put(ws, row, fc.appraised, f(F.fetch(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
+                put(ws, row, fc.self_col, f(F.fetch_result(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
+                put(ws, row, fc.appraised, f(F.fetch_result(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
             else:
                 put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
                 put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
