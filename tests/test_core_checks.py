@@ -189,3 +189,22 @@ def test_every_finding_code_has_a_vietnamese_label():
                              r'_finding\(part, |remarks\.append\(\()"([a-z0-9-]+)"', source))
     emitted |= set(re.findall(r'^[A-Z_]+ = "([a-z]+(?:-[a-z]+)+)"$', source, re.MULTILINE))  # codes kept in constants
     assert len(emitted) > 30 and sorted(c for c in emitted if c not in LABELS) == []
+
+
+def test_identical_survey_rows_are_found_when_some_fields_have_no_survey_part(data_dir):
+    """Gia Lai 2025: fields 3–5 have no ĐT XHH; two communes with the same ĐT XHH in the three fields that have one
+    are the copied row the check looks for (it skipped every row with a blank anywhere)."""
+    from xltools.core.evaluate import evaluate
+
+    cset = catalog.load_file(data_dir / "gialai_xa_2025_survey_field.yaml")
+
+    def unit(name, surveys):
+        it = iter(surveys)
+        return Unit(name, [FieldScores(self_score=f.max, appraised=f.max,
+                                       survey=next(it) if f.survey_max > 0 else None) for f in cset.fields])
+    table = UnitsTable(units=[unit("Phường Quy Nhơn", [D("1.8"), D("4.25"), D("6.123")]),
+                              unit("Xã Ia Grai", [D("1.9"), D("4.5"), D("8.5")]),
+                              unit("Xã Chư Sê", [D("1.8"), D("4.25"), D("6.123")])])
+    (e,) = evaluate([(table, cset)])
+    assert [(f.unit, f.code) for f in e.findings if f.code == "duplicate-survey-row"] == [
+        ("Xã Chư Sê", "duplicate-survey-row")]

@@ -588,10 +588,11 @@ def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
 def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     if not cset.has_survey:
         return
+    surveyed = [i for i, f in enumerate(cset.fields) if f.survey_max > 0]  # a field without survey points has none
     seen: dict[tuple[Decimal | None, ...], str] = {}
     for unit in table.units:
-        row = tuple(f.survey for f in unit.fields)
-        if sum(1 for x in row if x is not None) < 2 or any(x is None for x in row):
+        row = tuple(unit.fields[i].survey if i < len(unit.fields) else None for i in surveyed)
+        if len(row) < 2 or any(x is None for x in row):
             continue
         if row in seen:
             _add(out, WARNING, "duplicate-survey-row", unit, "ĐT XHH",

@@ -10,6 +10,7 @@ from ..files import write_safely
 from .docx_style import (
     CENTER,
     LEFT,
+    add_rows,
     keep_row_together,
     new_document,
     new_table,
@@ -81,7 +82,7 @@ def add_grid(container, appendix: Appendix, indexes: list[int], width_mm: float,
     columns = [appendix.columns[i] for i in indexes]
     fitted, widths = layout(appendix, columns, width_mm)
     size = size or fitted
-    table = new_table(container, 2 + len(appendix.rows), widths, CELL_MARGIN_MM)
+    table = new_table(container, 3, widths, CELL_MARGIN_MM)  # the header rows and the stamp of the unit rows
     top, second = table.rows[0], table.rows[1]
     for group, first, last in header_spans(columns):
         if not group:
@@ -95,11 +96,13 @@ def add_grid(container, appendix: Appendix, indexes: list[int], width_mm: float,
     for row in (top, second):
         repeat_header(row)
         keep_row_together(row)
-    for row, values in zip(table.rows[2:], appendix.rows):
+
+    def unit_row(row) -> None:
         keep_row_together(row)
-        for c, column, index in zip(row.cells, columns, indexes):
-            write_cell(c, values[index].text, bold=column.bold, size=size,
-                       align=LEFT if column.key == "name" else CENTER)
+        for c, column in zip(row.cells, columns):
+            write_cell(c, "", bold=column.bold, size=size, align=LEFT if column.key == "name" else CENTER)
+
+    add_rows(table, [[values[i].text for i in indexes] for values in appendix.rows], unit_row)
     return table
 
 

@@ -7,11 +7,13 @@ usable in formulas. (Text "96,479" would print the same everywhere but could not
 """
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -77,14 +79,21 @@ def fill_sheet(ws, appendix: Appendix) -> None:
             c = ws.cell(row=row, column=col)
             c.font, c.alignment, c.border = head_font, wrap, BORDER
 
+    # A column's cells share one style: set on its first cell, copied to the others (openpyxl looks every
+    # style object up by hashing it, the most of the time of a 3 000-unit sheet).
+    first_style: dict[int, StyleArray] = {}
     for r, values in enumerate(appendix.rows, start=FIRST_DATA_ROW):
         for col, (column, value) in enumerate(zip(columns, values), start=1):
             c = put(ws.cell(row=r, column=col), excel_value(value.value))  # a unit's name is text
+            if col in first_style and not c.has_style:
+                c._style = copy(first_style[col])
+                continue
             c.font = Font(name=FONT, size=11, bold=column.bold)
             c.border = BORDER
             c.number_format = number_format(column.kind, decimals)
             c.alignment = Alignment(horizontal="left" if column.key == "name" else "center", vertical="center",
                                     wrap_text=column.key == "name")
+            first_style.setdefault(col, c._style)
 
     for col, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(column.key, KIND_WIDTH.get(column.kind, 10))

@@ -10,7 +10,7 @@ matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..core.numbers import format_vn, format_vn_short  # noqa: E402
 from .model import Appendix  # noqa: E402
@@ -23,6 +23,10 @@ CLASS_COLOURS = {"Xuất sắc": "#1b7837", "Tốt": "#4393c3", "Khá": "#f4a582
 OTHER_COLOUR = "#999999"
 DPI = 150
 MAX_HEIGHT_IN = 8.5  # with the heading above, the picture stays on one portrait A4 page (257 mm usable)
+# Names and totals fit beside the bars up to this many units (8 pt lines in 8.5 in); past it they overlap into
+# a grey band nobody reads, and laying out thousands of texts took most of a large report's time: the bars
+# then stand by rank (the axis numbers them), the report's table gives each unit's name and total.
+MAX_LABELLED = 60
 
 
 @functools.cache
@@ -81,14 +85,21 @@ def totals_chart(appendix: Appendix, width_in: float = 6.3) -> bytes | None:
     with plt.rc_context({"font.family": chart_font(), "font.size": 8}):
         fig, ax = plt.subplots(figsize=(width_in, height), dpi=DPI)
         colours = [CLASS_COLOURS.get(r.class_label or "", OTHER_COLOUR) for r in results]
-        ax.barh(range(len(results)), totals, color=colours, edgecolor="#333333", linewidth=0.4)
-        ax.set_yticks(range(len(results)), names)
-        ax.invert_yaxis()
         left, right = axis_range(totals, float(cset.max_total))
-        ax.set_xlim(left, right)
-        for y, r in enumerate(results):
-            ax.text(float(r.total) + (right - left) * 0.006, y, format_vn(r.total, cset.decimals),
-                    va="center", fontsize=7)
+        if len(results) <= MAX_LABELLED:
+            ax.barh(range(len(results)), totals, color=colours, edgecolor="#333333", linewidth=0.4)
+            ax.set_yticks(range(len(results)), names)
+            ax.invert_yaxis()
+            ax.set_xlim(left, right)
+            for y, r in enumerate(results):
+                ax.text(float(r.total) + (right - left) * 0.006, y, format_vn(r.total, cset.decimals),
+                        va="center", fontsize=7)
+        else:  # bar k is the k-th in rank order, the axis numbers a few of them
+            ax.barh(range(1, len(results) + 1), totals, color=colours, height=1.0, linewidth=0)
+            ax.set_ylim(len(results) + 0.5, 0.5)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+            ax.set_ylabel(f"{len(results)} đơn vị, theo thứ tự xếp hạng", fontsize=7)
+            ax.set_xlim(left, right)
         for band in cset.bands[:-1]:
             if left < float(band.min) < right:
                 ax.axvline(float(band.min), color="#555555", linestyle="--", linewidth=0.6)

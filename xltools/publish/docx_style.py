@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import deepcopy
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -16,6 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
@@ -89,8 +92,95 @@ def usable_width_mm(landscape: bool) -> float:
     return (A4_MM[1] if landscape else A4_MM[0]) - MARGINS_MM["left"] - MARGINS_MM["right"]
 
 
+# ---------------------------------------------------------------- stamps
+
+# A long report repeats the same paragraphs and tables thousands of times with other texts. python-docx makes
+# each through dozens of schema lookups (where does w:b go among the children of w:rPr?), and appends each
+# block to the body by searching the whole body for its section properties: a 3 000-unit report took minutes,
+# growing faster than the units. So a block is made once by the ordinary code, kept without its texts, and
+# copied (lxml deepcopy) with the texts put back in, run by run: the same XML, in constant time per block.
+
+STAMPS = "_xltools_stamps"  # the document's stamps (an attribute of the python-docx Document)
+
+
+def _stamps(doc) -> dict:
+    stamps = getattr(doc, STAMPS, None)
+    if stamps is None:
+        stamps = {}
+        setattr(doc, STAMPS, stamps)
+    return stamps
+
+
+def _runs(element) -> list:
+    return list(element.iter(qn("w:r")))
+
+
+PLACEHOLDER = "x"  # a stamp's runs keep a w:t, given each copy's text
+NOT_PLAIN = re.compile(r"[\t\n\r]")  # python-docx writes these as w:tab, w:br
+
+
+def fill_runs(runs, texts) -> None:
+    """Put one text in each run of a copied stamp, as python-docx's Paragraph.add_run(text) writes it: no w:t
+    for '', xml:space="preserve" when spaces lead or trail, tabs and breaks through python-docx itself."""
+    for r, text in zip(runs, texts):
+        t = r[-1]  # the placeholder's w:t
+        text = nobreak(text)
+        if not text:
+            r.remove(t)
+        elif NOT_PLAIN.search(text):
+            r.text = text
+        else:
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(qn("xml:space"), "preserve")
+
+
+def append_block(doc, element) -> None:
+    """Append a paragraph or table at the end of the body, before its last section properties (w:sectPr is
+    the body's last child): python-docx finds them by scanning every child, once per block."""
+    body = doc.element.body
+    try:
+        last = body[-1]  # lxml finds the last child from the end, without walking the others (len() would)
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
+
+
+def stamped(doc, key: tuple, texts: list[str], make):
+    """The block `make()` makes with `texts` (its runs in document order, one text each, '' where a cell
+    is left empty): made the first time for `key` and kept as a blank stamp, copied with `texts` after."""
+    stamps = _stamps(doc)
+    blank = stamps.get(key)
+    if blank is None:
+        block = make()
+        copy_ = deepcopy(block._element)
+        runs = _runs(copy_)
+        for r in runs:
+            r.text = PLACEHOLDER  # python-docx's setter: the run keeps its properties, holds one w:t
+        stamps[key] = copy_ if len(runs) == len(texts) else False  # False: not one run per text, always made
+        return block
+    if blank is False:
+        return make()
+    element = deepcopy(blank)
+    fill_runs(_runs(element), texts)
+    append_block(doc, element)
+    return (Paragraph if element.tag == qn("w:p") else Table)(element, doc._body)
+
+
 def paragraph(container, text: str = "", bold: bool = False, italic: bool = False, size: float | None = None,
               align=None, space_after: float = 0, space_before: float = 0):
+    if isinstance(container, DocxDocument):
+        key = ("paragraph", bool(text), bold, italic, size, align, space_after, space_before)
+        return stamped(container, key, [text], lambda: _paragraph(container, text, bold, italic, size, align,
+                                                                    space_after, space_before))
+    return _paragraph(container, text, bold, italic, size, align, space_after, space_before)
+
+
+def _paragraph(container, text: str, bold: bool, italic: bool, size: float | None, align, space_after: float,
+               space_before: float):
     p = container.add_paragraph()
     if text:
         run(p, text, bold=bold, italic=italic, size=size)
@@ -170,6 +260,21 @@ def new_table(container, rows: int, widths_mm: Sequence[float], cell_margin_mm: 
         for c, mm in zip(row.cells, widths_mm):
             c.width = Mm(mm)
     return table
+
+
+def add_rows(table, texts: list[list[str]], style) -> None:
+    """Rows that differ only in their texts, one per list of `texts` (a text per cell): the table's last row,
+    given empty cells by `style(row)`, is the stamp; it is copied once per row, then removed."""
+    row = table.rows[-1]
+    style(row)
+    blank = row._tr
+    for r in _runs(blank):
+        r.text = PLACEHOLDER
+    for values in texts:
+        tr = deepcopy(blank)
+        fill_runs(_runs(tr), values)
+        blank.addprevious(tr)
+    blank.getparent().remove(blank)
 
 
 def write_cell(c, text: str, bold: bool = False, size: float | None = None, align=CENTER, italic: bool = False):

@@ -30,6 +30,7 @@ from .docx_style import (
     repeat_header,
     rule,
     run,
+    stamped,
     usable_width_mm,
     write_cell,
 )
@@ -55,13 +56,17 @@ FIELD_WIDTHS_MM = {True: [61, 17, 20, 20, 24, 23], False: [85, 20, 30, 30]}  # w
 
 
 def heading(doc, text: str, space_before: float = 6) -> None:
-    keep_with_next(paragraph(doc, text, bold=True, align=JUSTIFY, space_before=space_before, space_after=3))
+    stamped(doc, ("heading", bool(text), space_before), [text], lambda: keep_with_next(
+        paragraph(doc, text, bold=True, align=JUSTIFY, space_before=space_before, space_after=3)))
 
 
 def line(doc, text: str, italic: bool = False, keep: bool = False):
-    p = paragraph(doc, text, italic=italic, align=JUSTIFY, space_after=3)
-    p.paragraph_format.first_line_indent = Mm(10)
-    return keep_with_next(p, keep)
+    def make():
+        p = paragraph(doc, text, italic=italic, align=JUSTIFY, space_after=3)
+        p.paragraph_format.first_line_indent = Mm(10)
+        return keep_with_next(p, keep)
+
+    return stamped(doc, ("line", bool(text), italic, keep), [text], make)
 
 
 def change_words(change: Change | None, decimals: int, label: str) -> str:
@@ -101,16 +106,23 @@ def field_table(doc, appendix: Appendix, index: int) -> None:
     survey = appendix.cset.has_survey
     heads = ["Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định"] + (["Tối đa ĐT XHH", "ĐT XHH"] if survey else [])
     lines = field_lines(appendix.results[index], appendix.cset)
-    table = new_table(doc, 1 + len(lines), FIELD_WIDTHS_MM[survey])
-    for c, text in zip(table.rows[0].cells, heads):
-        write_cell(c, text, bold=True, size=TABLE_PT)
-    repeat_header(table.rows[0])
-    keep_table_together(table)
-    for row, fl in zip(table.rows[1:], lines):
-        total = fl is lines[-1]
-        values = [fl.label, fl.max, fl.self_score, fl.appraised] + ([fl.survey_max, fl.survey] if survey else [])
-        for i, (c, text) in enumerate(zip(row.cells, values)):
-            write_cell(c, text, bold=total or i == 3, size=TABLE_PT, align=LEFT if i == 0 else CENTER)
+    rows = [[fl.label, fl.max, fl.self_score, fl.appraised] + ([fl.survey_max, fl.survey] if survey else [])
+            for fl in lines]
+
+    def make():
+        table = new_table(doc, 1 + len(lines), FIELD_WIDTHS_MM[survey])
+        for c, text in zip(table.rows[0].cells, heads):
+            write_cell(c, text, bold=True, size=TABLE_PT)
+        repeat_header(table.rows[0])
+        keep_table_together(table)
+        for row, values in zip(table.rows[1:], rows):
+            total = values is rows[-1]
+            for i, (c, text) in enumerate(zip(row.cells, values)):
+                write_cell(c, text, bold=total or i == 3, size=TABLE_PT, align=LEFT if i == 0 else CENTER)
+        return table
+
+    # every unit's table has the same shape: one stamp per document (docx_style.stamped)
+    stamped(doc, ("field table", survey, len(lines)), heads + [t for values in rows for t in values], make)
 
 
 def lost_section(doc, appendix: Appendix, index: int) -> None:
@@ -205,12 +217,21 @@ def level_part(doc, appendix: Appendix, roman: str) -> None:
     number += 1
     heading(doc, f"{number}. Kết quả từng đơn vị")
     for index, r in enumerate(appendix.results):
-        p = keep_with_next(paragraph(doc, align=JUSTIFY, space_before=6, space_after=3))
-        run(p, f"{number}.{index + 1}. {r.unit.name}: ", bold=True)
-        run(p, unit_sentence(appendix, index))
+        unit_heading(doc, f"{number}.{index + 1}. {r.unit.name}: ", unit_sentence(appendix, index))
         if any(v is not None for f in r.unit.fields for v in (f.self_score, f.appraised, f.survey)):
             field_table(doc, appendix, index)  # a table of totals only has no field scores
         lost_section(doc, appendix, index)
+
+
+def unit_heading(doc, head: str, sentence: str) -> None:
+    """'4.1. Văn phòng UBND tỉnh: ' in bold, then the unit's sentence, kept with its table."""
+    def make():
+        p = keep_with_next(paragraph(doc, align=JUSTIFY, space_before=6, space_after=3))
+        run(p, head, bold=True)
+        run(p, sentence)
+        return p
+
+    stamped(doc, ("unit heading",), [head, sentence], make)
 
 
 HEADER_WIDTHS_MM = (68, 97)  # agency | Quốc hiệu and Tiêu ngữ (usable width 165 mm)

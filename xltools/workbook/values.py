@@ -71,9 +71,13 @@ def read_cells(path: str | Path) -> WorkbookCells:
         formulas, errors = scan(xml[name])
         for (row, col), text in errors.items():  # calamine reads them blank; openpyxl as their text
             _put(rows, row, col, text)
-        typed[name] = [list(r) for r in rows]
-        for row, col in formulas:
-            _put(typed[name], row, col, FORMULA)
+        grid = typed[name] = [list(r) for r in rows]
+        height = len(grid)
+        for row, col in formulas:  # within the grid (nearly always): _put without its call
+            if 0 < row <= height and 0 < col <= len(line := grid[row - 1]):
+                line[col - 1] = FORMULA
+            else:
+                _put(grid, row, col, FORMULA)
     return WorkbookCells(values, typed)
 
 
