@@ -14,6 +14,8 @@ import functools
 import re
 import unicodedata
 
+from .numbers import single_spaced
+
 # Longest first, so that 'ủy ban nhân dân' is removed before 'ủy ban'.
 _PREFIXES = (
     "uy ban nhan dan", "ubnd", "thanh pho", "tp.", "tp", "thi xa", "tx.", "tx", "thi tran", "tt.",
@@ -143,4 +145,4 @@ def exact_key(name: str) -> str:
 
 def tidy(name: str) -> str:
     """Display form: NFC, single spaces (keeps the writer's own words and diacritics)."""
-    return " ".join(unicodedata.normalize("NFC", str(name)).split())  # split() takes the spaces \s takes
+    return single_spaced(unicodedata.normalize("NFC", str(name)))  # " ".join(….split()): the spaces \s takes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ..errors import UserError
@@ -31,7 +32,15 @@ class NumberError(UserError, ValueError):
 
 def clean(text: str) -> str:
     """Strip markup (<b>, <p>) and non-breaking spaces."""
-    text = str(text)
+    return _clean_text(text) if type(text) is str else _clean(str(text))
+
+
+@lru_cache(maxsize=4096)  # readers clean a cell's text two or three times, and forms share their labels
+def _clean_text(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     if "<" in text:
         if text.startswith("<b>") and text.endswith("</b>") and "<" not in text[3:-4]:  # a bold cell's text
             text = text[3:-4]
@@ -56,12 +65,23 @@ def parse_score(value: Any) -> Decimal | None:
     "8.5" (a header written with a dot). Refuses "1.055" and "9.000" (dot followed by exactly
     three digits: a decimal point or a thousands group?), "1,234.5" and words.
     """
+    if type(value) is str:  # a table's cell text
+        return _score_text(value)
     if value is None:
         return None
     if isinstance(value, bool):
         raise NumberError(str(value), "là giá trị đúng/sai, không phải là điểm số.")
     if isinstance(value, (int, float, Decimal)):
         return to_decimal(value)
+    return _score_of(value)
+
+
+@lru_cache(maxsize=4096)  # the same few scores ('1', '0,5', '<b>9,5</b>') cell after cell, form after form
+def _score_text(value: str) -> Decimal | None:
+    return _score_of(value)
+
+
+def _score_of(value: Any) -> Decimal | None:
     text = clean(value)
     if text.lower().endswith("điểm"):  # "2,5 điểm"
         text = text[: -len("điểm")]

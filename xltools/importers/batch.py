@@ -136,6 +136,8 @@ def _read_in_processes(files: list[Path], cset: CriteriaSet, workers: int):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    import openpyxl  # noqa: F401  (each worker imports it for the number formats, ~0.3 s: forked, they inherit it)
+
     pending: list[Path] = list(files)
     suspects: list[Path] = []
     while pending or suspects:
