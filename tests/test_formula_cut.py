@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
-from test_limits_scan import FRAGMENTS, ODD, TAILS, oracle, outcome, sheet, sheets_of_templates
+from test_limits_scan import FRAGMENTS, ODD, TAILS, damaged, oracle, outcome, sheet, sheets_of_templates
 
 from xltools import limits
 from xltools.limits import MAX_CELL_TEXT, cut_formula_texts
@@ -81,14 +81,8 @@ def test_randomly_damaged_sheets_read_the_same_cut():
         + [x[:8000] for x in sheets_of_templates()]
     cut_some = 0
     for _ in range(3000):
-        xml = bytearray(rng.choice(bases))
-        for _ in range(rng.randint(1, 6)):
-            at = rng.randrange(len(xml) + 1)
-            if rng.random() < 0.6:
-                xml[at:at] = rng.choice(FRAGMENTS + CUT_FRAGMENTS)
-            else:
-                del xml[at:at + rng.randint(1, 12)]
-        cut_some += same_on_the_cut(bytes(xml)) != bytes(xml)
+        xml = damaged(rng, bases, FRAGMENTS + CUT_FRAGMENTS, 6, 0.6, 12)
+        cut_some += same_on_the_cut(xml) != xml
     assert cut_some > 500
 
 
@@ -100,14 +94,7 @@ def test_the_formulas_are_found_where_the_pattern_finds_them():
            b'<c r="D1"><f a="/">', b'<c r="E1"><f a/>', b"<f >", b"<c  x><f\t>", b"<c\n><f>", b"><f><f>", b"<c a><f><f>"]
     found = 0
     for _ in range(3000):
-        xml = bytearray(rng.choice(bases))
-        for _ in range(rng.randint(1, 5)):
-            at = rng.randrange(len(xml) + 1)
-            if rng.random() < 0.7:
-                xml[at:at] = rng.choice(CUT_FRAGMENTS + odd)
-            else:
-                del xml[at:at + rng.randint(1, 6)]
-        xml = bytes(xml)
+        xml = damaged(rng, bases, CUT_FRAGMENTS + odd, 5, 0.7, 6)
         for limit in (len(xml), rng.randrange(len(xml) + 1)):
             expected = [m.end() for m in limits._FORMULA.finditer(xml, 0, limit)]
             assert list(limits._formula_texts(xml, limit)) == expected, (xml[:300], limit)

@@ -167,18 +167,24 @@ FRAGMENTS = [b"<", b">", b"/>", b"</c>", b"<c>", b'<c r="B2">', b'<c r="C3"/>', 
              b't="s"', b'<mergeCell ref="A1:C3"/>', b"<is><t>", b"</t></is>", b"&amp;"]
 
 
+def damaged(rng: random.Random, bases: list[bytes], fragments: list[bytes], edits: int, inserts: float,
+            cut: int) -> bytes:
+    """One of `bases` with 1..`edits` random edits: a fragment inserted (share `inserts`), or 1..`cut` bytes cut."""
+    xml = bytearray(rng.choice(bases))
+    for _ in range(rng.randint(1, edits)):
+        at = rng.randrange(len(xml) + 1)
+        if rng.random() < inserts:
+            xml[at:at] = rng.choice(fragments)
+        else:
+            del xml[at:at + rng.randint(1, cut)]
+    return bytes(xml)
+
+
 def test_randomly_damaged_sheets_scan_as_before():
     rng = random.Random(20261130)
     bases = [sheet(rows, tail) for rows in ODD[:16] for tail in TAILS] + [x[:6000] for x in sheets_of_templates()]
     for _ in range(3000):
-        xml = bytearray(rng.choice(bases))
-        for _ in range(rng.randint(1, 6)):
-            at = rng.randrange(len(xml) + 1)
-            if rng.random() < 0.6:
-                xml[at:at] = rng.choice(FRAGMENTS)
-            else:
-                del xml[at:at + rng.randint(1, 12)]
-        same(bytes(xml))
+        same(damaged(rng, bases, FRAGMENTS, 6, 0.6, 12))
 
 
 def test_a_finding_as_a_dict_is_what_dataclasses_gave():
@@ -228,13 +234,7 @@ def test_the_bulk_scan_answers_as_the_loop_on_damaged_sheets():
     bases = [limits.cut_formula_texts(x)[:8000] for x in sheets_of_templates()] + [sheet(rows) for rows in ODD[:16]]
     answered = 0
     for _ in range(4000):
-        xml = bytearray(rng.choice(bases))
-        for _ in range(rng.randint(1, 4)):
-            at = rng.randrange(len(xml) + 1)
-            if rng.random() < 0.7:
-                xml[at:at] = rng.choice(PLAIN_FRAGMENTS)
-            else:
-                del xml[at:at + rng.randint(1, 8)]
-        answered += bulk_and_loop_agree(bytes(xml))
-        assert outcome(limits.scan_sheet, bytes(xml)) == outcome(oracle, bytes(xml))
+        xml = damaged(rng, bases, PLAIN_FRAGMENTS, 4, 0.7, 8)
+        answered += bulk_and_loop_agree(xml)
+        assert outcome(limits.scan_sheet, xml) == outcome(oracle, xml)
     assert 400 < answered < 3600, answered  # both ways are taken: the bulk scan, and the loop when unsure

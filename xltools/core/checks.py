@@ -24,6 +24,7 @@ from .scoring import (
     CellProblem,
     HeaderMax,
     Result,
+    StrayRow,
     Unit,
     UnitsTable,
     blank_leaves,
@@ -513,35 +514,36 @@ NAMELESS_SHOWN = 4  # the score cells of a row or block that counts for no unit,
 
 def _strays(table: UnitsTable, out: list[Finding]) -> None:
     for stray in table.strays:
-        cells = stray.cells
-        shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
-        if not stray.name:
-            out.append(Finding(ERROR, "unit-missing-name", "", "Tên đơn vị",
-                               f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên "
-                               "các điểm này không được tính cho đơn vị nào; hãy gõ vào ô "
-                               f"{stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
-                               f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.", stray.where))
-            continue
-        if stray.first:
-            out.append(Finding(ERROR, "duplicate-unit", stray.name, "Tên đơn vị",
-                               f"{stray.name} – tên này đã có ở ô {stray.first} của trang {stray.sheet}; bảng tính chỉ lấy "
-                               f"điểm ở đó, nên các điểm đã nhập ở đây ({shown}) không được tính. Hãy giữ mỗi đơn vị một "
-                               f"chỗ: nếu điểm ở đây mới đúng, chép sang chỗ có ô tên {stray.first}; rồi xóa tên và điểm "
-                               f"ở chỗ trùng (ô {stray.where}), hoặc sửa tên nếu đây là một đơn vị khác.", stray.where))
-            continue
-        if stray.twin:
-            out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
-                               f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng "
-                               "khác về mã chữ (gõ bằng bảng mã Unicode tổ hợp, hoặc có khoảng trắng không ngắt khi dán "
-                               "từ PDF, web): Excel không coi là cùng một tên, nên điểm của dòng này không được tính và "
-                               "đơn vị chưa đủ điểm. Hãy gõ lại tên ở cả hai ô bằng bảng mã Unicode dựng sẵn (Unikey: "
-                               "Unicode), hoặc sao chép tên từ ô của trang tổng hợp.", stray.where))
-            continue
-        out.append(Finding(ERROR, "name-unmatched", stray.name, "Tên đơn vị",
-                           f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang "
-                           f"{table.sheet or 'tổng hợp'}, nên điểm của dòng này không được tính; hãy gõ tên giống "
-                           "cột TÊN ĐƠN VỊ của trang tổng hợp (chữ hoa, chữ thường và khoảng trắng thừa không "
-                           "quan trọng).", stray.where))
+        code, message = _stray_message(table, stray)
+        out.append(Finding(ERROR, code, stray.name, "Tên đơn vị", message, stray.where))
+
+
+def _stray_message(table: UnitsTable, stray: StrayRow) -> tuple[str, str]:
+    """(code, message) for scores that count for no unit: a blank name, a name already used, a name that only looks
+    like a unit's (invisible characters), a name no unit has."""
+    cells = stray.cells
+    shown = ", ".join(cells) if len(cells) <= NAMELESS_SHOWN else f"{len(cells)} ô, từ {cells[0]} đến {cells[-1]}"
+    if not stray.name:
+        return "unit-missing-name", (
+            f"trang {stray.sheet} có điểm đã nhập ({shown}) nhưng ô tên đơn vị {stray.where} để trống, nên các điểm này "
+            f"không được tính cho đơn vị nào; hãy gõ vào ô {stray.where} tên đơn vị giống hệt cột TÊN ĐƠN VỊ của trang "
+            f"{table.sheet or 'tổng hợp'}, hoặc xóa các điểm nếu đã gõ nhầm chỗ.")
+    if stray.first:
+        return "duplicate-unit", (
+            f"{stray.name} – tên này đã có ở ô {stray.first} của trang {stray.sheet}; bảng tính chỉ lấy điểm ở đó, nên "
+            f"các điểm đã nhập ở đây ({shown}) không được tính. Hãy giữ mỗi đơn vị một chỗ: nếu điểm ở đây mới đúng, chép "
+            f"sang chỗ có ô tên {stray.first}; rồi xóa tên và điểm ở chỗ trùng (ô {stray.where}), hoặc sửa tên nếu đây "
+            "là một đơn vị khác.")
+    if stray.twin:
+        return "name-unmatched", (
+            f"{stray.name} – tên trên trang {stray.sheet} trông giống hệt tên ở ô {stray.twin} nhưng khác về mã chữ (gõ "
+            "bằng bảng mã Unicode tổ hợp, hoặc có khoảng trắng không ngắt khi dán từ PDF, web): Excel không coi là cùng "
+            "một tên, nên điểm của dòng này không được tính và đơn vị chưa đủ điểm. Hãy gõ lại tên ở cả hai ô bằng bảng "
+            "mã Unicode dựng sẵn (Unikey: Unicode), hoặc sao chép tên từ ô của trang tổng hợp.")
+    return "name-unmatched", (
+        f"{stray.name} – tên trên trang {stray.sheet} không khớp đơn vị nào của trang {table.sheet or 'tổng hợp'}, nên "
+        "điểm của dòng này không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ của trang tổng hợp (chữ hoa, chữ thường và "
+        "khoảng trắng thừa không quan trọng).")
 
 
 def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
