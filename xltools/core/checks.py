@@ -33,6 +33,7 @@ from .scoring import (
     in_range,
     is_self_assessment,
     leaves_out_of_range,
+    overflowed_fields,
     self_summary,
     sum_beyond,
     tolerance,
@@ -249,7 +250,7 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     bad = {(p.field, p.what) for p in unit.problems}
     # a field summed from its detail, over its maximum because a criterion is: that criterion's cell is the one to fix
     # (_detail names it), the field's total is no second error
-    overflowing = {(root.code, kind) for root, _, kind, _ in leaves_out_of_range(unit, cset)} if unit.criteria else set()
+    overflowing = overflowed_fields(leaves_out_of_range(unit, cset)) if unit.criteria else set()
     for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
         for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
                                  ("survey", s.survey, f.survey_max)):

@@ -342,11 +342,11 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
         return out + ([Gap(NO_TOTAL, "", unit.where)] if total is None else [])
     leaves_missing = _leaves_missing(unit, cset)
     overflow = leaves_out_of_range(unit, cset) if strict else []
-    overflowing = {(root.code, kind) for root, _, kind, _ in overflow}
+    overflowing = overflowed_fields(overflow)
     for i, (f, s) in enumerate(fields):
-        if f.max == 0:  # scored by the survey alone ('Tác động đến người dân…'): there is nothing to appraise
-            pass
-        elif (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad and not appraised_printed:
+        # a field scored by the survey alone (max 0: 'Tác động đến người dân…') has nothing to appraise
+        if f.max > 0 and (s.appraised is None or f.code in leaves_missing) and (i, "appraised") not in bad \
+                and not appraised_printed:
             blank = leaves_missing.get(f.code)  # the detail's first blank input cell, not the field's formula row
             cell = blank and unit.criterion_cells.get(blank[0].code, {}).get("appraised")
             out.append(Gap(MISSING_APPRAISED, f.name, cell or s.cells.get("appraised", "")))
@@ -390,6 +390,12 @@ def blank_leaves(unit: Unit, top: Criterion) -> list[Criterion]:
     """The scored leaves under a criterion of the set whose Thẩm định is blank in the unit's detail."""
     return [leaf for leaf in top.walk() if not leaf.children and not leaf.survey
             and (unit.criteria.get(leaf.code) or CriterionScore()).appraised is None]
+
+
+def overflowed_fields(overflow: list[tuple[Criterion, Criterion, str, Decimal]]) -> set[tuple[str, str]]:
+    """(field code, kind) of the fields over their maximum because a leaf of theirs is (`leaves_out_of_range`): the
+    leaf's cell is the one to fix, the field's total is no second problem."""
+    return {(root.code, kind) for root, _, kind, _ in overflow}
 
 
 def leaves_out_of_range(unit: Unit, cset: CriteriaSet) -> list[tuple[Criterion, Criterion, str, Decimal]]:

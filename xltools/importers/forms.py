@@ -11,8 +11,7 @@ from pathlib import Path
 from ..core.names import fold, tidy
 from ..core.numbers import clean
 from ..core.scoring import UnitsTable
-from .criteria_table import criterion_codes
-from .text_documents import document_year, is_total_name, self_assessment_table
+from .text_documents import document_year, form_rows, self_assessment_table
 from .text_tables import TextTable, cell_value
 from .titles import detect_level, detect_province
 from .vocabulary import role_of
@@ -100,10 +99,7 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
 def _appraised(table: TextTable, roles: dict[str, int], source: str, ut: UnitsTable) -> None:
     unit = ut.units[0]
     tops = iter(unit.fields)
-    codes = criterion_codes([clean(row[roles["stt"]]) if roles["stt"] < len(row) else "" for row in table.rows])
-    for row, line, code in zip(table.rows, table.line_numbers, codes):
-        if not code and not is_total_name(row[roles["name"]] if roles["name"] < len(row) else ""):
-            continue  # a note or the signatures under the form
+    for row, line, code in form_rows(table, roles["stt"], roles["name"]):
         where = ", ".join(x for x in (source, table.container, f"dòng {line}") if x)
         value = cell_value(table, row, where, line, roles["appraised"], "Điểm thẩm định")
         if code in unit.criteria:

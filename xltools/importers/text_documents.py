@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -158,15 +158,23 @@ def is_total_name(name: str) -> bool:
     return fold(clean(name)).startswith(("tong", "cong"))
 
 
+def form_rows(table: TextTable, stt: int, name: int) -> Iterator[tuple[list[str], int, str]]:
+    """(cells, line, criterion code) of a form's rows ('' for its total row); the notes and signatures under it,
+    which have no code either, left out. `stt`, `name`: the code and name columns."""
+    def cell(cells: list[str], i: int) -> str:
+        return cells[i] if i < len(cells) else ""
+    codes = criterion_codes([clean(cell(cells, stt)) for cells in table.rows])
+    for cells, line, code in zip(table.rows, table.line_numbers, codes):
+        if code or is_total_name(cell(cells, name)):
+            yield cells, line, code
+
+
 def tree_rows(table: TextTable, source: str) -> tuple[list[TreeRow], TreeRow | None]:
     rows, total = [], None
     place = ", ".join(x for x in (source, table.container) if x)
-    codes = criterion_codes([clean(cells[0]) if cells else "" for cells in table.rows])
-    for cells, line, code in zip(table.rows, table.line_numbers, codes):
+    for cells, line, code in form_rows(table, 0, 1):
         cells = cells + [""] * (5 - len(cells))
         name = tidy(clean(cells[1]))
-        if code == "" and not is_total_name(name):
-            continue  # a note or the signatures under the form
         where = f"{place}, dòng {line}" if place else f"dòng {line}"
         mx, sc = (cell_value(table, cells, where, line, i, label) for i, label in TREE_VALUE_COLUMNS)
         row = TreeRow(code, name, mx, sc, tidy(clean(cells[4])), line)
