@@ -116,6 +116,25 @@ def test_empty_text_file_is_not_an_empty_ranking(tmp_path, capsys):
         assert code == 2 and "không tìm thấy bảng điểm nào" in err, (command, out, err)
 
 
+def test_a_workbook_with_nothing_visible_says_so_and_names_hidden_sheets(tmp_path, capsys):
+    """Every sheet empty, or the table on a hidden sheet: said in words, never 'bảng điểm nào ()'."""
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "trong.xlsx")
+    wb = Workbook()
+    wb.active.title = "Phụ lục"
+    wb.active.append(["STT", "Tên đơn vị", "Tổng điểm"])
+    wb.active.append([1, "Sở Tư pháp", 80])
+    wb.active.sheet_state = "hidden"
+    wb.create_sheet("Bìa")
+    wb.active = 1
+    wb.save(tmp_path / "an.xlsx")
+    for name, expected in (("trong.xlsx", "mọi trang tính đều trống"), ("an.xlsx", "trang tính ẩn 'Phụ lục' có dữ liệu")):
+        for command in ("rank", "check", "import"):
+            code, out, err = cli(capsys, command, tmp_path / name)
+            assert code == 2 and expected in err and "()" not in err, (name, command, out, err)
+
+
 @pytest.mark.parametrize("make, expected", [
     (lambda p: p.mkdir(), "là một thư mục"),
     (lambda p: p.write_bytes(b""), "tệp rỗng"),
