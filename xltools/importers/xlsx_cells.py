@@ -132,12 +132,12 @@ _CELL_PARTS = (rb'<c r="([A-Z]{1,3}[0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)"
                rb'(?:<v>([^<]*)</v>|<v/>)?(?:(<is>)(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t/>)</is>|(<is/>))?</c>)')
 _ROW_TAGS = rb'<row(?: [^<>]*)?(?:/>|>)|</row>'
 _SHEET_DATA = re.compile(b"(?:" + _ROW_TAGS + b"|" + re.sub(rb"\((?!\?)", b"(?:", _CELL_PARTS) + b")*+")
-_SHEET_CELLS = re.compile(_ROW_TAGS + b"|" + _CELL_PARTS)
+_SHEET_CELLS = re.compile(b"(?:" + _ROW_TAGS + b")*" + _CELL_PARTS)  # a cell, and the row tags before it
 _MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)"/>')
 _ANY_MERGE_CELL = re.compile(rb"<mergeCell[\s/>]")
 _TEXT_AFTER_TAG = re.compile(rb">[^<]")
 _OPEN_TAG = re.compile(rb"<[^/][^<>]*(?<!/)>")
-_NAMESPACE = re.compile(rb"\sxmlns(?::([^\s=]*))?\s*=\s*(\"[^\"]*\"|'[^']*')")
+_NAMESPACE = re.compile(rb"xmlns(?::([^\s=]*))?\s*=\s*(\"[^\"]*\"|'[^']*')")  # and any such text
 
 
 @lru_cache(maxsize=65536)
@@ -187,23 +187,27 @@ def _scanned_cells(body: bytes, texts: list[str]) -> tuple[list[tuple[tuple[int,
     """`_scan`'s cells of a sheetData's content, and how many of `texts` (its text nodes, then the rest of
     the sheet's) are theirs: a <f>, <v> or <t> with text holds the next one."""
     cells = []
+    append = cells.append
     k = 0
     for ref, style, kind, formula, v, inline, t, empty in _SHEET_CELLS.findall(body):
-        if not ref:
-            continue  # a row's tag
-        k += bool(formula)
+        if formula:
+            k += 1
         text: str | None = None
         if v:
-            text, k = texts[k], k + 1
-        kind_ = kind.decode("ascii") if kind else "n"
-        if kind_ == "inlineStr":
-            text = None if not (inline or empty) else ""
+            text = texts[k]
+            k += 1
+        if kind == b"inlineStr":
+            text = "" if inline or empty else None
             if t:
-                text, k = texts[k], k + 1
+                text = texts[k]
+                k += 1
         elif t:
             k += 1
-        cells.append((_address_bytes(ref), int(style) if style else 0, kind_, text))
+        append((_address_bytes(ref), int(style) if style else 0, _KIND.get(kind) or kind.decode("ascii"), text))
     return cells, k
+
+
+_KIND = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"inlineStr": "inlineStr", b"b": "b", b"e": "e"}
 
 
 class _Package:
