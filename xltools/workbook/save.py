@@ -135,7 +135,7 @@ class _LeanSheetWriter(WorksheetWriter):
         rows = [r for r in (cells and cells[0][0][0], blocks and blocks[0].first) if r]
         ref = "A1:A1"
         if rows:
-            cols = [*map(itemgetter(1), map(itemgetter(0), cells)), *(c for block in blocks for c in _columns(block))]
+            cols = [*map(itemgetter(1), map(itemgetter(0), cells)), *_columns(blocks)]
             last = max(cells[-1][0][0] if cells else 0, blocks[-1].end - 1 if blocks else 0)
             ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{last}"
         self.xf.send(SheetDimension(ref).to_tree())
@@ -231,11 +231,19 @@ def _whole_blocks(blocks: list[Block], rows: set[int]) -> list[Block]:
     return whole
 
 
-def _columns(block: Block) -> list[int]:
-    """The columns of the block's cells (for <dimension>)."""
-    shape = block.shape
-    return [*(c for _, c, *_ in shape.fixed), *(c for _, c, *_ in shape.formulas),
-            *(c for (_, c), value in zip(shape.slots, block.values) if value is not None)]
+def _columns(blocks: list[Block]) -> set[int]:
+    """The columns of the blocks' cells (for <dimension>): their shapes' fixed cells and formulas, and those of
+    their own cells that hold something."""
+    columns: set[int] = set()
+    others: dict[int, list[tuple[int, int]]] = {}  # id of a shape -> (slot, column) of its slots in other columns
+    for block in blocks:
+        shape = block.shape
+        if id(shape) not in others:
+            columns.update(c for _, c, _ in shape.fixed)
+            columns.update(c for _, c, _, _ in shape.formulas)
+            others[id(shape)] = [(i, c) for i, (_, c) in enumerate(shape.slots) if c not in columns]
+        columns.update(c for i, c in others[id(shape)] if block.values[i] is not None)
+    return columns
 
 
 def _cell_end(value, data_type: str, style: str) -> str:
