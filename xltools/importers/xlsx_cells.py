@@ -186,7 +186,7 @@ def _scan(xml: bytes) -> tuple[list[tuple[tuple[int, int], int, str, str | None]
 def _scanned_cells(body: bytes, texts: list[str]) -> tuple[list[tuple[tuple[int, int], int, str, str | None]], int]:
     """`_scan`'s cells of a sheetData's content, and how many of `texts` (its text nodes, then the rest of
     the sheet's) are theirs: a <f>, <v> or <t> with text holds the next one."""
-    cells = []
+    cells: list[tuple[tuple[int, int], int, str, str | None]] = []
     append = cells.append
     k = 0
     for ref, style, kind, formula, v, inline, t, empty in _SHEET_CELLS.findall(body):
