@@ -43,6 +43,27 @@ def test_rank_text(capsys, data_dir):
     assert code == 0 and "96,479" in out and "Phụ lục II" in out
 
 
+def test_rank_exits_1_while_units_wait_for_scores(capsys, tmp_path):
+    """A ranking that leaves units unranked is printed, but it is not the table's: exit 1, and it says how many."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "moi.xlsx"
+    assert run(capsys, "template", "--set", "backan-2024-so", "-o", str(path))[0] == 0
+    code, out, _ = run(capsys, "rank", str(path))
+    assert code == 1 and "Chưa xếp hạng, xếp loại 19/19 đơn vị chưa đủ điểm" in out
+    code, out, _ = run(capsys, "rank", str(path), "--json")
+    assert code == 1 and all(r["rank"] is None for r in json.loads(out))
+    wb = load_workbook(path)  # every Thẩm định typed: the whole table is ranked, exit 0
+    ws = wb["Tổng hợp Sở"]
+    for row in ws.iter_rows(min_row=7, max_row=25):
+        for cell in row:
+            if not cell.protection.locked and cell.value is None:
+                cell.value = 1
+    wb.save(path)
+    code, out, _ = run(capsys, "rank", str(path))
+    assert code == 0 and "Chưa xếp hạng" not in out, out
+
+
 def test_check_exit_codes_and_json(capsys, data_dir):
     code, out, _ = run(capsys, "check", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--json")
     rows = json.loads(out)

@@ -49,7 +49,7 @@ def test_consolidate_lists_failures_and_writes_workbook(tmp_path, capsys, data_d
     detail = table.units[0].criteria
     assert (detail["1.3.1"].self_score, detail["1.3.1"].reason[:42]) == (1, "Năm 2023, Thực hiện Kế hoạch số 41/KH-UBND")
     assert sum(c.self_score for c in detail.values()) == D("65.249")  # the survey-scored leaves are 0
-    assert main(["rank", str(out), "--set", SET, "--json"]) == 0
+    assert main(["rank", str(out), "--set", SET, "--json"]) == 1  # read; no Thẩm định yet: unranked
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == [f"Sở số {i}" for i in range(1, 5)]
     assert {r["self_total"] for r in rows} == {65.249} and rows[0]["survey_total"] == 3.5
@@ -145,7 +145,7 @@ def test_forms_of_a_set_without_a_criteria_tree(tmp_path, capsys):
         wb.save(folder / f"{i}.xlsx")
     assert main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")]) == 0
     capsys.readouterr()
-    assert main(["rank", str(tmp_path / "so.xlsx"), "--json"]) == 0
+    assert main(["rank", str(tmp_path / "so.xlsx"), "--json"]) == 1  # read; no Thẩm định yet: unranked
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["self_total"], r["set"]) for r in rows] == [
         ("Sở Tư pháp", 86.5, cset.id), ("SỞ Y TẾ", 83.0, cset.id), ("Sở Xây dựng", 79.5, cset.id)]

@@ -179,8 +179,8 @@ def test_bad_numbers_in_a_score_cell_are_named(workbook, tmp_path, capsys, conte
             assert code == 2 and cell in out and shown in out, (command, out)
         assert path.read_bytes() == before
         return
-    # a cell that holds no score is a finding of the whole table, never an abort
-    for command, expected in ((["check"], 1), (["rank"], 0), (["publish", "-o", tmp_path / "ra"], 1)):
+    # a cell that holds no score is a finding of the whole table, never an abort; its unit stays unranked: exit 1
+    for command, expected in ((["check"], 1), (["rank"], 1), (["publish", "-o", tmp_path / "ra"], 1)):
         code, out = cli(capsys, *command, path)
         assert code == expected and cell in out and shown in out, (command, out)
     assert path.read_bytes() == before
@@ -194,7 +194,7 @@ def test_merged_score_cells_are_named(workbook, tmp_path, capsys):
     before = path.read_bytes()
     col = L.col_letter(summary().fields[0].appraised)
     merged = f"{col}{summary().first_row}:{col}{summary().first_row + 1}"
-    for command, expected in ((["check"], 1), (["rank"], 0)):  # a finding, the table read to its end
+    for command, expected in ((["check"], 1), (["rank"], 1)):  # a finding, the table read to its end, a unit unranked
         code, out = cli(capsys, *command, path)
         assert code == expected and merged in out and "ô gộp" in out, (command, out)
     assert path.read_bytes() == before

@@ -39,6 +39,20 @@ def test_existing_output_is_kept_as_backup(capsys, tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
+def test_a_pdf_of_the_docx_just_replaced_is_set_aside(capsys, tmp_path):
+    """Re-published without --pdf: last run's PDF would sit next to the new docx, showing old figures to sign."""
+    assert run(capsys, "publish", SEED_2024, "-o", tmp_path)[0] == 1
+    docx = tmp_path / f"{SEED_2024.stem}_phu_luc.docx"
+    old_pdf = docx.with_suffix(".pdf")
+    old_pdf.write_bytes(b"%PDF ban cu")
+    other = tmp_path / "cong_van.pdf"  # a PDF of no docx written here is none of publish's business
+    other.write_bytes(b"%PDF khac")
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path)
+    assert code == 1 and not old_pdf.exists() and other.read_bytes() == b"%PDF khac"
+    [kept] = backups(old_pdf)
+    assert kept.read_bytes() == b"%PDF ban cu" and f"đã đổi tên thành {kept.name}" in err, err
+
+
 def test_vietnamese_option_names(capsys, tmp_path):
     code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path, "--so-quyet-dinh", "7", "--ngay-quyet-dinh",
                        "1/2/2025", "--co-quan", "UBND tỉnh Bắc Kạn", "--nam-truoc", REPORT_2023)

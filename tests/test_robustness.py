@@ -116,6 +116,25 @@ def test_empty_text_file_is_not_an_empty_ranking(tmp_path, capsys):
         assert code == 2 and "không tìm thấy bảng điểm nào" in err, (command, out, err)
 
 
+def test_a_workbook_with_nothing_visible_says_so_and_names_hidden_sheets(tmp_path, capsys):
+    """Every sheet empty, or the table on a hidden sheet: said in words, never 'bảng điểm nào ()'."""
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "trong.xlsx")
+    wb = Workbook()
+    wb.active.title = "Phụ lục"
+    wb.active.append(["STT", "Tên đơn vị", "Tổng điểm"])
+    wb.active.append([1, "Sở Tư pháp", 80])
+    wb.active.sheet_state = "hidden"
+    wb.create_sheet("Bìa")
+    wb.active = 1
+    wb.save(tmp_path / "an.xlsx")
+    for name, expected in (("trong.xlsx", "mọi trang tính đều trống"), ("an.xlsx", "trang tính ẩn 'Phụ lục' có dữ liệu")):
+        for command in ("rank", "check", "import"):
+            code, out, err = cli(capsys, command, tmp_path / name)
+            assert code == 2 and expected in err and "()" not in err, (name, command, out, err)
+
+
 @pytest.mark.parametrize("make, expected", [
     (lambda p: p.mkdir(), "là một thư mục"),
     (lambda p: p.write_bytes(b""), "tệp rỗng"),
@@ -196,7 +215,7 @@ def test_date_score_says_what_excel_did(tmp_path, workbook, capsys):
     code, out, _ = cli(capsys, "check", path)
     assert code == 1 and "09/05/2024" in out and "Số (Number)" in out and "Tổng hợp Sở!D10" in out
     code, _, err = cli(capsys, "rank", path)
-    assert code == 0 and "Tổng hợp Sở!D10" in err
+    assert code == 1 and "Tổng hợp Sở!D10" in err  # its unit unranked
     code, _, err = cli(capsys, "publish", "-o", tmp_path / "ra", path)
     assert code == 1 and "DỰ THẢO" in err and "Tổng hợp Sở!D10" in err
     assert digest(path) == before

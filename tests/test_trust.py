@@ -283,7 +283,7 @@ def test_template_units_above_the_maxima_stop(tmp_path, capsys):
 def test_a_self_assessment_is_shown_as_one(capsys):
     form = DATA / "bieu_tu_danh_gia_bacgiang_2023_tinh.txt"
     code, out, _ = run(capsys, "rank", form)
-    assert code == 0 and "Hạng" not in out and "1/1" not in out
+    assert code == 1 and "Hạng" not in out and "1/1" not in out
     assert "chưa có điểm ĐT XHH (tối đa 32 điểm)" in out and "cần thêm 4,7510 điểm để đạt mức Khá" in out
     [row] = json.loads(run(capsys, "rank", form, "--json")[1])
     assert row["rank"] is None and row["class"] is None

@@ -266,6 +266,17 @@ def _rotate(path: Path) -> None:
                 pass
 
 
+def set_aside(path: str | os.PathLike) -> Path:
+    """Move `path` to a backup name (as a replaced file's backup is named) and return that name: a file that no
+    longer matches what was just written next to it (an old PDF of a re-published docx), kept, not deleted."""
+    path = Path(path)
+    with locked(path):
+        kept = _backup(path)
+        path.unlink()
+    _fsync_folder(path.parent)
+    return kept
+
+
 # ---------------------------------------------------------------- writing
 
 def write_safely(path: str | os.PathLike, save: Callable[[Path], object]) -> Path:

@@ -93,11 +93,37 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
     evaluations = evaluate_file(source, set_id, bands, decimals)
     state = publish_state(evaluations, source.name)
     items = appendices(evaluations, info, prev)
+    before = _docx_with_pdf(out)
     written = write_appendix(items, source, out, report, report_info, state.draft)
     if pdf:
         for docx in [p for p in written if p.suffix == ".docx"]:
             written.append(to_pdf(docx))
+    else:
+        _set_aside_stale_pdfs(written, before)
     return written, state
+
+
+def _docx_with_pdf(out: Path) -> dict[Path, tuple[int, int]]:
+    """Each .docx of the output folder that has a .pdf of its name, with its (mtime, size) before publishing."""
+    try:
+        return {d: (st.st_mtime_ns, st.st_size) for d in out.glob("*.docx")
+                if d.with_suffix(".pdf").is_file() and (st := d.stat())}
+    except OSError:
+        return {}
+
+
+def _set_aside_stale_pdfs(written: list[Path], before: dict[Path, tuple[int, int]]) -> None:
+    """A PDF made from a docx this run replaced no longer shows the document: it is renamed as a backup (kept,
+    not deleted), so no one signs last run's figures; a docx written with the very same bytes keeps its PDF."""
+    from ..files import set_aside
+
+    for docx in written:
+        old = before.get(docx)
+        st = docx.stat()
+        if old is not None and old != (st.st_mtime_ns, st.st_size):
+            kept = set_aside(docx.with_suffix(".pdf"))
+            print(f"Ghi chú: bản PDF cũ {docx.with_suffix('.pdf').name} được làm từ bản {docx.name} trước, không phải "
+                  f"bản vừa ghi; đã đổi tên thành {kept.name}. Thêm --pdf để có bản PDF mới.", file=sys.stderr)
 
 
 def report_info(args) -> ReportInfo:

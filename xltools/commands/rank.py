@@ -1,8 +1,14 @@
-"""`xltools rank FILE --set ID [--json]`: the recomputed ranking."""
+"""`xltools rank FILE --set ID [--json]`: the recomputed ranking; exit 1 when a unit is left unranked."""
 from __future__ import annotations
 
 from ._common import print_ranking, rank_rows, register_file_command
 
 
+def _partial(evaluations) -> int:
+    """1 when some unit could not be ranked (scores missing): the ranking is printed, but it is not the whole table's."""
+    return 1 if any(r.rank is None for e in evaluations for r in e.results) else 0
+
+
 def register(sub) -> None:
-    register_file_command(sub, "rank", "tính lại tổng điểm, xếp hạng, xếp loại", rank_rows, print_ranking)
+    register_file_command(sub, "rank", "tính lại tổng điểm, xếp hạng, xếp loại (thoát mã 1 khi còn đơn vị chưa đủ "
+                          "điểm, chưa xếp hạng)", rank_rows, print_ranking, exit_code=_partial)

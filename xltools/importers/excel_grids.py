@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.numbers import NumberError, single_spaced, to_decimal
+from ..errors import ReadError
 from ..limits import Extent
 from ..workbook.layout import col_letter
 from .grid_tables import Grid, Span
@@ -48,12 +49,24 @@ def excel_grids(path: Path) -> list[Grid]:
         sheets = read_sheets(path)
     except NotPlain:
         sheets = _openpyxl_sheets(path, extents)
-    grids = []
+    grids, hidden = [], []
     for sheet in sheets:
         used = extents.get(sheet.title)
-        if sheet.visible and used is not None and used.rows:
-            grids.append(_grid(sheet, used))
+        if used is not None and used.rows:
+            (grids.append(_grid(sheet, used)) if sheet.visible else hidden.append(sheet.title))
+    if not grids:  # said here, once, for every reader (tables, forms, survey, criteria)
+        raise ReadError(no_visible_data(path.name, hidden))
     return grids
+
+
+def no_visible_data(name: str, hidden: list[str]) -> str:
+    """A workbook whose visible sheets are all empty: a blank file sent by mistake, or the table on a hidden sheet."""
+    if hidden:
+        return (f"{name}: tệp không có trang tính nào có dữ liệu nhìn thấy được; trang tính ẩn "
+                f"{', '.join(repr(t) for t in hidden)} có dữ liệu nhưng không được đọc: nếu bảng nằm ở đó, hãy bỏ ẩn "
+                "(chuột phải vào tên trang tính > Unhide) rồi chạy lại.")
+    return (f"{name}: tệp không có trang tính nào có dữ liệu (mọi trang tính đều trống); hãy mở lại tệp: có thể đã "
+            "lưu hoặc gửi nhầm tệp trống.")
 
 
 def _grid(sheet: Sheet, used: Extent) -> Grid:

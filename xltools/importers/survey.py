@@ -39,10 +39,7 @@ def _rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     if suffix in (".xlsx", ".xlsm"):
         from .excel_grids import excel_grids
 
-        grids = excel_grids(path)
-        if not grids:
-            raise ReadError(f"{path.name}: tệp không có trang tính nào có dữ liệu; hãy mở lại tệp điểm điều tra XHH "
-                            "nhận được (có thể đã gửi nhầm tệp trống).")
+        grids = excel_grids(path)  # never empty: a workbook with nothing to read is refused there
         # the sheet with the units' column (a cover sheet or notes may come first)
         grid = next((g for g in grids if any(fold(clean(c)) in _UNIT for _, cells in g.rows for c in cells)), grids[0])
         return grid.rows, grid.container
