@@ -17,8 +17,9 @@ from workbook_harness import make_units
 
 from xltools import catalog
 from xltools.celltext import Formula, put, put_through_value
-from xltools.workbook import builder, cells
-from xltools.workbook.save import _CompressingEntry, _FixedTimeZip, _LeanSheetWriter, _sheet_data
+from xltools.workbook import builder, cells, layout as L, save
+from xltools.workbook.blocks import Block, Shape
+from xltools.workbook.save import _cells, _CompressingEntry, _FixedTimeZip, _LeanSheetWriter, _sheet_data
 from xltools.workbook.styles import FONT, add_named_styles
 
 ODD_TEXTS = ["", " lề trái", "lề phải ", "a < b & c > d", 'nháy "kép" và \'đơn\'', "dòng 1\ndòng 2", "tab\there",
@@ -162,9 +163,11 @@ def test_saving_makes_no_cell_and_writes_what_made_cells_write():
     for ws in made.worksheets:
         ws._cells  # noqa: B018 (reading makes the Cells)
     detail = waiting.worksheets[-2]
-    assert detail.title.startswith("Chi tiết") and len(detail.pending) > 500
+    assert detail.title.startswith("Chi tiết") and len(detail.blocks) == 4 + L.DEFAULT_SPARE_ROWS
+    whole = _cells(detail)[1]  # the blocks written from their template: not the first, beside the hidden index
+    assert whole == detail.blocks[1:]
     assert builder.workbook_bytes(waiting) == builder.workbook_bytes(made)
-    assert len(detail.pending) > 500 and len(detail._made) < 30  # the title rows' merged cells
+    assert len(detail.blocks) == 9 and len(detail._made) < 30  # the title rows' merged cells
 
 
 def test_a_built_sheet_iterates_and_appends_as_openpyxls():
@@ -305,3 +308,81 @@ def test_a_sheet_streamed_into_the_zip_is_the_entry_writestr_writes():
         zf.writestr("xl/styles.xml", b"<styleSheet/>")
     assert len(data) > 4 * _CompressingEntry.CHUNK
     assert archive(streamed) == archive(at_once)
+
+
+def blocks_sheet():
+    """A sheet of blocks of two shapes (one with a row no cell of its own is written in), with cells and row
+    heights before, between, inside and after them, a cell put in a block's row and one put at a block's place."""
+    ws = built_sheet()
+    text, score = (lambda value, style="xl_text": cells.styled(ws, value, style)), cells.number_cell(ws, "xl_in_2")
+    shape = Shape(3, [(0, 2, text("{mã} <&> ố")), (1, 2, text(" lề", "xl_center")), (2, 2, text(None)),
+                      (2, 3, text(7.5, "xl_calc_2"))],
+                  [(0, 4, '=SUM(E{1}:E{2})&"{{}}"', cells.style_array(ws, "xl_total_2")),
+                   (2, 4, "=C{2}<>E{2}", cells.style_array(ws, "xl_flag"))],
+                  [(0, 1), (1, 5), (1, 6), (2, 5)])
+    sparse = Shape(2, [(0, 1, text("chỉ dòng đầu"))], [], [(1, 2)])  # its second row: only its own cell, if any
+    cells.put(ws, 1, 1, "đầu", "xl_header")
+    values = [(text("Đơn vị 1", "xl_in_text"), score(1.5), text("giải trình"), score(float("nan"))),
+              (text(None, "xl_in_text"), score(-0.0), None, score(None)),
+              (text("Đơn vị {3}", "xl_bold_text"), score(2), text(None, "xl_survey_leaf"), score(0.0)),  # new styles
+              (text("x", "xl_in_text"), score(3), None, None)]
+    for k, row in enumerate((4, 7, 12, 20)):
+        cells.place_block(ws, Block(row, shape, values[k]))
+    cells.place_block(ws, Block(15, sparse, (None,)))
+    cells.place_block(ws, Block(17, sparse, (text("có", "xl_title"),)))
+    cells.put(ws, 13, 9, "trong dòng của khối", "xl_text")  # the block from row 12 is written cell by cell
+    cells.put(ws, 20, 1, "thay ô của khối", "xl_text")  # a cell put where a block has one wins
+    for row, height in ((3, 24.0), (5, 33.0), (10, 16.5), (11, 20.0), (14, 49.5), (16, 12.0), (30, 16.5)):
+        cells.set_height(ws, row, height)
+    cells.put(ws, 25, 3, 9, "xl_in_2")
+    return ws
+
+
+def test_blocks_are_written_as_their_cells(monkeypatch):
+    monkeypatch.setattr(save, "ROWS_XML_BLOCKS", 1)  # a piece of XML for each block
+    assert len(list(save._sheet_data_chunks(blocks_sheet()))) == 3  # two whole blocks, then the rest
+    ours, theirs = blocks_sheet(), blocks_sheet()
+    assert [b.first for b in _cells(ours)[1]] == [4, 7]  # whole; the others cell by cell
+    assert ours.calculate_dimension() == "A1:I25" and len(ours.blocks) == 6
+    assert theirs["A20"].value == "thay ô của khối" and theirs["D4"].value == '=SUM(E5:E6)&"{}"'
+    assert (theirs["E5"].value, theirs["D6"].value, theirs["B15"].value) == (1.5, "=C6<>E6", None)
+    assert not theirs.blocks and theirs.max_row == 25
+    for wb in (ours.parent, theirs.parent):
+        wb.properties.created = wb.properties.modified = datetime.datetime(2025, 1, 1)
+    assert builder.workbook_bytes(ours.parent) == builder.workbook_bytes(theirs.parent)  # whole blocks == cells
+    assert sheet_xml(blocks_sheet(), _LeanSheetWriter) == sheet_xml(blocks_sheet(), WorksheetWriter)  # == openpyxl
+
+
+def test_blocks_across_each_other_are_written_cell_by_cell():
+    ws = built_sheet()
+    shape = Shape(2, [(0, 1, cells.styled(ws, "a", "xl_text")), (1, 1, cells.styled(ws, "b", "xl_text"))], [], [])
+    cells.place_block(ws, Block(1, shape, ()))
+    cells.place_block(ws, Block(2, shape, ()))  # the later block wins in row 2
+    assert _cells(ws)[1] == []
+    assert sheet_xml(ws, _LeanSheetWriter) == sheet_xml(ws, WorksheetWriter)
+    assert [ws.cell(r, 1).value for r in (1, 2, 3)] == ["a", "a", "b"]
+
+
+def test_a_block_in_a_plain_sheet_is_its_cells():
+    ws = built_sheet().parent.create_sheet("thường")
+    shape = Shape(2, [(0, 1, cells.styled(ws, "a", "xl_text"))], [(1, 1, "=A{0}", cells.style_array(ws, "xl_text"))],
+                  [(1, 2)])
+    cells.place_block(ws, Block(3, shape, (cells.styled(ws, 4, "xl_in_2"),)))
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [["a", None], ["=A3", 4]]
+
+
+def test_a_sheet_of_blocks_spans_their_cells():
+    ws = built_sheet()
+    shape = Shape(2, [(0, 2, cells.styled(ws, "a", "xl_text")), (1, 2, cells.styled(ws, "b", "xl_text"))], [],
+                  [(0, 1), (1, 3)])
+    for first, values in ((2, (cells.styled(ws, "x", "xl_text"), None)), (4, (None, cells.styled(ws, 1, "xl_in_2")))):
+        cells.place_block(ws, Block(first, shape, values))
+    assert sheet_xml(ws, _LeanSheetWriter) == sheet_xml(ws, WorksheetWriter)
+    assert b'<dimension ref="A2:C5"/>' in sheet_xml(ws, _LeanSheetWriter)
+
+
+@pytest.mark.parametrize("fixed, slots", [([(0, 1, ("a", "s", None))], [(0, 1)]), ([], [(1, 1), (0, 2)]),
+                                          ([(2, 1, ("a", "s", None))], [])])
+def test_a_shape_has_one_cell_per_place_within_its_rows(fixed, slots):
+    with pytest.raises(ValueError):
+        Shape(2, fixed, [], slots)

@@ -5,7 +5,7 @@ openpyxl Cell at all: the cell waits as a (value, data type, StyleArray) triple 
 straight to XML. The moment anything else reads the sheet's cells (`ws.cell`, `ws[…]`, `iter_rows`,
 `max_row`, `merge_cells`: everything in openpyxl goes through `ws._cells`), the waiting cells become
 ordinary openpyxl Cells, exactly those `put` used to make: readers of a built workbook (tests, council,
-the .xlsm maker) see no difference.
+the .xlsm maker) see no difference. Blocks of cells of the same shape (blocks.py, `place_block`) wait the same way.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import plain_value, put as put_value
 from ..collector import cycle_collector_paused  # noqa: F401  (save.py and builder.py take it from here)
+from .blocks import Block
 
 
 class SharedStyleCell(Cell):
@@ -67,6 +68,7 @@ class BuiltSheet(Worksheet):
 
     def __init__(self, parent, title=None):
         self.pending: dict[tuple[int, int], tuple] = {}
+        self.blocks: list[Block] = []  # blocks of cells (blocks.py), waiting as well; a pending cell wins over theirs
         self._row = 0
         self.styles: dict[str, StyleArray] = parent.__dict__.setdefault("_xltools_styles", {})  # per workbook
         self.texts: dict[str, str] = {}  # text -> as the cell holds it (labels repeat in every unit's block)
@@ -75,6 +77,11 @@ class BuiltSheet(Worksheet):
     @property  # type: ignore[override]
     def _cells(self) -> dict:
         pending = self.pending
+        if self.blocks:
+            waiting = {key: triple for block in self.blocks for key, triple in block.cells()}
+            waiting.update(pending)
+            pending = self.pending = waiting
+            self.blocks = []
         if pending:
             cells = self._made
             for (row, col), (value, data_type, array) in pending.items():
@@ -86,6 +93,7 @@ class BuiltSheet(Worksheet):
     @_cells.setter
     def _cells(self, cells: dict) -> None:
         self.pending.clear()
+        self.blocks = []
         self._made = cells
 
     @property  # type: ignore[override]
@@ -100,7 +108,7 @@ class BuiltSheet(Worksheet):
 
     def calculate_dimension(self) -> str:
         """openpyxl's, over the made and the waiting cells (saving makes no Cell)."""
-        keys = [k for k in (self._made, self.pending) if k]
+        keys = [k for k in (self._made, self.pending, *(dict(b.cells()) for b in self.blocks)) if k]
         if not keys:
             return "A1:A1"
         rows = [r for k in keys for r in (min(k)[0], max(k)[0])]
@@ -178,6 +186,14 @@ def place_all(ws, cells: list[tuple[tuple[int, int], tuple]]) -> None:
     place = writer(ws)
     for key, triple in cells:
         place(key, triple)
+
+
+def place_block(ws, block: Block) -> None:
+    """The cells of `block` written into `ws` (into a BuiltSheet, as a block: see blocks.py)."""
+    if isinstance(ws, BuiltSheet):
+        ws.blocks.append(block)
+    else:
+        place_all(ws, block.cells())
 
 
 def put(ws, row: int, col: int, value, style: str) -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ...celltext import Formula
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..cells import number_cell, place_all, set_height, style_array, styled, writer
+from ..blocks import Block, Shape
+from ..cells import number_cell, place_all, place_block, set_height, style_array, styled
 from ..styles import CF_ABOVE, CF_DIFF, CF_INPUT, CF_RANGE, CF_TEXT, text_column_style
 from .common import LINE_HEIGHT, a1, cf, f, merge, num, print_setup, put, validate_score
 
@@ -40,8 +41,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     leaf_runs = _leaf_runs(plan)
     tops_leaves = [(t.code, [lay.offsets[n.code] for n in t.walk() if not n.children and not n.survey])
                    for t in cset.criteria]
-    # what is the same in every block, worked out once: cells as put stores them, placed with place_all
-    place, same = writer(ws), lambda value, style: styled(ws, value, style)  # noqa: E731
+    # what is the same in every block, worked out once: cells as put stores them
+    same = lambda value, style: styled(ws, value, style)  # noqa: E731
     total, score_cell = f"xl_total_{d}", number_cell(ws, f"xl_in_{d}")
     head = [(lay.code, same(None, "xl_bold_text")),
             (lay.name, same("Tổng điểm của đơn vị (gõ tên đơn vị ở cột A)", "xl_bold_text")),
@@ -71,16 +72,21 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
     for _, _, template, style in block_formulas:
         styled(ws, Formula(template.format(*last_rows)), style)  # raises for a formula put would not write as is
     formulas = [(offset, col, str(template), style_array(ws, style)) for offset, col, template, style in block_formulas]
+    # a block (blocks.py): the cells above, the block's formulas, and its own cells: the unit's name, then
+    # Tự chấm, Thẩm định, Giải trình, Ghi chú of each scored leaf
+    shape = Shape(lay.block_size, fixed, [formula for formula in formulas if formula[0] >= 0],
+                  [(0, lay.unit)] + [(o, col) for o, _ in leaves for col in (lay.self_col, lay.appraised, lay.reason,
+                                                                              lay.note)])
+    index_formulas = [formula for formula in formulas if formula[0] < 0]  # in the index row, beside the blocks
+    unscored = (blank_score, blank_score, None, None)
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
-        put(ws, h, lay.unit, unit.name if unit else None, "xl_in_text")
         if unit and len(unit.name) > UNIT_CHARS:
             set_height(ws, h, LINE_HEIGHT * -(-len(unit.name) // UNIT_CHARS))
-        place_all(ws, [((h + offset, col), cell) for offset, col, cell in fixed])
         block_rows, index_row = tuple(range(h, h + lay.block_size)), lay.index_row(k)  # what templates take
-        place_all(ws, [((h + offset if offset >= 0 else index_row, col), (template.format(*block_rows), "f", array))
-                       for offset, col, template, array in formulas])
+        place_all(ws, [((index_row, col), (template.format(*block_rows), "f", array))
+                       for _, col, template, array in index_formulas])
         scores = unit.criteria if unit else {}
         # Excel and Calc do not fit wrapped rows on opening: the row is as tall as its longest text
         lines = dict(tall)
@@ -93,21 +99,19 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                     lines[offset] = longest
         for offset in sorted(lines):
             set_height(ws, h + offset, LINE_HEIGHT * lines[offset])
-        for offset, code in leaves:
-            row = h + offset
+        values = [same(unit.name if unit else None, "xl_in_text")]
+        for _, code in leaves:
             score = scores.get(code)
             if score is None:
-                place((row, lay.self_col), blank_score)
-                place((row, lay.appraised), blank_score)
+                values += unscored
                 continue
-            place((row, lay.self_col), score_cell(num(score.self_score)))
-            place((row, lay.appraised), score_cell(num(score.appraised) if with_appraised else None))
-            # Giải trình / Ghi chú: written only when there is text; the empty ones take the
-            # columns' input style (unlocked, yellow), which keeps a 200-unit build under 3 s
-            if score.reason:
-                put(ws, row, lay.reason, score.reason, "xl_in_text")
-            if with_appraised and score.note:
-                put(ws, row, lay.note, score.note, "xl_in_text")
+            # Giải trình / Ghi chú: a cell only when there is text; the empty ones take the columns' input
+            # style (unlocked, yellow)
+            note = score.note if with_appraised else None
+            values += (score_cell(num(score.self_score)), score_cell(num(score.appraised) if with_appraised else None),
+                       same(score.reason, "xl_in_text") if score.reason else None,
+                       same(note, "xl_in_text") if note else None)
+        place_block(ws, Block(h, shape, tuple(values)))
         # (no empty styled cells in the check column: 200 units make 27 000 criterion rows)
     r1, r2 = L.DETAIL_FIRST_ROW, lay.last_row
     sqref = f"{a1(lay.self_col, r1)}:{a1(lay.appraised, r2)}"
