@@ -363,6 +363,17 @@ def test_blocks_across_each_other_are_written_cell_by_cell():
     assert [ws.cell(r, 1).value for r in (1, 2, 3)] == ["a", "a", "b"]
 
 
+def test_unframe_restyles_a_cell_of_a_block():
+    from openpyxl.styles import Border
+    ws = built_sheet()
+    shape = Shape(1, [(0, 1, cells.styled(ws, "a", "xl_text"))], [], [(0, 2)])
+    cells.place_block(ws, Block(3, shape, (cells.styled(ws, 1, "xl_in_2"),)))
+    for col in (1, 2):
+        cells.unframe(ws, 3, col, Border())
+    assert [ws.cell(3, col).border == Border() for col in (1, 2)] == [True, True]
+    assert ws.cell(3, 1).font.name == FONT and ws.cell(3, 2).value == 1
+
+
 def test_a_block_in_a_plain_sheet_is_its_cells():
     ws = built_sheet().parent.create_sheet("thường")
     shape = Shape(2, [(0, 1, cells.styled(ws, "a", "xl_text"))], [(1, 1, "=A{0}", cells.style_array(ws, "xl_text"))],

@@ -273,6 +273,8 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
 def unframe(ws, row: int, col: int, border, fill=None) -> None:
     """`cell.border = border` (and `cell.fill = fill`) for the cell at (row, col), if there is one; a waiting
     cell keeps waiting, with a restyled copy of its StyleArray (shared by the cells that had the same)."""
+    if getattr(ws, "blocks", None):
+        ws._cells  # noqa: B018 (a block's cells become waiting cells first)
     pending = getattr(ws, "pending", None)
     triple = pending.get((row, col)) if pending else None
     if triple is None:
