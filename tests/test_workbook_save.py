@@ -397,3 +397,29 @@ def test_a_sheet_of_blocks_spans_their_cells():
 def test_a_shape_has_one_cell_per_place_within_its_rows(fixed, slots):
     with pytest.raises(ValueError):
         Shape(2, fixed, [], slots)
+
+
+def test_detail_scores_are_the_cells_put_writes():
+    """Scores are shared cells per value: a zero keeps its sign, an int stays an int, a Decimal is a float."""
+    import math
+
+    from xltools.workbook.sheets.common import num
+    cset = catalog.get("bacgiang-2023-tinh")
+    units = make_units(cset, 2, seed=3)
+    chosen = [Decimal("0"), Decimal("-0"), 1, Decimal("1"), Decimal("1.0"), Decimal("0.25"), None, -0.0, 0]
+    for unit in units:
+        for score, value in zip(unit.criteria.values(), chosen * 20):
+            score.self_score, score.appraised = value, chosen[(chosen.index(value) + 1) % len(chosen)]
+    wb = builder.build([builder.SectionInput(cset, units)], with_appraised=True)
+    detail, lay = wb.worksheets[-2], L.workbook_layout([(cset, 2 + L.DEFAULT_SPARE_ROWS)]).sections[0].detail
+    seen = 0
+    for k, unit in enumerate(units):
+        for code, score in unit.criteria.items():
+            row = lay.block_start(k) + lay.offsets[code]
+            for col, value in ((lay.self_col, score.self_score), (lay.appraised, score.appraised)):
+                cell, expected = detail.cell(row, col).value, num(value)
+                assert type(cell) is type(expected) and cell == expected, (code, value, cell)
+                if expected == 0:
+                    assert math.copysign(1, cell) == math.copysign(1, expected), (code, value)
+                seen += 1
+    assert seen > 200
