@@ -368,8 +368,12 @@ def test_unframe_restyles_a_cell_of_a_block():
     ws = built_sheet()
     shape = Shape(1, [(0, 1, cells.styled(ws, "a", "xl_text"))], [], [(0, 2)])
     cells.place_block(ws, Block(3, shape, (cells.styled(ws, 1, "xl_in_2"),)))
-    for col in (1, 2):
-        cells.unframe(ws, 3, col, Border())
+    cells.place_block(ws, Block(4, shape, (None,)))
+    cells.place_block(ws, Block(6, shape, (None,)))  # no row of it restyled: stays a block
+    cells.put(ws, 4, 1, "đè", "xl_in_text")  # put at a block's place: it wins
+    for row, col in ((3, 1), (3, 2), (4, 2)):
+        cells.unframe(ws, row, col, Border())
+    assert len(ws.blocks) == 1 and ws.cell(4, 1).value == "đè" and ws.cell(4, 1).fill.fgColor.rgb == "00FFF2CC"
     assert [ws.cell(3, col).border == Border() for col in (1, 2)] == [True, True]
     assert ws.cell(3, 1).font.name == FONT and ws.cell(3, 2).value == 1
 
@@ -423,3 +427,41 @@ def test_detail_scores_are_the_cells_put_writes():
                     assert math.copysign(1, cell) == math.copysign(1, expected), (code, value)
                 seen += 1
     assert seen > 200
+
+
+def test_summary_rows_are_blocks_and_each_row_is_written_when_a_template_does_not_hold(monkeypatch):
+    from xltools.workbook.sheets import summary
+    cset = catalog.get("backan-2023-huyen")
+    units = make_units(cset, 3, seed=7)
+    build = lambda: builder.build([builder.SectionInput(cset, units)], with_appraised=True)  # noqa: E731
+    blocks = build()
+    assert len(blocks.worksheets[0].blocks) == 3  # the spare rows are cells (printview.spare_rows restyles them)
+    made = build()
+    made.worksheets[0]._cells  # noqa: B018
+    assert builder.workbook_bytes(blocks) == builder.workbook_bytes(made)
+    formulas = summary._row_formulas
+    monkeypatch.setattr(summary, "_row_formulas", lambda *args: lambda row: [
+        (col, text + ("" if col != formulas(*args)(row)[-1][0] else f"&{len(str(row))}"), style)
+        for col, text, style in formulas(*args)(row)])  # a formula that depends on the row otherwise than by it
+    rows = build()
+    ws, lay = rows.worksheets[0], L.workbook_layout([(cset, 3 + L.DEFAULT_SPARE_ROWS)]).sections[0].summary
+    assert not ws.blocks and ws.cell(lay.first_row, lay.check).value.endswith("&1")
+    assert ws.cell(lay.first_row, lay.name).value == units[0].name
+
+
+def test_a_field_name_with_braces_in_the_summary_formulas():
+    from xltools.core.criteria import from_dict
+    cset = from_dict({
+        "id": "ngoac-2025", "province": "Thử", "level": "xa", "years": [2025], "decimals": 2,
+        "fields": [{"code": "1", "name": "Lĩnh vực {0} và }{", "max": 10}, {"code": "2", "name": "Khác", "max": 20}],
+        "bands": [{"label": "Tốt", "min": 20}, {"label": "Yếu", "min": 0}]}, "thu")
+    units = make_units(cset, 2, seed=1)
+    for unit in units:
+        for field in unit.fields:
+            field.appraised = None  # the gaps formula names the field
+    build = lambda: builder.build([builder.SectionInput(cset, units)], with_appraised=True)  # noqa: E731
+    blocks, made = build(), build()
+    made.worksheets[0]._cells  # noqa: B018
+    row = "".join(str(c.value) for c in next(made.worksheets[0].iter_rows(min_row=7, max_row=7)))
+    assert len(blocks.worksheets[0].blocks) == 2 and "{0} và }{" in row and "=" in row
+    assert builder.workbook_bytes(blocks) == builder.workbook_bytes(made)
