@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from decimal import Decimal
 
 import pytest
 from workbook_harness import typed_workbook
 
-from xltools.commands._common import finding_rows, findings_json, json_text, rank_rows
+from xltools.commands import _common
+from xltools.commands._common import finding_rows, findings_json, json_text, print_pieces, rank_rows
 from xltools.core.checks import Finding, n
 from xltools.core.evaluate import evaluate
 from xltools.core.numbers import format_vn_short, to_decimal
@@ -99,9 +101,11 @@ def test_merged_at_skips_only_rows_below_every_merge():
         assert covered == {ref for ref in refs if ref[1] <= ref[4] and ref[0] <= ref[3]} or len(refs) > 1, refs
 
 
-def test_findings_json_is_json_text_of_the_finding_rows():
-    """check --json, written column by column, is the text of its rows: odd strings ('%' too, which the
-    templates must keep), a set or none, empty tables, other kinds of finding and fields not strings."""
+@pytest.mark.parametrize("per_piece", [1, 2, 3, 500])
+def test_findings_json_is_json_text_of_the_finding_rows(monkeypatch, per_piece):
+    """check --json, written column by column in pieces, is the text of its rows: odd strings ('%' too), a set
+    or none, empty tables, other kinds of finding and fields not strings; pieces of one finding or several."""
+    monkeypatch.setattr(_common, "FINDINGS_PER_PIECE", per_piece)
     from types import SimpleNamespace
 
     from xltools.council.merge import CouncilFinding
@@ -126,3 +130,48 @@ def test_findings_json_is_json_text_of_the_finding_rows():
             evaluations[0].findings[0].where = rng.choice([None, 3])
         expected = json_text([row for e in evaluations for row in finding_rows(e)])
         assert findings_json(evaluations) == expected
+
+
+def _stdout_bytes(monkeypatch, before: str, pieces: list[str], short: bool) -> tuple[bytes, str]:
+    """What `before` then the pieces (print_pieces, or print of their text) put on a stdout like the process's
+    own (UTF-8, "\n" as it is), and the error raised, if any."""
+    import io
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    monkeypatch.setattr(sys, "stdout", stream)
+    monkeypatch.setattr(sys, "__stdout__", stream)
+    print(before, end="")  # written earlier through the text layer
+    try:
+        print_pieces(lambda: iter(pieces)) if short else print("".join(pieces))
+        error = ""
+    except UnicodeError as exc:
+        error = str(exc)
+    stream.flush()
+    return raw.getvalue(), error
+
+
+def test_print_pieces_writes_what_print_writes(monkeypatch):
+    rng = random.Random(3)
+    for _ in range(300):
+        pieces = [rng.choice(ODD_TEXT + ["ấ", "x" * rng.randint(0, 3)]) for _ in range(rng.randint(0, 6))]
+        before = rng.choice(["", "Ghi chú\n", "ế"])
+        if rng.random() < 0.1:  # a piece that does not encode: print's error, and nothing of the pieces written
+            pieces.insert(rng.randint(0, len(pieces)), "\udcff")
+        long_way = _stdout_bytes(monkeypatch, before, pieces, short=False)
+        assert _stdout_bytes(monkeypatch, before, pieces, short=True) == long_way, pieces
+        assert bool(long_way[1]) == ("\udcff" in pieces)
+
+
+def test_check_json_of_a_table_is_the_long_way(tmp_path):
+    """The command itself (its stdout written in pieces, several pieces of findings): the bytes of the long way."""
+    import os
+    import subprocess
+
+    path = typed_workbook(tmp_path / "xa.xlsx", "backan-2023-xa", 160, seed=3, districts=5)
+    evaluations = evaluate(read_workbook_with_sets(path))
+    rows = [row for e in evaluations for row in finding_rows(e)]
+    assert len(rows) > 2 * _common.FINDINGS_PER_PIECE
+    done = subprocess.run([sys.executable, "-m", "xltools", "check", str(path), "--json"], capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": "latin-1"})  # the command sets UTF-8 itself
+    assert done.returncode == 1 and done.stdout == (json_text(rows) + "\n").encode("utf-8"), done.stderr[-2000:]

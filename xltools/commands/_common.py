@@ -1,9 +1,12 @@
 """Helpers the commands share: loading FILE with its sets, and printing results as text or JSON."""
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
+import os
 import sys
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
@@ -112,26 +115,55 @@ def finding_rows(e: Evaluation) -> list[dict]:
 
 
 def findings_json(evaluations: list[Evaluation]) -> str:
-    """json_text of the findings' rows (finding_rows), byte for byte, written column by column: each field of
-    every finding read and encoded in one C loop, then each object put in a template, without a dict per
-    finding (a national table: 26 000 findings). json_text of the rows when a field is not a string or the
-    findings are of several kinds."""
-    objects: list[str] = []
-    for e in evaluations:
-        findings = by_severity(e.findings)
-        if not findings:
+    """json_text of the findings' rows (finding_rows), byte for byte (findings_json_pieces joined)."""
+    return "".join(findings_json_pieces(evaluations))
+
+
+FINDINGS_PER_PIECE = 500  # a piece of findings_json_pieces: ~250 KB, memory the next piece reuses
+
+
+def findings_json_pieces(evaluations: list[Evaluation]) -> Iterable[str]:
+    """findings_json in pieces, written column by column: each field of a few hundred findings read and encoded
+    in one C loop, then joined with the keys between them (all the findings' objects start with ',\n  {' and the
+    first piece drops its ','), without a dict per finding nor the whole text at once (a national table: 26 000
+    findings, 12 MB). json_text of the rows, in one piece, when a field is not a string or the findings of a
+    table are of several kinds."""
+    tables = [_finding_columns(e) for e in evaluations]
+    if any(columns is None for columns in tables):
+        return [json_text([row for e in evaluations for row in finding_rows(e)])]
+    return _findings_pieces(evaluations, tables)  # type: ignore[arg-type]  # (None ruled out above)
+
+
+def _finding_columns(e: Evaluation) -> tuple[tuple[str, ...], list[list[str]]] | None:
+    """(names, columns) of the table's findings in the order check prints them; None: not all strings of one kind."""
+    findings = by_severity(e.findings)
+    if not findings:
+        return (), []
+    names = tuple(findings[0].as_dict())
+    if len(set(map(type, findings))) != 1 or {"set", "table"} & set(names) or not names:
+        return None
+    columns = [list(map(attrgetter(name), findings)) for name in names]
+    if any(set(map(type, column)) != {str} for column in columns):
+        return None
+    return names, columns
+
+
+def _findings_pieces(evaluations: list[Evaluation], tables: list[tuple[tuple[str, ...], list[list[str]]]]):
+    opening = True
+    for e, (names, columns) in zip(evaluations, tables):
+        if not columns:
             continue
-        names = tuple(findings[0].as_dict())
-        columns = [list(map(attrgetter(name), findings)) for name in names] \
-            if len(set(map(type, findings))) == 1 and not {"set", "table"} & set(names) else []
-        if not columns or any(set(map(type, column)) != {str} for column in columns):
-            return json_text([row for e in evaluations for row in finding_rows(e)])
-        members = [f"{_encode(name)}: %s" for name in names]
-        members += [f'"set": {json.dumps(e.cset.id or None, ensure_ascii=False).replace("%", "%%")}',
-                    f'"table": {_encode(e.table.sheet).replace("%", "%%")}']
-        template = "{\n    " + ",\n    ".join(members) + "\n  }"
-        objects += map(template.__mod__, zip(*(list(map(_encode, column)) for column in columns)))
-    return "[\n  " + ",\n  ".join(objects) + "\n]" if objects else "[]"
+        heads = [f",\n  {{\n    {_encode(names[0])}: "] + [f",\n    {_encode(name)}: " for name in names[1:]]
+        tail = (f',\n    "set": {json.dumps(e.cset.id or None, ensure_ascii=False)},\n    "table": '
+                f'{_encode(e.table.sheet)}\n  }}')
+        for start in range(0, len(columns[0]), FINDINGS_PER_PIECE):
+            parts: list[Iterable[str]] = []
+            for head, column in zip(heads, columns):
+                parts += (itertools.repeat(head), map(_encode, column[start:start + FINDINGS_PER_PIECE]))
+            piece = "".join(itertools.chain.from_iterable(zip(*parts, itertools.repeat(tail))))
+            yield "[" + piece[1:] if opening else piece
+            opening = False
+    yield "[]" if opening else "\n]"
 
 
 _encode = json.encoder.encode_basestring  # a str as json.dumps(…, ensure_ascii=False) writes it (C)
@@ -146,6 +178,28 @@ def set_label(cset) -> str:
 
 def print_json(data) -> None:
     print(json_text(data))
+
+
+def print_pieces(pieces: Callable[[], Iterable[str]]) -> None:
+    """print("".join(pieces())), byte for byte, never holding the whole text (check --json of a national table:
+    12 MB, 25 as a str): the pieces encoded one by one as stdout would encode them, then written to its bytes.
+    Only where that is sure to give the same bytes: the process's own stdout in UTF-8 (no BOM, no state), on a
+    system whose text streams write "\n" as it is; when a piece does not encode (an unpaired surrogate from a
+    file's name), the long way says why, as before, and nothing is written in part."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or os.linesep != "\n" or not hasattr(stream, "buffer") \
+            or codecs.lookup(stream.encoding).name != "utf-8":
+        print("".join(pieces()))
+        return
+    try:
+        data = [piece.encode(stream.encoding, stream.errors) for piece in pieces()]
+    except UnicodeError:
+        print("".join(pieces()))
+        return
+    stream.flush()  # what the text layer holds goes first
+    for chunk in data:
+        stream.buffer.write(chunk)
+    stream.buffer.write(b"\n")
 
 
 _SCALARS = {str, int, float, bool, type(None)}
@@ -245,7 +299,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                           warn: bool = True, json_of=None) -> None:
     """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text;
     `warn`: say on stderr which cells could not be read (check lists them as findings itself); `json_of`:
-    the JSON text of all the evaluations' rows, written faster than json_text of them."""
+    the JSON text of all the evaluations' rows in pieces, written faster than json_text of them."""
     parser = sub.add_parser(name, help=help_text)
     add_file_and_set(parser)
 
@@ -274,8 +328,10 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                 if blank:
                     print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
                           f"{', '.join(blank)}.", file=sys.stderr)
-        if args.json:
-            print(json_of(evaluations) if json_of else json_text([row for e in evaluations for row in rows(e)]))
+        if args.json and json_of:
+            print_pieces(lambda: json_of(evaluations))
+        elif args.json:
+            print(json_text([row for e in evaluations for row in rows(e)]))
         else:
             for e in evaluations:
                 show(e)

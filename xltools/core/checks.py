@@ -357,8 +357,10 @@ def _leaves_where(cset: CriteriaSet, unit: Unit, field_name: str, differs: Calla
                   kind: str) -> tuple[str, str | None]:
     """For a field summed from the unit's detail (read with its cells): its criteria whose Thẩm định `differs`
     from their Tự chấm, as a text for a message, and the first one's `kind` cell; ("", None) otherwise."""
+    if not unit.criterion_cells:  # first: a summary row (most units) has none, and finding `top` costs more
+        return "", None
     top = _top_criterion(cset, field_name)
-    if top is None or not unit.criterion_cells:
+    if top is None:
         return "", None
     leaves = [leaf for leaf in top.walk() if not leaf.children and (c := unit.criteria.get(leaf.code)) is not None
               and c.self_score is not None and c.appraised is not None and differs(c.appraised, c.self_score)]

@@ -278,7 +278,6 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
                     problems.append(f"Trang {target.sheet} không còn dòng trống cho {name}.")
                     continue
                 writes.append((target.sheet, f"{get_column_letter(target.name)}{row}", [[name]]))
-            problems += out_of_range(target.cset, name, scores)
             writes += [(target.sheet, f"{get_column_letter(col)}{row}", [[float(scores[i])]])
                        for i, col in target.fields.items() if scores[i] is not None]
             # a blank in the file: the survey file is the source, so an old score is not kept beside new ones
@@ -320,12 +319,6 @@ def _shown(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_vn_short(to_decimal(value))
     return text(value)
-
-
-def out_of_range(cset, name: str, scores: list) -> list[str]:
-    """The survey importer reads numbers; the range is the set's (0 to each field's survey maximum)."""
-    return [f"{name}, {f.label}: điểm ĐT XHH {format_vn_short(v)} nằm ngoài khoảng 0 đến {format_vn_short(f.survey_max)}."
-            for f, v in zip(cset.fields, scores) if v is not None and not 0 <= v <= f.survey_max]
 
 
 # ---------------------------------------------------------------- Xuất phụ lục
