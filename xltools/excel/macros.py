@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, by_severity, no_units_message
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short, to_decimal
@@ -154,7 +154,7 @@ def recompute(book: Book, tables: list[Table] | None = None):
     writes = [(rows.table.sheet, f"A{rows.table.first_row}", sorted_block(rows, order, e, moved))
               for rows, order, e in zip(rows_list, orders, second)]
     writes += formulas_elsewhere(book, rows_list, moved)
-    findings = [(e.table.sheet, f) for e in second for f in e.findings]
+    findings = [(e.table.sheet, f) for e in second for f in by_severity(e.findings)]  # as `check` lists them
     counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
     units = sum(len(e.results) for e in second)
     waiting = sum(1 for e in second for r in e.results if r.rank is None)
