@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from ..limits import checked_sheet_parts
 
@@ -120,6 +121,95 @@ def _style_flags(xml: bytes) -> tuple[tuple[bool, ...], frozenset[int]]:
     return tuple(bold), frozenset(dates)
 
 
+# The sheetData of a sheet as Excel, LibreOffice and openpyxl write it: rows of cells, each <c r= s= t=> with an
+# optional <f>, <v> and <is><t>, nothing else, no space between elements. `_scan` reads such a sheet with two
+# regular expressions and expat (which checks the XML and decodes its texts in C): half the time of building an
+# element tree. Any other layout is read by `_Package._parsed_sheet`.
+_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROOT = re.compile(rb'(?:<\?xml version="1\.0"(?: encoding="[Uu][Tt][Ff]-8")?(?: standalone="(?:yes|no)")?\?>'
+                   rb'(?:\r?\n)?)?<worksheet xmlns="' + _MAIN + rb'"[^<>]*>')
+_CELL_PARTS = (rb'<c r="([A-Z]{1,3}[0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?(?:/>|>(?:<f(?: [^<>]*)?(?:/>|>([^<]*)</f>))?'
+               rb'(?:<v>([^<]*)</v>|<v/>)?(?:(<is>)(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t/>)</is>|(<is/>))?</c>)')
+_ROW_TAGS = rb'<row(?: [^<>]*)?(?:/>|>)|</row>'
+_SHEET_DATA = re.compile(b"(?:" + _ROW_TAGS + b"|" + re.sub(rb"\((?!\?)", b"(?:", _CELL_PARTS) + b")*+")
+_SHEET_CELLS = re.compile(b"(?:" + _ROW_TAGS + b")*" + _CELL_PARTS)  # a cell, and the row tags before it
+_MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)"/>')
+_ANY_MERGE_CELL = re.compile(rb"<mergeCell[\s/>]")
+_TEXT_AFTER_TAG = re.compile(rb">[^<]")
+_OPEN_TAG = re.compile(rb"<[^/][^<>]*(?<!/)>")
+_NAMESPACE = re.compile(rb"xmlns(?::([^\s=]*))?\s*=\s*(\"[^\"]*\"|'[^']*')")  # and any such text
+
+
+@lru_cache(maxsize=65536)
+def _address_bytes(ref: bytes) -> tuple[int, int]:
+    """_address of a ref the expressions above matched ('B7' as bytes)."""
+    return (int(ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")), _column(ref.rstrip(b"0123456789").decode("ascii")))
+
+
+def _scan(xml: bytes) -> tuple[list[tuple[tuple[int, int], int, str, str | None]], list[str]] | None:
+    """((address, style, type, text) of each cell in order, the merged ranges' refs) of a sheet laid out as
+    described above, with the texts as ElementTree gives them: an inline string's <t> text ('' for an empty
+    one; None without <is>), other cells' <v> text; None for any other layout, or XML expat refuses."""
+    root = _ROOT.match(xml)
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    if root is None or start < 0 or end < start or b"<!" in xml or b"<?" in xml[root.end():]:
+        return None  # a doctype, comment, CDATA section or processing instruction: the long way
+    head, body, tail = xml[root.end():start], xml[start + 11:end], xml[end + 12:]
+    declared = _NAMESPACE.findall(xml)  # (prefix, value) of each xmlns attribute
+    if xml.count(_MAIN) != 1 or [p for p, _ in declared].count(b"") != 1 or any(b"&" in v for _, v in declared):
+        return None  # the main namespace is the default one, declared once: unprefixed names are its, no other's
+    if (head[:1] not in (b"", b"<") or _TEXT_AFTER_TAG.search(head) or b"<mergeCell" in head or b"<sheetData" in tail
+            or len(_OPEN_TAG.findall(head)) != head.count(b"</") or not _SHEET_DATA.fullmatch(body)):
+        return None  # text before the cells, sheetData not the root's child, or a cell this reader does not know
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.buffer_size = max(len(xml), 1)  # each text node in one piece,
+    ends: list[str] = []
+    parser.EndElementHandler = ends.append  # handed over at its end tag (pyexpat flushes its buffer in a handler)
+    texts: list[str] = []
+    parser.CharacterDataHandler = texts.append
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError:
+        return None  # the long way says what is wrong
+    try:
+        cells, k = _scanned_cells(body, texts)
+    except IndexError:
+        return None  # fewer texts than the expressions saw
+    merges = _MERGE_CELL.findall(tail)
+    if (len(merges) != len(_ANY_MERGE_CELL.findall(tail))
+            or len(_TEXT_AFTER_TAG.findall(xml[end + 11:].rstrip())) != len(texts) - k):
+        return None  # a merged range written otherwise, or the texts not where the expressions saw them
+    return cells, [m.decode("ascii") for m in merges]
+
+
+def _scanned_cells(body: bytes, texts: list[str]) -> tuple[list[tuple[tuple[int, int], int, str, str | None]], int]:
+    """`_scan`'s cells of a sheetData's content, and how many of `texts` (its text nodes, then the rest of
+    the sheet's) are theirs: a <f>, <v> or <t> with text holds the next one."""
+    cells: list[tuple[tuple[int, int], int, str, str | None]] = []
+    append = cells.append
+    k = 0
+    for ref, style, kind, formula, v, inline, t, empty in _SHEET_CELLS.findall(body):
+        if formula:
+            k += 1
+        text: str | None = None
+        if v:
+            text = texts[k]
+            k += 1
+        if kind == b"inlineStr":
+            text = "" if inline or empty else None
+            if t:
+                text = texts[k]
+                k += 1
+        elif t:
+            k += 1
+        append((_address_bytes(ref), int(style) if style else 0, _KIND.get(kind) or kind.decode("ascii"), text))
+    return cells, k
+
+
+_KIND = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"inlineStr": "inlineStr", b"b": "b", b"e": "e"}
+
+
 class _Package:
     def __init__(self, archive: zipfile.ZipFile, unpacked: dict[str, bytes]):
         self.archive = archive
@@ -167,6 +257,35 @@ class _Package:
         xml = self.unpacked.get(part)
         if xml is None or b"<f" in xml:  # a cut formula text might hide XML that must stop this reader
             xml = self.archive.read(part)
+        scanned = _scan(xml)
+        if scanned is None:  # not laid out as Excel, LibreOffice and openpyxl write sheets: the element tree
+            return self._parsed_sheet(xml, title, visible)
+        cells: dict[tuple[int, int], tuple[object, bool]] = {}
+        for at, style, kind, text in scanned[0]:
+            value = text if kind == "inlineStr" else self._value(kind, style, text) if text else None
+            bold = self.bold[style]  # an unknown style stops openpyxl: NotPlain here
+            if value is None:
+                cells.pop(at, None)
+            else:
+                cells[at] = (value, bold)
+        return Sheet(title, visible, cells, _merged(cells, scanned[1]))
+
+    def _value(self, kind: str, style: int, text: str) -> object:
+        """A cell's value from the text of its <v> (not empty), by its type t="…"."""
+        if kind == "n":
+            if style in self.dates:
+                raise NotPlain("a date cell")
+            return _number(text)
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            raise NotPlain("an ISO date cell")
+        return text  # "str" (a formula's text), "e" (an error value such as #N/A): the text as written
+
+    def _parsed_sheet(self, xml: bytes, title: str, visible: bool) -> Sheet:
+        """The sheet read through ElementTree: any layout of the XML (the long way `_scan` must agree with)."""
         root = ElementTree.fromstring(xml)
         data = root.find(f"{_NS}sheetData")
         cells: dict[tuple[int, int], tuple[object, bool]] = {}
@@ -186,40 +305,35 @@ class _Package:
                 else:
                     value = _text(inline)
             elif text := c.findtext(_V):
-                if kind == "n":
-                    if style in self.dates:
-                        raise NotPlain("a date cell")
-                    value = _number(text)
-                elif kind == "s":
-                    value = self.strings[int(text)]
-                elif kind == "b":
-                    value = bool(int(text))
-                elif kind == "d":
-                    raise NotPlain("an ISO date cell")
-                else:  # "str" (a formula's text), "e" (an error value such as #N/A): the text as written
-                    value = text
+                value = self._value(kind, style, text)
             bold = self.bold[style]  # an unknown style stops openpyxl: NotPlain here
             if value is None:
                 cells.pop(at, None)  # shows nothing, as an absent cell (a later one wins)
             else:
                 cells[at] = (value, bold)
-        merged = []
-        for merge in root.iter(f"{_NS}mergeCell"):
-            m = _RANGE.fullmatch(merge.get("ref") or "")
-            if m is None:
-                raise NotPlain("a merged range not understood")
-            r1, c1 = int(m[2]), _column(m[1])
-            r2, c2 = (int(m[4]), _column(m[3])) if m[3] else (r1, c1)
-            if r1 > r2 or c1 > c2:
-                raise NotPlain("a reversed merged range")
-            merged.append((r1, c1, r2, c2))
-            # openpyxl keeps the top-left cell of a merged range only (the range or the cells, whichever is fewer)
-            inside = ((r, col) for r in range(r1, r2 + 1) for col in range(c1, c2 + 1)) \
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(cells) else \
-                [(r, col) for r, col in cells if r1 <= r <= r2 and c1 <= col <= c2]
-            for at in inside:
-                if at != (r1, c1):
-                    cells.pop(at, None)
-        # openpyxl's MultiCellRange keeps the ranges in a set filled from a set of objects hashed as these
-        # tuples: filling the same way gives its order (a merged score's error names the same range first)
-        return Sheet(title, visible, cells, list(set(r for r in set(merged))))
+        return Sheet(title, visible, cells, _merged(cells, [merge.get("ref") or "" for merge in root.iter(f"{_NS}mergeCell")]))
+
+
+def _merged(cells: dict[tuple[int, int], tuple[object, bool]], refs: list[str]) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of `refs` as openpyxl orders them; the cells they cover, but their top-left one, taken
+    out of `cells`."""
+    merged = []
+    for ref in refs:
+        m = _RANGE.fullmatch(ref)
+        if m is None:
+            raise NotPlain("a merged range not understood")
+        r1, c1 = int(m[2]), _column(m[1])
+        r2, c2 = (int(m[4]), _column(m[3])) if m[3] else (r1, c1)
+        if r1 > r2 or c1 > c2:
+            raise NotPlain("a reversed merged range")
+        merged.append((r1, c1, r2, c2))
+        # openpyxl keeps the top-left cell of a merged range only (the range or the cells, whichever is fewer)
+        inside = ((r, col) for r in range(r1, r2 + 1) for col in range(c1, c2 + 1)) \
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(cells) else \
+            [(r, col) for r, col in cells if r1 <= r <= r2 and c1 <= col <= c2]
+        for at in inside:
+            if at != (r1, c1):
+                cells.pop(at, None)
+    # openpyxl's MultiCellRange keeps the ranges in a set filled from a set of objects hashed as these
+    # tuples: filling the same way gives its order (a merged score's error names the same range first)
+    return list(set(r for r in set(merged)))
