@@ -89,7 +89,7 @@ def test_the_exact_unit_is_found_beside_a_namesake_of_another_kind(tmp_path):
     the bare 'Tân Lập' is listed as ambiguous; a name written with other diacritics ('Lũng Cú' for the unit 'Lũng Cu')
     or another kind is another unit (listed with the name it resembles), one written without any is matched and
     listed for review."""
-    cset = catalog.get("backan-2023-xa")
+    cset = catalog.get("backan-2024-so")  # a set with survey scores (Bắc Kạn's communes had none in 2023)
     path = tmp_path / "xhh.csv"
     path.write_text("Đơn vị;Lĩnh vực;Điểm\nPhường Tân Lập;1;1,5\nUBND xã Tân Lập;1;1,25\nTân Lập;2;1\n"
                     "Xa Yen Phu;1;1\nXã Lũng Cú;1;1,75\nPhường Ba Bể;1;1\nxa Na Ri;1;1,5\n", encoding="utf-8")
@@ -120,6 +120,22 @@ def test_a_repeated_row_is_the_error_not_its_total(tmp_path, cset):
     with pytest.raises(ValueError) as err:
         read_survey(path, cset, UNITS)
     assert str(err.value).count("đã có điểm lĩnh vực") == 2 and "Tổng" not in str(err.value)
+
+
+def test_every_kind_of_problem_in_one_run(tmp_path, cset):
+    """A score above its maximum, a total that is not the sum and a text cell: all named at once, with row and
+    column, so the appraiser fixes the file once (a score over its maximum used to be said only after a re-run)."""
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;Thể chế;TTHC;Tổng\n"
+                    "Sở Tư pháp;9;1;10\n"  # Thể chế's survey maximum is 2
+                    "Sở Y tế;1;1;3\n"
+                    "Văn phòng UBND tỉnh;1;mười;2\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        read_survey(path, cset, UNITS)
+    text = str(err.value)
+    assert "dòng 2, cột 'Thể chế': Sở Tư pháp, Thể chế: điểm ĐT XHH 9 nằm ngoài khoảng 0 đến 2" in text, text
+    assert "dòng 3: cột 'Tổng' ghi 3" in text and "dòng 4, cột 'TTHC'" in text, text
+    assert "dòng 2: cột 'Tổng'" not in text  # the score above its maximum is the error, not the sum
 
 
 def test_an_empty_file_or_a_cover_sheet_first(tmp_path, cset):

@@ -244,6 +244,19 @@ def test_the_chosen_set_names_the_year_and_province_a_contradicting_title_is_sai
     assert "thị trấn" not in text and "đặc khu năm 2025" in text and "Lâm Đồng" not in text
 
 
+def test_a_title_naming_another_level_than_the_set_is_a_draft():
+    """A table titled for the districts, published with a communes set: the documents would print the communes'
+    heading over it; someone must say which is right."""
+    from xltools.core.evaluate import evaluate
+    from xltools.publish.draft import publish_state
+
+    table, cset = communes_table()
+    table.level = "huyen"
+    state = publish_state(evaluate([(table, cset)]), "xa.xlsx")
+    assert state.draft and [f.code for f in state.errors] == ["set-printed"]
+    assert "tiêu đề bảng ghi cấp UBND huyện, thành phố, nhưng văn bản ghi cấp UBND xã" in state.message("xa.xlsx")
+
+
 def test_a_title_that_agrees_with_the_set_is_official_an_unknown_year_is_a_draft():
     from xltools.core.evaluate import evaluate
     from xltools.publish.draft import publish_state

@@ -130,6 +130,8 @@ def test_check_equals_the_kiem_tra_sheet(appraised, tmp_path, capsys):
     rows = [dict(zip(header, [c.value or "" for c in r])) for r in sheet.iter_rows(min_row=3)]
     on_sheet = sorted((r["Trang"], r["Mã"], r["Đơn vị"], r["Lĩnh vực"], r["Nội dung"], link_label(r["Ô"])) for r in rows)
     assert all(r["Vấn đề"] and r["Vấn đề"] != r["Mã"] for r in rows)  # a Vietnamese label first, the code last
+    shown = [r["Mức độ"] for r in rows]  # errors first, then warnings, then notes, as `check` prints them
+    assert {"LỖI", "CẢNH BÁO"} <= set(shown) and shown == sorted(shown, key=["LỖI", "CẢNH BÁO", "GHI CHÚ"].index), shown
     code, out, _ = run(capsys, "check", path, "--json")
     from_check = sorted((f["table"], f["code"], f["unit"], f["field"], f["message"], f["where"]) for f in json.loads(out))
     assert code == 1 and from_check == on_sheet

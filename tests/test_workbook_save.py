@@ -363,6 +363,21 @@ def test_blocks_across_each_other_are_written_cell_by_cell():
     assert [ws.cell(r, 1).value for r in (1, 2, 3)] == ["a", "a", "b"]
 
 
+def test_unframe_restyles_a_cell_of_a_block():
+    from openpyxl.styles import Border
+    ws = built_sheet()
+    shape = Shape(1, [(0, 1, cells.styled(ws, "a", "xl_text"))], [], [(0, 2)])
+    cells.place_block(ws, Block(3, shape, (cells.styled(ws, 1, "xl_in_2"),)))
+    cells.place_block(ws, Block(4, shape, (None,)))
+    cells.place_block(ws, Block(6, shape, (None,)))  # no row of it restyled: stays a block
+    cells.put(ws, 4, 1, "đè", "xl_in_text")  # put at a block's place: it wins
+    for row, col in ((3, 1), (3, 2), (4, 2)):
+        cells.unframe(ws, row, col, Border())
+    assert len(ws.blocks) == 1 and ws.cell(4, 1).value == "đè" and ws.cell(4, 1).fill.fgColor.rgb == "00FFF2CC"
+    assert [ws.cell(3, col).border == Border() for col in (1, 2)] == [True, True]
+    assert ws.cell(3, 1).font.name == FONT and ws.cell(3, 2).value == 1
+
+
 def test_a_block_in_a_plain_sheet_is_its_cells():
     ws = built_sheet().parent.create_sheet("thường")
     shape = Shape(2, [(0, 1, cells.styled(ws, "a", "xl_text"))], [(1, 1, "=A{0}", cells.style_array(ws, "xl_text"))],
@@ -386,3 +401,70 @@ def test_a_sheet_of_blocks_spans_their_cells():
 def test_a_shape_has_one_cell_per_place_within_its_rows(fixed, slots):
     with pytest.raises(ValueError):
         Shape(2, fixed, [], slots)
+
+
+def test_detail_scores_are_the_cells_put_writes():
+    """Scores are shared cells per value: a zero keeps its sign, an int stays an int, a Decimal is a float."""
+    import math
+
+    from xltools.workbook.sheets.common import num
+    cset = catalog.get("bacgiang-2023-tinh")
+    units = make_units(cset, 2, seed=3)
+    chosen = [Decimal("0"), Decimal("-0"), 1, Decimal("1"), Decimal("1.0"), Decimal("0.25"), None, -0.0, 0]
+    for unit in units:
+        for score, value in zip(unit.criteria.values(), chosen * 20):
+            score.self_score, score.appraised = value, chosen[(chosen.index(value) + 1) % len(chosen)]
+    wb = builder.build([builder.SectionInput(cset, units)], with_appraised=True)
+    detail, lay = wb.worksheets[-2], L.workbook_layout([(cset, 2 + L.DEFAULT_SPARE_ROWS)]).sections[0].detail
+    seen = 0
+    for k, unit in enumerate(units):
+        for code, score in unit.criteria.items():
+            row = lay.block_start(k) + lay.offsets[code]
+            for col, value in ((lay.self_col, score.self_score), (lay.appraised, score.appraised)):
+                cell, expected = detail.cell(row, col).value, num(value)
+                assert type(cell) is type(expected) and cell == expected, (code, value, cell)
+                if expected == 0:
+                    assert math.copysign(1, cell) == math.copysign(1, expected), (code, value)
+                seen += 1
+    assert seen > 200
+
+
+def test_summary_rows_are_blocks_and_each_row_is_written_when_a_template_does_not_hold(monkeypatch):
+    from xltools.workbook.sheets import summary
+    cset = catalog.get("backan-2023-huyen")
+    units = make_units(cset, 3, seed=7)
+    build = lambda: builder.build([builder.SectionInput(cset, units)], with_appraised=True)  # noqa: E731
+    blocks = build()
+    survey = next(ws for ws in blocks.worksheets if ws.title.startswith("ĐT XHH"))
+    assert len(blocks.worksheets[0].blocks) == len(survey.blocks) == 3  # the spare rows are cells (printview
+    # restyles them)
+    made = build()
+    for ws in made.worksheets:
+        ws._cells  # noqa: B018
+    assert builder.workbook_bytes(blocks) == builder.workbook_bytes(made)
+    formulas = summary._row_formulas
+    monkeypatch.setattr(summary, "_row_formulas", lambda *args: lambda row: [
+        (col, text + ("" if col != formulas(*args)(row)[-1][0] else f"&{len(str(row))}"), style)
+        for col, text, style in formulas(*args)(row)])  # a formula that depends on the row otherwise than by it
+    rows = build()
+    ws, lay = rows.worksheets[0], L.workbook_layout([(cset, 3 + L.DEFAULT_SPARE_ROWS)]).sections[0].summary
+    assert not ws.blocks and ws.cell(lay.first_row, lay.check).value.endswith("&1")
+    assert ws.cell(lay.first_row, lay.name).value == units[0].name
+
+
+def test_a_field_name_with_braces_in_the_summary_formulas():
+    from xltools.core.criteria import from_dict
+    cset = from_dict({
+        "id": "ngoac-2025", "province": "Thử", "level": "xa", "years": [2025], "decimals": 2,
+        "fields": [{"code": "1", "name": "Lĩnh vực {0} và }{", "max": 10}, {"code": "2", "name": "Khác", "max": 20}],
+        "bands": [{"label": "Tốt", "min": 20}, {"label": "Yếu", "min": 0}]}, "thu")
+    units = make_units(cset, 2, seed=1)
+    for unit in units:
+        for field in unit.fields:
+            field.appraised = None  # the gaps formula names the field
+    build = lambda: builder.build([builder.SectionInput(cset, units)], with_appraised=True)  # noqa: E731
+    blocks, made = build(), build()
+    made.worksheets[0]._cells  # noqa: B018
+    row = "".join(str(c.value) for c in next(made.worksheets[0].iter_rows(min_row=7, max_row=7)))
+    assert len(blocks.worksheets[0].blocks) == 2 and "{0} và }{" in row and "=" in row
+    assert builder.workbook_bytes(blocks) == builder.workbook_bytes(made)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .. import catalog
-from ..core.checks import SEVERITY_LABEL
+from ..core.checks import SEVERITY_LABEL, by_severity
 from ..core.criteria import Band, CriteriaSet
 from ..core.evaluate import evaluate
 from ..core.numbers import format_vn_short, quantize
@@ -194,5 +194,5 @@ def table_findings(rows, set_id) -> list[list]:
     units = [u for i, r in enumerate(padded, start=1) if (u := unit_of(table, i, r, r)) is not None]
     (e,) = evaluate([(UnitsTable(units, level=cset.level), cset)], expect_appraised=True)
     # one range cannot hold the communes: notes on the district rule are noise here
-    findings = [f for f in e.findings if f.code not in ("district-rule-unavailable", "district-rule-pending")]
+    findings = [f for f in by_severity(e.findings) if f.code not in ("district-rule-unavailable", "district-rule-pending")]
     return column([finding_text(f) for f in findings] or [NO_FINDINGS])

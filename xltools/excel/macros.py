@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, no_units_message
+from ..core.checks import ERROR, INFO, SEVERITY_LABEL, WARNING, by_severity, no_units_message
 from ..core.evaluate import Evaluation, evaluate
 from ..core.names import unit_key
 from ..core.numbers import format_vn_short, to_decimal
@@ -154,7 +154,7 @@ def recompute(book: Book, tables: list[Table] | None = None):
     writes = [(rows.table.sheet, f"A{rows.table.first_row}", sorted_block(rows, order, e, moved))
               for rows, order, e in zip(rows_list, orders, second)]
     writes += formulas_elsewhere(book, rows_list, moved)
-    findings = [(e.table.sheet, f) for e in second for f in e.findings]
+    findings = [(e.table.sheet, f) for e in second for f in by_severity(e.findings)]  # as `check` lists them
     counts = {s: sum(1 for _, f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
     units = sum(len(e.results) for e in second)
     waiting = sum(1 for e in second for r in e.results if r.rank is None)
@@ -278,7 +278,6 @@ def import_survey(book: Book, source: str | None, targets: list[SurveyTarget] | 
                     problems.append(f"Trang {target.sheet} không còn dòng trống cho {name}.")
                     continue
                 writes.append((target.sheet, f"{get_column_letter(target.name)}{row}", [[name]]))
-            problems += out_of_range(target.cset, name, scores)
             writes += [(target.sheet, f"{get_column_letter(col)}{row}", [[float(scores[i])]])
                        for i, col in target.fields.items() if scores[i] is not None]
             # a blank in the file: the survey file is the source, so an old score is not kept beside new ones
@@ -320,12 +319,6 @@ def _shown(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_vn_short(to_decimal(value))
     return text(value)
-
-
-def out_of_range(cset, name: str, scores: list) -> list[str]:
-    """The survey importer reads numbers; the range is the set's (0 to each field's survey maximum)."""
-    return [f"{name}, {f.label}: điểm ĐT XHH {format_vn_short(v)} nằm ngoài khoảng 0 đến {format_vn_short(f.survey_max)}."
-            for f, v in zip(cset.fields, scores) if v is not None and not 0 <= v <= f.survey_max]
 
 
 # ---------------------------------------------------------------- Xuất phụ lục

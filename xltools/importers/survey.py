@@ -126,6 +126,10 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
             except NumberError as exc:
                 problems.append(f"{where}, cột '{clean(header_cells[col])}': {exc}")
                 continue
+            top = cset.fields[index].survey_max
+            if value is not None and not 0 <= value <= top:  # said with the other problems: one run shows them all
+                problems.append(f"{where}, cột '{clean(header_cells[col])}': {unit}, {cset.fields[index].label}: điểm "
+                                f"ĐT XHH {format_vn_short(value)} nằm ngoài khoảng 0 đến {format_vn_short(top)}.")
             if (unit, index) in seen and value is not None:
                 problems.append(f"{where}: {unit} đã có điểm lĩnh vực {cset.fields[index].code} ở dòng "
                                 f"{seen[(unit, index)]}; hãy giữ một dòng.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 
 from ..core.checks import ERROR, WARNING, Finding
+from ..core.criteria import LEVELS
 from ..core.names import fold
 from ..errors import UserError
 
@@ -64,7 +65,8 @@ UNCHECKED = ("class-not-checked", "fields-by-position", "set-printed", "year-unk
 
 
 def year_doubts(e) -> list[Finding]:
-    """What the documents will print where the title and the set disagree, or where no year is known."""
+    """What the documents will print where the title and the set disagree (year, province, level), or where no
+    year is known."""
     from .model import table_province, table_year
 
     year, province = table_year(e), table_province(e)
@@ -78,12 +80,17 @@ def year_doubts(e) -> list[Finding]:
         said.append(f"năm {e.table.year}")
     if e.table.province and province and fold(e.table.province) != fold(province):
         said.append(f"tỉnh {e.table.province}")
+    other_level = bool(e.cset.id and e.table.level and e.cset.level and e.table.level != e.cset.level
+                       and not e.table.exact_names)  # as check's set-other-table
+    if other_level:
+        said.append(f"cấp {LEVELS.get(e.table.level, e.table.level)}")
     if not said:
         return []
-    return [Finding(WARNING, "set-printed", "", "", f"tiêu đề bảng ghi {' và '.join(said)}, nhưng văn bản ghi năm "
-                    f"{year}{f', tỉnh {province}' if province else ''} theo bộ tiêu chí {e.cset.id}; nếu tiêu đề "
-                    "đúng, hãy chọn bộ tiêu chí của năm, tỉnh đó (--set); nếu tiêu đề gõ nhầm, hãy sửa tiêu đề.",
-                    e.table.sheet, label="Văn bản ghi theo bộ tiêu chí")]
+    return [Finding(WARNING, "set-printed", "", "", f"tiêu đề bảng ghi {' và '.join(said)}, nhưng văn bản ghi "
+                    + (f"cấp {e.cset.level_label}, " if other_level else "")
+                    + f"năm {year}{f', tỉnh {province}' if province else ''} theo bộ tiêu chí {e.cset.id}; nếu tiêu "
+                    "đề đúng, hãy chọn bộ tiêu chí của cấp, năm, tỉnh đó (--set); nếu tiêu đề gõ nhầm, hãy sửa tiêu "
+                    "đề.", e.table.sheet, label="Văn bản ghi theo bộ tiêu chí")]
 
 
 # ---------------------------------------------------------------- marks

@@ -273,6 +273,12 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
 def unframe(ws, row: int, col: int, border, fill=None) -> None:
     """`cell.border = border` (and `cell.fill = fill`) for the cell at (row, col), if there is one; a waiting
     cell keeps waiting, with a restyled copy of its StyleArray (shared by the cells that had the same)."""
+    if getattr(ws, "blocks", None):  # the cells of a block across the row become waiting cells first
+        across = [block for block in ws.blocks if block.first <= row < block.end]
+        ws.blocks = [block for block in ws.blocks if not block.first <= row < block.end]
+        for block in across:
+            for key, triple in block.cells():
+                ws.pending.setdefault(key, triple)  # a cell put there wins over the block's, as in _cells
     pending = getattr(ws, "pending", None)
     triple = pending.get((row, col)) if pending else None
     if triple is None:

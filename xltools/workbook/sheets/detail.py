@@ -79,6 +79,15 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
                                                                               lay.note)])
     index_formulas = [formula for formula in formulas if formula[0] < 0]  # in the index row, beside the blocks
     unscored = (blank_score, blank_score, None, None)
+    cells_of: dict[tuple, tuple] = {}  # (type, score as the unit holds it) -> its cell (num once per value)
+
+    def score_of(value) -> tuple:
+        if not value:  # None, or a zero: 0.0 and -0.0 are different cells
+            return blank_score if value is None else score_cell(num(value))
+        cell = cells_of.get((type(value), value))
+        if cell is None:
+            cell = cells_of[(type(value), value)] = score_cell(num(value))
+        return cell
     for k in range(lay.n_units):
         unit = units[k] if k < len(units) else None
         h = lay.block_start(k)
@@ -108,7 +117,7 @@ def write(ws, section: L.Section, units: list[Unit | None], year, with_appraised
             # Giải trình / Ghi chú: a cell only when there is text; the empty ones take the columns' input
             # style (unlocked, yellow)
             note = score.note if with_appraised else None
-            values += (score_cell(num(score.self_score)), score_cell(num(score.appraised) if with_appraised else None),
+            values += (score_of(score.self_score), score_of(score.appraised if with_appraised else None),
                        same(score.reason, "xl_in_text") if score.reason else None,
                        same(note, "xl_in_text") if note else None)
         place_block(ws, Block(h, shape, tuple(values)))

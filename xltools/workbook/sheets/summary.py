@@ -8,7 +8,7 @@ from ...core.numbers import format_vn_short
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_ABOVE, CF_BLANK, CF_DIFF, CF_RANGE, CF_TEXT
-from .common import LINE_HEIGHT, a1, cf, f, header, merge, name_width, num, print_setup, put, validate_score
+from .common import LINE_HEIGHT, a1, cf, f, header, merge, name_width, num, print_setup, put, table_rows, validate_score
 from .printview import hide_row, prompt, spare_rows
 
 
@@ -19,82 +19,15 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
     commune sheet of a workbook where the district rule is live, the district sheet, so the Kiểm tra column
     flags a district typed differently from its own sheet (the rule would silently leave the commune out)."""
     cset, lay = section.cset, section.summary
-    d = cset.decimals
     _title_block(ws, section, year, decision, lay.print_last_col, [u.district for u in units if u])
     _headers(ws, section)
-    names = {s: section.defined_name(s) for s in L.BAND_NAMES}
-    ranked_range = lay.column_range(lay.ranked_total)
     width = name_width(units)
-    for i, row in enumerate(lay.rows):
-        unit = units[i] if i < len(units) else None
-        c = lambda col, row=row: a1(col, row)  # noqa: E731
+    for i, unit in enumerate(units):
         if unit and len(unit.name) > width:  # wrapped: Excel and Calc keep the default height
-            ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(unit.name) // int(width))
-        put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
-        put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
-        if lay.district:
-            district = unit.district if unit else None
-            if district and district_names:
-                district = district_names.get(name_key(district), district)
-            put(ws, row, lay.district, district, "xl_in_text")
-        name = a1(lay.name, row, absolute_col=True)
-        for k, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
-            scores = unit.fields[k] if unit and k < len(unit.fields) else None
-            if lay.field_from_detail(k):
-                dl = section.detail
-                pos = a1(lay.detail_row, row, absolute_col=True)
-                index = dl.index[fd.code]
-                put(ws, row, fc.self_col, f(F.fetch_result(pos, dl.index_range(index.self_col))), f"xl_calc_{d}")
-                put(ws, row, fc.appraised, f(F.fetch_result(pos, dl.index_range(index.appraised))), f"xl_calc_{d}")
-            else:
-                put(ws, row, fc.self_col, num(scores and scores.self_score), f"xl_in_{d}")
-                put(ws, row, fc.appraised, num(scores and scores.appraised) if with_appraised else None,
-                    f"xl_in_{d}")
-            if fc.survey:
-                sl = section.survey
-                pos = a1(lay.survey_row, row, absolute_col=True)
-                col_range = sl.column_range(sl.fields[k])
-                put(ws, row, fc.survey, f(F.fetch(pos, col_range)), f"xl_calc_{d}")
-        put(ws, row, lay.self_total, f(F.rounded_sum([c(fc.self_col) for fc in lay.fields], cset)), f"xl_total_{d}")
-        put(ws, row, lay.appraised_total, f(F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset)),
-            f"xl_total_{d}")
-        if lay.survey_total:
-            put(ws, row, lay.survey_total,
-                f(F.rounded_sum([c(fc.survey) for fc in lay.fields if fc.survey], cset)), f"xl_total_{d}")
-        if lay.bonus:
-            put(ws, row, lay.bonus, num(unit and unit.bonus), f"xl_in_{d}")
-            put(ws, row, lay.penalty, num(unit and unit.penalty), f"xl_in_{d}")
-        survey, bonus, penalty = (c(col) if col else None for col in (lay.survey_total, lay.bonus, lay.penalty))
-        put(ws, row, lay.total, f(F.grand_total(c(lay.appraised_total), survey, bonus, penalty, cset)), f"xl_total_{d}")
-        basis = c(lay.total)
-        if lay.percent:
-            put(ws, row, lay.percent, f(F.percent(c(lay.total), cset)), f"xl_total_{d}")
-            if cset.bands_basis == "percent":
-                basis = c(lay.percent)
-        put(ws, row, lay.key, f(F.name_key(c(lay.name))), "xl_center")
-        put(ws, row, lay.gaps, f(_gaps(section, row)), "xl_flag")
-        put(ws, row, lay.ranked_total, f(F.ranked_total(c(lay.total), c(lay.gaps))), f"xl_total_{d}")
-        key = c(lay.ranked_total)
-        unit_cells = [c(col) for col, _ in lay.number_input_cols()]
-        put(ws, row, lay.rank, f(F.rank(key, ranked_range, F.is_unit(c(lay.name), unit_cells))), "xl_center")
-        put(ws, row, lay.class_, f(F.ranked_class(key, basis, names["BandLabel"], names["BandMin"])), "xl_center")
-        put(ws, row, lay.order, f(F.class_order(c(lay.class_), names["BandLabel"], names["BandOrder"])), "xl_center")
-        if lay.class_after_rule:
-            cl = communes.summary
-            put(ws, row, lay.class_after_rule,
-                f(F.district_rule(name, c(lay.class_), c(lay.order), cl.column_range(cl.district),
-                                  cl.column_range(cl.order), names["BandLabel"], cset)), "xl_center")
-        reasons = [fs.reason for k, fs in enumerate(unit.fields) if fs.reason and not lay.field_from_detail(k)] \
-            if unit and with_appraised else []
-        put(ws, row, lay.note, "; ".join(dict.fromkeys(reasons)) or None, "xl_in_text")
-        key_cell = a1(lay.key, row, absolute_col=True)
-        if lay.detail_row:
-            dl = section.detail
-            put(ws, row, lay.detail_row, f(F.match_row(key_cell, dl.index_range(dl.key))), "xl_center")
-        if lay.survey_row:
-            sl = section.survey
-            put(ws, row, lay.survey_row, f(F.match_row(key_cell, sl.column_range(sl.key))), "xl_center")
-        put(ws, row, lay.check, f(F.check_text(c(lay.gaps), _others(section, row, districts))), "xl_flag")
+            ws.row_dimensions[lay.rows[i]].height = LINE_HEIGHT * -(-len(unit.name) // int(width))
+    table_rows(ws, lay.rows, _row_formulas(section, communes, districts),
+               lambda i: _row_values(section, units[i] if i < len(units) else None, i + 1 if i < len(units) else None,
+                                     district_names, with_appraised))
     if section.survey:
         sl = section.survey
         put(ws, L.TITLE_ROWS[-1], lay.check, f(F.survey_unmatched_count(sl.column_range(sl.unmatched), sl.sheet)),
@@ -117,6 +50,91 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
     print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", lay.print_last_col, lay.last_row, freeze)
     # filter buttons on the second header row (by class, by district…); allowed under protection
     ws.auto_filter.ref = f"A{L.HEADER_ROWS[1]}:{L.col_letter(lay.check)}{lay.last_row}"
+
+
+def _row_values(section: L.Section, unit: Unit | None, number: int | None, district_names: dict[str, str],
+                with_appraised: bool) -> list[tuple[int, object, str]]:
+    """(column, value, style) of the cells of a row that a unit gives (its number, name, district, typed scores,
+    note), by column."""
+    cset, lay = section.cset, section.summary
+    d = cset.decimals
+    out: list[tuple[int, object, str]] = [(lay.stt, number, "xl_center"), (lay.name, unit.name if unit else None,
+                                                                          "xl_in_text")]
+    if lay.district:
+        district = unit.district if unit else None
+        if district and district_names:
+            district = district_names.get(name_key(district), district)
+        out.append((lay.district, district, "xl_in_text"))
+    for k, fc in enumerate(lay.fields):
+        if not lay.field_from_detail(k):
+            scores = unit.fields[k] if unit and k < len(unit.fields) else None
+            out += [(fc.self_col, num(scores and scores.self_score), f"xl_in_{d}"),
+                    (fc.appraised, num(scores and scores.appraised) if with_appraised else None, f"xl_in_{d}")]
+    if lay.bonus:
+        out += [(lay.bonus, num(unit and unit.bonus), f"xl_in_{d}"), (lay.penalty, num(unit and unit.penalty), f"xl_in_{d}")]
+    reasons = [fs.reason for k, fs in enumerate(unit.fields) if fs.reason and not lay.field_from_detail(k)] \
+        if unit and with_appraised else []
+    out.append((lay.note, "; ".join(dict.fromkeys(reasons)) or None, "xl_in_text"))
+    return sorted(out, key=lambda item: item[0])
+
+
+def _row_formulas(section: L.Section, communes: L.Section | None, districts: L.Section | None):
+    """row -> (column, formula without "=", style) of the formula cells of that row (the same for every row but
+    for its number)."""
+    cset, lay = section.cset, section.summary
+    d = cset.decimals
+    names = {s: section.defined_name(s) for s in L.BAND_NAMES}
+    ranked_range = lay.column_range(lay.ranked_total)
+
+    def formulas(row) -> list[tuple[int, str, str]]:
+        c = lambda col: a1(col, row)  # noqa: E731
+        out = []
+        for k, (fd, fc) in enumerate(zip(cset.fields, lay.fields)):
+            if lay.field_from_detail(k):
+                dl = section.detail
+                pos = a1(lay.detail_row, row, absolute_col=True)
+                index = dl.index[fd.code]
+                out += [(fc.self_col, F.fetch_result(pos, dl.index_range(index.self_col)), f"xl_calc_{d}"),
+                        (fc.appraised, F.fetch_result(pos, dl.index_range(index.appraised)), f"xl_calc_{d}")]
+            if fc.survey:
+                sl = section.survey
+                pos = a1(lay.survey_row, row, absolute_col=True)
+                out.append((fc.survey, F.fetch(pos, sl.column_range(sl.fields[k])), f"xl_calc_{d}"))
+        out += [(lay.self_total, F.rounded_sum([c(fc.self_col) for fc in lay.fields], cset), f"xl_total_{d}"),
+                (lay.appraised_total, F.rounded_sum([c(fc.appraised) for fc in lay.fields], cset), f"xl_total_{d}")]
+        if lay.survey_total:
+            out.append((lay.survey_total, F.rounded_sum([c(fc.survey) for fc in lay.fields if fc.survey], cset),
+                        f"xl_total_{d}"))
+        survey, bonus, penalty = (c(col) if col else None for col in (lay.survey_total, lay.bonus, lay.penalty))
+        out.append((lay.total, F.grand_total(c(lay.appraised_total), survey, bonus, penalty, cset), f"xl_total_{d}"))
+        basis = c(lay.total)
+        if lay.percent:
+            out.append((lay.percent, F.percent(c(lay.total), cset), f"xl_total_{d}"))
+            if cset.bands_basis == "percent":
+                basis = c(lay.percent)
+        out += [(lay.key, F.name_key(c(lay.name)), "xl_center"), (lay.gaps, _gaps(section, row), "xl_flag"),
+                (lay.ranked_total, F.ranked_total(c(lay.total), c(lay.gaps)), f"xl_total_{d}")]
+        key = c(lay.ranked_total)
+        unit_cells = [c(col) for col, _ in lay.number_input_cols()]
+        out += [(lay.rank, F.rank(key, ranked_range, F.is_unit(c(lay.name), unit_cells)), "xl_center"),
+                (lay.class_, F.ranked_class(key, basis, names["BandLabel"], names["BandMin"]), "xl_center"),
+                (lay.order, F.class_order(c(lay.class_), names["BandLabel"], names["BandOrder"]), "xl_center")]
+        if lay.class_after_rule:
+            cl = communes.summary
+            out.append((lay.class_after_rule, F.district_rule(a1(lay.name, row, absolute_col=True), c(lay.class_),
+                                                              c(lay.order), cl.column_range(cl.district),
+                                                              cl.column_range(cl.order), names["BandLabel"], cset),
+                        "xl_center"))
+        key_cell = a1(lay.key, row, absolute_col=True)
+        if lay.detail_row:
+            dl = section.detail
+            out.append((lay.detail_row, F.match_row(key_cell, dl.index_range(dl.key)), "xl_center"))
+        if lay.survey_row:
+            sl = section.survey
+            out.append((lay.survey_row, F.match_row(key_cell, sl.column_range(sl.key)), "xl_center"))
+        out.append((lay.check, F.check_text(c(lay.gaps), _others(section, row, districts)), "xl_flag"))
+        return out
+    return formulas
 
 
 def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int,
