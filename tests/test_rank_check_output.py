@@ -175,3 +175,65 @@ def test_check_json_of_a_table_is_the_long_way(tmp_path):
     done = subprocess.run([sys.executable, "-m", "xltools", "check", str(path), "--json"], capture_output=True,
                           env={**os.environ, "PYTHONIOENCODING": "latin-1"})  # the command sets UTF-8 itself
     assert done.returncode == 1 and done.stdout == (json_text(rows) + "\n").encode("utf-8"), done.stderr[-2000:]
+
+
+def test_sheet_row_reads_what_the_reader_reads():
+    """A unit's row read through its shortcut (a number read before, in a row no merge reaches) gives the reader's
+    own answers: the same score (the same Decimal), the same problems, the same cell."""
+    import datetime
+
+    from xltools.workbook.reader import _SheetRow
+
+    rng = random.Random(9)
+    values = [5, 5.0, 7.25, -0.0, 0, 0.0, 1e300, float("nan"), 2**60, True, False, "8,5", -3, None, "", " ", 1, 1.0,
+              datetime.datetime(2024, 1, 2), 9.999999999999999, 0.1 + 0.2, -7.5]
+    for _ in range(300):
+        rows = [[rng.choice(values) for _ in range(rng.randint(0, 7))] for _ in range(rng.randint(1, 7))]
+        refs = tuple(f"{rng.choice('ABCDEF')}{rng.randint(1, 7)}:{rng.choice('ABCDEF')}{rng.randint(1, 7)}"
+                     for _ in range(rng.choice([0, 0, 1, 2])))
+        fast, slow = (GridReader("x.xlsx", {"S": rows}, merged={"S": refs}) for _ in range(2))
+        for row in range(1, len(rows) + 2):
+            a, b = _SheetRow(fast, fast.sheet("S"), row), _SheetRow(slow, slow.sheet("S"), row)
+            b.plain = None  # the long way
+            for col in rng.sample(range(1, 9), 8) * 2:  # twice: the second time from what the first remembered
+                kind, field = rng.choice([("self", 0), ("appraised", 3), ("bonus", None)])
+                x, y = a.score(col, kind, field), b.score(col, kind, field)
+                assert (type(x), str(x), a.cell(col)) == (type(y), str(y), slow.where("S", col, row)), (rows, refs, row, col)
+            assert a.problems == b.problems
+
+
+def test_check_formulas_reads_each_computed_cell_as_the_sheet_does(tmp_path):
+    """check_formulas reads a row's computed cells from the row itself, skipping the formula marks at once: the same
+    problems as asking the typed sheet for each cell and judging every value (numbers, texts, '=…', blanks, dates,
+    other objects, rows shorter or missing)."""
+    import datetime
+
+    from xltools.workbook import layout as L
+    from xltools.workbook.reader import grid_reader
+
+    path = typed_workbook(tmp_path / "xa.xlsx", "backan-2023-xa", 6, seed=4, districts=2)
+    reader = grid_reader(path)
+    lay = L.workbook_layout([(cset, rows) for _, cset, rows, _ in reader.config()]).sections[0].summary
+    typed = reader.typed[lay.sheet]
+    rng = random.Random(4)
+    odd = [None, "=", "=SUM(A1)", "x", " ", "", 5, 0, -0.0, 7.5, True, datetime.date(2024, 1, 2), datetime.time(9, 5),
+           Decimal("1.5"), object(), "'=1"]
+    reader.check_formulas(lay, lay.first_row)  # the columns listed once
+    columns = [col for col, _, _ in reader._computed[lay.sheet] if col]
+    for _ in range(200):
+        row = rng.randint(lay.first_row, lay.first_row + 7)
+        while len(typed.rows) < row:
+            typed.rows.append([])
+        line = typed.rows[row - 1]
+        for col in rng.sample(columns, rng.randint(0, len(columns))):
+            if col <= len(line):
+                line[col - 1] = rng.choice(odd)
+        if rng.random() < 0.2:
+            del line[rng.randint(0, len(line)):]
+        expected = []
+        for col, label, field in reader._computed[lay.sheet]:
+            value = typed.value(row, col) if col else None
+            if isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) and not (
+                    isinstance(value, str) and (value.startswith("=") or not value.strip())):
+                expected.append((label, field, L.where(lay.sheet, col, row)))
+        assert [(p.what, p.field, p.cell) for p in reader.check_formulas(lay, row)] == expected

@@ -354,8 +354,8 @@ def gaps(unit: Unit, cset: CriteriaSet, total: Decimal | None, expect_fields: bo
                 and not survey_printed:
             out.append(Gap(MISSING_SURVEY, f.name, s.cells.get("survey", "")))
         if strict:
-            for kind, top in (("self", f.max), ("appraised", f.max), ("survey", f.survey_max)):
-                value = s.score(kind)
+            for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
+                                     ("survey", s.survey, f.survey_max)):
                 if value is not None and not in_range(value, top) and (f.code, kind) not in overflowing:
                     out.append(Gap(INVALID, f.name, s.cells.get(kind, "")))
     # the workbook's detail block: a leaf outside 0..its maximum, as its Kiểm tra, at the leaf's cell (its field's

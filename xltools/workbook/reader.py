@@ -39,7 +39,7 @@ from ..core.scoring import (
 from ..errors import ReadError
 from ..limits import MAX_ROWS, Extent, LimitError, check_xlsx
 from . import layout as L, setdata
-from .values import CannotScan, cell_position, first_rows, range_boundaries, read_cells, sheet_values
+from .values import FORMULA, CannotScan, cell_position, first_rows, range_boundaries, read_cells, sheet_values
 
 MAX_REPORTED = 20
 
@@ -445,8 +445,11 @@ class GridReader:
                 (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
                 (lay.class_, "Xếp loại", None), (lay.class_after_rule, RULE_CLASS_LABEL, None)]
         out = []
+        line = typed.rows[row - 1] if row <= len(typed.rows) else []  # (typed.value without a call per cell)
         for col, label, field in computed:
-            value = typed.value(row, col) if col else None
+            value = line[col - 1] if col and col <= len(line) else None
+            if value is None or value is FORMULA:  # blank, or values.py's formula mark (the usual)
+                continue
             if not isinstance(value, (int, float, Decimal, str, datetime.date, datetime.time)) or _is_formula(value) \
                     or (isinstance(value, str) and not value.strip()):
                 continue  # a formula (text or openpyxl's array formula object), or blank
@@ -566,15 +569,24 @@ class _SheetRow:
     def __init__(self, reader: GridReader, ws: _Sheet, row: int):
         self.reader, self.ws, self.row = reader, ws, row
         self.problems: list[CellProblem] = []
+        # the row's cells when no merged range reaches it (nearly every unit's row): a score read there is
+        # the number its value was read as before, when it was (GridReader.read_score, `_numbers`)
+        self.plain = ws.rows[row - 1] if row > reader._last_merged_row.get(ws.name, 0) and row <= len(ws.rows) else None
 
     def text(self, col: int) -> str:
         return self.reader.text(self.ws, self.row, col)
 
     def score(self, col: int, kind: str, field: int | None) -> Decimal | None:
+        if self.plain is not None and col <= len(self.plain):
+            value = self.plain[col - 1]
+            number = self.reader._numbers.get((value.__class__, value)) if value.__class__ in _NUMBER_TYPES else None
+            if number is not None:
+                return number
         return self.reader.score(self.problems, self.ws, self.row, col, kind, field)
 
     def cell(self, col: int) -> str:
-        return self.reader.where(self.ws.name, col, self.row)
+        prefix = self.reader._cell_prefix.get((self.ws.name, col))
+        return f"{prefix}{self.row}" if prefix is not None else self.reader.where(self.ws.name, col, self.row)
 
     def printed_score(self, col: int, kind: str) -> Decimal | None:
         return None  # not an input: a formula
@@ -586,4 +598,5 @@ class _SheetRow:
         return None
 
 _key = exact_key  # how the workbook's MATCH formulas compare names
+_NUMBER_TYPES = (float, int)  # exactly: a bool is no score
 

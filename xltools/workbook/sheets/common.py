@@ -2,19 +2,22 @@
 formats, protection and print setup."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...celltext import Formula
 from ...core.numbers import format_vn_short
 from .. import formulas as F, layout as L
-from ..cells import merge, put
+from ..blocks import Block, Shape
+from ..cells import merge, place_block, put, style_array, styled
 from ..styles import FONT
 
 LINE_HEIGHT = 16.5  # the height of one line of Times New Roman 12: wrapped rows are a multiple of it
 
 __all__ = ["LINE_HEIGHT", "a1", "cf", "f", "header", "merge", "name_width", "num", "print_setup", "protect",
-           "put", "validate_score"]
+           "put", "table_rows", "validate_score"]
 
 
 def f(formula: str) -> Formula:
@@ -105,3 +108,41 @@ def print_setup(ws, title_rows: str, last_col: int, last_row: int, freeze: str |
     ws.oddFooter.center.font = FONT
     ws.freeze_panes = freeze
     ws.sheet_view.zoomScale = 90
+
+
+ROW_MARK = "\ue000"  # a row number no formula holds: the rows of a formula template (table_rows)
+
+
+def table_rows(ws, rows: Sequence[int], formulas, values) -> None:
+    """The data rows of a table (summary, ĐT XHH): in the i-th row, the typed cells `values(i)` ((column, value,
+    style), by column) and the formula cells `formulas(row)` ((column, formula without "=", style)), which are the
+    same in every row but for its number. Each row is a one-row block (blocks.py) whose formulas are written once,
+    over ROW_MARK; or, when such a template does not give a row's formulas (row arithmetic in a formula, a
+    formula put writes through openpyxl), each row cell by cell."""
+    shape = _row_shape(ws, rows[0], formulas, [col for col, _, _ in values(0)]) if rows else None
+    for i, row in enumerate(rows):
+        cells = values(i)
+        if shape is not None:
+            place_block(ws, Block(row, shape, tuple(styled(ws, value, style) for _, value, style in cells)))
+            continue
+        for col, value, style in cells:
+            put(ws, row, col, value, style)
+        for col, formula, style in formulas(row):
+            put(ws, row, col, f(formula), style)
+
+
+def _row_shape(ws, first_row: int, formulas, value_cols: list[int]) -> Shape | None:
+    """The one-row block of `table_rows`, or None (checked against the formulas of two real rows)."""
+    templates = [(col, "=" + text.replace("{", "{{").replace("}", "}}").replace(ROW_MARK, "{0}"), style)
+                 for col, text, style in formulas(ROW_MARK)]
+    for row in (first_row, 1_048_576):
+        if [(col, template.format(row), style) for col, template, style in templates] != \
+                [(col, "=" + text, style) for col, text, style in formulas(row)]:
+            return None
+        try:
+            for _, template, style in templates:
+                styled(ws, Formula(template.format(row)), style)
+        except TypeError:
+            return None
+    return Shape(1, [], [(0, col, template, style_array(ws, style)) for col, template, style in templates],
+                 [(0, col) for col in value_cols])

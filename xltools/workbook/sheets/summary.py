@@ -3,15 +3,12 @@ the district rule and the Kiểm tra column."""
 from __future__ import annotations
 
 from ... import wording
-from ...celltext import Formula
 from ...core.names import name_key
 from ...core.numbers import format_vn_short
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
-from ..blocks import Block, Shape
-from ..cells import place_block, style_array, styled
 from ..styles import CF_ABOVE, CF_BLANK, CF_DIFF, CF_RANGE, CF_TEXT
-from .common import LINE_HEIGHT, a1, cf, f, header, merge, name_width, num, print_setup, put, validate_score
+from .common import LINE_HEIGHT, a1, cf, f, header, merge, name_width, num, print_setup, put, table_rows, validate_score
 from .printview import hide_row, prompt, spare_rows
 
 
@@ -25,21 +22,12 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
     _title_block(ws, section, year, decision, lay.print_last_col, [u.district for u in units if u])
     _headers(ws, section)
     width = name_width(units)
-    formulas = _row_formulas(section, communes, districts)
-    value_cols = [col for col, _, _ in _row_values(section, None, 0, district_names, with_appraised)]
-    shape = _row_shape(ws, lay.first_row, formulas, value_cols)
-    for i, row in enumerate(lay.rows):
-        unit = units[i] if i < len(units) else None
+    for i, unit in enumerate(units):
         if unit and len(unit.name) > width:  # wrapped: Excel and Calc keep the default height
-            ws.row_dimensions[row].height = LINE_HEIGHT * -(-len(unit.name) // int(width))
-        values = _row_values(section, unit, i + 1 if i < len(units) else None, district_names, with_appraised)
-        if shape is not None:
-            place_block(ws, Block(row, shape, tuple(styled(ws, value, style) for _, value, style in values)))
-            continue
-        for col, value, style in values:
-            put(ws, row, col, value, style)
-        for col, formula, style in formulas(row):
-            put(ws, row, col, f(formula), style)
+            ws.row_dimensions[lay.rows[i]].height = LINE_HEIGHT * -(-len(unit.name) // int(width))
+    table_rows(ws, lay.rows, _row_formulas(section, communes, districts),
+               lambda i: _row_values(section, units[i] if i < len(units) else None, i + 1 if i < len(units) else None,
+                                     district_names, with_appraised))
     if section.survey:
         sl = section.survey
         put(ws, L.TITLE_ROWS[-1], lay.check, f(F.survey_unmatched_count(sl.column_range(sl.unmatched), sl.sheet)),
@@ -147,28 +135,6 @@ def _row_formulas(section: L.Section, communes: L.Section | None, districts: L.S
         out.append((lay.check, F.check_text(c(lay.gaps), _others(section, row, districts)), "xl_flag"))
         return out
     return formulas
-
-
-ROW_MARK = "\ue000"  # a row number no formula holds: the rows of a formula template (_row_shape)
-
-
-def _row_shape(ws, first_row: int, formulas, value_cols: list[int]) -> Shape | None:
-    """A summary row as a block (blocks.py): its formulas written once over ROW_MARK as templates, its values
-    the block's own cells. None when a template would not give the formula written for a row (row arithmetic
-    in a formula, a formula put writes through openpyxl): then each row is written cell by cell."""
-    templates = [(col, "=" + text.replace("{", "{{").replace("}", "}}").replace(ROW_MARK, "{0}"), style)
-                 for col, text, style in formulas(ROW_MARK)]
-    for row in (first_row, 1_048_576):
-        if [(col, template.format(row), style) for col, template, style in templates] != \
-                [(col, "=" + text, style) for col, text, style in formulas(row)]:
-            return None
-        try:
-            for _, template, style in templates:
-                styled(ws, Formula(template.format(row)), style)
-        except TypeError:
-            return None
-    return Shape(1, [], [(0, col, template, style_array(ws, style)) for col, template, style in templates],
-                 [(0, col) for col in value_cols])
 
 
 def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int,

@@ -5,13 +5,12 @@ from ...core.numbers import format_vn_short
 from ...core.scoring import Unit
 from .. import formulas as F, layout as L
 from ..styles import CF_RANGE, CF_TEXT
-from .common import a1, cf, f, header, merge, name_width, num, print_setup, put, validate_score
+from .common import a1, cf, header, merge, name_width, num, print_setup, put, table_rows, validate_score
 from .printview import hide_row, prompt, spare_rows
 
 
 def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
-    cset, lay, summary = section.cset, section.survey, section.summary
-    d = cset.decimals
+    cset, lay = section.cset, section.survey
     last = lay.check  # the last visible column
     put(ws, 1, 1, f"ĐIỂM ĐIỀU TRA XÃ HỘI HỌC – {cset.level_label.upper()}{f' NĂM {year}' if year else ''}",
         "xl_title")
@@ -34,21 +33,8 @@ def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
     header(ws, r, lay.key, "Tên để so khớp")
     header(ws, r, lay.unmatched, "Tên không khớp")
     ws.row_dimensions[r].height = 60
-    for i, row in enumerate(lay.rows):
-        unit = units[i] if i < len(units) else None
-        put(ws, row, lay.stt, i + 1 if i < len(units) else None, "xl_center")
-        put(ws, row, lay.name, unit.name if unit else None, "xl_in_text")
-        cells = []
-        for k, col in lay.fields.items():
-            scores = unit.fields[k] if unit and k < len(unit.fields) else None
-            put(ws, row, col, num(scores and scores.survey), f"xl_in_{d}")
-            cells.append((a1(col, row), cset.fields[k].survey_max))
-        put(ws, row, lay.total, f(F.rounded_sum([c for c, _ in cells], cset)), f"xl_total_{d}")
-        key = a1(lay.key, row)
-        put(ws, row, lay.key, f(F.name_key(a1(lay.name, row))), "xl_center")
-        put(ws, row, lay.unmatched, f(F.unmatched(key, summary.column_range(summary.key))), "xl_center")
-        flags = F.score_flags([(c, top, f"{cset.fields[k].label} – ĐT XHH") for (c, top), k in zip(cells, lay.fields)])
-        put(ws, row, lay.check, f(F.check_text(flags, F.survey_stray(a1(lay.unmatched, row), summary.sheet))), "xl_flag")
+    table_rows(ws, lay.rows, _row_formulas(section), lambda i: _row_values(section, units[i] if i < len(units) else None,
+                                                                          i + 1 if i < len(units) else None))
     for k, col in lay.fields.items():
         fd = cset.fields[k]
         sqref = f"{L.col_letter(col)}{lay.first_row}:{L.col_letter(col)}{lay.last_row}"
@@ -65,3 +51,28 @@ def write(ws, section: L.Section, units: list[Unit | None], year) -> None:
     for col in lay.helper_cols:
         ws.column_dimensions[L.col_letter(col)].hidden = True
     print_setup(ws, f"{L.HEADER_ROWS[0]}:{L.HEADER_ROWS[1]}", last, lay.last_row, a1(3, lay.first_row))
+
+
+def _row_values(section: L.Section, unit: Unit | None, number: int | None) -> list[tuple[int, object, str]]:
+    """(column, value, style) of a row's typed cells (number, name, survey scores), by column."""
+    lay = section.survey
+    out: list[tuple[int, object, str]] = [(lay.stt, number, "xl_center"),
+                                          (lay.name, unit.name if unit else None, "xl_in_text")]
+    for k, col in lay.fields.items():
+        scores = unit.fields[k] if unit and k < len(unit.fields) else None
+        out.append((col, num(scores and scores.survey), f"xl_in_{section.cset.decimals}"))
+    return sorted(out, key=lambda item: item[0])
+
+
+def _row_formulas(section: L.Section):
+    """row -> (column, formula without "=", style) of a row's formula cells (common.table_rows)."""
+    cset, lay, summary = section.cset, section.survey, section.summary
+
+    def formulas(row) -> list[tuple[int, str, str]]:
+        cells = [(a1(col, row), cset.fields[k].survey_max) for k, col in lay.fields.items()]
+        flags = F.score_flags([(c, top, f"{cset.fields[k].label} – ĐT XHH") for (c, top), k in zip(cells, lay.fields)])
+        return [(lay.total, F.rounded_sum([c for c, _ in cells], cset), f"xl_total_{cset.decimals}"),
+                (lay.key, F.name_key(a1(lay.name, row)), "xl_center"),
+                (lay.unmatched, F.unmatched(a1(lay.key, row), summary.column_range(summary.key)), "xl_center"),
+                (lay.check, F.check_text(flags, F.survey_stray(a1(lay.unmatched, row), summary.sheet)), "xl_flag")]
+    return formulas
