@@ -64,6 +64,25 @@ def test_rank_exits_1_while_units_wait_for_scores(capsys, tmp_path):
     assert code == 0 and "Chưa xếp hạng" not in out, out
 
 
+def test_check_piped_into_head_keeps_its_answer(tmp_path, capsys):
+    """`xltools check … | head`: the reader leaves after one line; the command's exit code is still 1 (the table
+    has errors), never a 0 the broken pipe made up, and nothing is printed about the pipe."""
+    import subprocess
+    import sys
+
+    names = tmp_path / "ten.txt"
+    names.write_text("\n".join(f"Xã Số {i}" for i in range(1, 301)), encoding="utf-8")
+    book = tmp_path / "moi.xlsx"
+    assert run(capsys, "template", "--set", "backan-2023-xa", "--units", str(names), "-o", str(book))[0] == 0
+    for extra in ([], ["--json"]):  # ~2 100 findings: far more than a pipe holds
+        proc = subprocess.Popen([sys.executable, "-m", "xltools", "check", str(book), *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.readline()
+        proc.stdout.close()  # as head does after its lines
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 1 and "BrokenPipe" not in err and "Exception" not in err, err
+
+
 def test_check_exit_codes_and_json(capsys, data_dir):
     code, out, _ = run(capsys, "check", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--json")
     rows = json.loads(out)

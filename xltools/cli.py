@@ -80,18 +80,48 @@ def report_failure(args, message: str, code: str) -> None:
         print(f"Lỗi: {message}", file=sys.stderr)
 
 
+class _ReaderMayLeave:
+    """stdout for `xltools check … | head`: once the reader has left, what is still printed goes nowhere and the
+    command runs to its end, so its exit code (1: the table has errors) is still its answer, never a 0 that
+    the broken pipe made up."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _gone(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # the buffered rest flushes to nowhere
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    if sys.stdout is sys.__stdout__ and sys.stdout is not None:  # the process's own stdout (not a test's capture)
+        sys.stdout = _ReaderMayLeave(sys.stdout)
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_asked_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except BrokenPipeError:  # `xltools rank … | head`: the reader left, nothing is wrong
+    except BrokenPipeError:  # left by a write that did not go through sys.stdout: the answer is lost, not a success
         sys.stdout = open(os.devnull, "w")
-        return 0
+        return 128 + 13  # what a shell reports for a process its reader left (SIGPIPE)
     except Exception as exc:
         message = user_error_message(exc)
         if message is not None:
