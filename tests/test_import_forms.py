@@ -29,6 +29,29 @@ def test_form_detail_matches_text_seed(tmp_path, data_dir, writer):
     assert unit.printed.self_total == D("65.249")
 
 
+@pytest.mark.parametrize("header, swap", [
+    ("STT\tNội dung tiêu chí\tĐiểm tối đa\tĐiểm TĐG\tTài liệu kiểm chứng", False),
+    ("Mã số\tTiêu chí\tThang điểm\tĐiểm tự chấm\tGiải trình", False),
+    ("TT\tNội dung\tĐiểm TĐG\tĐiểm tối đa\tGhi chú", True),  # the self score before the maximum
+])
+def test_a_text_form_in_other_words_reads_as_the_seed(tmp_path, data_dir, header, swap):
+    """A .txt form is read by the header vocabulary, as .docx/.xlsx forms are: it was refused ("không có cột
+    TÊN ĐƠN VỊ") unless its headers said 'Điểm chuẩn' or 'Tiêu chí thành phần'."""
+    lines = (data_dir / SEED).read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("STT\t"))
+    lines[at] = header
+    if swap:
+        lines = [line if i == at or line.count("\t") < 3 else "\t".join(
+            (c := line.split("\t"))[:2] + [c[3], c[2]] + c[4:]) for i, line in enumerate(lines)]
+    path = tmp_path / "bieu.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    [form], [seed] = read_tables(path), read_tables(data_dir / SEED)
+    assert form.units[0].name == "UBND tỉnh Bắc Giang" and len(form.units[0].criteria) == 133
+    assert {c: s.self_score for c, s in form.units[0].criteria.items()} == \
+        {c: s.self_score for c, s in seed.units[0].criteria.items()}
+    assert [f.self_score for f in form.units[0].fields] == [f.self_score for f in seed.units[0].fields]
+
+
 def test_other_column_order_with_appraised_and_evidence(tmp_path):
     wb = Workbook()
     ws = wb.active

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ..core.numbers import NumberError, single_spaced, to_decimal
@@ -25,9 +26,9 @@ def cell_text(value: object, bold: bool) -> str:
     """A cell as the seeds' text shows it: '9,5', '<b>Tổng điểm</b>', a date Excel made of '9.5' as 09/05/…"""
     if value is None:
         return ""
-    if type(value) is str:  # most cells: the same as the last branch, without the type tests
-        text = single_spaced(value)
-    elif isinstance(value, bool):
+    if type(value) is str:  # most cells
+        return _string_text(value, bold)
+    if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
         try:
@@ -40,6 +41,15 @@ def cell_text(value: object, bold: bool) -> str:
         text = value.isoformat()
     else:
         text = single_spaced(str(value))
+    return _marked(text, bold)
+
+
+@lru_cache(maxsize=8192)  # the same labels and scores, form after form
+def _string_text(value: str, bold: bool) -> str:
+    return _marked(single_spaced(value), bold)
+
+
+def _marked(text: str, bold: bool) -> str:
     return f"<b>{text}</b>" if bold and text else text
 
 
@@ -71,7 +81,8 @@ def no_visible_data(name: str, hidden: list[str]) -> str:
 
 def _grid(sheet: Sheet, used: Extent) -> Grid:
     width = min(used.columns, MAX_COLUMNS)  # the cells holding values, not the range the file declares
-    texts = {at: cell_text(value, bold) for at, (value, bold) in sheet.cells.items() if at[1] <= width}
+    texts = {at: _string_text(value, bold) if type(value) is str else cell_text(value, bold)
+             for at, (value, bold) in sheet.cells.items() if at[1] <= width}
     text_cells = {(row, col - 1) for (row, col), (value, _) in sheet.cells.items()
                   if col <= width and isinstance(value, str)}
     rows = []

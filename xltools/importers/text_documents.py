@@ -57,10 +57,17 @@ def table_kind(table: TextTable) -> str:
 
 
 def read_document(text: str, source: str, n_fields: int | None = None) -> list[UnitsTable]:
-    """Every units table of a document, report tables of one level merged into one."""
+    """Every units table of a document, report tables of one level merged into one. A self-assessment form
+    whose headers are other words than the seed's ('Điểm tối đa', 'Điểm TĐG') is read by the forms reader,
+    by the header vocabulary, as in a .docx/.xlsx."""
+    from . import forms  # forms builds on this module
+
     lines = text.splitlines()
-    return document_tables(read_text(text), text, source, lambda t: "\n".join(lines[: t.line_numbers[0]]),
-                           n_fields)
+    found = read_text(text)
+    own = [t for t in found if table_kind(t) != "tree" and forms.is_form(t)]
+    rest = [t for t in found if not any(t is f for f in own)]
+    return document_tables(rest, text, source, lambda t: "\n".join(lines[: t.line_numbers[0]]), n_fields) \
+        + [forms.form_table(t, source, text) for t in own]
 
 
 def document_tables(found: list[TextTable], text: str, source: str, before_of: Callable[[TextTable], str],

@@ -139,8 +139,15 @@ _MAXIMUM_ONLY = re.compile(r"^\(?\s*(?:tối đa\s*)?[\d.,]+\s*(?:điểm)?\s*\)
 def is_column_numbers(plain: list[str]) -> bool:
     """The row '(1) (2) (3) …' under a header (cells already cleaned)."""
     values = [c for c in plain if c]
-    numbers = [int(m.group(1)) for m in map(_COLUMN_NUMBER.match, values) if m]
-    return len(values) >= 3 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    if len(values) < 3:
+        return False
+    numbers = []
+    for value in values:  # most rows stop at their first cell
+        m = _COLUMN_NUMBER.match(value)
+        if m is None:
+            return False
+        numbers.append(int(m.group(1)))
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _collapse_header(table: TextTable) -> None:
