@@ -192,8 +192,10 @@ def print_pieces(pieces: Callable[[], Iterable[str]]) -> None:
         print("".join(pieces()))
         return
     try:
-        data = [piece.encode(stream.encoding, stream.errors) for piece in pieces()]
+        data: list[bytes] | None = [piece.encode(stream.encoding, stream.errors) for piece in pieces()]
     except UnicodeError:
+        data = None
+    if data is None:  # the long way raises its own error (outside the handler: no chained traceback)
         print("".join(pieces()))
         return
     stream.flush()  # what the text layer holds goes first
