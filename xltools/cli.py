@@ -86,26 +86,26 @@ class _ReaderMayLeave:
     the broken pipe made up."""
 
     def __init__(self, stream):
-        self._stream = stream
+        self.wrapped = stream  # the process's stdout (commands that write bytes to its buffer look for it)
 
-    def _gone(self) -> None:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # the buffered rest flushes to nowhere
+    def reader_left(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self.wrapped.fileno())  # the buffered rest flushes to nowhere
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(text)
+            return self.wrapped.write(text)
         except BrokenPipeError:
-            self._gone()
+            self.reader_left()
             return len(text)
 
     def flush(self) -> None:
         try:
-            self._stream.flush()
+            self.wrapped.flush()
         except BrokenPipeError:
-            self._gone()
+            self.reader_left()
 
     def __getattr__(self, name):
-        return getattr(self._stream, name)
+        return getattr(self.wrapped, name)
 
 
 def main(argv: list[str] | None = None) -> int:

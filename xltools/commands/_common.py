@@ -186,7 +186,7 @@ def print_pieces(pieces: Callable[[], Iterable[str]]) -> None:
     Only where that is sure to give the same bytes: the process's own stdout in UTF-8 (no BOM, no state), on a
     system whose text streams write "\n" as it is; when a piece does not encode (an unpaired surrogate from a
     file's name), the long way says why, as before, and nothing is written in part."""
-    stream = sys.stdout
+    stream = getattr(sys.stdout, "wrapped", sys.stdout)  # the cli's wrapper of the process's stdout: see cli.py
     if stream is not sys.__stdout__ or os.linesep != "\n" or not hasattr(stream, "buffer") \
             or codecs.lookup(stream.encoding).name != "utf-8":
         print("".join(pieces()))
@@ -198,10 +198,15 @@ def print_pieces(pieces: Callable[[], Iterable[str]]) -> None:
     if data is None:  # the long way raises its own error (outside the handler: no chained traceback)
         print("".join(pieces()))
         return
-    stream.flush()  # what the text layer holds goes first
-    for chunk in data:
-        stream.buffer.write(chunk)
-    stream.buffer.write(b"\n")
+    try:
+        stream.flush()  # what the text layer holds goes first
+        for chunk in data:
+            stream.buffer.write(chunk)
+        stream.buffer.write(b"\n")
+    except BrokenPipeError:  # `check --json | head`: the rest goes nowhere, the command keeps its exit code
+        if not hasattr(sys.stdout, "reader_left"):
+            raise
+        sys.stdout.reader_left()
 
 
 _SCALARS = {str, int, float, bool, type(None)}
