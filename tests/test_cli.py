@@ -83,6 +83,23 @@ def test_check_piped_into_head_keeps_its_answer(tmp_path, capsys):
         assert proc.wait(timeout=120) == 1 and "BrokenPipe" not in err and "Exception" not in err, err
 
 
+def test_check_text_counts_what_repeats_all_shows_it(tmp_path, capsys):
+    """A fresh workbook of 300 communes: 2 100 'Thiếu Thẩm định' lines would bury everything else; the text shows
+    30 of them and counts the rest with how to see them; --all and --json list every one; the exit code is the same."""
+    names = tmp_path / "ten.txt"
+    names.write_text("\n".join(f"Xã Số {i}" for i in range(1, 301)), encoding="utf-8")
+    book = tmp_path / "moi.xlsx"
+    assert run(capsys, "template", "--set", "backan-2023-xa", "--units", str(names), "-o", str(book))[0] == 0
+    code, out, _ = run(capsys, "check", str(book))
+    assert code == 1 and out.count("[appraised-missing]:") == 30, out[-2000:]
+    assert "… và 2 070 dòng 'Thiếu Thẩm định' [appraised-missing] khác (cùng loại, 2 100 dòng cả thảy): xem hết bằng " \
+           "`xltools check moi.xlsx --all` hoặc --json." in out
+    code, out, _ = run(capsys, "check", str(book), "--all")
+    assert code == 1 and out.count("[appraised-missing]:") == 2100 and "… và" not in out
+    code, out, _ = run(capsys, "check", str(book), "--json")
+    assert code == 1 and sum(f["code"] == "appraised-missing" for f in json.loads(out)) == 2100
+
+
 def test_check_exit_codes_and_json(capsys, data_dir):
     code, out, _ = run(capsys, "check", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--json")
     rows = json.loads(out)

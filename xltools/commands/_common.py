@@ -279,17 +279,35 @@ def print_unranked(e: Evaluation) -> None:
 GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 
-def print_findings(e: Evaluation) -> None:
-    """Errors, then warnings, then notes, each group counted; each line starts with the Vietnamese label."""
+PER_CODE = 30  # lines of one kind of finding `check` prints before counting the rest (--all: every one)
+
+
+def print_findings(e: Evaluation, per_code: int | None = None, source: str = "TỆP") -> None:
+    """Errors, then warnings, then notes, each group counted; each line starts with the Vietnamese label.
+    `per_code`: at most that many lines of one code, the rest counted with how to see them (a fresh workbook
+    of 3 000 communes has 21 000 'Thiếu Thẩm định' lines: a screen of them says as much, and hides the rest)."""
     groups = {s: [f for f in e.findings if f.severity == s] for s in SEVERITY_ORDER}
     print(f"\n{e.table.sheet} – {set_label(e.cset)}: {len(groups['error'])} lỗi, {len(groups['warning'])} cảnh báo, "
           f"{len(groups['info'])} ghi chú")
     for severity, findings in groups.items():
         if findings:
             print(f"  {GROUP_TITLE[severity]} ({len(findings)}):")
+        shown: dict[str, int] = {}
         for f in findings:
-            where = f" ({f.where})" if f.where else ""
-            print(f"    {f.label} [{f.code}]: {f.message}{where}")
+            shown[f.code] = shown.get(f.code, 0) + 1
+            if per_code is None or shown[f.code] <= per_code:
+                where = f" ({f.where})" if f.where else ""
+                print(f"    {f.label} [{f.code}]: {f.message}{where}")
+        for code, count in shown.items():
+            if per_code is not None and count > per_code:
+                label = next(f.label for f in findings if f.code == code)
+                print(f"    … và {format_count(count - per_code)} dòng '{label}' [{code}] khác (cùng loại, {format_count(count)} dòng "
+                      f"cả thảy): xem hết bằng `xltools check {source} --all` hoặc --json.")
+
+
+def format_count(n: int) -> str:
+    """21000 -> '21 000', as Vietnamese documents group thousands."""
+    return f"{n:,}".replace(",", " ")
 
 
 def warn_unreadable(tables: list[UnitsTable], source) -> None:
@@ -303,8 +321,8 @@ def warn_unreadable(tables: list[UnitsTable], source) -> None:
 
 
 def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0,
-                          warn: bool = True, json_of=None) -> None:
-    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e)` prints text;
+                          warn: bool = True, json_of=None):
+    """A command over FILE [--set] [--json]: `rows(e)` gives the JSON objects, `show(e, args)` prints text;
     `warn`: say on stderr which cells could not be read (check lists them as findings itself); `json_of`:
     the JSON text of all the evaluations' rows in pieces, written faster than json_text of them."""
     parser = sub.add_parser(name, help=help_text)
@@ -341,8 +359,9 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
             print(json_text([row for e in evaluations for row in rows(e)]))
         else:
             for e in evaluations:
-                show(e)
+                show(e, args)
         return 2 if empty else exit_code(evaluations)  # check: the empty-table finding is shown, exit 2
 
     parser.set_defaults(run=run)
+    return parser  # a command adds its own options
 

@@ -11,4 +11,5 @@ def _partial(evaluations) -> int:
 
 def register(sub) -> None:
     register_file_command(sub, "rank", "tính lại tổng điểm, xếp hạng, xếp loại (thoát mã 1 khi còn đơn vị chưa đủ "
-                          "điểm, chưa xếp hạng)", rank_rows, print_ranking, exit_code=_partial)
+                          "điểm, chưa xếp hạng)", rank_rows, lambda e, args: print_ranking(e),
+                          exit_code=_partial)
