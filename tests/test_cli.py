@@ -100,6 +100,25 @@ def test_check_text_counts_what_repeats_all_shows_it(tmp_path, capsys):
     assert code == 1 and sum(f["code"] == "appraised-missing" for f in json.loads(out)) == 2100
 
 
+def test_a_file_name_that_is_not_utf8_is_shown_never_a_crash(tmp_path, capsys, data_dir):
+    """A name from an old disk or a Windows zip (byte 0xff): shown escaped; check/rank answer as for any file."""
+    import os
+    import subprocess
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("Windows file names are Unicode")
+    name = os.fsdecode(b"bang\xff.txt")
+    (tmp_path / name).write_bytes((data_dir / "phu_luc_backan_2024_so_huyen.txt").read_bytes())
+    for argv, code in ((["check"], 1), (["check", "--json"], 1), (["rank"], 0), (["rank", "--json"], 0)):
+        done = subprocess.run([sys.executable, "-m", "xltools", argv[0], name, *argv[1:]], cwd=tmp_path,
+                              capture_output=True)
+        out, err = done.stdout.decode(), done.stderr.decode()
+        assert done.returncode == code and "Traceback" not in err and "không mong đợi" not in err, (argv, err)
+        if "--json" in argv:
+            json.loads(out)
+
+
 def test_check_exit_codes_and_json(capsys, data_dir):
     code, out, _ = run(capsys, "check", str(data_dir / "phu_luc_backan_2024_so_huyen.txt"), "--json")
     rows = json.loads(out)

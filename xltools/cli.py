@@ -110,8 +110,8 @@ class _ReaderMayLeave:
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+        if hasattr(stream, "reconfigure"):  # a file name that is not UTF-8 (an old disk, a zip from Windows) is
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # shown as \udcff, never a crash
     if sys.stdout is sys.__stdout__ and sys.stdout is not None:  # the process's own stdout (not a test's capture)
         sys.stdout = _ReaderMayLeave(sys.stdout)
     argv = sys.argv[1:] if argv is None else argv
