@@ -129,7 +129,10 @@ def test_a_workbook_with_nothing_visible_says_so_and_names_hidden_sheets(tmp_pat
     wb.create_sheet("Bìa")
     wb.active = 1
     wb.save(tmp_path / "an.xlsx")
-    for name, expected in (("trong.xlsx", "mọi trang tính đều trống"), ("an.xlsx", "trang tính ẩn 'Phụ lục' có dữ liệu")):
+    wb["Bìa"].append(["BÁO CÁO KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CCHC"])  # a cover sheet in view, the table hidden
+    wb.save(tmp_path / "bia.xlsx")
+    for name, expected in (("trong.xlsx", "mọi trang tính đều trống"), ("an.xlsx", "trang tính ẩn 'Phụ lục' có dữ liệu"),
+                           ("bia.xlsx", "Lưu ý: trang tính ẩn 'Phụ lục' có dữ liệu nhưng không được đọc")):
         for command in ("rank", "check", "import"):
             code, out, err = cli(capsys, command, tmp_path / name)
             assert code == 2 and expected in err and "()" not in err, (name, command, out, err)

@@ -53,7 +53,9 @@ def _marked(text: str, bold: bool) -> str:
     return f"<b>{text}</b>" if bold and text else text
 
 
-def excel_grids(path: Path) -> list[Grid]:
+def excel_grids(path: Path, hidden_out: list[str] | None = None) -> list[Grid]:
+    """Each visible sheet with data as a grid; `hidden_out` receives the hidden sheets that hold data (named when
+    no table is found: the table may be on one of them)."""
     extents = check_excel(path)
     try:
         sheets = read_sheets(path)
@@ -66,15 +68,20 @@ def excel_grids(path: Path) -> list[Grid]:
             (grids.append(_grid(sheet, used)) if sheet.visible else hidden.append(sheet.title))
     if not grids:  # said here, once, for every reader (tables, forms, survey, criteria)
         raise ReadError(no_visible_data(path.name, hidden))
+    if hidden_out is not None:
+        hidden_out += hidden
     return grids
+
+
+def hidden_sheets_note(hidden: list[str]) -> str:
+    return (f"trang tính ẩn {', '.join(repr(t) for t in hidden)} có dữ liệu nhưng không được đọc: nếu bảng nằm ở đó, "
+            "hãy bỏ ẩn (chuột phải vào tên trang tính > Unhide) rồi chạy lại.")
 
 
 def no_visible_data(name: str, hidden: list[str]) -> str:
     """A workbook whose visible sheets are all empty: a blank file sent by mistake, or the table on a hidden sheet."""
     if hidden:
-        return (f"{name}: tệp không có trang tính nào có dữ liệu nhìn thấy được; trang tính ẩn "
-                f"{', '.join(repr(t) for t in hidden)} có dữ liệu nhưng không được đọc: nếu bảng nằm ở đó, hãy bỏ ẩn "
-                "(chuột phải vào tên trang tính > Unhide) rồi chạy lại.")
+        return f"{name}: tệp không có trang tính nào có dữ liệu nhìn thấy được; {hidden_sheets_note(hidden)}"
     return (f"{name}: tệp không có trang tính nào có dữ liệu (mọi trang tính đều trống); hãy mở lại tệp: có thể đã "
             "lưu hoặc gửi nhầm tệp trống.")
 

@@ -13,7 +13,7 @@ from .. import catalog
 from ..core.scoring import UnitsTable
 from ..errors import ReadError
 from . import forms
-from .excel_grids import MAX_COLUMNS, excel_grids
+from .excel_grids import MAX_COLUMNS, excel_grids, hidden_sheets_note
 from .grid_tables import Grid, Span, grid_tables
 from .office_open import open_excel, open_word
 from .text_documents import document_tables
@@ -28,11 +28,12 @@ __all__ = ["MAX_COLUMNS", "Grid", "Span", "excel_grids", "grid_tables", "open_ex
 def read_office(path: str | Path) -> list[UnitsTable]:
     """Every units table in a .docx or .xlsx file (summary tables and self-assessment forms)."""
     path = Path(path)
-    grids = word_grids(path) if path.suffix.lower() == ".docx" else excel_grids(path)
-    return tables_from_grids(grids, path.name)
+    hidden: list[str] = []
+    grids = word_grids(path) if path.suffix.lower() == ".docx" else excel_grids(path, hidden)
+    return tables_from_grids(grids, path.name, hidden)
 
 
-def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
+def tables_from_grids(grids: list[Grid], source: str, hidden: list[str] | None = None) -> list[UnitsTable]:
     text = "\n".join([g.before for g in grids] + [" ".join(plain) for g in grids for plain in g.plain])
     summaries: list[TextTable] = []
     before: dict[int, str] = {}
@@ -58,5 +59,5 @@ def tables_from_grids(grids: list[Grid], source: str) -> list[UnitsTable]:
         where = ", ".join(g.container for g in grids)
         raise ReadError(f"{source}: không tìm thấy bảng điểm nào ({where}); cần một bảng có cột STT và TÊN ĐƠN VỊ "
                         "(bảng tổng hợp, Phụ lục) hoặc Biểu tự đánh giá có cột STT, tiêu chí, Điểm chuẩn (tối đa), "
-                        "Điểm tự đánh giá.")
+                        "Điểm tự đánh giá." + (f" Lưu ý: {hidden_sheets_note(hidden)}" if hidden else ""))
     return out
