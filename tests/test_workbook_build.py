@@ -1,11 +1,13 @@
 """The workbook as a file (no spreadsheet engine): layout contract, openpyxl view, reader, CLI, templates."""
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from workbook_harness import make_units
 
 from xltools import catalog
 from xltools.catalog import shipped_templates
@@ -367,3 +369,25 @@ def test_formulas_stay_within_excels_limits(data_dir):
                         chars, most, depth = excel_limits(c.value[1:])
                         assert chars <= 8192 and most <= 255 and depth <= 64, (ws.title, c.coordinate, chars, most, depth)
     assert excel_limits('IF(A1="(,",SUM(B1,B2:B3),ROWS())') == (32, 3, 2)
+
+
+def test_a_2025_commune_workbook_made_before_the_district_column_was_dropped_still_reads(tmp_path, monkeypatch):
+    """Workbooks made before 2025 commune sets lost the 'Thuộc huyện' column have it, and nothing on Cấu hình
+    about it: they read as they were built (a blank Cấu hình cell means the column is there), not shifted by one
+    column (the district read as the first field's Tự chấm)."""
+    cset = dataclasses.replace(catalog.get("backan-2023-xa"), id="thainguyen-2025-xa", years=(2025,))
+    units = make_units(cset, 3, seed=4, prefix="Xã", districts=["Huyện A"])
+    new = build_file([SectionInput(cset, units)], tmp_path / "new.xlsx", with_appraised=True)
+    monkeypatch.setattr(L, "district_column", lambda cset, beside_districts=False: cset.level == "xa")
+    old = build_file([SectionInput(cset, units)], tmp_path / "old.xlsx", with_appraised=True)
+    monkeypatch.undo()
+    wb = load_workbook(old)
+    column = L.CONFIG_SETS_COLUMNS.index("district_col") + 1
+    assert wb[L.CONFIG_SHEET].cell(L.CONFIG_SETS_FIRST_ROW, column).value == "có"
+    wb[L.CONFIG_SHEET].cell(L.CONFIG_SETS_FIRST_ROW, column).value = None  # as the old builder left it
+    wb.save(old)
+    assert load_workbook(new)[L.summary_sheet(cset)].cell(L.HEADER_ROWS[0], 3).value.startswith(cset.fields[0].name)
+    for path, district in ((old, "Huyện A"), (new, None)):
+        ((table, _),) = read_workbook_with_sets(path)
+        assert [u.district for u in table.units] == [district] * 3
+        assert [[f.appraised for f in u.fields] for u in table.units] == [[f.appraised for f in u.fields] for u in units]

@@ -384,3 +384,38 @@ def test_many_ties_rank_like_the_core(calc, tmp_path, seed):
         results = score_table(cset, units)
         assert_matches_core(read_rows(doc, layout.sections[0], 40), results, cset)
     assert len({r.rank for r in results}) < 40  # there were ties
+
+
+# ------------------------------------------------------------------ communes after the 2025 reform: no district
+
+def two_tier_sets():
+    """A commune set of 2025 in two shapes: Bắc Kạn's fields, and 5 fields with bonus/penalty on the percentage."""
+    odd = odd_set()
+    return [dataclasses.replace(catalog.get("backan-2023-xa"), id="thainguyen-2025-xa", province="Thái Nguyên",
+                                years=(2025,)),
+            dataclasses.replace(odd, id="thu-nghiem-2025-xa", level="xa")]
+
+
+@pytest.mark.parametrize("cset", two_tier_sets(), ids=lambda c: c.id)
+def test_a_commune_workbook_of_2025_has_no_district_column_and_computes_like_the_core(calc, tmp_path, cset):
+    """Since 1 July 2025 a province has no districts: the commune summary has no 'Thuộc huyện' column, Cấu hình
+    records that, and the workbook computes, and reads back, as the core does."""
+    units = make_units(cset, 6, seed=25, prefix="Xã")
+    path, layout = blank_template(tmp_path, [(cset, 6)])
+    (section,) = layout.sections
+    assert section.summary.district is None
+    headers = [c.value for c in load_workbook(path)[section.summary.sheet][L.HEADER_ROWS[0]]]
+    assert L.wording.DISTRICT_LABEL not in headers and headers[2].startswith(cset.fields[0].name)
+    config = load_workbook(path)[L.CONFIG_SHEET]
+    assert config.cell(L.CONFIG_SETS_FIRST_ROW, L.CONFIG_SETS_COLUMNS.index("district_col") + 1).value == "không"
+    with calc.open(path) as doc:
+        type_units(doc, section, units)
+        doc.recalc()
+        assert doc.errors() == []
+        assert_matches_core(read_rows(doc, section, 6), score_table(cset, units), cset)
+        doc.save_as(tmp_path / "typed.xlsx")
+    ((table, _),) = read_workbook_with_sets(tmp_path / "typed.xlsx")
+    by_name = {u.name: u for u in units}
+    for unit in table.units:
+        want = by_name[unit.name]
+        assert [(f.self_score, f.appraised) for f in unit.fields] == [(f.self_score, f.appraised) for f in want.fields]

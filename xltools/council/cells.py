@@ -107,7 +107,7 @@ def read_cells(source: str, grids: dict, typed: dict | None = None) -> BookCells
     reader = GridReader(source, grids, typed)
     tables = reader.read()
     config = reader.config()
-    layout = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config])
+    layout = reader.layout()
     sections = []
     for section, (_, _, _, year) in zip(layout.sections, config):
         sections.append(_section_cells(reader, section, year))

@@ -57,7 +57,7 @@ def table_of(layout: L.SummaryLayout) -> Table:
 def summary_columns(cset: CriteriaSet, n_rows: int) -> Table:
     """The columns of a summary sheet of `xltools template` for the set, rows 1..n_rows (a range handed
     to a worksheet function)."""
-    layout = L.SummaryLayout(cset, n_rows, district_col=cset.level == "xa", rule_live=False)
+    layout = L.SummaryLayout(cset, n_rows, district_col=L.district_column(cset), rule_live=False)
     return Table(layout, "", 1, n_rows, layout.unit_columns())
 
 
@@ -176,8 +176,7 @@ def _template(book: Book):
     for name in book.sheet_names():
         last_row, last_col = book.extent(name)
         grids[name] = book.values(name, f"A1:{get_column_letter(last_col)}{last_row}")
-    config = GridReader(book.name, grids).config()
-    sections = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config]).sections
+    sections = GridReader(book.name, grids).layout().sections
     # the summaries' cells as typed (formulas as text): a number typed over a total or the rank is then
     # reported on Kiểm tra as `xltools check` reports it
     typed = {s.summary.sheet: book.read(s.summary.sheet, f"A1:{get_column_letter(s.summary.last_col)}"

@@ -55,10 +55,12 @@ CONFIG_MARKER_CELL = "B2"  # holds LAYOUT_VERSION: how a reader recognises the w
 CONFIG_SETS_HEADER_ROW = 4
 CONFIG_SETS_FIRST_ROW = 5  # one row per section, at most len(LEVEL_ORDER) rows
 CONFIG_SETS_COLUMNS = ("sheet", "set_id", "rows", "province", "level", "years", "decimals", "bands_basis",
-                       "max_total", "district_rule", "detail_sheet", "survey_sheet", "set_data")
+                       "max_total", "district_rule", "detail_sheet", "survey_sheet", "set_data", "district_col")
 CONFIG_SETS_HEADERS = ("Trang tổng hợp", "Mã bộ tiêu chí", "Số dòng", "Tỉnh", "Cấp", "Năm", "Số chữ số thập phân",
                        "Xếp loại theo", "Điểm tối đa", "Quy tắc 2/3 cấp xã", "Trang chi tiết", "Trang ĐT XHH",
-                       "Dữ liệu bộ tiêu chí")  # set_data: JSON of a set that is not shipped (setdata.py)
+                       "Dữ liệu bộ tiêu chí", "Cột huyện (cấp xã)")
+# set_data: JSON of a set that is not shipped (setdata.py). district_col: "có"/"không" on the commune row, whether
+# its summary has the Thuộc huyện column; blank in a workbook made before the column existed (it always had one).
 CONFIG_BANDS_TITLE_ROW = 11
 CONFIG_BANDS_HEADER_ROW = 12
 CONFIG_BANDS_FIRST_ROW = 13
@@ -534,12 +536,21 @@ class WorkbookLayout:
         return next((s for s in self.sections if s.cset.level == level), None)
 
 
-def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout:
+def district_column(cset: CriteriaSet, beside_districts: bool = False) -> bool:
+    """Whether a summary lists each unit's district (Thuộc huyện, thành phố): communes before the 2025 reform,
+    or communes beside a district sheet (the 2/3 rule reads it). Since 1 July 2025 a province has no
+    districts: a commune set of 2025 or later has no such column."""
+    return cset.level == "xa" and (beside_districts or not wording.two_tier(cset))
+
+
+def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]], commune_districts: bool | None = None) -> WorkbookLayout:
     """Layout for sets with their number of data rows (the builder gives units + spare rows; the
     reader gives the count stored on Cấu hình).
 
     One set per level; sections follow LEVEL_ORDER. The district rule is live when a district set
-    with the rule and a commune set are in the same workbook."""
+    with the rule and a commune set are in the same workbook. `commune_districts`: whether the commune
+    summary has the district column, as Cấu hình records it (the reader); None: as `district_column` decides
+    (the builder)."""
     levels = [c.level for c, _ in csets_rows]
     if len(set(levels)) != len(levels):
         raise UserError("Mỗi cấp chỉ có một bộ tiêu chí trong một bảng tính; hãy tạo tệp riêng cho từng bộ.")
@@ -548,7 +559,8 @@ def workbook_layout(csets_rows: list[tuple[CriteriaSet, int]]) -> WorkbookLayout
     has_communes = "xa" in levels
     sections = []
     for index, (cset, n_rows) in enumerate(ordered):
-        summary = SummaryLayout(cset, n_rows, district_col=cset.level == "xa",
+        districts = district_column(cset, "huyen" in levels) if commune_districts is None else commune_districts
+        summary = SummaryLayout(cset, n_rows, district_col=cset.level == "xa" and districts,
                                 rule_live=cset.district_rule and cset.level == "huyen" and has_communes)
         detail = DetailLayout(cset, n_rows) if cset.criteria else None
         survey = SurveyLayout(cset, n_rows) if cset.has_survey else None

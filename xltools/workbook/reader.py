@@ -188,6 +188,7 @@ class GridReader:
         # formula cell (a total, the rank) is then reported
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
+        self.commune_districts: bool | None = None  # Cấu hình: the commune summary lists districts (config())
         # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
         self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
                        for name, refs in (merged or {}).items()}
@@ -306,11 +307,18 @@ class GridReader:
             cset = self.bands(cfg, index, cset)
             rows = self.row_count(cfg.value(row, col["rows"]), f"{L.CONFIG_SHEET}!{L.col_letter(col['rows'])}{row}")
             year = cfg.value(row, col["years"])
+            if cset.level == "xa":  # blank in a workbook made before the column: communes had a district then
+                self.commune_districts = self.text(cfg, row, col["district_col"]) != "không"
             out.append((sheet, cset, rows, int(year) if isinstance(year, (int, float)) and 0 < year < 10_000 else None))
             row += 1
         if not out:
             raise ReadError(f"{self.source}: trang {L.CONFIG_SHEET} không ghi bộ tiêu chí nào.")
         return out
+
+    def layout(self) -> L.WorkbookLayout:
+        """Where the builder put everything, from what Cấu hình records."""
+        config = self.config()
+        return L.workbook_layout([(cset, rows) for _, cset, rows, _ in config], self.commune_districts)
 
     def row_count(self, value, where: str) -> int:
         """The number of unit rows a section has: a whole number from 1 to MAX_ROWS, checked before any
@@ -362,7 +370,7 @@ class GridReader:
 
     def read(self) -> list[tuple[UnitsTable, CriteriaSet]]:
         config = self.config()
-        lay = L.workbook_layout([(cset, rows) for _, cset, rows, _ in config])
+        lay = self.layout()
         out = []
         for section, (sheet, cset, _, year) in zip(lay.sections, config):
             if section.summary.sheet != sheet:
@@ -439,7 +447,11 @@ class GridReader:
             return []
         computed = self._computed.get(lay.sheet)
         if computed is None:  # the same columns on every row: listed once per sheet
+            # a field summed from the detail sheet: its Tự chấm and Thẩm định cells are formulas too (the reader
+            # takes the detail's scores, so a number typed there would show in Excel but count nowhere else)
             computed = self._computed[lay.sheet] = [
+                (col, label, i) for i, fc in enumerate(lay.fields) if lay.field_from_detail(i)
+                for col, label in ((fc.self_col, "Tự chấm"), (fc.appraised, "Thẩm định"))] + [
                 (fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
                 (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
                 (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),

@@ -29,7 +29,8 @@ def write(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
                   "max_total": float(c.max_total), "district_rule": "có" if c.district_rule else "không",
                   "detail_sheet": s.detail.sheet if s.detail else None,
                   "survey_sheet": s.survey.sheet if s.survey else None,
-                  "set_data": None if catalog.shipped().get(c.id) == c else setdata.dumps(c)}
+                  "set_data": None if catalog.shipped().get(c.id) == c else setdata.dumps(c),
+                  "district_col": None if c.level != "xa" else "có" if s.summary.district else "không"}
         for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1):
             put(ws, s.config_row, i, values[key], "xl_text")
         col = s.bands_col
@@ -51,7 +52,7 @@ def write(ws, layout: L.WorkbookLayout, years: dict[str, int | None]) -> None:
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 16)
     ws.row_dimensions[L.CONFIG_SETS_HEADER_ROW].height = 32
     last_band_row = L.CONFIG_BANDS_FIRST_ROW + max(len(s.cset.bands) for s in layout.sections) - 1
-    print_setup(ws, f"{L.CONFIG_SETS_HEADER_ROW}:{L.CONFIG_SETS_HEADER_ROW}", len(L.CONFIG_SETS_HEADERS) - 1,
+    print_setup(ws, f"{L.CONFIG_SETS_HEADER_ROW}:{L.CONFIG_SETS_HEADER_ROW}", L.CONFIG_SETS_COLUMNS.index("set_data"),
                 last_band_row, None)
 
 
