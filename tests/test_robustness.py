@@ -2,6 +2,7 @@
 traceback or exit 3), and the appraiser's files never changed or lost."""
 import datetime
 import hashlib
+import json
 import shutil
 
 import pytest
@@ -252,6 +253,33 @@ def test_number_typed_over_a_total_formula_is_named(tmp_path, workbook, capsys):
     code, _, err = cli(capsys, "publish", "-o", tmp_path / "ra", path)
     assert code == 1 and finding["where"] in err and "DỰ THẢO" in err
     assert digest(path) == before
+
+
+def test_number_typed_over_a_field_summed_from_the_detail_sheet_is_named(tmp_path, capsys):
+    """On a set with a criteria tree, the summary's Tự chấm and Thẩm định of each field are formulas over the detail
+    sheet: a number typed over one shows in Excel (and moves the workbook's total and rank) while rank and publish
+    read the detail's scores. It is an error naming the cell, the unit is not ranked, and publish is a draft."""
+    from workbook_harness import make_units
+
+    from xltools import catalog
+    from xltools.workbook import layout as L
+    from xltools.workbook.builder import SectionInput, build_file
+
+    cset = catalog.get("bacgiang-2023-tinh")
+    path = build_file([SectionInput(cset, make_units(cset, 4, seed=3))], tmp_path / "bang.xlsx", with_appraised=True)
+    lay = L.workbook_layout([(cset, 4 + L.DEFAULT_SPARE_ROWS)]).sections[0].summary
+    assert lay.field_from_detail(1)
+    wb = load_workbook(path)
+    wb[lay.sheet].cell(row=lay.first_row + 1, column=lay.fields[1].appraised).value = 1
+    wb.save(path)
+    cell = f"{lay.sheet}!{L.col_letter(lay.fields[1].appraised)}{lay.first_row + 1}"
+    code, out, _ = cli(capsys, "check", "--json", path)
+    [finding] = [f for f in json.loads(out) if f["code"] == "formula-overwritten"]
+    assert code == 1 and finding["where"] == cell and finding["found"] == "1" and "Thẩm định" in finding["message"]
+    code, out, err = cli(capsys, "rank", path)
+    assert code == 1 and "gõ đè" in err and cell in err and "coi là để trống" not in err
+    code, _, err = cli(capsys, "publish", "-o", tmp_path / "ra", path)
+    assert code == 1 and cell in err and "DỰ THẢO" in err
 
 
 def test_negative_maximum_in_a_set_file_is_named(tmp_path, workbook, capsys):

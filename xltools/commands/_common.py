@@ -22,7 +22,7 @@ from ..core.checks import (
 )
 from ..core.evaluate import Evaluation, evaluate
 from ..core.numbers import format_vn
-from ..core.scoring import UnitsTable, is_self_assessment, self_summary
+from ..core.scoring import OUTSIDE, OVER_FORMULA, UnitsTable, is_self_assessment, self_summary
 from ..errors import ReadError
 from ..importers.registry import Options, describe, load
 from ..wording import RULE_HEAD
@@ -310,14 +310,23 @@ def format_count(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+# What rank and import say of each kind of cell problem (check lists each as a finding).
+_PROBLEM_HEADS = ((lambda kind: kind not in (OVER_FORMULA, OUTSIDE), "ô điểm không đọc được nên được coi là để trống"),
+                  (lambda kind: kind == OVER_FORMULA, "ô công thức bị gõ đè (đơn vị của ô chưa được xếp hạng cho đến "
+                                                     "khi chép lại công thức)"),
+                  (lambda kind: kind == OUTSIDE, "đơn vị gõ dưới dòng cuối của bảng (chưa được xếp hạng)"))
+
+
 def warn_unreadable(tables: list[UnitsTable], source) -> None:
-    """Say on stderr which cells were read as blank because they hold no number (rank, import); `check`
-    lists them as findings."""
-    cells = [p for t in tables for u in t.units for p in u.problems]
-    if cells:
-        shown = "".join(f"\n  - {p.cell}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
-        print(f"Lưu ý: {len(cells)} ô điểm không đọc được nên được coi là để trống:{shown}\n"
-              f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
+    """Say on stderr which cells were read as blank because they hold no number, which formulas were typed over
+    and which units lie below the table (rank, import); `check` lists them as findings."""
+    problems = [p for t in tables for u in t.units for p in u.problems]
+    for belongs, head in _PROBLEM_HEADS:
+        cells = [p for p in problems if belongs(p.kind)]
+        if cells:
+            shown = "".join(f"\n  - {p.cell}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
+            print(f"Lưu ý: {len(cells)} {head}:{shown}\n"
+                  f"Xem và sửa theo `xltools check {Path(source).name}`.", file=sys.stderr)
 
 
 def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=lambda evaluations: 0,

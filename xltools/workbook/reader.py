@@ -447,7 +447,11 @@ class GridReader:
             return []
         computed = self._computed.get(lay.sheet)
         if computed is None:  # the same columns on every row: listed once per sheet
+            # a field summed from the detail sheet: its Tự chấm and Thẩm định cells are formulas too (the reader
+            # takes the detail's scores, so a number typed there would show in Excel but count nowhere else)
             computed = self._computed[lay.sheet] = [
+                (col, label, i) for i, fc in enumerate(lay.fields) if lay.field_from_detail(i)
+                for col, label in ((fc.self_col, "Tự chấm"), (fc.appraised, "Thẩm định"))] + [
                 (fc.survey, "ĐT XHH", i) for i, fc in enumerate(lay.fields) if fc.survey] + [
                 (lay.self_total, "Tổng tự chấm", None), (lay.appraised_total, "Tổng thẩm định", None),
                 (lay.survey_total, "Tổng ĐT XHH", None), (lay.total, "Tổng cộng", None), (lay.rank, "Xếp hạng", None),
