@@ -130,8 +130,11 @@ def test_detail_sheet_sums_children_and_feeds_the_summary(tmp_path):
     h = dl.block_start(0)
     row13 = h + dl.offsets["1.3"]
     assert ws.cell(row13, dl.code).value == "1.3"
-    # a parent sums the scored leaves below it, as ranges of consecutive rows
-    assert ws.cell(row13, dl.self_col).value == f'=IF(COUNT(E{row13 + 1}:E{row13 + 2}),SUM(E{row13 + 1}:E{row13 + 2}),"")'
+    # a parent sums the scored leaves below it, as ranges of consecutive rows (counted only when its first
+    # leaf holds no number)
+    leaves = f"E{row13 + 1}:E{row13 + 2}"
+    assert ws.cell(row13, dl.self_col).value == (f'=IF(ISNUMBER(E{row13 + 1}),SUM({leaves}),'
+                                                 f'IF(COUNT({leaves}),SUM({leaves}),""))')
     assert ws.cell(row13 + 1, dl.self_col).protection.locked is False  # a leaf: typed
     summary = wb["Tổng hợp Tỉnh"]
     # the summary reads the field total from the detail's hidden index (one row per block), not the whole sheet
@@ -332,6 +335,40 @@ def test_unlocked_cells_are_the_layouts_inputs():
             ws = wb[lay.sheet]
             unlocked = [c for c in range(1, lay.last_col + 1) if not ws.cell(lay.first_row, c).protection.locked]
             assert unlocked == sorted(lay.input_cols()), (name, lay.sheet)
+
+
+def excel_limits(formula: str) -> tuple[int, int, int]:
+    """(characters, most arguments of one function, deepest nesting of parentheses) of a formula: Excel takes
+    at most 8192, 255 and 64 (nested functions; parentheses count grouping too, so this errs on the safe side)."""
+    import re
+
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", "x", formula)  # sheet names and texts hold no syntax
+    args: list[int] = []
+    most = depth = 0
+    for i, ch in enumerate(bare):
+        if ch == "(":
+            args.append(0 if bare[i + 1:i + 2] == ")" else 1)
+            depth = max(depth, len(args))
+        elif ch == "," and args:
+            args[-1] += 1
+        elif ch == ")":
+            most = max(most, args.pop())
+    return len(formula), most, depth
+
+
+def test_formulas_stay_within_excels_limits(data_dir):
+    """Every formula of each shipped template and of a criteria tree's 200-unit workbook (its detail sheet's
+    rows far down): at most 8192 characters, 255 arguments per function, 64 levels."""
+    trees = [catalog.load_file(data_dir / "gialai_xa_2025_survey_field.yaml")]
+    for sets in [sets for _, sets in shipped_templates()] + [[t] for t in trees]:
+        wb = build([SectionInput(s, None, blank_rows=200 if s.criteria else L.BLANK_ROWS) for s in sets])
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str) and c.value[:1] == "=":
+                        chars, most, depth = excel_limits(c.value[1:])
+                        assert chars <= 8192 and most <= 255 and depth <= 64, (ws.title, c.coordinate, chars, most, depth)
+    assert excel_limits('IF(A1="(,",SUM(B1,B2:B3),ROWS())') == (32, 3, 2)
 
 
 def test_a_2025_commune_workbook_made_before_the_district_column_was_dropped_still_reads(tmp_path, monkeypatch):

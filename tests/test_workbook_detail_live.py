@@ -189,3 +189,87 @@ def test_a_field_scored_by_the_survey_alone_needs_no_thẩm_định(calc, tmp_pa
     for r in e.results:
         row = rows[r.unit.name]
         assert (as_rank(row.rank), as_label(row.class_label)) == (r.rank, r.class_label), (r.unit.name, row.check)
+
+
+NA, EMPTY_TEXT, TRUE = ("formula", "=NA()"), ("formula", '=""'), ("formula", "=TRUE()")
+SUMMED = [n for top in CSET.criteria for n in top.walk()  # the parents with a scored leaf below them
+          if n.children and any(not c.children and not c.survey for c in n.walk())]
+
+
+def test_parent_sums_kiểm_tra_and_blank_leaves_pin_their_edge_cases(calc, tmp_path):
+    """What each block's formulas give when few or odd cells are typed, against what they mean: a parent is the
+    sum of its leaves that hold a number, "" while none does, an error typed in a leaf shows once a number is
+    there (LibreOffice's SUM); the unit's total likewise over the top criteria; the hidden index counts the
+    blank (or "") Thẩm định of each top criterion's leaves; the Kiểm tra flags a text, "" or an error typed, and
+    a number outside 0 to the maximum. The shortcuts (a parent whose first leaf holds a number is not counted,
+    a block whose typed cells all hold numbers is not searched for texts nor blanks) must not show."""
+    rows = 2 * BLANK_ROWS
+    dl = L.workbook_layout([(CSET, rows + L.DEFAULT_SPARE_ROWS)]).sections[0].detail
+    path = build_file([SectionInput(CSET, None, blank_rows=rows)], tmp_path / "edges.xlsx")
+    leaves = [c for c in CSET.leaves() if not c.survey]
+    first_parent = next(n for n in dl.nodes if n.children and all(not c.children for c in n.children))
+    a, b = [c for c in first_parent.children if not c.survey][:2]  # 1.3.1 and 1.3.2: a parent's first two leaves
+    lone = leaves[0]  # 1.1: a leaf whose sibling parent (1.3) stays blank
+    full = {(c.code, col): float(c.max) for c in leaves for col in ("self", "appraised")}
+    blocks = [
+        {},  # a blank block
+        {(leaves[-1].code, "self"): float(leaves[-1].max)},  # one leaf typed, the last one
+        {(lone.code, "self"): 0.5, (lone.code, "appraised"): 0.25},  # 1.3 blank beside a typed sibling
+        {(a.code, "self"): "abc", (b.code, "self"): 1.0},  # text in a parent's first leaf, a number after it
+        {(a.code, "self"): NA, (a.code, "appraised"): NA, (b.code, "appraised"): 1.0},  # #N/A alone, then with a number
+        {(a.code, "self"): NA, (lone.code, "self"): 1.0},  # #N/A under a blank parent, a number in its top
+        full,  # every typed cell a number
+        {**full, (b.code, "appraised"): EMPTY_TEXT},  # all but one: "" from a formula
+        {**full, (b.code, "appraised"): None},  # all but one: blank
+        {**full, (a.code, "self"): TRUE},  # TRUE typed (a number, 1, in LibreOffice)
+        {**full, (a.code, "appraised"): -0.25, (b.code, "self"): float(b.max) + 1},  # out of range, both ways
+    ]
+    assert len(blocks) <= dl.n_units
+    with calc.open(path) as doc:
+        for k, typed in enumerate(blocks):
+            start = dl.block_start(k)
+            doc.set_value(dl.sheet, cell(dl.unit, start), f"Đơn vị {k}")
+            for (code, which), entry in typed.items():
+                where = cell(dl.self_col if which == "self" else dl.appraised, start + dl.offsets[code])
+                if isinstance(entry, tuple):
+                    doc.set_formula(dl.sheet, where, entry[1])
+                elif entry is not None:
+                    doc.set_value(dl.sheet, where, entry)
+        doc.recalc()
+        for k, typed in enumerate(blocks):
+            start = dl.block_start(k)
+            got = {(code, which): doc.get(dl.sheet, cell(col, start + offset))
+                   for code, offset in [("", 0), *((p.code, dl.offsets[p.code]) for p in SUMMED)]
+                   for which, col in (("self", dl.self_col), ("appraised", dl.appraised))}
+            blank = {top.code: doc.get(dl.sheet, cell(dl.index[top.code].blank_leaves, dl.index_row(k)))
+                     for top in CSET.criteria}
+            check = doc.get(dl.sheet, cell(dl.check, start))
+            assert (got, blank, check) == _meaning(typed), k
+
+
+def _meaning(typed: dict) -> tuple[dict, dict, str]:
+    """What a block's parent sums, blank-leaf counts and Kiểm tra mean for what is typed (see the test above)."""
+    def value(entry):  # as a formula reads the cell: a number, "" (blank or text), or an error
+        return {NA: "#N/A", EMPTY_TEXT: "", TRUE: 1.0}.get(entry, entry) if entry is not None else None
+
+    def summed(values: list):
+        numbers = [v for v in values if isinstance(v, float)]
+        if not numbers:
+            return ""
+        return "#N/A" if "#N/A" in values else sum(numbers)
+    sums = {(node.code, which): summed([value(typed.get((n.code, which))) for n in node.walk()
+                                        if not n.children and not n.survey])
+            for node in SUMMED for which in ("self", "appraised")}
+    blank = {}
+    for top in CSET.criteria:
+        blank[top.code] = float(sum(typed.get((n.code, "appraised")) in (None, EMPTY_TEXT)
+                                    for n in top.walk() if not n.children and not n.survey))
+    for which in ("self", "appraised"):
+        sums[("", which)] = summed([sums.get((top.code, which)) for top in CSET.criteria])
+    cells = [(value(entry), float(CSET.criteria_by_code()[code].max)) for (code, _), entry in typed.items() if entry is not None]
+    flags = []
+    if any(not isinstance(v, float) for v, _ in cells):
+        flags.append(NOT_NUMBER)
+    if "#N/A" not in [v for v, _ in cells] and any(isinstance(v, float) and not 0 <= v <= top for v, top in cells):
+        flags.append(OUT_OF_RANGE)
+    return sums, blank, " ".join(flags)

@@ -196,6 +196,13 @@ def sum_children(cells: list[str]) -> str:
     return f'IF(COUNT({args}),SUM({args}),"")'
 
 
+def sum_present(cells: list[str], probe: str) -> str:
+    """`sum_children` that skips the count when `probe`, one of the cells, holds a number (then the count is
+    not 0): exact in every case (a blank, a text or an error in `probe` falls back to the count), and a typed
+    block is summed without reading its cells twice."""
+    return f'IF(ISNUMBER({probe}),SUM({",".join(cells)}),{sum_children(cells)})'
+
+
 def count_blank(ranges: list[str]) -> str:
     """How many cells of the ranges are blank or hold "" (the detail's scored leaves without Thẩm định):
     COUNTBLANK walks a range; a comparison per cell (A1="") made LibreOffice read each cell's format."""
@@ -305,25 +312,43 @@ def survey_stray(unmatched_cell: str, summary_sheet: str) -> str:
             f'{summary_sheet}, điểm của dòng không được tính; hãy gõ tên giống cột TÊN ĐƠN VỊ trang đó.","")')
 
 
-def detail_block_flags(leaves: list[str], leaves_by_max: Sequence[tuple[Decimal | float, list[str]]]) -> list[tuple[str, str]]:
+def count_numbers(refs: list[str]) -> str:
+    """How many cells of the ranges hold a number (COUNT takes at most MAX_ARGS ranges at a time)."""
+    return "+".join(_each("COUNT", refs)) or "0"
+
+
+def count_blank_unless(ranges: list[str], none_blank: str) -> str:
+    """`count_blank`, or 0 without walking the ranges when `none_blank` holds (a condition that proves no cell
+    of them blank, e.g. every one holds a number)."""
+    return f"IF({none_blank},0,{count_blank(ranges)})"
+
+
+def _each(function: str, refs: list[str]) -> list[str]:
+    """`function` over the ranges, MAX_ARGS at a time (Excel takes 255 arguments)."""
+    return [f"{function}({','.join(refs[i:i + MAX_ARGS])})" for i in range(0, len(refs), MAX_ARGS)]
+
+
+def detail_block_flags(leaves: list[str], leaves_by_max: Sequence[tuple[Decimal | float, list[str]]],
+                       numbers: str, n_cells: int) -> list[tuple[str, str]]:
     """(condition, message) of a detail block's Kiểm tra: a score typed as text, a score outside 0 to
     its criterion's maximum. `leaves`: the block's typed cells (ranges of scored leaf rows, Tự chấm and Thẩm
-    định); `leaves_by_max`: the same cells grouped by their criterion's maximum.
+    định, `n_cells` cells); `leaves_by_max`: the same cells grouped by their criterion's maximum; `numbers`: the
+    cell holding `count_numbers(leaves)`.
 
     Plain counts over the typed cells only, no SUMPRODUCT (array formulas over every block were most of a
     full recalculation) and no parent sum (LibreOffice reads a formula cell in a range slower than a value):
-    - not a number: COUNTA − COUNT of the typed cells (a text, a space, TRUE, an error typed there);
+    - not a number: COUNTA − COUNT of the typed cells (a text, a space, TRUE, an error typed there), counted
+      only when not every cell holds a number (COUNTA cannot then exceed COUNT: a typed block reads its cells
+      once less);
     - below 0: MIN; above the maximum: for each maximum, MAX of the cells that have it. MIN and MAX skip
       texts and blanks; a cell holding an error is already "not a number" (IFERROR keeps the message
       instead of the error).
     At most MAX_ARGS ranges per function (Excel takes 255 arguments).
     """
-    def each(function: str, refs: list[str]) -> list[str]:
-        return [f"{function}({','.join(refs[i:i + MAX_ARGS])})" for i in range(0, len(refs), MAX_ARGS)]
-    over = ",".join(f"{m}>{num(top)}" for top, refs in leaves_by_max for m in each("MAX", refs))
-    lowest = each("MIN", leaves)
+    over = ",".join(f"{m}>{num(top)}" for top, refs in leaves_by_max for m in _each("MAX", refs))
+    lowest = _each("MIN", leaves)
     lowest_all = lowest[0] if len(lowest) == 1 else f"MIN({','.join(lowest)})"
-    return [(f"({'+'.join(each('COUNTA', leaves))})-({'+'.join(each('COUNT', leaves))})>0",
+    return [(f"IF({numbers}={n_cells},FALSE,({'+'.join(_each('COUNTA', leaves))})>{numbers})",
              f"{LABELS['score-not-number']}: có ô điểm nhập chữ thay cho số, hãy gõ lại bằng số."),
             (f"IFERROR(OR({lowest_all}<0{',' + over if over else ''}),FALSE)",
              f"{LABELS['score-out-of-range']}: có điểm ngoài khoảng 0 đến điểm tối đa.")]

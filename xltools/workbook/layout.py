@@ -391,8 +391,16 @@ class DetailLayout:
                 for i, top in enumerate(self.cset.criteria)}
 
     @property
+    def numbers(self) -> int:
+        """Hidden, after the index: in each block's header row, how many of the block's typed cells (the scored
+        leaves' Tự chấm and Thẩm định) hold a number. All of them: the block's Kiểm tra finds no text and the
+        index counts no blank leaf without reading the cells again."""
+        return self.key + 3 * len(self.cset.criteria) + 1
+
+    @property
     def index_last_col(self) -> int:
-        return self.key + 3 * len(self.cset.criteria)
+        """The last hidden column (the index, then `numbers`)."""
+        return self.numbers
 
     def index_row(self, k: int) -> int:
         """The index row of the k-th (0-based) block."""

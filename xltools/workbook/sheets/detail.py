@@ -167,27 +167,37 @@ def _block_formulas(lay: L.DetailLayout, plan: list[_Row], tops: list[int], leaf
     total = f"xl_total_{max(lay.cset.decimals, 2)}"
     h = _BlockRow(0)
     out: list[tuple[int, int, str, str]] = []
+    summed = {node.offset for node in plan if node.kids}  # rows whose score cells are parent sums ("" when blank)
+    probe = next((o for o in tops if o in summed), tops[0])  # a top criterion that has a sum
     for col in (lay.self_col, lay.appraised):
-        out.append((0, col, f(F.sum_children([a1(col, h + o) for o in tops])), total))
-    for node in plan:  # a parent criterion: the sum of the scored leaves below it (ranges: no parent read again)
+        out.append((0, col, f(F.sum_present([a1(col, h + o) for o in tops], a1(col, h + probe))), total))
+    # a parent criterion: the sum of the scored leaves below it (ranges: no parent read again); its first leaf
+    # typed spares the count
+    for node in plan:
         if node.kids:
-            out += [(node.offset, col, f(F.sum_children([_span(col, h + a, h + b) for a, b in node.leaf_runs])), total)
+            out += [(node.offset, col, f(F.sum_present([_span(col, h + a, h + b) for a, b in node.leaf_runs],
+                                                       a1(col, h + node.leaf_runs[0][0]))), total)
                     for col in (lay.self_col, lay.appraised)]
     cells = lambda runs: [f"{a1(lay.self_col, h + a)}:{a1(lay.appraised, h + b)}" for a, b in runs]  # noqa: E731
     every = _runs(sorted(o for _, runs in leaf_runs for a, b in runs for o in range(a, b + 1)))
     by_max = [(top, cells(runs)) for top, runs in leaf_runs]
-    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(cells(every), by_max)))), "xl_flag"))
+    # how many typed cells hold a number, once per block: when all do, the Kiểm tra and the blank-leaf counts
+    # below need not read them again
+    numbers, n_cells = a1(lay.numbers, h), 2 * sum(b - a + 1 for a, b in every)
+    all_numbers = f"{numbers}={n_cells}"
+    out.append((0, lay.numbers, f(F.count_numbers(cells(every))), "xl_center"))
+    out.append((0, lay.check, f(F.check_text(F.messages(F.detail_block_flags(cells(every), by_max, numbers, n_cells)))),
+                "xl_flag"))
     # the block's row of the hidden index: its name key, and each top criterion's Tự chấm, Thẩm định and
     # scored leaves still without Thẩm định (scoring._leaves_missing)
     out.append((-1, lay.key, f(F.name_key(a1(lay.unit, h))), "xl_center"))
-    summed = {node.offset for node in plan if node.kids}  # rows whose score cells are parent sums ("" when blank)
     for code, leaves in tops_leaves:
         cols, top = lay.index[code], h + lay.offsets[code]
         copy = F.reference if lay.offsets[code] in summed else F.value_or_blank
         out.append((-1, cols.self_col, f(copy(a1(lay.self_col, top))), "xl_center"))
         out.append((-1, cols.appraised, f(copy(a1(lay.appraised, top))), "xl_center"))
         blanks = [_span(lay.appraised, h + a, h + b) for a, b in _runs(sorted(leaves))]
-        out.append((-1, cols.blank_leaves, f(F.count_blank(blanks)), "xl_center"))
+        out.append((-1, cols.blank_leaves, f(F.count_blank_unless(blanks, all_numbers)), "xl_center"))
     return out
 
 
