@@ -492,3 +492,22 @@ def test_rows_under_the_units_are_neither_units_nor_the_last_unit(tmp_path, caps
         assert code == 0, path
         assert [(r["name"], r["total"], r["rank"]) for r in json.loads(out)] == [
             ("Sở Tài chính", 92.5, 1), ("Công an tỉnh", 87, 2), ("Sở Xây dựng", 81.5, 3)], path
+
+
+def test_a_total_over_the_sets_maximum_is_an_error_and_publishes_a_draft(tmp_path, capsys):
+    # QA finding 1: 120 in a table of totals whose set (and header) says 105 passed check and was published as official
+    set_path = tmp_path / "tong-105.yaml"
+    code, _, err = run(["set", "new", "--totals-only", "-o", set_path, "--bands", BANDS, "--total", "105", "--level",
+                        "so", "--province", "Tuyên Quang", "--years", "2025", "--decimals", "2"], capsys)
+    assert code == 0, err
+    t = Table(["KẾT QUẢ CHỈ SỐ CCHC CÁC SỞ, BAN, NGÀNH TỈNH TUYÊN QUANG NĂM 2025"],
+              [["STT", "Tên đơn vị", "Tổng điểm (Tối đa 105 điểm)", "Thứ hạng", "Phân loại"]],
+              [[1, "Sở Xây dựng", "120", 1, "Xuất sắc"], [2, "Sở Tư pháp", "103,5", 2, "Xuất sắc"],
+               [3, "Sở Y tế", "88,4", 3, "Tốt"]])
+    path = write_xlsx(tmp_path / "vuot.xlsx", t)
+    for argv in (["--set", set_path], []):  # the set's maximum, or without a set the one the header prints
+        code, out, _ = run(["check", path, "--json", *argv], capsys)
+        found = [(f["severity"], f["unit"]) for f in json.loads(out) if f["code"] == "score-out-of-range"]
+        assert code == 1 and found == [("error", "Sở Xây dựng")], argv
+    code, _, err = run(["publish", path, "--set", set_path, "-o", tmp_path / "pub"], capsys)
+    assert code == 1 and "DỰ THẢO" in err and "120" in err

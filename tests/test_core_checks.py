@@ -208,3 +208,35 @@ def test_identical_survey_rows_are_found_when_some_fields_have_no_survey_part(da
     (e,) = evaluate([(table, cset)])
     assert [(f.unit, f.code) for f in e.findings if f.code == "duplicate-survey-row"] == [
         ("Xã Chư Sê", "duplicate-survey-row")]
+
+
+def test_printed_totals_outside_the_sets_maxima_are_errors():
+    # a table of Thẩm định + ĐT XHH + Tổng cộng without field scores (QA finding 1): the set's maxima are 86,5 and 13,5
+    def row(name, appraised, survey, total):
+        return Unit(name=name, fields=[FieldScores() for _ in SO.fields], where=f"dòng {name}",
+                    printed=Printed(appraised_total=D(appraised), survey_total=D(survey), total=D(total)))
+
+    units = [row("Sở A", 80, 14, 94), row("Sở B", 87, 3, 90), row("Sở C", 70, 12, 82), row("Sở D", "-1", 1, 0)]
+    found = [f for f in check_table(SO, UnitsTable(units), score_table(SO, units)) if f.code == "score-out-of-range"]
+    assert [(f.unit, f.field, f.severity) for f in found] == [
+        ("Sở A", "Tổng điểm ĐT XHH", "error"), ("Sở B", "Tổng điểm thẩm định", "error"),
+        ("Sở D", "Tổng điểm thẩm định", "error")]  # Tổng cộng 94 > … is no second error for the same part
+    assert "Sở A" in found[0].message and "14" in found[0].message and "13,5" in found[0].message \
+        and "hãy" in found[0].message and found[0].where == "dòng Sở A"
+    assert "âm" in found[2].message
+
+
+def test_a_total_over_the_maximum_its_header_prints_is_an_error_without_a_set():
+    from xltools.core.criteria import totals_only_set
+    from xltools.core.scoring import HeaderMax
+
+    cset = totals_only_set(2)  # no set: no maximum but the header's
+    units = [Unit(name=name, fields=[], printed=Printed(total=D(t)), where=name) for name, t in
+             (("Sở A", 120), ("Sở B", 103), ("Sở C", "-5"))]
+    table = UnitsTable(units, header_maxima=[HeaderMax(None, "total", D(105), "tiêu đề cột 'Tổng điểm (Tối đa 105)'")])
+    found = [f for f in check_table(cset, table, score_table(cset, units)) if f.code == "score-out-of-range"]
+    assert [f.unit for f in found] == ["Sở A", "Sở C"]
+    assert "120" in found[0].message and "105 ghi ở tiêu đề cột" in found[0].message
+    table.header_maxima = []  # nothing says the maximum: only a negative total is out of range
+    found = [f for f in check_table(cset, table, score_table(cset, units)) if f.code == "score-out-of-range"]
+    assert [f.unit for f in found] == ["Sở C"] and "khoảng" not in found[0].message

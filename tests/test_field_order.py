@@ -132,3 +132,33 @@ def test_every_shipped_field_is_named_by_its_name_short_name_and_code(set_id):
     ("Tiêu chí A", None), ("cai cach the che", 1)])  # 'chí' is not 'chỉ'; a header without diacritics
 def test_abbreviated_headers_of_the_seeds(label, index):
     assert field_index(label, catalog.get("backan-2024-so")) == index
+
+
+# A 2025 set whose field 2 is no longer 'Cải cách thể chế' (the tester's Tuyên Quang set): 'chế' is then only in
+# 'chế độ công vụ', and a header 'Thể chế' shares that syllable, not a word.
+SET_NO_INSTITUTIONS = set_text("tuyenquang-2025-xa", "Tuyên Quang", (
+    "Công tác chỉ đạo, điều hành cải cách hành chính", "Xây dựng và tổ chức thi hành văn bản quy phạm pháp luật",
+    "Cải cách chế độ công vụ"))
+
+
+@pytest.mark.parametrize("label, index", [
+    ("Thể chế", None), ("Cải cách thể chế", None), ("the che", None),  # a shared syllable names nothing
+    ("Chế độ công vụ", 2), ("Cải cách chế độ công vụ", 2), ("Công vụ", 2), ("CĐCV", 2), ("Chỉ đạo, điều hành", 0),
+    ("Văn bản QPPL", 1), ("Văn bản quy phạm pháp luật", 1), ("Thi hành văn bản", 1)])
+def test_a_syllable_two_words_share_names_no_field(tmp_path, label, index):
+    path = tmp_path / "bo.yaml"
+    path.write_text(SET_NO_INSTITUTIONS, encoding="utf-8")
+    assert field_index(label, catalog.get(str(path))) == index
+
+
+def test_headers_in_the_set_order_with_one_unknown_are_read_by_position(tmp_path, capsys):
+    """'Thể chế' in the position of field 2 was taken for field 3 (chế độ công vụ), and the whole correct table
+    refused as 'cột thứ 2 … là lĩnh vực 3'; it names no field, so the table is read in its (the set's) order."""
+    path = tmp_path / "bo.yaml"
+    path.write_text(SET_NO_INSTITUTIONS, encoding="utf-8")
+    same = write_docx(tmp_path / "dung_thu_tu.docx", table(["Chỉ đạo, điều hành", "Thể chế", "Chế độ công vụ"],
+                                                           [0, 1, 2]))
+    assert appraised(same, path) == {name: list(scores) for name, scores in SCORES}
+    code, _, err = run(["rank", same, "--set", path], capsys)
+    assert code == 0 and "không nhận ra lĩnh vực qua tên cột 'Thể chế'" in err, err
+    assert "cột 'Thể chế' là lĩnh vực 2. Xây dựng và tổ chức thi hành văn bản quy phạm pháp luật" in err

@@ -152,3 +152,50 @@ def test_an_empty_file_or_a_cover_sheet_first(tmp_path, cset):
     scores.append([1, "Văn phòng UBND tỉnh", 1.5, 1.5, 2, 1, 2, 1, 1.5])
     wb.save(tmp_path / "bia.xlsx")
     assert read_survey(tmp_path / "bia.xlsx", cset, UNITS).scores["Văn phòng UBND tỉnh"][0] == D("1.5")
+
+
+# The tester's set: field 2 is no longer 'Cải cách thể chế'; 'chế' is only in 'Cải cách chế độ công vụ'.
+NO_INSTITUTIONS = """id: tq-so-2025
+province: Tuyên Quang
+level: so
+years: [2025]
+decimals: 2
+fields:
+  - {code: "1", name: "Công tác chỉ đạo, điều hành cải cách hành chính", max: 20, survey_max: 2}
+  - {code: "2", name: "Xây dựng và tổ chức thi hành văn bản quy phạm pháp luật", max: 20, survey_max: 2}
+  - {code: "3", name: "Cải cách thủ tục hành chính", max: 20, survey_max: 2}
+  - {code: "4", name: "Cải cách chế độ công vụ", max: 20, survey_max: 2}
+total: 88
+bands_basis: points
+bands: [{label: 'Tốt', min: 80}, {label: 'Yếu', min: 0}]
+"""
+
+
+@pytest.mark.parametrize("content", [
+    "Đơn vị;Lĩnh vực;Điểm\nSở Tư pháp;Chỉ đạo điều hành;1,8\nSở Tư pháp;Thể chế;1,2\nSở Tư pháp;Hành chính;1\n",
+    "Đơn vị;Chỉ đạo điều hành;Thể chế;TTHC;Công vụ\nSở Tư pháp;1,8;1,2;1;1\n"])
+def test_a_field_named_by_a_shared_syllable_is_listed_never_put_in_another_field(tmp_path, content):
+    """'Thể chế' went silently into 'Cải cách chế độ công vụ' (they share the syllable 'chế'): now the file is
+    refused with the name, its row and the set's fields to choose from, and nothing is written."""
+    (tmp_path / "bo.yaml").write_text(NO_INSTITUTIONS, encoding="utf-8")
+    path = tmp_path / "xhh.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        read_survey(path, catalog.get(str(tmp_path / "bo.yaml")), UNITS)
+    text = str(err.value)
+    assert "'Thể chế'" in text and "xhh.csv, dòng " in text, text
+    assert "2. Xây dựng và tổ chức thi hành văn bản quy phạm pháp luật" in text
+    assert "4. Cải cách chế độ công vụ" in text
+    if "Lĩnh vực" in content:  # 'Hành chính' is in two fields' names: said so
+        assert "dòng 3: lĩnh vực 'Thể chế' không có trong bộ tiêu chí tq-so-2025" in text
+        assert ("dòng 4: lĩnh vực 'Hành chính' không có trong bộ tiêu chí tq-so-2025 (không rõ là lĩnh vực nào: "
+                "1. Công tác chỉ đạo, điều hành cải cách hành chính hay 3. Cải cách thủ tục hành chính)") in text
+
+
+def test_the_civil_service_field_by_its_own_words(tmp_path):
+    (tmp_path / "bo.yaml").write_text(NO_INSTITUTIONS, encoding="utf-8")
+    path = tmp_path / "xhh.csv"
+    path.write_text("Đơn vị;Lĩnh vực;Điểm\nSở Tư pháp;Chế độ công vụ;1,2\nSở Tư pháp;Văn bản QPPL;1,5\n",
+                    encoding="utf-8")
+    result = read_survey(path, catalog.get(str(tmp_path / "bo.yaml")), UNITS)
+    assert result.scores["Sở Tư pháp"] == [None, D("1.5"), None, D("1.2")]

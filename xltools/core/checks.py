@@ -274,7 +274,38 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
         if value is not None and limit is not None and not in_range(value, limit):
             _out_of_range(unit, label, label, value, limit, out)
+    _printed_out_of_range(cset, table, unit, out)
     _missing(cset, table, unit, result, expect_appraised, out)
+
+
+def _printed_out_of_range(cset: CriteriaSet, table: UnitsTable, unit: Unit, out: list[Finding]) -> None:
+    """A printed total with no field scores under it (a table of totals, or of Thẩm định + ĐT XHH + Tổng cộng):
+    outside 0..its maximum, as a field score is (_scores), against the tighter of the set's maximum and the one its
+    column header prints. A kind with field scores is checked field by field (and a printed total that disagrees
+    with them is a total-mismatch); Tổng cộng over because a part of it is, is no second error."""
+    p = unit.printed
+    values = {"self": p.self_total, "appraised": p.appraised_total, "survey": p.survey_total, "total": p.total}
+    if all(v is None for v in values.values()):  # a workbook's row, a field table's: nothing printed to check
+        return
+    scored = {kind for f in unit.fields for kind in ("self", "appraised", "survey") if f.score(kind) is not None}
+    headers = {h.kind: h.value for h in table.header_maxima if h.field_index is None}
+    part_out = False
+    for kind, value in values.items():
+        if value is None or kind in scored or kind == "total" and (scored or part_out):
+            continue
+        top, where = _printed_max(cset, kind, headers.get(kind))
+        if value < 0 or not in_range(value, top):  # below 0 even where no maximum is known
+            _out_of_range(unit, TOTAL_LABEL[kind], KIND_LABEL[kind], value, top, out, where=where)
+            part_out = True
+
+
+def _printed_max(cset: CriteriaSet, kind: str, header: Decimal | None) -> tuple[Decimal | None, str]:
+    """The maximum of a printed total and where it comes from ("" the set, else its column header): the set's (a
+    set without such a part, or a set of totals without `total`, has none) or the header's, whichever is lower."""
+    expected = header_max_expected(cset, HeaderMax(None, kind, Decimal(0))) or None
+    if header is not None and (expected is None or header < expected):
+        return header, "ghi ở tiêu đề cột"
+    return expected, ""
 
 
 UNRANKED = "đơn vị chưa được xếp hạng, xếp loại cho đến khi đủ điểm"
@@ -370,12 +401,13 @@ def _leaves_where(cset: CriteriaSet, unit: Unit, field_name: str, differs: Calla
 
 
 def _out_of_range(unit: Unit, field: str, kind_label: str, value: Decimal, top: Decimal | None,
-                  out: list[Finding], cell: str | None = None) -> None:
+                  out: list[Finding], cell: str | None = None, where: str = "") -> None:
+    """`where`: where the maximum is written when it is not the set ("ghi ở tiêu đề cột")."""
     what = f"điểm {kind_label} {n(value)}"
-    why = "là số âm" if value < 0 else f"vượt điểm tối đa {n(top)}"
+    why = "là số âm" if value < 0 else f"vượt điểm tối đa {n(top)}{' ' + where if where else ''}"
+    span = f", nằm ngoài khoảng 0 đến {n(top)}" if top is not None else ""
     _add(out, ERROR, "score-out-of-range", unit, field,
-         f"{what} {why}, nằm ngoài khoảng 0 đến {n(top)}; hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.",
-         cell)
+         f"{what} {why}{span}; hãy nhập lại điểm, hoặc kiểm tra bộ tiêu chí đã chọn.", cell)
 
 
 def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Finding]) -> None:
@@ -420,7 +452,10 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
                    "sẽ căn phải")
         else:
             why = f"ô ghi '{p.found}', không phải là số; hãy nhập điểm bằng số (nhập 0 nếu đơn vị không đạt điểm nào)"
-    _add(out, ERROR, "score-not-number", unit, field, f"điểm {kind}: {why}; {UNRANKED}.", p.cell or None)
+    # 'điểm Tự chấm: …'; a column named 'Điểm đánh giá' is not 'điểm Điểm đánh giá', nor said twice after the field
+    what = "" if kind.lower() == (field or "").lower() else kind if kind.lower().startswith("điểm") else f"điểm {kind}"
+    _add(out, ERROR, "score-not-number", unit, field, f"{what}: {why}; {UNRANKED}." if what else f"{why}; {UNRANKED}.",
+         p.cell or None)
     out[-1].found = p.found
 
 

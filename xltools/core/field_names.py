@@ -8,6 +8,10 @@ among the set's fields ('công' is in three fields, 'thể' in one); the words e
 ('cải cách', 'xây dựng') weigh nothing; a word no field has weighs a little, so that a header made of
 other words ('Tiêu chí A') matches nothing. Words keep their diacritics when the header writes them
 ('Tiêu chí' is not 'chỉ đạo'); a header written without any is compared without.
+
+A Vietnamese word is often two syllables, and one syllable may belong to two words: 'chế' is in 'thể chế' and in
+'chế độ'. So a header's syllable counts for a field only beside a neighbour it has in that field's name too
+('chế độ', 'cách chế'); 'Thể chế' says nothing of 'Cải cách chế độ công vụ' (a lone syllable, 'Số', counts as is).
 """
 from __future__ import annotations
 
@@ -48,18 +52,38 @@ def _marked(text: str) -> bool:
     return fold(text) != " ".join(text.split()).casefold().replace("đ", "d")
 
 
-def words(text: str, marked: bool = True) -> set[str]:
-    """'XD&PT CQĐT, CQS (tối đa 21)' -> {'chính', 'quyền', 'điện', 'tử', 'số'}: the words that may name a field
-    (folded when `marked` is False)."""
+def _spelt(text: str) -> list[str]:
+    """'XD&PT CQĐT (tối đa 21)' -> ['xây', 'dựng', 'phát', 'triển', 'chính', 'quyền', 'điện', 'tử', 'tối', 'đa']:
+    the header's syllables in order, abbreviations spelt out."""
     text = unicodedata.normalize("NFC", clean(text)).casefold().replace("&", " ")
     text = re.sub(r"kt\s*-\s*xh", "ktxh", text)
     text = _CIVIL_SERVANTS.sub(" công vụ ", text)
-    out: set[str] = set()
-    for word in re.findall(r"[^\W\d_]+", text):  # numbers are maxima, codes or dates: they name no field
-        for w in _ABBREVIATIONS.get(word, _ABBREVIATIONS.get(fold(word), word)).split():
-            if w not in _EMPTY:
-                out.add(w if marked else fold(w))
-    return out
+    return [w for word in re.findall(r"[^\W\d_]+", text)  # numbers are maxima, codes or dates: they name no field
+            for w in _ABBREVIATIONS.get(word, _ABBREVIATIONS.get(fold(word), word)).split()]
+
+
+def syllables(text: str, marked: bool = True) -> list[str]:
+    """The header's syllables in order (folded when `marked` is False)."""
+    return [w if marked else fold(w) for w in _spelt(text)]
+
+
+def words(text: str, marked: bool = True) -> set[str]:
+    """'XD&PT CQĐT, CQS (tối đa 21)' -> {'chính', 'quyền', 'điện', 'tử', 'số'}: the words that may name a field
+    (folded when `marked` is False)."""
+    return {w if marked else fold(w) for w in _spelt(text) if w not in _EMPTY}
+
+
+def _pairs(text: str, marked: bool) -> set[tuple[str, str]]:
+    said = syllables(text, marked)
+    return set(zip(said, said[1:]))
+
+
+def _in_context(said: list[str], pairs: set[tuple[str, str]]) -> set[str]:
+    """The syllables of `said` that stand beside a neighbour they also have in a field's name (`pairs`)."""
+    if len(said) == 1:
+        return set(said)
+    return {w for k, w in enumerate(said)
+            if (k > 0 and (said[k - 1], w) in pairs) or (k + 1 < len(said) and (w, said[k + 1]) in pairs)}
 
 
 def _code(label: str) -> str | None:
@@ -86,23 +110,38 @@ class FieldMatcher:
                 for w in ws:
                     counts[w] = counts.get(w, 0) + 1
             self.weight[marked] = {w: 1 / n for w, n in counts.items()}
+        self.pairs = {marked: [_pairs(f.name, marked) | _pairs(f.short, marked) for f in self.fields]
+                      for marked in (True, False)}
 
     def index(self, label: str) -> int | None:
         code = _code(label)
         if code is not None:
             by_code = [i for i, f in enumerate(self.fields) if f.code == code]
             return by_code[0] if len(by_code) == 1 else None
+        shares = self._shares(label)
+        if not shares:
+            return None
+        best, index = shares[0]
+        runner_up = shares[1][0] if len(shares) > 1 else 0.0
+        return index if best >= SURE and best - runner_up >= MARGIN else None
+
+    def near(self, label: str) -> list[int]:
+        """The fields a header that names none partly names ('Hành chính': chỉ đạo, TTHC, tác động), in order."""
+        if _code(label) is not None or self.index(label) is not None:
+            return []
+        return sorted(i for share, i in self._shares(label) if share > 0)
+
+    def _shares(self, label: str) -> list[tuple[float, int]]:
+        """(share of the header's weight that field i's words hold, i), largest first; [] for a header of no words."""
         text = _NUMBERED.sub("", clean(label), count=1)
         marked = self.marked_set and _marked(text)
         said, weight = words(text, marked), self.weight[marked]
         total = sum(weight.get(w, _OTHER_WORD) for w in said)
         if not total:
-            return None
-        shares = sorted(((sum(weight[w] for w in said & ws) / total, i) for i, ws in enumerate(self.vocab[marked])),
-                        reverse=True)
-        best, index = shares[0]
-        runner_up = shares[1][0] if len(shares) > 1 else 0.0
-        return index if best >= SURE and best - runner_up >= MARGIN else None
+            return []
+        sequence = syllables(text, marked)
+        return sorted(((sum(weight[w] for w in said & ws & _in_context(sequence, pairs)) / total, i)
+                       for i, (ws, pairs) in enumerate(zip(self.vocab[marked], self.pairs[marked]))), reverse=True)
 
 
 def field_index(label: str, cset: CriteriaSet) -> int | None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.criteria import CriteriaSet
-from ..core.field_names import field_index
+from ..core.field_names import FieldMatcher
 from ..core.names import NameIndex, fold, tidy
 from ..core.numbers import NumberError, clean, decimals_shown, format_vn_short, parse_score
 from ..core.scoring import UnitsTable, sum_beyond
@@ -68,6 +68,7 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
     field_col = next((i for i, h in enumerate(head) if h in _FIELD), None)
     score_col = next((i for i, h in enumerate(head) if h in _SCORE), None)
     header_cells = rows[start][1]
+    matcher = FieldMatcher(cset.fields)
     total_col = None
     if field_col is not None and score_col is not None:
         columns = None
@@ -79,7 +80,7 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
                 total_col = i
             if i == unit_col or not clean(label) or fold(clean(label)) in _SKIP:
                 continue
-            index = field_index(label, cset)
+            index = matcher.index(label)
             if index is None:
                 unknown.append(f"'{clean(label)}'")
             else:
@@ -93,6 +94,7 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
     known = NameIndex(unit_names)
     result = SurveyImport(scores={})
     problems: list[str] = []
+    unnamed = False  # a row's field named no field of the set
     seen: dict[tuple[str, int], int] = {}
     for number, cells in rows[start + 1:]:
         cells = cells + [""] * (len(header_cells) - len(cells))
@@ -111,9 +113,11 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
         if not known.same(name):
             result.approximate.append(f"'{name}' ({where}) → {unit}")
         if columns is None:
-            index = field_index(cells[field_col], cset)
-            if index is None:
-                problems.append(f"{where}: lĩnh vực '{clean(cells[field_col])}' không có trong bộ tiêu chí {cset.id}.")
+            index = matcher.index(cells[field_col])
+            if index is None:  # never guessed: its score would go into another field's cell
+                problems.append(f"{where}: lĩnh vực '{clean(cells[field_col])}' không có trong bộ tiêu chí {cset.id}"
+                                + _near(matcher, cells[field_col]) + ".")
+                unnamed = True
                 continue
             pairs = [(index, score_col)]
         else:
@@ -141,10 +145,21 @@ def read_survey(path: str | Path, cset: CriteriaSet, unit_names: list[str]) -> S
             if not beyond:  # a score above its maximum is named by its own error; the total would blame the sum
                 problems += _total_disagrees(cells[total_col], list(row.values()), where, header_cells[total_col])
     if problems:
-        raise ReadError("Không đọc được điểm điều tra XHH:\n" + "\n".join(f"  - {p}" for p in problems[:20])
-                        + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else ""))
+        raise ReadError("Không đọc được điểm điều tra XHH:\n"
+                        + "\n".join(f"  - {p}" for p in problems[:20])
+                        + (f"\n  … và {len(problems) - 20} lỗi khác." if len(problems) > 20 else "")
+                        + (f"\nHãy ghi cột Lĩnh vực bằng mã (1, LV1) hoặc tên lĩnh vực của bộ tiêu chí {cset.id}: "
+                           + "; ".join(f"{f.code}. {f.name}" for f in cset.fields) + "." if unnamed else ""))
     result.missing = [n for n in unit_names if n not in result.scores]
     return result
+
+
+def _near(matcher: FieldMatcher, label: str) -> str:
+    near = matcher.near(label)
+    if not near:
+        return ""
+    return " (không rõ là lĩnh vực nào: " + " hay ".join(f"{matcher.fields[i].code}. {matcher.fields[i].name}"
+                                                        for i in near) + ")"
 
 
 def _total_disagrees(cell: str, scores: list[Decimal | None], where: str, label: str) -> list[str]:
