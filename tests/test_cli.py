@@ -9,7 +9,7 @@ CHECK_KEYS = {"severity", "code", "unit", "field", "message"}
 
 
 def run(capsys, *argv):
-    code = main(list(argv))
+    code = main([str(a) for a in argv])
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -188,3 +188,23 @@ def test_decimals_out_of_range_is_a_usage_error_not_a_crash(capsys, data_dir, va
         main(["rank", str(data_dir / "quyet_dinh_backan_2023_xa.txt"), "--decimals", value])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "số nguyên từ 0 đến 6" in err and "Lỗi không mong đợi" not in err
+
+
+def test_a_folder_given_to_rank_or_check_says_it_is_a_folder(capsys, tmp_path):
+    folder = tmp_path / "bieu"
+    folder.mkdir()
+    for command in ("rank", "check"):
+        code, _, err = run(capsys, command, folder)
+        assert code == 2 and "là một thư mục" in err and "xltools import bieu" in err, err
+
+
+def test_a_word_in_a_score_cell_is_quoted_as_typed_and_named_once(capsys, tmp_path):
+    """'chưa chấm' typed in the Điểm đánh giá column: the message quotes it with its space and names the column
+    once (it said "Điểm đánh giá: điểm Điểm đánh giá: ô ghi 'chưachấm'")."""
+    table = tmp_path / "thieu.csv"
+    table.write_text("STT;Tên đơn vị;Điểm đánh giá;Xếp hạng\n1;Sở Tư pháp;91,5;1\n2;Sở Xây dựng;chưa chấm;\n",
+                     encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--json", table)
+    [finding] = [f for f in json.loads(out) if f["code"] == "score-not-number"]
+    assert code == 1 and finding["found"] == "chưa chấm"
+    assert finding["message"].startswith("Sở Xây dựng – Điểm đánh giá: ô ghi 'chưa chấm'"), finding["message"]

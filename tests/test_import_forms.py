@@ -148,3 +148,50 @@ def test_a_form_numbered_by_roman_fields_reads_as_its_set_does(tmp_path, fmt):
     assert {c: s.self_score for c, s in unit.criteria.items()} == {
         "1": D("6.5"), "1.1": D(3), "1.2": D("3.5"), "1.2.1": D(2), "1.2.2": D("1.5"), "2": D(4), "2.1": D(4)}
     assert unit.criteria["1.2.2"].reason == "Còn 1 việc" and unit.printed.self_total == D("10.5")
+
+
+def _form_file(path, rows: list[list[str]], title: list[str]):
+    """A form of `rows` (header first) under `title`, as .xlsx (texts as typed) or .docx."""
+    if path.suffix == ".xlsx":
+        wb = Workbook()
+        for row in [[t] for t in title] + [[]] + rows:
+            wb.active.append(row)
+        wb.save(path)
+    else:
+        import docx
+
+        d = docx.Document()
+        for t in title:
+            d.add_paragraph(t)
+        table = d.add_table(rows=0, cols=len(rows[0]))
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = text
+        d.save(path)
+    return path
+
+
+@pytest.mark.parametrize("order", [
+    (3, 4, 0, 1, 2),  # 'Điểm tự đánh giá', 'Giải trình' before the code: the first two columns were dropped
+    (0, 3, 1, 2, 4),  # the self score between the code and the criterion: 'không tìm thấy bảng điểm nào'
+    (1, 0, 2, 4, 3)])  # the criterion before the code
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_form_with_its_columns_in_any_order_reads_as_in_the_usual_order(tmp_path, fmt, order):
+    """docs/import.md: 'Thứ tự cột tùy ý'. The columns are assigned by their headers, and a cell is still named
+    where it is in the file."""
+    title = ["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2025", "Đơn vị: UBND xã Ia Grai"]
+    usual = read_office(_form_file(tmp_path / f"usual.{fmt}", ROMAN_FORM, title))[0].units[0]
+    moved = [[row[i] for i in order] for row in ROMAN_FORM]
+    moved[0][order.index(0)] = "Mã tiêu chí"  # the tester's wording (not 'STT')
+    unit = read_office(_form_file(tmp_path / f"moved.{fmt}", moved, title))[0].units[0]
+    assert unit.name == usual.name == "UBND xã Ia Grai"
+    assert [f.self_score for f in unit.fields] == [f.self_score for f in usual.fields] == [D("6.5"), D(4)]
+    assert {c: (s.self_score, s.reason) for c, s in unit.criteria.items()} == \
+        {c: (s.self_score, s.reason) for c, s in usual.criteria.items()}
+    assert unit.printed.self_total == D("10.5")
+    if fmt == "xlsx":  # a score that cannot be read is named by its own cell
+        moved[3][order.index(3)] = "1.055"
+        with pytest.raises(ValueError) as err:
+            read_office(_form_file(tmp_path / "bad.xlsx", moved, title))
+        column = "ABCDE"[order.index(3)]
+        assert f"dòng 7, ô {column}7 (Điểm tự đánh giá): '1.055'" in str(err.value), str(err.value)

@@ -60,6 +60,42 @@ def test_district_headings_group_communes(tmp_path, capsys):
                              ("Xã Bằng Lãng", "Huyện Chợ Đồn")]
 
 
+def _sheet(path, rows):
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_list_with_a_note_column_group_rows_and_a_total_row(tmp_path, capsys):
+    """Lists as provinces keep them: a Ghi chú column (with a note on one row), a group heading ("I" in the STT
+    column, as appendices group units), and a Tổng cộng row under the names: three units, no more."""
+    units = _sheet(tmp_path / "ds.xlsx", [
+        ["DANH SÁCH CƠ QUAN, ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2025"],
+        ["STT", "Tên cơ quan, đơn vị", "Ghi chú"],
+        ["I", "KHỐI CƠ QUAN CHUYÊN MÔN THUỘC UBND TỈNH"],
+        [1, "Sở Tư pháp", None], [2, "Sở Y tế", "mới hợp nhất"],
+        ["II", "KHỐI CƠ QUAN KHÁC"], [1, "Văn phòng UBND tỉnh", None],
+        [None, "Tổng cộng: 3 đơn vị"]])
+    out = tmp_path / "so.xlsx"
+    code, text, err = run(capsys, "template", "--set", "backan-2024-so", "--units", units, "-o", out)
+    assert code == 0 and "3 đơn vị" in text, err
+    assert [name for name, _ in names_in(out)] == ["Sở Tư pháp", "Sở Y tế", "Văn phòng UBND tỉnh"]
+
+
+def test_a_txt_list_ending_with_its_count_and_a_district_column(tmp_path, capsys):
+    txt = tmp_path / "ds.txt"
+    txt.write_text("Sở Tư pháp\nSở Y tế\nTổng cộng: 2 đơn vị\n", encoding="utf-8")
+    assert [u.name for u in read_name_list(txt).units] == ["Sở Tư pháp", "Sở Y tế"]
+    communes = _sheet(tmp_path / "xa.xlsx", [["STT", "Tên xã", "Huyện", "Ghi chú"], [1, "Xã Cao Thượng", "Huyện Ba Bể", None],
+                                             [2, "Xã Bằng Lãng", "Huyện Chợ Đồn", "xã vùng cao"]])
+    assert [(u.name, u.district) for u in read_name_list(communes).units] == [("Xã Cao Thượng", "Huyện Ba Bể"),
+                                                                               ("Xã Bằng Lãng", "Huyện Chợ Đồn")]
+    scored = _sheet(tmp_path / "diem.xlsx", [["STT", "Tên đơn vị", "Tổng điểm"], [1, "Sở Tư pháp", 85.5]])
+    assert read_name_list(scored) is None
+
+
 def test_duplicate_names_are_refused_with_both_lines(tmp_path, capsys):
     units = tmp_path / "dup.txt"
     units.write_text("Sở Tư pháp\nSở Y tế\nsở  tư pháp\n", encoding="utf-8")

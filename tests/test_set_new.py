@@ -179,3 +179,37 @@ def test_no_criteria_table_is_refused(tmp_path, capsys):
     path = write_txt(tmp_path / "x.txt", Table(["X"], [["STT", "Tên đơn vị", "Tổng điểm"]], [[1, "Sở A", 90]]))
     code, _, err = run(["set", "new", path, "-o", tmp_path / "x.yaml"], capsys)
     assert code == 2 and "không thấy bảng tiêu chí" in err and "'điểm chuẩn'" in err
+
+
+def _numeric_codes(path, children: int):
+    """A criteria table typed in Excel with its codes as numbers (1.1 is stored as the number 1.1; 1.10 too)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Lĩnh vực/Tiêu chí", "Điểm tối đa"])
+    ws.append([1, "Công tác chỉ đạo, điều hành", children])
+    for i in range(1, children + 1):
+        ws.append([float(f"1.{i}"), f"Tiêu chí số {i}", 1])
+    ws.append([2, "Cải cách thủ tục hành chính", 12])
+    ws.append([2.1, "Công khai thủ tục hành chính", 12])
+    wb.save(path)
+    return path
+
+
+def test_codes_typed_as_numbers_in_excel_read_as_codes(tmp_path, capsys):
+    table = _numeric_codes(tmp_path / "tc.xlsx", 3)
+    code, _, err = run(["set", "new", str(table), "-o", str(tmp_path / "bo.yaml"), "--level", "so", "--years", "2025",
+                        "--province", "Tuyên Quang"], capsys)
+    assert code == 0, err
+    data = yaml.safe_load((tmp_path / "bo.yaml").read_text(encoding="utf-8"))
+    assert [c["code"] for c in data["criteria"][0]["children"]] == ["1.1", "1.2", "1.3"]
+
+
+def test_a_code_excel_turned_into_another_is_refused_with_why(tmp_path, capsys):
+    """1.10 typed in Excel is the number 1.1: two criteria '1.1'. Refused, naming both rows and the Text format."""
+    table = _numeric_codes(tmp_path / "tc.xlsx", 10)
+    code, _, err = run(["set", "new", str(table), "-o", str(tmp_path / "bo.yaml"), "--level", "so", "--years", "2025",
+                        "--province", "Tuyên Quang"], capsys)
+    assert code == 2 and "'1.1' trùng" in err and "dòng 3" in err and "dòng 12" in err and "Văn bản" in err, err
+    assert not (tmp_path / "bo.yaml").exists()

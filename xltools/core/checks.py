@@ -452,7 +452,10 @@ def _cell_problem(cset: CriteriaSet, unit: Unit, p: CellProblem, out: list[Findi
                    "sẽ căn phải")
         else:
             why = f"ô ghi '{p.found}', không phải là số; hãy nhập điểm bằng số (nhập 0 nếu đơn vị không đạt điểm nào)"
-    _add(out, ERROR, "score-not-number", unit, field, f"điểm {kind}: {why}; {UNRANKED}.", p.cell or None)
+    # 'điểm Tự chấm: …'; a column named 'Điểm đánh giá' is not 'điểm Điểm đánh giá', nor said twice after the field
+    what = "" if kind.lower() == (field or "").lower() else kind if kind.lower().startswith("điểm") else f"điểm {kind}"
+    _add(out, ERROR, "score-not-number", unit, field, f"{what}: {why}; {UNRANKED}." if what else f"{why}; {UNRANKED}.",
+         p.cell or None)
     out[-1].found = p.found
 
 

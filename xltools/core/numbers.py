@@ -83,6 +83,7 @@ def _score_text(value: str) -> Decimal | None:
 
 def _score_of(value: Any) -> Decimal | None:
     text = clean(value)
+    shown = " ".join(text.split())  # what a message quotes: the cell as the user typed it ('chưa chấm')
     if text.lower().endswith("điểm"):  # "2,5 điểm"
         text = text[: -len("điểm")]
     text = text.replace(" ", "")
@@ -101,8 +102,8 @@ def _score_of(value: Any) -> Decimal | None:
     if _VN_GROUPED.match(text) or _EN_GROUPED.match(text):
         raise NumberError(text, "có dấu phân cách hàng nghìn; điểm số không lớn như vậy, hãy kiểm tra lại.")
     if text.count(",") > 1 or text.count(".") > 1 or ("," in text and "." in text):
-        raise NumberError(text, "có nhiều dấu phân cách, không đọc được; hãy nhập một số như 19,5.")
-    raise NumberError(text, "không phải là số; hãy nhập một số như 19,5 (dấu phẩy thập phân).")
+        raise NumberError(shown, "có nhiều dấu phân cách, không đọc được; hãy nhập một số như 19,5.")
+    raise NumberError(shown, "không phải là số; hãy nhập một số như 19,5 (dấu phẩy thập phân).")
 
 
 def parse_prose_number(text: str) -> Decimal:

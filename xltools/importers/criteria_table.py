@@ -29,6 +29,9 @@ ACRONYMS = {"cchc", "tthc", "ubnd", "hđnd", "xhh", "cqđt", "cqs", "qppl", "vbq
             "ttđt", "iso", "par", "index"}
 
 
+_EXCEL_NUMBER = re.compile(r"^\d+,\d+$")
+
+
 class Numbering:
     """The codes of a criteria tree (1, 1.1, 1.1.1) from the numbers a table prints in its STT column, row by row:
     '1', '1.2' as they are; fields numbered 'I', 'II' with '1', '2' under each (-> '1.1', '1.2'); 'a)', 'b)' under
@@ -43,6 +46,8 @@ class Numbering:
 
     def code(self, raw: str) -> str | None:
         """The row's code, or None for a number not understood."""
+        if _EXCEL_NUMBER.match(raw):  # 1.1 typed in Excel is the number 1,1 (shown with the Vietnamese comma)
+            raw = raw.replace(",", ".")
         if _ROMAN.match(raw) and (self.roman or not self.fields):
             self.roman = True
             self.fields += 1
@@ -206,6 +211,7 @@ def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal
     fields: list[Node] = []
     stack: list[Node] = []  # the current path from a field down
     numbering = Numbering()
+    seen: dict[str, str] = {}  # code -> the row that has it
     total = None
     for where, cells in rows:
         filled = [clean(c) for c in cells if clean(c)]
@@ -233,6 +239,12 @@ def _tree(rows, roles: dict[str, int], source: str) -> tuple[list[Node], Decimal
         if code is None:
             raise ReadError(f"{source}, {where}: không đọc được mã tiêu chí '{raw}'; dùng 1, 1.1, 1.1.1 (hoặc I, II "
                             "cho lĩnh vực, a), b) cho tiêu chí thành phần).")
+        if code in seen:
+            excel = (" Mã gõ trong Excel là số: Excel lưu 1.10 thành 1,1 (trùng với 1.1); hãy định dạng cột mã là Văn "
+                     "bản (Text) rồi gõ lại mã.") if _EXCEL_NUMBER.match(raw) else ""
+            raise ReadError(f"{source}, {where}: mã tiêu chí '{code}' trùng với mã ở {seen[code]}; mỗi tiêu chí một mã."
+                            + excel)
+        seen[code] = where
         node.code = code
         if "." not in code:
             fields.append(node)

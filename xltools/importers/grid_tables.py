@@ -79,28 +79,82 @@ def _table_start(plain: list[str]) -> tuple[int, bool] | None:
     return None
 
 
-def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[int, str]]]:
-    """The grid's rows as `read_rows` expects them, the column the table starts in, and the group headings
+@dataclass(frozen=True)
+class _Columns:
+    """Which grid column each table column is: table column k is grid column `order[k]`, and the columns
+    after those are the grid's from `tail` on (a table from its STT column: order [], tail = that column)."""
+
+    order: tuple[int, ...] = ()
+    tail: int = 0
+
+    def take(self, cells: list[str]) -> list[str]:
+        return [cells[j] if j < len(cells) else "" for j in self.order] + cells[self.tail:]
+
+    def table_column(self, column: int) -> int | None:
+        """The table's column of a grid column (None: a column before the table)."""
+        if column in self.order:
+            return self.order.index(column)
+        return len(self.order) + column - self.tail if column >= self.tail else None
+
+    def grid_column(self, column: int) -> int:
+        return self.order[column] if column < len(self.order) else self.tail + column - len(self.order)
+
+
+_FORM_ROLES = ("stt", "name", "max", "self")  # a form's columns, in the order the form reader expects first
+
+
+def _form_start(plain: list[str]) -> _Columns | None:
+    """A Biểu tự đánh giá's header row with its columns in any order ('Điểm tự chấm | Giải trình | Mã tiêu chí |
+    Nội dung | Điểm quy định', or the self score between the code and the criterion): its code, criterion,
+    maximum and self-score columns first, then the others as they come. A units table (a unit name column) is
+    not a form."""
+    if any(role_of(c) == "name" for c in plain):
+        return None
+    roles: dict[str, int] = {}
+    for j, c in enumerate(plain):
+        role = role_of(c, "criteria") if c else None
+        if role and role not in roles:
+            roles[role] = j
+    if not set(_FORM_ROLES) <= set(roles):
+        return None
+    first = tuple(roles[r] for r in _FORM_ROLES)
+    return _Columns(first + tuple(j for j in range(len(plain)) if j not in first), len(plain))
+
+
+def _header_start(plain: list[str]) -> tuple[_Columns, bool] | None:
+    """The table's columns and whether it has an STT column, when `plain` is a header row: from its STT
+    column (`_table_start`), unless header cells stand before it or no STT column leads, and the row is a
+    self-assessment form's header (`_form_start`), whose columns may come in any order."""
+    start = _table_start(plain)
+    if start is None or any(plain[:start[0]]):
+        form = _form_start(plain)
+        if form is not None:
+            return form, True
+    return (_Columns(tail=start[0]), start[1]) if start is not None else None
+
+
+def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], _Columns, list[tuple[int, str]]]:
+    """The grid's rows as `read_rows` expects them, the grid columns the table's are, and the group headings
     ("I | KHỐI SỞ, NGÀNH") met: title rows as one line, the table from its STT column, column-number rows and
     group/total/signature rows dropped, merged-down text repeated."""
     out: list[tuple[int, list[str]]] = []
     groups: list[tuple[int, str]] = []
     held: list[tuple[int, list[str]]] = []
-    offset: int | None = None
+    columns: _Columns | None = None
     state, numbered = "title", True
     for (number, raw), plain in zip(grid.rows, grid.plain):
-        start = _table_start(plain) if state != "header" else None
+        start = _header_start(plain) if state != "header" else None
         if start is not None:
-            if offset is None:
-                offset, numbered = start
+            if columns is None:
+                columns, numbered = start
             out.extend(held)
             held, state = [], "header"
-            out.append((number, raw[offset:]))
+            out.append((number, columns.take(raw)))
             continue
-        if state == "title":
+        if state == "title" or columns is None:
             out.append((number, [" ".join(c for c in plain if c)]))
             continue
-        cells, plain = raw[offset:], plain[offset:]
+        cells, plain = columns.take(raw), columns.take(plain)
         filled = [c for c in plain if c]
         if not filled or is_column_numbers(plain):
             continue
@@ -122,8 +176,8 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], int, list[tuple[
             continue
         if numbered_row or named or (not first and (is_footer_row(plain) or _unit_without_number(plain))):
             held = []
-            out.append((number, _fill_merged_down(grid, number, cells, offset)))
-    return out, offset or 0, groups
+            out.append((number, _fill_merged_down(grid, number, cells, columns)))
+    return out, columns or _Columns(), groups
 
 
 def _unit_without_number(plain: list[str]) -> bool:
@@ -131,13 +185,13 @@ def _unit_without_number(plain: list[str]) -> bool:
     return has_number(plain[2:]) and not is_footer_row(plain)
 
 
-def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) -> list[str]:
+def _fill_merged_down(grid: Grid, number: int, cells: list[str], columns: _Columns) -> list[str]:
     """A text merged down several rows (Xếp loại, Giải trình) belongs to each row; a score merged
     over several rows or columns belongs to none of them: an error."""
     cells = list(cells)
     for span in grid.spans.get(number, ()):
-        i = span.column - offset
-        if i < 0:
+        i = columns.table_column(span.column)
+        if i is None:
             continue
         if has_number([span.text]):
             across = ("nhiều dòng đơn vị; mỗi đơn vị phải có điểm riêng. Hãy bỏ gộp ô và nhập điểm cho từng dòng."
@@ -151,18 +205,18 @@ def _fill_merged_down(grid: Grid, number: int, cells: list[str], offset: int) ->
     return cells
 
 
-def _shifted(ref: Callable[[int, int], str], offset: int) -> Callable[[int, int], str]:
-    """A table's cell reference (its columns count from its STT column) as the grid's."""
-    return lambda row, col: ref(row, col + offset)
+def _shifted(ref: Callable[[int, int], str], columns: _Columns) -> Callable[[int, int], str]:
+    """A table's cell reference (its columns count from its STT column, or in a form's order) as the grid's."""
+    return lambda row, col: ref(row, columns.grid_column(col))
 
 
 def grid_tables(grid: Grid) -> list[TextTable]:
-    prepared, offset, groups = _prepared(grid)
+    prepared, columns, groups = _prepared(grid)
     tables = read_rows(prepared, wrapped=False)
     for t in tables:
         top = t.header_lines[-1] if t.header_lines else t.line_numbers[0]
         t.groups = [(n, text) for n, text in groups if top < n < t.line_numbers[-1]]
         t.container = grid.container
-        t.cell_ref = _shifted(grid.ref, offset)
-        t.text_cells = {(row, col - offset) for row, col in grid.text_cells if col >= offset}
+        t.cell_ref = _shifted(grid.ref, columns)
+        t.text_cells = {(row, k) for row, col in grid.text_cells if (k := columns.table_column(col)) is not None}
     return tables

@@ -7,9 +7,12 @@ one name per line of a .txt or .csv file, or per row of the first sheet of an .x
 
 A number in front of a name (STT, "1.", "2)") is dropped; a header row ("STT", "Tên đơn vị") and a
 title ("DANH SÁCH …") before the first name are skipped; a line ending with ":" ("Huyện Ba Bể:") or a
-heading numbered in Roman ("II. Huyện Ba Bể") names the district of the communes below it. A row holding
-anything else (scores, a second column of text) means the file is not a list of names: `read_name_list`
-gives None and the caller reads it as a table.
+heading numbered in Roman ("II. Huyện Ba Bể", or "II" in the STT column) names the district (or the group)
+of the units below it; a Tổng cộng / Ghi chú row under the names is not a unit. After a header row that names
+the name column and no score column, only that column (and a district column) is read: a Ghi chú column
+beside the names does not matter. Without such a header, a row holding anything else (scores, a second
+column of text) means the file is not a list of names: `read_name_list` gives None and the caller reads it
+as a table.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from pathlib import Path
 from ..core.names import exact_key, fold, tidy
 from ..core.scoring import Unit, UnitsTable
 from ..errors import ReadError
+from .text_tables import not_a_unit_name
 from .vocabulary import role_of
 
 SUFFIXES = (".txt", ".csv", ".xlsx", ".xlsm")
@@ -30,6 +34,9 @@ _NUMBERING = re.compile(r"^\s*\d{1,5}\s*[.)\-–:]?\s+(?=\S)")  # "12. ", "3) ",
 _GROUP = re.compile(r"^\s*[IVXLC]{1,6}\s*[.)\-–:]\s*(?=\S)")  # "II. Huyện Ba Bể": a heading, as in the appendices
 _NUMBER = re.compile(r"^[\d\s.,]+$")
 _SCORE = re.compile(r"\d+[.,]\d")  # "85,5", "19.25": a score, which no name holds
+_ROMAN = re.compile(r"^[IVXLC]{1,6}\.?$")  # "II" in the STT column: the row is a heading
+# header roles that are scores: a table with one of them is a scored table, not a list of names
+_LIST_ROLES = ("stt", "name", "district")
 
 
 def read_name_list(path: str | Path) -> UnitsTable | None:
@@ -42,10 +49,14 @@ def read_name_list(path: str | Path) -> UnitsTable | None:
         return None
     units: list[Unit] = []
     district = None
+    columns: tuple[int, int | None] | None = None  # (name, district) columns, once a header row named them
     for where, cells in rows:
-        if not units and _header_row(cells):
-            continue
-        name = _name(cells)
+        if not units:
+            header = _header_columns(cells)
+            if header is not None:
+                columns = header
+                continue
+        name = _name(cells) if columns is None else _name_at(cells, columns[0])
         if name is None:
             return None  # a row that is not one name: scores, several columns of text
         if not name:
@@ -55,9 +66,12 @@ def read_name_list(path: str | Path) -> UnitsTable | None:
         if name.endswith(":") or _GROUP.match(name):  # "Huyện Ba Bể:", "II. Huyện Ba Bể": the district below
             district = tidy(_GROUP.sub("", name, count=1).rstrip(":")) or None
             continue
+        if not_a_unit_name(name):  # Tổng cộng: 3 đơn vị, Ghi chú…
+            continue
         if _SCORE.search(name) or len(name) > 150 or len(units) >= MAX_NAMES:
             return None
-        units.append(Unit(name=name, fields=[], district=district, where=f"{path.name}, {where}"))
+        own = _text_at(cells, columns[1]) if columns and columns[1] is not None else ""
+        units.append(Unit(name=name, fields=[], district=own or district, where=f"{path.name}, {where}"))
     if not units:
         return None
     _refuse_duplicates(units, path.name)
@@ -67,6 +81,8 @@ def read_name_list(path: str | Path) -> UnitsTable | None:
 def _name(cells: Sequence[object]) -> str | None:
     """The one name a row holds ('' for an empty row), after its number; None for anything else."""
     texts = _texts(cells)
+    if len(texts) == 2 and _ROMAN.match(texts[0]):
+        return f"{texts[0].rstrip('.')}. {texts[1]}"  # "II | Huyện Ba Bể": a heading
     if texts and _NUMBER.match(texts[0]) and len(texts) > 1:
         texts = texts[1:]  # the STT column
     if not texts:
@@ -76,15 +92,37 @@ def _name(cells: Sequence[object]) -> str | None:
     return _NUMBERING.sub("", texts[0], count=1)
 
 
+def _name_at(cells: Sequence[object], col: int) -> str:
+    """The name in the header's name column ('' when blank); a heading when the cell before it says "II", or when
+    the row's one text is a heading ("Huyện Ba Bể:")."""
+    name = _NUMBERING.sub("", _text_at(cells, col), count=1)
+    if not name:  # "Huyện Ba Bể:" written in the first column, across the row
+        texts = _texts(cells)
+        return texts[0] if len(texts) == 1 and (texts[0].endswith(":") or _GROUP.match(texts[0])) else ""
+    before = [t for t in (_text_at(cells, c) for c in range(col)) if t]
+    if name and before and _ROMAN.match(before[0]):
+        return f"{before[0].rstrip('.')}. {name}"
+    return name
+
+
+def _text_at(cells: Sequence[object], col: int) -> str:
+    return tidy(str(cells[col])) if col < len(cells) and cells[col] is not None else ""
+
+
 def _texts(cells: Sequence[object]) -> list[str]:
     """The row's non-empty cells as tidy text."""
     return [t for t in (tidy(str(c)) for c in cells if c is not None) if t]
 
 
-def _header_row(cells: Sequence[object]) -> bool:
-    """'STT | Tên đơn vị': every cell a column header of a list."""
-    texts = _texts(cells)
-    return len(texts) > 1 and all(role_of(t) in ("stt", "name", "district") for t in texts)
+def _header_columns(cells: Sequence[object]) -> tuple[int, int | None] | None:
+    """'STT | Tên đơn vị [| Huyện] [| Ghi chú]': the name and district columns of a list's header row; None
+    for a row that is not such a header (no name column, or a score column: a scored table)."""
+    roles = {i: role_of(tidy(str(c))) for i, c in enumerate(cells) if c is not None and tidy(str(c))}
+    names = [i for i, r in roles.items() if r == "name"]
+    if len(roles) < 2 or len(names) != 1 or any(r is not None and r not in _LIST_ROLES for r in roles.values()):
+        return None
+    district = next((i for i, r in roles.items() if r == "district"), None)
+    return names[0], district
 
 
 def _heading(text: str) -> bool:

@@ -76,6 +76,10 @@ def read_tables(path: str | Path) -> list[UnitsTable]:
     path = Path(path)
     if not path.exists():
         raise ReadError(f"Không tìm thấy tệp '{path}'; hãy kiểm tra đường dẫn.")
+    if path.is_dir():
+        raise ReadError(f"'{path.name}' là một thư mục, không phải một tệp bảng điểm; hãy chỉ một tệp ("
+                        f"{', '.join(sorted(READERS))}), hoặc gộp các Biểu tự đánh giá trong thư mục bằng "
+                        f"`xltools import {path.name} --set MÃ -o bang.xlsx`.")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(f"{path.name}: chưa đọc được loại tệp '{path.suffix}'; các loại đọc được: "
