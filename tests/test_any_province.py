@@ -511,3 +511,12 @@ def test_a_total_over_the_sets_maximum_is_an_error_and_publishes_a_draft(tmp_pat
         assert code == 1 and found == [("error", "Sở Xây dựng")], argv
     code, _, err = run(["publish", path, "--set", set_path, "-o", tmp_path / "pub"], capsys)
     assert code == 1 and "DỰ THẢO" in err and "120" in err
+
+
+def test_rank_names_a_unit_listed_twice_and_exits_1(tmp_path, capsys):
+    t = Table(["XẾP HẠNG CÁC SỞ NĂM 2024"], [["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng"]],
+              [[1, "Sở A", "90,5", 1], [2, "Sở B", "85", 2], [3, "Sở a", "80", 3]])
+    path = write_txt(tmp_path / "trung.txt", t)
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert code == 1 and [r["rank"] for r in json.loads(out)] == [1, 2, 3]
+    assert "Trùng đơn vị: Sở a" in err and "'Sở A'" in err and "dòng" in err, err

@@ -196,3 +196,51 @@ def test_forms_with_a_code_column_and_a_score_above_its_maximum(tmp_path, capsys
     top = cset.fields[0]
     assert (f"3.xlsx: Sở Nội vụ – điểm tự chấm ngoài khoảng 0 đến điểm tối đa: lĩnh vực {top.label}: "
             f"{format_vn_short(top.max + 1)} (tối đa {format_vn_short(top.max)})") in out
+
+
+def test_a_half_filled_form_is_named_with_its_blank_criteria(tmp_path, capsys, data_dir):
+    """A form with criteria left blank in Tự chấm was imported without a word ('lỗi 0 tệp'), its total the sum of
+    the rest: now a warning names the form and the blank criteria; the workbook is still written."""
+    from openpyxl import load_workbook
+
+    from xltools import catalog
+
+    folder = tmp_path / "bieu"
+    write_forms(folder, 2, data_dir / SEED)
+    blank = [leaf.code for leaf in catalog.get(SET).leaves() if not leaf.survey][3:5]
+    wb = load_workbook(folder / "bieu_0001.xlsx")
+    ws = wb.active
+    header = next(r for r in ws.iter_rows() if any("tự đánh giá" in str(c.value or "") for c in r))
+    column = next(c.column for c in header if "tự đánh giá" in str(c.value or ""))
+    rows = [r[0].row for r in ws.iter_rows() if str(r[0].value) in blank]
+    assert len(rows) == 2
+    for row in rows:
+        ws.cell(row, column).value = None
+    wb.save(folder / "bieu_0001.xlsx")
+    out_file = tmp_path / "th.xlsx"
+    code = main(["import", str(folder), "--set", SET, "-o", str(out_file)])
+    out = capsys.readouterr().out
+    assert "Đã đọc 2/2 tệp" in out and "lỗi 0 tệp" in out and out_file.exists()
+    assert code == 1 and out.count("[CẢNH BÁO]") == 1, out
+    assert f"bieu_0001.xlsx: biểu của Sở số 1 để trống điểm tự chấm ở 2 tiêu chí: {', '.join(blank)}." in out
+
+
+def test_a_form_of_a_set_without_criteria_with_a_blank_field(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    from xltools import catalog
+
+    cset = catalog.get("backan-2024-so")
+    folder = tmp_path / "so"
+    folder.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024"])
+    ws.append(["Đơn vị: Sở Tư pháp"])
+    ws.append(["STT", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình"])
+    for f in cset.fields:
+        ws.append([f.code, f.name, float(f.max), None if f.code == "3" else float(f.max), ""])
+    wb.save(folder / "stp.xlsx")
+    code = main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 1 and "stp.xlsx: biểu của Sở Tư pháp để trống điểm tự chấm ở 1 lĩnh vực: 3." in out, out

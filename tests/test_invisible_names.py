@@ -10,7 +10,7 @@ import unicodedata
 
 import openpyxl
 import pytest
-from workbook_harness import as_rank, read_rows, typed_workbook
+from workbook_harness import as_rank, cell, read_rows, typed_workbook
 
 from xltools import catalog
 from xltools.cli import main
@@ -84,3 +84,27 @@ def test_the_workbook_itself_leaves_that_unit_out(calc, clean, tmp_path, capsys)
     code, out, _ = run(["rank", path, "--json"], capsys)
     core = {r["name"]: r["rank"] for r in json.loads(out)}
     assert shown[name] is None and core == shown
+
+
+def test_a_unit_typed_under_another_units_name_makes_rank_say_so_and_exit_1(clean, tmp_path, capsys):
+    # QA finding 5: the second unit's name typed as the first's on every sheet; rank printed the first unit twice,
+    # exit 0, and the second unit's scores vanished without a word (only check said it)
+    _, out, err = run(["rank", clean, "--json"], capsys)
+    keys = [list(row) for row in json.loads(out)]
+    assert "Trùng đơn vị" not in err
+    wb = openpyxl.load_workbook(clean)
+    lay = section().summary
+    first, second = (wb[lay.sheet].cell(lay.first_row + i, lay.name).value for i in (0, 1))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == second:
+                    c.value = first
+    path = tmp_path / "trung.xlsx"
+    wb.save(path)
+    code, out, err = run(["rank", path, "--json"], capsys)
+    assert code == 1 and [list(row) for row in json.loads(out)] == keys  # the --json shape is unchanged
+    assert err.count("Lỗi: Trùng đơn vị") == 3, err  # the summary row, the ĐT XHH row, the detail block
+    assert f"{lay.sheet}!{cell(lay.name, lay.first_row)}" in err and f"{lay.sheet}!{cell(lay.name, lay.first_row + 1)}" in err
+    code, out, err = run(["rank", path], capsys)
+    assert code == 1 and "Trùng đơn vị" in err and "chưa đúng" in err

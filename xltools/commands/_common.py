@@ -17,6 +17,7 @@ from ..core.checks import (
     WARNING_REMARKS,
     by_severity,
     describe_gaps,
+    duplicate_findings,
     no_units_message,
     other_set_warnings,
     self_assessment_text,
@@ -277,6 +278,17 @@ def print_unranked(e: Evaluation) -> None:
         print(f"  - … và {len(waiting) - 20} đơn vị khác (xem `xltools check`)")
 
 
+def print_duplicates(e: Evaluation, source) -> None:
+    """On stderr, the rows of a ranking that share a unit's name (check's duplicate-unit errors): both rows are
+    ranked as the table computes them, but the scores of the unit typed under another's name count nowhere."""
+    found = duplicate_findings(e.table)
+    for f in found:
+        print(f"Lỗi: {f.text}{f' ({f.where})' if f.where else ''}", file=sys.stderr)
+    if found:
+        print(f"Thứ hạng của {e.table.sheet} chưa đúng khi một tên đơn vị có ở hai dòng: sửa như trên (xem "
+              f"`xltools check {Path(source).name}`) rồi xếp hạng lại.", file=sys.stderr)
+
+
 GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 
@@ -365,6 +377,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                 if blank:
                     print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
                           f"{', '.join(blank)}.", file=sys.stderr)
+                print_duplicates(e, args.file)
         if args.json and json_of:
             print_pieces(lambda: json_of(evaluations))
         elif args.json:

@@ -614,23 +614,36 @@ def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None
 def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
     """One unit twice is an error; two names that differ only in diacritics or in the unit's kind ('Xã Tân
     Lập', 'Phường Tân Lập') are two units (common since the 2025 merger), noted in case one is a typo."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Unit] = {}
     alike: dict[str, str] = {}
     for unit in table.units:
         key = unit_key(unit.name)
         if not key:
             continue
         if key in seen:
+            first = seen[key]
+            at = f" ({first.where})" if first.where else ""
             _add(out, ERROR, "duplicate-unit", unit, "Tên đơn vị",
-                 f"trùng với đơn vị '{seen[key]}' đã có trong bảng; hãy xóa dòng trùng hoặc sửa tên.")
+                 f"trùng với đơn vị '{first.name}' đã có trong bảng{at}; hãy xóa dòng trùng hoặc sửa tên (nếu đây là "
+                 "một đơn vị khác, sửa tên ở mọi trang).")
             continue
-        seen[key] = unit.name
+        seen[key] = unit
         loose = name_key(unit.name)
         if loose in alike:
             _add(out, INFO, "name-similar", unit, "Tên đơn vị",
                  f"gần giống tên đơn vị '{alike[loose]}' (chỉ khác dấu hoặc loại đơn vị xã/phường): được tính là "
                  "hai đơn vị; nếu là một, hãy xóa dòng trùng, nếu gõ sai dấu, hãy sửa tên.")
         alike.setdefault(loose, unit.name)
+
+
+def duplicate_findings(table: UnitsTable) -> list[Finding]:
+    """check's duplicate-unit errors of a table: a unit listed twice, and the rows or blocks of its other sheets (ĐT
+    XHH, detail) under a name an earlier one has, whose scores count nowhere. `rank` prints them too: its ranking
+    is not the table's while one name stands for two rows."""
+    out: list[Finding] = []
+    _duplicates(table, out)
+    _strays(table, out)
+    return [f for f in out if f.code == "duplicate-unit"]
 
 
 def _same_survey_rows(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:

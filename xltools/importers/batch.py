@@ -203,7 +203,8 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         first_file[key] = path.name
         unit.where = path.name
         units.append(unit)
-        warnings += _total_disagrees(unit, cset, path.name) + _out_of_range(unit, cset, path.name)
+        warnings += (_total_disagrees(unit, cset, path.name) + _out_of_range(unit, cset, path.name)
+                     + _left_blank(unit, cset, path.name))
     table = UnitsTable(units=units, level=cset.level, title=cset.title, source=str(folder), sheet="Tổng hợp",
                        year=max(cset.years) if cset.years else None, province=cset.province, has_reasons=True,
                        field_names=[f.name for f in cset.fields])
@@ -239,6 +240,24 @@ def _out_of_range(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
         return []
     return [f"{name}: {unit.name} – điểm tự chấm ngoài khoảng 0 đến điểm tối đa: {'; '.join(over)}. Bảng tổng hợp giữ "
             f"nguyên điểm đơn vị ghi và đánh dấu ô đó; hãy hỏi lại đơn vị (xem `xltools check {name}`)."]
+
+
+def _left_blank(unit: Unit, cset: CriteriaSet, name: str) -> list[str]:
+    """A half-filled form: the criteria it scores itself (not the survey's) that it leaves blank, or its blank
+    fields when the set has no criteria. The workbook keeps them blank and its Tự chấm totals add up the rest,
+    which looks like a complete but low score: the user hears of it now."""
+    if cset.criteria:
+        blank = [leaf.code for leaf in cset.leaves() if not leaf.survey
+                 and (unit.criteria.get(leaf.code) is None or unit.criteria[leaf.code].self_score is None)]
+        what = "tiêu chí"
+    else:
+        blank = [f.code for f, s in zip(cset.fields, unit.fields) if s.self_score is None]
+        what = "lĩnh vực"
+    if not blank:
+        return []
+    shown = ", ".join(blank[:15]) + (f" … (và {len(blank) - 15} {what} khác)" if len(blank) > 15 else "")
+    return [f"{name}: biểu của {unit.name} để trống điểm tự chấm ở {len(blank)} {what}: {shown}. Bảng tổng hợp để trống "
+            f"các ô đó và tổng tự chấm chỉ cộng phần đã chấm; hãy hỏi lại đơn vị."]
 
 
 class ProgressBar:
