@@ -208,3 +208,15 @@ def test_a_word_in_a_score_cell_is_quoted_as_typed_and_named_once(capsys, tmp_pa
     [finding] = [f for f in json.loads(out) if f["code"] == "score-not-number"]
     assert code == 1 and finding["found"] == "chưa chấm"
     assert finding["message"].startswith("Sở Xây dựng – Điểm đánh giá: ô ghi 'chưa chấm'"), finding["message"]
+
+
+def test_rank_warns_when_the_set_is_for_another_year_or_level_than_the_title(capsys, tmp_path):
+    """check lists it as a warning; rank printed the ranking without a word (a neighbour's or last year's set)."""
+    table = tmp_path / "huyen.csv"
+    table.write_text("KẾT QUẢ CHỈ SỐ CCHC CỦA UBND CÁC HUYỆN, THÀNH PHỐ NĂM 2023\nSTT;Tên đơn vị;Tổng điểm;Xếp hạng\n"
+                     "1;Huyện Ba Bể;85,5;1\n2;Huyện Pác Nặm;80;2\n", encoding="utf-8")
+    code, out, err = run(capsys, "rank", table, "--set", "backan-2024-so")
+    assert code == 0 and "Huyện Ba Bể" in out
+    assert "Cảnh báo" in err and "năm 2023" in err and "cấp UBND huyện" in err and "backan-2024-so" in err, err
+    code, out, err = run(capsys, "rank", table)  # the set the title names: nothing to warn about
+    assert "tiêu đề bảng ghi" not in err

@@ -19,6 +19,7 @@ from ..core.checks import (
     describe_gaps,
     duplicate_findings,
     no_units_message,
+    other_set_warnings,
     self_assessment_text,
 )
 from ..core.evaluate import Evaluation, evaluate
@@ -369,6 +370,8 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                     print(f"Ghi chú: {note}", file=sys.stderr)
                 for code, text in e.table.remarks:
                     print(f"{'Cảnh báo' if code in WARNING_REMARKS else 'Ghi chú'}: {text}", file=sys.stderr)
+                for warning in other_set_warnings(e.cset, e.table):
+                    print(f"Cảnh báo: {e.table.sheet}: {warning.message}", file=sys.stderr)
             for e in evaluations:
                 blank = [r.unit.name for r in e.results if r.total is None and e.cset.totals_only]
                 if blank:

@@ -584,6 +584,14 @@ def _stray_message(table: UnitsTable, stray: StrayRow) -> tuple[str, str]:
         "khoảng trắng thừa không quan trọng).")
 
 
+def other_set_warnings(cset: CriteriaSet, table: UnitsTable) -> list[Finding]:
+    """The warning that the set is for another province, year or level than the table's title (rank prints it on
+    stderr; check lists it among its findings)."""
+    out: list[Finding] = []
+    _other_set(cset, table, out)
+    return out
+
+
 def _other_set(cset: CriteriaSet, table: UnitsTable, out: list[Finding]) -> None:
     """A set chosen for a table whose title names another province, year or level (--set of last year's or a
     neighbour's criteria): the maxima and bands may not be this table's; said once, as a warning."""

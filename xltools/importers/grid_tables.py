@@ -121,12 +121,13 @@ def _form_start(plain: list[str]) -> _Columns | None:
     return _Columns(first + tuple(j for j in range(len(plain)) if j not in first), len(plain))
 
 
-def _header_start(plain: list[str]) -> tuple[_Columns, bool] | None:
+def _header_start(plain: list[str], first: bool) -> tuple[_Columns, bool] | None:
     """The table's columns and whether it has an STT column, when `plain` is a header row: from its STT
     column (`_table_start`), unless header cells stand before it or no STT column leads, and the row is a
-    self-assessment form's header (`_form_start`), whose columns may come in any order."""
+    self-assessment form's header (`_form_start`), whose columns may come in any order. Only the `first` header
+    of a grid sets its columns, so only then is a form's header looked for (not in every body row)."""
     start = _table_start(plain)
-    if start is None or any(plain[:start[0]]):
+    if first and (start is None or any(plain[:start[0]])):
         form = _form_start(plain)
         if form is not None:
             return form, True
@@ -143,7 +144,7 @@ def _prepared(grid: Grid) -> tuple[list[tuple[int, list[str]]], _Columns, list[t
     columns: _Columns | None = None
     state, numbered = "title", True
     for (number, raw), plain in zip(grid.rows, grid.plain):
-        start = _header_start(plain) if state != "header" else None
+        start = _header_start(plain, columns is None) if state != "header" else None
         if start is not None:
             if columns is None:
                 columns, numbered = start
