@@ -151,3 +151,25 @@ def test_a_date_not_on_the_calendar_is_refused_before_anything_is_written(tmp_pa
         main(["publish", str(SEED_2024), "-o", str(tmp_path / "out"), option, "31/2/2026"])
     assert stop.value.code == 2 and "'31/2/2026' không có trên lịch" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_last_years_totals_without_a_level_or_year_in_the_title_are_used_or_the_reason_is_said(tmp_path, capsys):
+    # QA finding 4: a table of totals whose title names no year (nor level) was left out without a word
+    from publish_expect import evaluations
+
+    so = next(e for e in evaluations(SEED_2024) if e.cset.level == "so")
+    names = [r.unit.name for r in so.results[:3]]
+    rows = "".join(f"{i};{name};{80 - i},5;{i}\n" for i, name in enumerate(names, start=1))
+    last_year = tmp_path / "nam_truoc.csv"
+    last_year.write_text("STT;Tên đơn vị;Tổng điểm;Xếp hạng\n" + rows, encoding="utf-8")
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path / "a", "--previous", last_year)
+    assert code == 1 and "không ghi cấp, năm" in err and "So với năm trước" in err, err  # (the seed is a draft)
+    ws = load_workbook(tmp_path / "a" / f"{SEED_2024.stem}_phu_luc.xlsx")["Phụ lục I"]
+    assert "So với năm trước" in [c.value for c in ws[5]]
+    assert "Tổng cộng năm trước" in [c.value for c in ws[6]]
+    # a previous file of another level: said, with what to add
+    other = tmp_path / "xa.csv"
+    other.write_text("XẾP HẠNG CHỈ SỐ CCHC CÁC XÃ NĂM 2023\nSTT;Tên đơn vị;Tổng điểm;Xếp hạng\n1;Xã Một;80;1\n",
+                     encoding="utf-8")
+    code, _, err = run(capsys, "publish", SEED_2024, "-o", tmp_path / "b", "--previous", other)
+    assert "không dùng được tệp năm trước xa.csv" in err and "--previous-set" in err, err

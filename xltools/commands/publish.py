@@ -93,6 +93,8 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
     evaluations = evaluate_file(source, set_id, bands, decimals)
     state = publish_state(evaluations, source.name)
     items = appendices(evaluations, info, prev)
+    if prev is not None and previous is not None:
+        _say_previous(prev, previous.name, items)
     before = _docx_with_pdf(out)
     written = write_appendix(items, source, out, report, report_info, state.draft)
     if pdf:
@@ -101,6 +103,31 @@ def publish(source: Path, out: Path, set_id=None, info: DecisionInfo | None = No
     else:
         _set_aside_stale_pdfs(written, before)
     return written, state
+
+
+def _say_previous(prev: Previous, name: str, items) -> None:
+    """Never a --previous file left out in silence: why its figures are not in the documents (its tables are of
+    another level, or no unit's name matches), or how they were matched when its titles name no level or year."""
+    from ..core.criteria import LEVELS
+
+    def levels(names) -> str:
+        return ", ".join(sorted({LEVELS.get(n, n) if n else "không rõ cấp" for n in names}))
+
+    used = [a for a in items if a.changes]
+    if not used:
+        print(f"Cảnh báo: không dùng được tệp năm trước {name}: bảng trong tệp là cấp {levels(prev.by_level)}, "
+              f"bảng năm nay là cấp {levels(a.cset.level for a in items)}, nên văn bản không có cột so với năm trước. "
+              "Hãy chọn bộ tiêu chí của tệp năm trước bằng --previous-set MÃ (xem `xltools sets`), hoặc ghi cấp và "
+              "năm vào tiêu đề bảng của tệp đó.", file=sys.stderr)
+        return
+    if not any(c is not None for a in used for c in a.changes):
+        print(f"Cảnh báo: tệp năm trước {name} không có đơn vị nào trùng tên với bảng năm nay, nên các cột so với năm "
+              "trước để trống; hãy kiểm tra tên đơn vị trong tệp đó.", file=sys.stderr)
+    if "" in prev.by_level and any(a.cset.level not in prev.by_level for a in used):
+        print(f"Ghi chú: tiêu đề tệp năm trước {name} không ghi cấp{'' if prev.year else ', năm'}: đã so sánh theo tên "
+              f"đơn vị, cột ghi 'So với {prev.label}'"
+              + ("" if prev.year else " (ghi năm vào tiêu đề bảng của tệp đó, ví dụ '… NĂM 2024', để cột ghi năm)")
+              + ".", file=sys.stderr)
 
 
 def _docx_with_pdf(out: Path) -> dict[Path, tuple[int, int]]:

@@ -243,6 +243,13 @@ class Previous:
     def label(self) -> str:
         return f"năm {self.year}" if self.year else "năm trước"
 
+    def level_for(self, level: str) -> str | None:
+        """The group of last year's results a table of `level` is compared with: its own level, else the tables
+        whose title names no level (a table of totals needs no set: its units are found by name); None: none."""
+        if level in self.by_level:
+            return level
+        return "" if "" in self.by_level else None
+
     def change(self, level: str, r: Result, decimals: int) -> Change | None:
         names = self._names.get(level)
         found = names.one(r.unit.name) if names else None
@@ -269,10 +276,11 @@ def appendices(evaluations: list[Evaluation], info: DecisionInfo | None = None,
     out = []
     for number, e in enumerate(sorted(evaluations, key=level_order)):
         numeral = W.numeral(number)
-        prev_level = previous is not None and e.cset.level in previous.by_level
-        prev_year = previous.year if prev_level else None
-        cols = columns_for(e, previous.label if prev_level else None)
-        changes = [previous.change(e.cset.level, r, e.cset.decimals) for r in e.results] if prev_level else []
+        level = previous.level_for(e.cset.level) if previous is not None else None
+        prev_year = previous.year if previous is not None and level is not None else None
+        cols = columns_for(e, previous.label if previous is not None and level is not None else None)
+        changes = ([previous.change(level, r, e.cset.decimals) for r in e.results]
+                   if previous is not None and level is not None else [])
         rows = []
         for i, r in enumerate(e.results):
             change = changes[i] if changes else None
