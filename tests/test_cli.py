@@ -220,3 +220,17 @@ def test_rank_warns_when_the_set_is_for_another_year_or_level_than_the_title(cap
     assert "Cảnh báo" in err and "năm 2023" in err and "cấp UBND huyện" in err and "backan-2024-so" in err, err
     code, out, err = run(capsys, "rank", table)  # the set the title names: nothing to warn about
     assert "tiêu đề bảng ghi" not in err
+
+
+def test_rank_of_a_table_with_a_score_over_its_maximum_says_so_and_exits_1(capsys, tmp_path):
+    """A total of 120 under 'Tổng điểm (Tối đa 105 điểm)': check calls it an error; rank ranked it first as printed,
+    exit 0, without a word. It still ranks it as printed (the --json is the document's), but says why the ranking is
+    not to be trusted, and exits 1."""
+    table = tmp_path / "tong.csv"
+    table.write_text("STT;Tên đơn vị;Tổng điểm (Tối đa 105 điểm);Xếp hạng\n1;Sở Xây dựng;120;1\n2;Sở Tư pháp;103,5;2\n",
+                     encoding="utf-8")
+    code, out, err = run(capsys, "rank", table)
+    assert code == 1 and "Sở Xây dựng" in out
+    assert "Điểm ngoài khoảng" in err and "120" in err and "105" in err and "dòng 2" in err, err
+    code, out, _ = run(capsys, "rank", "--json", table)
+    assert code == 1 and [r["name"] for r in json.loads(out)] == ["Sở Xây dựng", "Sở Tư pháp"]

@@ -15,11 +15,13 @@ from ..collector import cycle_collector_paused
 from ..core.checks import (
     SEVERITY_ORDER,
     WARNING_REMARKS,
+    Finding,
     by_severity,
     describe_gaps,
     duplicate_findings,
     no_units_message,
     other_set_warnings,
+    out_of_range_findings,
     self_assessment_text,
 )
 from ..core.evaluate import Evaluation, evaluate
@@ -278,15 +280,25 @@ def print_unranked(e: Evaluation) -> None:
         print(f"  - … và {len(waiting) - 20} đơn vị khác (xem `xltools check`)")
 
 
-def print_duplicates(e: Evaluation, source) -> None:
-    """On stderr, the rows of a ranking that share a unit's name (check's duplicate-unit errors): both rows are
-    ranked as the table computes them, but the scores of the unit typed under another's name count nowhere."""
-    found = duplicate_findings(e.table)
-    for f in found:
-        print(f"Lỗi: {f.text}{f' ({f.where})' if f.where else ''}", file=sys.stderr)
-    if found:
-        print(f"Thứ hạng của {e.table.sheet} chưa đúng khi một tên đơn vị có ở hai dòng: sửa như trên (xem "
-              f"`xltools check {Path(source).name}`) rồi xếp hạng lại.", file=sys.stderr)
+def rank_errors(e: Evaluation) -> list[tuple[list[Finding], str]]:
+    """The errors a ranking cannot be trusted with, and what to say of each kind (rank prints them on stderr and
+    exits 1): the rows that share a unit's name (both are ranked as the table computes them, but the scores of the
+    unit typed under another's name count nowhere); scores outside 0..max (a document's unit is ranked on them)."""
+    out = [(duplicate_findings(e.table), "chưa đúng khi một tên đơn vị có ở hai dòng"),
+           (out_of_range_findings(e.cset, e.table), "tính theo các điểm ngoài khoảng ở trên")]
+    return [(found, why) for found, why in out if found]
+
+
+def print_rank_errors(e: Evaluation, source) -> None:
+    """Print `rank_errors` on stderr; they become the evaluation's findings (a ranking computes no others), which
+    rank's exit code reads."""
+    errors = rank_errors(e)
+    e.findings = [f for found, _ in errors for f in found]
+    for found, why in errors:
+        for f in found:
+            print(f"Lỗi: {f.text}{f' ({f.where})' if f.where else ''}", file=sys.stderr)
+        print(f"Thứ hạng của {e.table.sheet} {why}: sửa như trên (xem `xltools check {Path(source).name}`) rồi xếp "
+              "hạng lại.", file=sys.stderr)
 
 
 GROUP_TITLE = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
@@ -377,7 +389,7 @@ def register_file_command(sub, name: str, help_text: str, rows, show, exit_code=
                 if blank:
                     print(f"Cảnh báo: {e.table.sheet}: {len(blank)} đơn vị không có tổng điểm, chưa xếp hạng: "
                           f"{', '.join(blank)}.", file=sys.stderr)
-                print_duplicates(e, args.file)
+                print_rank_errors(e, args.file)
         if args.json and json_of:
             print_pieces(lambda: json_of(evaluations))
         elif args.json:

@@ -247,16 +247,8 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
                            "đơn vị vào cột TÊN ĐƠN VỊ.", unit.where))
     for problem in unit.problems:
         _cell_problem(cset, unit, problem, out)
-    bad = {(p.field, p.what) for p in unit.problems}
-    # a field summed from its detail, over its maximum because a criterion is: that criterion's cell is the one to fix
-    # (_detail names it), the field's total is no second error
-    overflowing = overflowed_fields(leaves_out_of_range(unit, cset)) if unit.criteria else set()
-    for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
-        for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
-                                 ("survey", s.survey, f.survey_max)):
-            if value is not None and not in_range(value, top) and (i, kind) not in bad \
-                    and (f.code, kind) not in overflowing:
-                _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
+    _ranges(cset, table, unit, out)
+    for f, s in zip(cset.fields, unit.fields):
         if s.self_score is not None and s.appraised is not None and s.appraised != s.self_score:
             if table.has_reasons and not (s.reason or "").strip():
                 # a field from the detail takes its reasons from the criteria's Ghi chú there, not the summary's
@@ -271,11 +263,26 @@ def _scores(cset: CriteriaSet, table: UnitsTable, unit: Unit, result: Result, ex
                      f"điểm Thẩm định ({n(s.appraised)}) cao hơn điểm Tự chấm ({n(s.self_score)})"
                      + (f" ở {leaves}" if leaves else "")
                      + "; được phép khi đơn vị tự chấm thiếu, hãy chắc chắn đây không phải lỗi nhập.", cell)
+    _missing(cset, table, unit, result, expect_appraised, out)
+
+
+def _ranges(cset: CriteriaSet, table: UnitsTable, unit: Unit, out: list[Finding]) -> None:
+    """A score of the unit's own cells outside 0..max: each field's, the bonus and penalty, a printed total; none
+    for a cell that holds no score (its own finding says so)."""
+    bad = {(p.field, p.what) for p in unit.problems}
+    # a field summed from its detail, over its maximum because a criterion is: that criterion's cell is the one to fix
+    # (_detail names it), the field's total is no second error
+    overflowing = overflowed_fields(leaves_out_of_range(unit, cset)) if unit.criteria else set()
+    for i, (f, s) in enumerate(zip(cset.fields, unit.fields)):
+        for kind, value, top in (("self", s.self_score, f.max), ("appraised", s.appraised, f.max),
+                                 ("survey", s.survey, f.survey_max)):
+            if value is not None and not in_range(value, top) and (i, kind) not in bad \
+                    and (f.code, kind) not in overflowing:
+                _out_of_range(unit, f.name, KIND_LABEL[kind], value, top, out, s.cells.get(kind))
     for value, limit, label in ((unit.bonus, cset.bonus_max, "Điểm thưởng"), (unit.penalty, cset.penalty_max, "Điểm trừ")):
         if value is not None and limit is not None and not in_range(value, limit):
             _out_of_range(unit, label, label, value, limit, out)
     _printed_out_of_range(cset, table, unit, out)
-    _missing(cset, table, unit, result, expect_appraised, out)
 
 
 def _printed_out_of_range(cset: CriteriaSet, table: UnitsTable, unit: Unit, out: list[Finding]) -> None:
@@ -634,6 +641,16 @@ def _duplicates(table: UnitsTable, out: list[Finding]) -> None:
                  f"gần giống tên đơn vị '{alike[loose]}' (chỉ khác dấu hoặc loại đơn vị xã/phường): được tính là "
                  "hai đơn vị; nếu là một, hãy xóa dòng trùng, nếu gõ sai dấu, hãy sửa tên.")
         alike.setdefault(loose, unit.name)
+
+
+def out_of_range_findings(cset: CriteriaSet, table: UnitsTable) -> list[Finding]:
+    """check's score-out-of-range errors of the units' own cells (a field's score, the bonus or penalty, a printed
+    total outside 0..its maximum). `rank` prints them too: a document's unit is ranked on what it prints, so a
+    total of 120 out of 105 would head the ranking without a word."""
+    out: list[Finding] = []
+    for unit in table.units:
+        _ranges(cset, table, unit, out)
+    return out
 
 
 def duplicate_findings(table: UnitsTable) -> list[Finding]:
