@@ -307,7 +307,7 @@ def test_notes_and_appraised_copy_over_only_when_asked(tmp_path):
 # Functions of Excel 2007 or older: no _xlfn. prefix needed, computed by Excel 2010+ and LibreOffice.
 EXCEL_2007 = {"AND", "CELL", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT",
               "MATCH", "MAX", "MIN", "N", "OR", "RANK", "ROUND", "ROWS", "SMALL", "SUM", "SUMPRODUCT", "TRIM", "UPPER", "ISNA",
-              "SUBSTITUTE"}
+              "SUBSTITUTE", "EXACT", "MOD"}
 
 
 def test_formulas_use_only_functions_every_engine_knows():

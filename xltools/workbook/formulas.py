@@ -6,7 +6,7 @@ drift apart; tests evaluate these formulas in LibreOffice and compare with score
 
 Written for Excel 2010+ and LibreOffice alike (formulas as stored in .xlsx, without "="):
 - only functions of Excel 2007 or older (ROUND, SUM, COUNT, COUNTA, COUNTBLANK, MIN, MAX, RANK, COUNTIFS,
-  SUMPRODUCT, INDEX, MATCH, IFERROR, ISNA, ISTEXT, TRIM, UPPER, LEFT, LEN), which must NOT carry an _xlfn.
+  SUMPRODUCT, INDEX, MATCH, IFERROR, ISNA, ISTEXT, TRIM, UPPER, LEFT, LEN, EXACT, MOD), which must NOT carry an _xlfn.
   prefix; RANK.EQ would need _xlfn. and is avoided because RANK does the same (ties share a rank:
   1, 2, 2, 4);
 - blanks stay blank: a total of nothing is "" (the core's None), never 0; SUM, COUNT and RANK
@@ -137,6 +137,35 @@ def unmatched(key: str, keys_range: str) -> str:
     return f'IF({key}="",0,IF(ISNA(MATCH({key},{keys_range},0)),1,0))'
 
 
+def unmatched_same_row_first(key: str, same_row: str, keys_range: str) -> str:
+    """`unmatched`, trying first the other sheet's key on the same row (`same_row`, a one-cell range of
+    `keys_range`): when the sheets list the units in the same order that one MATCH of one cell settles it,
+    instead of a MATCH that compares (case-insensitively, a costly string compare) every key above. Exact:
+    a match in the one cell is a match in the range; without one, the whole range is searched as before."""
+    return (f'IF({key}="",0,IF(ISNA(MATCH({key},{same_row},0)),'
+            f'IF(ISNA(MATCH({key},{keys_range},0)),1,0),0))')
+
+
+def keys_aligned(above: str | None, key: str = "", other_key: str = "") -> str:
+    """TRUE while two key columns are, row by row, the same texts (EXACT: letter case counts) down to the
+    row above: `above` is that row's flag and (`key`, `other_key`) its two keys; None on the first row.
+    A key that is not a text (an error, a blank cell) ends the run, so a lookup relying on it falls back."""
+    if above is None:
+        return "TRUE"
+    return f'IF({above},IF(AND(ISTEXT({key}),ISTEXT({other_key})),EXACT({key},{other_key}),FALSE),FALSE)'
+
+
+def match_row_aligned(name: str, names_range: str, k: int, tail: str, aligned: str, position: str) -> str:
+    """`match_row` of the k-th row's key in `names_range`, knowing `position` (its `match_row` in another
+    column of keys) and `aligned` (TRUE when the k−1 keys above row k are the same texts in both columns,
+    `keys_aligned`). Then the first match above row k is the same in both: when `position` is above k it is
+    the answer; else there is none above k and only `tail` (the range from its k-th key down) is searched,
+    which, when the sheets are in the same order, stops at its first key. Not aligned: `match_row`."""
+    first = "" if k == 1 else f"{k - 1}+"
+    return (f'IF({name}="","",IF({aligned},IF(AND(ISNUMBER({position}),{position}<{k}),{position},'
+            f'IFERROR({first}MATCH({name},{tail},0),"")),IFERROR(MATCH({name},{names_range},0),"")))')
+
+
 def cell_flags(cells: list[tuple[str, Decimal, str]], text_label: str, range_label: str) -> str:
     """One precise message per score cell (checks.py: score-not-number, score-out-of-range): text in a
     number cell (quoting it: "8,5" typed with the wrong decimal mark), a negative score, a score above
@@ -227,6 +256,17 @@ def rank_key(name: str, rank_cell: str, index: int, n_rows: int) -> str:
 def nth_position(j: int, keys: str) -> str:
     """Which summary row (1-based position in `keys`) holds the j-th smallest key; "" past the units."""
     return f'IF({j}>COUNT({keys}),"",MATCH(SMALL({keys},{j}),{keys},0))'
+
+
+
+def nth_position_decoded(j: int, keys: str, n_rows: int) -> str:
+    """`nth_position` for keys made by `rank_key` (`n_rows` as there): a key is an integer (the rank, or
+    n_rows+1) plus its own position/(n_rows+1), so the j-th smallest key says its position in its fraction,
+    and no MATCH has to look for it. Exact: the keys are distinct (positions differ, and two integers differ
+    by 1 > any difference of fractions), so the first key equal to the j-th smallest is the one it names; the
+    fraction is at least 1/(n_rows+1) from an integer, far beyond any rounding; an error (a name cell holding
+    one) comes out of SMALL as it did."""
+    return f'IF({j}>COUNT({keys}),"",ROUND(MOD(SMALL({keys},{j}),1)*{n_rows + 1},0))'
 
 
 def ranking_stt(position: str, j: int) -> str:

@@ -201,6 +201,9 @@ class SummaryLayout(_DataRows):
     key: int = 0  # the name as sheets match it (UPPER(TRIM(name)))
     gaps: int = 0  # what keeps the unit from being ranked ("" when complete: scoring.gaps)
     ranked_total: int = 0  # Tổng cộng of a complete unit, else "": the column RANK ranks
+    # TRUE while the survey sheet's keys above this row are the detail index's keys, row by row: then the
+    # survey row is found from the detail block without searching the rows above (formulas.match_row_aligned)
+    survey_aligned: int | None = None
 
     def __post_init__(self):
         cset = self.cset
@@ -230,6 +233,8 @@ class SummaryLayout(_DataRows):
         if cset.has_survey:
             self.survey_row, col = col, col + 1
         self.key, self.gaps, self.ranked_total, col = col, col + 1, col + 2, col + 3
+        if self.detail_row and self.survey_row:
+            self.survey_aligned, col = col, col + 1
         self.last_col = col - 1
 
     @property
@@ -239,7 +244,8 @@ class SummaryLayout(_DataRows):
 
     @property
     def helper_cols(self) -> list[int]:
-        return [c for c in (self.order, self.detail_row, self.survey_row, self.key, self.gaps, self.ranked_total) if c]
+        return [c for c in (self.order, self.detail_row, self.survey_row, self.key, self.gaps, self.ranked_total,
+                            self.survey_aligned) if c]
 
     def field_from_detail(self, index: int) -> bool:
         """Self and appraised of field `index` are formulas over the detail sheet (else inputs)."""

@@ -44,7 +44,7 @@ def write(ws, section: L.Section, year) -> None:
         summary_row = s.first_row + j - 1
         put(ws, row, lay.key, f(F.rank_key(L.ref(s.sheet, s.name, summary_row), L.ref(s.sheet, s.rank, summary_row),
                                            j, lay.n_rows)), "xl_center")
-        put(ws, row, lay.position, f(F.nth_position(j, keys)), "xl_center")
+        put(ws, row, lay.position, f(F.nth_position_decoded(j, keys, lay.n_rows)), "xl_center")
         pos = a1(lay.position, row, absolute_col=True)
         put(ws, row, lay.stt, f(F.ranking_stt(pos, j)), "xl_center")
         put(ws, row, lay.name, f(F.fetch(pos, s.column_range(s.name))), "xl_text")
@@ -53,9 +53,10 @@ def write(ws, section: L.Section, year) -> None:
             if key == "rank":
                 put(ws, row, col, f(F.ranking_rank(pos, source, wording.INCOMPLETE)), "xl_center")
             elif key in ("class_", "class_after_rule"):
-                put(ws, row, col, f(F.fetch(pos, source)), "xl_center")
-            else:
-                put(ws, row, col, f(F.fetch(pos, source)), f"xl_total_{d}" if key == "total" else f"xl_calc_{d}")
+                put(ws, row, col, f(F.fetch_result(pos, source)), "xl_center")
+            else:  # bonus and penalty are typed (a blank cell); the others are formulas that give ""
+                fetch = F.fetch if key in ("bonus", "penalty") else F.fetch_result
+                put(ws, row, col, f(fetch(pos, source)), f"xl_total_{d}" if key == "total" else f"xl_calc_{d}")
     rank_cell = a1(lay.columns["rank"], lay.first_row, absolute_col=True)
     table = f"A{lay.first_row}:{L.col_letter(lay.last_col)}{lay.last_row}"
     cf(ws, table, F.cf_equals(rank_cell, wording.INCOMPLETE), **CF_INCOMPLETE)

@@ -28,6 +28,10 @@ def write(ws, section: L.Section, units: list[Unit | None], year, decision, comm
     table_rows(ws, lay.rows, _row_formulas(section, communes, districts),
                lambda i: _row_values(section, units[i] if i < len(units) else None, i + 1 if i < len(units) else None,
                                      district_names, with_appraised))
+    if lay.survey_aligned:
+        for row in lay.rows:
+            for col, formula, style in _survey_rows(section, row):
+                put(ws, row, col, f(formula), style)
     if section.survey:
         sl = section.survey
         put(ws, L.TITLE_ROWS[-1], lay.check, f(F.survey_unmatched_count(sl.column_range(sl.unmatched), sl.sheet)),
@@ -129,12 +133,37 @@ def _row_formulas(section: L.Section, communes: L.Section | None, districts: L.S
         if lay.detail_row:
             dl = section.detail
             out.append((lay.detail_row, F.match_row(key_cell, dl.index_range(dl.key)), "xl_center"))
-        if lay.survey_row:
+        if lay.survey_row and not lay.survey_aligned:  # else written row by row (_survey_rows)
             sl = section.survey
             out.append((lay.survey_row, F.match_row(key_cell, sl.column_range(sl.key)), "xl_center"))
         out.append((lay.check, F.check_text(c(lay.gaps), _others(section, row, districts)), "xl_flag"))
         return out
     return formulas
+
+
+def _survey_rows(section: L.Section, row: int) -> list[tuple[int, str, str]]:
+    """With a detail and a survey sheet: the survey row of the unit (`match_row` of its key in the survey's
+    keys) and the `keys_aligned` flag of the survey's keys against the detail index's; while they are aligned
+    the survey row follows from the detail block (formulas.match_row_aligned), one string MATCH per row instead
+    of two. Their formulas name the row above and the row's place: written cell by cell, not by table_rows."""
+    lay, sl, dl = section.summary, section.survey, section.detail
+    key_cell = a1(lay.key, row, absolute_col=True)
+    keys = sl.column_range(sl.key)
+    k = row - lay.first_row + 1
+    if k == 1:
+        aligned = F.keys_aligned(None)
+    elif k - 1 <= min(dl.n_units, sl.n_rows):  # the keys of the row above exist on both sheets
+        aligned = F.keys_aligned(a1(lay.survey_aligned, row - 1), L.ref(sl.sheet, sl.key, sl.first_row + k - 2),
+                                 L.ref(dl.sheet, dl.key, dl.index_row(k - 2)))
+    else:
+        aligned = "FALSE"
+    if sl.first_row + k - 1 > sl.last_row:
+        position = F.match_row(key_cell, keys)
+    else:
+        tail = L.column_range(sl.sheet, sl.key, sl.first_row + k - 1, sl.last_row)
+        position = F.match_row_aligned(key_cell, keys, k, tail, a1(lay.survey_aligned, row),
+                                       a1(lay.detail_row, row, absolute_col=True))
+    return [(lay.survey_row, position, "xl_center"), (lay.survey_aligned, aligned, "xl_center")]
 
 
 def _title_block(ws, section: L.Section, year: int | None, decision: str, last_col: int,
@@ -191,6 +220,8 @@ def _headers(ws, section: L.Section) -> None:
     header(ws, r, lay.key, "Tên để so khớp")
     header(ws, r, lay.gaps, "Chưa đủ điểm vì")
     header(ws, r, lay.ranked_total, "Tổng cộng được xếp hạng")
+    if lay.survey_aligned:
+        header(ws, r, lay.survey_aligned, "Tên ĐT XHH trùng thứ tự khối chi tiết")
     ws.row_dimensions[r].height = 60
     ws.row_dimensions[r + 1].height = 45
 

@@ -73,6 +73,16 @@ def _row_formulas(section: L.Section):
         flags = F.score_flags([(c, top, f"{cset.fields[k].label} – ĐT XHH") for (c, top), k in zip(cells, lay.fields)])
         return [(lay.total, F.rounded_sum([c for c, _ in cells], cset), f"xl_total_{cset.decimals}"),
                 (lay.key, F.name_key(a1(lay.name, row)), "xl_center"),
-                (lay.unmatched, F.unmatched(a1(lay.key, row), summary.column_range(summary.key)), "xl_center"),
+                (lay.unmatched, _unmatched(section, row), "xl_center"),
                 (lay.check, F.check_text(flags, F.survey_stray(a1(lay.unmatched, row), summary.sheet)), "xl_flag")]
     return formulas
+
+
+def _unmatched(section: L.Section, row: int) -> str:
+    """The row's `unmatched` flag, trying the summary's key on the same row first (the usual order)."""
+    lay, summary = section.survey, section.summary
+    keys = summary.column_range(summary.key)
+    if (lay.first_row, lay.last_row) != (summary.first_row, summary.last_row):  # no "same row" (never so today)
+        return F.unmatched(a1(lay.key, row), keys)
+    same_row = L.column_range(summary.sheet, summary.key, row, row)
+    return F.unmatched_same_row_first(a1(lay.key, row), same_row, keys)
