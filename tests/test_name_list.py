@@ -159,3 +159,19 @@ def test_ranking_text_says_which_units_wait_and_why(tmp_path, capsys, data_dir):
     assert "  - Sở Y tế: thiếu Thẩm định: cả 7 lĩnh vực; thiếu ĐT XHH: cả 7 lĩnh vực" in out
     _, out, _ = run(capsys, "rank", data_dir / "quyet_dinh_backan_2023_xa.txt")  # a published table: all ranked
     assert "Chưa xếp hạng" not in out
+
+
+def test_districts_of_a_list_for_a_2025_commune_set_are_said_to_be_left_out(tmp_path, capsys):
+    """A 2025 commune set has no district column (no districts since the reform): a list that still gives them is
+    built, and the districts left out are said, not dropped without a word."""
+    set_file = tmp_path / "bo.yaml"
+    set_file.write_text("id: tuyenquang-2025-xa\nprovince: Tuyên Quang\nlevel: xa\nyears: [2025]\ndecimals: 2\n"
+                        "fields:\n  - {code: '1', name: 'Công tác chỉ đạo, điều hành', max: 60}\n"
+                        "  - {code: '2', name: 'Cải cách thể chế', max: 40}\n"
+                        "bands:\n  - {label: 'Tốt', min: 80}\n  - {label: 'Yếu', min: 0}\n", encoding="utf-8")
+    units = tmp_path / "xa.csv"
+    units.write_text("STT;Tên xã;Huyện\n1;Xã Lũng Cú;Huyện Đồng Văn\n2;Xã Mèo Vạc;Huyện Mèo Vạc\n", encoding="utf-8")
+    out = tmp_path / "xa.xlsx"
+    code, _, err = run(capsys, "template", "--set", set_file, "--units", units, "-o", out)
+    assert code == 0 and "không có cột huyện" in err and "2 xã" in err, err
+    assert names_in(out) == [("Xã Lũng Cú", None), ("Xã Mèo Vạc", None)]
