@@ -213,3 +213,37 @@ def test_a_code_excel_turned_into_another_is_refused_with_why(tmp_path, capsys):
                         "--province", "Tuyên Quang"], capsys)
     assert code == 2 and "'1.1' trùng" in err and "dòng 3" in err and "dòng 12" in err and "Văn bản" in err, err
     assert not (tmp_path / "bo.yaml").exists()
+
+
+def test_a_two_row_header_merged_over_its_sub_columns(tmp_path, capsys):
+    """'Điểm' merged over 'Tối đa' | 'Điều tra XHH' (the survey criteria marked with x): the second header row is not
+    a criterion (it said "điểm tối đa 'Tốiđa' không phải là số"), and the title above the table is the set's title."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("BỘ TIÊU CHÍ ĐÁNH GIÁ CCHC CÁC SỞ NĂM 2025 TỈNH TUYÊN QUANG")
+    table = doc.add_table(rows=2, cols=4)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Mã số"
+    table.cell(0, 1).merge(table.cell(1, 1)).text = "Lĩnh vực, tiêu chí"
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Điểm"
+    table.cell(1, 2).text, table.cell(1, 3).text = "Tối đa", "Điều tra XHH"
+    for row in [("1", "Công tác chỉ đạo, điều hành", "10", ""), ("1.1", "Kế hoạch CCHC", "8", ""),
+                ("1.2", "Mức độ hài lòng về chỉ đạo", "2", "x"), ("2", "Cải cách thủ tục hành chính", "12", ""),
+                ("2.1", "Công khai thủ tục", "12", "")]:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+    doc.save(tmp_path / "tc.docx")
+    code, _, err = run(["set", "new", str(tmp_path / "tc.docx"), "-o", str(tmp_path / "bo.yaml"), "--level", "so",
+                        "--years", "2025", "--province", "Tuyên Quang"], capsys)
+    assert code == 0, err
+    data = yaml.safe_load((tmp_path / "bo.yaml").read_text(encoding="utf-8"))
+    assert data["title"] == "BỘ TIÊU CHÍ ĐÁNH GIÁ CCHC CÁC SỞ NĂM 2025 TỈNH TUYÊN QUANG"
+    assert [(f["max"], f["survey_max"]) for f in data["fields"]] == [(8, 2), (12, 0)]
+
+
+def test_a_table_without_a_title_gives_a_set_without_one(tmp_path, capsys):
+    """The header row is not the title (the set's title read 'STT Lĩnh vực/Tiêu chí Điểm tối đa')."""
+    table = _numeric_codes(tmp_path / "tc.xlsx", 2)
+    assert run(["set", "new", str(table), "-o", str(tmp_path / "bo.yaml"), "--level", "so", "--years", "2025",
+                "--province", "Tuyên Quang"], capsys)[0] == 0
+    assert yaml.safe_load((tmp_path / "bo.yaml").read_text(encoding="utf-8"))["title"] == ""

@@ -126,19 +126,40 @@ def raw_tables(path: Path) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     return out
 
 
-def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, dict[str, int]] | None:
-    """The header row (or two rows: a group over its sub-columns) holding a name and a maximum column."""
+def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, int, dict[str, int]] | None:
+    """(first row of the header, first row after it, roles): the header row (or two rows: a group over its
+    sub-columns, 'Điểm' over 'Tối đa' | 'Điều tra XHH') holding a name and a maximum column."""
     for i, (_, cells) in enumerate(rows):
         below = rows[i + 1][1] if i + 1 < len(rows) else []
-        for span, labels in ((1, cells), (2, _combined(cells, below))):
-            roles: dict[str, int] = {}
-            for col, label in enumerate(labels):
-                role = role_of(label, "criteria")
-                if role and role not in roles:
-                    roles[role] = col
-            if "name" in roles and "max" in roles:
-                return i + span, roles
+        one, two = _roles(cells), _roles(_combined(cells, below))
+        if _complete(one) and _complete(two) and _sub_header(cells, below):
+            return i, i + 2, two
+        if _complete(one):
+            return i, i + 1, one
+        if _complete(two) and not _complete(_roles(below)):  # else the header starts below (a title above it)
+            return i, i + 2, two
     return None
+
+
+def _roles(labels: list[str]) -> dict[str, int]:
+    """The first column of each role the labels name."""
+    roles: dict[str, int] = {}
+    for col, label in enumerate(labels):
+        role = role_of(label, "criteria")
+        if role and role not in roles:
+            roles[role] = col
+    return roles
+
+
+def _complete(roles: dict[str, int]) -> bool:
+    return "name" in roles and "max" in roles
+
+
+def _sub_header(top: list[str], below: list[str]) -> bool:
+    """The row below a header row is the second row of the header: no number in it, and each cell blank, the one
+    above it (a cell merged down) or a label of its own (the sub-columns of a group merged across)."""
+    own = [clean(b) for a, b in zip(top, below) if clean(b) and clean(b) != clean(a)]
+    return bool(own) and not any(re.search(r"\d", b) for b in own)
 
 
 def _combined(top: list[str], below: list[str]) -> list[str]:
@@ -159,8 +180,8 @@ def read_criteria(path: str | Path) -> CriteriaTable:
         found = _header(rows)
         if found is None:
             continue
-        start, roles = found
-        title = "\n".join(clean(" ".join(c for c in cells if c)) for _, cells in rows[: start])
+        head, start, roles = found
+        title = "\n".join(clean(" ".join(c for c in cells if c)) for _, cells in rows[: head])
         fields, total = _tree(rows[start:], roles, path.name)
         if fields:
             return CriteriaTable(title, fields, total, path.name)
