@@ -148,7 +148,7 @@ def test_forms_of_a_set_without_a_criteria_tree(tmp_path, capsys):
     assert main(["rank", str(tmp_path / "so.xlsx"), "--json"]) == 1  # read; no Thẩm định yet: unranked
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["self_total"], r["set"]) for r in rows] == [
-        ("Sở Tư pháp", 86.5, cset.id), ("SỞ Y TẾ", 83.0, cset.id), ("Sở Xây dựng", 79.5, cset.id)]
+        ("Sở Tư pháp", 86.5, cset.id), ("Sở Y tế", 83.0, cset.id), ("Sở Xây dựng", 79.5, cset.id)]
 
 
 def test_a_form_whose_printed_total_is_not_its_fields_sum_is_named(tmp_path, capsys, data_dir):
@@ -244,3 +244,30 @@ def test_a_form_of_a_set_without_criteria_with_a_blank_field(tmp_path, capsys):
     code = main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")])
     out = capsys.readouterr().out
     assert code == 1 and "stp.xlsx: biểu của Sở Tư pháp để trống điểm tự chấm ở 1 lĩnh vực: 3." in out, out
+
+
+def test_unit_names_from_form_titles_are_written_as_the_appendix_writes_them(tmp_path, capsys):
+    """'… CỦA SỞ Y TẾ TỈNH TUYÊN QUANG' is Sở Y tế (the survey file's name for it), '… - THANH TRA TỈNH' is Thanh tra
+    tỉnh; a form whose title names no unit takes its file name, and the import says so."""
+    from openpyxl import Workbook
+
+    from xltools import catalog
+
+    cset = catalog.get("backan-2024-so")
+    folder = tmp_path / "so"
+    folder.mkdir()
+    titles = {"y_te.xlsx": "BIỂU TỰ ĐÁNH GIÁ CCHC NĂM 2024 CỦA SỞ Y TẾ TỈNH TUYÊN QUANG",
+              "tt.xlsx": "BẢNG TỰ CHẤM ĐIỂM CCHC 2024 - THANH TRA TỈNH", "van_phong.xlsx": "BIỂU TỰ ĐÁNH GIÁ NĂM 2024"}
+    for file, title in titles.items():
+        wb = Workbook()
+        wb.active.append([title])
+        wb.active.append(["STT", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình"])
+        for f in cset.fields:
+            wb.active.append([f.code, f.name, float(f.max), float(f.max), ""])
+        wb.save(folder / file)
+    code = main(["import", str(folder), "--set", cset.id, "-o", str(tmp_path / "so.xlsx")])
+    said = "".join(capsys.readouterr())
+    assert code == 1 and "van_phong.xlsx: tiêu đề biểu không ghi tên đơn vị" in said and "'van_phong'" in said, said
+    main(["rank", str(tmp_path / "so.xlsx"), "--json"])
+    names = sorted(r["name"] for r in json.loads(capsys.readouterr().out))
+    assert names == ["Sở Y tế", "Thanh tra tỉnh", "van_phong"]

@@ -92,7 +92,7 @@ def test_form_score_error_names_the_cell(tmp_path, data_dir):
 
 @pytest.mark.parametrize("title, name", [
     (["BIỂU TỰ ĐÁNH GIÁ", "Tên đơn vị: UBND huyện Ba Bể"], "UBND huyện Ba Bể"),
-    (["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CỦA SỞ TƯ PHÁP NĂM 2024"], "SỞ TƯ PHÁP"),
+    (["BIỂU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CỦA SỞ TƯ PHÁP NĂM 2024"], "Sở Tư pháp"),
     (["BIỂU TỰ ĐÁNH GIÁ", "(Kèm theo Báo cáo số 12/BC-UBND của UBND tỉnh Bắc Kạn)"], None),
 ])
 def test_unit_name_from_title(title, name):

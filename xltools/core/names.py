@@ -146,3 +146,45 @@ def exact_key(name: str) -> str:
 def tidy(name: str) -> str:
     """Display form: NFC, single spaces (keeps the writer's own words and diacritics)."""
     return single_spaced(unicodedata.normalize("NFC", str(name)))  # " ".join(….split()): the spaces \s takes
+
+
+# Words kept in capitals when a name typed all in capitals is written as names are ("SỞ Y TẾ" -> "Sở Y tế").
+_ACRONYMS = {"UBND", "HĐND", "MTTQ", "CCHC", "KCN", "KKT", "TTHC", "CNTT", "BQL", "TP", "TP."}
+_PLACE_KINDS = ("xã", "phường", "thị trấn", "đặc khu", "huyện", "thị xã", "thành phố", "quận", "tỉnh")
+_AGENCY_KINDS = ("sở", "ban", "văn phòng", "thanh tra", "ủy ban nhân dân", "đài", "trường", "bộ chỉ huy", "công an")
+
+
+def as_written(name: str) -> str:
+    """A unit's name typed all in capitals, as names are written (Nghị định 30/2020: the kind of the unit, then its
+    own name with the first syllable of each part capitalized; a place's name capitalized in full): 'SỞ GIÁO DỤC VÀ
+    ĐÀO TẠO' -> 'Sở Giáo dục và Đào tạo', 'UBND XÃ LŨNG CÚ' -> 'UBND xã Lũng Cú', 'THANH TRA TỈNH' -> 'Thanh tra
+    tỉnh'. A name with any small letter is the author's spelling and stays as it is."""
+    if name != name.upper() or not any(c.isalpha() for c in name):
+        return name
+    words, out, i = name.split(), [], 0
+    capitalize_next, place = True, False
+    while i < len(words):
+        word = words[i]
+        if word.rstrip(",") in _ACRONYMS:
+            out.append(word)
+            capitalize_next, place = True, False
+            i += 1
+            continue
+        lower = word.lower()
+        kind = next((k for k in _PLACE_KINDS + _AGENCY_KINDS
+                     if " ".join(w.lower() for w in words[i:i + len(k.split())]) == k), None)
+        if kind is not None:
+            n = len(kind.split())
+            # the kind itself: capitalized at the start of the name, lower-case after another word ('UBND xã')
+            first = [w.lower() for w in words[i:i + n]]
+            if not out:
+                first[0] = first[0].capitalize()
+            out += first
+            i += n
+            place = kind in _PLACE_KINDS
+            capitalize_next = True
+            continue
+        out.append(lower.capitalize() if (place or capitalize_next) and lower != "và" else lower)
+        capitalize_next = lower == "và" or word.endswith(",")  # each part of 'Giáo dục và Đào tạo'
+        i += 1
+    return " ".join(out)

@@ -18,6 +18,7 @@ from ..core.names import unit_key
 from ..core.numbers import format_vn_short
 from ..core.scoring import CriterionScore, Unit, UnitsTable, in_range, sum_beyond
 from ..errors import ReadError, UserError
+from .forms import named_by_file
 from .office import read_office
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
@@ -50,6 +51,11 @@ def form_files(folder: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
 
 def unit_from_form(path: Path, cset: CriteriaSet) -> Unit:
     """The one unit of a form file, checked against the set (fields, criteria codes)."""
+    return _form_unit(path, cset)[0]
+
+
+def _form_unit(path: Path, cset: CriteriaSet) -> tuple[Unit, str]:
+    """unit_from_form, and what its reader noted of the unit's name (taken from the file name), else ''."""
     forms = [t for t in read_office(path) if any(u.criteria for u in t.units)]
     if not forms:
         raise ReadError(f"{path.name}: không có Biểu tự đánh giá (bảng có cột STT, tiêu chí, Điểm chuẩn, "
@@ -68,13 +74,13 @@ def unit_from_form(path: Path, cset: CriteriaSet) -> Unit:
             shown = ", ".join(unknown[:8]) + (" …" if len(unknown) > 8 else "")
             raise ReadError(f"{path.name}: các mã tiêu chí {shown} không có trong bộ tiêu chí {cset.id}; "
                             "biểu này có thể theo bộ tiêu chí khác.")
-    return unit
+    return unit, next((n for n in forms[0].notes if n == named_by_file(path.name, unit.name)), "")
 
 
 def _read_form(path: Path, cset: CriteriaSet) -> tuple[Unit | None, str]:
-    """(unit, '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
+    """(unit, a warning or '') or (None, the reason it failed): never raises, so one file cannot stop a batch."""
     try:
-        return unit_from_form(path, cset), ""
+        return _form_unit(path, cset)
     except UserError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 (a strange file must not stop a batch of a thousand)
@@ -195,6 +201,8 @@ def consolidate(folder: str | Path, cset: CriteriaSet, progress: Callable[[int, 
         if unit is None:
             failures.append(Failure(path.name, reason))
             continue
+        if reason:  # read, with a warning (its name taken from the file name)
+            warnings.append(reason)
         key = unit_key(unit.name)  # one unit: 'UBND xã A' and 'Xã A'; 'Phường A' is another
         if key in first_file:
             failures.append(Failure(path.name, f"{path.name}: đơn vị '{unit.name}' trùng với tệp {first_file[key]}; "

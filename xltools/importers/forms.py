@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..core.names import fold, tidy
+from ..core.names import as_written, fold, tidy
 from ..core.numbers import clean
 from ..core.scoring import UnitsTable
 from .text_documents import document_year, form_rows, self_assessment_table
@@ -48,23 +48,38 @@ def is_form(table: TextTable) -> bool:
 
 
 _UNIT_LINE = re.compile(r"^(?:tên\s+)?(?:đơn vị|cơ quan|địa phương)[^:]{0,20}:\s*(.+)$", re.IGNORECASE)
-_UNIT_OF = re.compile(r"\b(?:của|CỦA)\s+((?:UBND|ỦY BAN NHÂN DÂN|Ủy ban nhân dân|SỞ|Sở|BAN|Ban|THANH TRA|Thanh tra|"
+_UNIT_OF = re.compile(r"(?:\b(?:của|CỦA)|\s[-–])\s+((?:UBND|ỦY BAN NHÂN DÂN|Ủy ban nhân dân|SỞ|Sở|BAN|Ban|THANH TRA|Thanh tra|"
                       r"VĂN PHÒNG|Văn phòng)\b.+?)(?:\s+(?:năm|NĂM)\s+20\d\d|\)|$)")
 
 
+_PROVINCE_AFTER = re.compile(r",?\s+tỉnh\s+\S.*$", re.IGNORECASE)  # '… tỉnh Tuyên Quang' (not 'Thanh tra tỉnh')
+
+
 def unit_name(title: list[str]) -> str | None:
-    """'Đơn vị: Sở Tư pháp', or 'BIỂU TỰ ĐÁNH GIÁ … CỦA SỞ TƯ PHÁP' (not the 'Kèm theo … của' line)."""
+    """'Đơn vị: Sở Tư pháp', 'BIỂU TỰ ĐÁNH GIÁ … CỦA SỞ TƯ PHÁP' or '… 2025 - THANH TRA TỈNH' (not the 'Kèm theo …
+    của' line), as the appendices write it: without the province after it, not in capitals ('SỞ Y TẾ TỈNH TUYÊN
+    QUANG' -> 'Sở Y tế'), so that it meets the same unit's name in the survey file and the other forms."""
     for line in title:
         m = _UNIT_LINE.match(line.strip())
         if m:
-            return tidy(m.group(1))
+            return _as_unit(m.group(1))
     for line in title:
         if "kèm theo" in line.lower():
             continue
         m = _UNIT_OF.search(line)
         if m:
-            return tidy(m.group(1))
+            return _as_unit(m.group(1))
     return None
+
+
+def named_by_file(source: str, name: str) -> str:
+    """The note of a form whose title names no unit: its file name stands for the unit's name."""
+    return (f"{Path(source).name}: tiêu đề biểu không ghi tên đơn vị ('Đơn vị: …' hoặc '… của Sở …'), nên tạm lấy tên "
+            f"tệp '{name}' làm tên đơn vị; hãy sửa tên đó trên bảng tính (ở mọi trang) cho đúng tên đơn vị.")
+
+
+def _as_unit(text: str) -> str:
+    return as_written(_PROVINCE_AFTER.sub("", tidy(text))) or tidy(text)
 
 
 def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
@@ -89,6 +104,7 @@ def form_table(table: TextTable, source: str, text: str) -> UnitsTable:
         unit.name = named
     elif detect_level(title) not in (None, "tinh") or not ut.province:
         unit.name = Path(source).stem
+        ut.notes.append(named_by_file(source, unit.name))
     ut.level = detect_level(title)
     if "appraised" in roles:
         _appraised(table, roles, source, ut)
