@@ -234,3 +234,23 @@ def test_rank_of_a_table_with_a_score_over_its_maximum_says_so_and_exits_1(capsy
     assert "Điểm ngoài khoảng" in err and "120" in err and "105" in err and "dòng 2" in err, err
     code, out, _ = run(capsys, "rank", "--json", table)
     assert code == 1 and [r["name"] for r in json.loads(out)] == ["Sở Xây dựng", "Sở Tư pháp"]
+
+
+def test_a_finding_in_a_word_table_names_its_row(capsys, tmp_path):
+    """A field score over its maximum in a .docx table said '(…, bảng 1, ô thứ 3)': which of the rows?"""
+    from table_files import Table, write_docx
+
+    t = Table(["UBND TỈNH TUYÊN QUANG", "KẾT QUẢ CHỈ SỐ CCHC CÁC XÃ, PHƯỜNG NĂM 2025"],
+              [["STT", "Tên đơn vị", "Công tác chỉ đạo, điều hành", "", "Cải cách thể chế", "", "Tổng điểm"],
+               ["", "", "Thẩm định", "ĐT XHH", "Thẩm định", "ĐT XHH", ""]],
+              [[1, "Xã Lũng Cú", 25, 4.5, 20, 4, 53.5], [2, "Phường Minh Xuân", 31, 4.75, 22, 4, 61.75]],
+              merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 0, 5), (0, 6, 1, 6)])
+    path = write_docx(tmp_path / "xa.docx", t)
+    set_file = tmp_path / "bo.yaml"
+    set_file.write_text("id: tuyenquang-2025-xa\nprovince: Tuyên Quang\nlevel: xa\nyears: [2025]\ndecimals: 2\n"
+                        "fields:\n  - {code: '1', name: 'Công tác chỉ đạo, điều hành', max: 30, survey_max: 5}\n"
+                        "  - {code: '2', name: 'Cải cách thể chế', max: 25, survey_max: 5}\n"
+                        "bands:\n  - {label: 'Tốt', min: 50}\n  - {label: 'Yếu', min: 0}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--json", path, "--set", set_file)
+    [finding] = [f for f in json.loads(out) if f["code"] == "score-out-of-range"]
+    assert finding["where"] == "xa.docx, bảng 1, dòng 4, ô thứ 3", finding["where"]

@@ -401,7 +401,11 @@ def field_names(cols: list[Column]) -> list[str]:
 
 def cell_where(table: TextTable, where: str, line: int, index: int, label: str) -> str:
     """The row, the cell (when known) and the column of one body cell."""
-    return f"{where}, {table.cell_ref(line, index)} ({label})" if table.cell_ref else f"{where}, cột '{label}'"
+    if not table.cell_ref:
+        return f"{where}, cột '{label}'"
+    ref = table.cell_ref(line, index)
+    row = f"dòng {line}, "  # a Word cell names its row ('dòng 5, ô thứ 9'), which `where` already says
+    return f"{where}, {ref.removeprefix(row) if where.endswith(row[:-2]) else ref} ({label})"
 
 
 def cell_value(table: TextTable, cells: list[str], where: str, line: int, index: int, label: str):

@@ -65,7 +65,7 @@ def word_grids(path: Path) -> list[Grid]:
                 covered.extend(Span(c, where, text, False) for c in range(col + 1, col + width))
                 cells.extend([text] + [""] * (width - 1))
             rows.append((number, cells))
-        grids.append(Grid(f"bảng {index}", rows, lambda row, col: f"ô thứ {col + 1}",
+        grids.append(Grid(f"bảng {index}", rows, lambda row, col: f"dòng {row}, ô thứ {col + 1}",
                           before="\n\n".join(before), spans=spans))
         before = []
     if not grids:
