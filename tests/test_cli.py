@@ -207,6 +207,8 @@ def test_a_word_in_a_score_cell_is_quoted_as_typed_and_named_once(capsys, tmp_pa
     code, out, _ = run(capsys, "check", "--json", table)
     [finding] = [f for f in json.loads(out) if f["code"] == "score-not-number"]
     assert code == 1 and finding["found"] == "chưa chấm"
+    # one error for the cell, not a second 'Thiếu tổng điểm' for the same cell
+    assert [f["code"] for f in json.loads(out) if f["unit"] == "Sở Xây dựng"] == ["score-not-number"]
     assert finding["message"].startswith("Sở Xây dựng – Điểm đánh giá: ô ghi 'chưa chấm'"), finding["message"]
 
 
