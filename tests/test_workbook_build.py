@@ -94,7 +94,7 @@ def test_summary_sheet_in_the_official_layout(tmp_path):
     assert ws["AA7"].value == '=IF(COUNT(Y7)=0,"",ROUND(SUM(Y7,Z7),3))'
     # the rank ranks the hidden "ranked total" (AJ: Tổng cộng of a complete unit, else ""); an incomplete unit
     # shows the marker, never a number
-    assert ws["AJ7"].value == '=IF(AND(ISNUMBER(AA7),AI7=""),AA7,"")'
+    assert ws["AJ7"].value == '=IF(ISNUMBER(AA7),IF(IFERROR(AI7="",FALSE),AA7,""),"")'
     assert ws["AB7"].value.startswith("=IF(ISNUMBER(AJ7),RANK(AJ7,'Tổng hợp Sở'!$AJ$7:$AJ$30,0),IF(OR(B7<>\"\",")
     assert ws["AB7"].value.endswith(',"chưa đủ điểm",""))')
     assert "BandLabel_so" in ws["AC7"].value and "SUMPRODUCT" in ws["AC7"].value

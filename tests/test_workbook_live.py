@@ -419,3 +419,34 @@ def test_a_commune_workbook_of_2025_has_no_district_column_and_computes_like_the
     for unit in table.units:
         want = by_name[unit.name]
         assert [(f.self_score, f.appraised) for f in unit.fields] == [(f.self_score, f.appraised) for f in want.fields]
+
+
+@pytest.mark.parametrize("where", ["survey", "summary", "detail"])
+def test_an_error_value_pasted_in_one_score_cell_leaves_the_other_units_ranked(calc, tmp_path, where):
+    """#N/A pasted in one unit's ĐT XHH, Thẩm định or detail leaf made every unit's Xếp hạng #N/A (RANK over a
+    column holding an error) and the unit's Kiểm tra #N/A. Now that unit is 'chưa đủ điểm' with a message, and
+    the others keep the core's ranks (the core: score-not-number for that unit only)."""
+    cset = catalog.get("bacgiang-2023-tinh" if where == "detail" else "backan-2024-so")
+    units = make_units(cset, 5, seed=8)
+    path, layout = blank_template(tmp_path, [(cset, 5)])
+    (section,) = layout.sections
+    lay, hit = section.summary, units[1]
+    with calc.open(path) as doc:
+        type_units(doc, section, units)
+        if where == "survey":
+            sl = section.survey
+            doc.set_formula(sl.sheet, cell(list(sl.fields.values())[0], sl.first_row + len(units) - 2), "NA()")
+        elif where == "summary":
+            k = next(k for k in range(len(lay.fields)) if not lay.field_from_detail(k))
+            doc.set_formula(lay.sheet, cell(lay.fields[k].appraised, lay.first_row + 1), "NA()")
+        else:
+            dl = section.detail
+            leaf = next(c for c in cset.leaves() if not c.survey)
+            doc.set_formula(dl.sheet, cell(dl.appraised, dl.block_start(len(units) - 2) + dl.offsets[leaf.code]), "NA()")
+        doc.recalc()
+        rows = read_rows(doc, section, 5)
+    others = [u for u in units if u is not hit]
+    want = {r.unit.name: r.rank for r in score_table(cset, others)}
+    assert {r.name: as_rank(r.rank) for r in rows if r.name != hit.name} == want
+    [row] = [r for r in rows if r.name == hit.name]
+    assert row.rank == INCOMPLETE and "giá trị lỗi" in row.check, (row.rank, row.check)

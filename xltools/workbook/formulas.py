@@ -59,8 +59,10 @@ INCOMPLETE = "chưa đủ điểm"
 
 def ranked_total(total: str, gaps: str) -> str:
     """Tổng cộng of a complete unit (no gaps), else "": the column RANK ranks, so incomplete units
-    take no rank and push no one down (scoring.score_table ranks complete units only)."""
-    return f'IF(AND(ISNUMBER({total}),{gaps}=""),{total},"")'
+    take no rank and push no one down (scoring.score_table ranks complete units only). An error value pasted
+    in a score cell (#N/A) makes the unit's total and gaps errors: "" here, else RANK over the column would be
+    #N/A for every unit."""
+    return f'IF(ISNUMBER({total}),IF(IFERROR({gaps}="",FALSE),{total},""),"")'
 
 
 def rank(key: str, key_range: str, is_unit: str = "FALSE") -> str:
@@ -285,6 +287,16 @@ def ranking_rank(position: str, ranks: str, mark: str) -> str:
 def check_text(*parts: str) -> str:
     """A Kiểm tra cell: its messages one after the other, spaces trimmed."""
     return f"TRIM({'&'.join(parts)})"
+
+
+# What a summary's Kiểm tra says when its messages are an error: an error value (#N/A…) in one of the unit's scores.
+SCORE_ERROR = f"{LABELS['score-not-number']}: có ô điểm mang giá trị lỗi (như #N/A, #VALUE!), hãy xóa rồi gõ lại bằng số."
+
+
+def unit_check_text(*parts: str) -> str:
+    """The summary's Kiểm tra cell (`check_text`), which names an error value in the unit's scores instead of
+    showing #N/A itself."""
+    return f'IFERROR({check_text(*parts)},"{SCORE_ERROR}")'
 
 
 def score_flags(cells: list[tuple[str, Decimal, str]]) -> str:

@@ -136,7 +136,7 @@ def _row_formulas(section: L.Section, communes: L.Section | None, districts: L.S
         if lay.survey_row and not lay.survey_aligned:  # else written row by row (_survey_rows)
             sl = section.survey
             out.append((lay.survey_row, F.match_row(key_cell, sl.column_range(sl.key)), "xl_center"))
-        out.append((lay.check, F.check_text(c(lay.gaps), _others(section, row, districts)), "xl_flag"))
+        out.append((lay.check, F.unit_check_text(c(lay.gaps), _others(section, row, districts)), "xl_flag"))
         return out
     return formulas
 
