@@ -328,3 +328,23 @@ def test_a_unit_typed_below_the_table_is_an_error_never_ranked(appraised, tmp_pa
     wb = load_workbook(path)
     assert wb[lay.sheet].cell(below, lay.name).value == "Sở Ngoài Bảng"  # left where it was typed
     assert any(r[7] == "unit-outside-table" for r in wb["Kiểm tra"].iter_rows(values_only=True))
+
+
+def test_a_workbook_unit_named_with_a_wildcard_is_an_error(tmp_path, capsys):
+    """'Xã Thử 0*': the workbook's MATCH reads * as a wildcard and takes another unit's detail and survey scores,
+    while xltools matches names exactly; check says so (the two would disagree silently)."""
+    import json
+
+    from workbook_harness import make_units
+
+    from xltools import catalog
+    from xltools.cli import main
+    from xltools.workbook.builder import SectionInput, build_file
+
+    cset = catalog.get("backan-2024-so")
+    units = make_units(cset, 3, seed=5)
+    units[2].name = "Sở Thử 0*"
+    path = build_file([SectionInput(cset, units)], tmp_path / "bang.xlsx", with_appraised=True)
+    assert main(["check", "--json", str(path)]) == 1
+    [finding] = [f for f in json.loads(capsys.readouterr().out) if f["code"] == "name-wildcard"]
+    assert finding["unit"] == "Sở Thử 0*" and "ký tự *" in finding["message"]

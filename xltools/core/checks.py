@@ -67,6 +67,7 @@ LABELS = {
     "stt-mismatch": "STT sai",
     "order-mismatch": "Chưa theo thứ tự xếp hạng",
     "duplicate-unit": "Trùng đơn vị",
+    "name-wildcard": "Tên có ký tự đại diện",
     "unit-outside-table": "Đơn vị ngoài bảng",
     "set-other-table": "Bộ tiêu chí của tỉnh/năm khác",
     "name-similar": "Tên gần giống",
@@ -211,9 +212,24 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
     _order(table, by_unit, out)
     _other_set(cset, table, out)
     _duplicates(table, out)
+    _wildcards(table, out)
     _same_survey_rows(cset, table, out)
     _strays(table, out)
     return out
+
+
+def _wildcards(table: UnitsTable, out: list[Finding]) -> None:
+    """A workbook's unit named with * ? or ~: its formulas find the unit's survey row and detail block with MATCH,
+    which reads them as wildcards ('Xã A*' takes the scores of 'Xã AB'), while xltools matches names exactly."""
+    if not table.exact_names:
+        return
+    for unit in table.units:
+        marks = sorted({c for c in unit.name if c in "*?~"})
+        if marks:
+            _add(out, ERROR, "name-wildcard", unit, "Tên đơn vị",
+                 f"tên có ký tự {' '.join(marks)}, mà Excel hiểu là ký tự đại diện khi tìm tên đơn vị trên các trang khác: "
+                 "tổng điểm trên bảng tính có thể lấy điểm của đơn vị khác. Hãy bỏ ký tự đó khỏi tên (ở mọi trang).",
+                 unit.where)
 
 
 def _add(out: list[Finding], severity: str, code: str, unit: Unit, field: str, message: str,
