@@ -391,3 +391,16 @@ def test_a_2025_commune_workbook_made_before_the_district_column_was_dropped_sti
         ((table, _),) = read_workbook_with_sets(path)
         assert [u.district for u in table.units] == [district] * 3
         assert [[f.appraised for f in u.fields] for u in table.units] == [[f.appraised for f in u.fields] for u in units]
+
+
+def test_a_band_typed_wrong_on_cau_hinh_is_named_once(tmp_path):
+    """Cấu hình is read once per workbook: the layout and the reading both asked for it, and a band minimum typed
+    out of range was listed twice."""
+    cset = catalog.get("backan-2024-so")
+    path = build_file([SectionInput(cset, None)], tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    wb[L.CONFIG_SHEET].cell(L.CONFIG_BANDS_FIRST_ROW, 2).value = 200
+    wb.save(path)
+    with pytest.raises(UserError) as err:
+        read_workbook(path)
+    assert str(err.value).count("Cấu hình!B13") == 1, str(err.value)

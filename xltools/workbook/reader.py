@@ -189,6 +189,7 @@ class GridReader:
         self.typed = {name: _Sheet(name, rows) for name, rows in (typed or {}).items()}
         self.problems: list[str] = []
         self.commune_districts: bool | None = None  # Cấu hình: the commune summary lists districts (config())
+        self._config: list[tuple[str, CriteriaSet, int, int | None]] | None = None
         # merged ranges of several cells ("C6:C7"), as (left, top, right, bottom, ref) per sheet
         self.merged = {name: [(*range_boundaries(ref), ref) for ref in refs if ":" in ref]
                        for name, refs in (merged or {}).items()}
@@ -294,7 +295,13 @@ class GridReader:
     # -------------------------------------------------------- config
 
     def config(self) -> list[tuple[str, CriteriaSet, int, int | None]]:
-        """(summary sheet, set with the bands on the sheet, data rows, year) per section."""
+        """(summary sheet, set with the bands on the sheet, data rows, year) per section; read once (the layout, the
+        reading and the council ask for it: a band typed wrong is one problem, not one per asking)."""
+        if self._config is None:
+            self._config = self._read_config()
+        return self._config
+
+    def _read_config(self) -> list[tuple[str, CriteriaSet, int, int | None]]:
         cfg = self.sheet(L.CONFIG_SHEET)
         col = {key: i for i, key in enumerate(L.CONFIG_SETS_COLUMNS, start=1)}
         out = []
