@@ -336,10 +336,10 @@ def format_count(n: int) -> str:
 
 
 # What rank and import say of each kind of cell problem (check lists each as a finding).
-_PROBLEM_HEADS = ((lambda kind: kind not in (OVER_FORMULA, OUTSIDE), "ô điểm không đọc được nên được coi là để trống"),
-                  (lambda kind: kind == OVER_FORMULA, "ô công thức bị gõ đè (đơn vị của ô chưa được xếp hạng cho đến "
+_PROBLEM_HEADS = ((lambda p: p.unreadable, "ô điểm không đọc được nên được coi là để trống"),
+                  (lambda p: p.kind == OVER_FORMULA, "ô công thức bị gõ đè (đơn vị của ô chưa được xếp hạng cho đến "
                                                      "khi chép lại công thức)"),
-                  (lambda kind: kind == OUTSIDE, "đơn vị gõ dưới dòng cuối của bảng (chưa được xếp hạng)"))
+                  (lambda p: p.kind == OUTSIDE, "đơn vị gõ dưới dòng cuối của bảng (chưa được xếp hạng)"))
 
 
 def warn_unreadable(tables: list[UnitsTable], source) -> None:
@@ -347,7 +347,7 @@ def warn_unreadable(tables: list[UnitsTable], source) -> None:
     and which units lie below the table (rank, import); `check` lists them as findings."""
     problems = [p for t in tables for u in t.units for p in u.problems]
     for belongs, head in _PROBLEM_HEADS:
-        cells = [p for p in problems if belongs(p.kind)]
+        cells = [p for p in problems if belongs(p)]
         if cells:
             shown = "".join(f"\n  - {p.cell}: '{p.found}'" for p in cells[:10]) + ("\n  - …" if len(cells) > 10 else "")
             print(f"Lưu ý: {len(cells)} {head}:{shown}\n"

@@ -92,12 +92,12 @@ def run(args) -> int:
             carried.decision = "" if args.decision else options["decision"]
             path = make_xlsm(wb, out.with_suffix(".xlsm")) if args.xlsm else save(wb, out)
             lost = not_carried(old, path, args.with_appraised, args.decision)
-    beside_districts = any(s.cset.level == "huyen" for s in sections)
+    communes = L.workbook_layout([(s.cset, 1) for s in sections]).section("xa")
     for s in sections:
         count = f"{len(s.units)} đơn vị" if s.units else "các dòng trống"
         print(f"{s.cset.id}: {count}")
         districts = [u for u in s.units or [] if u.district]
-        if districts and s.cset.level == "xa" and not L.district_column(s.cset, beside_districts):
+        if districts and s.cset.level == "xa" and communes is not None and not communes.summary.district:
             print(f"Lưu ý: bộ {s.cset.id} dùng từ năm 2025 (không còn cấp huyện), nên bảng tính không có cột huyện: "
                   f"tên huyện của {len(districts)} xã trong {Path(args.units).name} không được ghi.", file=sys.stderr)
     print(f"Đã tạo {path}")

@@ -196,8 +196,7 @@ def check_table(cset: CriteriaSet, table: UnitsTable, results: list[Result],
             f.appraised is not None for f in unit.fields)
         _scores(cset, table, unit, result, expects, out)
         # a total cell holding a word is already an error of its own ('chưa chấm'), not a second one for the same cell
-        if cset.totals_only and result.total is None and not any(p.kind not in (OVER_FORMULA, OUTSIDE)
-                                                                 for p in unit.problems):
+        if cset.totals_only and result.total is None and not any(p.unreadable for p in unit.problems):
             _add(out, ERROR, "total-missing", unit, "Tổng điểm",
                  "không có tổng điểm nên không xếp hạng được; hãy nhập tổng điểm của đơn vị.")
         _printed_totals(cset, unit, result, out)

@@ -32,6 +32,12 @@ class CellProblem:
     criterion: str = ""
     reason: str = ""  # why the text is no number, when the reader knows better than "not a number" ("1.055")
 
+    @property
+    def unreadable(self) -> bool:
+        """A cell that holds no score (text, a date, true/false), read as blank; not a typed-over formula or a unit
+        below the table."""
+        return self.kind in (TEXT, DATE, BOOL)
+
 
 TEXT, DATE, BOOL, OVER_FORMULA, OUTSIDE = "text", "date", "bool", "over-formula", "outside-table"
 

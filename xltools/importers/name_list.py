@@ -35,7 +35,7 @@ _GROUP = re.compile(r"^\s*[IVXLC]{1,6}\s*[.)\-–:]\s*(?=\S)")  # "II. Huyện B
 _NUMBER = re.compile(r"^[\d\s.,]+$")
 _SCORE = re.compile(r"\d+[.,]\d")  # "85,5", "19.25": a score, which no name holds
 _ROMAN = re.compile(r"^[IVXLC]{1,6}\.?$")  # "II" in the STT column: the row is a heading
-# header roles that are scores: a table with one of them is a scored table, not a list of names
+# the header roles of a list of names; any other (a score column) makes the table a scored one
 _LIST_ROLES = ("stt", "name", "district")
 
 
@@ -82,7 +82,7 @@ def _name(cells: Sequence[object]) -> str | None:
     """The one name a row holds ('' for an empty row), after its number; None for anything else."""
     texts = _texts(cells)
     if len(texts) == 2 and _ROMAN.match(texts[0]):
-        return f"{texts[0].rstrip('.')}. {texts[1]}"  # "II | Huyện Ba Bể": a heading
+        return _heading_of(texts[0], texts[1])
     if texts and _NUMBER.match(texts[0]) and len(texts) > 1:
         texts = texts[1:]  # the STT column
     if not texts:
@@ -100,9 +100,12 @@ def _name_at(cells: Sequence[object], col: int) -> str:
         texts = _texts(cells)
         return texts[0] if len(texts) == 1 and (texts[0].endswith(":") or _GROUP.match(texts[0])) else ""
     before = [t for t in (_text_at(cells, c) for c in range(col)) if t]
-    if name and before and _ROMAN.match(before[0]):
-        return f"{before[0].rstrip('.')}. {name}"
-    return name
+    return _heading_of(before[0], name) if before and _ROMAN.match(before[0]) else name
+
+
+def _heading_of(numeral: str, text: str) -> str:
+    """'II | Huyện Ba Bể' (a Roman numeral in the STT column) as the heading line 'II. Huyện Ba Bể' reads."""
+    return f"{numeral.rstrip('.')}. {text}"
 
 
 def _text_at(cells: Sequence[object], col: int) -> str:
